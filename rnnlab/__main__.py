@@ -1,0 +1,41 @@
+"""The command-line face: python -m rnnlab describe "<query string>"."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from rnnlab.params import MODEL_PARAMS, ConfigError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m rnnlab", description="What a Keras recurrent layer returns.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    describe = commands.add_parser(
+        "describe",
+        help="build the model for a query string and print one JSON object",
+        epilog="parameters: " + ", ".join(f"{p.name} (default {p.format(p.default)})" for p in MODEL_PARAMS),
+    )
+    describe.add_argument("query", nargs="?", default="", help='e.g. "units=64&return_sequences=true"')
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import rnnlab
+
+    try:
+        result = rnnlab.describe(args.query)
+    except ConfigError as err:
+        print("rnnlab: invalid query string:", *err.problems, sep="\n  ", file=sys.stderr)
+        return 2
+    json.dump(result, sys.stdout, indent=2)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Input data patterns: (batch, timesteps, features) float32 arrays made from a seed.
+
+Each pattern has the NumPy line a learner would type (`code`, drawing from the global
+`np.random` after `keras.utils.set_random_seed`) and the function that makes the same numbers
+from a `np.random.RandomState(seed)` without touching global state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+SINE_PERIOD = 8  # timesteps per cycle
+STEP_LENGTH = 4  # timesteps each level of `steps` is held
+
+
+@dataclass(frozen=True)
+class Pattern:
+    code: str  # with {batch}, {timesteps}, {features} placeholders; assigns x
+    make: Callable[[np.random.RandomState, int, int, int], np.ndarray]
+
+
+def _sine(rng: np.random.RandomState, batch: int, timesteps: int, features: int) -> np.ndarray:
+    phase = rng.uniform(0, 2 * np.pi, size=(batch, 1, features))
+    return np.sin(2 * np.pi * np.arange(timesteps)[None, :, None] / SINE_PERIOD + phase)
+
+
+def _steps(rng: np.random.RandomState, batch: int, timesteps: int, features: int) -> np.ndarray:
+    levels = rng.rand(batch, -(-timesteps // STEP_LENGTH), features)
+    return np.repeat(levels, STEP_LENGTH, axis=1)[:, :timesteps]
+
+
+PATTERNS: dict[str, Pattern] = {
+    "uniform": Pattern(
+        "x = np.random.rand({batch}, {timesteps}, {features})",
+        lambda rng, b, t, f: rng.rand(b, t, f),
+    ),
+    "normal": Pattern(
+        "x = np.random.randn({batch}, {timesteps}, {features})",
+        lambda rng, b, t, f: rng.randn(b, t, f),
+    ),
+    "sine": Pattern(
+        "phase = np.random.uniform(0, 2 * np.pi, size=({batch}, 1, {features}))\n"
+        f"x = np.sin(2 * np.pi * np.arange({{timesteps}})[None, :, None] / {SINE_PERIOD} + phase)",
+        _sine,
+    ),
+    "steps": Pattern(
+        f"levels = np.random.rand({{batch}}, {{steps}}, {{features}})  # one level per {STEP_LENGTH} timesteps\n"
+        f"x = np.repeat(levels, {STEP_LENGTH}, axis=1)[:, :{{timesteps}}]",
+        _steps,
+    ),
+}
+
+
+def make_input(pattern: str, batch: int, timesteps: int, features: int, seed: int) -> np.ndarray:
+    """The input x, shape (batch, timesteps, features), float32."""
+    rng = np.random.RandomState(seed)
+    return PATTERNS[pattern].make(rng, batch, timesteps, features).astype("float32")
+
+
+def input_code(pattern: str, batch: int, timesteps: int, features: int) -> str:
+    """The NumPy lines that make the same x after `keras.utils.set_random_seed(seed)`."""
+    steps = -(-timesteps // STEP_LENGTH)
+    body = PATTERNS[pattern].code.format(batch=batch, timesteps=timesteps, features=features, steps=steps)
+    return body + '\nx = x.astype("float32")'

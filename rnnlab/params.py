@@ -1,0 +1,269 @@
+"""The parameter table: one row per option, from which everything else is derived.
+
+The URL query string, the command line, validation and the Streamlit widgets all read
+`MODEL_PARAMS` (what is built and run) and `VIEW_PARAMS` (what is looked at). Adding an
+option is adding one row.
+
+    >>> parse("units=16&return_state=true").config.units
+    16
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+# batch x timesteps x units: the largest sequence output a run may hold. At this size the
+# slowest accepted configuration still answers in under 2 s on 2 cores (benchmarks/README.md).
+MAX_SEQUENCE_VALUES = 2_000_000
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+_MAX_TEXT = 200  # characters of one value we are willing to read
+
+
+@dataclass(frozen=True)
+class Param:
+    """One option: its query/CLI name (the Keras argument name where there is one), default and bounds."""
+
+    name: str
+    default: Any
+    help: str
+    low: int | None = None
+    high: int | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def parse(self, text: str) -> Any:
+        """Text (from a URL or the command line) -> a valid value; ValueError with a readable reason."""
+        text = text.strip()
+        if len(text) > _MAX_TEXT:
+            raise ValueError(f"{self.name}: the value is {len(text)} characters long")
+        if self.kind is bool:
+            if text.lower() in _TRUE:
+                return True
+            if text.lower() in _FALSE:
+                return False
+            raise ValueError(f"{self.name}={text!r} is not true/false/1/0")
+        if self.kind is int:
+            try:
+                number = int(text)
+            except ValueError:
+                raise ValueError(f"{self.name}={text!r} is not a whole number") from None
+            return self.check(number)
+        if self.kind is tuple:
+            try:
+                items = tuple(int(part) for part in text.split(",") if part.strip())
+            except ValueError:
+                raise ValueError(f"{self.name}={text!r} is not a comma-separated list of whole numbers") from None
+            return self.check(items)
+        return self.check(text.lower())
+
+    def check(self, value: Any) -> Any:
+        """A typed value -> the same value if it is allowed; ValueError otherwise."""
+        if self.kind is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"{self.name} must be true or false")
+            return value
+        if self.kind is tuple:
+            if len(value) > 16:
+                raise ValueError(f"{self.name}: at most 16 entries")
+            for item in value:
+                self._check_int(item)
+            return tuple(value)
+        if self.kind is int:
+            return self._check_int(value)
+        if value not in self.choices:
+            raise ValueError(f"{self.name}={value!r} is not one of {', '.join(self.choices)}")
+        return value
+
+    def _check_int(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{self.name} must be a whole number")
+        if self.low is not None and value < self.low or self.high is not None and value > self.high:
+            raise ValueError(f"{self.name}={value} is outside {self.low}..{self.high}")
+        return value
+
+    def format(self, value: Any) -> str:
+        """A value -> its query-string text."""
+        if self.kind is bool:
+            return "true" if value else "false"
+        if self.kind is tuple:
+            return ",".join(str(v) for v in value)
+        return str(value)
+
+
+MODEL_PARAMS: tuple[Param, ...] = (
+    Param("layer", "lstm", "Which recurrent layer to build.", choices=("lstm",)),
+    Param("units", 64, "Size of the hidden state h (and cell state c): the last axis of every output.", 1, 512),
+    Param("timesteps", 10, "How many steps each input sequence has: the middle axis of the input.", 1, 500),
+    Param("features", 3, "How many numbers the layer reads at each timestep: the last axis of the input.", 1, 64),
+    Param("batch", 32, "How many sequences go through the layer at once: the first axis of everything.", 1, 256),
+    Param(
+        "return_sequences",
+        False,
+        "On: return h at every timestep, shape (batch, timesteps, units). Off: only the last one, (batch, units).",
+    ),
+    Param(
+        "return_state",
+        False,
+        "On: also return the final states after the output: output, state_h, state_c (in that order).",
+    ),
+    Param(
+        "input",
+        "uniform",
+        "The data fed in: uniform in [0, 1) as np.random.rand gives, normal, sine waves or steps.",
+        choices=("uniform", "normal", "sine", "steps"),
+    ),
+    Param("seed", 0, "Fixes the random data and the layer's initial weights, so a link shows the same numbers.", 0, 2**31 - 1),
+)
+
+VIEW_PARAMS: tuple[Param, ...] = (
+    Param("sample", 0, "Which sequence of the batch the charts show.", 0, 255),
+    Param("step", 0, "The timestep t looked at up close.", 0, 499),
+    Param("unit", 0, "The unit whose update is written out with numbers.", 0, 511),
+    Param("show", (), "Units drawn in the h_t and c_t charts (empty: the first four).", 0, 511),
+)
+
+PARAMS: dict[str, Param] = {p.name: p for p in MODEL_PARAMS + VIEW_PARAMS}
+
+
+def _frozen(name: str, params: tuple[Param, ...], doc: str) -> type:
+    cls = dataclasses.make_dataclass(name, [(p.name, p.kind, field(default=p.default)) for p in params], frozen=True)
+    cls.__doc__ = doc
+    cls.__module__ = __name__
+    return cls
+
+
+Config = _frozen("Config", MODEL_PARAMS, "The whole experiment in one frozen, valid value (see MODEL_PARAMS).")
+View = _frozen("View", VIEW_PARAMS, "What is looked at in a Run; never changes what Keras computes.")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something in the input that was not used as given: the problem, and what was done instead."""
+
+    problem: str
+    outcome: str
+
+    def __str__(self) -> str:
+        return f"{self.problem}; {self.outcome}"
+
+
+class ConfigError(ValueError):
+    """Raised by strict parsing: one readable line per problem."""
+
+    def __init__(self, problems: Iterable[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The result of reading untrusted input: always a valid Config and View, plus what was set aside."""
+
+    config: Any
+    view: Any
+    notices: tuple[Notice, ...] = ()
+
+    def strict(self) -> Parsed:
+        """Self, or ConfigError naming every problem (for the command line, where nothing is guessed)."""
+        if self.notices:
+            raise ConfigError(n.problem for n in self.notices)
+        return self
+
+
+def _limit_batch(values: dict[str, Any], notices: list[Notice]) -> None:
+    per_sequence = values["timesteps"] * values["units"]
+    largest = max(1, MAX_SEQUENCE_VALUES // per_sequence)
+    if values["batch"] > largest:
+        notices.append(Notice(
+            f"batch={values['batch']} is too large here: batch × timesteps × units must stay within "
+            f"{MAX_SEQUENCE_VALUES:,}",
+            f"using batch={largest}",
+        ))
+        values["batch"] = largest
+
+
+def _fit_view(values: dict[str, Any], config: Any, notices: list[Notice]) -> None:
+    """Clamp view indices into the config's axes (the same link may come from a larger config)."""
+    limits = {"sample": config.batch, "step": config.timesteps, "unit": config.units}
+    for name, size in limits.items():
+        if values[name] >= size:
+            notices.append(Notice(f"{name}={values[name]} is past the last index {size - 1}", f"using {size - 1}"))
+            values[name] = size - 1
+    kept = tuple(dict.fromkeys(u for u in values["show"] if u < config.units))
+    if kept != tuple(values["show"]):
+        notices.append(Notice(f"show: there is no unit past {config.units - 1}", "those were left out"))
+    values["show"] = kept
+
+
+def resolve(raw: Mapping[str, Any]) -> Parsed:
+    """Typed values (e.g. from widgets) -> Parsed. Invalid values fall back to defaults, with notices."""
+    notices: list[Notice] = []
+    values = {}
+    for name, param in PARAMS.items():
+        value = raw.get(name, param.default)
+        try:
+            values[name] = param.check(value)
+        except ValueError as err:
+            notices.append(Notice(str(err), f"using the default {param.format(param.default)}"))
+            values[name] = param.default
+    _limit_batch(values, notices)
+    config = Config(**{p.name: values[p.name] for p in MODEL_PARAMS})
+    _fit_view(values, config, notices)
+    view = View(**{p.name: values[p.name] for p in VIEW_PARAMS})
+    return Parsed(config, view, tuple(notices))
+
+
+def _pairs(query: str | Mapping[str, str | list[str]]) -> list[tuple[str, str]]:
+    if isinstance(query, str):
+        return parse_qsl(query.lstrip("?"), keep_blank_values=True, max_num_fields=100)
+    return [(str(k), str(v)) for k, vs in query.items() for v in ([vs] if isinstance(vs, str) else vs)]
+
+
+def parse(query: str | Mapping[str, str | list[str]]) -> Parsed:
+    """A query string (or a mapping of it, as Streamlit gives) -> Parsed. Never raises."""
+    try:
+        pairs = _pairs(query)
+    except (TypeError, ValueError, AttributeError) as err:
+        return dataclasses.replace(resolve({}), notices=(Notice(f"the query string could not be read ({err})", "using defaults"),))
+    notices: list[Notice] = []
+    raw: dict[str, Any] = {}
+    seen: set[str] = set()
+    for key, text in pairs:
+        name = key.strip().lower()
+        param = PARAMS.get(name)
+        if param is None:
+            notices.append(Notice(f"unknown parameter {key[:40]!r}", "ignored"))
+            continue
+        if name in seen:
+            notices.append(Notice(f"{name} is given more than once", "using the last value"))
+        seen.add(name)
+        try:
+            raw[name] = param.parse(text)
+        except ValueError as err:
+            raw.pop(name, None)
+            notices.append(Notice(str(err), f"using the default {param.format(param.default)}"))
+    parsed = resolve(raw)
+    return dataclasses.replace(parsed, notices=tuple(notices) + parsed.notices)
+
+
+def values(*frozen: Any) -> dict[str, Any]:
+    """Config / View instances -> one dict of their values."""
+    return {k: v for item in frozen for k, v in dataclasses.asdict(item).items()}
+
+
+def to_query(*frozen: Any) -> dict[str, str]:
+    """Config / View -> query parameters, leaving out every value equal to its default."""
+    return {k: PARAMS[k].format(v) for k, v in values(*frozen).items() if v != PARAMS[k].default}
+
+
+def query_string(*frozen: Any) -> str:
+    return urlencode(to_query(*frozen))
