@@ -101,10 +101,6 @@ class Param:
 
 MODEL_PARAMS: tuple[Param, ...] = (
     Param("layer", "lstm", "Which recurrent layer to build.", choices=("lstm",)),
-    Param("units", 64, "Size of the hidden state h (and cell state c): the last axis of every output.", 1, 512),
-    Param("timesteps", 10, "How many steps each input sequence has: the middle axis of the input.", 1, 500),
-    Param("features", 3, "How many numbers the layer reads at each timestep: the last axis of the input.", 1, 64),
-    Param("batch", 32, "How many sequences go through the layer at once: the first axis of everything.", 1, 256),
     Param(
         "return_sequences",
         False,
@@ -115,6 +111,10 @@ MODEL_PARAMS: tuple[Param, ...] = (
         False,
         "On: also return the final states after the output: output, state_h, state_c (in that order).",
     ),
+    Param("units", 64, "Size of the hidden state h (and cell state c): the last axis of every output.", 1, 512),
+    Param("timesteps", 10, "How many steps each input sequence has: the middle axis of the input.", 1, 500),
+    Param("features", 3, "How many numbers the layer reads at each timestep: the last axis of the input.", 1, 64),
+    Param("batch", 32, "How many sequences go through the layer at once: the first axis of everything.", 1, 256),
     Param(
         "input",
         "uniform",
