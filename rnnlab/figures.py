@@ -45,7 +45,7 @@ def _figure(traces: list[dict], title: str, height: int, **layout: Any) -> Figur
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
             "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.04, "x": 1, "xanchor": "right"},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
             "xaxis": _axis(),
             "yaxis": _axis(),
             **layout,
@@ -70,16 +70,10 @@ def _heatmap(z: np.ndarray, x_name: str, y_name: str, name: str, bound: float | 
     }
 
 
-def _domains(count: int, gap: float, weights: Sequence[float] | None = None) -> list[list[float]]:
-    """Split [0, 1] into `count` ranges, in proportion to `weights`, with `gap` between them."""
-    weights = list(weights) if weights is not None else [1.0] * count
-    room = 1.0 - gap * (count - 1)
-    edges, start = [], 0.0
-    for w in weights:
-        end = start + room * w / sum(weights)
-        edges.append([start, min(end, 1.0)])
-        start = end + gap
-    return edges
+def _domains(count: int, gap: float) -> list[list[float]]:
+    """Split [0, 1] into `count` equal ranges with `gap` between them."""
+    size = (1.0 - gap * (count - 1)) / count
+    return [[k * (size + gap), k * (size + gap) + size] for k in range(count)]
 
 
 def input_figure(run: Run, sample: int) -> Figure:
@@ -147,7 +141,8 @@ def states_figure(run: Run, sample: int, units: Sequence[int]) -> Figure:
                 })
     top, bottom = _domains(2, 0.12)[::-1]
     return _figure(
-        traces, "every timestep: solid = returned by Keras, dotted = computed and thrown away", 560,
+        traces, "h_t and c_t at every timestep: solid = returned by Keras, dotted = thrown away", 600,
+        margin={"l": 60, "r": 20, "t": 70, "b": 110},
         xaxis1=_axis(anchor="y1", matches="x2", showticklabels=False),
         xaxis2=_axis("timestep t", anchor="y2"),
         yaxis1=_axis("h_t", domain=top, range=[-1, 1]),
@@ -201,21 +196,27 @@ def weights_figure(run: Run) -> Figure:
         "bias": run.weights["bias"][None, columns],
     }
     bound = max(float(np.max(np.abs(m))) for m in matrices.values())
-    rows = _domains(3, 0.1, [max(m.shape[0], 4) for m in matrices.values()])[::-1]
+    pixels = [min(max(16 * m.shape[0], 50), 320) for m in matrices.values()]  # plot height of each matrix
+    gap = 80  # room for the next matrix's title and the axis ticks
+    plot_height = sum(pixels) + gap * (len(pixels) - 1)
     traces, layout, labels, shapes = [], {}, [], []
-    for k, ((name, matrix), domain) in enumerate(zip(matrices.items(), rows), start=1):
+    top = 1.0
+    for k, ((name, matrix), px) in enumerate(zip(matrices.items(), pixels), start=1):
+        domain = [max(top - px / plot_height, 0.0), top]
+        top = domain[0] - gap / plot_height
         traces.append(_heatmap(matrix, "column", "row", name, bound, xaxis=f"x{k}", yaxis=f"y{k}",
                                showscale=k == 1))
         layout[f"xaxis{k}"] = _axis(anchor=f"y{k}", showgrid=False, **({"matches": "x1"} if k > 1 else {}))
-        layout[f"yaxis{k}"] = _axis(domain=domain, autorange="reversed", showgrid=False)
+        layout[f"yaxis{k}"] = _axis(domain=domain, autorange="reversed", showgrid=False,
+                                    showticklabels=matrix.shape[0] > 1)
         labels.append(_label(f"{name} {tuple(run.weights[name].shape)}", 0.5, domain[1]))
+        labels[-1]["yshift"] = 4
         shapes += [{"type": "line", "xref": f"x{k}", "yref": f"y{k} domain", "x0": b * shown - 0.5,
-                    "x1": b * shown - 0.5, "y0": 0, "y1": 1, "line": {"color": "black", "width": 2}}
+                    "x1": b * shown - 0.5, "y0": 0, "y1": 1, "line": {"color": "black", "width": 3}}
                    for b in range(1, 4)]
     labels += [{"text": f"<b>{gate}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x1", "y": 1.0, "yref": "paper",
-                "yanchor": "bottom", "yshift": 24, "showarrow": False, "font": {"size": 18}}
+                "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
                for b, gate in enumerate("ifco")]
     partial = f" (first {shown} of {units} units of each block)" if shown < units else ""
-    height = 300 + 2 * min(sum(m.shape[0] for m in matrices.values()), 260)
-    return _figure(traces, f"weights, in Keras's gate order i | f | c | o{partial}", height,
-                   annotations=labels, shapes=shapes, **layout)
+    return _figure(traces, f"weights in Keras's gate order i | f | c | o{partial}", plot_height + 170,
+                   margin={"l": 60, "r": 20, "t": 120, "b": 50}, annotations=labels, shapes=shapes, **layout)
