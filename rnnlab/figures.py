@@ -53,6 +53,16 @@ def _figure(traces: list[dict], title: str, height: int, **layout: Any) -> Figur
     }
 
 
+def _axis_id(letter: str, k: int) -> str:
+    """Plotly's name of the k-th x or y axis as traces refer to it: 'x', 'x2', 'x3', ..."""
+    return letter if k == 1 else f"{letter}{k}"
+
+
+def _axis_key(letter: str, k: int) -> str:
+    """The layout key of the k-th axis: 'xaxis', 'xaxis2', ..."""
+    return f"{letter}axis" if k == 1 else f"{letter}axis{k}"
+
+
 def _label(text: str, x: float, y: float) -> dict[str, Any]:
     """A subplot title in paper coordinates."""
     return {"text": f"<b>{text}</b>", "x": x, "y": y, "xref": "paper", "yref": "paper",
@@ -123,7 +133,7 @@ def states_figure(run: Run, sample: int, units: Sequence[int]) -> Figure:
     for row, state in enumerate(("h", "c"), start=1):
         values = getattr(run.trace, state)[sample]
         times = sorted(kept[state])
-        axes = {"xaxis": f"x{row}", "yaxis": f"y{row}"}
+        axes = {"xaxis": _axis_id("x", row), "yaxis": _axis_id("y", row)}
         for k, unit in enumerate(units):
             color = PALETTE[k % len(PALETTE)]
             traces.append({
@@ -143,9 +153,9 @@ def states_figure(run: Run, sample: int, units: Sequence[int]) -> Figure:
     return _figure(
         traces, "h_t and c_t at every timestep: solid = returned by Keras, dotted = thrown away", 600,
         margin={"l": 60, "r": 20, "t": 70, "b": 110},
-        xaxis1=_axis(anchor="y1", matches="x2", showticklabels=False),
+        xaxis=_axis(anchor="y", matches="x2", showticklabels=False),
         xaxis2=_axis("timestep t", anchor="y2"),
-        yaxis1=_axis("h_t", domain=top, range=[-1, 1]),
+        yaxis=_axis("h_t", domain=top, range=[-1, 1]),
         yaxis2=_axis("c_t", domain=bottom),
         annotations=[_label("hidden state h_t", 0.5, top[1]), _label("cell state c_t", 0.5, bottom[1])],
     )
@@ -157,8 +167,8 @@ def gates_figure(run: Run, sample: int) -> Figure:
     traces, layout, labels = [], {}, []
     for k, (gate, domain) in enumerate(zip(LSTM_GATES, columns), start=1):
         traces.append(_heatmap(run.trace.gates[gate][sample].T, "timestep", "unit", gate, 1.0,
-                               xaxis=f"x{k}", yaxis="y", showscale=k == 4))
-        layout[f"xaxis{k}"] = _axis("t", domain=domain, anchor="y")
+                               xaxis=_axis_id("x", k), yaxis="y", showscale=k == 4))
+        layout[_axis_key("x", k)] = _axis("t", domain=domain, anchor="y")
         labels.append(_label(GATE_TITLES[gate], sum(domain) / 2, 1.0))
     return _figure(traces, "gates at every timestep (i, f, o between 0 and 1; g between -1 and 1)", 400,
                    yaxis=_axis("unit", autorange="reversed"), annotations=labels, **layout)
@@ -204,17 +214,17 @@ def weights_figure(run: Run) -> Figure:
     for k, ((name, matrix), px) in enumerate(zip(matrices.items(), pixels), start=1):
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
-        traces.append(_heatmap(matrix, "column", "row", name, bound, xaxis=f"x{k}", yaxis=f"y{k}",
-                               showscale=k == 1))
-        layout[f"xaxis{k}"] = _axis(anchor=f"y{k}", showgrid=False, **({"matches": "x1"} if k > 1 else {}))
-        layout[f"yaxis{k}"] = _axis(domain=domain, autorange="reversed", showgrid=False,
+        x_id, y_id = _axis_id("x", k), _axis_id("y", k)
+        traces.append(_heatmap(matrix, "column", "row", name, bound, xaxis=x_id, yaxis=y_id, showscale=k == 1))
+        layout[_axis_key("x", k)] = _axis(anchor=y_id, showgrid=False, **({"matches": "x"} if k > 1 else {}))
+        layout[_axis_key("y", k)] = _axis(domain=domain, autorange="reversed", showgrid=False,
                                     showticklabels=matrix.shape[0] > 1)
         labels.append(_label(f"{name} {tuple(run.weights[name].shape)}", 0.5, domain[1]))
         labels[-1]["yshift"] = 4
-        shapes += [{"type": "line", "xref": f"x{k}", "yref": f"y{k} domain", "x0": b * shown - 0.5,
+        shapes += [{"type": "line", "xref": x_id, "yref": f"{y_id} domain", "x0": b * shown - 0.5,
                     "x1": b * shown - 0.5, "y0": 0, "y1": 1, "line": {"color": "black", "width": 3}}
                    for b in range(1, 4)]
-    labels += [{"text": f"<b>{gate}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x1", "y": 1.0, "yref": "paper",
+    labels += [{"text": f"<b>{gate}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0, "yref": "paper",
                 "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
                for b, gate in enumerate("ifco")]
     partial = f" (first {shown} of {units} units of each block)" if shown < units else ""

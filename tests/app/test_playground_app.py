@@ -1,0 +1,100 @@
+"""The playground page in Streamlit's AppTest: real script runs, real Keras, no browser."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import rnnlab
+from tests.conftest import ROOT
+
+
+def open_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in (*at.markdown, *at.code, *at.caption, *at.warning))
+
+
+def shapes_listed(at: AppTest) -> list[str]:
+    """The 'shape' column of the returned-tensors table, e.g. ['(32, 64)']."""
+    table = next(m.value for m in at.markdown if m.value.startswith("| returned |"))
+    return [row.split("|")[2].strip().strip("`") for row in table.splitlines()[2:]]
+
+
+def expected_shapes(query: str) -> list[str]:
+    return [str(tuple(r["shape"])) for r in rnnlab.describe(query)["returns"]]
+
+
+def test_defaults_render_without_exception():
+    at = open_app()
+    assert not at.exception
+    assert at.toggle(key="return_sequences").value is False
+    assert at.slider(key="units").value == 64
+    assert shapes_listed(at) == expected_shapes("")
+    assert any(c.value == "output = lstm(x)" for c in at.code)
+    assert len(at.get("plotly_chart")) == 6
+    assert not at.warning
+
+
+def test_flipping_return_state_lists_three_tensors_and_the_checks():
+    at = open_app()
+    at.toggle(key="return_state").set_value(True).run()
+    assert not at.exception
+    assert shapes_listed(at) == expected_shapes("return_state=true")
+    assert any(c.value == "output, state_h, state_c = lstm(x)" for c in at.code)
+    text = page_text(at)
+    assert "`output == state_h`" in text and "`state_h != state_c`" in text
+    at.toggle(key="return_sequences").set_value(True).run()
+    assert shapes_listed(at) == expected_shapes("return_state=true&return_sequences=true")
+    assert "`whole_seq[:, -1, :] == state_h`" in page_text(at)
+
+
+def test_a_link_restores_the_controls():
+    query = {"return_sequences": "true", "units": "8", "timesteps": "5", "input": "sine", "seed": "4",
+             "sample": "2", "step": "3"}
+    at = open_app(query)
+    assert not at.exception and not at.warning
+    assert at.toggle(key="return_sequences").value is True
+    assert (at.slider(key="units").value, at.slider(key="timesteps").value) == (8, 5)
+    assert at.selectbox(key="input").value == "sine" and at.number_input(key="seed").value == 4
+    assert (at.slider(key="sample").value, at.slider(key="step").value) == (2, 3)
+    assert shapes_listed(at) == expected_shapes("return_sequences=true&units=8&timesteps=5")
+
+
+@pytest.mark.parametrize("query, named", [
+    ({"units": "99999"}, "units"),
+    ({"foo": "1"}, "'foo'"),
+    ({"return_state": "maybe"}, "return_state"),
+    ({"sample": "9999"}, "sample"),
+    ({"batch": "256", "timesteps": "500", "units": "512"}, "batch"),
+])
+def test_bad_links_show_a_notice_and_fall_back(query, named):
+    at = open_app(query)
+    assert not at.exception
+    assert len(at.warning) == 1 and named in at.warning[0].value
+
+
+def test_too_large_a_batch_from_the_slider_is_lowered_with_a_notice():
+    at = open_app({"timesteps": "500", "units": "512"})
+    at.slider(key="batch").set_value(200).run()
+    assert not at.exception
+    assert at.slider(key="batch").value * 500 * 512 <= rnnlab.params.MAX_SEQUENCE_VALUES
+    assert "batch" in at.warning[0].value
+
+
+def test_new_random_data_moves_the_seed():
+    at = open_app()
+    at.button[0].click().run()
+    assert at.number_input(key="seed").value == 1 and not at.exception
+
+
+def test_looking_elsewhere_does_not_change_the_model():
+    at = open_app({"return_sequences": "true"})
+    before = shapes_listed(at)
+    at.slider(key="sample").set_value(5).run()
+    at.slider(key="step").set_value(9).run()
+    assert not at.exception and shapes_listed(at) == before
+    assert any("unit 0, t = 9, sample 5" in c.value for c in at.code)

@@ -1,0 +1,55 @@
+"""python -m rnnlab describe: one JSON object for a query string; bad input exits 2 without a traceback."""
+
+import json
+import subprocess
+import sys
+
+import keras
+import pytest
+
+import rnnlab
+from tests.conftest import ROOT
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "rnnlab", *args], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT)
+
+
+def test_describe_prints_the_documented_fields():
+    query = ("layer=lstm&units=64&timesteps=10&features=3&batch=32&return_sequences=true&return_state=true"
+             "&input=uniform&seed=0")
+    proc = cli("describe", query)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert {"keras_version", "config", "returns", "params", "agreement_max_abs_diff", "code"} <= set(result)
+    assert result["keras_version"] == keras.__version__
+    assert [r["name"] for r in result["returns"]] == ["whole_seq", "state_h", "state_c"]
+    assert result["returns"] == rnnlab.describe(query)["returns"]
+    assert result["config"]["return_sequences"] is True and result["config"]["units"] == 64
+    assert result["agreement_max_abs_diff"] <= 1e-5
+
+
+def test_describe_shapes_carry_the_concrete_batch():
+    result = rnnlab.describe("batch=5&units=7&return_sequences=1&timesteps=4")
+    assert result["returns"] == [{"name": "whole_seq", "shape": [5, 4, 7]}]
+
+
+@pytest.mark.parametrize("args", [("describe", "units=0"), ("describe", "nonsense=1&return_state=maybe"),
+                                  ("describe", "units=" + "9" * 300), ("explain",), ()])
+def test_bad_input_exits_2_with_a_message_and_no_traceback(args):
+    proc = cli(*args)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.strip()
+
+
+def test_bad_query_message_names_every_problem():
+    proc = cli("describe", "units=0&colour=red")
+    assert "units=0" in proc.stderr and "'colour'" in proc.stderr
+
+
+def test_python_describe_raises_a_value_error_listing_problems():
+    with pytest.raises(ValueError, match="units"):
+        rnnlab.describe("units=-1")

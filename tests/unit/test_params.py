@@ -1,0 +1,113 @@
+"""The parameter table and the query-string codec: untrusted text in, a valid Config out, always."""
+
+import pytest
+
+from rnnlab.params import (
+    MAX_SEQUENCE_VALUES, MODEL_PARAMS, PARAMS, ConfigError, Config, View, parse, query_string, resolve,
+)
+
+
+def test_defaults_follow_the_classic_example():
+    config = parse("").config
+    assert (config.batch, config.timesteps, config.features, config.units) == (32, 10, 3, 64)
+    assert not config.return_sequences and not config.return_state
+    assert config.layer == "lstm" and config.input == "uniform"
+
+
+@pytest.mark.parametrize("text, expected", [("true", True), ("1", True), ("false", False), ("0", False),
+                                            ("TRUE", True)])
+def test_booleans_accept_true_false_1_0(text, expected):
+    parsed = parse(f"return_sequences={text}")
+    assert parsed.config.return_sequences is expected and not parsed.notices
+
+
+def test_the_documented_query_string_is_read_exactly():
+    query = ("layer=lstm&units=64&timesteps=10&features=3&batch=32&return_sequences=true&return_state=true"
+             "&input=uniform&seed=0")
+    parsed = parse(query).strict()
+    assert parsed.config == Config(return_sequences=True, return_state=True)
+
+
+def test_a_link_round_trips_through_the_query_string():
+    parsed = parse("units=7&timesteps=20&input=sine&seed=5&return_state=1&sample=3&step=4&unit=2&show=1,5")
+    again = parse(query_string(parsed.config, parsed.view))
+    assert (again.config, again.view) == (parsed.config, parsed.view)
+    assert again.view.show == (1, 5)
+
+
+def test_defaults_are_left_out_of_the_link():
+    parsed = parse("units=64&return_state=true")
+    assert query_string(parsed.config, parsed.view) == "return_state=true"
+
+
+@pytest.mark.parametrize("query, named", [
+    ("units=0", "units"),
+    ("units=513", "units"),
+    ("timesteps=-3", "timesteps"),
+    ("features=abc", "features"),
+    ("batch=1e9", "batch"),
+    ("return_state=maybe", "return_state"),
+    ("input=zigzag", "input"),
+    ("seed=99999999999999999999", "seed"),
+    ("colour=red", "colour"),
+    ("units=" + "9" * 5000, "units"),
+    ("show=1,x", "show"),
+])
+def test_bad_values_fall_back_to_defaults_with_a_notice_naming_them(query, named):
+    parsed = parse(query)
+    assert parsed.config == Config() and parsed.view == View()
+    assert any(named in str(n) for n in parsed.notices)
+    with pytest.raises(ConfigError) as err:
+        parsed.strict()
+    assert named in str(err.value)
+
+
+def test_good_values_survive_next_to_bad_ones():
+    parsed = parse("units=8&timesteps=oops&return_sequences=1")
+    assert parsed.config.units == 8 and parsed.config.return_sequences
+    assert parsed.config.timesteps == PARAMS["timesteps"].default
+    assert [n.problem.split("=")[0] for n in parsed.notices] == ["timesteps"]
+
+
+def test_a_repeated_key_uses_the_last_value_and_says_so():
+    parsed = parse("units=8&units=9")
+    assert parsed.config.units == 9 and "more than once" in str(parsed.notices[0])
+
+
+@pytest.mark.parametrize("query", ["%", "&&&", "=", "a=b=c", "units", "?units=5", "\x00=\x00",
+                                   "&".join(f"k{i}=1" for i in range(500))])
+def test_malformed_query_strings_never_raise(query):
+    parsed = parse(query)
+    assert isinstance(parsed.config, Config)
+
+
+def test_mappings_as_streamlit_gives_them_are_read_too():
+    parsed = parse({"units": ["8"], "return_state": "true"})
+    assert parsed.config.units == 8 and parsed.config.return_state
+
+
+def test_batch_is_lowered_to_keep_runs_bounded():
+    parsed = parse("batch=256&timesteps=500&units=512")
+    config = parsed.config
+    assert config.batch * config.timesteps * config.units <= MAX_SEQUENCE_VALUES
+    assert (config.batch + 1) * config.timesteps * config.units > MAX_SEQUENCE_VALUES
+    assert "batch" in str(parsed.notices[0])
+
+
+def test_every_size_at_its_limit_alone_is_accepted():
+    for param in MODEL_PARAMS:
+        if param.kind is int:
+            assert not parse(f"{param.name}={param.high}").notices, param.name
+
+
+def test_view_indices_are_kept_inside_the_config():
+    parsed = parse("batch=4&timesteps=5&units=3&sample=9&step=7&unit=3&show=0,2,3,2")
+    view = parsed.view
+    assert (view.sample, view.step, view.unit, view.show) == (3, 4, 2, (0, 2))
+    assert len(parsed.notices) == 4
+
+
+def test_widget_values_of_the_wrong_type_fall_back():
+    parsed = resolve({"units": "64", "return_state": 1, "batch": True})
+    assert parsed.config == Config()
+    assert len(parsed.notices) == 3
