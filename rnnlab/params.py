@@ -35,6 +35,7 @@ class Param:
     low: int | None = None
     high: int | None = None
     choices: tuple[str, ...] = ()
+    label: str = ""  # the widget's label when it is not the name (view parameters)
 
     @property
     def kind(self) -> type:
@@ -125,10 +126,11 @@ MODEL_PARAMS: tuple[Param, ...] = (
 )
 
 VIEW_PARAMS: tuple[Param, ...] = (
-    Param("sample", 0, "Which sequence of the batch the charts show.", 0, 255),
-    Param("step", 0, "The timestep t looked at up close.", 0, 499),
-    Param("unit", 0, "The unit whose update is written out with numbers.", 0, 511),
-    Param("show", (), "Units drawn in the h_t and c_t charts (empty: the first four).", 0, 511),
+    Param("sample", 0, "Which sequence of the batch the charts show.", 0, 255, label="sample (sequence of the batch)"),
+    Param("step", 0, "The timestep t looked at up close.", 0, 499, label="timestep t"),
+    Param("unit", 0, "The unit whose update is written out with numbers.", 0, 511, label="unit"),
+    Param("show", (), "Units drawn in the h_t and c_t charts (none chosen: the first four).", 0, 511,
+          label="units drawn in the h_t and c_t charts"),
 )
 
 PARAMS: dict[str, Param] = {p.name: p for p in MODEL_PARAMS + VIEW_PARAMS}

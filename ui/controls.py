@@ -55,18 +55,19 @@ def widget(param: Param, low: int | None = None, high: int | None = None, contai
     """One widget for one parameter, labelled with its name; bounds may be narrowed (view params)."""
     low = param.low if low is None else low
     high = param.high if high is None else high
+    label = param.label or param.name
     common = dict(key=param.name, help=param.help, on_change=_normalise)
     if param.kind is bool:
-        container.toggle(param.name, **common)
+        container.toggle(label, **common)
     elif param.choices:
-        if len(param.choices) > 1 or param.name == "layer":
-            container.selectbox(param.name, param.choices, **common)
+        container.selectbox(label, param.choices, **common)
     elif param.kind is tuple:
-        container.multiselect(param.name, list(range(low, high + 1)), max_selections=10, **common)
+        container.multiselect(label, list(range(low, high + 1)), max_selections=10,
+                              placeholder="the first four", **common)
     elif high - low > _SLIDER_SPAN:
-        container.number_input(param.name, min_value=low, max_value=high, step=1, **common)
+        container.number_input(label, min_value=low, max_value=high, step=1, **common)
     elif high > low:
-        container.slider(param.name, min_value=low, max_value=high, **common)
+        container.slider(label, min_value=low, max_value=high, **common)
 
 
 def _next_seed() -> None:

@@ -98,3 +98,11 @@ def test_looking_elsewhere_does_not_change_the_model():
     at.slider(key="step").set_value(9).run()
     assert not at.exception and shapes_listed(at) == before
     assert any("unit 0, t = 9, sample 5" in c.value for c in at.code)
+
+
+def test_the_chosen_sample_survives_a_smaller_batch_and_is_clamped_by_a_tiny_one():
+    at = open_app({"sample": "5"})
+    at.slider(key="batch").set_value(16).run()
+    assert at.slider(key="sample").value == 5
+    at.slider(key="batch").set_value(4).run()
+    assert not at.exception and at.slider(key="sample").value == 3
