@@ -69,10 +69,15 @@ def _label(text: str, x: float, y: float) -> dict[str, Any]:
             "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 16}}
 
 
+def _bound(values: np.ndarray) -> float:
+    """The largest magnitude, for ranges symmetric about zero (1 when everything is zero)."""
+    return float(np.max(np.abs(values), initial=0.0)) or 1.0
+
+
 def _heatmap(z: np.ndarray, x_name: str, y_name: str, name: str, bound: float | None = None,
              **extra: Any) -> dict[str, Any]:
-    """z is (rows, columns) = (y, x); a colour range symmetric about zero."""
-    bound = bound if bound is not None else float(np.max(np.abs(z), initial=0.0)) or 1.0
+    """z is (rows, columns) = (y, x); a colour range symmetric about zero (by default fitted to z)."""
+    bound = bound if bound is not None else _bound(z)
     return {
         "type": "heatmap", "z": z, "zmin": -bound, "zmax": bound, "colorscale": DIVERGING, "name": name,
         "hovertemplate": f"{x_name} %{{x}}<br>{y_name} %{{y}}<br>{name} %{{z:.4f}}<extra></extra>",
@@ -103,12 +108,12 @@ def output_figure(run: Run, sample: int) -> Figure:
     value = first.value[sample]
     title = f"{first.name}[{sample}]: ({', '.join(first.axes[1:])}) = {tuple(value.shape)}"
     if first.name == "whole_seq":
-        return _figure([_heatmap(value.T, "timestep", "unit", first.name, 1.0)], title, 320,
+        return _figure([_heatmap(value.T, "timestep", "unit", first.name)], title, 320,
                        xaxis=_axis("timestep t"), yaxis=_axis("unit", autorange="reversed"))
     bars = {"type": "bar", "x": np.arange(value.size), "y": value, "name": first.name,
             "marker": {"color": PALETTE[0]}, "hovertemplate": "unit %{x}<br>%{y:.4f}<extra></extra>"}
-    return _figure([bars], title, 320,
-                   xaxis=_axis("unit"), yaxis=_axis("value", range=[-1, 1]))
+    bound = _bound(value) * 1.1
+    return _figure([bars], title, 320, xaxis=_axis("unit"), yaxis=_axis("value", range=[-bound, bound]))
 
 
 def returned_states(run: Run, sample: int) -> dict[str, dict[int, np.ndarray]]:
@@ -151,11 +156,11 @@ def states_figure(run: Run, sample: int, units: Sequence[int]) -> Figure:
                 })
     top, bottom = _domains(2, 0.12)[::-1]
     return _figure(
-        traces, "h_t and c_t at every timestep: solid = returned by Keras, dotted = thrown away", 600,
-        margin={"l": 60, "r": 20, "t": 70, "b": 110},
+        traces, "h_t and c_t at every timestep: solid = returned by Keras, dotted = thrown away", 620,
+        margin={"l": 60, "r": 20, "t": 70, "b": 120}, legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         xaxis=_axis(anchor="y", matches="x2", showticklabels=False),
         xaxis2=_axis("timestep t", anchor="y2"),
-        yaxis=_axis("h_t", domain=top, range=[-1, 1]),
+        yaxis=_axis("h_t", domain=top),
         yaxis2=_axis("c_t", domain=bottom),
         annotations=[_label("hidden state h_t", 0.5, top[1]), _label("cell state c_t", 0.5, bottom[1])],
     )
@@ -205,8 +210,7 @@ def weights_figure(run: Run) -> Figure:
         "recurrent_kernel": run.weights["recurrent_kernel"][:shown][:, columns],
         "bias": run.weights["bias"][None, columns],
     }
-    bound = max(float(np.max(np.abs(m))) for m in matrices.values())
-    pixels = [min(max(16 * m.shape[0], 50), 320) for m in matrices.values()]  # plot height of each matrix
+    pixels = [min(max(22 * m.shape[0], 90), 320) for m in matrices.values()]  # plot height of each matrix
     gap = 80  # room for the next matrix's title and the axis ticks
     plot_height = sum(pixels) + gap * (len(pixels) - 1)
     traces, layout, labels, shapes = [], {}, [], []
@@ -215,10 +219,11 @@ def weights_figure(run: Run) -> Figure:
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
         x_id, y_id = _axis_id("x", k), _axis_id("y", k)
-        traces.append(_heatmap(matrix, "column", "row", name, bound, xaxis=x_id, yaxis=y_id, showscale=k == 1))
+        colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "thickness": 14}
+        traces.append(_heatmap(matrix, "column", "row", name, xaxis=x_id, yaxis=y_id, colorbar=colorbar))
         layout[_axis_key("x", k)] = _axis(anchor=y_id, showgrid=False, **({"matches": "x"} if k > 1 else {}))
         layout[_axis_key("y", k)] = _axis(domain=domain, autorange="reversed", showgrid=False,
-                                    showticklabels=matrix.shape[0] > 1)
+                                          **({} if matrix.shape[0] > 1 else {"visible": False}))
         labels.append(_label(f"{name} {tuple(run.weights[name].shape)}", 0.5, domain[1]))
         labels[-1]["yshift"] = 4
         shapes += [{"type": "line", "xref": x_id, "yref": f"{y_id} domain", "x0": b * shown - 0.5,

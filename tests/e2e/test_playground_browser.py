@@ -1,0 +1,197 @@
+"""The Playground in a real browser: what a learner sees is what the installed Keras returns."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+import rnnlab
+from rnnlab.params import parse
+from rnnlab.run import run
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"laptop": (1366, 768), "projector": (1920, 1080)}
+TALL = 4000  # the main area scrolls inside its own container: a tall viewport shows the whole page
+LINK = "return_sequences=true&return_state=true&units=8&timesteps=5"
+BAD_LINK = "units=99999&foo=1&return_state=maybe"
+
+# Every chart as {title, types, z}: z flattened (Plotly may hold it as a typed-array spec) with its shape.
+CHARTS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(el => {
+    const z = el.data[0].z;
+    let values = null, shape = null;
+    if (z && z._inputArray) { values = Array.from(z._inputArray); shape = String(z.shape).split(',').map(Number); }
+    else if (Array.isArray(z)) { values = z.flat(); shape = [z.length, z[0].length]; }
+    return {title: el.layout.title.text, types: el.data.map(t => t.type), z: values, shape: shape};
+})"""
+
+
+@functools.cache
+def expected(query: str) -> dict:
+    """What the installed Keras returns for this query, computed in the test process."""
+    return rnnlab.describe(query)
+
+
+def expected_rows(query: str) -> list[tuple[str, str]]:
+    return [(r["name"], str(tuple(r["shape"]))) for r in expected(query)["returns"]]
+
+
+def unpack_line(page: Page) -> Locator:
+    return page.locator("[data-testid=stMain] [data-testid=stCode]").first
+
+
+def returned_rows(page: Page) -> list[tuple[str, str]]:
+    """(name, shape) for every row of the table of returned tensors."""
+    rows = page.locator("[data-testid=stMain] table tbody tr")
+    return [tuple(rows.nth(i).locator("td").all_inner_texts()[:2]) for i in range(rows.count())]
+
+
+def output_chart(page: Page) -> dict:
+    """The chart of the first returned tensor for one sample: title, trace types, z and its shape."""
+    every = page.evaluate(CHARTS_JS)
+    charts = [c for c in every if re.match(r"(output|whole_seq)\[", c["title"])]
+    assert len(charts) == 1, f"expected one output chart among {[c['title'] for c in every]}"
+    return charts[0]
+
+
+def switch(page: Page, name: str) -> Locator:
+    return page.locator("[data-testid=stSidebar]").get_by_role("switch", name=name)
+
+
+def flip(page: Page, name: str) -> None:
+    """Click a sidebar toggle by its label text, as a learner would."""
+    page.locator("[data-testid=stSidebar]").get_by_text(name, exact=True).click()
+
+
+def slider_value(page: Page, name: str) -> Locator:
+    return page.locator(f"[data-testid=stSidebar] .st-key-{name} [data-testid=stSliderThumbValue]")
+
+
+def assert_no_exception(page: Page) -> None:
+    expect(page.locator("[data-testid=stException]")).to_have_count(0)
+
+
+def _fit_charts(page: Page) -> None:
+    """Wait until every chart has been redrawn at its container's width after a resize."""
+    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].every(el => {
+        const box = el.closest('[data-testid=stPlotlyChart]').getBoundingClientRect();
+        return Math.abs(el.getBoundingClientRect().width - box.width) < 2;
+    })""")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_timeout(400)  # Plotly's resize is debounced
+
+
+def shoot(page: Page, artifacts: Path, name: str) -> None:
+    """Screenshots at laptop and projector size: the first screen, and the whole page in a tall viewport."""
+    for size, (width, height) in SIZES.items():
+        page.set_viewport_size({"width": width, "height": height})
+        _fit_charts(page)
+        page.screenshot(path=artifacts / f"{name}-{size}.png")
+        page.set_viewport_size({"width": width, "height": TALL})
+        _fit_charts(page)
+        bottom = page.evaluate("""() => Math.ceil(document.querySelector('[data-testid=stMainBlockContainer]')
+            .getBoundingClientRect().bottom)""")
+        if bottom > TALL:  # still taller: grow the viewport to the whole page
+            page.set_viewport_size({"width": width, "height": bottom})
+            _fit_charts(page)
+        page.screenshot(path=artifacts / f"{name}-{size}-full.png",
+                        clip={"x": 0, "y": 0, "width": width, "height": max(bottom, height)})
+    width, height = SIZES["laptop"]
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def test_defaults_show_the_output_keras_returns(page, open_app, artifacts):
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    open_app()
+    expect(unpack_line(page)).to_have_text("output = lstm(x)")
+    assert returned_rows(page) == expected_rows("")
+    expect(switch(page, "return_sequences")).not_to_be_checked()
+    expect(switch(page, "return_state")).not_to_be_checked()
+    assert output_chart(page)["title"].startswith("output[0]")
+    assert_no_exception(page)
+    shoot(page, artifacts, "default")
+    assert not errors, errors
+
+
+def test_return_sequences_returns_the_whole_sequence(open_app, settle, artifacts):
+    page = open_app()
+    before = output_chart(page)
+    assert before["title"].startswith("output[0]:") and before["types"] == ["bar"]
+
+    flip(page, "return_sequences")
+    expect(unpack_line(page)).to_have_text("whole_seq = lstm(x)")
+    settle(page)
+    expect(switch(page, "return_sequences")).to_be_checked()
+    assert returned_rows(page) == expected_rows("return_sequences=true")
+    after = output_chart(page)
+    shape = expected("return_sequences=true")["returns"][0]["shape"]
+    assert after["title"].startswith("whole_seq[0]:") and after["title"].endswith(str(tuple(shape[1:])))
+    assert after["types"] == ["heatmap"]
+    assert after["shape"] == [shape[2], shape[1]]  # drawn as (units, timesteps): time runs left to right
+    expect(page).to_have_url(re.compile(r"[?&]return_sequences=true(&|$)"))
+    assert_no_exception(page)
+    shoot(page, artifacts, "flipped")
+
+
+def test_return_state_adds_the_final_states(open_app, settle):
+    page = open_app()
+    flip(page, "return_state")
+    expect(unpack_line(page)).to_have_text("output, state_h, state_c = lstm(x)")
+    settle(page)
+    rows = returned_rows(page)
+    assert rows == expected_rows("return_state=true") and len(rows) == 3
+    checks = expected("return_state=true")["checks"]
+    assert "output == state_h" in {c["claim"] for c in checks}
+    for check in checks:  # each identity check is shown, marked as Keras's numbers say
+        line = page.locator("[data-testid=stMain] [data-testid=stMarkdown]").filter(
+            has=page.locator("code", has_text=check["claim"]))
+        expect(line).to_have_count(1)
+        expect(line).to_contain_text("check_circle" if check["holds"] else "cancel")
+    expect(page).to_have_url(re.compile(r"[?&]return_state=true(&|$)"))
+    assert_no_exception(page)
+
+
+def test_a_shared_link_restores_the_view_and_the_numbers(open_app):
+    config = expected(LINK)["config"]
+    page = open_app(LINK)
+    expect(switch(page, "return_sequences")).to_be_checked()
+    expect(switch(page, "return_state")).to_be_checked()
+    for name in ("units", "timesteps", "features", "batch"):
+        expect(slider_value(page, name)).to_have_text(str(config[name]))
+    assert returned_rows(page) == expected_rows(LINK)
+    assert parse_qs(urlparse(page.url).query) == parse_qs(LINK)
+    first = output_chart(page)
+    assert first["title"].startswith("whole_seq[0]:") and first["types"] == ["heatmap"]
+
+    second = output_chart(open_app(LINK))
+    assert second["z"] == first["z"] and second["shape"] == first["shape"]
+    # ... and they are the numbers Keras gives for this link in another process.
+    keras_seq = run(parse(LINK).config).returns[0].value[0].T
+    assert first["shape"] == list(keras_seq.shape)
+    np.testing.assert_allclose(np.reshape(first["z"], keras_seq.shape), keras_seq, rtol=0, atol=1e-6)
+    assert_no_exception(page)
+
+
+def test_a_bad_link_names_what_it_ignored_and_falls_back(open_app, artifacts):
+    page = open_app(BAD_LINK)
+    notice = page.locator("[data-testid=stMain] [data-testid=stAlert]")
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text("Some of the link's settings could not be used")
+    for item in parse(BAD_LINK).notices:
+        expect(notice).to_contain_text(str(item))
+    for name in ("units", "foo", "return_state"):
+        expect(notice).to_contain_text(name)
+    expect(unpack_line(page)).to_have_text("output = lstm(x)")
+    assert returned_rows(page) == expected_rows("")
+    expect(switch(page, "return_state")).not_to_be_checked()
+    expect(slider_value(page, "units")).to_have_text(str(expected("")["config"]["units"]))
+    expect(page).to_have_url(re.compile(r"/$"))  # the bad settings are gone from the address bar
+    assert_no_exception(page)
+    page.screenshot(path=artifacts / "bad-link-laptop.png")
