@@ -1,0 +1,1 @@
+"""Speed benchmarks of the app: python -m benchmarks (see README.md here)."""

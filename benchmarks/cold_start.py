@@ -1,0 +1,67 @@
+"""Cold start: `streamlit run` spawned -> first page rendered in headless Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from benchmarks.report import Row, load_average, ms
+from benchmarks.server import StreamlitServer
+
+TARGET_MS = 8000
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+RENDERED = "[data-testid=stApp][data-test-script-state=notRunning]"
+PLOT = ".js-plotly-plot"
+
+
+def _watch_script_finished(page, since: float, seen: dict[str, float]) -> None:
+    """Note when the page's WebSocket receives its first script_finished (the server's share of the wait)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    def received(payload) -> None:
+        if "script_finished" not in seen and isinstance(payload, bytes):
+            if ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished":
+                seen["script_finished"] = time.perf_counter() - since
+
+    page.on("websocket", lambda ws: ws.on("framereceived", received))
+
+
+def _once(browser, timeout_ms: float = 120_000) -> dict[str, float]:
+    """Spawn a server, open the page in a fresh browser context; seconds since spawn for each milestone."""
+    with StreamlitServer() as server:
+        milestones = {"healthy": server.wait_healthy()}
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = context.new_page()
+            _watch_script_finished(page, server.started_at, milestones)
+            page.goto(server.url, timeout=timeout_ms)
+            milestones["html_loaded"] = time.perf_counter() - server.started_at
+            page.locator(PLOT).first.wait_for(state="visible", timeout=timeout_ms)
+            page.locator(RENDERED).wait_for(state="attached", timeout=timeout_ms)
+            milestones["rendered"] = time.perf_counter() - server.started_at
+        finally:
+            context.close()
+    return milestones
+
+
+def measure(repeats: int = 3) -> tuple[dict, list[Row]]:
+    from playwright.sync_api import sync_playwright
+
+    load_before = load_average()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            runs = [_once(browser) for _ in range(repeats)]
+        finally:
+            browser.close()
+    each = [{k: ms(v) for k, v in run.items()} for run in runs]
+    median = ms(statistics.median(run["rendered"] for run in runs))
+    data = {"runs_ms": each, "median_rendered_ms": median, "load_average": [load_before, load_average()]}
+    rows = [Row("cold-start", f"spawn -> rendered, run {i + 1}", run["rendered"],
+                note=f"health ok {run['healthy'] / 1000:.1f} s, HTML loaded {run['html_loaded'] / 1000:.1f} s, "
+                     f"script finished {run.get('script_finished', float('nan')) / 1000:.1f} s")
+            for i, run in enumerate(each)]
+    rows.append(Row("cold-start", f"spawn -> rendered, median of {repeats}", median, TARGET_MS))
+    return data, rows
