@@ -36,6 +36,9 @@ RULES = (
     _Rule(lambda c: c.bidirectional and c.merge_mode == "none" and (c.depth > 1 or c.head != "none"),
           "merge_mode=None returns the two directions as two separate tensors, but the next layer takes one "
           "tensor. A merge mode (concat, sum, mul, ave) joins them into one.", {"merge_mode": "concat"}),
+    _Rule(lambda c: c.stateful and c.bidirectional and c.return_state,
+          "Not a rule but a bug in this Keras version: a stateful Bidirectional layer that returns its states "
+          "fails inside Bidirectional.compute_mask. Without return_state it works.", {"return_state": "false"}),
     _Rule(lambda c: c.head == "time_distributed" and not c.return_sequences,
           "TimeDistributed applies its layer at every timestep, so it needs a sequence (batch, timesteps, ...). "
           "Without return_sequences there is none; a plain Dense does the job on (batch, units).",
