@@ -68,8 +68,8 @@ def unit_update(run: Run, part: Part, sample: int, step: int, unit: int) -> tupl
                 f"(z_t: update gate, how much of h_(t-1) is kept; r_t = {gate['r']:.4f}: reset gate)")
     kernel, recurrent_kernel, bias = (part.weights[n] for n in ("kernel", "recurrent_kernel", "bias"))
     x_t = part.inputs[sample, time_read(run, part, step)]
-    pre = float(x_t @ kernel[:, unit] + (steps.h[sample, step - 1] if step > 0 else 0.0) @ recurrent_kernel[:, unit]
-                + bias[unit])
+    h_before = steps.h[sample, step - 1] if step > 0 else np.zeros_like(steps.h[sample, 0])
+    pre = float(x_t @ kernel[:, unit] + h_before @ recurrent_kernel[:, unit] + bias[unit])
     return (f"h_t = {act}(x_t · W + h_(t-1) · U + b) = {act}({pre:.4f}) = {h:.4f}",)
 
 

@@ -127,6 +127,15 @@ def test_one_unit_update_is_written_with_the_trace_numbers():
 
 
 @pytest.mark.parametrize("query", QUERIES)
+def test_every_unit_update_is_written_at_every_step(query):
+    result = run(parse(query).config)
+    for part in result.parts:
+        for step in (0, result.config.timesteps - 1):
+            lines = explain.unit_update(result, part, 0, step, 0)
+            assert lines[0].endswith(f"{(part.trace.c if part.trace.c is not None else part.trace.h)[0, step, 0]:.4f}")
+
+
+@pytest.mark.parametrize("query", QUERIES)
 def test_parameter_formulas_add_up_to_count_params(query):
     result = run(parse(query).config)
     terms = explain.param_terms(result)
