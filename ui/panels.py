@@ -159,6 +159,9 @@ def stateful(run: Run) -> None:
                 "from the states the first one left; `reset_state()` on each recurrent layer sets them back to "
                 "zeros. Keras 3 models have no `reset_states()`.")
     checks(run.stateful.checks)
+    st.markdown(f"The carried state changes the second chunk's `{run.returns[0].name}` by max |difference| = "
+                f"`{run.stateful.carried_effect:.3g}` compared with a fresh start (how much depends on how long "
+                "the layer remembers).")
 
 
 def code(run: Run) -> None:
