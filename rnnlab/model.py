@@ -8,8 +8,8 @@ code reproduces them and flipping a flag keeps the same numbers.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -24,8 +24,21 @@ from rnnlab import architecture
 EAGER_MAX_TIMESTEPS = 64
 STATE_LETTERS = {"lstm": ("h", "c"), "gru": ("h",), "simple_rnn": ("h",)}
 
-_KERAS_LOCK = threading.RLock()  # Keras/TF global state (seeding, building) is not thread-safe
+# Every Keras build and call runs on this one long-lived thread. Keras/TF global state (seeding,
+# building) is not thread-safe, and Keras keeps per-thread state that is slow to set up: a web
+# server that runs each request on a fresh thread would pay that setup on every rerun.
+_KERAS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keras")
 T = TypeVar("T")
+
+
+def _on_keras_thread(function: Callable[..., T]) -> Callable[..., T]:
+    """Run `function` on the Keras thread and wait for its result (exceptions propagate)."""
+
+    def wrapper(*args: Any) -> T:
+        return _KERAS_THREAD.submit(function, *args).result()
+
+    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
+    return wrapper
 
 
 class KerasRefused(ValueError):
@@ -33,7 +46,7 @@ class KerasRefused(ValueError):
 
 
 class _Bounded:
-    """A small least-recently-used cache; callers hold _KERAS_LOCK."""
+    """A small least-recently-used cache, used only on the Keras thread."""
 
     def __init__(self, size: int):
         self.size, self.items = size, OrderedDict()
@@ -139,10 +152,8 @@ def _seeded_weights(config: Any) -> list[np.ndarray]:
     return weights
 
 
-def weights(config: Any) -> list[np.ndarray]:
-    """The model's initial weights, as model.get_weights() lists them."""
-    with _KERAS_LOCK:
-        return _WEIGHTS.get(_weight_key(config), lambda: _seeded_weights(config))
+def _weights(config: Any) -> list[np.ndarray]:
+    return _WEIGHTS.get(_weight_key(config), lambda: _seeded_weights(config))
 
 
 @dataclass(frozen=True)
@@ -173,30 +184,30 @@ def _predict(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.ndarray
     return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
 
+@_on_keras_thread
 def call(config: Any, x: np.ndarray) -> Called:
     """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not)."""
     structure = (architecture.masking(config), architecture.recurrent(config, last=False),
                  architecture.recurrent(config), architecture.head(config), config.depth, config.timesteps,
                  config.features)
-    with _KERAS_LOCK:
-        seeded = weights(config)
-        model = _MODELS.get(structure, lambda: build(config))
-        model.set_weights(seeded)
-        arrays = _predict(model, config, x)
-        return Called(arrays, model.count_params(), *_layer_weights(model))
+    seeded = _weights(config)
+    model = _MODELS.get(structure, lambda: build(config))
+    model.set_weights(seeded)
+    arrays = _predict(model, config, x)
+    return Called(arrays, model.count_params(), *_layer_weights(model))
 
 
+@_on_keras_thread
 def call_stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[Called, Called, Called]:
     """A stateful model of its own (never shared): chunk 1, then chunk 2 carrying the state, then chunk 2
     again after reset_state() on every recurrent layer."""
-    with _KERAS_LOCK:
-        seeded = weights(config)
-        model = build(config)
-        model.set_weights(seeded)
-        results = [_predict(model, config, chunks[0]), _predict(model, config, chunks[1])]
-        for layer in model.layers:
-            if hasattr(layer, "reset_state"):
-                layer.reset_state()
-        results.append(_predict(model, config, chunks[1]))
-        recurrent, head = _layer_weights(model)
-        return tuple(Called(r, model.count_params(), recurrent, head) for r in results)
+    seeded = _weights(config)
+    model = build(config)
+    model.set_weights(seeded)
+    results = [_predict(model, config, chunks[0]), _predict(model, config, chunks[1])]
+    for layer in model.layers:
+        if hasattr(layer, "reset_state"):
+            layer.reset_state()
+    results.append(_predict(model, config, chunks[1]))
+    recurrent, head = _layer_weights(model)
+    return tuple(Called(r, model.count_params(), recurrent, head) for r in results)
