@@ -1,4 +1,4 @@
-"""Playground: flip return_sequences and return_state, and see what the real Keras LSTM returns."""
+"""Playground: flip return_sequences and return_state, and see what the real Keras layer returns."""
 
 import streamlit as st
 
@@ -6,14 +6,21 @@ from ui import controls, panels
 from ui.runs import get_run
 
 parsed = controls.load()
-controls.model_controls()
+controls.model_controls(parsed.config)
 controls.sync_url(parsed)
 
-st.title("What does a Keras LSTM return?")
+st.title(panels.title(parsed.config))
 panels.notices(parsed.notices)
 run = get_run(parsed.config)
-panels.returns(run)
-panels.every_step(run, parsed.view)
-panels.one_step(run, parsed.view)
-panels.weights(run)
+if run.refusal:
+    panels.refusal(run)
+else:
+    panels.returns(run)
+    if run.padding_effect:
+        panels.padding(run)
+    if run.stateful:
+        panels.stateful(run)
+    panels.every_step(run, parsed.view)
+    panels.one_step(run, parsed.view)
+    panels.weights(run, parsed.view)
 panels.code(run)

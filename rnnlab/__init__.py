@@ -30,7 +30,9 @@ def describe(query: str) -> dict[str, Any]:
         "returns": [{"name": t.name, "shape": list(t.shape)} for t in result.returns],
         "params": result.params,
         "agreement_max_abs_diff": result.agreement,
-        "checks": [{"claim": c.claim, "max_abs_diff": c.max_abs_diff, "holds": c.holds} for c in result.checks],
+        "checks": [{"claim": c.claim, "max_abs_diff": c.max_abs_diff, "holds": c.holds} for c in result.all_checks],
+        "refusal": result.refusal and {"message": result.refusal.message, "explanation": result.refusal.explanation,
+                                       "fix": result.refusal.fix},
         "code": code_for(parsed.config, {t.name: t.shape for t in result.returns}, result.params),
     }
 

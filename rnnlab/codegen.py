@@ -4,41 +4,81 @@ from __future__ import annotations
 
 from typing import Any
 
-from rnnlab.inputs import input_code
-from rnnlab.model import returned_names
+from rnnlab import architecture
+from rnnlab.inputs import data_code
+from rnnlab.model import first_names, output_names, returned_names
+
+RESET = """for layer in model.layers:  # Keras 3 models have no reset_states(): reset each recurrent layer
+    if hasattr(layer, "reset_state"):
+        layer.reset_state()"""
 
 
-def unpack_line(config: Any, call: str = "lstm(x)") -> str:
+def unpack_line(config: Any, call: str | None = None) -> str:
     """The line a learner writes to receive what the layer returns, e.g. 'output, state_h, state_c = lstm(x)'."""
-    return f"{', '.join(returned_names(config))} = {call}"
+    return f"{', '.join(returned_names(config))} = {call or architecture.layer_name(config) + '(x)'}"
+
+
+def head_line(config: Any) -> str:
+    """The head applied to the first returned tensor, e.g. 'prediction = keras.layers.Dense(1)(output)'."""
+    firsts = first_names(config)
+    given = firsts[0] if len(firsts) == 1 else f"({', '.join(firsts)})"
+    return f"prediction = {architecture.head(config).code()}({given})"
 
 
 def layer_code(config: Any) -> str:
-    """The layer's constructor call as the app builds it."""
-    flags = "".join(f", {name}=True" for name in ("return_sequences", "return_state") if getattr(config, name))
-    return f"keras.layers.LSTM({config.units}{flags})"
+    """The last recurrent layer's constructor call as the app builds it."""
+    return architecture.recurrent(config).code()
+
+
+def _model_lines(config: Any) -> list[str]:
+    """From keras.Input to keras.Model, constructing layers in the order the app does."""
+    if config.stateful:
+        lines = [f"inputs = keras.Input(batch_shape=({config.batch}, {config.timesteps}, {config.features}))"
+                 "  # stateful: a fixed batch"]
+    else:
+        lines = [f"inputs = keras.Input(shape=({config.timesteps}, {config.features}))"
+                 "  # (timesteps, features): no batch axis"]
+    below = "inputs"
+    masking = architecture.masking(config)
+    if masking:
+        lines.append(f"masked = {masking.code()}(inputs)  # skips all-zero timesteps")
+        below = "masked"
+    for k in range(1, config.depth):
+        lines.append(f"seq_{k} = {architecture.recurrent(config, last=False).code()}({below})")
+        below = f"seq_{k}"
+    name = architecture.layer_name(config)
+    lines += [f"{name} = {layer_code(config)}", unpack_line(config, f"{name}({below})")]
+    if config.head != "none":
+        lines.append(head_line(config))
+    outputs = output_names(config)
+    lines.append(f"model = keras.Model(inputs, {outputs[0] if len(outputs) == 1 else '[' + ', '.join(outputs) + ']'})")
+    return lines
 
 
 def code_for(config: Any, shapes: dict[str, tuple[int, ...]], params: int) -> str:
-    """The whole program; `shapes` maps each returned name to its shape, `params` is count_params()."""
-    names = returned_names(config)
-    outputs = names[0] if len(names) == 1 else f"[{', '.join(names)}]"
-    prints = "\n".join(f'print("{n}", tuple({n}.shape))  # {shapes[n]}' for n in names)
-    data = input_code(config.input, config.batch, config.timesteps, config.features)
+    """The whole program; `shapes` maps each returned name to its shape, `params` is count_params().
+
+    With no shapes (Keras refused the model), the program stops where Keras does.
+    """
+    names = output_names(config)
+    prints = "\n".join(f'print("{n}", tuple({n}.shape))  # {shapes[n]}' for n in names if n in shapes)
+    fed = "first" if config.stateful else "x"
+    call = f"{', '.join(names)} = model({fed})"
+    if config.stateful:
+        call += f"  # the first chunk\n{prints}\n\n{', '.join(names)} = model(second)  # starts from the states " \
+                f"the first chunk left\n{RESET}"
+        prints = ""
+    tail = f"{call}\n{prints}\nprint(\"params\", model.count_params())  # {params:,}" if shapes else \
+        "# Keras refuses to build this model: see the message on the page"
     return f"""import keras
 import numpy as np
 
 keras.utils.set_random_seed({config.seed})  # the same data and initial weights as on screen
 
 # x: (batch, timesteps, features)
-{data}
+{data_code(config)}
 
-inputs = keras.Input(shape=({config.timesteps}, {config.features}))  # (timesteps, features): no batch axis
-lstm = {layer_code(config)}
-{unpack_line(config, "lstm(inputs)")}
-model = keras.Model(inputs, {outputs})
+{chr(10).join(_model_lines(config))}
 
-{unpack_line(config, "model(x)")}
-{prints}
-print("params", model.count_params())  # {params}
+{tail.rstrip()}
 """

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.run import Run
-from rnnlab.trace import LSTM_GATES
+from rnnlab.run import Part, Run
 
 Figure = dict[str, Any]
 
@@ -25,7 +24,9 @@ DIVERGING = [[0.0, "#2166ac"], [0.25, "#67a9cf"], [0.5, "#f7f7f7"], [0.75, "#ef8
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
 MAX_WEIGHT_UNITS = 128  # larger weight matrices are shown in part: the first units of every gate block
-GATE_TITLES = {"i": "i: input gate", "f": "f: forget gate", "g": "g: candidate", "o": "o: output gate"}
+GATE_TITLES = {"i": "i: input gate", "f": "f: forget gate", "g": "g: candidate", "o": "o: output gate",
+               "z": "z: update gate", "r": "r: reset gate", "h~": "h~: candidate"}
+WEIGHT_BLOCKS = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h"), "simple_rnn": ("h",)}
 
 
 def _axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -103,11 +104,11 @@ def input_figure(run: Run, sample: int) -> Figure:
 
 
 def output_figure(run: Run, sample: int) -> Figure:
-    """The first returned tensor for one sample: a (timesteps, units) heatmap, or the final vector as bars."""
+    """The first returned tensor for one sample: a (timesteps, width) heatmap, or the final vector as bars."""
     first = run.returns[0]
     value = first.value[sample]
     title = f"{first.name}[{sample}]: ({', '.join(first.axes[1:])}) = {tuple(value.shape)}"
-    if first.name == "whole_seq":
+    if value.ndim == 2:
         return _figure([_heatmap(value.T, "timestep", "unit", first.name)], title, 320,
                        xaxis=_axis("timestep t"), yaxis=_axis("unit", autorange="reversed"))
     bars = {"type": "bar", "x": np.arange(value.size), "y": value, "name": first.name,
@@ -116,99 +117,137 @@ def output_figure(run: Run, sample: int) -> Figure:
     return _figure([bars], title, 320, xaxis=_axis("unit"), yaxis=_axis("value", range=[-bound, bound]))
 
 
-def returned_states(run: Run, sample: int) -> dict[str, dict[int, np.ndarray]]:
-    """What Keras handed back for one sample: {'h' or 'c': {timestep: (units,) vector}}."""
-    last = run.config.timesteps - 1
+def returned_steps(run: Run, part: Part, sample: int) -> dict[str, dict[int, np.ndarray]]:
+    """What Keras handed back of this part's states, for one sample: {'h' or 'c': {step: (units,) vector}},
+    steps counted in the part's own processing order."""
+    config = run.config
     kept: dict[str, dict[int, np.ndarray]] = {"h": {}, "c": {}}
+    if part.layer != config.depth - 1:
+        return kept  # a lower layer of the stack: it feeds the next layer, nothing of it is returned
+    own = "backward" if part.backward else "forward"
+    last, units = config.timesteps - 1, config.units
     for tensor in run.returns:
-        if tensor.name == "whole_seq":
-            kept["h"].update(enumerate(tensor.value[sample]))
-        elif tensor.name in ("output", "state_h"):
-            kept["h"][last] = tensor.value[sample]
-        elif tensor.name == "state_c":
-            kept["c"][last] = tensor.value[sample]
+        name, value = tensor.name, tensor.value[sample]
+        if name in ("state_h", f"{own}_h", "state_c", f"{own}_c"):
+            kept[name[-1]][last] = value
+            continue
+        if name in (f"{own}_output", f"{own}_seq") or (name in ("output", "whole_seq") and not config.bidirectional):
+            mine = value
+        elif name in ("output", "whole_seq") and config.merge_mode == "concat":
+            mine = value[..., units:] if part.backward else value[..., :units]
+        else:
+            continue  # merged by sum, mul or ave, or another part's tensor: not this part's h
+        if mine.ndim == 1:
+            kept["h"][last] = mine
+        else:  # Bidirectional puts the backward sequence back in input time order
+            kept["h"].update(enumerate(mine[::-1] if part.backward else mine))
     return kept
 
 
-def states_figure(run: Run, sample: int, units: Sequence[int]) -> Figure:
-    """h_t (top) and c_t (bottom) at every timestep for the chosen units; solid where Keras returns the value."""
-    kept = returned_states(run, sample)
+def _time_axis(run: Run, part: Part) -> tuple[np.ndarray, str]:
+    """x positions of a part's processing steps: the input timestep each step read."""
     steps = np.arange(run.config.timesteps)
+    if part.reads_backwards:
+        return steps[::-1], "input timestep t read (this part reads from the last to the first)"
+    return steps, "timestep t"
+
+
+def states_figure(run: Run, part: Part, sample: int, units: Sequence[int]) -> Figure:
+    """h_t (and c_t) at every step for the chosen units; solid where Keras returns the value."""
+    kept = returned_steps(run, part, sample)
+    position, x_title = _time_axis(run, part)
+    states = ("h", "c") if part.trace.c is not None else ("h",)
     traces = []
-    for row, state in enumerate(("h", "c"), start=1):
-        values = getattr(run.trace, state)[sample]
-        times = sorted(kept[state])
+    for row, state in enumerate(states, start=1):
+        values = getattr(part.trace, state)[sample]
+        steps = sorted(kept[state])
         axes = {"xaxis": _axis_id("x", row), "yaxis": _axis_id("y", row)}
         for k, unit in enumerate(units):
             color = PALETTE[k % len(PALETTE)]
             traces.append({
-                "type": "scatter", "x": steps, "y": values[:, unit], "mode": "lines", **axes,
+                "type": "scatter", "x": position, "y": values[:, unit], "mode": "lines", **axes,
                 "line": {"color": color, "dash": "dot", "width": 2}, "opacity": 0.4,
                 "name": "computed, thrown away", "legendgroup": "faded", "showlegend": row == 1 and k == 0,
                 "hovertemplate": f"{state}_t, unit {unit}<br>t %{{x}}: %{{y:.4f}} (not returned)<extra></extra>",
             })
-            if times:
+            if steps:
                 traces.append({
-                    "type": "scatter", "x": times, "y": [kept[state][t][unit] for t in times], **axes,
+                    "type": "scatter", "x": position[steps], "y": [kept[state][t][unit] for t in steps], **axes,
                     "mode": "lines+markers", "line": {"color": color, "width": 3}, "marker": {"size": 10},
                     "name": f"unit {unit}", "legendgroup": f"unit{unit}", "showlegend": row == 1,
                     "hovertemplate": f"{state}_t, unit {unit}<br>t %{{x}}: %{{y:.4f}} (returned)<extra></extra>",
                 })
+    titles = {"h": "hidden state h_t", "c": "cell state c_t"}
+    if len(states) == 1:
+        return _figure(traces, f"h_t at every timestep ({part.label}): solid = returned by Keras, dotted = "
+                       "thrown away", 440, margin={"l": 60, "r": 20, "t": 70, "b": 120},
+                       legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0},
+                       xaxis=_axis(x_title), yaxis=_axis("h_t"))
     top, bottom = _domains(2, 0.12)[::-1]
     return _figure(
-        traces, "h_t and c_t at every timestep: solid = returned by Keras, dotted = thrown away", 620,
-        margin={"l": 60, "r": 20, "t": 70, "b": 120}, legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        traces, f"h_t and c_t at every timestep ({part.label}): solid = returned by Keras, dotted = thrown away",
+        620, margin={"l": 60, "r": 20, "t": 70, "b": 120},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
         xaxis=_axis(anchor="y", matches="x2", showticklabels=False),
-        xaxis2=_axis("timestep t", anchor="y2"),
+        xaxis2=_axis(x_title, anchor="y2"),
         yaxis=_axis("h_t", domain=top),
         yaxis2=_axis("c_t", domain=bottom),
-        annotations=[_label("hidden state h_t", 0.5, top[1]), _label("cell state c_t", 0.5, bottom[1])],
+        annotations=[_label(titles["h"], 0.5, top[1]), _label(titles["c"], 0.5, bottom[1])],
     )
 
 
-def gates_figure(run: Run, sample: int) -> Figure:
-    """The four LSTM gates at every timestep, one (units x timesteps) heatmap each, on one colour scale."""
-    columns = _domains(4, 0.02)
+def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
+    """Each gate at every step, one (units x steps) heatmap per gate, on one colour scale; None without gates."""
+    gates = list(part.trace.gates)
+    if not gates:
+        return None
+    columns = _domains(len(gates), 0.02)
     traces, layout, labels = [], {}, []
-    for k, (gate, domain) in enumerate(zip(LSTM_GATES, columns), start=1):
-        traces.append(_heatmap(run.trace.gates[gate][sample].T, "timestep", "unit", gate, 1.0,
-                               xaxis=_axis_id("x", k), yaxis="y", showscale=k == 4))
-        layout[_axis_key("x", k)] = _axis("t", domain=domain, anchor="y")
+    for k, (gate, domain) in enumerate(zip(gates, columns), start=1):
+        traces.append(_heatmap(part.trace.gates[gate][sample].T, "step", "unit", gate, 1.0,
+                               xaxis=_axis_id("x", k), yaxis="y", showscale=k == len(gates)))
+        layout[_axis_key("x", k)] = _axis("step", domain=domain, anchor="y")
         labels.append(_label(GATE_TITLES[gate], sum(domain) / 2, 1.0))
-    return _figure(traces, "gates at every timestep (i, f, o between 0 and 1; g between -1 and 1)", 400,
+    return _figure(traces, f"gates at every step ({part.label}): sigmoid gates between 0 and 1", 400,
                    yaxis=_axis("unit", autorange="reversed"), annotations=labels, **layout)
 
 
-def step_vectors(run: Run, sample: int, step: int) -> dict[str, np.ndarray]:
-    """Every vector of the update at timestep `step`: gates, c_(t-1), c_t, h_t, each (units,)."""
-    trace = run.trace
-    rows = {f"{g}_t": trace.gates[g][sample, step] for g in LSTM_GATES}
-    rows["c_(t-1)"] = trace.c[sample, step - 1] if step > 0 else np.zeros_like(trace.c[sample, 0])
-    rows.update({"c_t": trace.c[sample, step], "h_t": trace.h[sample, step]})
+def step_vectors(part: Part, sample: int, step: int) -> dict[str, np.ndarray]:
+    """Every vector of the update at one processing step: gates, previous and new states, each (units,)."""
+    steps = part.trace
+    rows = {f"{g}_t": value[sample, step] for g, value in steps.gates.items()}
+    for state in ("c", "h"):
+        values = getattr(steps, state)
+        if values is not None:
+            rows[f"{state}_(t-1)"] = values[sample, step - 1] if step > 0 else np.zeros_like(values[sample, 0])
+            rows[f"{state}_t"] = values[sample, step]
     return rows
 
 
-def step_figure(run: Run, sample: int, step: int, unit: int) -> Figure:
-    """The vectors at one timestep across units, with the chosen unit marked."""
-    rows = step_vectors(run, sample, step)
+def step_figure(run: Run, part: Part, sample: int, step: int, unit: int) -> Figure:
+    """The vectors at one step across units, with the chosen unit marked."""
+    rows = step_vectors(part, sample, step)
     z = np.stack(list(rows.values()))
-    bound = max(1.0, float(np.max(np.abs(z))))
+    bound = max(1.0, _bound(z))
     heat = _heatmap(z, "unit", "vector", "value", bound, y=list(rows), x=np.arange(z.shape[1]))
     marker = {"type": "rect", "x0": unit - 0.5, "x1": unit + 0.5, "y0": -0.5, "y1": len(rows) - 0.5,
               "line": {"color": "black", "width": 3}}
-    return _figure([heat], f"every vector at t = {step} (sample {sample}); the box marks unit {unit}", 380,
-                   xaxis=_axis("unit"), yaxis=_axis(autorange="reversed"), shapes=[marker])
+    return _figure([heat], f"every vector at step {step} ({part.label}, sample {sample}); the box marks unit "
+                   f"{unit}", 140 + 34 * len(rows), xaxis=_axis("unit"), yaxis=_axis(autorange="reversed"),
+                   shapes=[marker])
 
 
-def weights_figure(run: Run) -> Figure:
-    """kernel (F, 4U), recurrent_kernel (U, 4U) and bias (4U,), split into Keras's i | f | c | o blocks."""
+def weights_figure(run: Run, part: Part) -> Figure:
+    """kernel, recurrent_kernel and bias of one part, split into Keras's gate blocks."""
     units = run.config.units
+    blocks = WEIGHT_BLOCKS[run.config.layer]
     shown = min(units, MAX_WEIGHT_UNITS)
-    columns = np.concatenate([np.arange(shown) + block * units for block in range(4)])
+    columns = np.concatenate([np.arange(shown) + block * units for block in range(len(blocks))])
+    bias = part.weights["bias"]
     matrices = {
-        "kernel": run.weights["kernel"][:, columns],
-        "recurrent_kernel": run.weights["recurrent_kernel"][:shown][:, columns],
-        "bias": run.weights["bias"][None, columns],
+        "kernel": part.weights["kernel"][:, columns],
+        "recurrent_kernel": part.weights["recurrent_kernel"][:shown][:, columns],
+        "bias": (bias if bias.ndim == 2 else bias[None])[:, columns],
     }
     pixels = [min(max(22 * m.shape[0], 90), 320) for m in matrices.values()]  # plot height of each matrix
     gap = 80  # room for the next matrix's title and the axis ticks
@@ -224,14 +263,15 @@ def weights_figure(run: Run) -> Figure:
         layout[_axis_key("x", k)] = _axis(anchor=y_id, showgrid=False, **({"matches": "x"} if k > 1 else {}))
         layout[_axis_key("y", k)] = _axis(domain=domain, autorange="reversed", showgrid=False,
                                           **({} if matrix.shape[0] > 1 else {"visible": False}))
-        labels.append(_label(f"{name} {tuple(run.weights[name].shape)}", 0.5, domain[1]))
+        labels.append(_label(f"{name} {tuple(part.weights[name].shape)}", 0.5, domain[1]))
         labels[-1]["yshift"] = 4
         shapes += [{"type": "line", "xref": x_id, "yref": f"{y_id} domain", "x0": b * shown - 0.5,
                     "x1": b * shown - 0.5, "y0": 0, "y1": 1, "line": {"color": "black", "width": 3}}
-                   for b in range(1, 4)]
+                   for b in range(1, len(blocks))]
     labels += [{"text": f"<b>{gate}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0, "yref": "paper",
                 "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
-               for b, gate in enumerate("ifco")]
+               for b, gate in enumerate(blocks) if len(blocks) > 1]
     partial = f" (first {shown} of {units} units of each block)" if shown < units else ""
-    return _figure(traces, f"weights in Keras's gate order i | f | c | o{partial}", plot_height + 170,
+    order = f" in Keras's gate order {' | '.join(blocks)}" if len(blocks) > 1 else ""
+    return _figure(traces, f"weights of {part.label}{order}{partial}", plot_height + 170,
                    margin={"l": 60, "r": 20, "t": 120, "b": 50}, annotations=labels, shapes=shapes, **layout)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -65,3 +66,37 @@ def input_code(pattern: str, batch: int, timesteps: int, features: int) -> str:
     steps = -(-timesteps // STEP_LENGTH)
     body = PATTERNS[pattern].code.format(batch=batch, timesteps=timesteps, features=features, steps=steps)
     return body + '\nx = x.astype("float32")'
+
+
+def lengths_of(batch: int, lengths: tuple[int, ...], timesteps: int) -> np.ndarray:
+    """The real length of every sequence (batch,): `lengths` repeated over the batch, or all full."""
+    return np.resize(np.array(lengths or (timesteps,)), batch)
+
+
+def make_data(config: Any) -> np.ndarray:
+    """What the model is fed: (batch, timesteps, features); stateful: (batch, 2 * timesteps, features),
+    two consecutive chunks. With `lengths`, each sequence is cut to its length and zero-padded back."""
+    steps = config.timesteps * (2 if config.stateful else 1)
+    x = make_input(config.input, config.batch, steps, config.features, config.seed)
+    if not config.lengths:
+        return x
+    import keras
+
+    cut = [x[b, :n] for b, n in enumerate(lengths_of(config.batch, config.lengths, config.timesteps))]
+    return keras.utils.pad_sequences(cut, maxlen=config.timesteps, dtype="float32", padding=config.padding)
+
+
+def data_code(config: Any) -> str:
+    """The lines that make the same data as make_data after `keras.utils.set_random_seed(seed)`."""
+    steps = config.timesteps * (2 if config.stateful else 1)
+    lines = [input_code(config.input, config.batch, steps, config.features)]
+    if config.lengths:
+        lines.append(
+            f"lengths = {list(config.lengths)}  # the real length of each sequence, repeated over the batch\n"
+            f"cut = [x[b, :lengths[b % {len(config.lengths)}]] for b in range({config.batch})]\n"
+            f"x = keras.utils.pad_sequences(cut, maxlen={config.timesteps}, dtype=\"float32\", "
+            f"padding=\"{config.padding}\")"
+        )
+    if config.stateful:
+        lines.append(f"first, second = x[:, :{config.timesteps}], x[:, {config.timesteps}:]  # two consecutive chunks")
+    return "\n".join(lines)

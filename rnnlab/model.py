@@ -1,31 +1,52 @@
 """Config -> a real Keras model, and calling it.
 
-Names of the returned tensors are the ones a learner would unpack them into, e.g.
-`whole_seq, state_h, state_c = lstm(x)`. Weights depend only on (layer, units, features, seed):
-they are drawn as `keras.utils.set_random_seed(seed)` followed by the layer's construction draws
-them, so the generated code reproduces them exactly, and flipping a flag keeps the same numbers.
+Returned tensors are named as a learner would unpack them, e.g. `whole_seq, state_h, state_c =
+lstm(x)`. Weights depend only on the seed and the shapes of the layers: they are drawn exactly as
+`keras.utils.set_random_seed(seed)` followed by building the generated code draws them, so the
+code reproduces them and flipping a flag keeps the same numbers.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import keras
 import numpy as np
 
+from rnnlab import architecture
+
 # Above this many timesteps an eager call (a Python loop over steps) is slower than Keras's
 # compiled predict function, whose one-off tracing costs about as much as 60 eager steps.
 EAGER_MAX_TIMESTEPS = 64
+STATE_LETTERS = {"lstm": ("h", "c"), "gru": ("h",), "simple_rnn": ("h",)}
 
-_KERAS_LOCK = threading.RLock()  # Keras/TF global state (seeding, building) is not thread-safe
+# Every Keras build and call runs on this one long-lived thread. Keras/TF global state (seeding,
+# building) is not thread-safe, and Keras keeps per-thread state that is slow to set up: a web
+# server that runs each request on a fresh thread would pay that setup on every rerun.
+_KERAS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keras")
 T = TypeVar("T")
 
 
+def _on_keras_thread(function: Callable[..., T]) -> Callable[..., T]:
+    """Run `function` on the Keras thread and wait for its result (exceptions propagate)."""
+
+    def wrapper(*args: Any) -> T:
+        return _KERAS_THREAD.submit(function, *args).result()
+
+    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
+    return wrapper
+
+
+class KerasRefused(ValueError):
+    """Keras itself would not build this model; the message is Keras's own."""
+
+
 class _Bounded:
-    """A small least-recently-used cache; callers hold _KERAS_LOCK."""
+    """A small least-recently-used cache, used only on the Keras thread."""
 
     def __init__(self, size: int):
         self.size, self.items = size, OrderedDict()
@@ -44,58 +65,149 @@ _MODELS = _Bounded(24)
 _WEIGHTS = _Bounded(48)
 
 
+def first_names(config: Any) -> tuple[str, ...]:
+    kind = "seq" if config.return_sequences else "output"
+    if config.bidirectional and config.merge_mode == "none":
+        return (f"forward_{kind}", f"backward_{kind}")
+    return ("whole_seq" if config.return_sequences else "output",)
+
+
 def returned_names(config: Any) -> tuple[str, ...]:
-    """Names in the order Keras returns them, e.g. ('whole_seq', 'state_h', 'state_c')."""
-    first = "whole_seq" if config.return_sequences else "output"
-    return (first, "state_h", "state_c") if config.return_state else (first,)
+    """What the last recurrent layer returns, in Keras's order, e.g. ('whole_seq', 'state_h', 'state_c')."""
+    letters = STATE_LETTERS[config.layer]
+    if not config.return_state:
+        states: tuple[str, ...] = ()
+    elif config.bidirectional:
+        states = tuple(f"{d}_{s}" for d in ("forward", "backward") for s in letters)
+    else:
+        states = tuple(f"state_{s}" for s in letters)
+    return first_names(config) + states
+
+
+def output_names(config: Any) -> tuple[str, ...]:
+    """Every tensor the model hands back: the layer's returns, then the head's prediction."""
+    return returned_names(config) + (("prediction",) if config.head != "none" else ())
+
+
+def width(config: Any) -> str:
+    """The last axis of the first returned tensor: 'units', or '2 × units' for concatenated directions."""
+    return "2 × units" if config.bidirectional and config.merge_mode == "concat" else "units"
 
 
 def returned_axes(config: Any, name: str) -> tuple[str, ...]:
     """The axes of one returned tensor, e.g. ('batch', 'timesteps', 'units')."""
-    return ("batch", "timesteps", "units") if name == "whole_seq" else ("batch", "units")
+    time = ("timesteps",) if config.return_sequences else ()
+    if name == "prediction":
+        return ("batch", *time, "head_units")
+    if name.endswith(("_h", "_c")):
+        return ("batch", "units")
+    return ("batch", *time, "units" if name.startswith(("forward", "backward")) else width(config))
 
 
-def make_layer(config: Any) -> keras.layers.Layer:
-    """The recurrent layer exactly as the generated code writes it."""
-    return keras.layers.LSTM(
-        config.units, return_sequences=config.return_sequences, return_state=config.return_state
-    )
+def axis_sizes(config: Any) -> dict[str, int]:
+    """Axis name -> its size in this config."""
+    return {"batch": config.batch, "timesteps": config.timesteps, "units": config.units,
+            "2 × units": 2 * config.units, "head_units": config.head_units}
+
+
+def _functional(config: Any) -> keras.Model:
+    """The model, constructing layers in the same order as the generated code (seeds are drawn then)."""
+    if config.stateful:
+        inputs = keras.Input(batch_shape=(config.batch, config.timesteps, config.features))
+    else:
+        inputs = keras.Input(shape=(config.timesteps, config.features))
+    x = inputs
+    masking = architecture.masking(config)
+    if masking:
+        x = masking.build()(x)
+    for _ in range(config.depth - 1):
+        x = architecture.recurrent(config, last=False).build()(x)
+    returned = architecture.recurrent(config).build()(x)
+    outputs = list(returned) if isinstance(returned, (tuple, list)) else [returned]
+    head = architecture.head(config)
+    if head:
+        firsts = outputs[:len(first_names(config))]
+        outputs.append(head.build()(firsts[0] if len(firsts) == 1 else tuple(firsts)))
+    return keras.Model(inputs, outputs)
+
+
+def build(config: Any) -> keras.Model:
+    """A fresh model for config; KerasRefused with Keras's own message if Keras will not build it."""
+    try:
+        return _functional(config)
+    except (ValueError, TypeError, KeyError) as err:
+        raise KerasRefused(str(err)) from err
+
+
+def _weight_key(config: Any) -> tuple:
+    return (config.layer, config.units, config.features, config.bidirectional, config.merge_mode,
+            config.depth, config.head, config.head_units, config.seed)
 
 
 def _seeded_weights(config: Any) -> list[np.ndarray]:
     keras.utils.set_random_seed(config.seed)
-    layer = make_layer(config)
-    layer.build((None, config.timesteps, config.features))
-    weights = layer.get_weights()
+    weights = build(config).get_weights()
     for array in weights:
         array.flags.writeable = False
     return weights
 
 
-def _functional(config: Any) -> keras.Model:
-    inputs = keras.Input(shape=(config.timesteps, config.features))
-    outputs = make_layer(config)(inputs)
-    return keras.Model(inputs, list(outputs) if isinstance(outputs, (tuple, list)) else outputs)
+def _weights(config: Any) -> list[np.ndarray]:
+    return _WEIGHTS.get(_weight_key(config), lambda: _seeded_weights(config))
 
 
-def weights(config: Any) -> list[np.ndarray]:
-    """The layer's initial weights: kernel (F, 4U), recurrent_kernel (U, 4U), bias (4U,)."""
-    key = (config.layer, config.units, config.features, config.seed)
-    with _KERAS_LOCK:
-        return _WEIGHTS.get(key, lambda: _seeded_weights(config))
+@dataclass(frozen=True)
+class Called:
+    """What one call of the model gave, and the weights it used, layer by layer."""
+
+    arrays: tuple[np.ndarray, ...]  # in the order of output_names(config)
+    params: int  # count_params()
+    recurrent: tuple[tuple[list[np.ndarray], ...], ...]  # per stacked layer: (forward[, backward]) weights
+    head: list[np.ndarray] | None  # kernel, bias
 
 
-def call(config: Any, x: np.ndarray) -> tuple[tuple[np.ndarray, ...], int]:
-    """Run x (batch, timesteps, features) through the model -> (returned arrays in Keras's order, count_params())."""
-    structure = (config.layer, config.units, config.timesteps, config.features,
-                 config.return_sequences, config.return_state)
-    with _KERAS_LOCK:
-        seeded = weights(config)
-        model = _MODELS.get(structure, lambda: _functional(config))
-        model.set_weights(seeded)
-        if config.timesteps <= EAGER_MAX_TIMESTEPS:
-            result = model(x)
-        else:
-            result = model.predict_on_batch(x)
-        arrays = result if isinstance(result, (tuple, list)) else (result,)
-        return tuple(np.asarray(a) for a in arrays), model.count_params()
+def _layer_weights(model: keras.Model) -> tuple[tuple, list | None]:
+    recurrent, head = [], None
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Bidirectional):
+            recurrent.append((layer.forward_layer.get_weights(), layer.backward_layer.get_weights()))
+        elif isinstance(layer, keras.layers.RNN):
+            recurrent.append((layer.get_weights(),))
+        elif isinstance(layer, (keras.layers.Dense, keras.layers.TimeDistributed)):
+            head = layer.get_weights()
+    return tuple(recurrent), head
+
+
+def _predict(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    eager = config.timesteps <= EAGER_MAX_TIMESTEPS or config.stateful
+    result = model(x) if eager else model.predict_on_batch(x)
+    return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
+
+
+@_on_keras_thread
+def call(config: Any, x: np.ndarray) -> Called:
+    """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not)."""
+    structure = (architecture.masking(config), architecture.recurrent(config, last=False),
+                 architecture.recurrent(config), architecture.head(config), config.depth, config.timesteps,
+                 config.features)
+    seeded = _weights(config)
+    model = _MODELS.get(structure, lambda: build(config))
+    model.set_weights(seeded)
+    arrays = _predict(model, config, x)
+    return Called(arrays, model.count_params(), *_layer_weights(model))
+
+
+@_on_keras_thread
+def call_stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[Called, Called, Called]:
+    """A stateful model of its own (never shared): chunk 1, then chunk 2 carrying the state, then chunk 2
+    again after reset_state() on every recurrent layer."""
+    seeded = _weights(config)
+    model = build(config)
+    model.set_weights(seeded)
+    results = [_predict(model, config, chunks[0]), _predict(model, config, chunks[1])]
+    for layer in model.layers:
+        if hasattr(layer, "reset_state"):
+            layer.reset_state()
+    results.append(_predict(model, config, chunks[1]))
+    recurrent, head = _layer_weights(model)
+    return tuple(Called(r, model.count_params(), recurrent, head) for r in results)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-# batch x timesteps x units: the largest sequence output a run may hold. At this size the
+# batch x timesteps x units x recurrent layers: the most step values a run may hold. At this size the
 # slowest accepted configuration still answers in under 2 s on 2 cores (benchmarks/README.md).
 MAX_SEQUENCE_VALUES = 2_000_000
 
@@ -36,6 +36,9 @@ class Param:
     high: int | None = None
     choices: tuple[str, ...] = ()
     label: str = ""  # the widget's label when it is not the name (view parameters)
+    group: str = "layer"  # which set of controls it belongs to
+    needs: str = ""  # the parameter that must be on for this one to matter (see `is_on`)
+    typed: bool = False  # a list the learner types ("10,7,4") rather than picks
 
     @property
     def kind(self) -> type:
@@ -101,7 +104,8 @@ class Param:
 
 
 MODEL_PARAMS: tuple[Param, ...] = (
-    Param("layer", "lstm", "Which recurrent layer to build.", choices=("lstm",)),
+    Param("layer", "lstm", "The recurrent layer: LSTM (states h and c), GRU or SimpleRNN (state h only).",
+          choices=("lstm", "gru", "simple_rnn")),
     Param(
         "return_sequences",
         False,
@@ -116,24 +120,57 @@ MODEL_PARAMS: tuple[Param, ...] = (
     Param("timesteps", 10, "How many steps each input sequence has: the middle axis of the input.", 1, 500),
     Param("features", 3, "How many numbers the layer reads at each timestep: the last axis of the input.", 1, 64),
     Param("batch", 32, "How many sequences go through the layer at once: the first axis of everything.", 1, 256),
+    Param("activation", "tanh", "The activation of the candidate and the output (tanh by default).",
+          choices=("tanh", "relu", "sigmoid", "linear"), group="structure"),
+    Param("go_backwards", False, "Read the sequence from its last timestep to its first; the returned sequence "
+          "comes in that reversed order.", group="structure"),
+    Param("bidirectional", False, "Wrap the layer in Bidirectional: one copy reads forwards, a second backwards.",
+          group="structure"),
+    Param("merge_mode", "concat", "How Bidirectional combines the two directions' outputs (never the states).",
+          choices=("concat", "sum", "mul", "ave", "none"), group="structure", needs="bidirectional"),
+    Param("depth", 1, "How many recurrent layers are stacked.", 1, 3, group="structure"),
+    Param("inner_return_sequences", True, "return_sequences of every layer below the last: the next layer "
+          "needs a sequence.", group="structure", needs="depth"),
+    Param("head", "none", "A layer on top of the first returned tensor: Dense, or Dense in TimeDistributed.",
+          choices=("none", "dense", "time_distributed"), group="head"),
+    Param("head_units", 1, "How many values the head predicts (per timestep when it gets a sequence).", 1, 64,
+          group="head", needs="head"),
+    Param("head_activation", "linear", "The head's activation.",
+          choices=("linear", "relu", "sigmoid", "tanh", "softmax"), group="head", needs="head"),
     Param(
         "input",
         "uniform",
         "The data fed in: uniform in [0, 1) as np.random.rand gives, normal, sine waves or steps.",
         choices=("uniform", "normal", "sine", "steps"),
+        group="data",
     ),
-    Param("seed", 0, "Fixes the random data and the layer's initial weights, so a link shows the same numbers.", 0, 2**31 - 1),
+    Param("seed", 0, "Fixes the random data and the layer's initial weights, so a link shows the same numbers.",
+          0, 2**31 - 1, group="data"),
+    Param("lengths", (), "Real lengths of the sequences, repeated over the batch (e.g. 10,7,4); the rest is "
+          "zero padding. Empty: every sequence is full length.", 1, 500, group="data", typed=True),
+    Param("padding", "post", "Where pad_sequences puts the zeros: after (post) or before (pre) the data.",
+          choices=("post", "pre"), group="data", needs="lengths"),
+    Param("mask", False, "Put a Masking layer first: padded (all-zero) timesteps are skipped.", group="data"),
+    Param("stateful", False, "Keep the final states as the initial states of the next batch, until "
+          "reset_state().", group="data"),
 )
 
 VIEW_PARAMS: tuple[Param, ...] = (
     Param("sample", 0, "Which sequence of the batch the charts show.", 0, 255, label="sample (sequence of the batch)"),
     Param("step", 0, "The timestep t looked at up close.", 0, 499, label="timestep t"),
     Param("unit", 0, "The unit whose update is written out with numbers.", 0, 511, label="unit"),
+    Param("part", 0, "Which recurrent layer (and which direction of a Bidirectional one) the step-by-step "
+          "charts look inside.", 0, 5, label="look inside"),
     Param("show", (), "Units drawn in the h_t and c_t charts (none chosen: the first four).", 0, 511,
           label="units drawn in the h_t and c_t charts"),
 )
 
 PARAMS: dict[str, Param] = {p.name: p for p in MODEL_PARAMS + VIEW_PARAMS}
+
+
+def is_on(value: Any) -> bool:
+    """Whether a parameter that others need is switched on: true, non-empty, not 'none', above 1."""
+    return value not in (False, (), "none", 0, 1) or value is True
 
 
 def _frozen(name: str, params: tuple[Param, ...], doc: str) -> type:
@@ -182,20 +219,36 @@ class Parsed:
 
 
 def _limit_batch(values: dict[str, Any], notices: list[Notice]) -> None:
-    per_sequence = values["timesteps"] * values["units"]
+    """Lower batch so that batch x timesteps x units x recurrent layers stays within MAX_SEQUENCE_VALUES."""
+    layers = values["depth"] * (2 if values["bidirectional"] else 1)
+    per_sequence = values["timesteps"] * values["units"] * layers
     largest = max(1, MAX_SEQUENCE_VALUES // per_sequence)
     if values["batch"] > largest:
         notices.append(Notice(
-            f"batch={values['batch']} is too large here: batch × timesteps × units must stay within "
-            f"{MAX_SEQUENCE_VALUES:,}",
+            f"batch={values['batch']} is too large here: batch × timesteps × units × recurrent layers "
+            f"({layers}) must stay within {MAX_SEQUENCE_VALUES:,}",
             f"using batch={largest}",
         ))
         values["batch"] = largest
 
 
+def _fit_lengths(values: dict[str, Any], notices: list[Notice]) -> None:
+    """A sequence cannot be longer than the padded length, timesteps; stateful chunks are not padded."""
+    if values["stateful"] and values["lengths"]:
+        notices.append(Notice("lengths: a stateful layer here reads two full chunks, without padding",
+                              "lengths left out"))
+        values["lengths"] = ()
+    fitted = tuple(min(n, values["timesteps"]) for n in values["lengths"])
+    if fitted != values["lengths"]:
+        notices.append(Notice(f"lengths: no sequence can be longer than timesteps={values['timesteps']}",
+                              f"using lengths={PARAMS['lengths'].format(fitted)}"))
+        values["lengths"] = fitted
+
+
 def _fit_view(values: dict[str, Any], config: Any, notices: list[Notice]) -> None:
     """Clamp view indices into the config's axes (the same link may come from a larger config)."""
-    limits = {"sample": config.batch, "step": config.timesteps, "unit": config.units}
+    parts = config.depth * (2 if config.bidirectional else 1)
+    limits = {"sample": config.batch, "step": config.timesteps, "unit": config.units, "part": parts}
     for name, size in limits.items():
         if values[name] >= size:
             notices.append(Notice(f"{name}={values[name]} is past the last index {size - 1}", f"using {size - 1}"))
@@ -218,6 +271,7 @@ def resolve(raw: Mapping[str, Any]) -> Parsed:
             notices.append(Notice(str(err), f"using the default {param.format(param.default)}"))
             values[name] = param.default
     _limit_batch(values, notices)
+    _fit_lengths(values, notices)
     config = Config(**{p.name: values[p.name] for p in MODEL_PARAMS})
     _fit_view(values, config, notices)
     view = View(**{p.name: values[p.name] for p in VIEW_PARAMS})

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import keras
 import numpy as np
 
-from rnnlab import model, trace
-from rnnlab.inputs import make_input
+from rnnlab import model, refusals, trace
+from rnnlab.inputs import lengths_of, make_data
 
 # Two float32 tensors "are equal" when they differ by at most this much.
 TOLERANCE = 1e-5
 
 WEIGHT_NAMES = ("kernel", "recurrent_kernel", "bias")
+MERGES = {
+    "concat": lambda a, b: np.concatenate([a, b], axis=-1),
+    "sum": lambda a, b: a + b,
+    "mul": lambda a, b: a * b,
+    "ave": lambda a, b: (a + b) / 2,
+}
+HEAD_ACTIVATIONS = {**trace.ACTIVATIONS, "softmax": lambda z: np.exp(z - z.max(-1, keepdims=True))
+                    / np.exp(z - z.max(-1, keepdims=True)).sum(-1, keepdims=True)}
 
 
 @dataclass(frozen=True)
@@ -44,41 +53,67 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Run:
-    """Everything the page shows about one Config; arrays are read-only."""
+class Part:
+    """One recurrent layer of the stack, or one direction of a Bidirectional one, traced step by step."""
 
-    config: Any
-    x: np.ndarray  # (batch, timesteps, features)
-    returns: tuple[Tensor, ...]  # in the order Keras returns them
+    label: str  # e.g. "layer 2 of 2, backward"
+    layer: int  # 0-based position in the stack
+    backward: bool  # the backward copy inside Bidirectional
+    reads_backwards: bool  # step k read input timestep T-1-k (backward copy or go_backwards)
+    inputs: np.ndarray  # (batch, timesteps, features or the layer below's width), in input time order
     trace: trace.Trace
     weights: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Stateful:
+    """Two consecutive chunks through a stateful model, then the second again after reset_state()."""
+
+    second: tuple[Tensor, ...]  # chunk 2, starting from chunk 1's final states
+    after_reset: tuple[Tensor, ...]  # chunk 2 again, after reset_state(): from zeros
+    x_second: np.ndarray
+    checks: tuple[Check, ...]
+    carried_effect: float  # max |difference| between chunk 2 with the carried state and after reset
+
+
+@dataclass(frozen=True)
+class Run:
+    """Everything the page shows about one Config; arrays are read-only.
+
+    parts[0] is the last recurrent layer (forward), the one whose returns are listed; then its
+    backward copy, then the layers below it. With `refusal`, Keras would not build the model and
+    there are no returns, parts or checks.
+    """
+
+    config: Any
+    x: np.ndarray  # (batch, timesteps, features): what the model is fed (the first chunk when stateful)
+    returns: tuple[Tensor, ...]  # in the order Keras returns them, then the head's prediction
+    parts: tuple[Part, ...]
+    head_weights: dict[str, np.ndarray]
     params: int  # Keras's count_params()
     keras_version: str
     agreement: float  # max |Keras - NumPy trace| over every returned tensor
     checks: tuple[Check, ...]
+    mask: np.ndarray | None = None  # (batch, timesteps) True where a step is real (with a Masking layer)
+    padding_effect: tuple[Check, ...] = ()  # padded vs unpadded final outputs, with and without the mask
+    stateful: Stateful | None = None
+    refusal: refusals.Refusal | None = None
 
     def returned(self, name: str) -> Tensor | None:
         return next((t for t in self.returns if t.name == name), None)
 
+    @property
+    def all_checks(self) -> tuple[Check, ...]:
+        return self.checks + self.padding_effect + (self.stateful.checks if self.stateful else ())
+
+    @property
+    def trace(self) -> trace.Trace:
+        """The last layer's (forward) trace: the steps behind what is returned."""
+        return self.parts[0].trace
+
 
 def _diff(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a - b))) if a.size else 0.0
-
-
-def _traced(name: str, steps: trace.Trace) -> np.ndarray:
-    """What the trace says Keras should have returned under this name."""
-    return {"whole_seq": steps.h, "output": steps.h[:, -1], "state_h": steps.h[:, -1], "state_c": steps.c[:, -1]}[name]
-
-
-def _checks(returns: dict[str, np.ndarray]) -> tuple[Check, ...]:
-    if "state_h" not in returns:
-        return ()
-    h, c = returns["state_h"], returns["state_c"]
-    if "whole_seq" in returns:
-        first = Check("whole_seq[:, -1, :] == state_h", _diff(returns["whole_seq"][:, -1], h), True)
-    else:
-        first = Check("output == state_h", _diff(returns["output"], h), True)
-    return (first, Check("state_h != state_c", _diff(h, c), False))
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -87,24 +122,193 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def _trace_stack(config: Any, x: np.ndarray, mask: np.ndarray | None, weights: tuple,
+                 initial: list | None = None) -> tuple[list[list[trace.Trace]], list[np.ndarray]]:
+    """Trace every layer of the stack bottom-up -> (per layer [forward] or [forward, backward], its inputs)."""
+    layers, inputs, seen = [], x, []
+    for k, directions in enumerate(weights):
+        seen.append(inputs)
+        traces = []
+        for d, w in enumerate(directions):
+            start = None if initial is None else initial[k][d]
+            backwards = config.go_backwards or d == 1
+            traces.append(trace.recurrence(config.layer, inputs, w, config.activation, mask, backwards, start))
+        layers.append(traces)
+        inputs = _sequence_output(config, traces, mask)
+    return layers, seen
+
+
+def _sequence_output(config: Any, traces: list[trace.Trace], mask: np.ndarray | None) -> np.ndarray | tuple:
+    """What a layer returning sequences hands on: per direction in input time order, merged."""
+    outs = []
+    for d, steps in enumerate(traces):
+        seq = steps.h
+        if config.bidirectional and mask is not None:  # Bidirectional zeroes masked steps of sequences
+            seq = np.where((mask[:, ::-1] if d else mask)[..., None], seq, 0.0)
+        outs.append(seq[:, ::-1] if d else seq)
+    return _merge(config, outs)
+
+
+def _merge(config: Any, outs: list[np.ndarray]) -> np.ndarray | tuple:
+    if len(outs) == 1:
+        return outs[0]
+    if config.merge_mode == "none":
+        return tuple(outs)
+    return MERGES[config.merge_mode](*outs)
+
+
+def _expected(config: Any, last: list[trace.Trace], mask: np.ndarray | None, head: list | None) -> dict:
+    """What the trace says Keras returns, by name."""
+    if config.return_sequences:
+        first = _sequence_output(config, last, mask)
+    else:
+        first = _merge(config, [steps.h[:, -1] for steps in last])
+    firsts = list(first) if isinstance(first, tuple) else [first]
+    states = [getattr(steps, s)[:, -1] for steps in last for s in model.STATE_LETTERS[config.layer]]
+    values = firsts + (states if config.return_state else [])
+    if head:
+        kernel, bias = head
+        values.append(HEAD_ACTIVATIONS[config.head_activation](firsts[0] @ kernel + bias))
+    return dict(zip(model.output_names(config), values))
+
+
+def _checks(config: Any, returns: dict[str, np.ndarray]) -> tuple[Check, ...]:
+    """The identities a learner should see hold (or not) between the returned tensors."""
+    if not config.return_state:
+        return ()
+    checks, units = [], config.units
+    first_name = model.returned_names(config)[0]
+    first = returns[first_name]
+    padded = config.mask and config.lengths
+    if not config.bidirectional:
+        if config.return_sequences:
+            checks.append(Check("whole_seq[:, -1, :] == state_h", _diff(first[:, -1], returns["state_h"]), True))
+        else:
+            checks.append(Check("output == state_h", _diff(first, returns["state_h"]), True))
+        if config.layer == "lstm":
+            checks.append(Check("state_h != state_c", _diff(returns["state_h"], returns["state_c"]), False))
+        return tuple(checks)
+    fwd, bwd = returns["forward_h"], returns["backward_h"]
+    if config.merge_mode == "none":
+        pick = (lambda a: a[:, -1]) if config.return_sequences else (lambda a: a)
+        checks.append(Check(f"{first_name}{'[:, -1]' * config.return_sequences} == forward_h",
+                            _diff(pick(first), fwd), True))
+    elif config.merge_mode == "concat" and not config.return_sequences:
+        checks += [Check("output[:, :units] == forward_h", _diff(first[:, :units], fwd), True),
+                   Check("output[:, units:] == backward_h", _diff(first[:, units:], bwd), True)]
+    elif config.merge_mode == "concat" and not padded:
+        checks += [Check("whole_seq[:, -1, :units] == forward_h", _diff(first[:, -1, :units], fwd), True),
+                   Check("whole_seq[:, 0, units:] == backward_h", _diff(first[:, 0, units:], bwd), True)]
+        if config.timesteps > 1:
+            checks.append(Check("whole_seq[:, -1, units:] != backward_h", _diff(first[:, -1, units:], bwd), False))
+    elif not config.return_sequences:
+        checks.append(Check(f"output == {config.merge_mode}(forward_h, backward_h)",
+                            _diff(first, MERGES[config.merge_mode](fwd, bwd)), True))
+    return tuple(checks)
+
+
+def _parts(config: Any, traced: list[list[trace.Trace]], inputs: list[np.ndarray], weights: tuple
+           ) -> tuple[Part, ...]:
+    parts = []
+    for k in reversed(range(len(traced))):
+        for d, steps in enumerate(traced[k]):
+            where = f"layer {k + 1} of {config.depth}" if config.depth > 1 else ""
+            label = ", ".join(filter(None, [where, ("backward" if d else "forward") if config.bidirectional else ""]))
+            for array in (steps.h, steps.c, *steps.gates.values()):
+                if array is not None:
+                    array.flags.writeable = False
+            parts.append(Part(label or "the layer", k, d == 1, config.go_backwards or d == 1,
+                              _frozen(inputs[k]), steps, dict(zip(WEIGHT_NAMES, map(_frozen, weights[k][d])))))
+    return tuple(parts)
+
+
+def _tensors(config: Any, arrays: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
+    names = model.output_names(config)
+    return tuple(Tensor(n, _frozen(a), model.returned_axes(config, n)) for n, a in zip(names, arrays))
+
+
+def _final_output(config: Any, x: np.ndarray) -> np.ndarray:
+    """The model's (merged) last output for x, with sequences, states and head switched off."""
+    plain = dataclasses.replace(config, return_sequences=False, return_state=False, head="none",
+                                timesteps=x.shape[1], lengths=())
+    return model.call(plain, x).arrays[0]
+
+
+def _padding_effect(config: Any, x: np.ndarray) -> tuple[Check, ...]:
+    """Final outputs of the padded batch against those of each sequence run unpadded, with and without
+    the mask: Keras's own numbers, every one."""
+    lengths = lengths_of(config.batch, config.lengths, config.timesteps)
+    unpadded = np.empty_like(_final_output(config, x))
+    for n in np.unique(lengths):
+        rows = np.flatnonzero(lengths == n)
+        real = x[rows, :n] if config.padding == "post" else x[rows, config.timesteps - n:]
+        unpadded[rows] = _final_output(dataclasses.replace(config, mask=False), real)
+    return tuple(
+        Check(f"{'with' if masked else 'without'} the mask: padded output == unpadded output",
+              _diff(_final_output(dataclasses.replace(config, mask=masked), x), unpadded), masked)
+        for masked in (True, False)
+    )
+
+
+def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model.Called, Stateful]:
+    first, second, after_reset = model.call_stateful(config, chunks)
+    whole = dataclasses.replace(config, stateful=False, timesteps=2 * config.timesteps)
+    fresh = dataclasses.replace(config, stateful=False)
+    ends_whole = model.call(whole, np.concatenate(chunks, axis=1)).arrays[0]
+    starts_fresh = model.call(fresh, chunks[1]).arrays[0]
+    name = model.output_names(config)[0]
+    pick = (lambda a: a[:, -1]) if config.return_sequences else (lambda a: a)
+    same = "==" if not config.bidirectional else "!="  # the backward direction reads each chunk on its own
+    checks = (
+        Check(f"second chunk with carried state: {name} {same} that of both chunks as one sequence",
+              _diff(pick(second.arrays[0]), pick(ends_whole)), not config.bidirectional),
+        Check(f"after reset_state(): {name} == a fresh start on the second chunk",
+              _diff(after_reset.arrays[0], starts_fresh), True),
+    )
+    return first, Stateful(_tensors(config, second.arrays), _tensors(config, after_reset.arrays),
+                           _frozen(chunks[1]), checks, _diff(second.arrays[0], after_reset.arrays[0]))
+
+
+def _refused(config: Any, x: np.ndarray, error: model.KerasRefused) -> Run:
+    return Run(config, _frozen(x), (), (), {}, 0, keras.__version__, 0.0, (),
+               refusal=refusals.explain(config, str(error)))
+
+
 def run(config: Any) -> Run:
     """Build (or reuse) the Keras model for config, call it on the seeded input, trace every step."""
-    x = _frozen(make_input(config.input, config.batch, config.timesteps, config.features, config.seed))
-    arrays, params = model.call(config, x)
-    names = model.returned_names(config)
-    kernel, recurrent_kernel, bias = model.weights(config)
-    steps = trace.lstm(x, kernel, recurrent_kernel, bias)
-    for array in (steps.h, steps.c, *steps.gates.values()):
-        array.flags.writeable = False
-    by_name = dict(zip(names, (_frozen(a) for a in arrays)))
+    data = make_data(config)
+    chunks = (data[:, :config.timesteps], data[:, config.timesteps:]) if config.stateful else None
+    x = chunks[0] if chunks else data
+    mask = np.any(x != 0.0, axis=-1) if config.mask else None
+    try:
+        if chunks:
+            called, stateful = _stateful(config, chunks)
+        else:
+            called, stateful = model.call(config, x), None
+        padding_effect = _padding_effect(config, x) if config.lengths else ()
+    except model.KerasRefused as error:
+        return _refused(config, x, error)
+    traced, inputs = _trace_stack(config, x, mask, called.recurrent)
+    returns = _tensors(config, called.arrays)
+    by_name = {t.name: t.value for t in returns}
+    expected = _expected(config, traced[-1], mask, called.head)
+    agreement = max(_diff(by_name[n], expected[n]) for n in by_name)
+    if stateful:
+        initial = [[(s.h[:, -1], None if s.c is None else s.c[:, -1]) for s in layer] for layer in traced]
+        second = _expected(config, _trace_stack(config, chunks[1], None, called.recurrent, initial)[0][-1],
+                           None, called.head)
+        agreement = max(agreement, *(_diff(t.value, second[t.name]) for t in stateful.second))
     return Run(
         config=config,
-        x=x,
-        returns=tuple(Tensor(n, a, model.returned_axes(config, n)) for n, a in by_name.items()),
-        trace=steps,
-        weights=dict(zip(WEIGHT_NAMES, (kernel, recurrent_kernel, bias))),
-        params=params,
+        x=_frozen(x),
+        returns=returns,
+        parts=_parts(config, traced, inputs, called.recurrent),
+        head_weights=dict(zip(("kernel", "bias"), map(_frozen, called.head or ()))),
+        params=called.params,
         keras_version=keras.__version__,
-        agreement=max(_diff(a, _traced(n, steps)) for n, a in by_name.items()),
-        checks=_checks(by_name),
+        agreement=agreement,
+        checks=_checks(config, by_name),
+        mask=None if mask is None else _frozen(mask),
+        padding_effect=padding_effect,
+        stateful=stateful,
     )

@@ -1,51 +1,111 @@
 """Step-by-step recurrences in NumPy, recomputed from a layer's own weights.
 
-Keras returns at most the last states; the trace holds every step: h_t, c_t and the gates.
+Keras returns at most the last states; a Trace holds every step: h_t, c_t and the gates.
 It is a magnifying glass, checked against what Keras returns (see run.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-LSTM_GATES = ("i", "f", "g", "o")  # Keras kernel column blocks, in this order (g is Keras's "c")
+Array = np.ndarray
 
 
 @dataclass(frozen=True)
 class Trace:
-    """Every step of a recurrence; each array has shape (batch, timesteps, units)."""
+    """Every step of one recurrent layer, in the order Keras returns its sequence output.
 
-    h: np.ndarray
-    c: np.ndarray | None
-    gates: dict[str, np.ndarray]
+    h (and c for LSTM) and each gate: (batch, timesteps, units). With go_backwards, step k is the
+    layer's k-th step, which read input timestep T-1-k.
+    """
+
+    h: Array
+    c: Array | None
+    gates: dict[str, Array]
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: Array) -> Array:
     return 0.5 * (np.tanh(0.5 * z) + 1.0)
 
 
-def lstm(x: np.ndarray, kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray) -> Trace:
-    """x (B, T, F), kernel (F, 4U), recurrent_kernel (U, 4U), bias (4U,) -> Trace.
+ACTIVATIONS: dict[str, Callable[[Array], Array]] = {
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "sigmoid": sigmoid,
+    "linear": lambda z: z,
+}
 
-    i, f, o = sigmoid(...), g = tanh(...); c_t = f_t * c_{t-1} + i_t * g_t; h_t = o_t * tanh(c_t).
+
+def _lstm_step(x_part, h, c, recurrent_kernel, act):
+    z = x_part + h @ recurrent_kernel
+    z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
+    i, f, g, o = sigmoid(z_i), sigmoid(z_f), act(z_g), sigmoid(z_o)
+    c = f * c + i * g
+    return o * act(c), c, {"i": i, "f": f, "g": g, "o": o}
+
+
+def _gru_step(x_part, h, c, recurrent_kernel, act, recurrent_bias):
+    x_z, x_r, x_h = np.split(x_part, 3, axis=1)
+    h_z, h_r, h_h = np.split(h @ recurrent_kernel + recurrent_bias, 3, axis=1)
+    z, r = sigmoid(x_z + h_z), sigmoid(x_r + h_r)
+    candidate = act(x_h + r * h_h)
+    return z * h + (1.0 - z) * candidate, None, {"z": z, "r": r, "h~": candidate}
+
+
+def _simple_step(x_part, h, c, recurrent_kernel, act):
+    return act(x_part + h @ recurrent_kernel), None, {}
+
+
+GATES = {"lstm": ("i", "f", "g", "o"), "gru": ("z", "r", "h~"), "simple_rnn": ()}
+
+
+def recurrence(layer: str, x: Array, weights: list[Array], activation: str = "tanh",
+               mask: Array | None = None, go_backwards: bool = False,
+               initial: tuple[Array, Array | None] | None = None) -> Trace:
+    """x (B, T, F) and the layer's get_weights() -> Trace.
+
+    LSTM: kernel (F, 4U), recurrent_kernel (U, 4U), bias (4U,); gates i, f, g, o;
+      c_t = f_t * c_(t-1) + i_t * g_t, h_t = o_t * act(c_t).
+    GRU (reset_after=True): kernel (F, 3U), recurrent_kernel (U, 3U), bias (2, 3U); gates z, r, h~;
+      h_t = z_t * h_(t-1) + (1 - z_t) * h~_t.
+    SimpleRNN: kernel (F, U), recurrent_kernel (U, U), bias (U,); h_t = act(x_t W + h_(t-1) U + b).
+    mask (B, T) bool: at a masked step the states and the output carry over from the step before.
+    initial: (h_0, c_0), each (B, U) (c_0 None without a cell state); zeros when not given.
     """
+    kernel, recurrent_kernel, bias = weights
+    act = ACTIVATIONS[activation]
+    if go_backwards:
+        x = x[:, ::-1]
+        mask = None if mask is None else mask[:, ::-1]
+    if layer == "gru":
+        x_part = x @ kernel + bias[0]
+        step = lambda xp, h, c: _gru_step(xp, h, c, recurrent_kernel, act, bias[1])  # noqa: E731
+    else:
+        x_part = x @ kernel + bias
+        cell = _lstm_step if layer == "lstm" else _simple_step
+        step = lambda xp, h, c: cell(xp, h, c, recurrent_kernel, act)  # noqa: E731
     batch, timesteps, _ = x.shape
     units = recurrent_kernel.shape[0]
-    x_part = x @ kernel + bias  # (B, T, 4U): the input's share of every step, all at once
-    h_prev = np.zeros((batch, units), x.dtype)
-    c_prev = np.zeros((batch, units), x.dtype)
-    h = np.empty((batch, timesteps, units), x.dtype)
-    c = np.empty_like(h)
-    gates = {name: np.empty_like(h) for name in LSTM_GATES}
+    h = np.zeros((batch, units), x.dtype)
+    c = np.zeros((batch, units), x.dtype) if layer == "lstm" else None
+    if initial is not None:
+        h, c = initial
+    hs = np.empty((batch, timesteps, units), x.dtype)
+    cs = np.empty_like(hs) if c is not None else None
+    gates = {name: np.empty_like(hs) for name in GATES[layer]}
     for t in range(timesteps):
-        z = x_part[:, t] + h_prev @ recurrent_kernel
-        z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
-        i, f, g, o = _sigmoid(z_i), _sigmoid(z_f), np.tanh(z_g), _sigmoid(z_o)
-        c_prev = f * c_prev + i * g
-        h_prev = o * np.tanh(c_prev)
-        h[:, t], c[:, t] = h_prev, c_prev
-        for name, value in zip(LSTM_GATES, (i, f, g, o)):
+        new_h, new_c, new_gates = step(x_part[:, t], h, c)
+        if mask is not None:
+            keep = mask[:, t, None]
+            new_h = np.where(keep, new_h, h)
+            new_c = None if c is None else np.where(keep, new_c, c)
+        h, c = new_h, new_c
+        hs[:, t] = h
+        if cs is not None:
+            cs[:, t] = c
+        for name, value in new_gates.items():
             gates[name][:, t] = value
-    return Trace(h, c, gates)
+    return Trace(hs, cs, gates)

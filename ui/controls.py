@@ -11,21 +11,34 @@ from typing import Any
 
 import streamlit as st
 
-from rnnlab.params import MODEL_PARAMS, PARAMS, Param, Parsed, parse, resolve, to_query, values
+from rnnlab.params import MODEL_PARAMS, PARAMS, Param, Parsed, is_on, parse, resolve, to_query, values
 
 _LOADED = "_loaded_from_url"
 _NOTICES = "_notices"
 _SLIDER_SPAN = 1000  # wider integer ranges get a number box instead of a slider
+GROUPS = {"layer": "Layer", "structure": "Stacks, directions, activation", "head": "A head on top",
+          "data": "Data: pattern, seed, padding, masking, stateful"}
 
 
 def _widget_values() -> dict[str, Any]:
-    state = st.session_state
-    return {name: tuple(state[name]) if p.kind is tuple else state[name] for name, p in PARAMS.items() if name in state}
+    values = {}
+    for name, param in PARAMS.items():
+        if name not in st.session_state:
+            continue
+        value = st.session_state[name]
+        if param.typed:
+            try:
+                value = param.parse(value)
+            except ValueError:
+                pass  # resolve() reports it and falls back
+        values[name] = tuple(value) if param.kind is tuple and isinstance(value, list) else value
+    return values
 
 
 def _store(parsed: Parsed) -> None:
     for name, value in values(parsed.config, parsed.view).items():
-        st.session_state[name] = list(value) if isinstance(value, tuple) else value
+        param = PARAMS[name]
+        st.session_state[name] = param.format(value) if param.typed else list(value) if param.kind is tuple else value
     st.session_state[_NOTICES] = parsed.notices
 
 
@@ -51,19 +64,25 @@ def sync_url(parsed: Parsed) -> None:
         st.query_params.from_dict(wanted)
 
 
-def widget(param: Param, low: int | None = None, high: int | None = None, container: Any = st) -> None:
-    """One widget for one parameter, labelled with its name; bounds may be narrowed (view params)."""
+def widget(param: Param, low: int | None = None, high: int | None = None, container: Any = st,
+           names: list[str] | None = None, disabled: bool = False) -> None:
+    """One widget for one parameter, labelled with its name; bounds may be narrowed (view params), and
+    `names` label the indices of an int parameter."""
     low = param.low if low is None else low
     high = param.high if high is None else high
     label = param.label or param.name
-    common = dict(key=param.name, help=param.help, on_change=_normalise)
+    common = dict(key=param.name, help=param.help, on_change=_normalise, disabled=disabled)
     if param.kind is bool:
         container.toggle(label, **common)
     elif param.choices:
         container.selectbox(label, param.choices, **common)
+    elif param.typed:
+        container.text_input(label, placeholder="e.g. 10,7,4", **common)
     elif param.kind is tuple:
         container.multiselect(label, list(range(low, high + 1)), max_selections=10,
                               placeholder="the first four", **common)
+    elif names:
+        container.selectbox(label, range(len(names)), format_func=names.__getitem__, **common)
     elif high - low > _SLIDER_SPAN:
         container.number_input(label, min_value=low, max_value=high, step=1, **common)
     elif high > low:
@@ -75,11 +94,21 @@ def _next_seed() -> None:
     _normalise()
 
 
-def model_controls() -> None:
-    """The sidebar: one widget per model parameter, and a button for new random data."""
+def apply(changes: dict[str, str]) -> None:
+    """Set parameters from query-string text (e.g. a suggested fix), then make everything valid again."""
+    for name, text in changes.items():
+        param = PARAMS[name]
+        st.session_state[name] = text if param.typed else param.parse(text)
+    _normalise()
+
+
+def model_controls(config: Any) -> None:
+    """The sidebar: one widget per model parameter, grouped; those that do not matter now are greyed out."""
     with st.sidebar:
-        st.header("LSTM arguments")
-        for param in MODEL_PARAMS:
-            widget(param)
+        st.header("Keras arguments")
+        for group, title in GROUPS.items():
+            box = st.container() if group == "layer" else st.expander(title, expanded=False)
+            for param in (p for p in MODEL_PARAMS if p.group == group):
+                widget(param, container=box, disabled=bool(param.needs) and not is_on(getattr(config, param.needs)))
         st.button("New random data", on_click=_next_seed, help="Draw new data and weights: seed + 1.",
                   width="stretch")

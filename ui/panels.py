@@ -8,24 +8,45 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from rnnlab import explain, figures
-from rnnlab.codegen import code_for, unpack_line
+from rnnlab.codegen import code_for, head_line, unpack_line
 from rnnlab.params import PARAMS, Notice
-from rnnlab.run import Run
-from ui.controls import widget
+from rnnlab.run import Check, Run
+from ui.controls import apply, widget
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
+KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
 
-def chart(figure: figures.Figure, name: str) -> None:
+def title(config: Any) -> str:
+    return f"What does a Keras {KERAS_NAMES[config.layer]} return?"
+
+
+def chart(figure: figures.Figure | None, name: str) -> None:
     """Show a figure dict (built unvalidated: the builders are tested, validation costs 20-100 ms)."""
-    st.plotly_chart(go.Figure(figure, _validate=False), theme=None, key=f"chart-{name}",
-                    config={"displaylogo": False, "responsive": True})
+    if figure is not None:
+        st.plotly_chart(go.Figure(figure, _validate=False), theme=None, key=f"chart-{name}",
+                        config={"displaylogo": False, "responsive": True})
 
 
 def notices(items: tuple[Notice, ...]) -> None:
     if items:
         lines = "\n".join(f"- {n}" for n in items)
-        st.warning(f"Some of the link's settings could not be used:\n{lines}", icon=":material/info:")
+        st.warning(f"Some of the settings could not be used:\n{lines}", icon=":material/info:")
+
+
+def checks(items: tuple[Check, ...]) -> None:
+    for check in items:
+        mark = ":green[:material/check_circle:]" if check.holds else ":red[:material/cancel:]"
+        st.markdown(f"{mark} `{check.claim}`: max |difference| = `{check.max_abs_diff:.3g}`")
+
+
+def refusal(run: Run) -> None:
+    """Keras would not build this: its own message, what it means, and a one-click fix."""
+    st.subheader("Keras refuses this model")
+    st.error(f"Keras says: {run.refusal.message}", icon=":material/block:")
+    st.markdown(run.refusal.explanation)
+    if run.refusal.fix:
+        st.button(f"Fix it: {run.refusal.fix_text}", on_click=apply, args=(run.refusal.fix,), type="primary")
 
 
 def returns(run: Run) -> None:
@@ -33,56 +54,114 @@ def returns(run: Run) -> None:
     config = run.config
     st.subheader("What Keras returns")
     st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
-    st.code(unpack_line(config), language="python")
+    lines = [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
+    st.code("\n".join(lines), language="python")
     rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
     st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
-    st.caption(f"{len(run.returns)} tensor{'s' * (len(run.returns) > 1)}, in the order Keras {run.keras_version} "
-               "returns them.")
-    for check in run.checks:
-        mark = ":green[:material/check_circle:]" if check.holds else ":red[:material/cancel:]"
-        st.markdown(f"{mark} `{check.claim}`: max |difference| = `{check.max_abs_diff:.3g}`")
-    if not run.checks:
-        st.caption("Turn on return_state to get state_h and state_c as well, and compare them with the output.")
+    count = len(explain.returns_table(run)) - (config.head != "none")
+    st.caption(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
+               "returns them" + (", then the head's prediction." if config.head != "none" else "."))
+    checks(run.checks)
+    if not config.return_state:
+        st.caption("Turn on return_state to get the final states as well, and compare them with the output.")
     st.markdown(f"NumPy recomputation of every step agrees with Keras: max |difference| = `{run.agreement:.2g}` "
                 "over every returned tensor.")
+    notes(run)
+
+
+def notes(run: Run) -> None:
+    """What this configuration changes, in plain words, with the numbers that show it."""
+    config = run.config
+    if config.layer != "lstm":
+        st.info(f"{KERAS_NAMES[config.layer]} keeps one state, h: there is no cell state c, so return_state adds "
+                "only h (per direction).", icon=":material/info:")
+    if config.go_backwards:
+        st.info("go_backwards=True: the layer reads x from its last timestep to its first, and the sequence it "
+                "returns comes in that order: whole_seq[:, k] is the state after reading x[:, T-1-k].",
+                icon=":material/info:")
+    if config.bidirectional and config.return_sequences:
+        st.info("With Bidirectional, the backward half of the sequence at the last timestep has read only the "
+                "last input; the backward copy's final state sits at timestep 0.", icon=":material/info:")
+    if config.activation != "tanh":
+        st.warning(f"activation={config.activation}: on a GPU, Keras's fast cuDNN kernel needs tanh, so this "
+                   f"layer would run the slower generic loop. Largest |h_t| here: "
+                   f"{explain.largest_state(run):.3g} (tanh keeps it below 1; relu does not bound it, and it can "
+                   "grow without limit on long sequences).", icon=":material/warning:")
 
 
 def every_step(run: Run, view: Any) -> None:
-    """Input and output for one sample, then h_t, c_t and the gates at every timestep."""
+    """Input and output for one sample, then h_t, c_t and the gates of the chosen part at every step."""
     st.subheader("Inside the layer, step by step")
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     widget(PARAMS["sample"], high=run.config.batch - 1, container=left)
+    if len(run.parts) > 1:
+        widget(PARAMS["part"], container=middle, names=[p.label for p in run.parts])
     widget(PARAMS["show"], high=run.config.units - 1, container=right)
+    part = run.parts[view.part]
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     left, right = st.columns(2)
     with left:
         chart(figures.input_figure(run, view.sample), "input")
     with right:
         chart(figures.output_figure(run, view.sample), "output")
-    chart(figures.states_figure(run, view.sample, shown), "states")
-    st.caption("Keras never returns c_t for every step, nor the gates: they are recomputed here in NumPy from "
-               "the layer's own weights, and checked against what Keras returns.")
-    chart(figures.gates_figure(run, view.sample), "gates")
+    chart(figures.states_figure(run, part, view.sample, shown), "states")
+    st.caption("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
+               "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
+               "returns.")
+    chart(figures.gates_figure(run, part, view.sample), "gates")
 
 
 def one_step(run: Run, view: Any) -> None:
-    """One timestep up close: every vector at t, and one unit's update written out with its numbers."""
+    """One step up close: every vector at that step, and one unit's update written out with its numbers."""
     st.subheader("One timestep up close")
+    part = run.parts[view.part]
     left, right = st.columns(2)
     widget(PARAMS["step"], high=run.config.timesteps - 1, container=left)
     widget(PARAMS["unit"], high=run.config.units - 1, container=right)
-    chart(figures.step_figure(run, view.sample, view.step, view.unit), "step")
-    cell, hidden = explain.unit_update(run, view.sample, view.step, view.unit)
-    st.code(f"# unit {view.unit}, t = {view.step}, sample {view.sample}\n{cell}\n{hidden}", language="text")
+    chart(figures.step_figure(run, part, view.sample, view.step, view.unit), "step")
+    read = explain.time_read(run, part, view.step)
+    lines = explain.unit_update(run, part, view.sample, view.step, view.unit)
+    st.code(f"# {part.label}, unit {view.unit}, step {view.step} (reads x[{view.sample}, {read}])\n"
+            + "\n".join(lines), language="text")
 
 
-def weights(run: Run) -> None:
-    """The kernels and bias with their gate blocks, and the parameter count two ways."""
+def weights(run: Run, view: Any) -> None:
+    """The chosen part's kernels and bias with their gate blocks, and the parameter count two ways."""
     st.subheader("Weights and parameters")
-    shapes = ", ".join(f"`{name}` {tuple(w.shape)}" for name, w in run.weights.items())
-    st.markdown(f"{shapes}. Columns come in blocks of `units`, in Keras's gate order **i | f | c | o**.")
-    st.markdown(f"{explain.param_formula(run)}; Keras's `model.count_params()` says **{run.params:,}**.")
-    chart(figures.weights_figure(run), "weights")
+    part = run.parts[view.part]
+    shapes = ", ".join(f"`{name}` {tuple(w.shape)}" for name, w in part.weights.items())
+    st.markdown(f"{part.label}: {shapes}.")
+    terms = explain.param_terms(run)
+    st.markdown("\n".join(f"- {text}" for text, _ in terms)
+                + f"\n\nTotal {sum(c for _, c in terms):,}; Keras's `model.count_params()` says **{run.params:,}**.")
+    chart(figures.weights_figure(run, part), "weights")
+
+
+def padding(run: Run) -> None:
+    """Padded sequences with and without a mask, against each sequence run unpadded."""
+    st.subheader("Padding and masking")
+    st.markdown(f"Sequences of lengths {list(run.config.lengths)} are zero-padded ({run.config.padding}) to "
+                f"{run.config.timesteps} timesteps. Is the final output the same as running each sequence "
+                "unpadded? Measured with Keras, both ways:")
+    for column, check in zip(st.columns(2), run.padding_effect):
+        with column:
+            checks((check,))
+    st.caption("With the mask, a padded step repeats the last real output and the final state is that of the "
+               "last real step. Without it, the zeros are read as real data" + (
+                   " (pre-padding zeros leave an untrained layer's zero state unchanged, which is why they look "
+                   "harmless here; after training they do not)." if run.config.padding == "pre" else "."))
+
+
+def stateful(run: Run) -> None:
+    """Two consecutive chunks through a stateful layer, then reset_state()."""
+    st.subheader("Stateful: the state carries over to the next batch")
+    st.markdown(f"The data is two consecutive chunks of {run.config.timesteps} timesteps. The second call starts "
+                "from the states the first one left; `reset_state()` on each recurrent layer sets them back to "
+                "zeros. Keras 3 models have no `reset_states()`.")
+    checks(run.stateful.checks)
+    st.markdown(f"The carried state changes the second chunk's `{run.returns[0].name}` by max |difference| = "
+                f"`{run.stateful.carried_effect:.3g}` compared with a fresh start (how much depends on how long "
+                "the layer remembers).")
 
 
 def code(run: Run) -> None:

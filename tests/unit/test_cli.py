@@ -53,3 +53,20 @@ def test_bad_query_message_names_every_problem():
 def test_python_describe_raises_a_value_error_listing_problems():
     with pytest.raises(ValueError, match="units"):
         rnnlab.describe("units=-1")
+
+
+def test_describe_handles_every_option():
+    query = ("layer=gru&bidirectional=true&merge_mode=sum&depth=2&head=dense&head_units=2&lengths=10,5&mask=1"
+             "&return_state=1&activation=relu&input=sine")
+    proc = cli("describe", query)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["refusal"] is None
+    assert [r["name"] for r in result["returns"]] == ["output", "forward_h", "backward_h", "prediction"]
+    assert result["config"]["depth"] == 2 and result["config"]["lengths"] == [10, 5]
+
+
+def test_describe_reports_what_keras_refuses():
+    result = rnnlab.describe("depth=2&inner_return_sequences=false")
+    assert result["returns"] == [] and "ndim" in result["refusal"]["message"]
+    assert result["refusal"]["fix"] == {"inner_return_sequences": "true"}

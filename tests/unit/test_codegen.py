@@ -13,7 +13,11 @@ from rnnlab.run import run
 
 QUERIES = ["", "return_sequences=true", "return_state=true",
            "return_sequences=1&return_state=1&units=5&timesteps=9&features=2&batch=4&input=sine&seed=3",
-           "input=steps&timesteps=7&return_state=1", "input=normal&seed=11&return_sequences=1"]
+           "input=steps&timesteps=7&return_state=1", "input=normal&seed=11&return_sequences=1",
+           "layer=gru&bidirectional=1&merge_mode=none&return_sequences=1&return_state=1",
+           "layer=simple_rnn&go_backwards=1&activation=relu&return_sequences=1&head=time_distributed",
+           "depth=3&lengths=10,4&mask=1&padding=pre&return_state=1&head=dense&head_units=2",
+           "stateful=1&depth=2&bidirectional=1&merge_mode=ave", "stateful=1&return_state=1&layer=gru"]
 SAVE = "\nnp.savez({path!r}, {arrays})\n"
 
 
@@ -50,7 +54,7 @@ def test_code_reproduces_the_numbers_on_screen(executed, query):
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = run(parse(query).strict().config)
     saved = np.load(out)
-    for tensor in result.returns:
+    for tensor in result.stateful.second if result.stateful else result.returns:  # stateful: the second call
         np.testing.assert_allclose(saved[tensor.name], tensor.value, atol=1e-6)
 
 
@@ -58,3 +62,8 @@ def test_code_uses_keras_input_not_input_shape():
     code = rnnlab.describe("return_state=1")["code"]
     assert "keras.Input(shape=(10, 3))" in code and "input_shape" not in code
     assert "output, state_h, state_c = lstm(inputs)" in code
+
+
+def test_refused_code_stops_where_keras_does():
+    code = rnnlab.describe("depth=2&inner_return_sequences=0")["code"]
+    assert "Keras refuses" in code and "print(" not in code

@@ -111,3 +111,33 @@ def test_widget_values_of_the_wrong_type_fall_back():
     parsed = resolve({"units": "64", "return_state": 1, "batch": True})
     assert parsed.config == Config()
     assert len(parsed.notices) == 3
+
+
+def test_the_budget_counts_every_recurrent_layer():
+    parsed = parse("batch=256&timesteps=500&units=512&depth=3&bidirectional=1")
+    config = parsed.config
+    assert config.batch * config.timesteps * config.units * 6 <= MAX_SEQUENCE_VALUES
+    assert "recurrent layers (6)" in str(parsed.notices[0])
+
+
+def test_lengths_cannot_exceed_timesteps_and_stateful_chunks_are_not_padded():
+    parsed = parse("timesteps=5&lengths=9,3")
+    assert parsed.config.lengths == (5, 3) and "timesteps=5" in str(parsed.notices[0])
+    parsed = parse("stateful=1&lengths=4")
+    assert parsed.config.lengths == () and "lengths" in str(parsed.notices[0])
+
+
+def test_the_part_looked_at_exists():
+    assert parse("depth=2&bidirectional=1&part=3").view.part == 3
+    assert parse("depth=2&part=3").view.part == 1
+
+
+@pytest.mark.parametrize("value, on", [(True, True), (False, False), ((), False), ((3,), True), ("none", False),
+                                       ("dense", True), (1, False), (2, True)])
+def test_is_on(value, on):
+    from rnnlab.params import is_on
+    assert is_on(value) is on
+
+
+def test_every_dependent_parameter_names_an_existing_one():
+    assert all(p.needs in PARAMS for p in MODEL_PARAMS if p.needs)

@@ -1,0 +1,72 @@
+"""Config -> the Keras layers to build, as data: one description that both builds them and prints them.
+
+    >>> recurrent(Config(units=8, return_state=True)).code()
+    'keras.layers.LSTM(8, return_state=True)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+KERAS_CLASSES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
+SHORT_NAMES = {"lstm": "lstm", "gru": "gru", "simple_rnn": "rnn"}
+
+
+@dataclass(frozen=True)
+class Call:
+    """A Keras layer constructor call: keras.layers.<cls>(*args, **kwargs); args may be Calls."""
+
+    cls: str
+    args: tuple[Any, ...] = ()
+    kwargs: tuple[tuple[str, Any], ...] = ()
+
+    def build(self) -> Any:
+        import keras
+
+        args = [a.build() if isinstance(a, Call) else a for a in self.args]
+        return getattr(keras.layers, self.cls)(*args, **dict(self.kwargs))
+
+    def code(self) -> str:
+        args = [a.code() if isinstance(a, Call) else repr(a) for a in self.args]
+        args += [f"{k}={v!r}" for k, v in self.kwargs]
+        return f"keras.layers.{self.cls}({', '.join(args)})"
+
+
+def _flags(**flags: Any) -> tuple[tuple[str, Any], ...]:
+    """Keyword arguments that differ from Keras's defaults (False, None), in a stable order."""
+    return tuple((k, v) for k, v in flags.items() if v not in (False, None))
+
+
+def recurrent(config: Any, last: bool = True) -> Call:
+    """One recurrent layer of the stack; layers below the last use inner_return_sequences, no states."""
+    sequences = config.return_sequences if last else config.inner_return_sequences
+    layer = Call(KERAS_CLASSES[config.layer], (config.units,), _flags(
+        activation=None if config.activation == "tanh" else config.activation,
+        return_sequences=sequences,
+        return_state=config.return_state and last,
+        go_backwards=config.go_backwards,
+        stateful=config.stateful,
+    ))
+    if not config.bidirectional:
+        return layer
+    merge = None if config.merge_mode == "none" else config.merge_mode
+    return Call("Bidirectional", (layer,), () if merge == "concat" else (("merge_mode", merge),))
+
+
+def head(config: Any) -> Call | None:
+    """The layer on top of the first returned tensor, if any."""
+    if config.head == "none":
+        return None
+    activation = _flags(activation=None if config.head_activation == "linear" else config.head_activation)
+    dense = Call("Dense", (config.head_units,), activation)
+    return dense if config.head == "dense" else Call("TimeDistributed", (dense,))
+
+
+def masking(config: Any) -> Call | None:
+    return Call("Masking", (), (("mask_value", 0.0),)) if config.mask else None
+
+
+def layer_name(config: Any) -> str:
+    """What the learner calls the last recurrent layer in code, e.g. 'lstm' or 'bi_gru'."""
+    return ("bi_" if config.bidirectional else "") + SHORT_NAMES[config.layer]
