@@ -12,6 +12,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# As `make run` starts the app: one BLAS thread, so NumPy's trace does not fight TensorFlow for 2 cores.
+SERVER_ENV = {"OPENBLAS_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
 
 
 def free_port() -> int:
@@ -30,14 +32,16 @@ class StreamlitServer:
     """
 
     def __init__(self, script: str = "app.py", port: int | None = None, extra_args: tuple[str, ...] = (),
-                 cwd: Path = ROOT):
+                 cwd: Path = ROOT, log_path: Path | None = None):
         self.port = port or free_port()
         self.script = script
         self.cwd = cwd
         self.extra_args = extra_args
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0  # time.perf_counter() just before the process was spawned
-        self._log = tempfile.NamedTemporaryFile(prefix="streamlit-bench-", suffix=".log", delete=False)
+        self.log_path = log_path  # kept after stop(); None: a temporary file, removed at stop()
+        self._log = open(log_path, "wb") if log_path else tempfile.NamedTemporaryFile(
+            prefix="streamlit-bench-", suffix=".log", delete=False)
 
     @property
     def url(self) -> str:
@@ -50,7 +54,7 @@ class StreamlitServer:
     def start(self) -> StreamlitServer:
         cmd = [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true", *self.extra_args]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **SERVER_ENV}
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen(cmd, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
@@ -87,7 +91,8 @@ class StreamlitServer:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
-        Path(self._log.name).unlink(missing_ok=True)
+        if self.log_path is None:
+            Path(self._log.name).unlink(missing_ok=True)
 
     def __enter__(self) -> StreamlitServer:
         return self.start()

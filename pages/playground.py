@@ -20,7 +20,5 @@ else:
         panels.padding(run)
     if run.stateful:
         panels.stateful(run)
-    panels.every_step(run, parsed.view)
-    panels.one_step(run, parsed.view)
-    panels.weights(run, parsed.view)
+    panels.inside(run)
 panels.code(run)

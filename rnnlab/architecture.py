@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 KERAS_CLASSES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
+# Initial weights that cost nothing to draw, for models whose weights are replaced straight away.
+ZEROS = {cls: {"kernel_initializer": "zeros", "recurrent_initializer": "zeros"} for cls in KERAS_CLASSES.values()}
+ZEROS["Dense"] = {"kernel_initializer": "zeros"}
 SHORT_NAMES = {"lstm": "lstm", "gru": "gru", "simple_rnn": "rnn"}
 
 
@@ -21,11 +24,13 @@ class Call:
     args: tuple[Any, ...] = ()
     kwargs: tuple[tuple[str, Any], ...] = ()
 
-    def build(self) -> Any:
+    def build(self, zeros: bool = False) -> Any:
+        """The Keras layer; with zeros, its weights start at zero instead of being drawn at random."""
         import keras
 
-        args = [a.build() if isinstance(a, Call) else a for a in self.args]
-        return getattr(keras.layers, self.cls)(*args, **dict(self.kwargs))
+        args = [a.build(zeros) if isinstance(a, Call) else a for a in self.args]
+        extra = ZEROS.get(self.cls, {}) if zeros else {}
+        return getattr(keras.layers, self.cls)(*args, **dict(self.kwargs), **extra)
 
     def code(self) -> str:
         args = [a.code() if isinstance(a, Call) else repr(a) for a in self.args]

@@ -24,6 +24,7 @@ DIVERGING = [[0.0, "#2166ac"], [0.25, "#67a9cf"], [0.5, "#f7f7f7"], [0.75, "#ef8
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
 MAX_WEIGHT_UNITS = 128  # larger weight matrices are shown in part: the first units of every gate block
+MAX_DRAWN_UNITS = 128  # heatmaps over units show at most this many (a window around the unit looked at)
 GATE_TITLES = {"i": "i: input gate", "f": "f: forget gate", "g": "g: candidate", "o": "o: output gate",
                "z": "z: update gate", "r": "r: reset gate", "h~": "h~: candidate"}
 WEIGHT_BLOCKS = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h"), "simple_rnn": ("h",)}
@@ -43,6 +44,7 @@ def _figure(traces: list[dict], title: str, height: int, **layout: Any) -> Figur
             "title": {"text": title, "x": 0, "xanchor": "left"},
             "height": height,
             "font": FONT,
+            "template": {},  # no Plotly default template: it costs ~15 ms per chart to apply and send
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
             "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
@@ -92,6 +94,14 @@ def _domains(count: int, gap: float) -> list[list[float]]:
     return [[k * (size + gap), k * (size + gap) + size] for k in range(count)]
 
 
+def _window(units: int, focus: int = 0) -> tuple[slice, str]:
+    """The units a heatmap draws (all, or MAX_DRAWN_UNITS around `focus`) and a note saying which."""
+    if units <= MAX_DRAWN_UNITS:
+        return slice(0, units), ""
+    start = max(0, min(focus - MAX_DRAWN_UNITS // 2, units - MAX_DRAWN_UNITS))
+    return slice(start, start + MAX_DRAWN_UNITS), f" (units {start}–{start + MAX_DRAWN_UNITS - 1} of {units})"
+
+
 def input_figure(run: Run, sample: int) -> Figure:
     """x[sample]: timesteps across, features down."""
     x = run.x[sample]
@@ -109,8 +119,9 @@ def output_figure(run: Run, sample: int) -> Figure:
     value = first.value[sample]
     title = f"{first.name}[{sample}]: ({', '.join(first.axes[1:])}) = {tuple(value.shape)}"
     if value.ndim == 2:
-        return _figure([_heatmap(value.T, "timestep", "unit", first.name)], title, 320,
-                       xaxis=_axis("timestep t"), yaxis=_axis("unit", autorange="reversed"))
+        drawn, note = _window(value.shape[1])
+        heat = _heatmap(value[:, drawn].T, "timestep", "unit", first.name, y=np.arange(value.shape[1])[drawn])
+        return _figure([heat], title + note, 320, xaxis=_axis("timestep t"), yaxis=_axis("unit", autorange="reversed"))
     bars = {"type": "bar", "x": np.arange(value.size), "y": value, "name": first.name,
             "marker": {"color": PALETTE[0]}, "hovertemplate": "unit %{x}<br>%{y:.4f}<extra></extra>"}
     bound = _bound(value) * 1.1
@@ -202,13 +213,15 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
     if not gates:
         return None
     columns = _domains(len(gates), 0.02)
+    drawn, note = _window(run.config.units)
     traces, layout, labels = [], {}, []
     for k, (gate, domain) in enumerate(zip(gates, columns), start=1):
-        traces.append(_heatmap(part.trace.gates[gate][sample].T, "step", "unit", gate, 1.0,
-                               xaxis=_axis_id("x", k), yaxis="y", showscale=k == len(gates)))
+        traces.append(_heatmap(part.trace.gates[gate][sample][:, drawn].T, "step", "unit", gate, 1.0,
+                               y=np.arange(run.config.units)[drawn], xaxis=_axis_id("x", k), yaxis="y",
+                               showscale=k == len(gates)))
         layout[_axis_key("x", k)] = _axis("step", domain=domain, anchor="y")
         labels.append(_label(GATE_TITLES[gate], sum(domain) / 2, 1.0))
-    return _figure(traces, f"gates at every step ({part.label}): sigmoid gates between 0 and 1", 400,
+    return _figure(traces, f"gates at every step ({part.label}): sigmoid gates between 0 and 1{note}", 400,
                    yaxis=_axis("unit", autorange="reversed"), annotations=labels, **layout)
 
 
@@ -227,13 +240,14 @@ def step_vectors(part: Part, sample: int, step: int) -> dict[str, np.ndarray]:
 def step_figure(run: Run, part: Part, sample: int, step: int, unit: int) -> Figure:
     """The vectors at one step across units, with the chosen unit marked."""
     rows = step_vectors(part, sample, step)
-    z = np.stack(list(rows.values()))
+    drawn, note = _window(run.config.units, unit)
+    z = np.stack(list(rows.values()))[:, drawn]
     bound = max(1.0, _bound(z))
-    heat = _heatmap(z, "unit", "vector", "value", bound, y=list(rows), x=np.arange(z.shape[1]))
+    heat = _heatmap(z, "unit", "vector", "value", bound, y=list(rows), x=np.arange(run.config.units)[drawn])
     marker = {"type": "rect", "x0": unit - 0.5, "x1": unit + 0.5, "y0": -0.5, "y1": len(rows) - 0.5,
               "line": {"color": "black", "width": 3}}
     return _figure([heat], f"every vector at step {step} ({part.label}, sample {sample}); the box marks unit "
-                   f"{unit}", 140 + 34 * len(rows), xaxis=_axis("unit"), yaxis=_axis(autorange="reversed"),
+                   f"{unit}{note}", 140 + 34 * len(rows), xaxis=_axis("unit"), yaxis=_axis(autorange="reversed"),
                    shapes=[marker])
 
 

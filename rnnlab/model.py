@@ -110,7 +110,7 @@ def axis_sizes(config: Any) -> dict[str, int]:
             "2 × units": 2 * config.units, "head_units": config.head_units}
 
 
-def _functional(config: Any) -> keras.Model:
+def _functional(config: Any, zeros: bool) -> keras.Model:
     """The model, constructing layers in the same order as the generated code (seeds are drawn then)."""
     if config.stateful:
         inputs = keras.Input(batch_shape=(config.batch, config.timesteps, config.features))
@@ -121,20 +121,23 @@ def _functional(config: Any) -> keras.Model:
     if masking:
         x = masking.build()(x)
     for _ in range(config.depth - 1):
-        x = architecture.recurrent(config, last=False).build()(x)
-    returned = architecture.recurrent(config).build()(x)
+        x = architecture.recurrent(config, last=False).build(zeros)(x)
+    returned = architecture.recurrent(config).build(zeros)(x)
     outputs = list(returned) if isinstance(returned, (tuple, list)) else [returned]
     head = architecture.head(config)
     if head:
         firsts = outputs[:len(first_names(config))]
-        outputs.append(head.build()(firsts[0] if len(firsts) == 1 else tuple(firsts)))
+        outputs.append(head.build(zeros)(firsts[0] if len(firsts) == 1 else tuple(firsts)))
     return keras.Model(inputs, outputs)
 
 
-def build(config: Any) -> keras.Model:
-    """A fresh model for config; KerasRefused with Keras's own message if Keras will not build it."""
+def build(config: Any, zeros: bool = False) -> keras.Model:
+    """A fresh model for config; KerasRefused with Keras's own message if Keras will not build it.
+
+    zeros: start every weight at zero (cheap) because the seeded weights are set right after.
+    """
     try:
-        return _functional(config)
+        return _functional(config, zeros)
     except (ValueError, TypeError, KeyError) as err:
         raise KerasRefused(str(err)) from err
 
@@ -191,7 +194,7 @@ def call(config: Any, x: np.ndarray) -> Called:
                  architecture.recurrent(config), architecture.head(config), config.depth, config.timesteps,
                  config.features)
     seeded = _weights(config)
-    model = _MODELS.get(structure, lambda: build(config))
+    model = _MODELS.get(structure, lambda: build(config, zeros=True))
     model.set_weights(seeded)
     arrays = _predict(model, config, x)
     return Called(arrays, model.count_params(), *_layer_weights(model))
@@ -202,7 +205,7 @@ def call_stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[C
     """A stateful model of its own (never shared): chunk 1, then chunk 2 carrying the state, then chunk 2
     again after reset_state() on every recurrent layer."""
     seeded = _weights(config)
-    model = build(config)
+    model = build(config, zeros=True)
     model.set_weights(seeded)
     results = [_predict(model, config, chunks[0]), _predict(model, config, chunks[1])]
     for layer in model.layers:

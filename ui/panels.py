@@ -11,7 +11,7 @@ from rnnlab import explain, figures
 from rnnlab.codegen import code_for, head_line, unpack_line
 from rnnlab.params import PARAMS, Notice
 from rnnlab.run import Check, Run
-from ui.controls import apply, widget
+from ui.controls import apply, load, sync_url, widget
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
@@ -87,6 +87,17 @@ def notes(run: Run) -> None:
                    f"layer would run the slower generic loop. Largest |h_t| here: "
                    f"{explain.largest_state(run):.3g} (tanh keeps it below 1; relu does not bound it, and it can "
                    "grow without limit on long sequences).", icon=":material/warning:")
+
+
+@st.fragment
+def inside(run: Run) -> None:
+    """Everything that depends on what is looked at (sample, part, step, unit): it reruns on its own when
+    one of those changes, without rebuilding the rest of the page."""
+    parsed = load()
+    sync_url(parsed)
+    every_step(run, parsed.view)
+    one_step(run, parsed.view)
+    weights(run, parsed.view)
 
 
 def every_step(run: Run, view: Any) -> None:

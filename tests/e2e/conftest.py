@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+
+from benchmarks.server import StreamlitServer
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -30,47 +25,6 @@ SETTLE_MS = 90_000
 expect.set_options(timeout=30_000)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _log_tail(lines: int = 30) -> str:
-    text = SERVER_LOG.read_text(errors="replace") if SERVER_LOG.exists() else ""
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _wait_healthy(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"Streamlit exited with status {process.returncode}; log ({SERVER_LOG}):\n{_log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"Streamlit did not answer {url}/_stcore/health within {SERVER_START_S} s; log:\n{_log_tail()}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Terminate the server's whole process group, killing it if it does not stop in time."""
-    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        if process.poll() is not None:
-            return
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(wait_s)
-        except subprocess.TimeoutExpired:
-            pass
-
-
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     """tests/artifacts/: screenshots and the server log."""
@@ -81,18 +35,12 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def server_url(artifacts: Path):
     """A real `streamlit run app.py` from the repository root; yields its base URL."""
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.headless", "true", "--server.address", "127.0.0.1"]
-    with open(SERVER_LOG, "wb") as log:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    with StreamlitServer(log_path=SERVER_LOG) as server:
         try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_healthy(url, process)
-            yield url
-        finally:
-            _stop(process)
+            server.wait_healthy(timeout=SERVER_START_S)
+        except (RuntimeError, TimeoutError) as err:
+            pytest.fail(f"the app server did not start ({SERVER_LOG}): {err}")
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -118,14 +66,16 @@ def page(browser) -> Page:
 
 
 def settle(page: Page, timeout: int = SETTLE_MS) -> None:
-    """Wait until the script has finished and every chart is drawn (no skeletons, no stale elements)."""
+    """Wait until the script has finished and every chart is drawn (no skeletons, no stale elements), or
+    Keras's refusal is shown."""
     app = "[data-testid=stApp]"
     page.wait_for_selector(f"{app}[data-test-connection-state=CONNECTED]", timeout=timeout)
     page.wait_for_selector(f"{app}[data-test-script-state=notRunning]", timeout=timeout)
     page.wait_for_function(
         """() => {
             const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
-            return charts.length > 0
+            const refused = document.querySelector('[data-testid=stAlertContentError]');  // no charts then
+            return (charts.length > 0 || refused)
                 && charts.every(c => c.querySelector('.js-plotly-plot')?.data)
                 && !document.querySelector('[data-testid=stSkeleton]')
                 && !document.querySelector('[data-stale=true]');

@@ -183,7 +183,7 @@ def test_a_bad_link_names_what_it_ignored_and_falls_back(open_app, artifacts):
     page = open_app(BAD_LINK)
     notice = page.locator("[data-testid=stMain] [data-testid=stAlert]")
     expect(notice).to_have_count(1)
-    expect(notice).to_contain_text("Some of the link's settings could not be used")
+    expect(notice).to_contain_text("Some of the settings could not be used")
     for item in parse(BAD_LINK).notices:
         expect(notice).to_contain_text(str(item))
     for name in ("units", "foo", "return_state"):
@@ -195,3 +195,34 @@ def test_a_bad_link_names_what_it_ignored_and_falls_back(open_app, artifacts):
     expect(page).to_have_url(re.compile(r"/$"))  # the bad settings are gone from the address bar
     assert_no_exception(page)
     page.screenshot(path=artifacts / "bad-link-laptop.png")
+
+
+def test_a_combination_keras_refuses_is_explained_and_fixed_in_one_click(open_app, settle, artifacts):
+    refused = "depth=2&inner_return_sequences=false"
+    page = open_app(refused)
+    alert = page.locator("[data-testid=stMain] [data-testid=stAlertContentError]")
+    expect(alert).to_contain_text("expected ndim=3, found ndim=2")
+    assert expected(refused)["refusal"]["fix"] == {"inner_return_sequences": "true"}
+    shoot(page, artifacts, "refused")
+    page.get_by_role("button", name="Fix it: inner_return_sequences=true").click()
+    settle(page)
+    expect(alert).to_have_count(0)
+    assert returned_rows(page) == expected_rows("depth=2")
+    assert parse_qs(urlparse(page.url).query) == {"depth": ["2"]}
+    assert_no_exception(page)
+
+
+def test_bidirectional_gru_shows_both_directions_and_their_states(open_app, settle, artifacts):
+    link = "layer=gru&bidirectional=true&return_sequences=true&return_state=true&units=8"
+    page = open_app(link)
+    assert returned_rows(page) == expected_rows(link)
+    expect(unpack_line(page)).to_contain_text("whole_seq, forward_h, backward_h = bi_gru(x)")
+    page.locator("[data-testid=stMain]").get_by_role("combobox", name="look inside").click()
+    page.keyboard.press("ArrowDown")  # opens the list, as a keyboard user would
+    page.get_by_role("option", name="backward").click()
+    settle(page)
+    titles = [c["title"] for c in page.evaluate(CHARTS_JS)]
+    assert any(t.startswith("h_t at every timestep (backward)") for t in titles), titles
+    assert "part=1" in page.url
+    shoot(page, artifacts, "bidirectional-gru")
+    assert_no_exception(page)
