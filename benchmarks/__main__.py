@@ -1,11 +1,11 @@
-"""python -m benchmarks [rerun] [cold-start] [engine] [options]: run, print a table, save results/latest.json."""
+"""python -m benchmarks [rerun] [options] [cold-start] [engine] [flags]: run, print a table, save results/latest.json."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-GROUPS = ("rerun", "cold-start", "engine")
+GROUPS = ("rerun", "options", "cold-start", "engine")
 
 
 def _bounded(kind: type, low: float, high: float):
@@ -45,6 +45,9 @@ def _run(group: str, args: argparse.Namespace):
     if group == "rerun":
         from benchmarks import rerun
         return rerun.measure(flips=args.flips, views=args.views, pause=args.pause)
+    if group == "options":
+        from benchmarks import options
+        return options.measure(pause=args.pause)
     if group == "cold-start":
         from benchmarks import cold_start
         return cold_start.measure(repeats=args.cold_repeats)

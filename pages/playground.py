@@ -20,5 +20,7 @@ else:
         panels.padding(run)
     if run.stateful:
         panels.stateful(run)
-    panels.inside(run)
+    panels.every_step(run, parsed.view)
+    panels.one_step(run)
+    panels.weights(run, parsed.view)
 panels.code(run)

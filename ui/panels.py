@@ -89,17 +89,6 @@ def notes(run: Run) -> None:
                    "grow without limit on long sequences).", icon=":material/warning:")
 
 
-@st.fragment
-def inside(run: Run) -> None:
-    """Everything that depends on what is looked at (sample, part, step, unit): it reruns on its own when
-    one of those changes, without rebuilding the rest of the page."""
-    parsed = load()
-    sync_url(parsed)
-    every_step(run, parsed.view)
-    one_step(run, parsed.view)
-    weights(run, parsed.view)
-
-
 def every_step(run: Run, view: Any) -> None:
     """Input and output for one sample, then h_t, c_t and the gates of the chosen part at every step."""
     st.subheader("Inside the layer, step by step")
@@ -122,8 +111,15 @@ def every_step(run: Run, view: Any) -> None:
     chart(figures.gates_figure(run, part, view.sample), "gates")
 
 
-def one_step(run: Run, view: Any) -> None:
-    """One step up close: every vector at that step, and one unit's update written out with its numbers."""
+@st.fragment
+def one_step(run: Run) -> None:
+    """One step up close: every vector at that step, and one unit's update written out with its numbers.
+
+    A fragment: moving through the timesteps reruns only this block, not the page.
+    """
+    parsed = load()
+    sync_url(parsed)
+    view = parsed.view
     st.subheader("One timestep up close")
     part = run.parts[view.part]
     left, right = st.columns(2)
