@@ -19,9 +19,9 @@ import numpy as np
 
 from rnnlab import architecture
 
-# Above this many timesteps an eager call (a Python loop over steps) is slower than Keras's
-# compiled predict function, whose one-off tracing costs about as much as 60 eager steps.
-EAGER_MAX_TIMESTEPS = 64
+# Above this many layer-steps (timesteps x recurrent layers) an eager call (a Python loop over steps)
+# is slower than Keras's compiled predict function, whose one-off tracing costs about 60 eager steps.
+EAGER_MAX_STEPS = 64
 STATE_LETTERS = {"lstm": ("h", "c"), "gru": ("h",), "simple_rnn": ("h",)}
 
 # Every Keras build and call runs on this one long-lived thread. Keras/TF global state (seeding,
@@ -34,8 +34,8 @@ T = TypeVar("T")
 def _on_keras_thread(function: Callable[..., T]) -> Callable[..., T]:
     """Run `function` on the Keras thread and wait for its result (exceptions propagate)."""
 
-    def wrapper(*args: Any) -> T:
-        return _KERAS_THREAD.submit(function, *args).result()
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        return _KERAS_THREAD.submit(function, *args, **kwargs).result()
 
     wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
     return wrapper
@@ -110,12 +110,16 @@ def axis_sizes(config: Any) -> dict[str, int]:
             "2 × units": 2 * config.units, "head_units": config.head_units}
 
 
-def _functional(config: Any, zeros: bool) -> keras.Model:
-    """The model, constructing layers in the same order as the generated code (seeds are drawn then)."""
+def _functional(config: Any, zeros: bool, any_length: bool = False) -> keras.Model:
+    """The model, constructing layers in the same order as the generated code (seeds are drawn then).
+
+    any_length: the time axis is left open (None), so one model takes sequences of every length.
+    """
+    timesteps = None if any_length else config.timesteps
     if config.stateful:
-        inputs = keras.Input(batch_shape=(config.batch, config.timesteps, config.features))
+        inputs = keras.Input(batch_shape=(config.batch, timesteps, config.features))
     else:
-        inputs = keras.Input(shape=(config.timesteps, config.features))
+        inputs = keras.Input(shape=(timesteps, config.features))
     x = inputs
     masking = architecture.masking(config)
     if masking:
@@ -131,13 +135,13 @@ def _functional(config: Any, zeros: bool) -> keras.Model:
     return keras.Model(inputs, outputs)
 
 
-def build(config: Any, zeros: bool = False) -> keras.Model:
+def build(config: Any, zeros: bool = False, any_length: bool = False) -> keras.Model:
     """A fresh model for config; KerasRefused with Keras's own message if Keras will not build it.
 
     zeros: start every weight at zero (cheap) because the seeded weights are set right after.
     """
     try:
-        return _functional(config, zeros)
+        return _functional(config, zeros, any_length)
     except (ValueError, TypeError, KeyError) as err:
         raise KerasRefused(str(err)) from err
 
@@ -182,19 +186,22 @@ def _layer_weights(model: keras.Model) -> tuple[tuple, list | None]:
 
 
 def _predict(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.ndarray, ...]:
-    eager = config.timesteps <= EAGER_MAX_TIMESTEPS or config.stateful
+    eager = config.timesteps * config.depth * (2 if config.bidirectional else 1) <= EAGER_MAX_STEPS
     result = model(x) if eager else model.predict_on_batch(x)
     return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
 
 @_on_keras_thread
-def call(config: Any, x: np.ndarray) -> Called:
-    """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not)."""
+def call(config: Any, x: np.ndarray, any_length: bool = False) -> Called:
+    """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not).
+
+    any_length: use a model whose time axis is open, shared by calls with sequences of any length.
+    """
     structure = (architecture.masking(config), architecture.recurrent(config, last=False),
-                 architecture.recurrent(config), architecture.head(config), config.depth, config.timesteps,
-                 config.features)
+                 architecture.recurrent(config), architecture.head(config), config.depth,
+                 None if any_length else config.timesteps, config.features)
     seeded = _weights(config)
-    model = _MODELS.get(structure, lambda: build(config, zeros=True))
+    model = _MODELS.get(structure, lambda: build(config, zeros=True, any_length=any_length))
     model.set_weights(seeded)
     arrays = _predict(model, config, x)
     return Called(arrays, model.count_params(), *_layer_weights(model))

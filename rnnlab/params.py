@@ -19,6 +19,10 @@ from urllib.parse import parse_qsl, urlencode
 # batch x timesteps x units x recurrent layers: the most step values a run may hold. At this size the
 # slowest accepted configuration still answers in under 2 s on 2 cores (benchmarks/README.md).
 MAX_SEQUENCE_VALUES = 2_000_000
+# Limits on the sequential work of a run, whatever the batch (measured in benchmarks/README.md):
+MAX_LAYER_STEPS = 1_000  # timesteps x recurrent layers x runs through them (Python-level steps)
+MAX_WORK = 200_000  # ... times units (the matrix work of those steps)
+MAX_UNIT_WORK = 4_096  # units x recurrent layers x runs (the weights to draw and build)
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -232,6 +236,37 @@ def _limit_batch(values: dict[str, Any], notices: list[Notice]) -> None:
         values["batch"] = largest
 
 
+def passes(values: Mapping[str, Any]) -> int:
+    """How many times a run sends the sequences through the stack: once, plus the comparisons that padding
+    (masked, unmasked, each distinct length unpadded) and stateful (two chunks, a reset, one long, one fresh)
+    add."""
+    if values["stateful"]:
+        return 6
+    return 3 + len(set(values["lengths"])) if values["lengths"] else 1
+
+
+def _limit_work(values: dict[str, Any], notices: list[Notice]) -> None:
+    """Lower units, then timesteps, until the run's work is within MAX_UNIT_WORK, MAX_LAYER_STEPS, MAX_WORK."""
+    layers = values["depth"] * (2 if values["bidirectional"] else 1)
+    most_units = max(1, MAX_UNIT_WORK // (layers * passes(values)))
+    if values["units"] > most_units:
+        notices.append(Notice(
+            f"units={values['units']} is too many here: units × recurrent layers ({layers}) × runs "
+            f"({passes(values)}) must stay within {MAX_UNIT_WORK:,}",
+            f"using units={most_units}",
+        ))
+        values["units"] = most_units
+    steps = layers * passes(values)
+    longest = max(1, min(MAX_WORK // (values["units"] * steps), MAX_LAYER_STEPS // steps))
+    if values["timesteps"] > longest:
+        notices.append(Notice(
+            f"timesteps={values['timesteps']} is too long here: timesteps × recurrent layers ({layers}) × runs "
+            f"({passes(values)}) must stay within {MAX_LAYER_STEPS:,}, and that times units within {MAX_WORK:,}",
+            f"using timesteps={longest}",
+        ))
+        values["timesteps"] = longest
+
+
 def _fit_lengths(values: dict[str, Any], notices: list[Notice]) -> None:
     """A sequence cannot be longer than the padded length, timesteps; stateful chunks are not padded."""
     if values["stateful"] and values["lengths"]:
@@ -270,6 +305,7 @@ def resolve(raw: Mapping[str, Any]) -> Parsed:
         except ValueError as err:
             notices.append(Notice(str(err), f"using the default {param.format(param.default)}"))
             values[name] = param.default
+    _limit_work(values, notices)
     _limit_batch(values, notices)
     _fit_lengths(values, notices)
     config = Config(**{p.name: values[p.name] for p in MODEL_PARAMS})

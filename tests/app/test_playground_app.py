@@ -78,10 +78,10 @@ def test_bad_links_show_a_notice_and_fall_back(query, named):
 
 
 def test_too_large_a_batch_from_the_slider_is_lowered_with_a_notice():
-    at = open_app({"timesteps": "500", "units": "512"})
+    at = open_app({"timesteps": "300", "units": "512"})
     at.slider(key="batch").set_value(200).run()
     assert not at.exception
-    assert at.slider(key="batch").value * 500 * 512 <= rnnlab.params.MAX_SEQUENCE_VALUES
+    assert at.slider(key="batch").value * 300 * 512 <= rnnlab.params.MAX_SEQUENCE_VALUES
     assert "batch" in at.warning[0].value
 
 

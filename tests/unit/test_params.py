@@ -3,7 +3,7 @@
 import pytest
 
 from rnnlab.params import (
-    MAX_SEQUENCE_VALUES, MODEL_PARAMS, PARAMS, ConfigError, Config, View, parse, query_string, resolve,
+    MAX_LAYER_STEPS, MAX_UNIT_WORK, MAX_WORK, MAX_SEQUENCE_VALUES, passes, MODEL_PARAMS, PARAMS, ConfigError, Config, View, parse, query_string, resolve,
 )
 
 
@@ -87,7 +87,7 @@ def test_mappings_as_streamlit_gives_them_are_read_too():
 
 
 def test_batch_is_lowered_to_keep_runs_bounded():
-    parsed = parse("batch=256&timesteps=500&units=512")
+    parsed = parse("batch=256&timesteps=300&units=512")
     config = parsed.config
     assert config.batch * config.timesteps * config.units <= MAX_SEQUENCE_VALUES
     assert (config.batch + 1) * config.timesteps * config.units > MAX_SEQUENCE_VALUES
@@ -114,7 +114,7 @@ def test_widget_values_of_the_wrong_type_fall_back():
 
 
 def test_the_budget_counts_every_recurrent_layer():
-    parsed = parse("batch=256&timesteps=500&units=512&depth=3&bidirectional=1")
+    parsed = parse("batch=256&timesteps=100&units=128&depth=3&bidirectional=1")
     config = parsed.config
     assert config.batch * config.timesteps * config.units * 6 <= MAX_SEQUENCE_VALUES
     assert "recurrent layers (6)" in str(parsed.notices[0])
@@ -141,3 +141,20 @@ def test_is_on(value, on):
 
 def test_every_dependent_parameter_names_an_existing_one():
     assert all(p.needs in PARAMS for p in MODEL_PARAMS if p.needs)
+
+
+@pytest.mark.parametrize("query", ["units=512&timesteps=500&depth=3&bidirectional=1",
+                                   "units=512&timesteps=500&stateful=1&depth=3&bidirectional=1",
+                                   "units=300&timesteps=400&lengths=400,300,200,100&mask=1&depth=2"])
+def test_the_sequential_work_of_a_run_is_bounded(query):
+    parsed = parse(query)
+    c, v = parsed.config, dict(vars(parsed.config))
+    runs = (2 if c.bidirectional else 1) * c.depth * passes(v)
+    assert c.units * runs <= MAX_UNIT_WORK
+    assert c.timesteps * runs <= MAX_LAYER_STEPS and c.timesteps * c.units * runs <= MAX_WORK
+    assert parsed.notices and all(n.outcome.startswith("using ") for n in parsed.notices)
+
+
+def test_every_option_works_at_default_sizes():
+    for query in ["depth=3&bidirectional=1&stateful=1", "depth=3&bidirectional=1&lengths=10,9,8,7,6,5,4&mask=1"]:
+        assert not parse(query).notices, query
