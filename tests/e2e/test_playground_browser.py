@@ -226,3 +226,24 @@ def test_bidirectional_gru_shows_both_directions_and_their_states(open_app, sett
     assert "part=1" in page.url
     shoot(page, artifacts, "bidirectional-gru")
     assert_no_exception(page)
+
+
+OPTION_LINKS = [
+    "layer=simple_rnn&return_state=true",
+    "go_backwards=true&return_sequences=true",
+    "depth=3&return_state=true",
+    "head=time_distributed&return_sequences=true&head_units=3",
+    "lengths=10,7,4&mask=true&return_sequences=true",
+    "stateful=true&return_state=true",
+    "activation=relu",
+    "bidirectional=true&merge_mode=none&return_state=true",
+]
+
+
+@pytest.mark.parametrize("link", OPTION_LINKS)
+def test_every_option_shows_what_keras_returns(open_app, link):
+    page = open_app(link)
+    assert returned_rows(page) == expected_rows(link)
+    names = [r["name"] for r in expected(link)["returns"] if r["name"] != "prediction"]
+    expect(unpack_line(page)).to_contain_text(f"{', '.join(names)} = ")
+    assert_no_exception(page)
