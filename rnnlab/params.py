@@ -222,20 +222,6 @@ class Parsed:
         return self
 
 
-def _limit_batch(values: dict[str, Any], notices: list[Notice]) -> None:
-    """Lower batch so that batch x timesteps x units x recurrent layers stays within MAX_SEQUENCE_VALUES."""
-    layers = values["depth"] * (2 if values["bidirectional"] else 1)
-    per_sequence = values["timesteps"] * values["units"] * layers
-    largest = max(1, MAX_SEQUENCE_VALUES // per_sequence)
-    if values["batch"] > largest:
-        notices.append(Notice(
-            f"batch={values['batch']} is too large here: batch × timesteps × units × recurrent layers "
-            f"({layers}) must stay within {MAX_SEQUENCE_VALUES:,}",
-            f"using batch={largest}",
-        ))
-        values["batch"] = largest
-
-
 def passes(values: Mapping[str, Any]) -> int:
     """How many times a run sends the sequences through the stack: once, plus the comparisons that padding
     (masked, unmasked, each distinct length unpadded) and stateful (two chunks, a reset, one long, one fresh)
@@ -245,26 +231,24 @@ def passes(values: Mapping[str, Any]) -> int:
     return 3 + len(set(values["lengths"])) if values["lengths"] else 1
 
 
-def _limit_work(values: dict[str, Any], notices: list[Notice]) -> None:
-    """Lower units, then timesteps, until the run's work is within MAX_UNIT_WORK, MAX_LAYER_STEPS, MAX_WORK."""
-    layers = values["depth"] * (2 if values["bidirectional"] else 1)
-    most_units = max(1, MAX_UNIT_WORK // (layers * passes(values)))
-    if values["units"] > most_units:
-        notices.append(Notice(
-            f"units={values['units']} is too many here: units × recurrent layers ({layers}) × runs "
-            f"({passes(values)}) must stay within {MAX_UNIT_WORK:,}",
-            f"using units={most_units}",
-        ))
-        values["units"] = most_units
-    steps = layers * passes(values)
-    longest = max(1, min(MAX_WORK // (values["units"] * steps), MAX_LAYER_STEPS // steps))
-    if values["timesteps"] > longest:
-        notices.append(Notice(
-            f"timesteps={values['timesteps']} is too long here: timesteps × recurrent layers ({layers}) × runs "
-            f"({passes(values)}) must stay within {MAX_LAYER_STEPS:,}, and that times units within {MAX_WORK:,}",
-            f"using timesteps={longest}",
-        ))
-        values["timesteps"] = longest
+def _lower(values: dict[str, Any], notices: list[Notice], name: str, most: int, rule: str) -> None:
+    """Lower values[name] to `most` when it is above, naming the rule that asks for it."""
+    if values[name] > most:
+        notices.append(Notice(f"{name}={values[name]} is too large here: {rule}", f"using {name}={most}"))
+        values[name] = most
+
+
+def _limit_sizes(values: dict[str, Any], notices: list[Notice]) -> None:
+    """Lower units, then timesteps, then batch until the run is within every MAX_ limit above."""
+    layers, runs = values["depth"] * (2 if values["bidirectional"] else 1), passes(values)
+    _lower(values, notices, "units", max(1, MAX_UNIT_WORK // (layers * runs)),
+           f"units × recurrent layers ({layers}) × runs ({runs}) must stay within {MAX_UNIT_WORK:,}")
+    _lower(values, notices, "timesteps",
+           max(1, min(MAX_WORK // (values["units"] * layers * runs), MAX_LAYER_STEPS // (layers * runs))),
+           f"timesteps × recurrent layers ({layers}) × runs ({runs}) must stay within {MAX_LAYER_STEPS:,}, and "
+           f"that times units within {MAX_WORK:,}")
+    _lower(values, notices, "batch", max(1, MAX_SEQUENCE_VALUES // (values["timesteps"] * values["units"] * layers)),
+           f"batch × timesteps × units × recurrent layers ({layers}) must stay within {MAX_SEQUENCE_VALUES:,}")
 
 
 def _fit_lengths(values: dict[str, Any], notices: list[Notice]) -> None:
@@ -305,8 +289,7 @@ def resolve(raw: Mapping[str, Any]) -> Parsed:
         except ValueError as err:
             notices.append(Notice(str(err), f"using the default {param.format(param.default)}"))
             values[name] = param.default
-    _limit_work(values, notices)
-    _limit_batch(values, notices)
+    _limit_sizes(values, notices)
     _fit_lengths(values, notices)
     config = Config(**{p.name: values[p.name] for p in MODEL_PARAMS})
     _fit_view(values, config, notices)
