@@ -33,7 +33,7 @@ WEIGHT_BLOCKS = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h"), "simple_r
 def _axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
     axis = {"gridcolor": GRID, "zeroline": False, "automargin": True, **extra}
     if title:
-        axis["title"] = {"text": title}
+        axis["title"] = {"text": title, "standoff": 10}
     return axis
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from rnnlab import model, refusals, trace
+from rnnlab import architecture, model, refusals, trace
 from rnnlab.inputs import lengths_of, make_data
 
 # Two float32 tensors "are equal" when they differ by at most this much.
@@ -217,7 +217,7 @@ def _parts(config: Any, traced: list[list[trace.Trace]], inputs: list[np.ndarray
             for array in (steps.h, steps.c, *steps.gates.values()):
                 if array is not None:
                     array.flags.writeable = False
-            parts.append(Part(label or "the layer", k, d == 1, config.go_backwards or d == 1,
+            parts.append(Part(label or architecture.KERAS_CLASSES[config.layer], k, d == 1, config.go_backwards or d == 1,
                               _frozen(inputs[k]), steps, dict(zip(WEIGHT_NAMES, map(_frozen, weights[k][d])))))
     return tuple(parts)
 
