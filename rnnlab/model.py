@@ -104,12 +104,6 @@ def returned_axes(config: Any, name: str) -> tuple[str, ...]:
     return ("batch", *time, "units" if name.startswith(("forward", "backward")) else width(config))
 
 
-def axis_sizes(config: Any) -> dict[str, int]:
-    """Axis name -> its size in this config."""
-    return {"batch": config.batch, "timesteps": config.timesteps, "units": config.units,
-            "2 × units": 2 * config.units, "head_units": config.head_units}
-
-
 def _functional(config: Any, zeros: bool, any_length: bool = False) -> keras.Model:
     """The model, constructing layers in the same order as the generated code (seeds are drawn then).
 
