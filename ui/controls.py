@@ -13,7 +13,7 @@ import streamlit as st
 
 from rnnlab.params import MODEL_PARAMS, PARAMS, Param, Parsed, is_on, parse, resolve, to_query, values
 
-_LOADED = "_loaded_from_url"
+_SYNCED = "_query_written"  # the query string as this page last wrote it
 _NOTICES = "_notices"
 _SLIDER_SPAN = 1000  # wider integer ranges get a number box instead of a slider
 GROUPS = {"layer": "Layer", "structure": "Stacks, directions, activation", "head": "A head on top",
@@ -48,11 +48,12 @@ def _normalise() -> None:
 
 
 def load() -> Parsed:
-    """The valid Config and View for this run; on a visitor's first run, read from the URL."""
-    if _LOADED not in st.session_state:
-        query = {key: st.query_params.get_all(key) for key in st.query_params}
+    """The valid Config and View for this run. The URL fills the widgets when it is not the one this page
+    last wrote: a visitor's first run, or arriving by a link (a lesson's "open in the playground")."""
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    if query != st.session_state.get(_SYNCED):
         _store(parse(query))
-        st.session_state[_LOADED] = True
+        st.session_state[_SYNCED] = query
     parsed = resolve(_widget_values())
     return Parsed(parsed.config, parsed.view, st.session_state.pop(_NOTICES, ()))
 
@@ -62,6 +63,7 @@ def sync_url(parsed: Parsed) -> None:
     wanted = to_query(parsed.config, parsed.view)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[_SYNCED] = {key: [value] for key, value in wanted.items()}
 
 
 def widget(param: Param, low: int | None = None, high: int | None = None, container: Any = st,
