@@ -2,6 +2,10 @@
 
 import streamlit as st
 
+from ui import router
+
+router.ensure_routed()
+
 from ui import controls, panels
 from ui.runs import get_run
 

@@ -1,0 +1,37 @@
+"""The app's pages and their settings, in one place; app.py runs it.
+
+A fresh server first asked for a page's own address (say /lessons) runs that page file directly,
+without app.py: Streamlit still treats a `pages/` folder as the old automatic navigation until
+st.navigation has run once. Every page therefore starts with `ensure_routed()`, which runs the
+router from there instead.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+_routing = threading.local()  # each script run has its own thread
+
+
+def run() -> None:
+    """Page settings and the list of pages; runs the page the address asks for."""
+    st.set_page_config(page_title="RNN Lab: what a Keras recurrent layer returns", page_icon=":material/replay:",
+                       layout="wide")
+    page = st.navigation([
+        st.Page("pages/playground.py", title="Playground", icon=":material/science:", default=True),
+        st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
+    ])
+    _routing.active = True
+    try:
+        page.run()
+    finally:
+        _routing.active = False
+
+
+def ensure_routed() -> None:
+    """Called first by every page: when the page was run directly, route from here and stop."""
+    if not getattr(_routing, "active", False):
+        run()
+        st.stop()
