@@ -22,6 +22,7 @@ def run() -> None:
     page = st.navigation([
         st.Page("pages/playground.py", title="Playground", icon=":material/science:", default=True),
         st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
+        st.Page("pages/quiz.py", title="Quiz", icon=":material/quiz:"),
     ])
     _routing.active = True
     try:
