@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 
 from benchmarks.report import Row, load_average, ms, summary
-from benchmarks.rerun import FLIP_TARGET_MS, VIEW_TARGET_MS, VIEW_WIDGETS, _checked
+from benchmarks.rerun import FLIP_TARGET_MS, VIEW_TARGET_MS, VIEW_WIDGETS, _checked, flip_return_state
 from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import Visitor
 
@@ -27,12 +26,7 @@ async def _option(server: StreamlitServer, query: str, flips: int, views: int, p
     """Open the link, flip return_state (first: a new structure), flip back and forth, move the view."""
     async with Visitor(server.ws_url) as visitor:
         opened = _checked(await visitor.load(query), f"open {query}")
-        await asyncio.sleep(pause)
-        first = _checked(await visitor.set(return_state=True), "first flip")
-        cached = []
-        for state in itertools.islice(itertools.cycle((False, True)), flips):
-            await asyncio.sleep(pause)
-            cached.append(_checked(await visitor.set(return_state=state), "flip"))
+        first, cached = await flip_return_state(visitor, flips, pause)
         looked = []
         for i in range(views):
             await asyncio.sleep(pause)

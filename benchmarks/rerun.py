@@ -38,18 +38,24 @@ def _timings(results: list[RunResult]) -> dict:
     return out
 
 
+async def flip_return_state(visitor: Visitor, flips: int, pause: float) -> tuple[RunResult, list[RunResult]]:
+    """Turn return_state on (the first time: a new model structure), then flip it back and forth."""
+    await asyncio.sleep(pause)
+    first = _checked(await visitor.set(return_state=True), "first flip")
+    runs = []
+    for state in itertools.islice(itertools.cycle((False, True)), flips):
+        await asyncio.sleep(pause)
+        runs.append(_checked(await visitor.set(return_state=state), "flip"))
+    return first, runs
+
+
 async def _scenario(server: StreamlitServer, flips: int, views: int, pause: float) -> dict:
     """First visitor (imports TF); then a visitor who loads, flips return_state, moves the view, flips return_sequences."""
     async with Visitor(server.ws_url) as first:
         cold = _checked(await first.load(), "first page load")
     async with Visitor(server.ws_url) as visitor:
         warm = _checked(await visitor.load(), "page load")
-        await asyncio.sleep(pause)
-        new_structure = _checked(await visitor.set(return_state=True), "first flip")
-        flip_runs = []
-        for state in itertools.islice(itertools.cycle((False, True)), flips):
-            await asyncio.sleep(pause)
-            flip_runs.append(_checked(await visitor.set(return_state=state), "flip"))
+        new_structure, flip_runs = await flip_return_state(visitor, flips, pause)
         view_runs: dict[str, list[RunResult]] = {name: [] for name in VIEW_WIDGETS}
         for i in range(views):
             name = VIEW_WIDGETS[i % len(VIEW_WIDGETS)]

@@ -11,6 +11,13 @@ import rnnlab
 from tests.conftest import ROOT
 
 
+def described(query):
+    """The CLI's JSON for a query string (the command must succeed)."""
+    proc = cli("describe", query)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout)
+
+
 def cli(*args):
     return subprocess.run([sys.executable, "-m", "rnnlab", *args], capture_output=True, text=True, timeout=300,
                           cwd=ROOT)
@@ -19,9 +26,7 @@ def cli(*args):
 def test_describe_prints_the_documented_fields():
     query = ("layer=lstm&units=64&timesteps=10&features=3&batch=32&return_sequences=true&return_state=true"
              "&input=uniform&seed=0")
-    proc = cli("describe", query)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    result = json.loads(proc.stdout)
+    result = described(query)
     assert {"keras_version", "config", "returns", "params", "agreement_max_abs_diff", "code"} <= set(result)
     assert result["keras_version"] == keras.__version__
     assert [r["name"] for r in result["returns"]] == ["whole_seq", "state_h", "state_c"]
@@ -58,9 +63,7 @@ def test_python_describe_raises_a_value_error_listing_problems():
 def test_describe_handles_every_option():
     query = ("layer=gru&bidirectional=true&merge_mode=sum&depth=2&head=dense&head_units=2&lengths=10,5&mask=1"
              "&return_state=1&activation=relu&input=sine")
-    proc = cli("describe", query)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    result = json.loads(proc.stdout)
+    result = described(query)
     assert result["refusal"] is None
     assert [r["name"] for r in result["returns"]] == ["output", "forward_h", "backward_h", "prediction"]
     assert result["config"]["depth"] == 2 and result["config"]["lengths"] == [10, 5]
