@@ -63,3 +63,20 @@ def test_check_lessons_command_passes_on_the_shipped_lessons():
                           timeout=600, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
     assert proc.stdout.count("ok") == len(ALL)
+
+
+def test_the_myths_lesson_claims_hold_in_the_installed_keras():
+    """Claims the myths lesson makes without a placeholder, checked against Keras itself."""
+    import warnings
+
+    import keras
+    from keras.src.backend.tensorflow.rnn import _do_lstm_arguments_support_cudnn
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        keras.layers.LSTM(4, input_shape=(10, 3))
+    assert any("input_shape" in str(w.message) for w in caught)
+    relu = keras.activations.get("relu")
+    sigmoid, tanh = keras.activations.get("sigmoid"), keras.activations.get("tanh")
+    assert _do_lstm_arguments_support_cudnn(tanh, sigmoid, False, True)
+    assert not _do_lstm_arguments_support_cudnn(relu, sigmoid, False, True)
