@@ -40,6 +40,8 @@ class StreamlitServer:
         self.process: subprocess.Popen | None = None
         self.started_at = 0.0  # time.perf_counter() just before the process was spawned
         self.log_path = log_path  # kept after stop(); None: a temporary file, removed at stop()
+        if log_path:
+            log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "wb") if log_path else tempfile.NamedTemporaryFile(
             prefix="streamlit-bench-", suffix=".log", delete=False)
 

@@ -7,14 +7,14 @@ from playwright.sync_api import expect
 
 from benchmarks.server import StreamlitServer
 from rnnlab import lessons
-from tests.e2e.conftest import ARTIFACTS, settle
+from tests.e2e.conftest import settle
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_lesson_link_to_a_fresh_server_opens_the_lesson_in_the_app(browser):
+def test_a_lesson_link_to_a_fresh_server_opens_the_lesson_in_the_app(browser, artifacts):
     lesson = lessons.all_lessons()[2]
-    with StreamlitServer(log_path=ARTIFACTS / "streamlit-lessons-server.log") as server:
+    with StreamlitServer(log_path=artifacts / "streamlit-lessons-server.log") as server:
         server.wait_healthy(timeout=120)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(f"{server.url}/lessons?lesson={lesson.slug}")
@@ -28,5 +28,5 @@ def test_a_lesson_link_to_a_fresh_server_opens_the_lesson_in_the_app(browser):
         page.get_by_role("link", name="Open this in the playground").click()
         settle(page)
         expect(page.locator("[data-testid=stMain] h1").first).to_contain_text("What does a Keras LSTM return?")
-        page.screenshot(path=ARTIFACTS / "lesson-then-playground.png")
+        page.screenshot(path=artifacts / "lesson-then-playground.png")
         page.close()
