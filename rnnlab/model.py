@@ -31,7 +31,7 @@ _KERAS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keras")
 T = TypeVar("T")
 
 
-def _on_keras_thread(function: Callable[..., T]) -> Callable[..., T]:
+def on_keras_thread(function: Callable[..., T]) -> Callable[..., T]:
     """Run `function` on the Keras thread and wait for its result (exceptions propagate)."""
 
     def wrapper(*args: Any, **kwargs: Any) -> T:
@@ -185,7 +185,7 @@ def _predict(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.ndarray
     return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
 
-@_on_keras_thread
+@on_keras_thread
 def call(config: Any, x: np.ndarray, any_length: bool = False) -> Called:
     """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not).
 
@@ -201,7 +201,7 @@ def call(config: Any, x: np.ndarray, any_length: bool = False) -> Called:
     return Called(arrays, model.count_params(), *_layer_weights(model))
 
 
-@_on_keras_thread
+@on_keras_thread
 def call_stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[Called, Called, Called]:
     """A stateful model of its own (never shared): chunk 1, then chunk 2 carrying the state, then chunk 2
     again after reset_state() on every recurrent layer."""
