@@ -6,7 +6,8 @@ from ui import router
 
 router.ensure_routed()
 
-from ui import controls, panels
+from ui import classroom_view, controls, panels
+from rnnlab.params import query_string
 from ui.runs import get_run
 
 parsed = controls.load()
@@ -18,6 +19,8 @@ panels.notices(parsed.notices)
 run = get_run(parsed.config)
 if run.refusal:
     panels.refusal(run)
+elif not classroom_view.answers_shown(query_string(parsed.config)):
+    classroom_view.predict_first(parsed.config)
 else:
     panels.returns(run)
     if run.padding_effect:
@@ -27,4 +30,4 @@ else:
     panels.every_step(run, parsed.view)
     panels.one_step(run)
     panels.weights(run, parsed.view)
-panels.code(run)
+    panels.code(run)

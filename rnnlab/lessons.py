@@ -105,9 +105,18 @@ def _value(kind: str, name: str | None, query: str) -> str:
     raise KeyError(f"unknown placeholder {kind!r}")
 
 
-def render(lesson: Lesson) -> str:
-    """The lesson's Markdown with every placeholder filled in from live runs."""
-    return PLACEHOLDER.sub(lambda m: _value(m[1], m[2], combine(lesson.preset, m[3] or "")), lesson.body)
+ANSWERS = ("shape", "shapes", "unpack", "params")  # placeholders that give away what a question asks
+HIDDEN = "(hidden until Reveal)"
+
+
+def render(lesson: Lesson, answers: bool = True) -> str:
+    """The lesson's Markdown with every placeholder filled in from live runs; with answers=False, the
+    placeholders in ANSWERS read HIDDEN instead."""
+
+    def fill(m: re.Match) -> str:
+        return _value(m[1], m[2], combine(lesson.preset, m[3] or "")) if answers or m[1] not in ANSWERS else HIDDEN
+
+    return PLACEHOLDER.sub(fill, lesson.body)
 
 
 def check(lesson: Lesson) -> list[str]:
@@ -139,15 +148,16 @@ def parse_answer(text: str) -> list[tuple[int, ...]]:
     return [tuple(int(n) for n in re.findall(r"-?\d+", g)) for g in groups if re.search(r"\d", g)]
 
 
-def grade(text: str, query: str) -> tuple[bool, str]:
-    """A learner's typed shapes against what Keras returns for the query -> (right, a sentence saying why)."""
+def grade(text: str, query: str, tell: bool = True) -> tuple[bool, str]:
+    """A learner's typed shapes against what Keras returns for the query -> (right, a sentence saying why).
+    With tell=False a wrong answer gets the rule it broke but not the right shapes."""
     expected = shapes_of(query)
     given = parse_answer(text[:500])
     if given == expected:
         return True, "Right: that is exactly what Keras returns."
     if len(given) != len(expected):
-        return False, (f"Keras returns {len(expected)} tensor{'s' * (len(expected) > 1)} here, not {len(given)}: "
-                       "return_state adds the final states after the output.")
+        count = f"{len(expected)} tensor{'s' * (len(expected) > 1)}" if tell else "a different number of tensors"
+        return False, f"Keras returns {count} here, not {len(given)}: return_state adds the final states after the output."
     wrong = next(i for i, (g, e) in enumerate(zip(given, expected)) if g != e)
     g, e = given[wrong], expected[wrong]
     if len(g) != len(e):
@@ -155,4 +165,4 @@ def grade(text: str, query: str) -> tuple[bool, str]:
                "and for every state, there is no timesteps axis, (batch, units)")
     else:
         why = "the first axis is the batch and the last is units, the layer's size (never the input's features)"
-    return False, f"Tensor {wrong + 1}: Keras returns {e}, not {g}: {why}."
+    return False, f"Tensor {wrong + 1}: Keras returns {e if tell else 'another shape'}, not {g}: {why}."

@@ -297,7 +297,7 @@ def resolve(raw: Mapping[str, Any]) -> Parsed:
     return Parsed(config, view, tuple(notices))
 
 
-def _pairs(query: str | Mapping[str, str | list[str]]) -> list[tuple[str, str]]:
+def query_pairs(query: str | Mapping[str, str | list[str]]) -> list[tuple[str, str]]:
     if isinstance(query, str):
         return parse_qsl(query.lstrip("?"), keep_blank_values=True, max_num_fields=100)
     return [(str(k), str(v)) for k, vs in query.items() for v in ([vs] if isinstance(vs, str) else vs)]
@@ -306,7 +306,7 @@ def _pairs(query: str | Mapping[str, str | list[str]]) -> list[tuple[str, str]]:
 def parse(query: str | Mapping[str, str | list[str]]) -> Parsed:
     """A query string (or a mapping of it, as Streamlit gives) -> Parsed. Never raises."""
     try:
-        pairs = _pairs(query)
+        pairs = query_pairs(query)
     except (TypeError, ValueError, AttributeError) as err:
         return dataclasses.replace(resolve({}), notices=(Notice(f"the query string could not be read ({err})", "using defaults"),))
     notices: list[Notice] = []

@@ -34,10 +34,11 @@ def draw(level: str, seed: int) -> Question:
             pairs["head"] = "none"  # a head takes one tensor
         query = "&".join(f"{k}={v}" for k, v in pairs.items())
         config = parse(query).strict().config
-        return Question(query, _code(config))
+        return Question(query, question_code(config))
 
 
-def _code(config) -> str:
+def question_code(config) -> str:
+    """The code a learner reads to predict the shapes: the data, the layer, the call; nothing returned shown."""
     name = architecture.layer_name(config)
     lines = [f"x = np.zeros(({config.batch}, {config.timesteps}, {config.features}))  # (batch, timesteps, features)"]
     if config.depth > 1:

@@ -3,6 +3,9 @@
 On a visitor's first run the query string fills the widgets (with notices for whatever was
 ignored); afterwards the widgets are the truth and the URL follows them. Every change goes
 through params.resolve, so widgets can only ever hold a valid Config and View.
+
+A classroom link (rnnlab.classroom) may hide controls, which then keep the link's values, or lock
+them, which shows them greyed out; its settings stay in the URL.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 
 import streamlit as st
 
+from rnnlab.classroom import Classroom, split
 from rnnlab.params import MODEL_PARAMS, PARAMS, Param, Parsed, is_on, parse, resolve, to_query, values
 
 _SYNCED = "_query_written"  # the query string as this page last wrote it
@@ -47,20 +51,35 @@ def _normalise() -> None:
     _store(resolve(_widget_values()))
 
 
+def _query() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def classroom() -> Classroom:
+    """The classroom settings of this page's address (everything shown when there are none)."""
+    return split(_query())[0]
+
+
 def load() -> Parsed:
     """The valid Config and View for this run. The URL fills the widgets when it is not the one this page
-    last wrote: a visitor's first run, or arriving by a link (a lesson's "open in the playground")."""
-    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    last wrote: a visitor's first run, or arriving by a link (a lesson's "open in the playground").
+    Hidden controls always take the link's values."""
+    query = _query()
+    room, settings, room_notices = split(query)
+    linked = parse(settings)
     if query != st.session_state.get(_SYNCED):
-        _store(parse(query))
+        _store(linked)
+        st.session_state[_NOTICES] = room_notices + linked.notices
         st.session_state[_SYNCED] = query
-    parsed = resolve(_widget_values())
+    kept = values(linked.config, linked.view)
+    parsed = resolve(_widget_values() | {name: kept[name] for name in room.hide if name in kept})
     return Parsed(parsed.config, parsed.view, st.session_state.pop(_NOTICES, ()))
 
 
 def sync_url(parsed: Parsed) -> None:
-    """Write every non-default value into the query string, so the URL is a shareable link."""
-    wanted = to_query(parsed.config, parsed.view)
+    """Write every non-default value (and the classroom settings) into the query string, so the URL is a
+    shareable link."""
+    wanted = to_query(parsed.config, parsed.view) | classroom().to_query()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[_SYNCED] = {key: [value] for key, value in wanted.items()}
@@ -70,10 +89,15 @@ def widget(param: Param, low: int | None = None, high: int | None = None, contai
            names: list[str] | None = None, disabled: bool = False) -> None:
     """One widget for one parameter, labelled with its name; bounds may be narrowed (view params), and
     `names` label the indices of an int parameter."""
+    room = classroom()
+    if room.hides(param.name):
+        return
     low = param.low if low is None else low
     high = param.high if high is None else high
     label = param.label or param.name
-    common = dict(key=param.name, help=param.help, on_change=_normalise, disabled=disabled)
+    locked = room.locks(param.name)
+    common = dict(key=param.name, help=param.help + (" Fixed by this link." if locked else ""),
+                  on_change=_normalise, disabled=disabled or locked)
     if param.kind is bool:
         container.toggle(label, **common)
     elif param.choices:
@@ -112,5 +136,7 @@ def model_controls(config: Any) -> None:
             box = st.container() if group == "layer" else st.expander(title, expanded=False)
             for param in (p for p in MODEL_PARAMS if p.group == group):
                 widget(param, container=box, disabled=bool(param.needs) and not is_on(getattr(config, param.needs)))
-        st.button("New random data", on_click=_next_seed, help="Draw new data and weights: seed + 1.",
-                  width="stretch")
+        room = classroom()
+        if not (room.hides("seed") or room.locks("seed")):
+            st.button("New random data", on_click=_next_seed, help="Draw new data and weights: seed + 1.",
+                      width="stretch")

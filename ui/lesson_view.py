@@ -8,7 +8,9 @@ import streamlit as st
 
 from rnnlab import figures, lessons
 from rnnlab.params import parse
-from ui import panels
+from ui import classroom_view, panels
+from ui.answers import answer, verdict
+from ui.controls import classroom
 from ui.runs import get_run
 
 
@@ -17,32 +19,41 @@ def choose(found: list[lessons.Lesson]) -> lessons.Lesson:
     slugs = [lesson.slug for lesson in found]
     asked = st.query_params.get("lesson", slugs[0])
     index = slugs.index(asked) if asked in slugs else 0
-    lesson = st.selectbox("Lesson", found, index=index, format_func=lambda ls: f"{ls.order}. {ls.title}")
+    room = classroom()
+    if room.hides("lesson"):
+        lesson = found[index]
+    else:
+        lesson = st.selectbox("Lesson", found, index=index, format_func=lambda ls: f"{ls.order}. {ls.title}",
+                              disabled=room.locks("lesson"))
     st.query_params["lesson"] = lesson.slug
     return lesson
 
 
 def show(lesson: lessons.Lesson) -> None:
+    """The lesson; under a classroom link that keeps answers for "Reveal", its shapes wait for the button."""
+    shown = classroom_view.answers_shown(lesson.slug)
     st.header(lesson.title)
-    st.markdown(lessons.render(lesson))
+    st.markdown(lessons.render(lesson, answers=shown))
     run = get_run(parse(lesson.preset).config)
     st.page_link("pages/playground.py", label="Open this in the playground", icon=":material/science:",
-                 query_params=dict(parse_qsl(lesson.preset)))
-    panels.returns(run)
+                 query_params=dict(parse_qsl(lesson.preset)) | classroom().to_query())
     left, right = st.columns(2)
     with left:
         panels.chart(figures.input_figure(run, 0), "lesson-input")
-    with right:
-        panels.chart(figures.output_figure(run, 0), "lesson-output")
-    questions(lesson)
+    if shown:
+        with right:
+            panels.chart(figures.output_figure(run, 0), "lesson-output")
+        panels.returns(run)
+    questions(lesson, tell=shown)
+    if not shown:
+        classroom_view.reveal_button(lesson.slug)
 
 
-def questions(lesson: lessons.Lesson) -> None:
-    """Predict-the-shape questions, graded against the live Keras model."""
+def questions(lesson: lessons.Lesson, tell: bool = True) -> None:
+    """Predict-the-shape questions, graded against the live Keras model (tell=False: without the answer)."""
     st.subheader("Predict the shape")
     for k, question in enumerate(lesson.questions):
-        with st.form(f"question-{lesson.slug}-{k}"):
-            typed = st.text_input(question.ask, placeholder="e.g. (32, 10, 64), (32, 64)")
-            if st.form_submit_button("Check") and typed.strip():
-                right, why = lessons.grade(typed, lessons.combine(lesson.preset, question.query))
-                (st.success if right else st.error)(why)
+        graded = answer(f"question-{lesson.slug}-{k}", question.ask, lessons.combine(lesson.preset, question.query),
+                        tell)
+        if graded:
+            verdict(graded)

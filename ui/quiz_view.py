@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from rnnlab import lessons, quiz
+from rnnlab import quiz
+from ui.answers import answer, verdict
 
 
 def _next_question() -> None:
@@ -21,16 +22,13 @@ def show() -> None:
                                       "stacks and heads")
     question = quiz.draw(level or "easy", state["quiz_seed"])
     st.code(question.code, language="python")
-    with st.form("quiz-answer"):
-        typed = st.text_input("Every shape returned, in order (the prediction last, if there is one)",
-                              placeholder="e.g. (32, 10, 64), (32, 64)")
-        if st.form_submit_button("Check") and typed.strip() and "quiz_verdict" not in state:
-            right, why = lessons.grade(typed, question.query)
-            state["quiz_verdict"] = (right, why)
-            state["quiz_score"] = [state["quiz_score"][0] + right, state["quiz_score"][1] + 1]
+    graded = answer("quiz-answer", "Every shape returned, in order (the prediction last, if there is one)",
+                    question.query)
+    if graded and "quiz_verdict" not in state:
+        state["quiz_verdict"] = graded
+        state["quiz_score"] = [state["quiz_score"][0] + graded[0], state["quiz_score"][1] + 1]
     if "quiz_verdict" in state:
-        right, why = state["quiz_verdict"]
-        (st.success if right else st.error)(why)
+        verdict(state["quiz_verdict"])
     st.button("Next question", on_click=_next_question)
     right, asked = state["quiz_score"]
     st.metric("Score this visit", f"{right} / {asked}")

@@ -12,17 +12,23 @@ import threading
 
 import streamlit as st
 
+from ui.classroom_view import presenter_style
+from ui.controls import classroom
+
 _routing = threading.local()  # each script run has its own thread
 
 
 def run() -> None:
     """Page settings and the list of pages; runs the page the address asks for."""
+    presenting = classroom().present
     st.set_page_config(page_title="RNN Lab: what a Keras recurrent layer returns", page_icon=":material/replay:",
-                       layout="wide")
+                       layout="wide", initial_sidebar_state="collapsed" if presenting else "auto")
+    presenter_style()
     page = st.navigation([
         st.Page("pages/playground.py", title="Playground", icon=":material/science:", default=True),
         st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
         st.Page("pages/quiz.py", title="Quiz", icon=":material/quiz:"),
+        st.Page("pages/classroom.py", title="Classroom links", icon=":material/co_present:"),
     ])
     _routing.active = True
     try:

@@ -65,21 +65,22 @@ def page(browser) -> Page:
     context.close()
 
 
-def settle(page: Page, timeout: int = SETTLE_MS) -> None:
+def settle(page: Page, timeout: int = SETTLE_MS, charts: bool = True) -> None:
     """Wait until the script has finished and every chart is drawn (no skeletons, no stale elements), or
-    Keras's refusal is shown."""
+    Keras's refusal is shown; charts=False: for a page that may have no chart at all."""
     app = "[data-testid=stApp]"
     page.wait_for_selector(f"{app}[data-test-connection-state=CONNECTED]", timeout=timeout)
     page.wait_for_selector(f"{app}[data-test-script-state=notRunning]", timeout=timeout)
     page.wait_for_function(
-        """() => {
+        """(wanted) => {
             const charts = [...document.querySelectorAll('[data-testid=stPlotlyChart]')];
             const refused = document.querySelector('[data-testid=stAlertContentError]');  // no charts then
-            return (charts.length > 0 || refused)
+            return (charts.length > 0 || refused || !wanted)
                 && charts.every(c => c.querySelector('.js-plotly-plot')?.data)
                 && !document.querySelector('[data-testid=stSkeleton]')
                 && !document.querySelector('[data-stale=true]');
         }""",
+        arg=charts,
         timeout=timeout,
     )
 

@@ -1,0 +1,87 @@
+"""Classroom links: what a teacher's link hides or locks, whether answers wait for "Reveal", presenter view.
+
+Four query parameters ride along with a page's own (the playground's settings, a lesson's name):
+
+    hide=return_state,units   these controls are not shown (their values come from the link)
+    lock=return_sequences     these controls are shown but cannot be changed
+    reveal=true               what Keras returns stays hidden until the learner presses "Reveal"
+    present=true              presenter view: large type and tall charts, for a projector
+
+    >>> split("units=8&hide=units&present=true")[0]
+    Classroom(hide=('units',), lock=(), reveal=False, present=True)
+
+A link is a teaching aid, not a lock on a door: a learner who edits the address gets the controls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from rnnlab.params import PARAMS, Notice, Param, query_pairs
+
+LESSON = "lesson"  # the lessons page's own parameter: the lesson picker
+CONTROLS = (*PARAMS, LESSON)  # what a link may hide or lock
+FLAGS = {name: Param(name, False, "") for name in ("reveal", "present")}
+KEYS = ("hide", "lock", *FLAGS)
+_MAX_NAMES = len(CONTROLS)
+
+
+@dataclass(frozen=True)
+class Classroom:
+    """A link's classroom settings; the default is a learner on their own: everything shown."""
+
+    hide: tuple[str, ...] = ()
+    lock: tuple[str, ...] = ()
+    reveal: bool = False
+    present: bool = False
+
+    def hides(self, name: str) -> bool:
+        return name in self.hide
+
+    def locks(self, name: str) -> bool:
+        return name in self.lock
+
+    def to_query(self) -> dict[str, str]:
+        """The non-default settings as query parameters."""
+        query = {key: ",".join(names) for key, names in (("hide", self.hide), ("lock", self.lock)) if names}
+        return query | {name: "true" for name in FLAGS if getattr(self, name)}
+
+
+def _names(key: str, text: str, notices: list[Notice]) -> tuple[str, ...]:
+    asked = [part.strip().lower() for part in text.split(",") if part.strip()][:_MAX_NAMES]
+    unknown = [name[:40] for name in asked if name not in CONTROLS]
+    if unknown:
+        notices.append(Notice(f"{key}: no control is called {', '.join(map(repr, unknown))}", "ignored"))
+    return tuple(dict.fromkeys(name for name in asked if name in CONTROLS))
+
+
+def split(query: str | Mapping[str, str | list[str]]) -> tuple[Classroom, dict[str, list[str]], tuple[Notice, ...]]:
+    """A page's query -> (its Classroom, the rest of the query as {key: [values]}, notices). Never raises."""
+    try:
+        pairs = query_pairs(query)
+    except (TypeError, ValueError, AttributeError):
+        return Classroom(), {}, (Notice("the query string could not be read", "using defaults"),)
+    settings: dict[str, object] = {}
+    rest: dict[str, list[str]] = {}
+    notices: list[Notice] = []
+    for key, text in pairs:
+        name = key.strip().lower()
+        if name in FLAGS:
+            try:
+                settings[name] = FLAGS[name].parse(text)
+            except ValueError as err:
+                notices.append(Notice(str(err), "using false"))
+        elif name in ("hide", "lock"):
+            settings[name] = _names(name, text, notices)
+        else:
+            rest.setdefault(key, []).append(text)
+    return Classroom(**settings), rest, tuple(notices)
+
+
+def link(base: str, page: str, settings: Mapping[str, str], classroom: Classroom) -> str:
+    """The address of `page` ("" for the playground, "lessons", ...) under `base` with the page's own
+    settings and the classroom's."""
+    query = urlencode({**settings, **classroom.to_query()}, safe=",")
+    return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")

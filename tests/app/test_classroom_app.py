@@ -1,0 +1,74 @@
+"""Classroom links in AppTest: hidden and locked controls, answers kept for Reveal, the link builder."""
+
+from streamlit.testing.v1 import AppTest
+
+from rnnlab import lessons
+from tests.app.test_playground_app import expected_shapes, open_app, shapes_listed
+
+LINK = {"units": "8", "return_state": "true", "hide": "return_state,units", "lock": "return_sequences",
+        "reveal": "true"}
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def has_widget(at: AppTest, key: str) -> bool:
+    return any(getattr(w, "key", None) == key for kind in ("toggle", "slider", "selectbox", "number_input")
+               for w in at.get(kind))
+
+
+def test_hidden_controls_are_gone_and_keep_the_links_values_locked_ones_are_greyed_out():
+    at = open_app(LINK)
+    assert not at.exception
+    assert not has_widget(at, "units") and not has_widget(at, "return_state")
+    assert at.toggle(key="return_sequences").disabled
+    assert not at.slider(key="timesteps").disabled
+    at.slider(key="timesteps").set_value(5).run()  # another control changes: the hidden ones stay as linked
+    assert not at.exception
+    for key, value in LINK.items():
+        assert at.query_params[key] in (value, [value])
+    assert "LSTM(8, return_state=True)" in at.code[0].value
+
+
+def test_answers_stay_hidden_until_reveal_then_show_what_keras_returns():
+    at = open_app(LINK)
+    query = "units=8&return_state=true"
+    assert not any(s.value == "What Keras returns" for s in at.subheader)
+    assert not at.get("plotly_chart")
+    assert not any(shape in "\n".join(c.value for c in at.code) for shape in expected_shapes(query))
+    next(t for t in at.text_input if t.label == "Every shape returned, in order").input("(32, 8)")
+    button(at, "Check").click().run()  # Check: wrong (three tensors), without saying how many
+    assert at.error and "different number of tensors" in at.error[0].value
+    button(at, "Reveal the answers").click().run()
+    assert not at.exception
+    assert shapes_listed(at) == expected_shapes(query)
+    assert at.get("plotly_chart")
+
+
+def test_a_lesson_kept_for_reveal_hides_its_shapes_and_its_picker():
+    lesson = lessons.all_lessons()[3]
+    at = open_app().switch_page("pages/lessons.py")
+    for key, value in {"lesson": lesson.slug, "reveal": "true", "hide": "lesson"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.selectbox
+    text = "\n".join(m.value for m in (*at.markdown, *at.code))
+    shapes = [str(s) for s in lessons.shapes_of(lesson.preset)]
+    assert lessons.HIDDEN in text and not any(s in text for s in shapes)
+    button(at, "Reveal the answers").click().run()
+    text = "\n".join(m.value for m in (*at.markdown, *at.code))
+    assert all(s in text for s in shapes)
+
+
+def test_the_builder_makes_the_link_a_teacher_asked_for():
+    at = open_app()
+    at = at.switch_page("pages/classroom.py").run()
+    assert not at.exception
+    at.radio[0].set_value("the playground").run()
+    at.text_input[0].input("http://any.host/?units=8&return_sequences=true").run()
+    at.multiselect[0].set_value(["return_state", "units"]).run()
+    at.multiselect[1].set_value(["return_sequences"]).run()
+    url = at.code[-1].value
+    assert "units=8" in url and "return_sequences=true" in url
+    assert "hide=return_state,units" in url and "lock=return_sequences" in url and "reveal=true" in url

@@ -1,0 +1,64 @@
+"""Classroom links: what they hide, lock and keep for Reveal survive the round trip through a URL."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from rnnlab import lessons
+from rnnlab.classroom import CONTROLS, Classroom, link, split
+from rnnlab.params import PARAMS
+
+
+def test_a_link_carries_the_page_settings_and_the_classroom_settings():
+    room = Classroom(hide=("return_state", "units"), lock=("return_sequences",), reveal=True, present=True)
+    url = link("http://host:8501/prefix/", "", {"units": "8"}, room)
+    assert url.startswith("http://host:8501/prefix/?")
+    read, rest, notices = split(urlsplit(url).query)
+    assert read == room and rest == {"units": ["8"]} and notices == ()
+
+
+def test_without_classroom_settings_the_link_is_the_plain_page_address():
+    assert link("http://host", "lessons", {"lesson": "01-the-input"}, Classroom()) == \
+        "http://host/lessons?lesson=01-the-input"
+    assert split("units=8")[0] == Classroom()
+
+
+@pytest.mark.parametrize("query, problem", [
+    ("hide=units,nonsense", "no control is called 'nonsense'"),
+    ("reveal=maybe", "reveal='maybe' is not true/false"),
+    ("lock=" + "x" * 500, "no control is called"),
+])
+def test_bad_classroom_settings_are_named_and_the_rest_still_applies(query, problem):
+    room, _, notices = split(query)
+    assert any(problem in str(n) for n in notices)
+    assert room.hide in ((), ("units",))
+
+
+def test_every_control_of_the_playground_and_the_lesson_picker_can_be_hidden():
+    assert set(PARAMS) | {"lesson"} == set(CONTROLS)
+
+
+@pytest.mark.parametrize("lesson", lessons.all_lessons(), ids=lambda ls: ls.slug)
+def test_a_lesson_kept_for_reveal_shows_none_of_its_returned_shapes(lesson):
+    hidden = lessons.render(lesson, answers=False)
+    shown = lessons.render(lesson)
+    x = lessons._value("x", None, lesson.preset)
+    for match in lessons.PLACEHOLDER.finditer(lesson.body):
+        if match[1] in lessons.ANSWERS:
+            value = lessons._value(match[1], match[2], lessons.combine(lesson.preset, match[3] or ""))
+            assert value in shown
+            if value != x:
+                assert value not in hidden, f"{match[0]} shows {value}"
+    if any(m[1] in lessons.ANSWERS for m in lessons.PLACEHOLDER.finditer(lesson.body)):
+        assert lessons.HIDDEN in hidden
+
+
+def test_grading_without_telling_names_the_rule_but_not_the_shapes():
+    query = "return_sequences=true&return_state=true"
+    expected = lessons.shapes_of(query)
+    right, why = lessons.grade("(32, 64), (32, 64), (32, 64)", query, tell=False)
+    assert not right and "timesteps axis" in why and str(expected[0]) not in why
+    right, why = lessons.grade("(32, 10, 64)", query, tell=False)
+    assert not right and str(len(expected)) + " tensors" not in why
+    right, _ = lessons.grade(", ".join(map(str, expected)), query, tell=False)
+    assert right

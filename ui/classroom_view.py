@@ -1,0 +1,89 @@
+"""Classroom links on screen: answers kept for "Reveal", the presenter view, and the teacher's link builder."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from rnnlab import lessons, quiz
+from rnnlab.classroom import CONTROLS, Classroom, link, split
+from rnnlab.params import parse, query_string, to_query
+from ui.answers import answer, verdict
+from ui.controls import classroom
+
+_REVEALED = "_revealed"  # the lessons and configurations this visitor has revealed
+# Presenter view: the main area drawn 1.4 times larger (type, code and charts alike), using the full width.
+PRESENTER_CSS = """<style>
+[data-testid="stMain"] { zoom: 1.4; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem; }
+</style>"""
+
+
+def presenter_style() -> None:
+    """Large type for a projector, when the link asks for the presenter view."""
+    if classroom().present:
+        st.html(PRESENTER_CSS)
+
+
+def answers_shown(key: str) -> bool:
+    """Whether what Keras returns may be shown: always, unless the link keeps answers for "Reveal" and this
+    visitor has not revealed `key` (a lesson, or a configuration's query string) yet."""
+    return not classroom().reveal or key in st.session_state.get(_REVEALED, ())
+
+
+def _reveal(key: str) -> None:
+    st.session_state[_REVEALED] = {*st.session_state.get(_REVEALED, ()), key}
+
+
+def reveal_button(key: str) -> None:
+    st.button("Reveal the answers", key=f"reveal-{key}", type="primary", icon=":material/visibility:",
+              on_click=_reveal, args=(key,))
+
+
+def predict_first(config) -> None:
+    """Before the reveal: the code to read, a box for the predicted shapes (graded without telling them),
+    and the button that shows everything."""
+    key = query_string(config)
+    st.subheader("Predict, then reveal")
+    st.markdown("What does this return? Type the shape of every returned tensor, in order (the prediction "
+                "last, if there is a head).")
+    st.code(quiz.question_code(config), language="python")
+    graded = answer(f"predict-{key}", "Every shape returned, in order", key, tell=False)
+    if graded:
+        verdict(graded)
+    reveal_button(key)
+
+
+def _base_url() -> str:
+    """This app's address, without the page's own path (the app may be served under a prefix)."""
+    url = urlsplit(st.context.url or "http://localhost:8501/classroom")
+    return f"{url.scheme}://{url.netloc}{url.path.rsplit('/', 1)[0]}"
+
+
+def builder() -> None:
+    """Pick a lesson or playground settings, what is hidden or locked, reveal and presenter view -> a URL."""
+    target = st.radio("The link opens", ["a lesson", "the playground"], horizontal=True)
+    if target == "a lesson":
+        lesson = st.selectbox("Lesson", lessons.all_lessons(), format_func=lambda ls: f"{ls.order}. {ls.title}")
+        page, settings = "lessons", {"lesson": lesson.slug}
+    else:
+        pasted = st.text_input("Playground settings: paste a playground link (or its query string)",
+                               placeholder="e.g. units=8&return_sequences=true")
+        _, query, _ = split(urlsplit(pasted.strip()).query or pasted.strip())
+        parsed = parse(query)
+        for notice in parsed.notices:
+            st.warning(str(notice), icon=":material/info:")
+        page, settings = "", to_query(parsed.config, parsed.view)
+    names = list(CONTROLS)
+    left, right = st.columns(2)
+    hide = left.multiselect("Hidden controls (they keep the link's values)", names,
+                            help="`lesson` is the lessons page's picker: hide it to keep everyone on one lesson.")
+    lock = right.multiselect("Locked controls (shown, but cannot be changed)", [n for n in names if n not in hide])
+    reveal = st.toggle("Answers stay hidden until the learner presses Reveal", value=True)
+    present = st.toggle("Presenter view: large type and charts for a projector")
+    url = link(_base_url(), page, settings, Classroom(tuple(hide), tuple(lock), reveal, present))
+    st.subheader("The link")
+    st.code(url, language=None, wrap_lines=True)
+    st.link_button("Open it", url, icon=":material/open_in_new:")
+    st.caption("A link is a teaching aid, not a lock: a learner who edits the address gets every control back.")
