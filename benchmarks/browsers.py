@@ -1,0 +1,79 @@
+"""Five headless Chromium visitors at once: time from a click to the updated chart.
+
+Each visitor opens the playground in its own browser context, then flips `return_sequences` several times;
+a click is done when the output chart shows the other tensor (its title starts with `whole_seq[` or
+`output[`) and the script has finished. All visitors click at the same moments, the worst case for the server.
+
+    python -m benchmarks.browsers --visitors 5 --clicks 6
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+
+from benchmarks.cold_start import CHROMIUM, CHROMIUM_ARGS, RENDERED
+from benchmarks.load import percentile
+from benchmarks.report import ms, save
+from benchmarks.server import StreamlitServer
+
+OUTPUT_TITLE = """(prefix) => [...document.querySelectorAll('.js-plotly-plot')]
+    .some(el => el.layout && el.layout.title && el.layout.title.text.startsWith(prefix))"""
+
+
+async def _visitor(browser, url: str, clicks: int, start: asyncio.Barrier) -> list[float]:
+    context = await browser.new_context(viewport={"width": 1366, "height": 768})
+    page = await context.new_page()
+    await page.goto(url, timeout=120_000)
+    await page.wait_for_function(OUTPUT_TITLE, arg="output[", timeout=120_000)
+    times = []
+    for k in range(clicks):
+        await start.wait()
+        expected = "whole_seq[" if k % 2 == 0 else "output["
+        clicked = time.perf_counter()
+        await page.locator("[data-testid=stSidebar]").get_by_text("return_sequences", exact=True).click()
+        await page.wait_for_function(OUTPUT_TITLE, arg=expected, timeout=60_000)
+        await page.locator(RENDERED).wait_for(state="attached", timeout=60_000)
+        times.append(time.perf_counter() - clicked)
+        await asyncio.sleep(0.5)
+    await context.close()
+    return times
+
+
+async def measure(url: str, visitors: int, clicks: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            start = asyncio.Barrier(visitors)
+            per_visitor = await asyncio.gather(*(_visitor(browser, url, clicks, start) for _ in range(visitors)))
+        finally:
+            await browser.close()
+    every = [t for times in per_visitor for t in times]
+    return {"visitors": visitors, "clicks_each": clicks,
+            "click_to_chart": {f"p{q}_ms": ms(percentile(every, q)) for q in (50, 95)} | {"max_ms": ms(max(every))},
+            "per_visitor_ms": [[ms(t) for t in times] for times in per_visitor]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from benchmarks.__main__ import _bounded
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.browsers", description=__doc__.split("\n")[0])
+    parser.add_argument("--visitors", type=_bounded(int, 1, 20), default=5)
+    parser.add_argument("--clicks", type=_bounded(int, 1, 100), default=6)
+    args = parser.parse_args(argv)
+    with StreamlitServer() as server:
+        server.wait_healthy(timeout=120)
+        result = asyncio.run(measure(server.url, args.visitors, args.clicks))
+    chart = result["click_to_chart"]
+    print(f"{args.visitors} Chromium visitors clicking at once, {args.clicks} clicks each: click -> updated chart "
+          f"p50 {chart['p50_ms']} ms, p95 {chart['p95_ms']} ms, max {chart['max_ms']} ms")
+    save({"browsers": result}, [])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,214 @@
+"""A class at once: N visitors at the WebSocket level, each opening the playground and making K control changes.
+
+Every visitor is a `Visitor` (Streamlit's own protocol, as a browser tab speaks it). Visitors arrive over a
+short ramp, as a class opening the teacher's link does; each waits a think time between changes. Reruns are
+timed from BackMsg sent to script_finished. The server's resident memory and CPU are sampled from /proc
+while the class works.
+
+    python -m benchmarks.load --visitors 60 --changes 10           # a fresh local server
+    python -m benchmarks.load --url http://127.0.0.1:8080 --pids 11,12   # an existing server (e.g. nginx)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.report import ms
+from benchmarks.server import StreamlitServer
+from benchmarks.streamlit_client import RunResult, Visitor
+
+TARGETS_MS = {"p50": 500, "p95": 2000}
+RSS_GROWTH_TARGET_MB = 150
+# What a learner changes, with the values they pick (keys are widget keys of the playground).
+CHANGES = {
+    "return_state": (True, False),
+    "return_sequences": (True, False),
+    "units": (8, 16, 32, 64, 128),
+    "timesteps": (5, 10, 20),
+    "layer": ("lstm", "gru", "simple_rnn"),
+    "sample": (1, 2, 3),
+    "step": (1, 2, 4),  # within the smallest timesteps above
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0..100), linear between the nearest samples."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
+
+
+class ServerSampler:
+    """Resident memory (MB, summed over the processes) and CPU seconds of server processes, from /proc."""
+
+    def __init__(self, pids: list[int], every: float = 0.5):
+        self.pids, self.every = pids, every
+        self.rss_mb: list[float] = []
+        self._task: asyncio.Task | None = None
+
+    def rss(self) -> float:
+        total = 0
+        for pid in self.pids:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        return total / 1024
+
+    def cpu_seconds(self) -> float:
+        ticks = 0
+        for pid in self.pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / 100  # USER_HZ
+
+    async def _sample(self) -> None:
+        while True:
+            self.rss_mb.append(self.rss())
+            await asyncio.sleep(self.every)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._sample())
+
+    async def stop(self) -> None:
+        self._task.cancel()
+        try:
+            await self._task
+        except asyncio.CancelledError:
+            pass
+        self.rss_mb.append(self.rss())
+
+
+@dataclass
+class Outcome:
+    """What one visitor saw."""
+
+    load: RunResult | None = None
+    changes: list[RunResult] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+async def visit(ws_url: str, query: str, changes: int, think: float, rng: random.Random) -> Outcome:
+    """Open the page, then make `changes` control changes, thinking `think` seconds (±50 %) before each."""
+    outcome = Outcome()
+    try:
+        async with Visitor(ws_url) as visitor:
+            outcome.load = await visitor.load(query)
+            if not outcome.load.ok:
+                outcome.failures.append(f"load: status {outcome.load.status} {outcome.load.errors}")
+            for _ in range(changes):
+                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
+                name = rng.choice(list(CHANGES))
+                value = rng.choice(CHANGES[name])
+                result = await visitor.set(**{name: value})
+                outcome.changes.append(result)
+                if not result.ok:
+                    outcome.failures.append(f"{name}={value}: status {result.status} {result.errors}")
+    except Exception as err:  # a dropped connection or a timeout is a failure of this visitor, not of the run
+        outcome.failures.append(f"{type(err).__name__}: {err}")
+    return outcome
+
+
+async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: int, think: float, ramp: float,
+                        query: str = "", seed: int = 0) -> dict:
+    """N visitors arriving over `ramp` seconds; latency percentiles, failures, server RSS and CPU."""
+    async with Visitor(ws_url) as warm:  # the first visitor imports TensorFlow: not part of the class
+        await warm.load(query)
+    sampler = ServerSampler(pids)
+    before_mb, cpu_before, started = sampler.rss(), sampler.cpu_seconds(), time.perf_counter()
+    sampler.start()
+
+    async def arrive(k: int) -> Outcome:
+        await asyncio.sleep(ramp * k / max(visitors - 1, 1))
+        return await visit(ws_url, query, changes, think, random.Random(seed * 1000 + k))
+
+    outcomes = await asyncio.gather(*(arrive(k) for k in range(visitors)))
+    await sampler.stop()
+    wall, cpu = time.perf_counter() - started, sampler.cpu_seconds() - cpu_before
+    reruns = [r.seconds for o in outcomes for r in o.changes]
+    loads = [o.load.seconds for o in outcomes if o.load]
+    failures = [f for o in outcomes for f in o.failures]
+    result = {
+        "visitors": visitors, "changes_each": changes, "think_s": think, "ramp_s": ramp,
+        "reruns": len(reruns), "failures": len(failures), "failure_examples": failures[:5],
+        "wall_s": round(wall, 1), "server_cpu_s": round(cpu, 1), "server_cpu_share": round(cpu / wall, 2),
+        "rss_before_mb": round(before_mb), "rss_peak_mb": round(max(sampler.rss_mb)),
+        "rss_end_mb": round(sampler.rss_mb[-1]), "rss_growth_mb": round(max(sampler.rss_mb) - before_mb),
+    }
+    for name, values in (("rerun", reruns), ("load", loads)):
+        if values:
+            result[name] = {f"p{q}_ms": ms(percentile(values, q)) for q in (50, 95, 99)} | {"max_ms": ms(max(values))}
+    return result
+
+
+def verdicts(result: dict) -> dict[str, bool]:
+    rerun = result.get("rerun", {})
+    return {"p50": rerun.get("p50_ms", float("inf")) <= TARGETS_MS["p50"],
+            "p95": rerun.get("p95_ms", float("inf")) <= TARGETS_MS["p95"],
+            "no failures": result["failures"] == 0,
+            "rss growth": result["rss_growth_mb"] <= RSS_GROWTH_TARGET_MB}
+
+
+def report(result: dict) -> str:
+    rerun, load = result.get("rerun", {}), result.get("load", {})
+    marks = ", ".join(f"{k} {'PASS' if ok else 'FAIL'}" for k, ok in verdicts(result).items())
+    return (f"{result['visitors']} visitors x {result['changes_each']} changes: rerun p50 {rerun.get('p50_ms')} ms, "
+            f"p95 {rerun.get('p95_ms')} ms, p99 {rerun.get('p99_ms')} ms; page load p50 {load.get('p50_ms')} ms, "
+            f"p95 {load.get('p95_ms')} ms; failures {result['failures']}; server RSS {result['rss_before_mb']} -> "
+            f"peak {result['rss_peak_mb']} MB (+{result['rss_growth_mb']}); server CPU {result['server_cpu_s']} s "
+            f"over {result['wall_s']} s wall ({result['server_cpu_share']} cores)\n  {marks}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from benchmarks.__main__ import _bounded
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n")[0])
+    parser.add_argument("--visitors", type=_bounded(int, 1, 500), nargs="+", default=[60],
+                        help="visitors at once; several values run one after another (default 60)")
+    parser.add_argument("--changes", type=_bounded(int, 0, 1000), default=10, help="changes per visitor (10)")
+    parser.add_argument("--think", type=_bounded(float, 0, 60), default=2.0,
+                        help="mean seconds between a visitor's changes (default 2)")
+    parser.add_argument("--ramp", type=_bounded(float, 0, 600), default=10.0,
+                        help="seconds over which the visitors arrive (default 10)")
+    parser.add_argument("--url", help="an existing server's address (default: start one)")
+    parser.add_argument("--pids", default="", help="with --url: comma-separated server process ids to sample")
+    parser.add_argument("--label", default="load", help="the group name in results/latest.json (default load)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        pids = [int(p) for p in args.pids.split(",") if p.strip()]
+    except ValueError:
+        print("benchmarks.load: --pids must be comma-separated process ids", file=sys.stderr)
+        return 2
+    if args.url and not pids:
+        print("benchmarks.load: --url needs --pids (the server processes to sample)", file=sys.stderr)
+        return 2
+    results = []
+    for n in args.visitors:
+        if args.url:
+            ws = args.url.rstrip("/").replace("http://", "ws://", 1) + "/_stcore/stream"
+            result = asyncio.run(class_at_once(ws, pids, n, args.changes, args.think, args.ramp))
+        else:
+            with StreamlitServer() as server:
+                server.wait_healthy(timeout=120)
+                result = asyncio.run(class_at_once(server.ws_url, [server.process.pid], n, args.changes,
+                                                   args.think, args.ramp))
+        print(report(result), flush=True)
+        results.append(result)
+    from benchmarks.report import save
+
+    save({args.label: {"runs": results, "url": args.url}}, [])
+    return 0 if all(all(verdicts(r).values()) for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
