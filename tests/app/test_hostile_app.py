@@ -1,0 +1,47 @@
+"""Hostile addresses: every page opened with query strings meant to break it shows notices, never an exception."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+HOSTILE = [
+    "units=99999999999999999999999999&timesteps=-5&batch=0",
+    "units=1e9&features=NaN&seed=-1",
+    "units=%00&layer=%3Cscript%3Ealert(1)%3C/script%3E",
+    "layer=lstm&layer=gru&layer=transformer&units=8&units=9",
+    "lengths=" + ",".join(["500"] * 300),
+    "lengths=-1,0,abc&padding=sideways&mask=maybe",
+    "return_sequences=" + "x" * 5000,
+    "ünits=８&ｕｎｉｔｓ=8&units=٣",
+    "depth=3&bidirectional=true&merge_mode=none&stateful=true&lengths=3,2&units=512&timesteps=500&batch=256",
+    "sample=999&step=-1&unit=100000&part=99&show=1,2,3,1000000",
+    "hide=" + ",".join(["units"] * 500) + "&lock=../../etc/passwd&reveal=2&present=yes%0A",
+    "hide=lesson&lesson=../../../etc/passwd",
+    "&&&=&==&%%%&?&#&units",
+    "head=time_distributed&head_units=65&head_activation=softmax",
+]
+PAGES = ["pages/playground.py", "pages/lessons.py", "pages/quiz.py", "pages/classroom.py"]
+
+
+def query_pairs(query: str) -> dict[str, list[str]]:
+    from urllib.parse import parse_qsl
+
+    pairs: dict[str, list[str]] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        pairs.setdefault(key, []).append(value)
+    return pairs
+
+
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+@pytest.mark.parametrize("page", PAGES)
+def test_a_hostile_address_shows_no_exception(page, query):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page(page)
+    for key, values in query_pairs(query).items():
+        at.query_params[key] = values
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page == "pages/playground.py" and query_pairs(query):
+        assert at.warning, "whatever was set aside is named in a notice"
