@@ -61,12 +61,16 @@ class ServerSampler:
                     total += int(line.split()[1])
         return total / 1024
 
-    def cpu_seconds(self) -> float:
-        ticks = 0
+    def cpu_each(self) -> list[float]:
+        """CPU seconds (user + system) of each process so far."""
+        each = []
         for pid in self.pids:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-        return ticks / 100  # USER_HZ
+            each.append((int(fields[11]) + int(fields[12])) / 100)  # utime, stime in USER_HZ ticks
+        return each
+
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu_each())
 
     async def _sample(self) -> None:
         while True:
@@ -94,11 +98,12 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-async def visit(ws_url: str, query: str, changes: int, think: float, rng: random.Random) -> Outcome:
+async def visit(ws_url: str, query: str, changes: int, think: float, rng: random.Random,
+                source: str | None = None) -> Outcome:
     """Open the page, then make `changes` control changes, thinking `think` seconds (±50 %) before each."""
     outcome = Outcome()
     try:
-        async with Visitor(ws_url) as visitor:
+        async with Visitor(ws_url, source=source) as visitor:
             outcome.load = await visitor.load(query)
             if not outcome.load.ok:
                 outcome.failures.append(f"load: status {outcome.load.status} {outcome.load.errors}")
@@ -115,29 +120,42 @@ async def visit(ws_url: str, query: str, changes: int, think: float, rng: random
     return outcome
 
 
+def ws_url_of(url: str) -> str:
+    """http://host:port[/prefix] -> the WebSocket address of that Streamlit server."""
+    return url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1) + "/_stcore/stream"
+
+
 async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: int, think: float, ramp: float,
-                        query: str = "", seed: int = 0) -> dict:
-    """N visitors arriving over `ramp` seconds; latency percentiles, failures, server RSS and CPU."""
-    async with Visitor(ws_url) as warm:  # the first visitor imports TensorFlow: not part of the class
-        await warm.load(query)
+                        query: str = "", seed: int = 0, sources: bool = False, warm: tuple[str, ...] = ()) -> dict:
+    """N visitors arriving over `ramp` seconds; latency percentiles, failures, server RSS and CPU.
+    sources=True: visitor k connects from 127.0.0.(k + 2), so a load balancer sees distinct clients.
+    The page is first loaded once at ws_url and at each `warm` address (every replica behind a balancer):
+    the first visitor of a server imports TensorFlow, which is not part of the class."""
+    for address in (ws_url, *warm):
+        async with Visitor(address) as first:
+            await first.load(query)
     sampler = ServerSampler(pids)
-    before_mb, cpu_before, started = sampler.rss(), sampler.cpu_seconds(), time.perf_counter()
+    before_mb, cpu_before, started = sampler.rss(), sampler.cpu_each(), time.perf_counter()
     sampler.start()
 
     async def arrive(k: int) -> Outcome:
         await asyncio.sleep(ramp * k / max(visitors - 1, 1))
-        return await visit(ws_url, query, changes, think, random.Random(seed * 1000 + k))
+        source = f"127.0.{(k + 2) // 250}.{(k + 2) % 250 + 1}" if sources else None
+        return await visit(ws_url, query, changes, think, random.Random(seed * 1000 + k), source)
 
     outcomes = await asyncio.gather(*(arrive(k) for k in range(visitors)))
     await sampler.stop()
-    wall, cpu = time.perf_counter() - started, sampler.cpu_seconds() - cpu_before
+    wall = time.perf_counter() - started
+    cpu_each = [round(after - before, 1) for after, before in zip(sampler.cpu_each(), cpu_before)]
+    cpu = sum(cpu_each)
     reruns = [r.seconds for o in outcomes for r in o.changes]
     loads = [o.load.seconds for o in outcomes if o.load]
     failures = [f for o in outcomes for f in o.failures]
     result = {
         "visitors": visitors, "changes_each": changes, "think_s": think, "ramp_s": ramp,
         "reruns": len(reruns), "failures": len(failures), "failure_examples": failures[:5],
-        "wall_s": round(wall, 1), "server_cpu_s": round(cpu, 1), "server_cpu_share": round(cpu / wall, 2),
+        "wall_s": round(wall, 1), "server_cpu_s": round(cpu, 1), "server_cpu_s_each": cpu_each,
+        "server_cpu_share": round(cpu / wall, 2),
         "rss_before_mb": round(before_mb), "rss_peak_mb": round(max(sampler.rss_mb)),
         "rss_end_mb": round(sampler.rss_mb[-1]), "rss_growth_mb": round(max(sampler.rss_mb) - before_mb),
     }
@@ -178,6 +196,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="seconds over which the visitors arrive (default 10)")
     parser.add_argument("--url", help="an existing server's address (default: start one)")
     parser.add_argument("--pids", default="", help="with --url: comma-separated server process ids to sample")
+    parser.add_argument("--sources", action="store_true",
+                        help="connect each visitor from its own 127.0.x.y address (for a load balancer)")
+    parser.add_argument("--warm", action="append", default=[], metavar="URL",
+                        help="with --url: also load the page once at this address first (each replica)")
     parser.add_argument("--label", default="load", help="the group name in results/latest.json (default load)")
     return parser
 
@@ -195,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for n in args.visitors:
         if args.url:
-            ws = args.url.rstrip("/").replace("http://", "ws://", 1) + "/_stcore/stream"
-            result = asyncio.run(class_at_once(ws, pids, n, args.changes, args.think, args.ramp))
+            result = asyncio.run(class_at_once(ws_url_of(args.url), pids, n, args.changes, args.think, args.ramp,
+                                               sources=args.sources, warm=tuple(map(ws_url_of, args.warm))))
         else:
             with StreamlitServer() as server:
                 server.wait_healthy(timeout=120)

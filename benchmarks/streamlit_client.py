@@ -107,8 +107,10 @@ WIDGET_KINDS = ("checkbox", "slider", "number_input", "selectbox", "multiselect"
 class Visitor:
     """One simulated visitor: a WebSocket session that runs the page and moves widgets."""
 
-    def __init__(self, ws_url: str, query_string: str = "", cache_messages: bool = True, timeout: float = 120.0):
+    def __init__(self, ws_url: str, query_string: str = "", cache_messages: bool = True, timeout: float = 120.0,
+                 source: str | None = None):
         self.ws_url = ws_url
+        self.source = source  # the local address to connect from (e.g. 127.0.0.7: another "client" to nginx)
         self.query_string = query_string  # follows page_info_changed, as the browser's URL does
         self.cache_messages = cache_messages
         self.timeout = timeout
@@ -120,7 +122,9 @@ class Visitor:
         self._runs = 0
 
     async def connect(self) -> Visitor:
-        self._ws = await connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout)
+        extra = {"local_addr": (self.source, 0)} if self.source else {}
+        self._ws = await connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
+                                 **extra)
         return self
 
     async def close(self) -> None:
