@@ -39,10 +39,10 @@ def show(lesson: lessons.Lesson) -> None:
                  query_params=dict(parse_qsl(lesson.preset)) | classroom().to_query())
     left, right = st.columns(2)
     with left:
-        panels.chart(figures.input_figure(run, 0), "lesson-input")
+        panels.run_chart("lesson-input", figures.input_figure, run, 0)
     if shown:
         with right:
-            panels.chart(figures.output_figure(run, 0), "lesson-output")
+            panels.run_chart("lesson-output", figures.output_figure, run, 0)
         panels.returns(run)
     questions(lesson, tell=shown)
     if not shown:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
+from _plotly_utils.utils import convert_to_base64
 
 from rnnlab import explain, figures
 from rnnlab.codegen import code_for, head_line, unpack_line
@@ -21,11 +26,52 @@ def title(config: Any) -> str:
     return f"What does a Keras {KERAS_NAMES[config.layer]} return?"
 
 
+class _Drawn(go.Figure):
+    """A figure already in Plotly's wire form (arrays as base64): Streamlit sends it as it is, without the
+    validation and deep copy Plotly would repeat on every rerun."""
+
+    def __init__(self, wire: dict):  # noqa: D107 (go.Figure's own set-up is exactly what is skipped)
+        self._wire = wire
+
+    def to_dict(self) -> dict:
+        return self._wire
+
+
+_DRAWN: OrderedDict[tuple, tuple[weakref.ref, _Drawn | None]] = OrderedDict()  # charts of cached Runs
+_DRAWN_MAX = 512
+_DRAWN_LOCK = threading.Lock()
+
+
+def _wire(figure: figures.Figure | None) -> _Drawn | None:
+    if figure is None:
+        return None
+    convert_to_base64(figure)  # the builders return fresh dicts: converted in place
+    return _Drawn(figure)
+
+
+def _show(drawn: _Drawn | None, name: str) -> None:
+    if drawn is not None:
+        st.plotly_chart(drawn, theme=None, key=f"chart-{name}", config={"displaylogo": False, "responsive": True})
+
+
 def chart(figure: figures.Figure | None, name: str) -> None:
     """Show a figure dict (built unvalidated: the builders are tested, validation costs 20-100 ms)."""
-    if figure is not None:
-        st.plotly_chart(go.Figure(figure, _validate=False), theme=None, key=f"chart-{name}",
-                        config={"displaylogo": False, "responsive": True})
+    _show(_wire(figure), name)
+
+
+def run_chart(name: str, build: Callable[..., figures.Figure | None], run: Run, *args: Any) -> None:
+    """Show build(run, *args), drawn once per Run and arguments: Runs are cached and read-only, so a rerun
+    that looks at the same thing again (most reruns) reuses the drawn figure."""
+    key = (name, id(run), tuple(a if isinstance(a, (int, str, tuple)) else id(a) for a in args))
+    with _DRAWN_LOCK:
+        hit = _DRAWN.get(key)
+    if hit is None or hit[0]() is not run:  # an id can be reused once its Run is gone
+        hit = (weakref.ref(run), _wire(build(run, *args)))
+        with _DRAWN_LOCK:
+            _DRAWN[key] = hit
+            while len(_DRAWN) > _DRAWN_MAX:
+                _DRAWN.popitem(last=False)
+    _show(hit[1], name)
 
 
 def notices(items: tuple[Notice, ...]) -> None:
@@ -101,14 +147,14 @@ def every_step(run: Run, view: Any) -> None:
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     left, right = st.columns(2)
     with left:
-        chart(figures.input_figure(run, view.sample), "input")
+        run_chart("input", figures.input_figure, run, view.sample)
     with right:
-        chart(figures.output_figure(run, view.sample), "output")
-    chart(figures.states_figure(run, part, view.sample, shown), "states")
+        run_chart("output", figures.output_figure, run, view.sample)
+    run_chart("states", figures.states_figure, run, part, view.sample, shown)
     st.caption("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
                "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
                "returns.")
-    chart(figures.gates_figure(run, part, view.sample), "gates")
+    run_chart("gates", figures.gates_figure, run, part, view.sample)
 
 
 @st.fragment
@@ -125,7 +171,7 @@ def one_step(run: Run) -> None:
     left, right = st.columns(2)
     widget(PARAMS["step"], high=run.config.timesteps - 1, container=left)
     widget(PARAMS["unit"], high=run.config.units - 1, container=right)
-    chart(figures.step_figure(run, part, view.sample, view.step, view.unit), "step")
+    run_chart("step", figures.step_figure, run, part, view.sample, view.step, view.unit)
     read = explain.time_read(run, part, view.step)
     lines = explain.unit_update(run, part, view.sample, view.step, view.unit)
     st.code(f"# {part.label}, unit {view.unit}, step {view.step} (reads x[{view.sample}, {read}])\n"
@@ -141,7 +187,7 @@ def weights(run: Run, view: Any) -> None:
     terms = explain.param_terms(run)
     st.markdown("\n".join(f"- {text}" for text, _ in terms)
                 + f"\n\nTotal {sum(c for _, c in terms):,}; Keras's `model.count_params()` says **{run.params:,}**.")
-    chart(figures.weights_figure(run, part), "weights")
+    run_chart("weights", figures.weights_figure, run, part)
 
 
 def padding(run: Run) -> None:
