@@ -1,9 +1,11 @@
 """A class at once: N visitors at the WebSocket level, each opening the playground and making K control changes.
 
 Every visitor is a `Visitor` (Streamlit's own protocol, as a browser tab speaks it). Visitors arrive over a
-short ramp, as a class opening the teacher's link does; each waits a think time between changes. Reruns are
-timed from BackMsg sent to script_finished. The server's resident memory and CPU are sampled from /proc
-while the class works.
+short ramp, as a class opening the teacher's link does; each waits a think time between changes. Two
+scenarios: `class` (the default): every visitor follows the teacher's steps (LESSON_STEPS) in order, and
+one change in three is their own exploration instead; `explore`: every change is a random one (many more
+distinct configurations, so far fewer cached runs). Reruns are timed from BackMsg sent to script_finished.
+The server's resident memory and CPU are sampled from /proc while the class works.
 
     python -m benchmarks.load --visitors 60 --changes 10           # a fresh local server
     python -m benchmarks.load --url http://127.0.0.1:8080 --pids 11,12   # an existing server (e.g. nginx)
@@ -36,6 +38,12 @@ CHANGES = {
     "sample": (1, 2, 3),
     "step": (1, 2, 4),  # within the smallest timesteps above
 }
+
+
+# The teacher's steps, as a class follows them on the projector.
+LESSON_STEPS = (("return_sequences", True), ("return_state", True), ("return_sequences", False), ("units", 32),
+                ("timesteps", 20), ("layer", "gru"), ("sample", 3), ("layer", "lstm"), ("step", 4), ("units", 64))
+EXPLORE_SHARE = 1 / 3  # in the class scenario, the share of changes that are a visitor's own
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -98,8 +106,16 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
+def _change(k: int, scenario: str, rng: random.Random) -> tuple[str, object]:
+    """The k-th change a visitor makes: the teacher's k-th step, or (explore, or one in three) a random one."""
+    if scenario == "class" and rng.random() >= EXPLORE_SHARE:
+        return LESSON_STEPS[k % len(LESSON_STEPS)]
+    name = rng.choice(list(CHANGES))
+    return name, rng.choice(CHANGES[name])
+
+
 async def visit(ws_url: str, query: str, changes: int, think: float, rng: random.Random,
-                source: str | None = None) -> Outcome:
+                source: str | None = None, scenario: str = "class") -> Outcome:
     """Open the page, then make `changes` control changes, thinking `think` seconds (±50 %) before each."""
     outcome = Outcome()
     try:
@@ -107,10 +123,9 @@ async def visit(ws_url: str, query: str, changes: int, think: float, rng: random
             outcome.load = await visitor.load(query)
             if not outcome.load.ok:
                 outcome.failures.append(f"load: status {outcome.load.status} {outcome.load.errors}")
-            for _ in range(changes):
+            for k in range(changes):
                 await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-                name = rng.choice(list(CHANGES))
-                value = rng.choice(CHANGES[name])
+                name, value = _change(k, scenario, rng)
                 result = await visitor.set(**{name: value})
                 outcome.changes.append(result)
                 if not result.ok:
@@ -126,7 +141,8 @@ def ws_url_of(url: str) -> str:
 
 
 async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: int, think: float, ramp: float,
-                        query: str = "", seed: int = 0, sources: bool = False, warm: tuple[str, ...] = ()) -> dict:
+                        query: str = "", seed: int = 0, sources: bool = False, warm: tuple[str, ...] = (),
+                        scenario: str = "class") -> dict:
     """N visitors arriving over `ramp` seconds; latency percentiles, failures, server RSS and CPU.
     sources=True: visitor k connects from 127.0.0.(k + 2), so a load balancer sees distinct clients.
     The page is first loaded once at ws_url and at each `warm` address (every replica behind a balancer):
@@ -141,7 +157,7 @@ async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: in
     async def arrive(k: int) -> Outcome:
         await asyncio.sleep(ramp * k / max(visitors - 1, 1))
         source = f"127.0.{(k + 2) // 250}.{(k + 2) % 250 + 1}" if sources else None
-        return await visit(ws_url, query, changes, think, random.Random(seed * 1000 + k), source)
+        return await visit(ws_url, query, changes, think, random.Random(seed * 1000 + k), source, scenario)
 
     outcomes = await asyncio.gather(*(arrive(k) for k in range(visitors)))
     await sampler.stop()
@@ -152,7 +168,7 @@ async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: in
     loads = [o.load.seconds for o in outcomes if o.load]
     failures = [f for o in outcomes for f in o.failures]
     result = {
-        "visitors": visitors, "changes_each": changes, "think_s": think, "ramp_s": ramp,
+        "visitors": visitors, "changes_each": changes, "think_s": think, "ramp_s": ramp, "scenario": scenario,
         "reruns": len(reruns), "failures": len(failures), "failure_examples": failures[:5],
         "wall_s": round(wall, 1), "server_cpu_s": round(cpu, 1), "server_cpu_s_each": cpu_each,
         "server_cpu_share": round(cpu / wall, 2),
@@ -176,7 +192,8 @@ def verdicts(result: dict) -> dict[str, bool]:
 def report(result: dict) -> str:
     rerun, load = result.get("rerun", {}), result.get("load", {})
     marks = ", ".join(f"{k} {'PASS' if ok else 'FAIL'}" for k, ok in verdicts(result).items())
-    return (f"{result['visitors']} visitors x {result['changes_each']} changes: rerun p50 {rerun.get('p50_ms')} ms, "
+    return (f"{result['scenario']}: {result['visitors']} visitors x {result['changes_each']} changes: "
+            f"rerun p50 {rerun.get('p50_ms')} ms, "
             f"p95 {rerun.get('p95_ms')} ms, p99 {rerun.get('p99_ms')} ms; page load p50 {load.get('p50_ms')} ms, "
             f"p95 {load.get('p95_ms')} ms; failures {result['failures']}; server RSS {result['rss_before_mb']} -> "
             f"peak {result['rss_peak_mb']} MB (+{result['rss_growth_mb']}); server CPU {result['server_cpu_s']} s "
@@ -190,8 +207,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--visitors", type=_bounded(int, 1, 500), nargs="+", default=[60],
                         help="visitors at once; several values run one after another (default 60)")
     parser.add_argument("--changes", type=_bounded(int, 0, 1000), default=10, help="changes per visitor (10)")
-    parser.add_argument("--think", type=_bounded(float, 0, 60), default=2.0,
-                        help="mean seconds between a visitor's changes (default 2)")
+    parser.add_argument("--think", type=_bounded(float, 0, 60), default=5.0,
+                        help="mean seconds between a visitor's changes (default 5)")
+    parser.add_argument("--scenario", choices=("class", "explore"), default="class",
+                        help="class: follow the teacher's steps, one change in three their own (default); "
+                             "explore: every change random")
     parser.add_argument("--ramp", type=_bounded(float, 0, 600), default=10.0,
                         help="seconds over which the visitors arrive (default 10)")
     parser.add_argument("--url", help="an existing server's address (default: start one)")
@@ -218,12 +238,13 @@ def main(argv: list[str] | None = None) -> int:
     for n in args.visitors:
         if args.url:
             result = asyncio.run(class_at_once(ws_url_of(args.url), pids, n, args.changes, args.think, args.ramp,
-                                               sources=args.sources, warm=tuple(map(ws_url_of, args.warm))))
+                                               sources=args.sources, warm=tuple(map(ws_url_of, args.warm)),
+                                               scenario=args.scenario))
         else:
             with StreamlitServer() as server:
                 server.wait_healthy(timeout=120)
                 result = asyncio.run(class_at_once(server.ws_url, [server.process.pid], n, args.changes,
-                                                   args.think, args.ramp))
+                                                   args.think, args.ramp, scenario=args.scenario))
         print(report(result), flush=True)
         results.append(result)
     from benchmarks.report import save
