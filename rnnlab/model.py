@@ -16,12 +16,14 @@ from typing import Any, TypeVar
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from rnnlab import architecture
 
 # Above this many layer-steps (timesteps x recurrent layers) an eager call (a Python loop over steps)
-# is slower than Keras's compiled predict function, whose one-off tracing costs about 60 eager steps.
+# is slower than tracing the model once, which costs about 60 eager steps.
 EAGER_MAX_STEPS = 64
+MAX_TRACES = 8  # traced lengths kept per model
 STATE_LETTERS = {"lstm": ("h", "c"), "gru": ("h",), "simple_rnn": ("h",)}
 
 # Every Keras build and call runs on this one long-lived thread. Keras/TF global state (seeding,
@@ -179,26 +181,59 @@ def _layer_weights(model: keras.Model) -> tuple[tuple, list | None]:
     return tuple(recurrent), head
 
 
+class _Traced:
+    """A shared model, and its call traced by TensorFlow once per sequence length (for every batch size).
+    Tracing costs about 0.2-0.3 s, an eager call about 5 ms per step: the first call at a length runs
+    eagerly when short, later ones (another config with the same layers and length) run the trace, in
+    milliseconds. The time axis stays fixed in a trace: TimeDistributed in Keras 3.15 mixes up the axes
+    when it is traced with an open time axis."""
+
+    def __init__(self, model: keras.Model):
+        self.model = model
+        self.traces: dict[int, Callable] = {}
+        self.called: set[int] = set()  # lengths called at least once
+
+    def _trace(self, timesteps: int) -> Callable:
+        spec = tf.TensorSpec((None, timesteps, self.model.input_shape[-1]), tf.float32)
+        return tf.function(lambda x: self.model(x, training=False), input_signature=[spec])
+
+    def __call__(self, x: np.ndarray, steps: int) -> tuple[np.ndarray, ...]:
+        """x (batch, timesteps, features); steps: timesteps x recurrent layers, the length of an eager loop."""
+        x = np.asarray(x, np.float32)
+        timesteps = x.shape[1]
+        if timesteps not in self.called and steps <= EAGER_MAX_STEPS:
+            result = self.model(x)
+        else:
+            if timesteps not in self.traces:
+                if len(self.traces) >= MAX_TRACES:
+                    del self.traces[next(iter(self.traces))]  # the oldest
+                self.traces[timesteps] = self._trace(timesteps)
+            result = self.traces[timesteps](x)
+        self.called.add(timesteps)
+        return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
+
+
 def _predict(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A model of its own (stateful, or one-off) called once: eagerly when short, else compiled."""
     eager = config.timesteps * config.depth * (2 if config.bidirectional else 1) <= EAGER_MAX_STEPS
     result = model(x) if eager else model.predict_on_batch(x)
     return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
 
 @on_keras_thread
-def call(config: Any, x: np.ndarray, any_length: bool = False) -> Called:
+def call(config: Any, x: np.ndarray) -> Called:
     """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not).
 
-    any_length: use a model whose time axis is open, shared by calls with sequences of any length.
+    Models are shared by every config with the same layers: their time and batch axes are open, so one
+    traced model serves every length and batch size (and the unpadded sequences of a padding comparison).
     """
     structure = (architecture.masking(config), architecture.recurrent(config, last=False),
-                 architecture.recurrent(config), architecture.head(config), config.depth,
-                 None if any_length else config.timesteps, config.features)
+                 architecture.recurrent(config), architecture.head(config), config.depth, config.features)
     seeded = _weights(config)
-    model = _MODELS.get(structure, lambda: build(config, zeros=True, any_length=any_length))
-    model.set_weights(seeded)
-    arrays = _predict(model, config, x)
-    return Called(arrays, model.count_params(), *_layer_weights(model))
+    traced = _MODELS.get(structure, lambda: _Traced(build(config, zeros=True, any_length=True)))
+    traced.model.set_weights(seeded)
+    steps = x.shape[1] * config.depth * (2 if config.bidirectional else 1)
+    return Called(traced(x, steps), traced.model.count_params(), *_layer_weights(traced.model))
 
 
 @on_keras_thread

@@ -29,6 +29,12 @@ _FALSE = {"false", "0", "no", "off"}
 _MAX_TEXT = 200  # characters of one value we are willing to read
 
 
+def _shown(value: Any, most: int = 40) -> str:
+    """A learner's value as a notice quotes it: repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= most else text[:most] + "..."
+
+
 @dataclass(frozen=True)
 class Param:
     """One option: its query/CLI name (the Keras argument name where there is one), default and bounds."""
@@ -58,18 +64,18 @@ class Param:
                 return True
             if text.lower() in _FALSE:
                 return False
-            raise ValueError(f"{self.name}={text!r} is not true/false/1/0")
+            raise ValueError(f"{self.name}={_shown(text)} is not true/false/1/0")
         if self.kind is int:
             try:
                 number = int(text)
             except ValueError:
-                raise ValueError(f"{self.name}={text!r} is not a whole number") from None
+                raise ValueError(f"{self.name}={_shown(text)} is not a whole number") from None
             return self.check(number)
         if self.kind is tuple:
             try:
                 items = tuple(int(part) for part in text.split(",") if part.strip())
             except ValueError:
-                raise ValueError(f"{self.name}={text!r} is not a comma-separated list of whole numbers") from None
+                raise ValueError(f"{self.name}={_shown(text)} is not a comma-separated list of whole numbers") from None
             return self.check(items)
         return self.check(text.lower())
 
@@ -88,7 +94,7 @@ class Param:
         if self.kind is int:
             return self._check_int(value)
         if value not in self.choices:
-            raise ValueError(f"{self.name}={value!r} is not one of {', '.join(self.choices)}")
+            raise ValueError(f"{self.name}={_shown(value)} is not one of {', '.join(self.choices)}")
         return value
 
     def _check_int(self, value: Any) -> int:

@@ -230,7 +230,7 @@ def _tensors(config: Any, arrays: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
 def _final_output(config: Any, x: np.ndarray) -> np.ndarray:
     """The model's (merged) last output for x, with sequences, states and head switched off."""
     plain = dataclasses.replace(config, return_sequences=False, return_state=False, head="none", lengths=())
-    return model.call(plain, x, any_length=True).arrays[0]
+    return model.call(plain, x).arrays[0]
 
 
 def _padding_effect(config: Any, x: np.ndarray) -> tuple[Check, ...]:
@@ -253,8 +253,8 @@ def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model
     first, second, after_reset = model.call_stateful(config, chunks)
     whole = dataclasses.replace(config, stateful=False, timesteps=2 * config.timesteps)
     fresh = dataclasses.replace(config, stateful=False)
-    ends_whole = model.call(whole, np.concatenate(chunks, axis=1), True).arrays[0]
-    starts_fresh = model.call(fresh, chunks[1], True).arrays[0]
+    ends_whole = model.call(whole, np.concatenate(chunks, axis=1)).arrays[0]
+    starts_fresh = model.call(fresh, chunks[1]).arrays[0]
     name = model.output_names(config)[0]
     pick = (lambda a: a[:, -1]) if config.return_sequences else (lambda a: a)
     same = "==" if not config.bidirectional else "!="  # the backward direction reads each chunk on its own
