@@ -3,7 +3,8 @@
 Every visitor is a `Visitor` (Streamlit's own protocol, as a browser tab speaks it). Visitors arrive over a
 short ramp, as a class opening the teacher's link does; each waits a think time between changes. Two
 scenarios: `class` (the default): every visitor follows the teacher's steps (LESSON_STEPS) in order, and
-one change in three is their own exploration instead; `explore`: every change is a random one (many more
+one change in three is their own, among the controls a classroom link leaves open (the two flags and what
+is looked at); `explore`: every change is a random one of any control, as in a free playground (many more
 distinct configurations, so far fewer cached runs). Reruns are timed from BackMsg sent to script_finished.
 The server's resident memory and CPU are sampled from /proc while the class works.
 
@@ -44,6 +45,7 @@ CHANGES = {
 LESSON_STEPS = (("return_sequences", True), ("return_state", True), ("return_sequences", False), ("units", 32),
                 ("timesteps", 20), ("layer", "gru"), ("sample", 3), ("layer", "lstm"), ("step", 4), ("units", 64))
 EXPLORE_SHARE = 1 / 3  # in the class scenario, the share of changes that are a visitor's own
+CLASS_OPEN = ("return_state", "return_sequences", "sample", "step")  # the controls a class link leaves open
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -107,10 +109,11 @@ class Outcome:
 
 
 def _change(k: int, scenario: str, rng: random.Random) -> tuple[str, object]:
-    """The k-th change a visitor makes: the teacher's k-th step, or (explore, or one in three) a random one."""
+    """The k-th change a visitor makes: the teacher's k-th step, or (one in three) their own change of an open
+    control; in the explore scenario, a random change of any control."""
     if scenario == "class" and rng.random() >= EXPLORE_SHARE:
         return LESSON_STEPS[k % len(LESSON_STEPS)]
-    name = rng.choice(list(CHANGES))
+    name = rng.choice(CLASS_OPEN if scenario == "class" else list(CHANGES))
     return name, rng.choice(CHANGES[name])
 
 
@@ -210,8 +213,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--think", type=_bounded(float, 0, 60), default=5.0,
                         help="mean seconds between a visitor's changes (default 5)")
     parser.add_argument("--scenario", choices=("class", "explore"), default="class",
-                        help="class: follow the teacher's steps, one change in three their own (default); "
-                             "explore: every change random")
+                        help="class: follow the teacher's steps, one change in three their own among the flags and the "
+                             "view (default); explore: every change random")
     parser.add_argument("--ramp", type=_bounded(float, 0, 600), default=10.0,
                         help="seconds over which the visitors arrive (default 10)")
     parser.add_argument("--url", help="an existing server's address (default: start one)")
