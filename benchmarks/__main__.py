@@ -1,11 +1,12 @@
-"""python -m benchmarks [rerun] [options] [cold-start] [engine] [flags]: run, print a table, save results/latest.json."""
+"""python -m benchmarks [rerun] [options] [cold-start] [engine] [train] [flags]: run, print a table, save
+results/latest.json."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-GROUPS = ("rerun", "options", "cold-start", "engine")
+GROUPS = ("rerun", "options", "cold-start", "engine", "train")
 
 
 def _bounded(kind: type, low: float, high: float):
@@ -51,6 +52,9 @@ def _run(group: str, args: argparse.Namespace):
     if group == "cold-start":
         from benchmarks import cold_start
         return cold_start.measure(repeats=args.cold_repeats)
+    if group == "train":
+        from benchmarks import train
+        return train.measure(pause=args.pause)
     from benchmarks import engine
     return engine.measure(repeats=args.repeats, largest_repeats=args.largest_repeats)
 

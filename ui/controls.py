@@ -64,10 +64,16 @@ def load() -> Parsed:
     """The valid Config and View for this run. The URL fills the widgets when it is not the one this page
     last wrote: a visitor's first run, or arriving by a link (a lesson's "open in the playground").
     Hidden controls always take the link's values."""
-    query = _query()
+    query, remembered = _query(), st.session_state.get(_SYNCED)
+    # Widgets of a page that was not drawn lose their values; the site's navigation drops the address's
+    # settings: back from another page, this session's last settings come back.
+    missing = any(p.name not in st.session_state for p in MODEL_PARAMS)
+    if missing and not query and remembered:
+        query = remembered
+        st.query_params.from_dict(remembered)
     room, settings, room_notices = split(query)
     linked = parse(settings)
-    if query != st.session_state.get(_SYNCED):
+    if query != remembered or missing:
         _store(linked)
         st.session_state[_NOTICES] = room_notices + linked.notices
         st.session_state[_SYNCED] = query

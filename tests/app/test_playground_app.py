@@ -106,3 +106,15 @@ def test_the_chosen_sample_survives_a_smaller_batch_and_is_clamped_by_a_tiny_one
     assert at.slider(key="sample").value == 5
     at.slider(key="batch").set_value(4).run()
     assert not at.exception and at.slider(key="sample").value == 3
+
+
+def test_back_from_another_page_the_playground_keeps_its_settings():
+    """The site's navigation drops the address's settings, and a page not drawn loses its widgets' values."""
+    at = open_app({"units": "8"})
+    at.slider(key="timesteps").set_value(5).run()
+    at.switch_page("pages/lessons.py").run()
+    at.query_params.clear()
+    at.switch_page("pages/playground.py").run()
+    assert not at.exception
+    assert at.slider(key="units").value == 8 and at.slider(key="timesteps").value == 5
+    assert shapes_listed(at) == expected_shapes("units=8&timesteps=5")

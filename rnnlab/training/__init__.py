@@ -1,0 +1,17 @@
+"""Train the playground's model on a task and watch what its shapes mean.
+
+    settings.py  the training settings table (task, optimizer, learning rate, epochs, samples)
+    tasks.py     x and y for each task: per-timestep targets, or one per sequence
+    fit.py       what must match before training, then a real model.fit watched by a callback
+    jobs.py      the one training thread of a server: a queue, shared identical jobs, stop
+    figures.py   the loss curve, predictions against targets, h_t before and after
+
+Importing this package (or its settings table) loads no Keras; fit, jobs and figures do.
+
+    >>> from rnnlab.params import parse
+    >>> from rnnlab.training.fit import train
+    >>> from rnnlab.training.settings import Settings
+    >>> config = parse("units=8&return_sequences=true&head=dense").config
+    >>> train(config, Settings(task="echo", epochs=2, samples=64)).y_shape
+    (64, 10, 1)
+"""

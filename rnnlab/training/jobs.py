@@ -1,0 +1,280 @@
+"""One training at a time for the whole server, in a process of its own; trainings queue among themselves.
+
+A page calls `submit(config, settings)` and gets a Job it can poll (`job.progress()`). Jobs wait in a
+queue here and go, one at a time, to a single worker process, which runs `fit.train` and sends every
+epoch's losses back. Only one model trains at a time: a class of 30-60 on two cores gains nothing from
+more, and each waiting job knows how many are ahead of it.
+
+Why a process and not a thread: Keras's training loop calls TensorFlow many times per batch, releasing
+and retaking Python's global interpreter lock each time; with the server's script threads (every
+page's reruns, the progress polls) running Python at the same time, the training thread waited for the
+lock at every call. Measured on two cores (benchmarks/README.md): a training polled every 0.5 s took
+3-5 times as long in a thread as alone, and the playground's reruns slowed down 3-7 times while it ran.
+The worker process has its own interpreter, and runs at a lower priority (NICE): the server's reruns
+come first, training takes what is left. Its first training also pays for importing TensorFlow there;
+`warm()` starts that early.
+
+Identical requests (same Config, same Settings) share one job: when a class presses Train on the
+same model, one training runs and everybody watches it. A finished job (not stopped) is kept for a
+while, and the same request gets its result at once. `leave()` is how a watcher stops: the training
+stops (within the current batch) when its last watcher has left.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from rnnlab.refusals import Refusal
+from rnnlab.training.settings import Settings
+
+MAX_WAITING = 120  # jobs queued at once; more and `submit` refuses (Busy)
+KEEP_FINISHED = 24  # finished jobs kept for identical requests
+NICE = 10  # the worker's priority below the server's (0 is normal, 19 the lowest)
+RELAY_S = 0.1  # how often the dispatcher relays a stop request and collects epochs
+
+_DISPATCH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="train")  # takes queued jobs in turn
+_LOCK = threading.Lock()  # guards _WAITING, _RUNNING, _FINISHED, _WORKER and every Job's fields
+_WAITING: list[Job] = []
+_RUNNING: list[Job] = []  # the job being trained (at most one)
+_FINISHED: OrderedDict[tuple, Job] = OrderedDict()
+_NUMBERS = itertools.count(1)
+_WORKER: tuple[ProcessPoolExecutor, Any, Any] | None = None  # the pool, its epoch queue, its stop value
+_log = logging.getLogger(__name__)
+
+
+class Busy(RuntimeError):
+    """Too many trainings are waiting already."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A consistent copy of a job's state for one look at it."""
+
+    status: str  # "queued", "running", "done", "stopped" (by its watchers), "refused", "failed"
+    ahead: int  # trainings that will run before this one (0 once it runs)
+    epochs: int  # asked for
+    loss: tuple[float, ...]
+    val_loss: tuple[float, ...]
+    watchers: int
+    seconds: float  # since it started running (0 while queued)
+    result: Any = None  # fit.Result once done or stopped
+    refusal: Refusal | None = None
+    error: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "stopped", "refused", "failed")
+
+
+@dataclass(eq=False)
+class Job:
+    """One training request and everything that happened to it; read it through `progress()`."""
+
+    config: Any
+    settings: Settings
+    number: int = field(default_factory=lambda: next(_NUMBERS))
+    status: str = "queued"
+    watchers: int = 1
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    started: float = 0.0
+    ended: float = 0.0
+    result: Any = None
+    refusal: Refusal | None = None
+    error: str = ""
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def key(self) -> tuple:
+        return (self.config, self.settings)
+
+    def progress(self) -> Progress:
+        with _LOCK:
+            ahead = (_WAITING.index(self) + len(_RUNNING)) if self in _WAITING else 0
+            running = self.started and (self.ended or time.monotonic()) - self.started
+            return Progress(self.status, ahead, self.settings.epochs, tuple(self.loss), tuple(self.val_loss),
+                            self.watchers, running or 0.0, self.result, self.refusal, self.error)
+
+    def leave(self) -> bool:
+        """One watcher stops watching; True when that stops the training (nobody else watches)."""
+        with _LOCK:
+            self.watchers = max(0, self.watchers - 1)
+            if self.watchers or self.status not in ("queued", "running"):
+                return False
+            self.stop.set()
+            if self in _WAITING:
+                _WAITING.remove(self)
+                self.status = "stopped"
+            return True
+
+    def record(self, epoch: int, loss: float, val_loss: float) -> None:
+        """One epoch's losses (epochs arrive in order; a repeated one is ignored)."""
+        with _LOCK:
+            if epoch == len(self.loss):
+                self.loss.append(loss)
+                self.val_loss.append(val_loss)
+
+
+def submit(config: Any, settings: Settings) -> Job:
+    """A job for this request: an identical one already running, waiting or finished, else a new one
+    in the queue. Busy when MAX_WAITING jobs wait already."""
+    key = (config, settings)
+    with _LOCK:
+        for job in [*_RUNNING, *_WAITING]:
+            if job.key == key and not job.stop.is_set():
+                job.watchers += 1
+                return job
+        if key in _FINISHED:
+            _FINISHED.move_to_end(key)
+            job = _FINISHED[key]
+            job.watchers += 1
+            return job
+        if len(_WAITING) >= MAX_WAITING:
+            raise Busy(f"{len(_WAITING)} trainings are waiting already; try again in a minute.")
+        job = Job(config, settings)
+        _WAITING.append(job)
+    _DISPATCH.submit(_run, job)
+    return job
+
+
+def waiting() -> int:
+    """Trainings queued or running now."""
+    with _LOCK:
+        return len(_WAITING) + len(_RUNNING)
+
+
+def watching() -> int:
+    """Watchers of the trainings queued or running now: the pages polling for progress."""
+    with _LOCK:
+        return sum(job.watchers for job in (*_WAITING, *_RUNNING))
+
+
+def warm() -> None:
+    """Start the worker process and its TensorFlow now, before the first training asks for them."""
+    _worker()[0].submit(_import_keras)
+
+
+def _run(job: Job) -> None:
+    """On the dispatch thread: the job's turn has come."""
+    with _LOCK:
+        if job not in _WAITING:  # left while it waited
+            return
+        _WAITING.remove(job)
+        _RUNNING.append(job)
+        job.status, job.started = "running", time.monotonic()
+    status, result, refusal, error = "done", None, None, ""
+    try:
+        outcome, payload = _execute(job)
+        if outcome == "refused":
+            status, refusal = "refused", payload
+        else:
+            result = payload
+            status = "stopped" if result.stop_reason == "stopped" else "done"
+    except Exception as err:  # reported to the page; the dispatch thread goes on with the next job
+        _log.exception("training failed")
+        status, error = "failed", f"{type(err).__name__}: {err}"
+    with _LOCK:
+        _RUNNING.remove(job)
+        if result is not None:  # the result's losses are complete, whatever the relay delivered
+            job.loss, job.val_loss = list(result.loss), list(result.val_loss)
+        job.status, job.result, job.refusal, job.error, job.ended = status, result, refusal, error, time.monotonic()
+        if status == "done":
+            _FINISHED[job.key] = job
+            while len(_FINISHED) > KEEP_FINISHED:
+                _FINISHED.popitem(last=False)
+
+
+def _execute(job: Job) -> tuple[str, Any]:
+    """Train the job in the worker process, relaying its epochs here and a stop request there:
+    ("done", fit.Result) or ("refused", Refusal)."""
+    pool, epochs, stop = _worker()
+    try:
+        future = pool.submit(_train_in_worker, job.number, job.config, job.settings)
+        while not future.done():
+            if job.stop.is_set():
+                stop.value = job.number
+            try:
+                number, epoch, loss, val_loss = epochs.get(timeout=RELAY_S)
+            except queue.Empty:
+                continue
+            if number == job.number:
+                job.record(epoch, loss, val_loss)
+        return future.result()
+    except BrokenProcessPool:
+        _forget_worker()
+        raise RuntimeError("the training process ended unexpectedly (out of memory?); try a smaller model") from None
+
+
+def _worker() -> tuple[ProcessPoolExecutor, Any, Any]:
+    """The worker process pool (one process), with the queue it reports epochs on and its stop value."""
+    global _WORKER
+    with _LOCK:
+        if _WORKER is None:
+            context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
+            epochs, stop = context.Queue(), context.Value("q", 0)
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker,
+                                       initargs=(epochs, stop))
+            _WORKER = (pool, epochs, stop)
+        return _WORKER
+
+
+def _forget_worker() -> None:
+    global _WORKER
+    with _LOCK:
+        _WORKER = None
+
+
+# --- in the worker process ---
+
+_CHANNEL: tuple[Any, Any] | None = None  # the epoch queue and the stop value, in the worker
+
+
+def _start_worker(epochs: Any, stop: Any) -> None:
+    global _CHANNEL
+    _CHANNEL = (epochs, stop)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    try:
+        os.nice(NICE)
+    except OSError:
+        pass
+
+
+def _import_keras() -> None:
+    import rnnlab.training.fit  # noqa: F401  (TensorFlow, Keras and the engine)
+
+
+class _StopValue:
+    """A stop flag for one job, read from the value the server sets: an Event's is_set()."""
+
+    def __init__(self, value: Any, number: int):
+        self.value, self.number = value, number
+
+    def is_set(self) -> bool:
+        return self.value.value == self.number
+
+
+def _train_in_worker(number: int, config: Any, settings: Settings) -> tuple[str, Any]:
+    from rnnlab.training.fit import TrainRefused, train
+
+    epochs, stop = _CHANNEL
+
+    def report(epoch: int, loss: float, val_loss: float) -> None:
+        epochs.put((number, epoch, loss, val_loss))
+
+    try:
+        return "done", train(config, settings, on_epoch=report, stop=_StopValue(stop, number))
+    except TrainRefused as refused:
+        return "refused", refused.refusal
