@@ -1,0 +1,187 @@
+"""The shape doctor page in AppTest: examples loaded, diagnoses shown with the checked fix, bad input refused, and
+models assembled with widgets from the parameter table diagnosed like pasted code."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui.doctor_view
+from rnnlab import doctor
+from rnnlab.doctor import assemble
+from rnnlab.doctor.examples import all_examples
+from tests.conftest import ROOT
+from ui import doctor_view
+
+
+def open_doctor() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/doctor.py").run()
+    assert not at.exception
+    return at
+
+
+def diagnose_on_page(at: AppTest, code: str | None = None, x: str | None = None, y: str | None = None) -> AppTest:
+    if code is not None:
+        at.text_area(key="doctor_code").input(code)
+    if x is not None:
+        at.text_input(key="doctor_x").input(x)
+    if y is not None:
+        at.text_input(key="doctor_y").input(y)
+    at.button[0].click().run()
+    assert not at.exception
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in (*at.markdown, *at.code, *at.caption, *at.error, *at.success,
+                                            *at.warning))
+
+
+def test_the_page_opens_with_example_1_ready():
+    at = open_doctor()
+    first = all_examples()[0]
+    assert at.text_area(key="doctor_code").value == first.code
+    assert (at.text_input(key="doctor_x").value, at.text_input(key="doctor_y").value) == (first.x_shape,
+                                                                                        first.y_shape)
+    assert at.selectbox(key="doctor_loss").value == first.loss
+    assert at.info and not at.error and [b.label for b in at.button] == ["Diagnose"]
+
+
+def test_example_1_shows_the_problem_keras_error_table_and_checked_fix():
+    at = diagnose_on_page(open_doctor())
+    first = all_examples()[0]
+    expected = doctor.diagnose(first.code, first.x_shape, first.y_shape, first.loss)
+    text = page_text(at)
+    assert at.error[0].value == "1 problem found."
+    assert "`last_layer_returns_sequences`** · line 10" in text
+    for row in expected.layer_shapes:
+        assert f"`{row.layer}` | `{', '.join(str(s) for s in row.shapes)}`" in text
+    assert at.code[-1].value == expected.fixed_code.rstrip("\n")
+    assert at.success[0].value == f"Checked with Keras: {expected.verification.summary}"
+    assert "built: output (None, 1) matches y (118, 1); one training step ran" in at.success[0].value
+
+
+def test_loading_example_5_shows_pythons_unpack_error_in_a_code_block():
+    at = open_doctor()
+    at.selectbox(key="doctor_example").select(all_examples()[4].slug).run()
+    assert at.text_area(key="doctor_code").value == all_examples()[4].code
+    assert at.text_input(key="doctor_y").value == "" and at.selectbox(key="doctor_loss").value == "(none)"
+    at = diagnose_on_page(at)
+    assert "too many values to unpack (expected 3)" in [c.value for c in at.code]
+    assert "`unpack_count`" in page_text(at)
+
+
+@pytest.mark.parametrize("code, x, message", [
+    (None, "118,forty,2", "X shape '118,forty,2' is not a list of whole numbers"),
+    ("model = Sequential([LSTM(4)", None, "line 1: this is not valid Python"),
+    ("print('no model here')", None, "no Keras layers found"),
+])
+def test_bad_input_is_a_clear_error_not_a_traceback(code, x, message):
+    at = diagnose_on_page(open_doctor(), code, x)
+    assert len(at.error) == 1 and message in at.error[0].value
+    assert at.error[0].value.startswith("The doctor cannot diagnose this:")
+    assert not at.code and not at.exception
+
+
+def test_lines_the_doctor_does_not_understand_are_listed_not_run(tmp_path):
+    mark = tmp_path / "ran"
+    code = all_examples()[2].code + f'\nimport os\nos.system("touch {mark}")\n'
+    at = diagnose_on_page(open_doctor(), code, "64,20,8", "64,1")
+    assert not mark.exists()
+    assert "Not understood (read, never run)" in [s.value for s in at.subheader]
+    assert "`inner_layer_needs_sequences`" in page_text(at)
+
+
+def test_a_repeated_diagnosis_comes_from_the_cache(monkeypatch):
+    calls = []
+    real = ui.doctor_view.diagnose
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ui.doctor_view, "diagnose", counted)
+    ui.doctor_view.get_diagnosis.clear()
+    at = diagnose_on_page(open_doctor(), all_examples()[1].code, "1,6,30", "1,1")
+    first = page_text(at)
+    at = diagnose_on_page(at)
+    assert len(calls) == 1 and page_text(at) == first
+
+
+# --- a model assembled with the parameter table's widgets ------------------------------------------
+
+def assemble_mode(at: AppTest) -> AppTest:
+    at.radio(key="doctor_mode").set_value(doctor_view.ASSEMBLE).run()
+    assert not at.exception
+    return at
+
+
+def test_assemble_mode_shows_a_widget_for_every_row_the_model_needs():
+    at = assemble_mode(open_doctor())
+    shown = {w.key.removeprefix("doctor_arg_"): w for w in (*at.toggle, *at.selectbox, *at.slider)
+             if w.key.startswith("doctor_arg_")}
+    assert set(shown) == {p.name for p in assemble.PARAMS}
+    for param in assemble.PARAMS:
+        widget = shown[param.name]
+        assert widget.label == param.name and widget.help == param.help
+        assert widget.disabled == (param.name in ("merge_mode", "inner_return_sequences", "head_units",
+                                                  "head_activation", "batch"))
+        if param.choices:
+            assert tuple(widget.options) == param.choices
+        elif param.kind is int:
+            assert (widget.min, widget.max) == (param.low, param.high)
+    # the first example's X (118, 45, 2) sets timesteps and features; X and y stay as they were
+    assert (shown["timesteps"].value, shown["features"].value, shown["units"].value) == (45, 2, 64)
+    assert (at.text_input(key="doctor_x").value, at.text_input(key="doctor_y").value) == ("118,45,2", "118,1")
+    assert at.code[0].value == assemble.code(assemble.config({"timesteps": 45, "features": 2}), "mse").rstrip()
+    assert [b.label for b in at.button] == ["Diagnose"] and at.info
+
+
+def test_assembled_sequence_output_with_one_target_gets_the_same_diagnosis_as_pasted_code():
+    at = assemble_mode(open_doctor())
+    at.toggle(key="doctor_arg_return_sequences").set_value(True)
+    at.selectbox(key="doctor_arg_head").set_value("dense")
+    at.slider(key="doctor_arg_units").set_value(16).run()
+    assert not at.slider(key="doctor_arg_head_units").disabled
+    at.text_input(key="doctor_y").input("118,1").run()
+    at.button(key="doctor_assemble").click().run()
+    assert not at.exception
+    code = at.code[0].value + "\n"
+    assert "keras.layers.LSTM(16, return_sequences=True)" in code and "keras.Model(inputs, prediction)" in code
+    expected = doctor.diagnose(code, "118,45,2", "118,1", "mse")
+    pasted = doctor.diagnose("model = Sequential([Input((45, 2)), LSTM(16, return_sequences=True), Dense(1)])",
+                             "118,45,2", "118,1", "mse")
+    assert [p.kind for p in expected.problems] == [p.kind for p in pasted.problems] == \
+        ["last_layer_returns_sequences"]
+    assert at.error[0].value == "1 problem found."
+    assert f"`last_layer_returns_sequences`** · line {expected.problems[0].line}" in page_text(at)
+    assert at.code[-1].value == expected.fixed_code.rstrip("\n")
+    assert at.success[0].value == f"Checked with Keras: {expected.verification.summary}"
+
+
+def test_x_follows_timesteps_and_features_and_a_change_asks_for_a_new_diagnosis():
+    at = assemble_mode(open_doctor())
+    at.button(key="doctor_assemble").click().run()
+    assert at.error[0].value == "1 problem found." and "several_outputs" not in page_text(at)  # (None, 64) vs y
+    at.slider(key="doctor_arg_timesteps").set_value(12)
+    at.slider(key="doctor_arg_features").set_value(5).run()
+    assert at.text_input(key="doctor_x").value == "118,12,5"  # the learner's samples are kept
+    assert not at.error and at.info  # the diagnosis shown was of the model before the change
+    assert "keras.Input(shape=(12, 5))" in at.code[0].value
+    at.toggle(key="doctor_arg_stateful").set_value(True).run()
+    assert not at.slider(key="doctor_arg_batch").disabled
+    assert "keras.Input(batch_shape=(32, 12, 5))" in at.code[0].value
+
+
+def test_switching_modes_keeps_both_inputs():
+    at = diagnose_on_page(open_doctor(), all_examples()[2].code, "64,20,8", "64,1")
+    at = assemble_mode(at)
+    assert at.info and not at.error  # the pasted code's diagnosis is not shown for the assembled model
+    at.selectbox(key="doctor_arg_layer").set_value("gru").run()
+    at.radio(key="doctor_mode").set_value(doctor_view.PASTE).run()
+    assert at.text_area(key="doctor_code").value == all_examples()[2].code
+    assert at.text_input(key="doctor_x").value == "64,20,8"
+    assert "`inner_layer_needs_sequences`" in page_text(at)  # the pasted code's diagnosis is back
+    at = assemble_mode(at)
+    assert at.selectbox(key="doctor_arg_layer").value == "gru" and "keras.layers.GRU(64)" in at.code[0].value

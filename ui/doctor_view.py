@@ -1,0 +1,201 @@
+"""The shape doctor on screen: the learner's code (pasted, or assembled with widgets from the parameter table)
+and shapes in, the diagnosis out (cached per input)."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from rnnlab.doctor import DoctorInputError, assemble, diagnose
+from rnnlab.doctor.examples import Example, all_examples
+from rnnlab.doctor.reading import MAX_CODE_CHARS
+from rnnlab.doctor.report import shapes_text
+from rnnlab.params import Param
+from ui.controls import GROUPS
+
+NO_LOSS = "(none)"
+LOSSES = (NO_LOSS, "mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy",
+          "sparse_categorical_crossentropy")
+PASTE, ASSEMBLE = "Paste code", "Assemble with controls"
+MODES = (PASTE, ASSEMBLE)
+ASSEMBLE_GROUPS = {**GROUPS, "data": "Masking, stateful"}
+ASSEMBLE_COLUMNS = (("layer",), ("structure",), ("head", "data"))  # the groups in each column
+_MARKDOWN = re.compile(r"([\\*_$~<>\[\]#|])")
+
+
+def _md(text: str) -> str:
+    """Plain text for st.markdown: special characters escaped, except inside `code`."""
+    parts = text.split("`")
+    return "`".join(part if i % 2 else _MARKDOWN.sub(r"\\\1", part) for i, part in enumerate(parts))
+
+
+@st.cache_data(max_entries=64, show_spinner="Reading the code and building it with Keras...")
+def get_diagnosis(code: str, x_shape: str, y_shape: str, loss: str):
+    """The diagnosis of one input, computed once (DoctorInputError is raised, not cached)."""
+    return diagnose(code, x_shape, y_shape or None, None if loss == NO_LOSS else loss)
+
+
+def _load(example: Example) -> None:
+    state = st.session_state
+    state["doctor_code"], state["doctor_x"] = example.code, example.x_shape
+    state["doctor_y"], state["doctor_loss"] = example.y_shape or "", example.loss or NO_LOSS
+
+
+def _on_example() -> None:
+    _load(next(e for e in all_examples() if e.slug == st.session_state["doctor_example"]))
+    st.session_state.pop("doctor_asked", None)
+
+
+def _shapes(container=st) -> None:
+    """X, y and the loss: the same widgets in both modes."""
+    state = st.session_state
+    losses = LOSSES if state["doctor_loss"] in LOSSES else (*LOSSES, state["doctor_loss"])
+    left, middle, right = container.columns(3)
+    left.text_input("X shape", key="doctor_x", help="(samples, timesteps, features), e.g. 118,45,2",
+                    persist_state="session")
+    middle.text_input("y shape (optional)", key="doctor_y", help="e.g. 118,1", persist_state="session")
+    right.selectbox("Loss", losses, key="doctor_loss", help="(none): the code's compile(loss=...), if any",
+                    persist_state="session")
+
+
+def _pasted() -> tuple[str, str, str, str]:
+    """The example picker and the form: the code as pasted."""
+    examples = all_examples()
+    state = st.session_state
+    titles = {e.slug: e.title for e in examples}
+    st.selectbox("Load an example", list(titles), format_func=titles.get, key="doctor_example",
+                 on_change=_on_example, help="models learners really asked about", persist_state="session")
+    with st.form("doctor-form"):
+        _shapes()
+        st.text_area("Your Keras model code (read, never run)", key="doctor_code", height=260,
+                     max_chars=MAX_CODE_CHARS, persist_state="session")
+        if st.form_submit_button("Diagnose", type="primary", icon=":material/stethoscope:"):
+            state["doctor_asked"] = (state["doctor_code"], state["doctor_x"], state["doctor_y"], state["doctor_loss"])
+    return state["doctor_code"], state["doctor_x"], state["doctor_y"], state["doctor_loss"]
+
+
+def _arg_key(name: str) -> str:
+    return f"doctor_arg_{name}"
+
+
+def _arg_widget(param: Param, container, disabled: bool) -> None:
+    """One widget for one row of the parameter table: its name, help, choices and bounds."""
+    common = dict(key=_arg_key(param.name), help=param.help, disabled=disabled, persist_state="session")
+    label = param.label or param.name
+    if param.kind is bool:
+        container.toggle(label, **common)
+    elif param.choices:
+        container.selectbox(label, param.choices, **common)
+    else:
+        container.slider(label, min_value=param.low, max_value=param.high, **common)
+
+
+def _assembled() -> tuple[str, str, str, str]:
+    """Widgets from the parameter table, their model's code, and X following timesteps and features."""
+    state = st.session_state
+    if _arg_key("layer") not in state:  # first visit: the table's defaults, timesteps and features from X
+        first = {p.name: p.default for p in assemble.PARAMS} | assemble.sequence_axes(state["doctor_x"])
+        state.update({_arg_key(name): value for name, value in first.items()})
+    given = {p.name: state[_arg_key(p.name)] for p in assemble.PARAMS}
+    for column, groups in zip(st.columns(len(ASSEMBLE_COLUMNS)), ASSEMBLE_COLUMNS):
+        for group in groups:
+            box = column.container(border=True)
+            box.markdown(f"**{ASSEMBLE_GROUPS[group]}**")
+            for param in (p for p in assemble.PARAMS if p.group == group):
+                _arg_widget(param, box, disabled=not assemble.matters(param.name, given))
+    config = assemble.config({p.name: state[_arg_key(p.name)] for p in assemble.PARAMS})
+    axes = (config.timesteps, config.features)
+    if state.get("doctor_x_from") != axes:  # X follows timesteps and features; its samples stay the learner's
+        samples = assemble.samples(state["doctor_x"], state["doctor_y"], default=config.batch)
+        state["doctor_x"], state["doctor_x_from"] = assemble.x_shape(config, samples), axes
+    _shapes()
+    loss = state["doctor_loss"]
+    code = assemble.code(config, None if loss == NO_LOSS else loss)
+    st.markdown("**The model these controls make** (diagnosed as if pasted; copy it from here)")
+    st.code(code, language="python", line_numbers=True)
+    if st.button("Diagnose", type="primary", icon=":material/stethoscope:", key="doctor_assemble"):
+        state["doctor_asked"] = (code, state["doctor_x"], state["doctor_y"], loss)
+    return code, state["doctor_x"], state["doctor_y"], loss
+
+
+def inputs() -> tuple[str, str, str, str] | None:
+    """The mode switch and that mode's inputs; the input last asked about while it is still the one shown
+    (None before the first click, or after a change)."""
+    state = st.session_state
+    if "doctor_code" not in state:
+        _load(all_examples()[0])
+    mode = st.radio("The model", MODES, key="doctor_mode", horizontal=True, persist_state="session",
+                    help="paste your own code, or assemble a model from the layers this app knows")
+    current = _assembled() if mode == ASSEMBLE else _pasted()
+    asked = state.get("doctor_asked")
+    return asked if asked == current else None
+
+
+def _problems(diagnosis) -> None:
+    errors = [p for p in diagnosis.problems if p.severity == "error"]
+    if diagnosis.verdict == "ok":
+        warned = f" ({len(diagnosis.problems)} warning{'s' * (len(diagnosis.problems) != 1)})" \
+            if diagnosis.problems else ""
+        st.success(f"No shape problem found{warned}.", icon=":material/check_circle:")
+    else:
+        st.error(f"{len(errors)} problem{'s' * (len(errors) != 1)} found.", icon=":material/error:")
+    for n, problem in enumerate(diagnosis.problems, 1):
+        with st.container(border=True):
+            mark = ":red[:material/error:]" if problem.severity == "error" else ":orange[:material/warning:]"
+            where = f" · line {problem.line}" if problem.line else ""
+            st.markdown(f"{mark} **{n}. `{problem.kind}`**{where}")
+            st.markdown(_md(problem.message))
+            st.markdown(f"**Fix:** {_md(problem.fix)}")
+
+
+def _table(diagnosis) -> None:
+    st.subheader("What Keras builds, layer by layer")
+    st.caption("Output shapes at your sizes; None is the batch axis.")
+    rows = "\n".join(f"| {r.line or ''} | `{r.layer}` | `{shapes_text(r.shapes)}` | {_md(r.note)} |"
+                     for r in diagnosis.layer_shapes)
+    st.markdown(f"| line | layer | output shape | note |\n|---|---|---|---|\n{rows}")
+
+
+def _fixed(diagnosis) -> None:
+    if not diagnosis.fixed_code:
+        return
+    st.subheader("The fixed code")
+    check = diagnosis.verification
+    (st.success if check.verified else st.warning)(f"Checked with Keras: {check.summary}",
+                                                   icon=":material/verified:" if check.verified else
+                                                   ":material/warning:")
+    st.code(diagnosis.fixed_code, language="python")
+
+
+def show_diagnosis(diagnosis) -> None:
+    _problems(diagnosis)
+    if diagnosis.keras_error:
+        where = f" (line {diagnosis.keras_error_line})" if diagnosis.keras_error_line else ""
+        st.markdown(f"**Keras's own error**{where}")
+        st.code(diagnosis.keras_error, language="text")
+    _table(diagnosis)
+    _fixed(diagnosis)
+    if diagnosis.not_read:
+        st.subheader("Not understood (read, never run)")
+        st.markdown("\n".join(f"- line {n.line}: `{n.code.replace('`', '')}`: {_md(n.reason)}"
+                              for n in diagnosis.not_read))
+    for note in (*diagnosis.notes, *(f"Keras warns: {w}" for w in diagnosis.keras_warnings)):
+        st.caption(_md(note))
+
+
+def show() -> None:
+    asked = inputs()
+    if asked is None:
+        how = "Paste your model" if st.session_state["doctor_mode"] == PASTE else "Assemble the model"
+        st.info(f"{how}, give the shapes of X and y, and press Diagnose.", icon=":material/info:")
+        return
+    try:
+        diagnosis = get_diagnosis(*asked)
+    except DoctorInputError as err:
+        st.error(f"The doctor cannot diagnose this: {err}", icon=":material/block:")
+        return
+    except Exception as err:  # never a stack trace on the page
+        st.error(f"The doctor failed on this input ({type(err).__name__}: {err}).", icon=":material/block:")
+        return
+    show_diagnosis(diagnosis)
