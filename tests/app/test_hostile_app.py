@@ -20,8 +20,11 @@ HOSTILE = [
     "hide=lesson&lesson=../../../etc/passwd",
     "&&&=&==&%%%&?&#&units",
     "head=time_distributed&head_units=65&head_activation=softmax",
+    "task=%F0%9F%92%A5&epochs=100000&learning_rate=-1&optimizer=__import__('os')&samples=1e99",
+    "task=echo&epochs=50&learning_rate=nan&batch=0&return_state=true",
 ]
-PAGES = ["pages/playground.py", "pages/lessons.py", "pages/quiz.py", "pages/classroom.py"]
+PAGES = ["pages/playground.py", "pages/lessons.py", "pages/quiz.py", "pages/doctor.py", "pages/train.py",
+         "pages/classroom.py"]
 
 
 def query_pairs(query: str) -> dict[str, list[str]]:
