@@ -47,11 +47,11 @@ def _on_example() -> None:
     st.session_state.pop("doctor_asked", None)
 
 
-def _shapes(container=st) -> None:
+def _shapes() -> None:
     """X, y and the loss: the same widgets in both modes."""
     state = st.session_state
     losses = LOSSES if state["doctor_loss"] in LOSSES else (*LOSSES, state["doctor_loss"])
-    left, middle, right = container.columns(3)
+    left, middle, right = st.columns(3)
     left.text_input("X shape", key="doctor_x", help="(samples, timesteps, features), e.g. 118,45,2",
                     persist_state="session")
     middle.text_input("y shape (optional)", key="doctor_y", help="e.g. 118,1", persist_state="session")

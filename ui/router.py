@@ -12,6 +12,7 @@ import threading
 
 import streamlit as st
 
+from ui import keras_session  # noqa: F401  (Keras keeps its models between script runs)
 from ui.classroom_view import presenter_style
 from ui.controls import classroom
 

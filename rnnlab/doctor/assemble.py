@@ -15,7 +15,7 @@ from rnnlab import codegen
 from rnnlab.doctor import parse_shape
 from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.model import returned_names
-from rnnlab.params import MODEL_PARAMS, Config, Param, is_on
+from rnnlab.params import MODEL_PARAMS, PARAMS as TABLE, Config, Param, is_on
 
 # Rows that change the data the playground draws, never the layers: not asked for here.
 DATA_ONLY = frozenset({"input", "seed", "lengths", "padding"})
@@ -39,7 +39,7 @@ def config(values: Mapping[str, Any]) -> Any:
 def matters(name: str, values: Mapping[str, Any]) -> bool:
     """Whether a parameter changes the model as the others are set (merge_mode only with bidirectional, ...)."""
     need = NEEDS.get(name, "")
-    return not need or is_on(values.get(need, next(p.default for p in MODEL_PARAMS if p.name == need)))
+    return not need or is_on(values.get(need, TABLE[need].default))
 
 
 def code(cfg: Any, loss: str | None = None) -> str:
@@ -63,9 +63,9 @@ def samples(*shapes: str, default: int) -> int:
     return default
 
 
-def x_shape(cfg: Any, samples_: int) -> str:
-    """X's shape for the assembled model: (samples, timesteps, features)."""
-    return f"{samples_},{cfg.timesteps},{cfg.features}"
+def x_shape(cfg: Any, count: int) -> str:
+    """X's shape for the assembled model: (count samples, timesteps, features)."""
+    return f"{count},{cfg.timesteps},{cfg.features}"
 
 
 def sequence_axes(x: str) -> dict[str, int]:
@@ -75,5 +75,4 @@ def sequence_axes(x: str) -> dict[str, int]:
     except DoctorInputError:
         return {}
     found = dict(zip(("timesteps", "features"), shape[1:]))
-    bounds = {p.name: p for p in MODEL_PARAMS}
-    return found if all(bounds[k].low <= v <= bounds[k].high for k, v in found.items()) else {}
+    return found if all(TABLE[k].low <= v <= TABLE[k].high for k, v in found.items()) else {}

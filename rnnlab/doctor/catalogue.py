@@ -6,13 +6,16 @@ Only the layers named here are ever built; any other call in pasted code is repo
 
 from __future__ import annotations
 
-# Class -> the names of its positional arguments, in Keras 3's order.
+# Class -> the names of its positional arguments, in Keras 3's order (the first few: code that passes more by
+# position is noted, not read).
+_GATED = ("units", "activation", "recurrent_activation", "use_bias")
 POSITIONAL: dict[str, tuple[str, ...]] = {
-    "LSTM": ("units",), "GRU": ("units",), "SimpleRNN": ("units",), "RNN": ("cell",),
-    "LSTMCell": ("units",), "GRUCell": ("units",), "SimpleRNNCell": ("units",),
+    "LSTM": _GATED, "GRU": _GATED, "SimpleRNN": ("units", "activation", "use_bias"),
+    "RNN": ("cell", "return_sequences", "return_state", "go_backwards", "stateful", "unroll"),
+    "LSTMCell": _GATED, "GRUCell": _GATED, "SimpleRNNCell": ("units", "activation", "use_bias"),
     "Bidirectional": ("layer", "merge_mode"), "TimeDistributed": ("layer",),
-    "Dense": ("units", "activation"), "RepeatVector": ("n",), "Masking": ("mask_value",),
-    "Embedding": ("input_dim", "output_dim"), "Dropout": ("rate",), "SpatialDropout1D": ("rate",),
+    "Dense": ("units", "activation", "use_bias"), "RepeatVector": ("n",), "Masking": ("mask_value",),
+    "Embedding": ("input_dim", "output_dim"), "Dropout": ("rate", "noise_shape", "seed"), "SpatialDropout1D": ("rate",),
     "Flatten": ("data_format",), "Activation": ("activation",),
     "Add": (), "Concatenate": ("axis",), "Average": (), "Multiply": (), "Subtract": (), "Maximum": (),
     "Minimum": (),
@@ -20,7 +23,7 @@ POSITIONAL: dict[str, tuple[str, ...]] = {
     "AveragePooling1D": ("pool_size", "strides", "padding"), "GlobalAveragePooling1D": ("data_format",),
     "GlobalMaxPooling1D": ("data_format",), "BatchNormalization": ("axis",), "LayerNormalization": ("axis",),
     "Reshape": ("target_shape",), "Permute": ("dims",),
-    "Input": ("shape", "batch_size"), "InputLayer": ("shape", "batch_size"),
+    "Input": ("shape", "batch_size", "dtype"), "InputLayer": ("shape", "batch_size", "dtype"),
     "CuDNNLSTM": ("units",), "CuDNNGRU": ("units",),
 }
 # Layers Keras 3 no longer has -> the layer that does the job now.

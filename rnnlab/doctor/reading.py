@@ -377,6 +377,11 @@ class _Reader:
 
     def constructor(self, cls: str, node: ast.Call) -> Layer | None:
         """keras.layers.<cls>(...) with plain values; arguments that are not plain are left out (and noted)."""
+        names = POSITIONAL.get(cls)
+        if names is not None and len(node.args) > len(names):
+            self.skip(node, f"{cls}: the doctor reads at most {len(names)} arguments by position"
+                            f"{' (' + ', '.join(names) + ')' if names else ''}; give the others by name")
+            return None
         args = []
         for arg in node.args:
             value = self.value(arg)

@@ -715,12 +715,13 @@ def _stateful(program: Program, built: Built, data: Data) -> list[Finding]:
             return dataclasses.replace(p, fit_batch=size) if p.fit_line is not None else p
         return repair
 
-    if batch is None:
-        size = program.fit_batch if program.fit_batch and samples % program.fit_batch == 0 else \
-            _divisor(samples, program.fit_batch or 32)
+    if not isinstance(batch, int) or batch < 1:
+        fit = program.fit_batch if isinstance(program.fit_batch, int) and program.fit_batch > 0 else None
+        size = fit if fit and samples % fit == 0 else _divisor(samples, fit or 32)
         found.append(Finding(Problem(
             "stateful_needs_batch_size", f"The {name} on line {stateful[0].line} is stateful: it keeps one state per "
-            "row of the batch, so the batch size must be fixed when the model is built, and this input leaves it open."
+            "row of the batch, so the batch size must be fixed when the model is built, and this input "
+            + ("leaves it open." if batch is None else f"fixes it at {batch!r}, which is no number of samples.")
             + (f" Keras says: {built.error}" if built.error else ""),
             f"keras.Input(batch_shape={fmt((size, *entry.features_shape))})", entry.line),
             set_batch(size, "stateful: a fixed batch size")))

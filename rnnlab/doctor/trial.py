@@ -339,7 +339,7 @@ def _train(program: Program, data: Data, shrunk: dict[int, int], results: dict[i
     x, y = _zeros(data.x, shrunk, batch), _zeros(data.y, shrunk, batch)
     batches = [(x, y)]
     fixed = inputs[0].fixed_batch
-    if isinstance(fixed, int) and data.x[0] % fixed:  # fit's last batch would be smaller: try it too
+    if isinstance(fixed, int) and fixed > 0 and data.x[0] % fixed:  # fit's last batch would be smaller: try it too
         partial = data.x[0] % fixed if batch == fixed else max(1, min(data.x[0] % fixed, batch - 1))
         batches.append((x[:partial], y[:partial]))
     loss = program.loss or "mse"

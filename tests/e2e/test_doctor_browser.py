@@ -1,4 +1,5 @@
-"""The shape doctor in a real browser: paste a learner's model, press Diagnose, read the problem and the checked fix."""
+"""The shape doctor in a real browser: paste a learner's model (or assemble one with the controls), press Diagnose,
+read the problem and the checked fix."""
 
 from __future__ import annotations
 
@@ -42,3 +43,27 @@ def test_pasting_example_1_shows_the_problem_and_the_verified_fix(page: Page, se
     assert "Traceback" not in main.inner_text()
     page.set_viewport_size({"width": 1366, "height": 3200})  # the main area scrolls inside its own container
     page.screenshot(path=artifacts / "doctor-example-1.png")
+
+
+def test_assembling_a_model_with_controls_diagnoses_the_code_it_shows(page: Page, server_url: str, settle, artifacts):
+    page.goto(f"{server_url}/doctor")
+    wait_until_idle(page)
+    main = page.locator("[data-testid=stMain]")
+    page.get_by_text("Assemble with controls").click()
+    settle(page, charts=False)
+    page.get_by_text("return_sequences", exact=True).click()
+    settle(page, charts=False)
+    page.get_by_role("combobox", name="head", exact=True).click()
+    page.get_by_role("option", name="dense", exact=True).click()
+    settle(page, charts=False)
+    code = main.locator("[data-testid=stCode]").first
+    expect(code).to_contain_text("prediction = keras.layers.Dense(1)(whole_seq)")
+    expect(page.get_by_role("textbox", name="X shape", exact=True)).to_have_value("118,45,2")  # example 1's
+    expect(page.get_by_role("textbox", name="y shape (optional)")).to_have_value("118,1")
+    page.get_by_role("button", name="Diagnose").click()
+    settle(page, charts=False)
+    expect(main).to_contain_text("1 problem found.")
+    expect(main).to_contain_text("last_layer_returns_sequences")
+    expect(main.locator("[data-testid=stCode]").last).to_contain_text("lstm = keras.layers.LSTM(64)")
+    assert "Traceback" not in main.inner_text()
+    page.screenshot(path=artifacts / "doctor-assemble.png")

@@ -546,7 +546,15 @@ def test_cli_exits_2_on_unusable_input_without_a_traceback(args, stdin):
     assert proc.stderr.strip()
 
 
-# --- what measuring on further learner cases (benchmarks/doctor_cases/) turned up --------------------
+# --- mistakes from the measured learner cases (benchmarks/doctor_cases/) ----------------------------
+
+CASES = ROOT / "benchmarks" / "doctor_cases"
+
+
+def diagnosed_case(slug: str):
+    ex = examples.read(CASES / f"{slug}.py")
+    return doctor.diagnose(ex.code, ex.x_shape, ex.y_shape, ex.loss)
+
 
 def test_merge_of_branches_with_different_units():
     code = ("inp = Input(shape=(12, 8))\na = LSTM(32)(inp)\nb = LSTM(64)(inp)\nmerged = add([a, b])\n"
@@ -620,19 +628,40 @@ def test_merge_mode_none_unpacked_into_one_layer_is_merged_where_it_was_used():
     assert "keras.layers.Dense(1)(fwd)" in d.fixed_code and d.verification.verified
 
 
+def test_a_stateful_batch_of_no_samples_is_a_finding_not_a_crash():
+    d = doctor.diagnose("model = Sequential([Input(batch_shape=(0, 10, 3)), LSTM(4, stateful=True), Dense(1)])\n"
+                        "model.fit(X, y, batch_size=0, shuffle=False)", "32,10,3", "32,1", "mse")
+    assert kinds(d) == ["stateful_needs_batch_size"] and "fixes it at 0" in d.problems[0].message
+    assert "keras.Input(batch_shape=(32, 10, 3))" in d.fixed_code and d.verification.verified
+
+
+@pytest.mark.parametrize("cls", sorted(set(catalogue.POSITIONAL) - set(catalogue.REMOVED_LAYERS)))
+def test_the_positional_arguments_the_doctor_reads_are_keras_own(cls):
+    import inspect
+
+    made = keras.Input if cls == "Input" else getattr(L, cls).__init__
+    names = [p.name for p in inspect.signature(made).parameters.values()
+             if p.name != "self" and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    assert tuple(names[:len(catalogue.POSITIONAL[cls])]) == catalogue.POSITIONAL[cls]
+
+
+def test_more_positional_arguments_than_the_doctor_knows_are_noted_not_guessed():
+    code = ("model = Sequential([Input(0, 0, 0, 0), LSTM(4, 'relu', input_shape=(10, 3)), "
+            "Dense(1, 'relu', False, 'zeros')])")
+    d = doctor.diagnose(code, "32,10,3", "32,1", "mse")
+    reasons = {n.code: n.reason for n in d.not_read[::-1]}
+    assert reasons["Input(0, 0, 0, 0)"].endswith("at most 3 arguments by position (shape, batch_size, dtype); give the "
+                                                 "others by name")
+    dense = reasons["Dense(1, 'relu', False, 'zeros')"]
+    assert "at most 3 arguments by position (units, activation, use_bias)" in dense
+    assert [row.layer for row in d.layer_shapes] == ["Input(shape=(10, 3))", "LSTM(4, 'relu')"]  # the rest is read
+
+
 def test_a_fix_keras_cannot_build_says_so():
     code = "inp = Input((10, 3))\nout, h, c = GRU(4, return_state=True)(inp)\nmodel = Model(inp, Dense(1)(c))"
     d = doctor.diagnose(code, "32,10,3", "32,1", "mse")
     assert kinds(d) == ["unpack_count"] and not d.verification.verified
     assert d.verification.summary.startswith("not built")
-
-
-def diagnosed_case(slug: str):
-    ex = next(examples.read(path) for path in CASES.glob(f"{slug}.py"))
-    return doctor.diagnose(ex.code, ex.x_shape, ex.y_shape, ex.loss)
-
-
-CASES = ROOT / "benchmarks" / "doctor_cases"
 
 
 def test_every_measured_case_says_what_the_doctor_must_report():

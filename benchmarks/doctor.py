@@ -1,0 +1,153 @@
+"""python -m benchmarks.doctor [--json] [--repeats N]: the shape doctor measured on learner cases.
+
+Every file in benchmarks/doctor_cases/ is a model as a learner pasted it, with the header the examples use
+(x_shape, y_shape, loss) and `# expect:` naming the problem kinds the doctor must report, or `ok`: no
+problem of error severity (warnings allowed), plus any kinds listed with it. Reported: the cases whose expected
+kinds were all found, false alarms on the ok cases, the proposed fixes that Keras built and verified (and how
+many of the problem cases got one), and the seconds per diagnosis (after one untimed warm-up, which imports
+TensorFlow). Prints a table, or one JSON object with --json; writes no file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+CASES = Path(__file__).resolve().parent / "doctor_cases"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One case, diagnosed."""
+
+    case: str
+    expected: tuple[str, ...]  # kinds that must be reported
+    ok_case: bool  # the verdict must be ok
+    reported: tuple[str, ...]  # kinds reported, "(w)" after a warning
+    verdict: str  # "ok", "problem" or "refused" (the doctor could not read the input)
+    missing: tuple[str, ...]
+    fix: str  # "verified", "not verified" or "" (no fix proposed)
+    seconds: float
+    note: str = ""
+
+    @property
+    def found_all(self) -> bool:
+        return not self.missing and self.verdict != "refused"
+
+    @property
+    def false_alarm(self) -> bool:
+        return self.ok_case and self.verdict != "ok"
+
+
+def _diagnose(example, repeats: int) -> tuple[object | None, float, str]:
+    from rnnlab.doctor import DoctorInputError, diagnose
+
+    times, result, note = [], None, ""
+    for _ in range(repeats):
+        start = time.perf_counter()
+        try:
+            result = diagnose(example.code, example.x_shape, example.y_shape, example.loss)
+        except DoctorInputError as err:
+            note = str(err)
+        times.append(time.perf_counter() - start)
+    return result, statistics.median(times), note
+
+
+def measure(repeats: int = 1) -> list[Outcome]:
+    """Every case diagnosed (each timed `repeats` times, the median kept), in file-name order."""
+    from rnnlab.doctor.examples import read
+
+    examples = [read(path) for path in sorted(CASES.glob("*.py"))]
+    _diagnose(examples[0], 1)  # warm-up: TensorFlow's import and first model
+    outcomes = []
+    for ex in examples:
+        d, seconds, note = _diagnose(ex, repeats)
+        expected = tuple(k for k in ex.expect if k != "ok")
+        kinds = tuple(p.kind for p in d.problems) if d else ()
+        reported = tuple(p.kind + ("" if p.severity == "error" else " (w)") for p in d.problems) if d else ()
+        fix = "" if d is None or d.verification is None else "verified" if d.verification.verified else \
+            "not verified"
+        outcomes.append(Outcome(ex.slug, expected, "ok" in ex.expect, tuple(dict.fromkeys(reported)),
+                                d.verdict if d else "refused", tuple(k for k in expected if k not in kinds), fix,
+                                seconds, note))
+    return outcomes
+
+
+def totals(outcomes: list[Outcome]) -> dict[str, object]:
+    """The figures: counts, rates and seconds."""
+    with_kinds = [o for o in outcomes if o.expected]
+    ok_cases = [o for o in outcomes if o.ok_case]
+    fixes = [o for o in outcomes if o.fix]
+    seconds = [o.seconds for o in outcomes]
+    return {
+        "cases": len(outcomes),
+        "expected_kinds_all_found": sum(o.found_all for o in with_kinds),
+        "cases_with_expected_kinds": len(with_kinds),
+        "false_alarms": sum(o.false_alarm for o in ok_cases),
+        "ok_cases": len(ok_cases),
+        "fixes_verified": sum(o.fix == "verified" for o in fixes),
+        "fixes_proposed": len(fixes),
+        "problem_cases_fixed": sum(o.fix == "verified" for o in outcomes if not o.ok_case),
+        "problem_cases": sum(not o.ok_case for o in outcomes),
+        "seconds_median": round(statistics.median(seconds), 3),
+        "seconds_max": round(max(seconds), 3),
+        "slowest": max(outcomes, key=lambda o: o.seconds).case,
+    }
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "-"
+
+
+def table(outcomes: list[Outcome]) -> str:
+    """The per-case table and the totals under it."""
+    rows = [("case", "expected", "reported", "result", "fix", "s")]
+    for o in outcomes:
+        result = "FALSE ALARM" if o.false_alarm else "missed " + ", ".join(o.missing) if o.missing else \
+            "refused" if o.verdict == "refused" else "found" if o.expected else "ok"
+        expected = ", ".join(("ok",) * o.ok_case + o.expected)
+        rows.append((o.case, expected, ", ".join(o.reported) or "-", result, o.fix or "-", f"{o.seconds:.2f}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    t = totals(outcomes)
+    lines += ["", f"expected kinds all found   {_rate(t['expected_kinds_all_found'], t['cases_with_expected_kinds'])}",
+              f"false alarms on ok cases   {_rate(t['false_alarms'], t['ok_cases'])}",
+              f"fixes built and verified   {_rate(t['fixes_verified'], t['fixes_proposed'])}",
+              f"problem cases so fixed     {_rate(t['problem_cases_fixed'], t['problem_cases'])}",
+              f"seconds per diagnosis      median {t['seconds_median']:.2f}, max {t['seconds_max']:.2f} "
+              f"({t['slowest']})"]
+    notes = [f"{o.case}: {o.note}" for o in outcomes if o.note]
+    return "\n".join(lines + (["", "Refused:"] + notes if notes else []))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.doctor",
+                                     description="The shape doctor on the cases in benchmarks/doctor_cases/.")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    parser.add_argument("--repeats", type=int, choices=range(1, 11), default=1, metavar="N",
+                        help="diagnose each case N times (1..10) and keep the median time (default 1)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+
+    outcomes = measure(args.repeats)
+    if args.json:
+        json.dump({"keras_version": keras.__version__, "repeats": args.repeats, "totals": totals(outcomes),
+                   "cases": [asdict(o) | {"found_all": o.found_all, "false_alarm": o.false_alarm}
+                             for o in outcomes]}, sys.stdout, indent=2)
+        print()
+    else:
+        print(f"Shape doctor on {len(outcomes)} cases (Keras {keras.__version__}, repeats {args.repeats})\n")
+        print(table(outcomes))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
