@@ -8,8 +8,6 @@ Nothing here builds a Keras model: the reading, the rules on a made-up trial and
 from __future__ import annotations
 
 import ast
-import contextlib
-import io
 import re
 import string
 
@@ -19,11 +17,11 @@ from hypothesis import strategies as st
 
 import rnnlab.doctor.diagnosis
 from rnnlab import doctor
-from rnnlab.__main__ import main as cli_main
 from rnnlab.doctor import catalogue, rules
 from rnnlab.doctor.reading import MAX_CODE_CHARS, DoctorInputError, read
 from rnnlab.doctor.trial import Built, Data
 from rnnlab.doctor.writing import program_code
+from tests.conftest import run_cli
 
 EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 X, Y = (32, 10, 3), (32, 1)
@@ -259,14 +257,8 @@ def test_the_doctor_command_line_refuses_bad_shapes_with_exit_2_and_a_message(x,
     code = "model = Sequential([Input((5, 3)), LSTM(4), Dense(1)])" if x_refused or y_refused else unreadable
     argv = ["doctor", *([f"--x-shape={x}"] if joined else ["--x-shape", x]), "--code", code]
     argv += [f"--y-shape={y}"] if y is not None else []
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = cli_main(argv)
-        except SystemExit as exit_:  # argparse: usage and one line of error
-            status = exit_.code
-    said = err.getvalue()
-    assert status == 2, (argv, out.getvalue(), said)
-    assert out.getvalue() == "" and said.strip() and "Traceback" not in said
+    status, printed, said = run_cli(argv)
+    assert status == 2, (argv, printed, said)
+    assert printed == "" and said.strip() and "Traceback" not in said
     if "usage:" not in said:  # argparse took the shape for an option (it starts with -): its own message
         assert (x_refused or y_refused or "rnnlab doctor: ") in said, (argv, said)

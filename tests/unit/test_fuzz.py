@@ -4,16 +4,14 @@ message; never an exception."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 from urllib.parse import urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rnnlab import classroom
-from rnnlab.__main__ import main as cli_main
 from rnnlab.params import PARAMS, parse, query_string, resolve, values
+from tests.conftest import run_cli
 
 EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NUMBERS = st.one_of(st.integers(), st.integers(-10, 600), st.floats(allow_nan=True, allow_infinity=True),
@@ -66,11 +64,6 @@ def test_any_command_line_exits_cleanly_with_a_message(argv):
     argv = [arg for arg in argv if arg not in ("check-lessons", "--help", "-h")]  # slow / prints usage only
     if argv[:1] == ["describe"] and (len(argv) < 2 or not parse(argv[1]).notices):
         argv = ["describe", "units=-1"]  # a valid query would build a model: the engine tests cover those
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli_main(argv)
-        except SystemExit as exit_:  # argparse: usage and one line of error
-            code = exit_.code
-    assert code == 2, (argv, out.getvalue(), err.getvalue())
-    assert "Traceback" not in err.getvalue() and err.getvalue().strip()
+    code, printed, said = run_cli(argv)
+    assert code == 2, (argv, printed, said)
+    assert "Traceback" not in said and said.strip()
