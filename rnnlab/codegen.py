@@ -30,7 +30,7 @@ def layer_code(config: Any) -> str:
     return architecture.recurrent(config).code()
 
 
-def _model_lines(config: Any) -> list[str]:
+def model_lines(config: Any) -> list[str]:
     """From keras.Input to keras.Model, constructing layers in the order the app does."""
     if config.stateful:
         lines = [f"inputs = keras.Input(batch_shape=({config.batch}, {config.timesteps}, {config.features}))"
@@ -78,7 +78,7 @@ keras.utils.set_random_seed({config.seed})  # the same data and initial weights 
 # x: (batch, timesteps, features)
 {data_code(config)}
 
-{chr(10).join(_model_lines(config))}
+{chr(10).join(model_lines(config))}
 
 {tail.rstrip()}
 """

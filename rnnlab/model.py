@@ -47,7 +47,7 @@ class KerasRefused(ValueError):
     """Keras itself would not build this model; the message is Keras's own."""
 
 
-class _Bounded:
+class Bounded:
     """A small least-recently-used cache, used only on the Keras thread."""
 
     def __init__(self, size: int):
@@ -63,8 +63,8 @@ class _Bounded:
         return value
 
 
-_MODELS = _Bounded(24)
-_WEIGHTS = _Bounded(48)
+_MODELS = Bounded(24)
+_WEIGHTS = Bounded(48)
 
 
 def first_names(config: Any) -> tuple[str, ...]:
@@ -213,7 +213,7 @@ class _Traced:
         return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
 
-def _predict(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.ndarray, ...]:
+def predict_once(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.ndarray, ...]:
     """A model of its own (stateful, or one-off) called once: eagerly when short, else compiled."""
     eager = config.timesteps * config.depth * (2 if config.bidirectional else 1) <= EAGER_MAX_STEPS
     result = model(x) if eager else model.predict_on_batch(x)
@@ -243,10 +243,10 @@ def call_stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[C
     seeded = _weights(config)
     model = build(config, zeros=True)
     model.set_weights(seeded)
-    results = [_predict(model, config, chunks[0]), _predict(model, config, chunks[1])]
+    results = [predict_once(model, config, chunks[0]), predict_once(model, config, chunks[1])]
     for layer in model.layers:
         if hasattr(layer, "reset_state"):
             layer.reset_state()
-    results.append(_predict(model, config, chunks[1]))
+    results.append(predict_once(model, config, chunks[1]))
     recurrent, head = _layer_weights(model)
     return tuple(Called(r, model.count_params(), recurrent, head) for r in results)

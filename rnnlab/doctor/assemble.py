@@ -45,7 +45,7 @@ def matters(name: str, values: Mapping[str, Any]) -> bool:
 def code(cfg: Any, loss: str | None = None) -> str:
     """The model code for a Config: the playground's layers, with the model's output what a learner trains on y:
     the head's prediction when there is a head, else what the last recurrent layer returns."""
-    lines = codegen._model_lines(cfg)[:-1]  # the playground's model also returns every tensor it shows
+    lines = codegen.model_lines(cfg)[:-1]  # the playground's model also returns every tensor it shows
     outputs = ("prediction",) if cfg.head != "none" else returned_names(cfg)
     lines.append(f"model = keras.Model(inputs, {outputs[0] if len(outputs) == 1 else '[' + ', '.join(outputs) + ']'})")
     if loss:

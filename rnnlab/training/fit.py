@@ -49,8 +49,8 @@ SHOWN = 8  # validation samples kept for the charts
 VALIDATION_SEED = 2**31  # added to the seed: validation data never repeats a training seed's
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "rmsprop": keras.optimizers.RMSprop, "sgd": keras.optimizers.SGD}
 
-_NETS = model._Bounded(8)  # compiled trainable models by (structure, optimizer); one training at a time
-_PLAIN = model._Bounded(16)  # uncompiled models (probes, masked or not) by structure
+_NETS = model.Bounded(8)  # compiled trainable models by (structure, optimizer); one training at a time
+_PLAIN = model.Bounded(16)  # uncompiled models (probes, masked or not) by structure
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -288,7 +288,7 @@ def _start(net: keras.Model, weights: list[np.ndarray], learning_rate: float) ->
 
 def _outputs(plain: keras.Model, config: Any, weights: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, ...]:
     plain.set_weights(weights)
-    return model._predict(plain, config, x)
+    return model.predict_once(plain, config, x)
 
 
 def _padding(config: Any, weights: list[np.ndarray], val: Data) -> tuple[PaddingLoss, ...]:
@@ -357,8 +357,8 @@ def train(config: Any, settings: Settings, on_epoch: Callable[[int, float, float
                           validation_data=(val.x, val.y), callbacks=[watch], verbose=0).history
         seconds = time.perf_counter() - began
         trained = net.get_weights()
-        prediction = model._predict(net, config, val.x)[0]
-        predicted_shape = model._predict(net, config, data.x)[0].shape
+        prediction = model.predict_once(net, config, val.x)[0]
+        predicted_shape = model.predict_once(net, config, data.x)[0].shape
         after = _outputs(_plain(probe), probe, trained, val.x[:SHOWN])[0]
         padding = _padding(config, trained, val) if config.lengths else ()
         check = _keras_check(net, config, val, padding) if config.lengths else None

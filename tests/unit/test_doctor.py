@@ -680,7 +680,7 @@ def test_an_assembled_model_is_the_playgrounds_layers_with_a_learners_output():
 
     config = assemble.config({"units": 8, "return_sequences": True, "head": "dense", "depth": 2, "mask": True})
     code = assemble.code(config, "mse")
-    assert code.splitlines()[2:-2] == codegen._model_lines(config)[:-1]
+    assert code.splitlines()[2:-2] == codegen.model_lines(config)[:-1]
     assert code.splitlines()[-2:] == ["model = keras.Model(inputs, prediction)",
                                       "model.compile(optimizer='adam', loss='mse')"]
     assert run_fixed(code)["model"].output_shape == (None, 10, 1)
