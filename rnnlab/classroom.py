@@ -19,13 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from rnnlab.params import PARAMS, Notice, Param, query_pairs
+from rnnlab.params import PARAMS, Notice, Param, listed, query_pairs
 
 LESSON = "lesson"  # the lessons page's own parameter: the lesson picker
 CONTROLS = (*PARAMS, LESSON)  # what a link may hide or lock
 FLAGS = {name: Param(name, False, "") for name in ("reveal", "present")}
 KEYS = ("hide", "lock", *FLAGS)
-_MAX_NAMES = len(CONTROLS)
+_MAX_PARTS_READ = 1000  # names of one list read (every control fits many times over)
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,16 @@ class Classroom:
 
 
 def _names(key: str, text: str, notices: list[Notice]) -> tuple[str, ...]:
-    asked = [part.strip().lower() for part in text.split(",") if part.strip()][:_MAX_NAMES]
-    unknown = [name[:40] for name in asked if name not in CONTROLS]
+    """hide=a,b,c -> the controls named, each once, in order; unknown names are named in a notice. Every
+    control can be named, so no known name is ever cut off, however long the list."""
+    parts = text.split(",", _MAX_PARTS_READ)
+    asked = dict.fromkeys(part.strip().lower() for part in parts[:_MAX_PARTS_READ] if part.strip())
+    unknown = [name for name in asked if name not in CONTROLS]
+    if len(parts) > _MAX_PARTS_READ:
+        notices.append(Notice(f"{key}: only the first {_MAX_PARTS_READ:,} names are read", "the rest ignored"))
     if unknown:
-        notices.append(Notice(f"{key}: no control is called {', '.join(map(repr, unknown))}", "ignored"))
-    return tuple(dict.fromkeys(name for name in asked if name in CONTROLS))
+        notices.append(Notice(f"{key}: no control is called {listed(unknown)}", "ignored"))
+    return tuple(name for name in asked if name in CONTROLS)
 
 
 def split(query: str | Mapping[str, str | list[str]]) -> tuple[Classroom, dict[str, list[str]], tuple[Notice, ...]]:

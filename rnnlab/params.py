@@ -27,12 +27,31 @@ MAX_UNIT_WORK = 4_096  # units x recurrent layers x runs (the weights to draw an
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 _MAX_TEXT = 200  # characters of one value we are willing to read
+_MAX_ENTRIES_READ = 100  # entries of one list we are willing to read (the rest is set aside unread)
 
 
 def _shown(value: Any, most: int = 40) -> str:
     """A learner's value as a notice quotes it: repr, cut short."""
     text = repr(value)
     return text if len(text) <= most else text[:most] + "..."
+
+
+def listed(entries: list[Any], most: int = 3) -> str:
+    """Entries of a list as a notice names them: the first few, each cut short, then how many more."""
+    rest = " and the rest" if entries and entries[-1] is _UNREAD else ""
+    entries = entries[:-1] if rest else entries
+    named = ", ".join(_shown(e, 16) for e in entries[:most])
+    return named + (f" and {len(entries) - most} more" if len(entries) > most else "") + rest
+
+
+class _Unread(str):
+    """The rest of a list past the entries that are read."""
+
+    def __repr__(self) -> str:
+        return "the rest"
+
+
+_UNREAD = _Unread("the rest")
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,8 @@ class Param:
     group: str = "layer"  # which set of controls it belongs to
     needs: str = ""  # the parameter that must be on for this one to matter (see `is_on`)
     typed: bool = False  # a list the learner types ("10,7,4") rather than picks
+    most: int = 16  # a list's most entries (the widget allows no more)
+    distinct: bool = False  # a list naming things (units to draw) rather than a pattern (lengths)
 
     @property
     def kind(self) -> type:
@@ -72,12 +93,64 @@ class Param:
                 raise ValueError(f"{self.name}={_shown(text)} is not a whole number") from None
             return self.check(number)
         if self.kind is tuple:
-            try:
-                items = tuple(int(part) for part in text.split(",") if part.strip())
-            except ValueError:
-                raise ValueError(f"{self.name}={_shown(text)} is not a comma-separated list of whole numbers") from None
+            items = self.entries(text)
+            if not all(isinstance(item, int) for item in items):
+                raise ValueError(f"{self.name}={_shown(text)} is not a comma-separated list of whole numbers")
             return self.check(items)
         return self.check(text.lower())
+
+    def entries(self, text: str) -> tuple[int | str, ...]:
+        """A list's text -> its entries: whole numbers where they read as one, the rest as given (for `fit`
+        to set aside). Only the first _MAX_ENTRIES_READ are read."""
+        parts = [part.strip() for part in text.split(",", _MAX_ENTRIES_READ)]
+        entries: list[int | str] = []
+        for part in parts[:_MAX_ENTRIES_READ]:
+            try:
+                entries.append(int(part) if len(part) <= 20 else part)
+            except ValueError:
+                entries.append(part)
+        if len(parts) > _MAX_ENTRIES_READ:
+            entries.append(_UNREAD)  # set aside, and named, as one entry
+        return tuple(e for e in entries if e != "")
+
+    def fit(self, value: Any) -> tuple[tuple[int, ...], list[str]]:
+        """A list (its text, or its entries) -> (its first allowed entries, why the others were set aside).
+
+        Allowed: whole numbers within low..high, each once for a `distinct` list, at most `most` of them.
+        Never raises: whatever is not allowed is set aside and named.
+        """
+        entries = self.entries(value) if isinstance(value, str) else value
+        if not isinstance(entries, (tuple, list)):
+            return (), [f"{_shown(value)} is not a list of whole numbers"]
+        kept: list[int] = []
+        invalid: list[Any] = []
+        repeated: list[int] = []
+        beyond: list[int] = []
+        for entry in entries[:_MAX_ENTRIES_READ + 1]:
+            if entry is _UNREAD:
+                beyond.append(entry)
+                continue
+            try:
+                number = self._check_int(entry)
+            except ValueError:
+                invalid.append(entry)
+                continue
+            if self.distinct and number in kept:
+                repeated.append(number)
+            elif len(kept) >= self.most:
+                beyond.append(number)
+            else:
+                kept.append(number)
+        reasons = []
+        if invalid:
+            reasons.append(f"{listed(invalid)} {'is' if len(invalid) == 1 else 'are'} not "
+                           f"{'a whole number' if len(invalid) == 1 else 'whole numbers'} in {self.low}..{self.high}")
+        if repeated:
+            reasons.append(f"{listed(list(dict.fromkeys(repeated)))} listed more than once")
+        if beyond:
+            reasons.append(f"at most {self.most} entries, so {listed(beyond)} "
+                           f"{'was' if len(beyond) == 1 else 'were'} set aside")
+        return tuple(kept), reasons
 
     def check(self, value: Any) -> Any:
         """A typed value -> the same value if it is allowed; ValueError otherwise."""
@@ -86,11 +159,12 @@ class Param:
                 raise ValueError(f"{self.name} must be true or false")
             return value
         if self.kind is tuple:
-            if len(value) > 16:
-                raise ValueError(f"{self.name}: at most 16 entries")
-            for item in value:
-                self._check_int(item)
-            return tuple(value)
+            if not isinstance(value, (tuple, list)):
+                raise ValueError(f"{self.name} must be a list of whole numbers")
+            kept, reasons = self.fit(value)
+            if reasons:
+                raise ValueError(f"{self.name}: {'; '.join(reasons)}")
+            return kept
         if self.kind is int:
             return self._check_int(value)
         if value not in self.choices:
@@ -171,8 +245,8 @@ VIEW_PARAMS: tuple[Param, ...] = (
     Param("unit", 0, "The unit whose update is written out with numbers.", 0, 511, label="unit"),
     Param("part", 0, "Which recurrent layer (and which direction of a Bidirectional one) the step-by-step "
           "charts look inside.", 0, 5, label="look inside"),
-    Param("show", (), "Units drawn in the h_t and c_t charts (none chosen: the first four).", 0, 511,
-          label="units drawn in the h_t and c_t charts"),
+    Param("show", (), "Units drawn in the h_t and c_t charts, at most ten (none chosen: the first four).", 0, 511,
+          label="units drawn in the h_t and c_t charts", most=10, distinct=True),
 )
 
 PARAMS: dict[str, Param] = {p.name: p for p in MODEL_PARAMS + VIEW_PARAMS}
@@ -280,7 +354,8 @@ def _fit_view(values: dict[str, Any], config: Any, notices: list[Notice]) -> Non
             values[name] = size - 1
     kept = tuple(dict.fromkeys(u for u in values["show"] if u < config.units))
     if kept != tuple(values["show"]):
-        notices.append(Notice(f"show: there is no unit past {config.units - 1}", "those were left out"))
+        past = [u for u in values["show"] if u >= config.units]
+        notices.append(Notice(f"show: there is no unit past {config.units - 1}", f"{listed(past)} left out"))
     values["show"] = kept
 
 
@@ -290,6 +365,12 @@ def resolve(raw: Mapping[str, Any]) -> Parsed:
     values = {}
     for name, param in PARAMS.items():
         value = raw.get(name, param.default)
+        if param.kind is tuple:  # a list keeps its allowed entries; the rest is named
+            values[name], reasons = param.fit(value)
+            if reasons:
+                kept = f"{name}={param.format(values[name])}" if values[name] else "none of them"
+                notices.append(Notice(f"{name}: {'; '.join(reasons)}", f"using {kept}"))
+            continue
         try:
             values[name] = param.check(value)
         except ValueError as err:
@@ -328,7 +409,7 @@ def parse(query: str | Mapping[str, str | list[str]]) -> Parsed:
             notices.append(Notice(f"{name} is given more than once", "using the last value"))
         seen.add(name)
         try:
-            raw[name] = param.parse(text)
+            raw[name] = param.entries(text) if param.kind is tuple else param.parse(text)
         except ValueError as err:
             raw.pop(name, None)
             notices.append(Notice(str(err), f"using the default {param.format(param.default)}"))

@@ -111,7 +111,7 @@ def widget(param: Param, low: int | None = None, high: int | None = None, contai
     elif param.typed:
         container.text_input(label, placeholder="e.g. 10,7,4", **common)
     elif param.kind is tuple:
-        container.multiselect(label, list(range(low, high + 1)), max_selections=10,
+        container.multiselect(label, list(range(low, high + 1)), max_selections=param.most,
                               placeholder="the first four", **common)
     elif names:
         container.selectbox(label, range(len(names)), format_func=names.__getitem__, **common)

@@ -22,6 +22,11 @@ HOSTILE = [
     "head=time_distributed&head_units=65&head_activation=softmax",
     "task=%F0%9F%92%A5&epochs=100000&learning_rate=-1&optimizer=__import__('os')&samples=1e99",
     "task=echo&epochs=50&learning_rate=nan&batch=0&return_state=true",
+    "show=" + ",".join(map(str, range(16))),
+    "show=" + ",".join(["3"] * 40) + "&lengths=" + ",".join(map(str, range(1, 40))),
+    "show=-1,-2,99999999999999999999999999,1e9,0x10,%00&lengths=4,4,4,-4,99999999999999999999",
+    "show=" + ",".join(map(str, range(600))) + "&units=512",
+    "hide=" + ",".join(["units"] * 40 + ["return_state", "show"]) + "&lock=" + ",".join(["-1"] * 40 + ["show"]),
 ]
 PAGES = ["pages/playground.py", "pages/lessons.py", "pages/quiz.py", "pages/doctor.py", "pages/train.py",
          "pages/classroom.py"]

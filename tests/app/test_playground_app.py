@@ -118,3 +118,13 @@ def test_back_from_another_page_the_playground_keeps_its_settings():
     assert not at.exception
     assert at.slider(key="units").value == 8 and at.slider(key="timesteps").value == 5
     assert shapes_listed(at) == expected_shapes("units=8&timesteps=5")
+
+
+@pytest.mark.parametrize("show", [",".join(map(str, range(16))), ",".join(["2"] * 12 + ["5"]), "-1,3,99999999999999"])
+def test_a_link_drawing_many_units_keeps_the_first_allowed_ones_and_every_chart(show):
+    at = open_app({"show": show})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 6
+    assert len(at.multiselect(key="show").value) <= 10
+    notice = "\n".join(w.value for w in at.warning)
+    assert "show:" in notice, notice

@@ -62,3 +62,14 @@ def test_grading_without_telling_names_the_rule_but_not_the_shapes():
     assert not right and str(len(expected)) + " tensors" not in why
     right, _ = lessons.grade(", ".join(map(str, expected)), query, tell=False)
     assert right
+
+
+@pytest.mark.parametrize("key", ["hide", "lock"])
+def test_a_long_list_of_controls_keeps_every_known_name_once_and_names_the_rest(key):
+    names = ["units"] * 40 + ["-1", "99999999999999999999"] + ["return_state", "units", "return_state"]
+    room, _, notices = split(f"{key}={','.join(names)}")
+    assert getattr(room, key) == ("units", "return_state")
+    assert len(notices) == 1 and "'-1', '999999999999999..." in str(notices[0])
+    room, _, notices = split(f"{key}=" + ",".join(["x"] * 5000 + ["units"]))
+    assert getattr(room, key) == () and any("only the first 1,000" in str(n) for n in notices)
+    assert all(len(n.problem) < 400 for n in notices)

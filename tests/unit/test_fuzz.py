@@ -20,16 +20,29 @@ TEXTS = st.one_of(st.text(max_size=50), st.text(min_size=200, max_size=5000),
                   NUMBERS.map(str), st.lists(NUMBERS.map(str), max_size=40).map(",".join),
                   st.sampled_from(["true", "FALSE", "on", "none", "nan", "-0", "1e9", "٣", "１２", "\x00", "%00",
                                    "<script>alert(1)</script>", "../../etc/passwd", "units=1&units=2"]))
+# Lists as links write them: long (past every widget's limit), repeated, negative, huge, mixed with junk.
+ENTRIES = st.one_of(st.integers(-3, 600), st.integers(), st.just(10**30), st.sampled_from(["x", "", " ", "1e9", "-0"]))
+LISTS = st.one_of(st.lists(ENTRIES, max_size=60), st.lists(st.integers(0, 20), min_size=11, max_size=40),
+                  st.lists(st.sampled_from([0, 1, 1, 2]), min_size=2, max_size=30)).map(lambda xs: ",".join(map(str, xs)))
+LIST_PAIRS = st.lists(st.tuples(st.sampled_from(["show", "lengths", "hide", "lock", "units", "timesteps", "stateful"]),
+                                st.one_of(LISTS, st.sampled_from(["4", "500", "true", "units,return_state,units"]))),
+                      max_size=8)
 KEYS = st.one_of(st.sampled_from(sorted(PARAMS) + list(classroom.KEYS) + ["lesson"]), st.text(max_size=30),
                  st.sampled_from(sorted(PARAMS)).map(str.upper))
 PAIRS = st.lists(st.tuples(KEYS, TEXTS), max_size=30)  # repeated keys included
 
 
 def assert_valid(parsed) -> None:
-    """A parsed result is a configuration that is itself valid: read back, nothing is set aside."""
+    """A parsed result is a configuration that is itself valid: read back, nothing is set aside; every list
+    fits the widget that shows it."""
     again = resolve(values(parsed.config, parsed.view))
     assert again.notices == ()
     assert (again.config, again.view) == (parsed.config, parsed.view)
+    for name, value in values(parsed.config, parsed.view).items():
+        param = PARAMS[name]
+        if param.kind is tuple:
+            assert len(value) <= param.most, (name, value)
+            assert not param.distinct or len(set(value)) == len(value), (name, value)
 
 
 @EXAMPLES
@@ -39,6 +52,26 @@ def test_any_query_gives_a_valid_configuration_and_readable_notices(pairs):
     assert_valid(parsed)
     assert all(isinstance(n.problem, str) and len(n.problem) < 400 for n in parsed.notices)
     assert parse(query_string(parsed.config, parsed.view)).config == parsed.config  # a link survives the round trip
+
+
+@EXAMPLES
+@given(LIST_PAIRS)
+def test_any_list_in_a_link_is_bounded_and_what_is_set_aside_is_named(pairs):
+    query = urlencode(pairs)
+    parsed = parse(query)
+    assert_valid(parsed)
+    asked = {key: text for key, text in pairs}  # the last value of a repeated key is the one used
+    for name in ("show", "lengths"):
+        if name in asked and len([e for e in asked[name].split(",") if e.strip()]) > PARAMS[name].most:
+            assert any(n.problem.startswith(f"{name}:") for n in parsed.notices), (query, parsed.notices)
+    room, _, notices = classroom.split(query)
+    for key in ("hide", "lock"):
+        names = getattr(room, key)
+        assert len(names) == len(set(names)) and set(names) <= set(classroom.CONTROLS)
+        if key in asked:
+            wanted = [n.strip().lower() for n in asked[key].split(",") if n.strip()]
+            assert set(names) == {n for n in wanted if n in classroom.CONTROLS}  # no known name is lost
+    assert all(len(n.problem) < 400 for n in (*parsed.notices, *notices))
 
 
 @EXAMPLES

@@ -3,7 +3,7 @@
 import pytest
 
 from rnnlab.params import (
-    MAX_LAYER_STEPS, MAX_UNIT_WORK, MAX_WORK, MAX_SEQUENCE_VALUES, passes, MODEL_PARAMS, PARAMS, ConfigError, Config, View, parse, query_string, resolve,
+    MAX_LAYER_STEPS, MAX_UNIT_WORK, MAX_WORK, MAX_SEQUENCE_VALUES, passes, MODEL_PARAMS, PARAMS, VIEW_PARAMS, ConfigError, Config, View, parse, query_string, resolve,
 )
 
 
@@ -51,7 +51,7 @@ def test_defaults_are_left_out_of_the_link():
     ("seed=99999999999999999999", "seed"),
     ("colour=red", "colour"),
     ("units=" + "9" * 5000, "units"),
-    ("show=1,x", "show"),
+    ("show=x", "show"),
 ])
 def test_bad_values_fall_back_to_defaults_with_a_notice_naming_them(query, named):
     parsed = parse(query)
@@ -104,7 +104,7 @@ def test_view_indices_are_kept_inside_the_config():
     parsed = parse("batch=4&timesteps=5&units=3&sample=9&step=7&unit=3&show=0,2,3,2")
     view = parsed.view
     assert (view.sample, view.step, view.unit, view.show) == (3, 4, 2, (0, 2))
-    assert len(parsed.notices) == 4
+    assert len(parsed.notices) == 5  # sample, step, unit, show's repeated 2, show's unit 3
 
 
 def test_widget_values_of_the_wrong_type_fall_back():
@@ -158,3 +158,43 @@ def test_the_sequential_work_of_a_run_is_bounded(query):
 def test_every_option_works_at_default_sizes():
     for query in ["depth=3&bidirectional=1&stateful=1", "depth=3&bidirectional=1&lengths=10,9,8,7,6,5,4&mask=1"]:
         assert not parse(query).notices, query
+
+
+@pytest.mark.parametrize("query, kept, named", [
+    ("show=" + ",".join(map(str, range(16))), tuple(range(10)), "10, 11, 12 and 3 more were set aside"),
+    ("show=1,x,2", (1, 2), "'x' is not a whole number"),
+    ("show=5,5,5,6", (5, 6), "5 listed more than once"),
+    ("show=-1,3", (3,), "-1 is not a whole number in 0..511"),
+    ("show=99999999999999999999999999,2", (2,), "is not a whole number in 0..511"),
+    ("lengths=" + ",".join(["9"] * 20), (9,) * 16, "at most 16 entries"),
+    ("lengths=-1,7,0,abc,4", (7, 4), "-1, 0, 'abc' are not whole numbers in 1..500"),
+    ("lengths=" + ",".join(["4"] * 5000), (4,) * 16, "and the rest were set aside"),
+])
+def test_a_list_keeps_its_first_allowed_entries_and_names_what_was_set_aside(query, kept, named):
+    parsed = parse(query)
+    name = query.split("=")[0]
+    assert getattr(parsed.config if name == "lengths" else parsed.view, name) == kept
+    notice = next(n for n in parsed.notices if n.problem.startswith(f"{name}:"))
+    assert named in notice.problem and len(notice.problem) < 400
+    assert notice.outcome == f"using {name}={PARAMS[name].format(kept)}"
+    with pytest.raises(ConfigError):
+        parsed.strict()
+
+
+def test_every_list_in_the_table_is_bounded_where_its_widget_is():
+    """The widgets allow no more entries than the table: a link cannot ask for more than a widget holds."""
+    assert PARAMS["show"].most == 10 and PARAMS["show"].distinct
+    for param in PARAMS.values():
+        if param.kind is tuple:
+            too_many = ",".join(str(param.low + k % 2) for k in range(param.most + 1))
+            value = getattr(parse(f"{param.name}={too_many}&units=512&timesteps=500").view
+                            if param in VIEW_PARAMS else parse(f"{param.name}={too_many}").config, param.name)
+            assert len(value) <= param.most, param.name
+            with pytest.raises(ValueError):
+                param.check(tuple(range(param.low, param.low + param.most + 1)))
+
+
+def test_widget_values_that_are_lists_are_fitted_too():
+    parsed = resolve({"show": list(range(12)), "lengths": "10,7,abc"})
+    assert parsed.view.show == tuple(range(10)) and parsed.config.lengths == (10, 7)
+    assert len(parsed.notices) == 2
