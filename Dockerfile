@@ -25,4 +25,4 @@ EXPOSE 8501
 # Several replicas must share one cookie secret: docker run -e STREAMLIT_SERVER_COOKIE_SECRET=... (see deploy/).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
     CMD python -c "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=2).read().strip() != b'ok')"
-CMD ["streamlit", "run", "app.py", "--server.port=8501", "--server.address=0.0.0.0"]
+CMD ["python", "-m", "ui.serve", "--server.port=8501", "--server.address=0.0.0.0"]

@@ -8,9 +8,9 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test bench chromium clean
 
-# One BLAS thread: NumPy's step-by-step trace then does not fight TensorFlow for the cores.
+# ui.serve starts the engine's worker processes (they import TensorFlow), then Streamlit serving app.py.
 run: $(VENV)/.app-installed
-	OPENBLAS_NUM_THREADS=1 $(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.port $(PORT)
 
 test: $(VENV)/.dev-installed chromium
 	$(BIN)/python -m pytest

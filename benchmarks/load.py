@@ -4,9 +4,10 @@ Every visitor is a `Visitor` (Streamlit's own protocol, as a browser tab speaks 
 short ramp, as a class opening the teacher's link does; each waits a think time between changes. Two
 scenarios: `class` (the default): every visitor follows the teacher's steps (LESSON_STEPS) in order, and
 one change in three is their own, among the controls a classroom link leaves open (the two flags and what
-is looked at); `explore`: every change is a random one of any control, as in a free playground (many more
-distinct configurations, so far fewer cached runs). Reruns are timed from BackMsg sent to script_finished.
-The server's resident memory and CPU are sampled from /proc while the class works.
+is looked at), thinking 5 s (±50 %); `explore`: a class told "now try it yourself": every other change
+is `units` picked at random from 1-128 (mostly a configuration nobody asked before), the others flip
+`return_state`, thinking 0.5-2 s. Reruns are timed from BackMsg sent to script_finished. The server's
+resident memory and CPU (with its worker processes) are sampled from /proc while the class works.
 
     python -m benchmarks.load --visitors 60 --changes 10           # a fresh local server
     python -m benchmarks.load --url http://127.0.0.1:8080 --pids 11,12   # an existing server (e.g. nginx)
@@ -27,8 +28,10 @@ from benchmarks.report import ms
 from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import RunResult, Visitor
 
-TARGETS_MS = {"p50": 500, "p95": 2000}
-RSS_GROWTH_TARGET_MB = 150
+TARGETS_MS = {"class": {"p50": 500, "p95": 1000}, "explore": {"p50": 300, "p95": 1500}}
+RSS_GROWTH_TARGET_MB = {"class": 150, "explore": 300}
+THINK_S = {"class": None, "explore": (0.5, 2.0)}  # None: --think (±50 %)
+EXPLORE_UNITS = (1, 128)
 # What a learner changes, with the values they pick (keys are widget keys of the playground).
 CHANGES = {
     "return_state": (True, False),
@@ -55,8 +58,27 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
 
+def family(pid: int) -> list[int]:
+    """pid and its descendants now (a server's worker processes come and go)."""
+    found, children = [pid], []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children += [int(c) for c in task.read_text().split()]
+        except OSError:
+            pass
+    return found + [d for c in children for d in family(c)]
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:  # the process has just ended
+        return ""
+
+
 class ServerSampler:
-    """Resident memory (MB, summed over the processes) and CPU seconds of server processes, from /proc."""
+    """Resident memory (MB, summed over the processes) and CPU seconds of server processes and their worker
+    processes, from /proc."""
 
     def __init__(self, pids: list[int], every: float = 0.5):
         self.pids, self.every = pids, every
@@ -65,18 +87,22 @@ class ServerSampler:
 
     def rss(self) -> float:
         total = 0
-        for pid in self.pids:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        for pid in (p for root in self.pids for p in family(root)):
+            for line in _read(f"/proc/{pid}/status").splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         return total / 1024
 
     def cpu_each(self) -> list[float]:
-        """CPU seconds (user + system) of each process so far."""
+        """CPU seconds (user + system) of each server so far, with its workers (those that ended not counted)."""
         each = []
-        for pid in self.pids:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            each.append((int(fields[11]) + int(fields[12])) / 100)  # utime, stime in USER_HZ ticks
+        for root in self.pids:
+            seconds = 0.0
+            for pid in family(root):
+                fields = _read(f"/proc/{pid}/stat").rsplit(")", 1)[-1].split()
+                if len(fields) > 12:
+                    seconds += (int(fields[11]) + int(fields[12])) / 100  # utime, stime in USER_HZ ticks
+            each.append(seconds)
         return each
 
     def cpu_seconds(self) -> float:
@@ -108,18 +134,26 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-def _change(k: int, scenario: str, rng: random.Random) -> tuple[str, object]:
+def _change(k: int, scenario: str, rng: random.Random, visitor: Visitor) -> tuple[str, object]:
     """The k-th change a visitor makes: the teacher's k-th step, or (one in three) their own change of an open
-    control; in the explore scenario, a random change of any control."""
-    if scenario == "class" and rng.random() >= EXPLORE_SHARE:
+    control; in the explore scenario, units at random (even k) or return_state flipped (odd k)."""
+    if scenario == "explore":
+        return ("units", rng.randint(*EXPLORE_UNITS)) if k % 2 == 0 else ("return_state",
+                                                                          not visitor.value("return_state"))
+    if rng.random() >= EXPLORE_SHARE:
         return LESSON_STEPS[k % len(LESSON_STEPS)]
-    name = rng.choice(CLASS_OPEN if scenario == "class" else list(CHANGES))
+    name = rng.choice(CLASS_OPEN)
     return name, rng.choice(CHANGES[name])
+
+
+def think_time(scenario: str, think: float, rng: random.Random) -> float:
+    low, high = THINK_S[scenario] or (think * 0.5, think * 1.5)
+    return rng.uniform(low, high)
 
 
 async def visit(ws_url: str, query: str, changes: int, think: float, rng: random.Random,
                 source: str | None = None, scenario: str = "class") -> Outcome:
-    """Open the page, then make `changes` control changes, thinking `think` seconds (±50 %) before each."""
+    """Open the page, then make `changes` control changes, thinking before each (think_time)."""
     outcome = Outcome()
     try:
         async with Visitor(ws_url, source=source) as visitor:
@@ -127,8 +161,8 @@ async def visit(ws_url: str, query: str, changes: int, think: float, rng: random
             if not outcome.load.ok:
                 outcome.failures.append(f"load: status {outcome.load.status} {outcome.load.errors}")
             for k in range(changes):
-                await asyncio.sleep(think * rng.uniform(0.5, 1.5))
-                name, value = _change(k, scenario, rng)
+                await asyncio.sleep(think_time(scenario, think, rng))
+                name, value = _change(k, scenario, rng, visitor)
                 result = await visitor.set(**{name: value})
                 outcome.changes.append(result)
                 if not result.ok:
@@ -185,11 +219,12 @@ async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: in
 
 
 def verdicts(result: dict) -> dict[str, bool]:
-    rerun = result.get("rerun", {})
-    return {"p50": rerun.get("p50_ms", float("inf")) <= TARGETS_MS["p50"],
-            "p95": rerun.get("p95_ms", float("inf")) <= TARGETS_MS["p95"],
+    rerun, targets = result.get("rerun", {}), TARGETS_MS[result["scenario"]]
+    return {f"p50 <= {targets['p50']} ms": rerun.get("p50_ms", float("inf")) <= targets["p50"],
+            f"p95 <= {targets['p95']} ms": rerun.get("p95_ms", float("inf")) <= targets["p95"],
             "no failures": result["failures"] == 0,
-            "rss growth": result["rss_growth_mb"] <= RSS_GROWTH_TARGET_MB}
+            f"rss growth <= {RSS_GROWTH_TARGET_MB[result['scenario']]} MB":
+                result["rss_growth_mb"] <= RSS_GROWTH_TARGET_MB[result["scenario"]]}
 
 
 def report(result: dict) -> str:
@@ -211,10 +246,10 @@ def _parser() -> argparse.ArgumentParser:
                         help="visitors at once; several values run one after another (default 60)")
     parser.add_argument("--changes", type=_bounded(int, 0, 1000), default=10, help="changes per visitor (10)")
     parser.add_argument("--think", type=_bounded(float, 0, 60), default=5.0,
-                        help="mean seconds between a visitor's changes (default 5)")
+                        help="class: mean seconds between a visitor's changes (default 5; explore: 0.5-2 s)")
     parser.add_argument("--scenario", choices=("class", "explore"), default="class",
                         help="class: follow the teacher's steps, one change in three their own among the flags and the "
-                             "view (default); explore: every change random")
+                             "view (default); explore: units at random 1-128 and return_state flips, 0.5-2 s apart")
     parser.add_argument("--ramp", type=_bounded(float, 0, 600), default=10.0,
                         help="seconds over which the visitors arrive (default 10)")
     parser.add_argument("--url", help="an existing server's address (default: start one)")

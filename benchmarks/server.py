@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,17 +25,16 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` as a child process; use as a context manager.
+    """The app's server (`python -m ui.serve`, as `make run` starts it) as a child process; a context manager.
 
         with StreamlitServer() as server:
             server.wait_healthy()
             print(server.ws_url)
     """
 
-    def __init__(self, script: str = "app.py", port: int | None = None, extra_args: tuple[str, ...] = (),
+    def __init__(self, port: int | None = None, extra_args: tuple[str, ...] = (),
                  cwd: Path = ROOT, log_path: Path | None = None):
         self.port = port or free_port()
-        self.script = script
         self.cwd = cwd
         self.extra_args = extra_args
         self.process: subprocess.Popen | None = None
@@ -54,7 +54,7 @@ class StreamlitServer:
         return f"ws://127.0.0.1:{self.port}/_stcore/stream"
 
     def start(self) -> StreamlitServer:
-        cmd = [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(self.port),
+        cmd = [sys.executable, "-m", "ui.serve", "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true", *self.extra_args]
         env = {**os.environ, **SERVER_ENV}
         self.started_at = time.perf_counter()
@@ -92,6 +92,11 @@ class StreamlitServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.process is not None:
+            try:  # the engine's and the training's worker processes, should any outlive the server
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         self._log.close()
         if self.log_path is None:
             Path(self._log.name).unlink(missing_ok=True)

@@ -190,9 +190,24 @@ class Visitor:
         client.context_info.timezone = "UTC"
         client.context_info.locale = "en-US"
         client.context_info.url = self.ws_url.replace("ws://", "http://").replace("/_stcore/stream", "/")
+        await self._drain()
         sent = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         return await asyncio.wait_for(self._receive_run(sent, fragment_id), self.timeout)
+
+    async def _drain(self) -> None:
+        """Take in what the server sent on its own since the last run (a fragment's timed run, or the full run
+        it asked for): kept for the message cache, so that the next run is timed from its own request."""
+        while True:
+            try:
+                data = await asyncio.wait_for(self._ws.recv(), 0.001)
+            except TimeoutError:
+                return
+            msg = ForwardMsg.FromString(data)
+            if msg.metadata.cacheable and self.cache_messages and not msg.HasField("ref_hash"):
+                self._cache[msg.hash] = (msg, self._runs)
+            elif msg.HasField("page_info_changed"):
+                self.query_string = msg.page_info_changed.query_string
 
     async def _receive_run(self, sent: float, fragment_id: str) -> RunResult:
         started = exec_seconds = None
@@ -231,6 +246,8 @@ class Visitor:
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # a newer run replaces this one; wait for it
+                if not fragment_id and msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    continue  # a fragment's own timed run, not the full run asked for
                 seconds = time.perf_counter() - sent
                 self._after_run(drawn, fragment_id)
                 return RunResult(seconds, started, msg.script_finished, count, size, elements, errors, exec_seconds)

@@ -41,7 +41,8 @@ def _checked(result: RunResult, what: str) -> RunResult:
 def engine() -> tuple[dict, list[Row]]:
     """The default training in-process: first (traced) and repeated; each task once."""
     from rnnlab.params import parse
-    from rnnlab.training.fit import estimate_seconds, train
+    from rnnlab.training.fit import train
+    from rnnlab.training.plan import estimate_seconds
     from rnnlab.training.settings import TASK_NAMES, Settings
     from rnnlab.training.tasks import TASKS
     from ui.train_view import FIRST_VISIT

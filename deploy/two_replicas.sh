@@ -33,7 +33,7 @@ cleanup() {
 trap cleanup EXIT
 
 for port in "$A" "$B"; do
-    OPENBLAS_NUM_THREADS=1 STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" .venv/bin/python -m streamlit run app.py \
+    STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" .venv/bin/python -m ui.serve \
         --server.port "$port" --server.address 127.0.0.1 --server.headless true \
         >"$DIR/replica-$port.log" 2>&1 &
     PIDS+=("$!")

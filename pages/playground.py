@@ -8,7 +8,7 @@ router.ensure_routed()
 
 from ui import classroom_view, controls, panels
 from rnnlab.params import query_string
-from ui.runs import get_run
+from ui.runs import Unavailable, get_run, unavailable
 
 parsed = controls.load()
 controls.model_controls(parsed.config)
@@ -16,7 +16,10 @@ controls.sync_url(parsed)
 
 st.title(panels.title(parsed.config))
 panels.notices(parsed.notices)
-run = get_run(parsed.config)
+try:
+    run = get_run(parsed.config)
+except Unavailable as lost:
+    unavailable(lost)
 if run.refusal:
     panels.refusal(run)
 elif not classroom_view.answers_shown(query_string(parsed.config)):

@@ -19,6 +19,12 @@ def describe(query: str) -> dict[str, Any]:
     """
     parsed = parse(query).strict()  # before the heavy imports: bad input fails fast
 
+    from rnnlab import engine
+
+    running = engine.running()
+    if running is not None:  # in the app's server: Keras runs in the engine's workers
+        return running.submit("rnnlab:describe", query).result()
+
     from rnnlab.codegen import code_for
     from rnnlab.params import values
     from rnnlab.run import run

@@ -140,7 +140,8 @@ def _train(args: argparse.Namespace) -> int:
         print("rnnlab: invalid input:", *problems, sep="\n  ", file=sys.stderr)
         return 2
     config, settings = parsed.config, checked.settings
-    from rnnlab.training.fit import TrainRefused, train
+    from rnnlab.training.fit import train
+    from rnnlab.training.plan import TrainRefused
 
     def report(epoch: int, loss: float, val_loss: float) -> None:
         print(f"epoch {epoch + 1}/{settings.epochs}: loss {loss:.5g}, val_loss {val_loss:.5g}", flush=True)

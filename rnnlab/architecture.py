@@ -14,6 +14,7 @@ KERAS_CLASSES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 ZEROS = {cls: {"kernel_initializer": "zeros", "recurrent_initializer": "zeros"} for cls in KERAS_CLASSES.values()}
 ZEROS["Dense"] = {"kernel_initializer": "zeros"}
 SHORT_NAMES = {"lstm": "lstm", "gru": "gru", "simple_rnn": "rnn"}
+STATE_LETTERS = {"lstm": ("h", "c"), "gru": ("h",), "simple_rnn": ("h",)}
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,42 @@ def masking(config: Any) -> Call | None:
 def layer_name(config: Any) -> str:
     """What the learner calls the last recurrent layer in code, e.g. 'lstm' or 'bi_gru'."""
     return ("bi_" if config.bidirectional else "") + SHORT_NAMES[config.layer]
+
+
+def first_names(config: Any) -> tuple[str, ...]:
+    kind = "seq" if config.return_sequences else "output"
+    if config.bidirectional and config.merge_mode == "none":
+        return (f"forward_{kind}", f"backward_{kind}")
+    return ("whole_seq" if config.return_sequences else "output",)
+
+
+def returned_names(config: Any) -> tuple[str, ...]:
+    """What the last recurrent layer returns, in Keras's order, e.g. ('whole_seq', 'state_h', 'state_c')."""
+    letters = STATE_LETTERS[config.layer]
+    if not config.return_state:
+        states: tuple[str, ...] = ()
+    elif config.bidirectional:
+        states = tuple(f"{d}_{s}" for d in ("forward", "backward") for s in letters)
+    else:
+        states = tuple(f"state_{s}" for s in letters)
+    return first_names(config) + states
+
+
+def output_names(config: Any) -> tuple[str, ...]:
+    """Every tensor the model hands back: the layer's returns, then the head's prediction."""
+    return returned_names(config) + (("prediction",) if config.head != "none" else ())
+
+
+def width(config: Any) -> str:
+    """The last axis of the first returned tensor: 'units', or '2 × units' for concatenated directions."""
+    return "2 × units" if config.bidirectional and config.merge_mode == "concat" else "units"
+
+
+def returned_axes(config: Any, name: str) -> tuple[str, ...]:
+    """The axes of one returned tensor, e.g. ('batch', 'timesteps', 'units')."""
+    time = ("timesteps",) if config.return_sequences else ()
+    if name == "prediction":
+        return ("batch", *time, "head_units")
+    if name.endswith(("_h", "_c")):
+        return ("batch", "units")
+    return ("batch", *time, "units" if name.startswith(("forward", "backward")) else width(config))

@@ -6,16 +6,23 @@ from typing import Any
 
 from rnnlab import architecture
 from rnnlab.inputs import data_code
-from rnnlab.model import first_names, output_names, returned_names
+from rnnlab.architecture import first_names, output_names, returned_names
 
 RESET = """for layer in model.layers:  # Keras 3 models have no reset_states(): reset each recurrent layer
     if hasattr(layer, "reset_state"):
         layer.reset_state()"""
 
 
+def below_name(config: Any) -> str:
+    """What the last recurrent layer reads, named as the generated code names it: x, or in a stack the
+    sequence the layer below returns (seq_1, seq_2)."""
+    return f"seq_{config.depth - 1}" if config.depth > 1 else "x"
+
+
 def unpack_line(config: Any, call: str | None = None) -> str:
-    """The line a learner writes to receive what the layer returns, e.g. 'output, state_h, state_c = lstm(x)'."""
-    return f"{', '.join(returned_names(config))} = {call or architecture.layer_name(config) + '(x)'}"
+    """The line a learner writes to receive what the layer returns, e.g. 'output, state_h, state_c = lstm(x)';
+    the top of a stack reads the layer below: 'output = lstm(seq_1)'."""
+    return f"{', '.join(returned_names(config))} = {call or f'{architecture.layer_name(config)}({below_name(config)})'}"
 
 
 def head_line(config: Any) -> str:

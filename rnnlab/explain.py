@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rnnlab.run import Part, Run
+from rnnlab.result import Part, Run
 
 MEANING = {
     "output": "h at the last timestep only",

@@ -19,12 +19,12 @@ import numpy as np
 import tensorflow as tf
 
 from rnnlab import architecture
+from rnnlab.architecture import first_names
 
 # Above this many layer-steps (timesteps x recurrent layers) an eager call (a Python loop over steps)
 # is slower than tracing the model once, which costs about 60 eager steps.
 EAGER_MAX_STEPS = 64
 MAX_TRACES = 8  # traced lengths kept per model
-STATE_LETTERS = {"lstm": ("h", "c"), "gru": ("h",), "simple_rnn": ("h",)}
 
 # Every Keras build and call runs on this one long-lived thread. Keras/TF global state (seeding,
 # building) is not thread-safe, and Keras keeps per-thread state that is slow to set up: a web
@@ -57,7 +57,11 @@ class Bounded:
         if key in self.items:
             self.items.move_to_end(key)
             return self.items[key]
-        value = self.items[key] = make()
+        return self.put(key, make())
+
+    def put(self, key: Hashable, value: T) -> T:
+        self.items[key] = value
+        self.items.move_to_end(key)
         if len(self.items) > self.size:
             self.items.popitem(last=False)
         return value
@@ -65,45 +69,6 @@ class Bounded:
 
 _MODELS = Bounded(24)
 _WEIGHTS = Bounded(48)
-
-
-def first_names(config: Any) -> tuple[str, ...]:
-    kind = "seq" if config.return_sequences else "output"
-    if config.bidirectional and config.merge_mode == "none":
-        return (f"forward_{kind}", f"backward_{kind}")
-    return ("whole_seq" if config.return_sequences else "output",)
-
-
-def returned_names(config: Any) -> tuple[str, ...]:
-    """What the last recurrent layer returns, in Keras's order, e.g. ('whole_seq', 'state_h', 'state_c')."""
-    letters = STATE_LETTERS[config.layer]
-    if not config.return_state:
-        states: tuple[str, ...] = ()
-    elif config.bidirectional:
-        states = tuple(f"{d}_{s}" for d in ("forward", "backward") for s in letters)
-    else:
-        states = tuple(f"state_{s}" for s in letters)
-    return first_names(config) + states
-
-
-def output_names(config: Any) -> tuple[str, ...]:
-    """Every tensor the model hands back: the layer's returns, then the head's prediction."""
-    return returned_names(config) + (("prediction",) if config.head != "none" else ())
-
-
-def width(config: Any) -> str:
-    """The last axis of the first returned tensor: 'units', or '2 × units' for concatenated directions."""
-    return "2 × units" if config.bidirectional and config.merge_mode == "concat" else "units"
-
-
-def returned_axes(config: Any, name: str) -> tuple[str, ...]:
-    """The axes of one returned tensor, e.g. ('batch', 'timesteps', 'units')."""
-    time = ("timesteps",) if config.return_sequences else ()
-    if name == "prediction":
-        return ("batch", *time, "head_units")
-    if name.endswith(("_h", "_c")):
-        return ("batch", "units")
-    return ("batch", *time, "units" if name.startswith(("forward", "backward")) else width(config))
 
 
 def _functional(config: Any, zeros: bool, any_length: bool = False) -> keras.Model:
@@ -147,16 +112,18 @@ def _weight_key(config: Any) -> tuple:
             config.depth, config.head, config.head_units, config.seed)
 
 
-def _seeded_weights(config: Any) -> list[np.ndarray]:
+def _seeded(config: Any) -> tuple[keras.Model, list[np.ndarray]]:
+    """A model of config's own, its weights drawn as the generated code draws them; the weights are kept."""
     keras.utils.set_random_seed(config.seed)
-    weights = build(config).get_weights()
+    seeded = build(config)
+    weights = seeded.get_weights()
     for array in weights:
         array.flags.writeable = False
-    return weights
+    return seeded, _WEIGHTS.put(_weight_key(config), weights)
 
 
 def _weights(config: Any) -> list[np.ndarray]:
-    return _WEIGHTS.get(_weight_key(config), lambda: _seeded_weights(config))
+    return _WEIGHTS.get(_weight_key(config), lambda: _seeded(config)[1])
 
 
 @dataclass(frozen=True)
@@ -220,6 +187,44 @@ def predict_once(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.nda
     return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """The model for a config with its seeded weights, before any call: what Keras says without running."""
+
+    shapes: tuple[tuple[int, ...], ...]  # Keras's output shapes, in the order of output_names(config)
+    params: int  # count_params()
+    recurrent: tuple[tuple[list[np.ndarray], ...], ...]  # per stacked layer: (forward[, backward]) weights
+    head: list[np.ndarray] | None  # kernel, bias
+
+
+def _structure(config: Any) -> tuple:
+    """What makes two configs share a model: the layers (not their sizes in time and batch, nor the seed)."""
+    return (architecture.masking(config), architecture.recurrent(config, last=False),
+            architecture.recurrent(config), architecture.head(config), config.depth, config.features)
+
+
+def _shared(config: Any) -> _Traced:
+    """The shared model for config's layers, its seeded weights set."""
+    seeded = _weights(config)
+    traced = _MODELS.get(_structure(config), lambda: _Traced(build(config, zeros=True, any_length=True)))
+    traced.model.set_weights(seeded)
+    return traced
+
+
+@on_keras_thread
+def prepare(config: Any) -> Prepared:
+    """Keras's output shapes (symbolic; open batch and time axes filled in from config), parameter count
+    and seeded weights, without calling the model (KerasRefused if Keras will not build it). One build at
+    most: the shared model when its layers have been seen, else a seeded model of config's own."""
+    shared = _MODELS.items.get(_structure(config))
+    if shared is not None:
+        shared.model.set_weights(_weights(config))
+    built = shared.model if shared is not None else _seeded(config)[0]
+    sizes = {0: config.batch, 1: config.timesteps}
+    shapes = tuple(tuple(sizes[i] if d is None else d for i, d in enumerate(t.shape)) for t in built.outputs)
+    return Prepared(shapes, built.count_params(), *_layer_weights(built))
+
+
 @on_keras_thread
 def call(config: Any, x: np.ndarray) -> Called:
     """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not).
@@ -227,11 +232,7 @@ def call(config: Any, x: np.ndarray) -> Called:
     Models are shared by every config with the same layers: their time and batch axes are open, so one
     traced model serves every length and batch size (and the unpadded sequences of a padding comparison).
     """
-    structure = (architecture.masking(config), architecture.recurrent(config, last=False),
-                 architecture.recurrent(config), architecture.head(config), config.depth, config.features)
-    seeded = _weights(config)
-    traced = _MODELS.get(structure, lambda: _Traced(build(config, zeros=True, any_length=True)))
-    traced.model.set_weights(seeded)
+    traced = _shared(config)
     steps = x.shape[1] * config.depth * (2 if config.bidirectional else 1)
     return Called(traced(x, steps), traced.model.count_params(), *_layer_weights(traced.model))
 
@@ -240,9 +241,8 @@ def call(config: Any, x: np.ndarray) -> Called:
 def call_stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[Called, Called, Called]:
     """A stateful model of its own (never shared): chunk 1, then chunk 2 carrying the state, then chunk 2
     again after reset_state() on every recurrent layer."""
-    seeded = _weights(config)
     model = build(config, zeros=True)
-    model.set_weights(seeded)
+    model.set_weights(_weights(config))
     results = [predict_once(model, config, chunks[0]), predict_once(model, config, chunks[1])]
     for layer in model.layers:
         if hasattr(layer, "reset_state"):

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
 import keras
 import numpy as np
 
 from rnnlab import architecture, model, refusals, trace
+from rnnlab.result import Check, Part, Run, Stateful, Tensor
 from rnnlab.inputs import lengths_of, make_data
 
-# Two float32 tensors "are equal" when they differ by at most this much.
-TOLERANCE = 1e-5
+KERAS_VERSION = keras.__version__
 
 WEIGHT_NAMES = ("kernel", "recurrent_kernel", "bias")
 MERGES = {
@@ -24,92 +23,6 @@ MERGES = {
 }
 HEAD_ACTIVATIONS = {**trace.ACTIVATIONS, "softmax": lambda z: np.exp(z - z.max(-1, keepdims=True))
                     / np.exp(z - z.max(-1, keepdims=True)).sum(-1, keepdims=True)}
-
-
-@dataclass(frozen=True)
-class Tensor:
-    """One returned tensor as a learner would name it, e.g. whole_seq (batch, timesteps, units)."""
-
-    name: str
-    value: np.ndarray
-    axes: tuple[str, ...]
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return tuple(self.value.shape)
-
-
-@dataclass(frozen=True)
-class Check:
-    """A claim about the returned tensors and the measured max |difference| behind it."""
-
-    claim: str  # e.g. "output == state_h"
-    max_abs_diff: float
-    expect_equal: bool
-
-    @property
-    def holds(self) -> bool:
-        return (self.max_abs_diff <= TOLERANCE) == self.expect_equal
-
-
-@dataclass(frozen=True)
-class Part:
-    """One recurrent layer of the stack, or one direction of a Bidirectional one, traced step by step."""
-
-    label: str  # e.g. "layer 2 of 2, backward"
-    layer: int  # 0-based position in the stack
-    backward: bool  # the backward copy inside Bidirectional
-    reads_backwards: bool  # step k read input timestep T-1-k (backward copy or go_backwards)
-    inputs: np.ndarray  # (batch, timesteps, features or the layer below's width), in input time order
-    trace: trace.Trace
-    weights: dict[str, np.ndarray]
-
-
-@dataclass(frozen=True)
-class Stateful:
-    """Two consecutive chunks through a stateful model, then the second again after reset_state()."""
-
-    second: tuple[Tensor, ...]  # chunk 2, starting from chunk 1's final states
-    after_reset: tuple[Tensor, ...]  # chunk 2 again, after reset_state(): from zeros
-    x_second: np.ndarray
-    checks: tuple[Check, ...]
-    carried_effect: float  # max |difference| between chunk 2 with the carried state and after reset
-
-
-@dataclass(frozen=True)
-class Run:
-    """Everything the page shows about one Config; arrays are read-only.
-
-    parts[0] is the last recurrent layer (forward), the one whose returns are listed; then its
-    backward copy, then the layers below it. With `refusal`, Keras would not build the model and
-    there are no returns, parts or checks.
-    """
-
-    config: Any
-    x: np.ndarray  # (batch, timesteps, features): what the model is fed (the first chunk when stateful)
-    returns: tuple[Tensor, ...]  # in the order Keras returns them, then the head's prediction
-    parts: tuple[Part, ...]
-    head_weights: dict[str, np.ndarray]
-    params: int  # Keras's count_params()
-    keras_version: str
-    agreement: float  # max |Keras - NumPy trace| over every returned tensor
-    checks: tuple[Check, ...]
-    mask: np.ndarray | None = None  # (batch, timesteps) True where a step is real (with a Masking layer)
-    padding_effect: tuple[Check, ...] = ()  # padded vs unpadded final outputs, with and without the mask
-    stateful: Stateful | None = None
-    refusal: refusals.Refusal | None = None
-
-    def returned(self, name: str) -> Tensor | None:
-        return next((t for t in self.returns if t.name == name), None)
-
-    @property
-    def all_checks(self) -> tuple[Check, ...]:
-        return self.checks + self.padding_effect + (self.stateful.checks if self.stateful else ())
-
-    @property
-    def trace(self) -> trace.Trace:
-        """The last layer's (forward) trace: the steps behind what is returned."""
-        return self.parts[0].trace
 
 
 def _diff(a: np.ndarray, b: np.ndarray) -> float:
@@ -164,12 +77,12 @@ def _expected(config: Any, last: list[trace.Trace], mask: np.ndarray | None, hea
     else:
         first = _merge(config, [steps.h[:, -1] for steps in last])
     firsts = list(first) if isinstance(first, tuple) else [first]
-    states = [getattr(steps, s)[:, -1] for steps in last for s in model.STATE_LETTERS[config.layer]]
+    states = [getattr(steps, s)[:, -1] for steps in last for s in architecture.STATE_LETTERS[config.layer]]
     values = firsts + (states if config.return_state else [])
     if head:
         kernel, bias = head
         values.append(HEAD_ACTIVATIONS[config.head_activation](firsts[0] @ kernel + bias))
-    return dict(zip(model.output_names(config), values))
+    return dict(zip(architecture.output_names(config), values))
 
 
 def _checks(config: Any, returns: dict[str, np.ndarray]) -> tuple[Check, ...]:
@@ -177,7 +90,7 @@ def _checks(config: Any, returns: dict[str, np.ndarray]) -> tuple[Check, ...]:
     if not config.return_state:
         return ()
     checks, units = [], config.units
-    first_name = model.returned_names(config)[0]
+    first_name = architecture.returned_names(config)[0]
     first = returns[first_name]
     padded = config.mask and config.lengths
     if not config.bidirectional:
@@ -223,8 +136,8 @@ def _parts(config: Any, traced: list[list[trace.Trace]], inputs: list[np.ndarray
 
 
 def _tensors(config: Any, arrays: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
-    names = model.output_names(config)
-    return tuple(Tensor(n, _frozen(a), model.returned_axes(config, n)) for n, a in zip(names, arrays))
+    names = architecture.output_names(config)
+    return tuple(Tensor(n, _frozen(a), architecture.returned_axes(config, n)) for n, a in zip(names, arrays))
 
 
 def _final_output(config: Any, x: np.ndarray) -> np.ndarray:
@@ -255,7 +168,7 @@ def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model
     fresh = dataclasses.replace(config, stateful=False)
     ends_whole = model.call(whole, np.concatenate(chunks, axis=1)).arrays[0]
     starts_fresh = model.call(fresh, chunks[1]).arrays[0]
-    name = model.output_names(config)[0]
+    name = architecture.output_names(config)[0]
     pick = (lambda a: a[:, -1]) if config.return_sequences else (lambda a: a)
     same = "==" if not config.bidirectional else "!="  # the backward direction reads each chunk on its own
     checks = (
@@ -269,16 +182,37 @@ def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model
 
 
 def _refused(config: Any, x: np.ndarray, error: model.KerasRefused) -> Run:
-    return Run(config, _frozen(x), (), (), {}, 0, keras.__version__, 0.0, (),
-               refusal=refusals.explain(config, str(error)))
+    return Run(config, _frozen(x), (), (), {}, 0, KERAS_VERSION, 0.0, (), refusal=refusals.explain(config, str(error)))
+
+
+def _inputs(config: Any) -> tuple[np.ndarray, np.ndarray | None, tuple[np.ndarray, np.ndarray] | None]:
+    """The seeded input x (the first chunk when stateful), its mask, and the two chunks when stateful."""
+    data = make_data(config)
+    chunks = (data[:, :config.timesteps], data[:, config.timesteps:]) if config.stateful else None
+    x = chunks[0] if chunks else data
+    return x, (np.any(x != 0.0, axis=-1) if config.mask else None), chunks
+
+
+def _run(config: Any, x: np.ndarray, mask: np.ndarray | None, called: model.Called | model.Prepared,
+         traced: list, inputs: list, returns: tuple[Tensor, ...], agreement: float | None, **extra: Any) -> Run:
+    return Run(
+        config=config,
+        x=_frozen(x),
+        returns=returns,
+        parts=_parts(config, traced, inputs, called.recurrent),
+        head_weights=dict(zip(("kernel", "bias"), map(_frozen, called.head or ()))),
+        params=called.params,
+        keras_version=KERAS_VERSION,
+        agreement=agreement,
+        checks=_checks(config, {t.name: t.value for t in returns}),
+        mask=None if mask is None else _frozen(mask),
+        **extra,
+    )
 
 
 def run(config: Any) -> Run:
     """Build (or reuse) the Keras model for config, call it on the seeded input, trace every step."""
-    data = make_data(config)
-    chunks = (data[:, :config.timesteps], data[:, config.timesteps:]) if config.stateful else None
-    x = chunks[0] if chunks else data
-    mask = np.any(x != 0.0, axis=-1) if config.mask else None
+    x, mask, chunks = _inputs(config)
     try:
         if chunks:
             called, stateful = _stateful(config, chunks)
@@ -289,25 +223,32 @@ def run(config: Any) -> Run:
         return _refused(config, x, error)
     traced, inputs = _trace_stack(config, x, mask, called.recurrent)
     returns = _tensors(config, called.arrays)
-    by_name = {t.name: t.value for t in returns}
     expected = _expected(config, traced[-1], mask, called.head)
-    agreement = max(_diff(by_name[n], expected[n]) for n in by_name)
+    agreement = max(_diff(t.value, expected[t.name]) for t in returns)
     if stateful:
         initial = [[(s.h[:, -1], None if s.c is None else s.c[:, -1]) for s in layer] for layer in traced]
         second = _expected(config, _trace_stack(config, chunks[1], None, called.recurrent, initial)[0][-1],
                            None, called.head)
         agreement = max(agreement, *(_diff(t.value, second[t.name]) for t in stateful.second))
-    return Run(
-        config=config,
-        x=_frozen(x),
-        returns=returns,
-        parts=_parts(config, traced, inputs, called.recurrent),
-        head_weights=dict(zip(("kernel", "bias"), map(_frozen, called.head or ()))),
-        params=called.params,
-        keras_version=keras.__version__,
-        agreement=agreement,
-        checks=_checks(config, by_name),
-        mask=None if mask is None else _frozen(mask),
-        padding_effect=padding_effect,
-        stateful=stateful,
-    )
+    return _run(config, x, mask, called, traced, inputs, returns, agreement,
+                padding_effect=padding_effect, stateful=stateful)
+
+
+def preview(config: Any) -> Run:
+    """The answer before Keras's forward pass: Keras's own output shapes, parameter count and seeded
+    weights (the model is built, not called), the values from the NumPy trace; `agreement` is None until
+    run(config) has confirmed them. Padding comparisons and stateful chunks need Keras's calls: run(config).
+    """
+    if config.stateful or config.lengths:
+        return run(config)
+    x, mask, _ = _inputs(config)
+    try:
+        prepared = model.prepare(config)
+    except model.KerasRefused as error:
+        return _refused(config, x, error)
+    traced, inputs = _trace_stack(config, x, mask, prepared.recurrent)
+    expected = _expected(config, traced[-1], mask, prepared.head)
+    arrays = tuple(expected[n] for n in architecture.output_names(config))
+    if tuple(a.shape for a in arrays) != prepared.shapes:  # the trace is not what Keras builds: ask Keras
+        return run(config)
+    return _run(config, x, mask, prepared, traced, inputs, _tensors(config, arrays), None)

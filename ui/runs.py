@@ -1,18 +1,85 @@
-"""Runs, computed once per distinct Config and shared by every visitor (Runs are read-only)."""
+"""Runs for the pages, from the engine's worker processes: the answer at once, Keras's confirmation after.
+
+A configuration nobody has asked for yet is answered from Keras's model built but not called (its
+output shapes, parameter count and seeded weights) with the values from the NumPy trace, and Keras's
+own forward pass is queued behind it; the page says so until Keras has confirmed the values, then
+redraws with Keras's numbers and the measured agreement. Identical requests are computed once and
+shared by every visitor (Runs are read-only).
+"""
 
 from __future__ import annotations
 
-import gc
+from concurrent.futures import CancelledError, Future, TimeoutError as Pending
 
 import streamlit as st
 
-from rnnlab.run import Run, run
+from rnnlab import engine
+from rnnlab.result import Run
 
-# TensorFlow and Keras are loaded now, once per process: keep their many objects out of the
-# full garbage collection Streamlit runs after every script run.
-gc.freeze()
+ENGINE = engine.start()
+PREVIEW, RUN = "rnnlab.run:preview", "rnnlab.run:run"
+CONFIRM_WAIT_S = 0.25  # how long an answer waits for Keras's pass when it runs at once (an idle server)
+POLL_S = 0.25  # how often a waiting page looks again, and says how many requests are ahead
+CONFIRM_POLL_S = 0.5  # how often a page showing an unconfirmed answer asks whether Keras has confirmed it
 
 
-@st.cache_resource(max_entries=32, show_spinner="Building the Keras model and running it...")
+class Unavailable(RuntimeError):
+    """The engine lost the worker computing this answer; the message says what happened, plainly."""
+
+
+def _wait(future: Future, what: str) -> object:
+    """The future's result; while it is queued, the page says how many requests are ahead of it."""
+    note = None
+    while True:
+        try:
+            return future.result(timeout=POLL_S)
+        except Pending:
+            ahead = ENGINE.ahead_of(future)
+            note = note or st.empty()
+            note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours." if ahead
+                      else f"{what}...", icon=":material/hourglass_top:")
+        except engine.WorkerLost as lost:
+            raise Unavailable(f"{what} failed: {lost}. Nobody else was affected; try again.") from None
+        finally:
+            if note is not None and future.done():
+                note.empty()
+
+
+def confirmed(config) -> Run | None:
+    """Keras's own Run for config, if it has been computed and is still cached."""
+    hit, value = ENGINE.cached(RUN, config)
+    return value if hit else None
+
+
 def get_run(config) -> Run:
-    return run(config)
+    """Keras's Run for config if it is ready (or comes within CONFIRM_WAIT_S), else the answer from the
+    NumPy trace (`run.confirmed` False) with Keras's own pass queued."""
+    ready = confirmed(config)
+    if ready is not None:
+        return ready
+    answer = _wait(ENGINE.submit(PREVIEW, config), "Building the Keras model")
+    if answer.confirmed:
+        return answer
+    keras_pass = ENGINE.submit(RUN, config, priority=engine.CONFIRM)
+    if ENGINE.ahead_of(keras_pass) == 0:
+        try:
+            return keras_pass.result(timeout=CONFIRM_WAIT_S)
+        except (Pending, CancelledError, engine.WorkerLost):
+            pass
+    return answer
+
+
+@st.fragment(run_every=CONFIRM_POLL_S)
+def await_confirmation(config) -> None:
+    """While the page shows an unconfirmed answer: redraw the page once Keras has confirmed it."""
+    if confirmed(config) is not None:
+        st.rerun()
+    ENGINE.submit(RUN, config, priority=engine.CONFIRM)  # again, if it was dropped while nobody looked
+    st.caption(":material/hourglass_top: Keras's own forward pass is confirming these values...")
+
+
+def unavailable(lost: Unavailable) -> None:
+    """What the page says when the worker computing its answer was lost, with a retry; then the page stops."""
+    st.error(str(lost), icon=":material/error:")
+    st.button("Try again", type="primary")
+    st.stop()

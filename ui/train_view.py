@@ -24,10 +24,11 @@ import streamlit as st
 
 from rnnlab.params import MODEL_PARAMS, Parsed
 from rnnlab.refusals import Refusal
-from rnnlab.training import fit, jobs, settings as table, tasks
+from rnnlab.training import jobs, plan, settings as table, tasks
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
 from rnnlab.training.settings import LEARNING_RATES, TRAIN, TRAIN_PARAMS, Settings
 from ui import controls, panels
+from ui.literal import code as literal
 
 # TensorFlow and Keras are loaded now (this page may be a server's first): keep their objects out of the
 # full garbage collection Streamlit runs after every script run, every progress poll among them.
@@ -144,7 +145,7 @@ def task_and_shapes(config: Any, settings: Settings) -> None:
     st.markdown(f"**{task.name}**: {task.about} {task.why}" if task.learnable else f"**{task.name}**: {task.about}")
     if not task.learnable:
         st.warning(f"The model cannot learn this. {task.why}", icon=":material/casino:")
-    predicted = fit.prediction_shape(config, settings.samples) if config.head != "none" else None
+    predicted = plan.prediction_shape(config, settings.samples) if config.head != "none" else None
     st.markdown(
         f"x {_shape(x_shape)} (samples, timesteps, features) · y {_shape(y_shape)} "
         f"({'samples, timesteps, targets' if config.return_sequences else 'samples, targets'}) · "
@@ -239,7 +240,7 @@ def live(epochs: int) -> None:
     st.fragment(_live, run_every=every)(every is not None, epochs)
 
 
-def _verdict(result: fit.Result) -> None:
+def _verdict(result: plan.Result) -> None:
     task = tasks.TASKS[result.settings.task]
     final = result.val_loss[-1]
     ratio = final / result.baseline if result.baseline else 1.0
@@ -248,7 +249,7 @@ def _verdict(result: fit.Result) -> None:
                 f"({result.baseline:.4g})")
     if result.stop_reason:
         why = "you stopped it" if result.stop_reason == "stopped" else \
-            f"it reached the time limit of {fit.MAX_SECONDS:.0f} s"
+            f"it reached the time limit of {plan.MAX_SECONDS:.0f} s"
         st.warning(f"Training ended after {len(result.loss)} of {result.settings.epochs} epochs: {why}.",
                    icon=":material/stop_circle:")
     if result.diverged:
@@ -265,11 +266,11 @@ def _verdict(result: fit.Result) -> None:
                f"model.predict(x) returned {_shape(result.prediction_shape)}. fit took {result.seconds:.1f} s.")
 
 
-def _padding(result: fit.Result) -> None:
+def _padding(result: plan.Result) -> None:
     """The trained model's validation loss with and without the Masking layer, counted two ways."""
     config = result.config
     per_step = config.return_sequences
-    st.subheader("Padding: the loss with and without the mask")
+    st.header("Padding: the loss with and without the mask")
     columns = ["loss over real timesteps", "loss over every timestep, padding too"] if per_step else \
         ["loss (one target per sequence)"]
     lines = ["| the trained weights, evaluated | " + " | ".join(columns) + " |", "|---" * (1 + len(columns)) + "|"]
@@ -303,7 +304,7 @@ def results() -> None:
         st.error(f"The training failed: {progress.error}", icon=":material/error:")
         return
     result = progress.result
-    st.subheader("After training")
+    st.header("After training")
     _verdict(result)
     sample = st.slider("validation sample", 0, len(result.x_val) - 1, 0, key="train_sample")
     panels.chart(predictions_figure(result, sample), "train-predictions")
@@ -326,13 +327,13 @@ def show(parsed: Parsed, settings: Settings, problems: list[str]) -> None:
     config = parsed.config
     panels.notices(parsed.notices)
     if problems:
-        st.warning("Some of the training settings could not be used:\n" + "\n".join(f"- {p}" for p in problems),
+        st.warning("Some of the training settings could not be used:\n" + "\n".join(f"- {literal(p)}" for p in problems),
                    icon=":material/info:")
     left, right = st.columns([5, 4], gap="large")
     with left:
         settings_controls(config)
         task_and_shapes(config, settings)
-        refusal = fit.refusal(config, settings)
+        refusal = plan.refusal(config, settings)
         if not refusal:
             st.code(_calls(config, settings), language="python")
     with right:
@@ -346,7 +347,7 @@ def show(parsed: Parsed, settings: Settings, problems: list[str]) -> None:
 
 def _calls(config: Any, settings: Settings) -> str:
     """The Keras calls behind the Train button (the model is the playground's, ending in its head)."""
-    optimizer = fit.OPTIMIZERS[settings.optimizer].__name__
+    optimizer = plan.OPTIMIZER_NAMES[settings.optimizer]
     return (f"model = keras.Model(inputs, prediction)\n"
             f"opt = keras.optimizers.{optimizer}(learning_rate={settings.learning_rate:g})\n"
             f"model.compile(optimizer=opt, loss=\"mse\")\n"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from rnnlab.doctor.reading import MAX_DIM, DoctorInputError, read
 
 if TYPE_CHECKING:
-    from rnnlab.doctor.diagnosis import Diagnosis
+    from rnnlab.doctor.verdict import Diagnosis
 
 Shape = tuple[int, ...]
 

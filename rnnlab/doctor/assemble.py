@@ -14,7 +14,7 @@ from typing import Any
 from rnnlab import codegen
 from rnnlab.doctor import parse_shape
 from rnnlab.doctor.reading import DoctorInputError
-from rnnlab.model import returned_names
+from rnnlab.architecture import returned_names
 from rnnlab.params import MODEL_PARAMS, PARAMS as TABLE, Config, Param, is_on
 
 # Rows that change the data the playground draws, never the layers: not asked for here.

@@ -9,91 +9,18 @@ the verification of the fixed code.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from typing import Any
 
 import keras
 
 from rnnlab.doctor import rules
-from rnnlab.doctor.program import NotRead, Program, Shape
+from rnnlab.doctor.program import Program
 from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.doctor.trial import Built, Data, as_written, trial
+from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, Verification, fmt
 from rnnlab.doctor.writing import program_code, step_label
 from rnnlab.model import on_keras_thread
 
 MAX_ROUNDS = 6
-
-
-@dataclass(frozen=True)
-class LayerShape:
-    """One row of the table: a step of the model as Keras built it, at the learner's sizes."""
-
-    line: int | None
-    layer: str
-    shapes: tuple[Shape, ...] | None  # one per returned tensor; None when Keras did not get there
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The fixed code, built and trained one step."""
-
-    built: bool
-    output_shapes: tuple[Shape, ...] | None
-    matches_y: bool | None
-    trained: bool
-    loss_value: float | None
-    error: str | None
-    summary: str  # e.g. "built: output (None, 1) matches y (118, 1); one training step ran, loss 0.0"
-
-    @property
-    def verified(self) -> bool:
-        """Built, its output fits y (when there is one) and the training step ran (when there could be one)."""
-        return self.built and self.matches_y is not False and (self.trained or self.error is None)
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    problems: tuple[rules.Problem, ...]
-    keras_error: str | None  # the first error running the code as written would meet, in Keras's words
-    keras_error_line: int | None
-    keras_warnings: tuple[str, ...]
-    layer_shapes: tuple[LayerShape, ...]
-    output_shapes: tuple[Shape, ...] | None
-    fixed_code: str | None
-    verification: Verification | None
-    not_read: tuple[NotRead, ...]
-    notes: tuple[str, ...]
-
-    @property
-    def verdict(self) -> str:
-        return "problem" if any(p.severity == "error" for p in self.problems) else "ok"
-
-    @property
-    def fixed_output_shape(self) -> list | None:
-        """The fixed model's output shape without the batch axis (a list of them for several outputs)."""
-        shapes = self.verification.output_shapes if self.verification and self.verification.built else None
-        if not shapes:
-            return None
-        return list(shapes[0][1:]) if len(shapes) == 1 else [list(s[1:]) for s in shapes]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "verdict": self.verdict,
-            "problems": [dataclasses.asdict(p) for p in self.problems],
-            "keras_error": self.keras_error,
-            "keras_error_line": self.keras_error_line,
-            "layer_shapes": [{"line": r.line, "layer": r.layer,
-                              "output_shapes": [list(s) for s in r.shapes] if r.shapes else None, "note": r.note}
-                             for r in self.layer_shapes],
-            "fixed_code": self.fixed_code,
-            "fixed_output_shape": self.fixed_output_shape,
-            "verification": dataclasses.asdict(self.verification) if self.verification else None,
-            "not_understood": [dataclasses.asdict(n) for n in self.not_read],
-            "notes": list(self.notes),
-            "keras_warnings": list(self.keras_warnings),
-            "keras_version": keras.__version__,
-        }
 
 
 def _table(program: Program, built: Built) -> tuple[LayerShape, ...]:
@@ -115,8 +42,8 @@ def _verify(program: Program, built: Built, data: Data) -> Verification:
     outputs = built.outputs
     parts = []
     if built.error_phase in ("", "train", "reset") and outputs:
-        shown = rules.fmt(outputs[0]) if len(outputs) == 1 else ", ".join(rules.fmt(o) for o in outputs)
-        said = "" if matches is None else f" {'matches' if matches else 'does not match'} y {rules.fmt(data.y)}"
+        shown = fmt(outputs[0]) if len(outputs) == 1 else ", ".join(fmt(o) for o in outputs)
+        said = "" if matches is None else f" {'matches' if matches else 'does not match'} y {fmt(data.y)}"
         parts.append(f"built: output{'s' if len(outputs) > 1 else ''} {shown}{said}")
     if built.trained:
         parts.append(f"one training step ran, loss {built.loss_value:.4g}")
@@ -172,7 +99,7 @@ def examine(program: Program, data: Data) -> Diagnosis:
         current, repaired = fixed, True
         built = trial(current, data)
     if data.y is not None and data.y[0] != data.x[0]:
-        found.append(rules.Finding(rules.Problem(
+        found.append(rules.Finding(Problem(
             "samples_differ", f"X has {data.x[0]} samples but y has {data.y[0]}: every sample needs its target.",
             "give X and y the same first axis", None)))
     notes = list(program.notes)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from rnnlab.doctor.diagnosis import Diagnosis
-from rnnlab.doctor.rules import fmt
+from rnnlab.doctor.verdict import Diagnosis, fmt
 
 
 def _wrap(text: str, indent: str) -> str:

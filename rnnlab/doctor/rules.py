@@ -16,32 +16,20 @@ from types import SimpleNamespace
 
 import keras
 
-from rnnlab import model as rnn_model
+from rnnlab import architecture
 from rnnlab.doctor.catalogue import INPUT_ARGUMENTS, KEEPS_NAME, MERGES, MISSPELT, PER_STEP, REMOVED_LAYERS, RENAMED
 from rnnlab.doctor.program import Layer, Program, Ref, Shape, Step
 from rnnlab.doctor.trial import Built, Data, ref_shapes
+from rnnlab.doctor.verdict import Problem, fmt
 from rnnlab.doctor.writing import layer_name, value_code
 
 _CONFIG_NAMES = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple_rnn"}
 
 
 @dataclass(frozen=True)
-class Problem:
-    kind: str  # a short snake_case id
-    message: str  # what is wrong, in plain words
-    fix: str  # the smallest fix
-    line: int | None
-    severity: str = "error"  # "warning": Keras runs it, but warns or ignores part of it
-
-
-@dataclass(frozen=True)
 class Finding:
     problem: Problem
     repair: Callable[[Program], Program] | None = None
-
-
-def fmt(shape: Shape | None) -> str:
-    return "?" if shape is None else str(tuple(shape))
 
 
 def loss_family(loss: str | None) -> str:
@@ -282,7 +270,7 @@ def _standard_names(layer: Layer) -> tuple[str, ...]:
     config = SimpleNamespace(layer=_CONFIG_NAMES.get(core.cls, "lstm"), return_sequences=core.flag("return_sequences"),
                              return_state=core.flag("return_state"), bidirectional=layer.cls == "Bidirectional",
                              merge_mode="none" if merge is None else merge)
-    return rnn_model.returned_names(config)
+    return architecture.returned_names(config)
 
 
 def _unpacking(program: Program, built: Built, data: Data) -> list[Finding]:

@@ -10,7 +10,7 @@ import numpy as np
 
 from rnnlab.figures import PALETTE, Figure, _axis, _axis_id, _axis_key, _bound, _domains, _figure, _heatmap, \
     _label, _window
-from rnnlab.training.fit import Result
+from rnnlab.training.plan import Result
 from rnnlab.training.tasks import TASKS
 
 TARGET, BEFORE, AFTER, INPUT = "#222222", "#9e9e9e", PALETTE[3], PALETTE[0]

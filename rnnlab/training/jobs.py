@@ -267,7 +267,8 @@ class _StopValue:
 
 
 def _train_in_worker(number: int, config: Any, settings: Settings) -> tuple[str, Any]:
-    from rnnlab.training.fit import TrainRefused, train
+    from rnnlab.training.fit import train
+    from rnnlab.training.plan import TrainRefused
 
     epochs, stop = _CHANNEL
 

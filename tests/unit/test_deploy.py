@@ -14,7 +14,7 @@ def test_everything_the_image_copies_exists_and_it_runs_the_app():
     for paths in sources:
         for path in paths:
             assert (ROOT / path).exists(), path
-    assert 'CMD ["streamlit", "run", "app.py"' in DOCKERFILE
+    assert 'CMD ["python", "-m", "ui.serve"' in DOCKERFILE
     assert "FROM python:3.11-slim" in DOCKERFILE
 
 

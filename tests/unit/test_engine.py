@@ -10,7 +10,8 @@ import pytest
 
 from rnnlab import explain
 from rnnlab.params import parse
-from rnnlab.run import TOLERANCE, run
+from rnnlab.result import TOLERANCE
+from rnnlab.run import run
 
 SMALL = "units=5&timesteps=6&features=2&batch=3"
 FLAGS = ["", "return_sequences=1", "return_state=1", "return_sequences=1&return_state=1"]

@@ -20,9 +20,10 @@ import pytest
 import rnnlab
 from rnnlab import model
 from rnnlab.params import ConfigError, parse
-from rnnlab.training import fit, jobs, settings as table
+from rnnlab.training import fit, jobs, plan, settings as table
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
-from rnnlab.training.fit import TrainRefused, refusal, train
+from rnnlab.training.fit import train
+from rnnlab.training.plan import TrainRefused, refusal
 from rnnlab.training.settings import Settings
 from rnnlab.training.tasks import ECHO_DELAY, TASKS, make_data, shapes
 from tests.conftest import ROOT
@@ -121,7 +122,7 @@ def test_padded_data_keeps_targets_at_real_steps(padding):
     ("head=time_distributed", "echo", {"head": "dense"}),
     ("head=dense&head_activation=softmax", "sine_next", {"head_activation": "linear"}),
     ("head=dense&timesteps=3", "echo", {"timesteps": "10"}),
-    ("head=dense&units=512&batch=8", "echo", {"units": str(fit.MAX_TRAIN_UNITS)}),
+    ("head=dense&units=512&batch=8", "echo", {"units": str(plan.MAX_TRAIN_UNITS)}),
 ])
 def test_a_mismatch_is_refused_and_its_fix_makes_the_model_trainable(query, task, fix):
     config, settings = config_of(query), Settings(task=task)
@@ -138,7 +139,7 @@ def test_a_training_too_long_for_a_shared_server_is_refused_with_a_shorter_one()
     found = refusal(config, settings)
     assert found is not None and "would take about" in found.message
     shorter = table.check({**dataclasses.asdict(settings), **{k: int(v) for k, v in found.fix.items()}}).strict()
-    assert fit.estimate_seconds(config, shorter) <= fit.MAX_ESTIMATE_S
+    assert plan.estimate_seconds(config, shorter) <= plan.MAX_ESTIMATE_S
     assert refusal(config_of("head=dense&return_sequences=true"), Settings()) is None  # the defaults train
 
 
@@ -192,7 +193,7 @@ def test_shapes_are_those_of_the_installed_keras_model(trained):
     described = rnnlab.describe(urlencode(dict(parse_qsl(TINY)) | {"batch": SAMPLES}))["returns"]
     assert result.prediction_shape == tuple(described[-1]["shape"]) == result.y_shape
     assert result.x_shape == (SAMPLES, config.timesteps, config.features)
-    assert result.states_before.shape == result.states_after.shape == (fit.SHOWN, config.timesteps, config.units)
+    assert result.states_before.shape == result.states_after.shape == (plan.SHOWN, config.timesteps, config.units)
     assert result.prediction.shape == result.y_val.shape == result.prediction_before.shape
 
 
@@ -211,7 +212,7 @@ def test_per_sequence_targets_and_another_layer():
     config = config_of("units=8&timesteps=8&features=1&layer=gru&head=dense&head_units=3")
     result = train(config, Settings(task="multi", samples=64, epochs=3))
     assert result.y_shape == result.prediction_shape == (64, 3)
-    assert result.states_after.shape == (fit.SHOWN, 8, 8)
+    assert result.states_after.shape == (plan.SHOWN, 8, 8)
 
 
 @pytest.mark.parametrize("padding, head", [("post", "dense"), ("pre", "time_distributed")])

@@ -1,0 +1,29 @@
+"""Start the app: `python -m ui.serve [streamlit options]` (what `make run` does).
+
+The one place where the server process starts up: the engine's worker processes are started first, so
+that they import TensorFlow and warm up while the web server starts, then Streamlit serves app.py in
+this same process (pages find the running engine). `streamlit run app.py` works too; the engine then
+starts with the first page shown.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def main(args: list[str]) -> None:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # NumPy's traces do not fight the workers for the cores
+    from rnnlab import engine
+    from streamlit.web import cli
+
+    engine.start()
+    sys.argv = ["streamlit", "run", str(APP), *args]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
