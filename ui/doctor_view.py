@@ -11,6 +11,7 @@ from rnnlab.doctor import DoctorInputError, assemble, diagnose
 from rnnlab.doctor.examples import Example, all_examples
 from rnnlab.doctor.reading import MAX_CODE_CHARS
 from rnnlab.doctor.report import shapes_text
+from rnnlab.doctor.titles import title
 from rnnlab.params import Param
 from ui.controls import GROUPS
 
@@ -132,19 +133,30 @@ def inputs() -> tuple[str, str, str, str] | None:
     return asked if asked == current else None
 
 
+def _counted(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def headline(problems) -> str:
+    """What the header says: every item listed below is counted, problems and warnings apart."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if not errors:
+        return "No shape problem found" + (f"; {_counted(warnings, 'warning')} below." if warnings else ".")
+    return _counted(errors, "problem") + (f" and {_counted(warnings, 'warning')}" if warnings else "") + " found."
+
+
 def _problems(diagnosis) -> None:
     errors = [p for p in diagnosis.problems if p.severity == "error"]
-    if diagnosis.verdict == "ok":
-        warned = f" ({len(diagnosis.problems)} warning{'s' * (len(diagnosis.problems) != 1)})" \
-            if diagnosis.problems else ""
-        st.success(f"No shape problem found{warned}.", icon=":material/check_circle:")
+    if diagnosis.verdict == "ok" or not errors:
+        st.success(headline(diagnosis.problems), icon=":material/check_circle:")
     else:
-        st.error(f"{len(errors)} problem{'s' * (len(errors) != 1)} found.", icon=":material/error:")
+        st.error(headline(diagnosis.problems), icon=":material/error:")
     for n, problem in enumerate(diagnosis.problems, 1):
         with st.container(border=True):
             mark = ":red[:material/error:]" if problem.severity == "error" else ":orange[:material/warning:]"
             where = f" · line {problem.line}" if problem.line else ""
-            st.markdown(f"{mark} **{n}. `{problem.kind}`**{where}")
+            st.markdown(f"{mark} **{n}. {_md(title(problem.kind))}**{where}")
             st.markdown(_md(problem.message))
             st.markdown(f"**Fix:** {_md(problem.fix)}")
 

@@ -13,17 +13,19 @@ import streamlit as st
 from _plotly_utils.utils import convert_to_base64
 
 from rnnlab import explain, figures
-from rnnlab.codegen import code_for, head_line, unpack_line
+from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.params import PARAMS, Notice
 from rnnlab.run import Check, Run
-from ui.controls import apply, load, sync_url, widget
+from ui.controls import apply, classroom, load, sync_url, widget
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
 
 def title(config: Any) -> str:
-    return f"What does a Keras {KERAS_NAMES[config.layer]} return?"
+    """The page title names the layer as it is built, e.g. 'Bidirectional(LSTM)'."""
+    name = KERAS_NAMES[config.layer]
+    return f"What does a Keras {f'Bidirectional({name})' if config.bidirectional else name} return?"
 
 
 class _Drawn(go.Figure):
@@ -100,7 +102,8 @@ def returns(run: Run) -> None:
     config = run.config
     st.subheader("What Keras returns")
     st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
-    lines = [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
+    stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
+    lines = stack + [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
     st.code("\n".join(lines), language="python")
     rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
     st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
@@ -108,7 +111,7 @@ def returns(run: Run) -> None:
     st.caption(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
                "returns them" + (", then the head's prediction." if config.head != "none" else "."))
     checks(run.checks)
-    if not config.return_state:
+    if not config.return_state and not (classroom().hides("return_state") or classroom().locks("return_state")):
         st.caption("Turn on return_state to get the final states as well, and compare them with the output.")
     st.markdown(f"NumPy recomputation of every step agrees with Keras: max |difference| = `{run.agreement:.2g}` "
                 "over every returned tensor.")

@@ -53,8 +53,9 @@ def test_example_1_shows_the_problem_keras_error_table_and_checked_fix():
     first = all_examples()[0]
     expected = doctor.diagnose(first.code, first.x_shape, first.y_shape, first.loss)
     text = page_text(at)
-    assert at.error[0].value == "1 problem found."
-    assert "`last_layer_returns_sequences`** · line 10" in text
+    assert at.error[0].value == "1 problem and 1 warning found."  # both listed below, both counted
+    assert "**2. The last layer returns a whole sequence** · line 10" in text
+    assert "last_layer_returns_sequences" not in text and "input_shape_argument" not in text  # no ids
     for row in expected.layer_shapes:
         assert f"`{row.layer}` | `{', '.join(str(s) for s in row.shapes)}`" in text
     assert at.code[-1].value == expected.fixed_code.rstrip("\n")
@@ -69,7 +70,7 @@ def test_loading_example_5_shows_pythons_unpack_error_in_a_code_block():
     assert at.text_input(key="doctor_y").value == "" and at.selectbox(key="doctor_loss").value == "(none)"
     at = diagnose_on_page(at)
     assert "too many values to unpack (expected 3)" in [c.value for c in at.code]
-    assert "`unpack_count`" in page_text(at)
+    assert "The wrong number of names to unpack" in page_text(at)
 
 
 @pytest.mark.parametrize("code, x, message", [
@@ -90,7 +91,7 @@ def test_lines_the_doctor_does_not_understand_are_listed_not_run(tmp_path):
     at = diagnose_on_page(open_doctor(), code, "64,20,8", "64,1")
     assert not mark.exists()
     assert "Not understood (read, never run)" in [s.value for s in at.subheader]
-    assert "`inner_layer_needs_sequences`" in page_text(at)
+    assert "A layer below another does not return sequences" in page_text(at)
 
 
 def test_a_repeated_diagnosis_comes_from_the_cache(monkeypatch):
@@ -155,7 +156,7 @@ def test_assembled_sequence_output_with_one_target_gets_the_same_diagnosis_as_pa
     assert [p.kind for p in expected.problems] == [p.kind for p in pasted.problems] == \
         ["last_layer_returns_sequences"]
     assert at.error[0].value == "1 problem found."
-    assert f"`last_layer_returns_sequences`** · line {expected.problems[0].line}" in page_text(at)
+    assert f"**1. The last layer returns a whole sequence** · line {expected.problems[0].line}" in page_text(at)
     assert at.code[-1].value == expected.fixed_code.rstrip("\n")
     assert at.success[0].value == f"Checked with Keras: {expected.verification.summary}"
 
@@ -182,6 +183,34 @@ def test_switching_modes_keeps_both_inputs():
     at.radio(key="doctor_mode").set_value(doctor_view.PASTE).run()
     assert at.text_area(key="doctor_code").value == all_examples()[2].code
     assert at.text_input(key="doctor_x").value == "64,20,8"
-    assert "`inner_layer_needs_sequences`" in page_text(at)  # the pasted code's diagnosis is back
+    assert "A layer below another does not return sequences" in page_text(at)  # the pasted code's diagnosis is back
     at = assemble_mode(at)
     assert at.selectbox(key="doctor_arg_layer").value == "gru" and "keras.layers.GRU(64)" in at.code[0].value
+
+
+@pytest.mark.parametrize("severities, said", [
+    ((), "No shape problem found."),
+    (("warning",), "No shape problem found; 1 warning below."),
+    (("error",), "1 problem found."),
+    (("warning", "error"), "1 problem and 1 warning found."),
+    (("error", "error", "warning", "warning"), "2 problems and 2 warnings found."),
+])
+def test_the_header_counts_every_item_listed(severities, said):
+    from rnnlab.doctor.rules import Problem
+
+    assert doctor_view.headline([Problem("keras_error", "m", "f", None, s) for s in severities]) == said
+
+
+def test_every_kind_of_problem_has_a_title_in_plain_words():
+    import re
+
+    from rnnlab.doctor.titles import TITLES, title
+
+    kinds = set()
+    for path in (ROOT / "rnnlab" / "doctor").glob("*.py"):
+        for call in re.finditer(r'Problem\(\s*((?:"[a-z0-9_]+"(?:\s+if\s+\w+\s+else\s+)?)+)', path.read_text()):
+            kinds |= set(re.findall(r'"([a-z0-9_]+)"', call[1]))
+    assert len(kinds) > 30
+    assert kinds <= set(TITLES), kinds - set(TITLES)
+    assert not any(kind in text for kind in kinds for text in TITLES.values())  # words, not ids
+    assert title("a_new_kind") == "A new kind"

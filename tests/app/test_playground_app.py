@@ -128,3 +128,29 @@ def test_a_link_drawing_many_units_keeps_the_first_allowed_ones_and_every_chart(
     assert len(at.multiselect(key="show").value) <= 10
     notice = "\n".join(w.value for w in at.warning)
     assert "show:" in notice, notice
+
+
+def test_the_hint_to_turn_on_return_state_is_given_only_where_the_control_can_be_used():
+    hint = "Turn on return_state"
+    assert any(hint in c.value for c in open_app().caption)
+    for room in ({"hide": "return_state"}, {"lock": "return_state"}):
+        at = open_app(room)
+        assert not at.exception
+        assert not any(hint in c.value for c in at.caption), room
+
+
+@pytest.mark.parametrize("query, title", [
+    ({}, "What does a Keras LSTM return?"),
+    ({"bidirectional": "true"}, "What does a Keras Bidirectional(LSTM) return?"),
+    ({"bidirectional": "true", "layer": "gru"}, "What does a Keras Bidirectional(GRU) return?"),
+])
+def test_the_title_names_the_layer_as_built(query, title):
+    assert open_app(query).title[0].value == title
+
+
+def test_the_top_of_a_stack_reads_the_layer_below():
+    at = open_app({"depth": "2", "return_state": "true"})
+    assert not at.exception
+    lines = next(c.value for c in at.code if "state_c = " in c.value).splitlines()
+    assert lines == ["# seq_1: the sequence the layer below returns", "output, state_h, state_c = lstm(seq_1)"]
+    assert "seq_1 = keras.layers.LSTM(64, return_sequences=True)(inputs)" in at.code[-1].value

@@ -67,3 +67,19 @@ def test_code_uses_keras_input_not_input_shape():
 def test_refused_code_stops_where_keras_does():
     code = rnnlab.describe("depth=2&inner_return_sequences=0")["code"]
     assert "Keras refuses" in code and "print(" not in code
+
+
+@pytest.mark.parametrize("query, line", [
+    ("", "output = lstm(x)"),
+    ("depth=2&return_state=true", "output, state_h, state_c = lstm(seq_1)"),
+    ("depth=3&layer=gru&bidirectional=true", "output = bi_gru(seq_2)"),
+])
+def test_the_unpack_line_reads_what_the_top_layer_reads(query, line):
+    from rnnlab.codegen import code_for, unpack_line
+
+    config = parse(query).config
+    assert unpack_line(config) == line
+    reads = line.split("(")[1].rstrip(")")
+    if reads != "x":  # the generated code names the layer below's output the same way
+        code = code_for(config, {}, 0)
+        assert f"{reads} = keras.layers." in code and f"({reads})" in code
