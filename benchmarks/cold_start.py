@@ -1,4 +1,6 @@
-"""Cold start: `streamlit run` spawned -> first page rendered in headless Chromium (Playwright)."""
+"""Cold start: the server spawned (`python -m ui.serve`) -> the first page painted, then its results drawn, in
+headless Chromium (Playwright). First paint: the title and the controls; drawn: the first chart visible and the
+script finished."""
 
 from __future__ import annotations
 
@@ -8,12 +10,14 @@ import time
 from benchmarks.report import Row, load_average, ms
 from benchmarks.server import StreamlitServer
 
-TARGET_MS = 8000
+TARGETS_MS = {"first_paint": 4000, "rendered": 7000}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 RENDERED = "[data-testid=stApp][data-test-script-state=notRunning]"
 PLOT = ".js-plotly-plot"
+FIRST_PAINT = "[data-testid=stMain] h1"
+CONTROL = "[data-testid=stSidebar] [data-testid=stCheckbox]"
 
 
 def _watch_script_finished(page, since: float, seen: dict[str, float]) -> None:
@@ -38,6 +42,9 @@ def _once(browser, timeout_ms: float = 120_000) -> dict[str, float]:
             _watch_script_finished(page, server.started_at, milestones)
             page.goto(server.url, timeout=timeout_ms)
             milestones["html_loaded"] = time.perf_counter() - server.started_at
+            page.locator(FIRST_PAINT).first.wait_for(state="visible", timeout=timeout_ms)
+            page.locator(CONTROL).first.wait_for(state="visible", timeout=timeout_ms)
+            milestones["first_paint"] = time.perf_counter() - server.started_at
             page.locator(PLOT).first.wait_for(state="visible", timeout=timeout_ms)
             page.locator(RENDERED).wait_for(state="attached", timeout=timeout_ms)
             milestones["rendered"] = time.perf_counter() - server.started_at
@@ -57,11 +64,16 @@ def measure(repeats: int = 3) -> tuple[dict, list[Row]]:
         finally:
             browser.close()
     each = [{k: ms(v) for k, v in run.items()} for run in runs]
-    median = ms(statistics.median(run["rendered"] for run in runs))
-    data = {"runs_ms": each, "median_rendered_ms": median, "load_average": [load_before, load_average()]}
+    medians = {k: ms(statistics.median(run[k] for run in runs)) for k in TARGETS_MS}
+    data = {"runs_ms": each, "median_first_paint_ms": medians["first_paint"],
+            "median_rendered_ms": medians["rendered"], "load_average": [load_before, load_average()]}
     rows = [Row("cold-start", f"spawn -> rendered, run {i + 1}", run["rendered"],
                 note=f"health ok {run['healthy'] / 1000:.1f} s, HTML loaded {run['html_loaded'] / 1000:.1f} s, "
+                     f"first paint {run['first_paint'] / 1000:.1f} s, "
                      f"script finished {run.get('script_finished', float('nan')) / 1000:.1f} s")
             for i, run in enumerate(each)]
-    rows.append(Row("cold-start", f"spawn -> rendered, median of {repeats}", median, TARGET_MS))
+    rows += [Row("cold-start", f"spawn -> first paint (title, controls), median of {repeats}",
+                 medians["first_paint"], TARGETS_MS["first_paint"]),
+             Row("cold-start", f"spawn -> results drawn, median of {repeats}", medians["rendered"],
+                 TARGETS_MS["rendered"])]
     return data, rows

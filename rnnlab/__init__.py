@@ -23,7 +23,7 @@ def describe(query: str) -> dict[str, Any]:
 
     running = engine.running()
     if running is not None:  # in the app's server: Keras runs in the engine's workers
-        return running.submit("rnnlab:describe", query).result()
+        return running.submit("describe", query).result()
 
     from rnnlab.codegen import code_for
     from rnnlab.params import values

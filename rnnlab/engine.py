@@ -2,16 +2,15 @@
 
 The web server's own process draws pages and never imports TensorFlow; every Keras build and call
 happens here, in `WORKERS` processes (one per core), started and warmed (TensorFlow imported, a
-default run done) once, by `start()`, before the first visitor. A task names a module-level function
-and gives its arguments (pickled): `engine.submit("rnnlab.run:preview", config)`; the server never
-imports the function's module.
+default run done) once, by `start()`, before the first visitor. A task is one of TASKS, by name, with
+its arguments: `engine.submit("preview", config)`; the server never imports the modules behind them.
 
 - Tasks wait in one queue ordered by priority: ANSWER (what a visitor waits for) before CONFIRM
   (Keras's own forward pass behind an answer already shown). Answers go first come first served;
   confirmations newest first, and only the newest MAX_CONFIRMS wait: a visitor who has moved on
   no longer looks at an old one, which is asked for again if anybody comes back to it.
 - Identical tasks are computed once: a second request joins the first, and results stay in a
-  least-recently-used cache bounded by their pickled size (CACHE_BYTES).
+  least-recently-used cache bounded by their size in memory (CACHE_BYTES, arrays counted by their bytes).
 - A task that runs past its time limit, or a worker that dies, is replaced by a fresh worker;
   the caller gets WorkerLost with a plain message. A worker is also replaced after MAX_TASKS tasks
   or above MAX_RSS_MB of memory, so native memory cannot grow without bound.
@@ -21,19 +20,20 @@ Without `start()` (the command line, the tests) nothing here runs: callers use t
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
-import importlib
 import itertools
 import logging
 import multiprocessing
 import os
-import pickle
 import threading
-import time
 from collections import OrderedDict
 from concurrent.futures import Future
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
@@ -47,6 +47,35 @@ START_S = 120.0  # a worker that has not started (imported TensorFlow) by then i
 _log = logging.getLogger(__name__)
 
 
+def _preview() -> Callable:
+    from rnnlab.run import preview
+    return preview
+
+
+def _run() -> Callable:
+    from rnnlab.run import run
+    return run
+
+
+def _describe() -> Callable:
+    from rnnlab import describe
+    return describe
+
+
+def _diagnose() -> Callable:
+    from rnnlab.doctor import diagnose
+    return diagnose
+
+
+def _warm() -> Callable:
+    return warm
+
+
+# What a worker can be asked to do: a name, and how the worker finds the function (imported there only).
+TASKS: dict[str, Callable[[], Callable]] = {"preview": _preview, "run": _run, "describe": _describe,
+                                            "diagnose": _diagnose, "warm": _warm}
+
+
 class WorkerLost(RuntimeError):
     """The worker computing a task died or ran out of time; the message says which, in plain words."""
 
@@ -55,7 +84,7 @@ class WorkerLost(RuntimeError):
 class _Task:
     rank: tuple[int, int]
     key: tuple = field(compare=False)
-    function: str = field(compare=False)  # 'module:name'
+    function: str = field(compare=False)  # a name in TASKS
     args: tuple = field(compare=False)
     timeout: float | None = field(compare=False)
     future: Future = field(compare=False, default_factory=Future)
@@ -94,6 +123,7 @@ class Engine:
     """Worker processes, the task queue and the result cache."""
 
     def __init__(self, workers: int = WORKERS, cache_bytes: int = CACHE_BYTES):
+        """Starts the workers now; each imports TensorFlow and runs the default configuration once."""
         self.cache = _Cache(cache_bytes)
         self._queue: list[_Task] = []
         self._pending: dict[tuple, _Task] = {}  # queued or running, by key
@@ -101,14 +131,18 @@ class Engine:
         self._order = itertools.count()
         self._context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
         self.stats = {"tasks": 0, "replaced": 0, "dropped": 0}
+        self._workers: list[_Worker] = []
+        self._closed = False
         for number in range(workers):
             threading.Thread(target=self._dispatch, name=f"engine-{number}", daemon=True).start()
 
     # --- the server's side ---
 
     def submit(self, function: str, *args: Any, priority: int = ANSWER, timeout: float | None = None) -> Future:
-        """A future for function(*args) (function: 'module:name') computed in a worker: cached, joined to an
-        identical task, or queued."""
+        """A future for TASKS[function](*args) computed in a worker: cached, joined to an identical task, or
+        queued."""
+        if function not in TASKS:
+            raise KeyError(f"no task {function!r}")
         key = _key(function, args)
         hit, value = self.cache.get(key)
         if hit:
@@ -134,6 +168,22 @@ class Engine:
         """(True, result) when function(*args) has been computed and is still cached, else (False, None)."""
         return self.cache.get(_key(function, args))
 
+    def close(self) -> None:
+        """Stop every worker; tasks still queued are cancelled."""
+        with self._changed:
+            self._closed = True
+            for task in self._queue:
+                task.future.cancel()
+            self._queue.clear()
+            workers, self._workers = self._workers, []
+            self._changed.notify_all()
+        for worker in workers:
+            worker.close()
+
+    def pids(self) -> list[int]:
+        """The worker processes' ids now (workers are replaced: ask again)."""
+        return [w.process.pid for w in self._workers]
+
     def waiting(self) -> int:
         """Tasks queued, not yet running."""
         with self._changed:
@@ -157,25 +207,25 @@ class Engine:
 
     # --- one dispatcher thread per worker process ---
 
-    def _next(self) -> _Task:
+    def _next(self) -> _Task | None:
+        """The next task to run (None once the engine is closed)."""
         with self._changed:
-            while not self._queue:
+            while not self._queue and not self._closed:
                 self._changed.wait()
+            if self._closed:
+                return None
             task = heapq.heappop(self._queue)
             task.future.set_running_or_notify_cancel()
             return task
 
     def _dispatch(self) -> None:
-        worker = _Worker(self._context)
-        while True:
-            task = self._next()
+        worker = self._replace(None)
+        while (task := self._next()) is not None:
             try:
                 value, size = worker.ask(task.function, task.args, task.timeout)
             except WorkerLost as lost:
-                self.stats["replaced"] += 1
-                worker.close()
-                worker = _Worker(self._context)
                 self._finish(task, error=lost)
+                worker = self._replace(worker)
                 continue
             except Exception as err:  # the task's own exception, raised in the worker
                 self._finish(task, error=err)
@@ -183,9 +233,26 @@ class Engine:
                 self.cache.put(task.key, value, size)
                 self._finish(task, value=value)
             if worker.tired():
+                worker = self._replace(worker)
+
+    def _replace(self, worker: _Worker | None) -> _Worker:
+        """A fresh worker in place of this one (None: a first one), warmed before it takes a task."""
+        if worker is not None:
+            worker.close()
+        fresh = _Worker(self._context)
+        with self._changed:
+            if worker is not None and worker in self._workers:
+                self._workers.remove(worker)
                 self.stats["replaced"] += 1
-                worker.close()
-                worker = _Worker(self._context)
+            if self._closed:
+                fresh.close()
+                return fresh
+            self._workers.append(fresh)
+        try:
+            fresh.ask("warm", (), None)
+        except Exception:  # it takes its tasks anyway; a worker that cannot start is replaced on its first one
+            _log.exception("engine: a worker did not warm up")
+        return fresh
 
     def _finish(self, task: _Task, value: Any = None, error: BaseException | None = None) -> None:
         with self._changed:
@@ -215,15 +282,14 @@ class _Worker:
             if limit and not self.conn.poll(limit):
                 raise WorkerLost(f"it took longer than {timeout:.0f} s and was stopped" if timeout
                                  else "the engine did not start in time")
-            data = self.conn.recv_bytes()
-        except (EOFError, OSError, BrokenPipeError):
+            ok, value, self.rss_mb = self.conn.recv()
+        except (EOFError, OSError):
             raise WorkerLost("the process computing it ended unexpectedly") from None
         self.ready = True
         self.tasks += 1
-        ok, value, self.rss_mb = pickle.loads(data)
         if not ok:
             raise value
-        return value, len(data)
+        return value, size_of(value)
 
     def tired(self) -> bool:
         return self.tasks >= MAX_TASKS or self.rss_mb > MAX_RSS_MB
@@ -255,19 +321,30 @@ def _serve(conn: Any) -> None:
         except (EOFError, OSError):
             return
         try:
-            module, name = function.split(":")
-            reply = (True, getattr(importlib.import_module(module), name)(*args), _rss_mb())
-            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+            reply = (True, TASKS[function]()(*args), _rss_mb())
         except Exception as err:  # sent back to the caller, who raises it
-            data = _pickled_error(err)
-        conn.send_bytes(data)
+            reply = (False, err, _rss_mb())
+        try:
+            conn.send(reply)
+        except OSError:  # the server has gone, or has given up on this task and this worker
+            return
+        except Exception as err:  # a result or an exception that cannot travel: its text does
+            conn.send((False, RuntimeError(f"{type(err).__name__}: {err}"), _rss_mb()))
 
 
-def _pickled_error(err: Exception) -> bytes:
-    try:
-        return pickle.dumps((False, err, _rss_mb()))
-    except Exception:  # an exception that cannot be pickled travels as its text
-        return pickle.dumps((False, RuntimeError(f"{type(err).__name__}: {err}"), _rss_mb()))
+def size_of(value: Any) -> int:
+    """Roughly the bytes a result holds: its arrays' bytes, plus a little for everything else."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes + 100
+    if isinstance(value, (str, bytes)):
+        return len(value) + 50
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return 100 + sum(size_of(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return 100 + sum(size_of(k) + size_of(v) for k, v in value.items())
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return 60 + sum(size_of(v) for v in value)
+    return 32
 
 
 def warm() -> str:
@@ -290,12 +367,6 @@ def start(workers: int = WORKERS) -> Engine:
     with _STARTING:
         if _ENGINE is None:
             _ENGINE = Engine(workers)
-            started = time.monotonic()
-            for _ in range(workers):  # one warm-up per worker: both are busy importing at once
-                _ENGINE._queue.append(_Task((ANSWER, -1), ("warm",), f"{__name__}:warm", (), None))
-            with _ENGINE._changed:
-                _ENGINE._changed.notify_all()
-            _log.info("engine: %d workers starting (%.1f s)", workers, time.monotonic() - started)
         return _ENGINE
 
 

@@ -9,6 +9,7 @@ shared by every visitor (Runs are read-only).
 
 from __future__ import annotations
 
+import gc
 from concurrent.futures import CancelledError, Future, TimeoutError as Pending
 
 import streamlit as st
@@ -17,7 +18,8 @@ from rnnlab import engine
 from rnnlab.result import Run
 
 ENGINE = engine.start()
-PREVIEW, RUN = "rnnlab.run:preview", "rnnlab.run:run"
+gc.freeze()  # what is loaded by now (Streamlit, Plotly, the app) stays out of every later collection
+PREVIEW, RUN = "preview", "run"
 CONFIRM_WAIT_S = 0.25  # how long an answer waits for Keras's pass when it runs at once (an idle server)
 POLL_S = 0.25  # how often a waiting page looks again, and says how many requests are ahead
 CONFIRM_POLL_S = 0.5  # how often a page showing an unconfirmed answer asks whether Keras has confirmed it

@@ -120,4 +120,4 @@ def examine(program: Program, data: Data) -> Diagnosis:
         layer_shapes=_table(translated, first), output_shapes=first.outputs,
         fixed_code=program_code(current) if repaired else None,
         verification=_verify(current, built, data) if repaired else None,
-        not_read=program.not_read, notes=tuple(notes))
+        not_read=program.not_read, notes=tuple(notes), keras_version=keras.__version__)

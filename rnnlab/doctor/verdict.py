@@ -7,7 +7,6 @@ read where it is shown.
 from __future__ import annotations
 
 import dataclasses
-from importlib import metadata
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +67,7 @@ class Diagnosis:
     verification: Verification | None
     not_read: tuple[NotRead, ...]
     notes: tuple[str, ...]
+    keras_version: str  # the Keras that built and trained it
 
     @property
     def verdict(self) -> str:
@@ -96,5 +96,5 @@ class Diagnosis:
             "not_understood": [dataclasses.asdict(n) for n in self.not_read],
             "notes": list(self.notes),
             "keras_warnings": list(self.keras_warnings),
-            "keras_version": metadata.version("keras"),
+            "keras_version": self.keras_version,
         }

@@ -1,0 +1,115 @@
+"""The engine: answers from Keras's built model and the NumPy trace are what Keras's forward pass returns, and the
+worker processes compute each task once, survive a lost worker and bound a task's time."""
+
+from __future__ import annotations
+
+import os
+import signal
+from concurrent.futures import CancelledError
+
+import numpy as np
+import pytest
+
+from rnnlab import engine
+from rnnlab.params import parse
+from rnnlab.result import TOLERANCE
+from rnnlab.run import preview, run
+
+# Every layer kind, both flags, every wrapper the answer-first path serves (padding and stateful go to run()).
+GRID = [f"layer={layer}&return_sequences={seq}&return_state={state}{extra}"
+        for layer in ("lstm", "gru", "simple_rnn") for seq in ("false", "true") for state in ("false", "true")
+        for extra in ("", "&bidirectional=true", "&bidirectional=true&merge_mode=none", "&go_backwards=true",
+                      "&depth=2&inner_return_sequences=true", "&head=time_distributed&head_units=3",
+                      "&mask=true", "&activation=relu&units=5&timesteps=4")]
+
+
+@pytest.mark.parametrize("query", GRID)
+def test_an_answer_before_keras_runs_is_what_keras_then_returns(query):
+    config = parse(query).config
+    early, keras_run = preview(config), run(config)
+    assert keras_run.confirmed and early.confirmed == bool(early.refusal)  # a refusal is Keras's own answer
+    assert bool(early.refusal) == bool(keras_run.refusal)
+    if keras_run.refusal:
+        assert early.refusal.message == keras_run.refusal.message
+        return
+    assert [(t.name, t.shape, t.axes) for t in early.returns] == [(t.name, t.shape, t.axes) for t in keras_run.returns]
+    for said, returned in zip(early.returns, keras_run.returns):
+        np.testing.assert_allclose(said.value, returned.value, atol=TOLERANCE)
+    assert early.params == keras_run.params
+    assert [(c.claim, c.holds) for c in early.checks] == [(c.claim, c.holds) for c in keras_run.checks]
+
+
+@pytest.mark.parametrize("query", ["lengths=3,5&mask=true&timesteps=6", "stateful=true&return_state=true"])
+def test_what_needs_several_keras_calls_is_answered_by_keras_itself(query):
+    assert preview(parse(query).config).confirmed
+
+
+@pytest.fixture(scope="module")
+def workers():
+    """An engine of its own with one worker process, stopped at the end."""
+    pool = engine.Engine(workers=1, cache_bytes=50_000)
+    yield pool
+    pool.close()
+
+
+def test_a_worker_returns_what_the_same_run_gives_in_process(workers):
+    config = parse("units=6&return_state=true").config
+    there = workers.submit("run", config).result(timeout=120)
+    here = run(config)
+    assert there.confirmed and [t.shape for t in there.returns] == [t.shape for t in here.returns]
+    for a, b in zip(there.returns, here.returns):
+        np.testing.assert_array_equal(a.value, b.value)
+
+
+def test_identical_requests_are_computed_once_and_then_cached(workers):
+    config = parse("units=7&timesteps=3").config
+    before = workers.stats["tasks"]
+    futures = [workers.submit("preview", config) for _ in range(5)]
+    assert len({id(f) for f in futures}) == 1
+    futures[0].result(timeout=120)
+    assert workers.stats["tasks"] == before + 1
+    assert workers.cached("preview", config)[0]
+    assert workers.submit("preview", config).result() is futures[0].result()
+
+
+def test_the_cache_is_bounded_by_bytes(workers):
+    for units in range(10, 16):
+        workers.submit("preview", parse(f"units={units}&batch=8").config).result(timeout=120)
+    assert workers.cache.used <= workers.cache.limit or len(workers.cache.items) == 1
+    assert not workers.cached("preview", parse("units=10&batch=8").config)[0]
+
+
+def test_a_task_past_its_time_limit_is_stopped_and_the_next_one_runs(workers):
+    slow = parse("units=512&timesteps=390&batch=10&depth=3&return_sequences=true&inner_return_sequences=true").config
+    with pytest.raises(engine.WorkerLost, match="longer than"):
+        workers.submit("run", slow, timeout=0.05).result(timeout=120)
+    assert workers.submit("preview", parse("units=3").config).result(timeout=120).returns
+
+
+def test_a_killed_worker_is_replaced_and_its_caller_told_in_plain_words(workers):
+    replaced = workers.stats["replaced"]
+    task = workers.submit("run", parse("units=256&timesteps=300&batch=64&depth=3&inner_return_sequences=true").config)
+    while not task.running():
+        pass
+    os.kill(workers.pids()[0], signal.SIGKILL)
+    with pytest.raises(engine.WorkerLost, match="ended unexpectedly"):
+        task.result(timeout=120)
+    assert workers.stats["replaced"] == replaced + 1
+    assert workers.submit("preview", parse("units=4").config).result(timeout=120).returns
+
+
+def test_only_the_newest_confirmations_wait(workers):
+    blocker = workers.submit("run", parse("units=128&timesteps=200&batch=64&depth=2").config)
+    while not blocker.running():
+        pass
+    waiting = [workers.submit("run", parse(f"units={u}&seed=5").config, priority=engine.CONFIRM)
+               for u in range(1, engine.MAX_CONFIRMS + 6)]
+    dropped = [f for f in waiting if f.cancelled()]
+    assert len(dropped) == 5 and all(f in waiting[:5] for f in dropped)  # the oldest go
+    with pytest.raises(CancelledError):
+        dropped[0].result()
+
+
+def test_unknown_tasks_are_refused(workers):
+    with pytest.raises(KeyError):
+        workers.submit("os.system", "true")
