@@ -251,7 +251,8 @@ class Engine:
         try:
             fresh.ask("warm", (), None)
         except Exception:  # it takes its tasks anyway; a worker that cannot start is replaced on its first one
-            _log.exception("engine: a worker did not warm up")
+            if not self._closed:
+                _log.exception("engine: a worker did not warm up")
         return fresh
 
     def _finish(self, task: _Task, value: Any = None, error: BaseException | None = None) -> None:

@@ -94,8 +94,8 @@ def test_a_killed_worker_is_replaced_and_its_caller_told_in_plain_words(workers)
     os.kill(workers.pids()[0], signal.SIGKILL)
     with pytest.raises(engine.WorkerLost, match="ended unexpectedly"):
         task.result(timeout=120)
-    assert workers.stats["replaced"] == replaced + 1
     assert workers.submit("preview", parse("units=4").config).result(timeout=120).returns
+    assert workers.stats["replaced"] == replaced + 1
 
 
 def test_only_the_newest_confirmations_wait(workers):
