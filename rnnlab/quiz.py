@@ -1,12 +1,27 @@
-"""Predict-the-shape questions drawn at random: a configuration, and the code a learner would read."""
+"""Predict-the-shape questions drawn at random: a configuration, and the code a learner would read.
+
+A quiz is a sequence of questions fixed by one seed: question n of quiz `seed` is `question(level, seed, n)`.
+Each visitor starts a quiz of their own (a random seed); a link replays one:
+
+    >>> read_link("quiz_seed=7&level=harder")
+    (7, 'harder', ())
+"""
 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from rnnlab import architecture
-from rnnlab.params import parse
+from rnnlab.params import Notice, Param, parse, query_pairs
+
+LEVELS = ("easy", "harder")
+SEEDS = 2**31  # a quiz's seed is one of range(SEEDS)
+# The quiz page's own query parameters: which quiz, at which level.
+LINK = {p.name: p for p in (Param("quiz_seed", 0, "the quiz: its questions, in order", 0, SEEDS - 1),
+                            Param("level", "easy", "how hard the questions are", choices=LEVELS))}
 
 EASY = {"return_sequences": ("true", "false"), "return_state": ("true", "false")}
 HARDER = {**EASY, "layer": ("lstm", "gru", "simple_rnn"), "bidirectional": ("true", "false", "false"),
@@ -35,6 +50,38 @@ def draw(level: str, seed: int) -> Question:
         query = "&".join(f"{k}={v}" for k, v in pairs.items())
         config = parse(query).strict().config
         return Question(query, question_code(config))
+
+
+def question(level: str, seed: int, number: int) -> Question:
+    """Question `number` (from 0) of the quiz `seed`."""
+    return draw(level, (seed + number) % SEEDS)
+
+
+def read_link(query: str | Mapping[str, str | list[str]]) -> tuple[int | None, str | None, tuple[Notice, ...]]:
+    """A quiz page's query -> (its quiz seed, its level, notices); None where the link says nothing usable.
+    Other parameters are left alone (they may belong to a classroom link). Never raises."""
+    try:
+        pairs = query_pairs(query)
+    except (TypeError, ValueError, AttributeError):
+        return None, None, (Notice("the query string could not be read", "a new quiz"),)
+    found: dict[str, object] = {}
+    notices = []
+    for key, text in pairs:
+        param = LINK.get(key.strip().lower())
+        if param is None:
+            continue
+        try:
+            found[param.name] = param.parse(text)
+        except ValueError as err:
+            found.pop(param.name, None)
+            outcome = "a new quiz" if param.name == "quiz_seed" else f"using {param.default}"
+            notices.append(Notice(str(err), outcome))
+    return found.get("quiz_seed"), found.get("level"), tuple(notices)
+
+
+def link_query(seed: int, level: str) -> str:
+    """The query string of a link that replays the quiz `seed` from its first question."""
+    return urlencode({"quiz_seed": seed} | ({"level": level} if level != LINK["level"].default else {}))
 
 
 def question_code(config) -> str:

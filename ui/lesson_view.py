@@ -40,12 +40,14 @@ def show(lesson: lessons.Lesson) -> None:
     left, right = st.columns(2)
     with left:
         panels.run_chart("lesson-input", figures.input_figure, run, 0)
+    with right:  # the questions come before anything that answers them
+        questions(lesson, tell=shown)
     if shown:
-        with right:
+        left, _ = st.columns(2)
+        with left:
             panels.run_chart("lesson-output", figures.output_figure, run, 0)
         panels.returns(run)
-    questions(lesson, tell=shown)
-    if not shown:
+    else:
         classroom_view.reveal_button(lesson.slug)
 
 
@@ -53,7 +55,9 @@ def questions(lesson: lessons.Lesson, tell: bool = True) -> None:
     """Predict-the-shape questions, graded against the live Keras model (tell=False: without the answer)."""
     st.subheader("Predict the shape")
     for k, question in enumerate(lesson.questions):
-        graded = answer(f"question-{lesson.slug}-{k}", question.ask, lessons.combine(lesson.preset, question.query),
-                        tell)
-        if graded:
+        graded = answer(f"question-{lesson.slug}-{k}", question.ask, lessons.answer_query(lesson, question), tell,
+                        of=question.of)
+        if graded:  # each question keeps its verdict, and then its explanation, while the others are checked
             verdict(graded)
+            if question.explain and tell:  # kept for Reveal: the explanation waits too
+                st.markdown(lessons.render(lesson, text=question.explain))

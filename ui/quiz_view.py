@@ -1,29 +1,68 @@
-"""The quiz on screen: one random question at a time, graded against the live Keras model, scored per visit."""
+"""The quiz on screen: one random question at a time, graded against the live Keras model, scored per visit.
+
+Each visitor gets a quiz of their own (a random seed at the first visit); the address names it
+(?quiz_seed=N), so the page shows a link that replays the same questions in the same order.
+"""
 
 from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from rnnlab import quiz
-from ui.answers import answer, verdict
+from ui.answers import answer, forget, verdict
+
+_FORM = "quiz-answer"
+_START, _NUMBER = "quiz_start", "quiz_number"  # this visitor's quiz (its seed) and the question reached
 
 
 def _next_question() -> None:
-    st.session_state["quiz_seed"] = st.session_state.get("quiz_seed", 0) + 1
+    st.session_state[_NUMBER] = st.session_state.get(_NUMBER, 0) + 1
     st.session_state.pop("quiz_verdict", None)
+    forget(_FORM)
+
+
+def _begin(seed: int) -> None:
+    """Start the quiz `seed` from its first question, with a fresh score."""
+    state = st.session_state
+    state[_START], state[_NUMBER], state["quiz_score"] = seed, 0, [0, 0]
+    state.pop("quiz_verdict", None)
+    forget(_FORM)
+
+
+def _link(seed: int, level: str) -> str:
+    """The address of this page that replays the quiz `seed`."""
+    url = urlsplit(st.context.url or "http://localhost:8501/quiz")
+    return f"{url.scheme}://{url.netloc}{url.path}?{quiz.link_query(seed, level)}"
 
 
 def show() -> None:
     state = st.session_state
-    state.setdefault("quiz_seed", 0)
-    state.setdefault("quiz_score", [0, 0])  # right, asked
-    level = st.segmented_control("Level", ["easy", "harder"], default="easy", key="quiz_level",
+    linked, linked_level, notices = quiz.read_link({key: st.query_params.get_all(key) for key in st.query_params})
+    for notice in notices:
+        st.warning(f"The link's quiz could not be used: {notice}.", icon=":material/info:")
+    fresh = linked is not None and linked != state.get(_START) or _START not in state
+    if linked is not None and linked != state.get(_START):  # a link to a quiz: it starts from its first question
+        _begin(linked)
+    elif _START not in state:  # a visitor's first visit: a quiz of their own
+        _begin(secrets.randbelow(quiz.SEEDS))
+    if fresh and linked_level:
+        state["quiz_level"] = linked_level
+    state.setdefault("quiz_level", "easy")
+    level = st.segmented_control("Level", list(quiz.LEVELS), key="quiz_level",
                                  help="easy: one LSTM and its two flags; harder: GRU, SimpleRNN, Bidirectional, "
-                                      "stacks and heads")
-    question = quiz.draw(level or "easy", state["quiz_seed"])
+                                      "stacks and heads") or "easy"
+    st.query_params["quiz_seed"] = str(state[_START])  # the address bar is a link to this quiz, too
+    if level == quiz.LINK["level"].default:
+        st.query_params.pop("level", None)
+    else:
+        st.query_params["level"] = level
+    question = quiz.question(level, state[_START], state[_NUMBER])
+    st.caption(f"Question {state[_NUMBER] + 1}")
     st.code(question.code, language="python")
-    graded = answer("quiz-answer", "Every shape returned, in order (the prediction last, if there is one)",
-                    question.query)
+    graded = answer(_FORM, "Every shape returned, in order (the prediction last, if there is one)", question.query)
     if graded and "quiz_verdict" not in state:
         state["quiz_verdict"] = graded
         state["quiz_score"] = [state["quiz_score"][0] + graded[0], state["quiz_score"][1] + 1]
@@ -32,3 +71,5 @@ def show() -> None:
     st.button("Next question", on_click=_next_question)
     right, asked = state["quiz_score"]
     st.metric("Score this visit", f"{right} / {asked}")
+    st.markdown("**Link to this quiz** (the same questions in the same order, from the first):")
+    st.code(_link(state[_START], level), language=None, wrap_lines=True)

@@ -27,6 +27,8 @@ HOSTILE = [
     "show=-1,-2,99999999999999999999999999,1e9,0x10,%00&lengths=4,4,4,-4,99999999999999999999",
     "show=" + ",".join(map(str, range(600))) + "&units=512",
     "hide=" + ",".join(["units"] * 40 + ["return_state", "show"]) + "&lock=" + ",".join(["-1"] * 40 + ["show"]),
+    "quiz_seed=-1&level=expert",
+    "quiz_seed=" + "9" * 400 + "&quiz_seed=abc",
 ]
 PAGES = ["pages/playground.py", "pages/lessons.py", "pages/quiz.py", "pages/doctor.py", "pages/train.py",
          "pages/classroom.py"]

@@ -34,3 +34,46 @@ def test_a_question_is_graded_against_keras():
     at.text_input[0].input("(32, 64)")
     at.button[0].click().run()
     assert at.error and "timesteps axis" in at.error[0].value
+
+
+def two_question_lesson() -> lessons.Lesson:
+    return next(lesson for lesson in lessons.all_lessons() if lesson.slug == "03-return-sequences")
+
+
+def open_lesson(lesson: lessons.Lesson) -> AppTest:
+    at = open_lessons()
+    at.selectbox[0].set_value(lesson).run()
+    assert not at.exception
+    return at
+
+
+def test_each_question_keeps_its_verdict_and_explanation_when_another_is_checked():
+    lesson = two_question_lesson()
+    at = open_lesson(lesson)
+    first, second = (lessons.expected(lessons.answer_query(lesson, q), q.of) for q in lesson.questions)
+    at.text_input[0].input(", ".join(map(str, first)))
+    at.button[0].click().run()
+    assert [s.value for s in at.success] == ["Right: that is exactly what Keras returns."]
+    at.text_input[1].input("(1, 2)")  # the second question, wrong
+    at.button[1].click().run()
+    assert not at.exception
+    assert len(at.success) == 1 and len(at.error) == 1, "the first verdict is still there"
+    explained = "\n".join(m.value for m in at.markdown)
+    assert lessons.render(lesson, text=lesson.questions[0].explain) in explained
+    assert lessons.render(lesson, text=lesson.questions[1].explain) in explained
+    at.text_input[1].input(", ".join(map(str, second)))
+    at.button[1].click().run()
+    assert len(at.success) == 2 and not at.error
+
+
+def test_the_answers_come_after_the_questions_on_the_page():
+    """Nothing shown above a question (text, charts' titles, the table of what Keras returns) holds its answer."""
+    lesson = two_question_lesson()
+    at = open_lesson(lesson)
+    order = [e for e in at.main if e.type in ("markdown", "text_input", "code")]
+    first_question = next(i for i, e in enumerate(order) if e.type == "text_input")
+    above = "\n".join(str(e.value) for e in order[:first_question] if e.type != "text_input")
+    answers = [str(s) for q in lesson.questions for s in lessons.expected(lessons.answer_query(lesson, q), q.of)]
+    assert not [a for a in answers if a in above], above
+    table = next(i for i, e in enumerate(order) if str(e.value).startswith("| returned |"))
+    assert table > first_question

@@ -73,3 +73,12 @@ def test_a_long_list_of_controls_keeps_every_known_name_once_and_names_the_rest(
     room, _, notices = split(f"{key}=" + ",".join(["x"] * 5000 + ["units"]))
     assert getattr(room, key) == () and any("only the first 1,000" in str(n) for n in notices)
     assert all(len(n.problem) < 400 for n in notices)
+
+
+@pytest.mark.parametrize("lesson", lessons.all_lessons(), ids=lambda ls: ls.slug)
+def test_a_lesson_kept_for_reveal_explains_its_questions_without_their_shapes(lesson):
+    for question in lesson.questions:
+        hidden = lessons.render(lesson, answers=False, text=question.explain)
+        for shape in lessons.expected(lessons.answer_query(lesson, question), question.of):
+            if question.of == "returns":
+                assert str(shape) not in hidden, (question.ask, hidden)

@@ -80,3 +80,51 @@ def test_the_myths_lesson_claims_hold_in_the_installed_keras():
     sigmoid, tanh = keras.activations.get("sigmoid"), keras.activations.get("tanh")
     assert _do_lstm_arguments_support_cudnn(tanh, sigmoid, False, True)
     assert not _do_lstm_arguments_support_cudnn(relu, sigmoid, False, True)
+
+
+@pytest.mark.parametrize("lesson", ALL, ids=lambda lesson: lesson.slug)
+def test_no_answer_stands_above_its_question(lesson):
+    """The page shows the text, then each question and, once checked, its explanation: the shapes that answer a
+    question are in its own explanation (or later), never above it."""
+    assert lessons.given_away(lesson) == []
+    text = lessons.render(lesson)
+    for question in lesson.questions:
+        for shape in lessons.expected(lessons.answer_query(lesson, question), question.of):
+            assert str(shape) not in text, (question.ask, shape)
+    assert any(q.explain for q in lesson.questions)
+
+
+@pytest.mark.parametrize("body, explains, found", [
+    ("It returns {{shape whole_seq | return_sequences=true}}.", ["x"], "question 1's answer (32, 10, 4)"),
+    ("Read the text.", ["{{shape whole_seq | return_sequences=true}}", "{{shape output}}"], ""),
+    ("Read the text.", ["{{shape output}} and {{shape whole_seq | return_sequences=true}}", ""],
+     "question 2's answer (32, 4)"),
+])
+def test_check_catches_an_answer_given_away_above_its_question(body, explains, found):
+    questions = (lessons.Question("With return_sequences?", "return_sequences=true", explains[0]),
+                 lessons.Question("And without?", "", explains[-1] if len(explains) > 1 else ""))[:len(explains)]
+    lesson = lessons.Lesson("t", "t", 1, "units=4", body, questions)
+    problems = lessons.check(lesson)
+    assert any(found in p for p in problems) if found else problems == []
+
+
+def test_a_question_about_the_input_is_graded_against_x():
+    query = "units=4&timesteps=10&features=3&batch=32"
+    assert lessons.grade("(32, 10, 3)", query, of="x") == (True, "Right: that is the shape of x.")
+    right, why = lessons.grade("(32, 4)", query, of="x")
+    assert not right and "(batch, timesteps, features)" in why and "(32, 10, 3)" in why
+    right, why = lessons.grade("(10, 32, 3)", query, tell=False, of="x")
+    assert not right and "(32, 10, 3)" not in why
+    first = ALL[0]
+    assert first.questions[0].of == "x"
+    assert lessons.grade("(32, 10, 3)", lessons.answer_query(first, first.questions[0]), of="x")[0]
+
+
+def test_explanations_are_checked_like_the_text():
+    bad = lessons.Lesson("t", "t", 1, "units=4", "text", (lessons.Question("q", "", "It is (32, 4)."),))
+    assert any("typed by hand" in p for p in lessons.check(bad))
+    bad = lessons.Lesson("t", "t", 1, "units=4", "text", (lessons.Question("q", "", "{{shape state_c}}"),))
+    assert any("nothing named 'state_c'" in p for p in lessons.check(bad))
+    assert lessons.render(ALL[0], text="{{config batch}} / {{config features}}") == "32 / 3"
+    with pytest.raises(ValueError):
+        lessons.Question("q", of="y")
