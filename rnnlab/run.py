@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import keras
@@ -140,45 +141,77 @@ def _tensors(config: Any, arrays: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
     return tuple(Tensor(n, _frozen(a), architecture.returned_axes(config, n)) for n, a in zip(names, arrays))
 
 
-def _final_output(config: Any, x: np.ndarray) -> np.ndarray:
-    """The model's (merged) last output for x, with sequences, states and head switched off."""
-    plain = dataclasses.replace(config, return_sequences=False, return_state=False, head="none", lengths=())
-    return model.call(plain, x).arrays[0]
+def _plain(config: Any) -> Any:
+    """The same layers with sequences, states and head switched off: the (merged) last output only."""
+    return dataclasses.replace(config, return_sequences=False, return_state=False, head="none", lengths=())
 
 
-def _padding_effect(config: Any, x: np.ndarray) -> tuple[Check, ...]:
-    """Final outputs of the padded batch against those of each sequence run unpadded, with and without
-    the mask: Keras's own numbers, every one."""
+def _keras_final(config: Any, x: np.ndarray) -> np.ndarray:
+    """Keras's (merged) last output for x, with sequences, states and head switched off."""
+    return model.call(_plain(config), x).arrays[0]
+
+
+def _traced(config: Any, x: np.ndarray, weights: model.Prepared | model.Called, initial: list | None = None
+            ) -> tuple[tuple[np.ndarray, ...], list]:
+    """What the NumPy trace says Keras returns for x (in output_names order), and the trace itself."""
+    mask = np.any(x != 0.0, axis=-1) if config.mask else None
+    traced, _ = _trace_stack(config, x, mask, weights.recurrent, initial)
+    expected = _expected(config, traced[-1], mask, weights.head)
+    return tuple(expected[n] for n in architecture.output_names(config)), traced
+
+
+def _padding_effect(config: Any, x: np.ndarray, final: Callable[[Any, np.ndarray], np.ndarray]) -> tuple[Check, ...]:
+    """Final outputs of the padded batch against those of each sequence run unpadded, with and without the
+    mask; final(config, x) gives them (Keras's own numbers, or the trace's before Keras has run)."""
     lengths = lengths_of(config.batch, config.lengths, config.timesteps)
-    unpadded = np.empty_like(_final_output(config, x))
+    unpadded = np.empty_like(final(config, x))
     for n in np.unique(lengths):
         rows = np.flatnonzero(lengths == n)
         real = x[rows, :n] if config.padding == "post" else x[rows, config.timesteps - n:]
-        unpadded[rows] = _final_output(dataclasses.replace(config, mask=False), real)
+        unpadded[rows] = final(dataclasses.replace(config, mask=False), real)
     return tuple(
         Check(f"{'with' if masked else 'without'} the mask: padded output == unpadded output",
-              _diff(_final_output(dataclasses.replace(config, mask=masked), x), unpadded), masked)
+              _diff(final(dataclasses.replace(config, mask=masked), x), unpadded), masked)
         for masked in (True, False)
     )
 
 
-def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model.Called, Stateful]:
-    first, second, after_reset = model.call_stateful(config, chunks)
-    whole = dataclasses.replace(config, stateful=False, timesteps=2 * config.timesteps)
-    fresh = dataclasses.replace(config, stateful=False)
-    ends_whole = model.call(whole, np.concatenate(chunks, axis=1)).arrays[0]
-    starts_fresh = model.call(fresh, chunks[1]).arrays[0]
+def _stateful_checks(config: Any, second: tuple, after_reset: tuple, ends_whole: np.ndarray,
+                     starts_fresh: np.ndarray, x_second: np.ndarray) -> Stateful:
     name = architecture.output_names(config)[0]
     pick = (lambda a: a[:, -1]) if config.return_sequences else (lambda a: a)
     same = "==" if not config.bidirectional else "!="  # the backward direction reads each chunk on its own
     checks = (
         Check(f"second chunk with carried state: {name} {same} that of both chunks as one sequence",
-              _diff(pick(second.arrays[0]), pick(ends_whole)), not config.bidirectional),
+              _diff(pick(second[0]), pick(ends_whole)), not config.bidirectional),
         Check(f"after reset_state(): {name} == a fresh start on the second chunk",
-              _diff(after_reset.arrays[0], starts_fresh), True),
+              _diff(after_reset[0], starts_fresh), True),
     )
-    return first, Stateful(_tensors(config, second.arrays), _tensors(config, after_reset.arrays),
-                           _frozen(chunks[1]), checks, _diff(second.arrays[0], after_reset.arrays[0]))
+    return Stateful(_tensors(config, second), _tensors(config, after_reset), _frozen(x_second), checks,
+                    _diff(second[0], after_reset[0]))
+
+
+def _whole(config: Any) -> Any:
+    """The stateful config as one stateless sequence of both chunks."""
+    return dataclasses.replace(config, stateful=False, timesteps=2 * config.timesteps)
+
+
+def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model.Called, Stateful]:
+    """Keras: chunk 1, chunk 2 carrying the states, chunk 2 after reset_state()."""
+    first, second, after_reset = model.call_stateful(config, chunks)
+    ends_whole = model.call(_whole(config), np.concatenate(chunks, axis=1)).arrays[0]
+    starts_fresh = model.call(dataclasses.replace(config, stateful=False), chunks[1]).arrays[0]
+    return first, _stateful_checks(config, second.arrays, after_reset.arrays, ends_whole, starts_fresh, chunks[1])
+
+
+def _stateful_traced(config: Any, chunks: tuple[np.ndarray, np.ndarray], prepared: model.Prepared) -> Stateful:
+    """The same as _stateful from the NumPy trace: chunk 2 starts from chunk 1's final states."""
+    _, first = _traced(config, chunks[0], prepared)
+    initial = [[(s.h[:, -1], None if s.c is None else s.c[:, -1]) for s in layer] for layer in first]
+    second, _ = _traced(config, chunks[1], prepared, initial)
+    after_reset, _ = _traced(config, chunks[1], prepared)
+    ends_whole = _traced(_whole(config), np.concatenate(chunks, axis=1), prepared)[0][0]
+    return _stateful_checks(config, second, after_reset, ends_whole, after_reset[0], chunks[1])
 
 
 def _refused(config: Any, x: np.ndarray, error: model.KerasRefused) -> Run:
@@ -218,7 +251,7 @@ def run(config: Any) -> Run:
             called, stateful = _stateful(config, chunks)
         else:
             called, stateful = model.call(config, x), None
-        padding_effect = _padding_effect(config, x) if config.lengths else ()
+        padding_effect = _padding_effect(config, x, _keras_final) if config.lengths else ()
     except model.KerasRefused as error:
         return _refused(config, x, error)
     traced, inputs = _trace_stack(config, x, mask, called.recurrent)
@@ -236,12 +269,9 @@ def run(config: Any) -> Run:
 
 def preview(config: Any) -> Run:
     """The answer before Keras's forward pass: Keras's own output shapes, parameter count and seeded
-    weights (the model is built, not called), the values from the NumPy trace; `agreement` is None until
-    run(config) has confirmed them. Padding comparisons and stateful chunks need Keras's calls: run(config).
-    """
-    if config.stateful or config.lengths:
-        return run(config)
-    x, mask, _ = _inputs(config)
+    weights (the model is built, not called), the values from the NumPy trace (also for the padding
+    comparison and the stateful chunks); `agreement` is None until run(config) has confirmed them."""
+    x, mask, chunks = _inputs(config)
     try:
         prepared = model.prepare(config)
     except model.KerasRefused as error:
@@ -251,4 +281,8 @@ def preview(config: Any) -> Run:
     arrays = tuple(expected[n] for n in architecture.output_names(config))
     if tuple(a.shape for a in arrays) != prepared.shapes:  # the trace is not what Keras builds: ask Keras
         return run(config)
-    return _run(config, x, mask, prepared, traced, inputs, _tensors(config, arrays), None)
+    padding_effect = _padding_effect(config, x, lambda c, xs: _traced(_plain(c), xs, prepared)[0][0]) \
+        if config.lengths else ()
+    stateful = _stateful_traced(config, chunks, prepared) if chunks else None
+    return _run(config, x, mask, prepared, traced, inputs, _tensors(config, arrays), None,
+                padding_effect=padding_effect, stateful=stateful)

@@ -39,9 +39,25 @@ def test_an_answer_before_keras_runs_is_what_keras_then_returns(query):
     assert [(c.claim, c.holds) for c in early.checks] == [(c.claim, c.holds) for c in keras_run.checks]
 
 
-@pytest.mark.parametrize("query", ["lengths=3,5&mask=true&timesteps=6", "stateful=true&return_state=true"])
-def test_what_needs_several_keras_calls_is_answered_by_keras_itself(query):
-    assert preview(parse(query).config).confirmed
+PADDED_AND_STATEFUL = ["lengths=3,5&timesteps=6", "lengths=3,5&timesteps=6&mask=true&padding=post",
+                       "lengths=2,4&timesteps=5&mask=true&bidirectional=true&layer=gru",
+                       "stateful=true", "stateful=true&return_sequences=true&return_state=true",
+                       "stateful=true&bidirectional=true&return_sequences=true&layer=simple_rnn",
+                       "stateful=true&depth=2&inner_return_sequences=true&go_backwards=true"]
+
+
+@pytest.mark.parametrize("query", PADDED_AND_STATEFUL)
+def test_padding_and_stateful_comparisons_before_keras_runs_are_what_keras_then_measures(query):
+    config = parse(query).config
+    early, keras_run = preview(config), run(config)
+    assert not early.confirmed and keras_run.confirmed
+    for said, returned in zip(early.returns, keras_run.returns):
+        np.testing.assert_allclose(said.value, returned.value, atol=TOLERANCE)
+    assert [(c.claim, c.holds) for c in early.all_checks] == [(c.claim, c.holds) for c in keras_run.all_checks]
+    if config.stateful:
+        for said, returned in zip(early.stateful.second + early.stateful.after_reset,
+                                  keras_run.stateful.second + keras_run.stateful.after_reset):
+            np.testing.assert_allclose(said.value, returned.value, atol=TOLERANCE)
 
 
 @pytest.fixture(scope="module")
