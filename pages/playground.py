@@ -8,7 +8,7 @@ router.ensure_routed()
 
 from ui import classroom_view, controls, panels
 from rnnlab.params import query_string
-from ui.runs import Unavailable, get_run, unavailable
+from ui.runs import get_run
 
 parsed = controls.load()
 controls.model_controls(parsed.config)
@@ -16,10 +16,7 @@ controls.sync_url(parsed)
 
 st.title(panels.title(parsed.config))
 panels.notices(parsed.notices)
-try:
-    run = get_run(parsed.config)
-except Unavailable as lost:
-    unavailable(lost)
+run = get_run(parsed.config)
 if run.refusal:
     panels.refusal(run)
 elif not classroom_view.answers_shown(query_string(parsed.config)):

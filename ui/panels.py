@@ -15,8 +15,9 @@ from _plotly_utils.utils import convert_to_base64
 from rnnlab import explain, figures
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.params import PARAMS, Notice
-from rnnlab.run import Check, Run
+from rnnlab.result import TOLERANCE, Check, Run
 from ui.controls import apply, classroom, load, sync_url, widget
+from ui.runs import await_confirmation
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
@@ -113,9 +114,24 @@ def returns(run: Run) -> None:
     checks(run.checks)
     if not config.return_state and not (classroom().hides("return_state") or classroom().locks("return_state")):
         st.caption("Turn on return_state to get the final states as well, and compare them with the output.")
-    st.markdown(f"NumPy recomputation of every step agrees with Keras: max |difference| = `{run.agreement:.2g}` "
-                "over every returned tensor.")
+    agreement(run)
     notes(run)
+
+
+def agreement(run: Run) -> None:
+    """How far the NumPy recomputation is from Keras's own numbers, in red when they disagree; before Keras's
+    forward pass has run, that the values are the trace's, and the page redraws once Keras has confirmed."""
+    if not run.confirmed:
+        st.markdown("Shapes, parameter count and weights above are Keras's own; the **values are the NumPy "
+                    "recomputation** from those weights, shown while Keras's forward pass runs.")
+        await_confirmation(run.config)
+    elif run.agreement <= TOLERANCE:
+        st.markdown(f"NumPy recomputation of every step agrees with Keras: max |difference| = "
+                    f"`{run.agreement:.2g}` over every returned tensor.")
+    else:
+        st.markdown(f":red[**NumPy recomputation disagrees with Keras**: max |difference| = `{run.agreement:.2g}` "
+                    f"over the returned tensors.] The tensors shown are Keras's own; the step-by-step charts are "
+                    "the recomputation's.")
 
 
 def notes(run: Run) -> None:

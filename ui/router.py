@@ -12,7 +12,9 @@ import threading
 
 import streamlit as st
 
-from ui import keras_session  # noqa: F401  (Keras keeps its models between script runs)
+from rnnlab.engine import WorkerLost
+from ui import runs
+
 from ui.classroom_view import presenter_style
 from ui.controls import classroom
 
@@ -36,6 +38,8 @@ def run() -> None:
     _routing.active = True
     try:
         page.run()
+    except WorkerLost as lost:  # the worker computing this page's answer was lost: say so, offer a retry
+        runs.unavailable(lost)
     finally:
         _routing.active = False
 

@@ -25,10 +25,6 @@ POLL_S = 0.25  # how often a waiting page looks again, and says how many request
 CONFIRM_POLL_S = 0.5  # how often a page showing an unconfirmed answer asks whether Keras has confirmed it
 
 
-class Unavailable(RuntimeError):
-    """The engine lost the worker computing this answer; the message says what happened, plainly."""
-
-
 def _wait(future: Future, what: str) -> object:
     """The future's result; while it is queued, the page says how many requests are ahead of it."""
     note = None
@@ -39,9 +35,7 @@ def _wait(future: Future, what: str) -> object:
             ahead = ENGINE.ahead_of(future)
             note = note or st.empty()
             note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours." if ahead
-                      else f"{what}...", icon=":material/hourglass_top:")
-        except engine.WorkerLost as lost:
-            raise Unavailable(f"{what} failed: {lost}. Nobody else was affected; try again.") from None
+                      else f"{what}...", icon="⏳")
         finally:
             if note is not None and future.done():
                 note.empty()
@@ -77,11 +71,11 @@ def await_confirmation(config) -> None:
     if confirmed(config) is not None:
         st.rerun()
     ENGINE.submit(RUN, config, priority=engine.CONFIRM)  # again, if it was dropped while nobody looked
-    st.caption(":material/hourglass_top: Keras's own forward pass is confirming these values...")
+    st.caption("⏳ Keras's own forward pass is confirming these values...")
 
 
-def unavailable(lost: Unavailable) -> None:
-    """What the page says when the worker computing its answer was lost, with a retry; then the page stops."""
-    st.error(str(lost), icon=":material/error:")
+def unavailable(lost: engine.WorkerLost) -> None:
+    """What a page says when the worker computing its answer was lost (the router calls this), with a retry."""
+    st.error(f"This answer could not be computed: {lost}. Nobody else was affected; try again.",
+             icon="⚠️")
     st.button("Try again", type="primary")
-    st.stop()
