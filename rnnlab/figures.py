@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.run import Part, Run
+from rnnlab.result import Part, Run
 
 Figure = dict[str, Any]
 

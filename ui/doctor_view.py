@@ -7,19 +7,22 @@ import re
 
 import streamlit as st
 
-from rnnlab.doctor import DoctorInputError, assemble, diagnose
+from rnnlab.doctor import DoctorInputError, assemble
+from rnnlab.engine import WorkerLost
 from rnnlab.doctor.examples import Example, all_examples
 from rnnlab.doctor.reading import MAX_CODE_CHARS
 from rnnlab.doctor.report import shapes_text
 from rnnlab.doctor.titles import title
 from rnnlab.params import Param
 from ui.controls import GROUPS
+from ui.runs import ENGINE
 
 NO_LOSS = "(none)"
 LOSSES = (NO_LOSS, "mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy",
           "sparse_categorical_crossentropy")
 PASTE, ASSEMBLE = "Paste code", "Assemble with controls"
 MODES = (PASTE, ASSEMBLE)
+DIAGNOSIS_S = 10.0  # a diagnosis that takes longer is stopped (its worker is replaced)
 ASSEMBLE_GROUPS = {**GROUPS, "data": "Masking, stateful"}
 ASSEMBLE_COLUMNS = (("layer",), ("structure",), ("head", "data"))  # the groups in each column
 _MARKDOWN = re.compile(r"([\\*_$~<>\[\]#|])")
@@ -31,10 +34,13 @@ def _md(text: str) -> str:
     return "`".join(part if i % 2 else _MARKDOWN.sub(r"\\\1", part) for i, part in enumerate(parts))
 
 
-@st.cache_data(max_entries=64, show_spinner="Reading the code and building it with Keras...")
 def get_diagnosis(code: str, x_shape: str, y_shape: str, loss: str):
-    """The diagnosis of one input, computed once (DoctorInputError is raised, not cached)."""
-    return diagnose(code, x_shape, y_shape or None, None if loss == NO_LOSS else loss)
+    """The diagnosis of one input, computed once in the engine's workers, within DIAGNOSIS_S seconds
+    (DoctorInputError is raised, not cached; engine.WorkerLost when it was stopped)."""
+    task = ENGINE.submit("diagnose", code, x_shape, y_shape or None, None if loss == NO_LOSS else loss,
+                         timeout=DIAGNOSIS_S)
+    with st.spinner("Reading the code and building it with Keras..."):
+        return task.result()
 
 
 def _load(example: Example) -> None:
@@ -206,6 +212,10 @@ def show() -> None:
         diagnosis = get_diagnosis(*asked)
     except DoctorInputError as err:
         st.error(f"The doctor cannot diagnose this: {err}", icon=":material/block:")
+        return
+    except WorkerLost as lost:
+        st.error(f"The doctor could not finish this diagnosis: {lost}. A model this large cannot be tried here; "
+                 "make it smaller and diagnose again.", icon=":material/block:")
         return
     except Exception as err:  # never a stack trace on the page
         st.error(f"The doctor failed on this input ({type(err).__name__}: {err}).", icon=":material/block:")
