@@ -15,9 +15,10 @@ A link is a teaching aid, not a lock on a door: a learner who edits the address 
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from rnnlab.params import PARAMS, Notice, Param, listed, query_pairs
 
@@ -90,3 +91,53 @@ def link(base: str, page: str, settings: Mapping[str, str], classroom: Classroom
     settings and the classroom's."""
     query = urlencode({**settings, **classroom.to_query()}, safe=",")
     return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
+
+
+MAX_BASE = 300  # characters of a base address
+
+
+def base_address(text: str) -> tuple[str | None, str]:
+    """A teacher's typed base address -> (the address, without a trailing slash; "") or (None, what is wrong).
+
+    Only a plain http(s) address is taken: a host (and port), optionally a path the app is served under; no
+    spaces, no user name or password, no query or fragment. Never raises.
+
+        >>> base_address("https://lab.school.example/rnn/")
+        ('https://lab.school.example/rnn', '')
+    """
+    text = text.strip()
+    if not text:
+        return None, "the address is empty"
+    if len(text) > MAX_BASE:
+        return None, f"the address is longer than {MAX_BASE} characters"
+    if any(c.isspace() or not c.isprintable() for c in text) or any(c in text for c in "\\<>\"`{}|^"):
+        return None, "the address holds spaces or characters an address cannot have"
+    try:
+        url = urlsplit(text)
+        url.port  # noqa: B018  (a port that is not a number raises here)
+    except ValueError:
+        return None, "the address cannot be read"
+    if url.scheme.lower() not in ("http", "https"):
+        return None, "the address must start with http:// or https://"
+    if not url.hostname:
+        return None, "the address has no host name"
+    if url.username is not None or url.password is not None:
+        return None, "the address must not hold a user name or password"
+    if url.query or url.fragment or text.endswith(("?", "#")):
+        return None, "the address must not hold a query (?...) or a fragment (#...)"
+    return f"{url.scheme.lower()}://{url.netloc}{url.path.rstrip('/')}", ""
+
+
+def is_local(address: str) -> bool:
+    """Whether an address only opens on the computer it is typed on (localhost, 127.x.x.x, ::1, 0.0.0.0)."""
+    try:
+        host = urlsplit(address).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_unspecified

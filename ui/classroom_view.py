@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from rnnlab import lessons, quiz
-from rnnlab.classroom import CONTROLS, Classroom, link, split
+from rnnlab.classroom import CONTROLS, MAX_BASE, Classroom, base_address, is_local, link, split
 from rnnlab.params import parse, query_string, to_query
 from ui.answers import answer, verdict
 from ui.controls import classroom
@@ -61,6 +61,27 @@ def _base_url() -> str:
     return f"{url.scheme}://{url.netloc}{url.path.rsplit('/', 1)[0]}"
 
 
+def class_address() -> str:
+    """The address the class will use: typed by the teacher (at first the one this page was opened at) and
+    checked; a warning when it would open only on this computer. A wrong address is never quoted back."""
+    detected = _base_url()
+    typed = st.text_input("The app's address for your class", value=detected, key="classroom_base",
+                          max_chars=MAX_BASE,
+                          help="Where your students open this app, e.g. https://rnnlab.school.example or "
+                               "http://192.168.1.20:8501. It starts as the address you opened this page at.")
+    base, problem = base_address(typed)
+    if base is None:
+        st.error(f"That address cannot be used: {problem}. The link below uses the address you opened this page "
+                 "at.", icon=":material/error:")
+        base = detected
+    if is_local(base):
+        st.warning("This link points to localhost: it opens only on this computer. On a student's device "
+                   "localhost is their own machine, so students cannot open it. Type above the address they use to "
+                   "reach this app (a name or a network address such as 192.168.1.20:8501).",
+                   icon=":material/warning:")
+    return base
+
+
 def builder() -> None:
     """Pick a lesson or playground settings, what is hidden or locked, reveal and presenter view -> a URL."""
     target = st.radio("The link opens", ["a lesson", "the playground"], horizontal=True)
@@ -82,7 +103,7 @@ def builder() -> None:
     lock = right.multiselect("Locked controls (shown, but cannot be changed)", [n for n in names if n not in hide])
     reveal = st.toggle("Answers stay hidden until the learner presses Reveal", value=True)
     present = st.toggle("Presenter view: large type and charts for a projector")
-    url = link(_base_url(), page, settings, Classroom(tuple(hide), tuple(lock), reveal, present))
+    url = link(class_address(), page, settings, Classroom(tuple(hide), tuple(lock), reveal, present))
     st.subheader("The link")
     st.code(url, language=None, wrap_lines=True)
     st.link_button("Open it", url, icon=":material/open_in_new:")

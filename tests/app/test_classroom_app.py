@@ -1,5 +1,6 @@
 """Classroom links in AppTest: hidden and locked controls, answers kept for Reveal, the link builder."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnlab import lessons
@@ -72,3 +73,33 @@ def test_the_builder_makes_the_link_a_teacher_asked_for():
     url = at.code[-1].value
     assert "units=8" in url and "return_sequences=true" in url
     assert "hide=return_state,units" in url and "lock=return_sequences" in url and "reveal=true" in url
+
+
+def open_builder() -> AppTest:
+    at = open_app().switch_page("pages/classroom.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_builder_warns_that_students_cannot_open_a_localhost_link_and_takes_the_class_address():
+    at = open_builder()  # AppTest, like a teacher on the machine that serves the app, is on localhost
+    address = at.text_input(key="classroom_base")
+    assert address.value.startswith("http://localhost")
+    assert any("students cannot open it" in w.value for w in at.warning)
+    address.input("https://rnnlab.school.example/lab/").run()
+    assert not at.exception and not at.warning
+    assert at.code[-1].value.startswith("https://rnnlab.school.example/lab/lessons?lesson=")
+    address.input("http://127.0.0.1:8501").run()
+    assert any("students cannot open it" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("typed", ["javascript:alert(1)", "[click](http://evil.example)", "http://evil.example/<img>",
+                                   "http://user:pw@evil.example", "ftp://host", "https://host/?units=8"])
+def test_an_address_that_is_not_plain_http_is_refused_without_being_shown(typed):
+    at = open_builder()
+    at.text_input(key="classroom_base").input(typed).run()
+    assert not at.exception
+    assert at.error and "cannot be used" in at.error[0].value
+    shown = "\n".join(str(e.value) for e in (*at.markdown, *at.error, *at.warning, *at.caption, *at.code))
+    assert typed[:20] not in shown  # never quoted back, never rendered
+    assert at.code[-1].value.startswith("http://localhost")  # the link keeps the page's own address

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from rnnlab import lessons
-from rnnlab.classroom import CONTROLS, Classroom, link, split
+from rnnlab.classroom import CONTROLS, Classroom, base_address, is_local, link, split
 from rnnlab.params import PARAMS
 
 
@@ -82,3 +82,35 @@ def test_a_lesson_kept_for_reveal_explains_its_questions_without_their_shapes(le
         for shape in lessons.expected(lessons.answer_query(lesson, question), question.of):
             if question.of == "returns":
                 assert str(shape) not in hidden, (question.ask, hidden)
+
+
+@pytest.mark.parametrize("typed, base", [
+    ("https://lab.school.example/rnn/", "https://lab.school.example/rnn"),
+    (" http://192.168.1.20:8501 ", "http://192.168.1.20:8501"),
+    ("HTTP://Host.Example", "http://Host.Example"),
+    ("http://[::1]:8501/", "http://[::1]:8501"),
+])
+def test_a_teachers_base_address_is_taken_when_it_is_a_plain_web_address(typed, base):
+    assert base_address(typed) == (base, "")
+
+
+@pytest.mark.parametrize("typed, problem", [
+    ("", "empty"), ("javascript:alert(1)", "http:// or https://"), ("ftp://host", "http:// or https://"),
+    ("lab.school.example", "http:// or https://"), ("[link](http://evil.example)", "http:// or https://"),
+    ("http://a host", "spaces"), ("http://host/`code`", "characters"), ("http://host/<b>", "characters"),
+    ("http://host:99999", "cannot be read"), ("http://host:port", "cannot be read"),
+    ("http://user:pass@evil.example", "user name"), ("https://host/?units=8", "query"), ("https://host/#x", "query"),
+    ("http://" + "a" * 400, "longer"), ("http://", "no host"),
+])
+def test_a_base_address_that_is_not_a_plain_web_address_is_refused(typed, problem):
+    base, said = base_address(typed)
+    assert base is None and problem in said
+
+
+@pytest.mark.parametrize("address, local", [
+    ("http://localhost:8501", True), ("http://127.0.0.1:8501/app", True), ("http://[::1]:8501", True),
+    ("http://0.0.0.0:8501", True), ("http://app.localhost", True), ("http://192.168.1.20:8501", False),
+    ("https://rnnlab.school.example", False), ("http://localhost.school.example", False),
+])
+def test_addresses_that_open_only_on_this_computer_are_recognised(address, local):
+    assert is_local(address) is local
