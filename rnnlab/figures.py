@@ -18,16 +18,28 @@ from rnnlab.result import Part, Run
 Figure = dict[str, Any]
 
 FONT = {"size": 15, "color": "#222"}
+TITLE_SIZE, SUBTITLE_SIZE = 17, 13
+# Titles are wrapped to fit the narrowest chart (a phone, about 360 px): at most this many characters a line.
+TITLE_CHARS, SUBTITLE_CHARS = 44, 56
+TITLE_LINE, SUBTITLE_LINE = 22, 17  # pixels each line of them takes
 GRID = "#e6e6e6"
 # negative blue, zero white, positive red (ColorBrewer RdBu), readable on a projector
 DIVERGING = [[0.0, "#2166ac"], [0.25, "#67a9cf"], [0.5, "#f7f7f7"], [0.75, "#ef8a62"], [1.0, "#b2182b"]]
+# 0 white to 1 dark green (ColorBrewer Greens): sigmoid gates, which are never negative
+SEQUENTIAL = [[0.0, "#f7fcf5"], [0.25, "#c7e9c0"], [0.5, "#74c476"], [0.75, "#238b45"], [1.0, "#00441b"]]
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
            "#bcbd22", "#17becf")
 MAX_WEIGHT_UNITS = 128  # larger weight matrices are shown in part: the first units of every gate block
 MAX_DRAWN_UNITS = 128  # heatmaps over units show at most this many (a window around the unit looked at)
-GATE_TITLES = {"i": "i: input gate", "f": "f: forget gate", "g": "g: candidate", "o": "o: output gate",
-               "z": "z: update gate", "r": "r: reset gate", "h~": "h~: candidate"}
-WEIGHT_BLOCKS = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h"), "simple_rnn": ("h",)}
+MAX_LINE_FEATURES = 8  # a patterned input with more features than this is drawn as a heatmap, not as lines
+PATTERNED = ("sine", "steps")  # inputs with a shape in time worth seeing as lines
+SIGMOID_GATES = ("i", "f", "o", "z", "r")  # between 0 and 1; the candidates g and h~ take the layer's activation
+GATE_TITLES = {"i": "i (input gate)", "f": "f (forget gate)", "g": "g (candidate)", "o": "o (output gate)",
+               "z": "z (update gate)", "r": "r (reset gate)", "h~": "h~ (candidate)"}
+# Keras's kernel blocks, named as the gates are everywhere on the page; Keras's own name for the candidate's block
+# is different (LSTM: c, GRU: h), which the weights chart says.
+WEIGHT_BLOCKS = {"lstm": ("i", "f", "g", "o"), "gru": ("z", "r", "h~"), "simple_rnn": ("h",)}
+KERAS_BLOCK_NAMES = {"lstm": {"g": "c"}, "gru": {"h~": "h"}, "simple_rnn": {}}
 
 
 def _axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -37,23 +49,75 @@ def _axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
     return axis
 
 
-def _figure(traces: list[dict], title: str, height: int, **layout: Any) -> Figure:
+def _index_axis(title: str | None, count: int, **extra: Any) -> dict[str, Any]:
+    """An axis of whole positions (timestep, unit, feature, row): ticks on integers only, at most about ten."""
+    step = next((d for d in (1, 2, 5, 10, 20, 50, 100, 200, 500) if count <= 10 * d), 1000)
+    return _axis(title, tickmode="linear", tick0=0, dtick=step, **extra)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters, broken at spaces (a longer word keeps a line of its own)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _figure(traces: list[dict], title: str, height: int, subtitle: str = "", **layout: Any) -> Figure:
+    """A figure with a title (and a smaller subtitle) wrapped to fit a phone. `height` and the top margin are
+    those of a one-line title; every further line of title or subtitle adds its own room to both."""
+    heading, note = _wrap(title, TITLE_CHARS), _wrap(subtitle, SUBTITLE_CHARS) if subtitle else []
+    extra = TITLE_LINE * (len(heading) - 1) + SUBTITLE_LINE * len(note)
+    margin = {"l": 60, "r": 20, "t": 70, "b": 50, **layout.pop("margin", {})}
+    margin["t"] += extra
+    title_layout = {"text": "<br>".join(heading), "x": 0, "xref": "container", "xanchor": "left",
+                    "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12, "l": 4},
+                    "font": {"size": TITLE_SIZE}}
+    if note:
+        title_layout["subtitle"] = {"text": "<br>".join(note), "font": {"size": SUBTITLE_SIZE, "color": "#555"}}
     return {
         "data": traces,
         "layout": {
-            "title": {"text": title, "x": 0, "xanchor": "left"},
-            "height": height,
+            "title": title_layout,
+            "height": height + extra,
             "font": FONT,
             "template": {},  # no Plotly default template: it costs ~15 ms per chart to apply and send
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
-            "margin": {"l": 60, "r": 20, "t": 70, "b": 50},
+            "margin": margin,
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
             "xaxis": _axis(),
             "yaxis": _axis(),
             **layout,
         },
     }
+
+
+_PIXELS = {"size", "width", "thickness", "standoff", "xshift", "yshift", "height", "l", "r", "t", "b", "pad"}
+
+
+def _scaled(value: Any, factor: float, key: str | None = None) -> Any:
+    """`value` with every length in pixels (font sizes, margins, line widths, ...) times `factor`."""
+    if isinstance(value, dict):
+        if "bdata" in value:  # an array sent as base64
+            return value
+        return {k: _scaled(v, factor, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scaled(v, factor, key) for v in value]
+    if key in _PIXELS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value * factor
+    return value
+
+
+def enlarged(figure: Figure, factor: float) -> Figure:
+    """The same chart `factor` times larger (type, margins, heights, marks) at the same width: for a projector,
+    where the page is zoomed but a chart cannot be (Plotly lays it out at the width it is given)."""
+    traces = [{**t, **{k: _scaled(t[k], factor) for k in ("marker", "line", "colorbar") if k in t}}
+              for t in figure["data"]]
+    return {**figure, "data": traces, "layout": _scaled(figure["layout"], factor)}
 
 
 def _axis_id(letter: str, k: int) -> str:
@@ -88,6 +152,11 @@ def _heatmap(z: np.ndarray, x_name: str, y_name: str, name: str, bound: float | 
     }
 
 
+def _gate_heatmap(z: np.ndarray, x_name: str, y_name: str, name: str, **extra: Any) -> dict[str, Any]:
+    """A sigmoid gate's values on the 0..1 sequential scale: 0 shut (white), 1 wide open (dark)."""
+    return {**_heatmap(z, x_name, y_name, name, **extra), "zmin": 0.0, "zmax": 1.0, "colorscale": SEQUENTIAL}
+
+
 def _domains(count: int, gap: float) -> list[list[float]]:
     """Split [0, 1] into `count` equal ranges with `gap` between them."""
     size = (1.0 - gap * (count - 1)) / count
@@ -103,14 +172,23 @@ def _window(units: int, focus: int = 0) -> tuple[slice, str]:
 
 
 def input_figure(run: Run, sample: int) -> Figure:
-    """x[sample]: timesteps across, features down."""
+    """x[sample]: one line per feature over the timesteps for a patterned input (sine, steps) with a few features,
+    else a heatmap with timesteps across and features down."""
     x = run.x[sample]
     timesteps, features = x.shape
-    return _figure(
-        [_heatmap(x.T, "timestep", "feature", "x")],
-        f"input x[{sample}]: (timesteps, features) = ({timesteps}, {features})", 320,
-        xaxis=_axis("timestep t"), yaxis=_axis("feature", autorange="reversed"),
-    )
+    title = f"input x[{sample}]: (timesteps, features) = ({timesteps}, {features})"
+    if run.config.input in PATTERNED and features <= MAX_LINE_FEATURES:
+        shape = "hv" if run.config.input == "steps" else "linear"
+        lines = [{"type": "scatter", "x": np.arange(timesteps), "y": x[:, f], "mode": "lines+markers",
+                  "name": f"feature {f}", "line": {"color": PALETTE[f % len(PALETTE)], "width": 3, "shape": shape},
+                  "marker": {"size": 6}, "hovertemplate": f"feature {f}<br>t %{{x}}: %{{y:.4f}}<extra></extra>"}
+                 for f in range(features)]
+        return _figure(lines, title, 360, margin={"b": 100}, legend={"orientation": "h", "yanchor": "top",
+                                                                     "y": -0.3, "x": 0},
+                       xaxis=_index_axis("timestep t", timesteps), yaxis=_axis("value"))
+    return _figure([_heatmap(x.T, "timestep", "feature", "x")], title, 320,
+                   xaxis=_index_axis("timestep t", timesteps),
+                   yaxis=_index_axis("feature", features, autorange="reversed"))
 
 
 def output_figure(run: Run, sample: int) -> Figure:
@@ -121,11 +199,14 @@ def output_figure(run: Run, sample: int) -> Figure:
     if value.ndim == 2:
         drawn, note = _window(value.shape[1])
         heat = _heatmap(value[:, drawn].T, "timestep", "unit", first.name, y=np.arange(value.shape[1])[drawn])
-        return _figure([heat], title + note, 320, xaxis=_axis("timestep t"), yaxis=_axis("unit", autorange="reversed"))
+        return _figure([heat], title, 320, subtitle=note.strip(" ()"),
+                       xaxis=_index_axis("timestep t", value.shape[0]),
+                       yaxis=_index_axis("unit", min(value.shape[1], MAX_DRAWN_UNITS), autorange="reversed"))
     bars = {"type": "bar", "x": np.arange(value.size), "y": value, "name": first.name,
             "marker": {"color": PALETTE[0]}, "hovertemplate": "unit %{x}<br>%{y:.4f}<extra></extra>"}
     bound = _bound(value) * 1.1
-    return _figure([bars], title, 320, xaxis=_axis("unit"), yaxis=_axis("value", range=[-bound, bound]))
+    return _figure([bars], title, 320, xaxis=_index_axis("unit", value.size),
+                   yaxis=_axis("value", range=[-bound, bound]))
 
 
 def returned_steps(run: Run, part: Part, sample: int) -> dict[str, dict[int, np.ndarray]]:
@@ -163,6 +244,9 @@ def _time_axis(run: Run, part: Part) -> tuple[np.ndarray, str]:
     return steps, "timestep t"
 
 
+RETURNED_OR_NOT = "solid = returned by Keras, dotted = thrown away"
+
+
 def states_figure(run: Run, part: Part, sample: int, units: Sequence[int]) -> Figure:
     """h_t (and c_t) at every step for the chosen units; solid where Keras returns the value."""
     kept = returned_steps(run, part, sample)
@@ -190,39 +274,67 @@ def states_figure(run: Run, part: Part, sample: int, units: Sequence[int]) -> Fi
                 })
     titles = {"h": "hidden state h_t", "c": "cell state c_t"}
     if len(states) == 1:
-        return _figure(traces, f"h_t at every timestep ({part.label}): solid = returned by Keras, dotted = "
-                       "thrown away", 440, margin={"l": 60, "r": 20, "t": 70, "b": 120},
+        return _figure(traces, f"h_t at every timestep ({part.label})", 440, subtitle=RETURNED_OR_NOT,
+                       margin={"l": 60, "r": 20, "t": 70, "b": 120},
                        legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0},
-                       xaxis=_axis(x_title), yaxis=_axis("h_t"))
+                       xaxis=_index_axis(x_title, run.config.timesteps), yaxis=_axis("h_t"))
     top, bottom = _domains(2, 0.12)[::-1]
     return _figure(
-        traces, f"h_t and c_t at every timestep ({part.label}): solid = returned by Keras, dotted = thrown away",
-        620, margin={"l": 60, "r": 20, "t": 70, "b": 120},
+        traces, f"h_t and c_t at every timestep ({part.label})", 620, subtitle=RETURNED_OR_NOT,
+        margin={"l": 60, "r": 20, "t": 70, "b": 120},
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        xaxis=_axis(anchor="y", matches="x2", showticklabels=False),
-        xaxis2=_axis(x_title, anchor="y2"),
+        xaxis=_index_axis(None, run.config.timesteps, anchor="y", matches="x2", showticklabels=False),
+        xaxis2=_index_axis(x_title, run.config.timesteps, anchor="y2"),
         yaxis=_axis("h_t", domain=top),
         yaxis2=_axis("c_t", domain=bottom),
         annotations=[_label(titles["h"], 0.5, top[1]), _label(titles["c"], 0.5, bottom[1])],
     )
 
 
+def _gate_scale(gate: str, values: np.ndarray) -> dict[str, Any]:
+    """How a gate is coloured: sigmoid gates 0..1 on the sequential scale, a candidate (tanh, or the layer's
+    activation) on the diverging one, symmetric about zero and at least -1..1."""
+    if gate in SIGMOID_GATES:
+        return {"zmin": 0.0, "zmax": 1.0, "colorscale": SEQUENTIAL}
+    bound = max(1.0, _bound(values))
+    return {"zmin": -bound, "zmax": bound, "colorscale": DIVERGING}
+
+
 def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
-    """Each gate at every step, one (units x steps) heatmap per gate, on one colour scale; None without gates."""
+    """Each gate at every step, one (units x steps) heatmap per gate, stacked on one time axis; sigmoid gates on
+    a 0..1 scale, the candidate on a scale about zero. None without gates."""
     gates = list(part.trace.gates)
     if not gates:
         return None
-    columns = _domains(len(gates), 0.02)
     drawn, note = _window(run.config.units)
+    units = np.arange(run.config.units)[drawn]
+    steps = run.config.timesteps
+    px = int(min(max(2.2 * units.size, 70), 130))  # plot height of each gate
+    gap = 56  # room for the next gate's title and the step ticks
+    plot_height = len(gates) * px + gap * (len(gates) - 1)
     traces, layout, labels = [], {}, []
-    for k, (gate, domain) in enumerate(zip(gates, columns), start=1):
-        traces.append(_heatmap(part.trace.gates[gate][sample][:, drawn].T, "step", "unit", gate, 1.0,
-                               y=np.arange(run.config.units)[drawn], xaxis=_axis_id("x", k), yaxis="y",
-                               showscale=k == len(gates)))
-        layout[_axis_key("x", k)] = _axis("step", domain=domain, anchor="y")
-        labels.append(_label(GATE_TITLES[gate], sum(domain) / 2, 1.0))
-    return _figure(traces, f"gates at every step ({part.label}): sigmoid gates between 0 and 1{note}", 400,
-                   yaxis=_axis("unit", autorange="reversed"), annotations=labels, **layout)
+    top = 1.0
+    for k, gate in enumerate(gates, start=1):
+        domain = [max(top - px / plot_height, 0.0), top]
+        top = domain[0] - gap / plot_height
+        values = part.trace.gates[gate][sample][:, drawn].T
+        x_id, y_id = _axis_id("x", k), _axis_id("y", k)
+        scale = _gate_scale(gate, values)
+        ticks = [0, 0.5, 1] if gate in SIGMOID_GATES else [scale["zmin"], 0, scale["zmax"]]
+        colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "yanchor": "middle", "thickness": 14,
+                    "tickvals": ticks, "tickformat": ".2~g"}
+        traces.append({**_heatmap(values, "step", "unit", gate, y=units, xaxis=x_id, yaxis=y_id, colorbar=colorbar),
+                       **scale})
+        last = k == len(gates)
+        layout[_axis_key("x", k)] = _index_axis("step" if last else None, steps, anchor=y_id, showticklabels=last,
+                                                **({} if last else {"ticks": ""}), **({"matches": "x"} if k > 1 else {}))
+        layout[_axis_key("y", k)] = _index_axis("unit", units.size, domain=domain, autorange="reversed")
+        labels.append({**_label(GATE_TITLES[gate], 0, domain[1]), "xanchor": "left", "yshift": 2})
+    sigmoid = ", ".join(g for g in gates if g in SIGMOID_GATES)
+    candidate = next(g for g in gates if g not in SIGMOID_GATES)
+    return _figure(traces, f"gates at every step ({part.label})", plot_height + 120,
+                   subtitle=f"{sigmoid}: sigmoid, 0 (shut) to 1 (open); {candidate}: {run.config.activation}"
+                   f"{note}", margin={"t": 76}, annotations=labels, **layout)
 
 
 def step_vectors(part: Part, sample: int, step: int) -> dict[str, np.ndarray]:
@@ -238,16 +350,32 @@ def step_vectors(part: Part, sample: int, step: int) -> dict[str, np.ndarray]:
 
 
 def step_figure(run: Run, part: Part, sample: int, step: int, unit: int) -> Figure:
-    """The vectors at one step across units, with the chosen unit marked."""
+    """The vectors at one step across units, with the chosen unit marked: sigmoid gates on the 0..1 scale, the
+    candidate and the states on one scale about zero."""
     rows = step_vectors(part, sample, step)
+    names = list(rows)
     drawn, note = _window(run.config.units, unit)
-    z = np.stack(list(rows.values()))[:, drawn]
-    bound = max(1.0, _bound(z))
-    heat = _heatmap(z, "unit", "vector", "value", bound, y=list(rows), x=np.arange(run.config.units)[drawn])
+    z = np.stack(list(rows.values()))[:, drawn].astype(float)
+    gated = np.array([name.removesuffix("_t") in SIGMOID_GATES for name in names])
+    values = np.where(gated[:, None], np.nan, z)  # each trace leaves the other's rows empty
+    bound = max(1.0, _bound(values[~gated]))
+    x = np.arange(run.config.units)[drawn]
+    scale = {"thickness": 14, "len": 0.42 if gated.any() else 1.0}
+    traces = [_heatmap(values, "unit", "vector", "value", bound, y=names, x=x, hoverongaps=False,
+                       colorbar={**scale, "y": 0.0, "yanchor": "bottom", "tickvals": [-bound, 0, bound],
+                                 "tickformat": ".2~g"})]
+    subtitle = f"the box marks unit {unit}{note}"
+    if gated.any():
+        gates = np.where(gated[:, None], z, np.nan)
+        traces.append(_gate_heatmap(gates, "unit", "vector", "gate", y=names, x=x, hoverongaps=False,
+                                    colorbar={**scale, "y": 1.0, "yanchor": "top", "tickvals": [0, 0.5, 1]}))
+        sigmoid = ", ".join(n.removesuffix("_t") for n in np.array(names)[gated])
+        subtitle += f"; the sigmoid gates {sigmoid} in green, from 0 to 1"
     marker = {"type": "rect", "x0": unit - 0.5, "x1": unit + 0.5, "y0": -0.5, "y1": len(rows) - 0.5,
               "line": {"color": "black", "width": 3}}
-    return _figure([heat], f"every vector at step {step} ({part.label}, sample {sample}); the box marks unit "
-                   f"{unit}{note}", 140 + 34 * len(rows), xaxis=_axis("unit"), yaxis=_axis(autorange="reversed"),
+    return _figure(traces, f"every vector at step {step} ({part.label}, sample {sample})",
+                   150 + 38 * len(rows), subtitle=subtitle, xaxis=_index_axis("unit", x.size),
+                   yaxis=_axis(autorange="reversed", type="category", categoryorder="array", categoryarray=names),
                    shapes=[marker])
 
 
@@ -272,11 +400,13 @@ def weights_figure(run: Run, part: Part) -> Figure:
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
         x_id, y_id = _axis_id("x", k), _axis_id("y", k)
-        colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "thickness": 14}
+        colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "thickness": 14,
+                    **({"nticks": 3} if px < 150 else {})}
         traces.append(_heatmap(matrix, "column", "row", name, xaxis=x_id, yaxis=y_id, colorbar=colorbar))
-        layout[_axis_key("x", k)] = _axis(anchor=y_id, showgrid=False, **({"matches": "x"} if k > 1 else {}))
-        layout[_axis_key("y", k)] = _axis(domain=domain, autorange="reversed", showgrid=False,
-                                          **({} if matrix.shape[0] > 1 else {"visible": False}))
+        layout[_axis_key("x", k)] = _index_axis(None, matrix.shape[1], anchor=y_id, showgrid=False,
+                                                **({"matches": "x"} if k > 1 else {}))
+        layout[_axis_key("y", k)] = _index_axis(None, matrix.shape[0], domain=domain, autorange="reversed",
+                                                showgrid=False, **({} if matrix.shape[0] > 1 else {"visible": False}))
         labels.append(_label(f"{name} {tuple(part.weights[name].shape)}", 0.5, domain[1]))
         labels[-1]["yshift"] = 4
         shapes += [{"type": "line", "xref": x_id, "yref": f"{y_id} domain", "x0": b * shown - 0.5,
@@ -285,7 +415,12 @@ def weights_figure(run: Run, part: Part) -> Figure:
     labels += [{"text": f"<b>{gate}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0, "yref": "paper",
                 "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
                for b, gate in enumerate(blocks) if len(blocks) > 1]
-    partial = f" (first {shown} of {units} units of each block)" if shown < units else ""
-    order = f" in Keras's gate order {' | '.join(blocks)}" if len(blocks) > 1 else ""
-    return _figure(traces, f"weights of {part.label}{order}{partial}", plot_height + 170,
+    notes = []
+    if len(blocks) > 1:
+        notes.append(f"in Keras's gate order {' | '.join(blocks)}")
+        notes += [f"{GATE_TITLES[ours]} is the block Keras calls {keras}"
+                  for ours, keras in KERAS_BLOCK_NAMES[run.config.layer].items()]
+    if shown < units:
+        notes.append(f"the first {shown} of {units} units of each block")
+    return _figure(traces, f"weights of {part.label}", plot_height + 170, subtitle="; ".join(notes),
                    margin={"l": 60, "r": 20, "t": 120, "b": 50}, annotations=labels, shapes=shapes, **layout)
