@@ -16,11 +16,15 @@ from rnnlab import explain, figures
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.params import PARAMS, Notice
 from rnnlab.result import TOLERANCE, Check, Run
+from ui.classroom_view import PRESENTER_ZOOM
 from ui.controls import apply, classroom, load, sync_url, widget
 from ui.runs import await_confirmation
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
+# A shape such as (32, 10, 64) is never broken across lines, however narrow the screen.
+SHAPES_CSS = "<style>.st-key-shapes [data-testid='stMarkdownContainer'] code { white-space: nowrap; }</style>"
+NBSP = "\u00a0"  # the space inside a shape written in a sentence
 
 
 def title(config: Any) -> str:
@@ -54,7 +58,11 @@ def _wire(figure: figures.Figure | None) -> _Drawn | None:
 
 def _show(drawn: _Drawn | None, name: str) -> None:
     if drawn is not None:
-        st.plotly_chart(drawn, theme=None, key=f"chart-{name}", config={"displaylogo": False, "responsive": True})
+        if classroom().present:  # charts are not zoomed with the presenter view's page: drawn larger instead
+            drawn = _Drawn(figures.enlarged(drawn.to_dict(), PRESENTER_ZOOM))
+        # no mode bar: on a phone it covers the chart's title, and its zoom tools duplicate drag and double-click
+        st.plotly_chart(drawn, theme=None, key=f"chart-{name}",
+                        config={"displaylogo": False, "displayModeBar": False, "responsive": True})
 
 
 def chart(figure: figures.Figure | None, name: str) -> None:
@@ -102,12 +110,14 @@ def returns(run: Run) -> None:
     """What Keras returns: the unpack line, every tensor with its shape and axes, and the identity checks."""
     config = run.config
     st.subheader("What Keras returns")
-    st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
-    stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
-    lines = stack + [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
-    st.code("\n".join(lines), language="python")
-    rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
-    st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
+    st.html(SHAPES_CSS)
+    with st.container(key="shapes"):
+        st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
+        stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
+        lines = stack + [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
+        st.code("\n".join(lines), language="python")
+        rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
+        st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
     count = len(explain.returns_table(run)) - (config.head != "none")
     st.caption(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
                "returns them" + (", then the head's prediction." if config.head != "none" else "."))
@@ -194,14 +204,14 @@ def one_step(run: Run) -> None:
     read = explain.time_read(run, part, view.step)
     lines = explain.unit_update(run, part, view.sample, view.step, view.unit)
     st.code(f"# {part.label}, unit {view.unit}, step {view.step} (reads x[{view.sample}, {read}])\n"
-            + "\n".join(lines), language="text")
+            + "\n".join(lines), language="text", wrap_lines=True)  # wrapped, not cut, on a phone
 
 
 def weights(run: Run, view: Any) -> None:
     """The chosen part's kernels and bias with their gate blocks, and the parameter count two ways."""
     st.subheader("Weights and parameters")
     part = run.parts[view.part]
-    shapes = ", ".join(f"`{name}` {tuple(w.shape)}" for name, w in part.weights.items())
+    shapes = ", ".join(f"`{name}` {str(tuple(w.shape)).replace(' ', NBSP)}" for name, w in part.weights.items())
     st.markdown(f"{part.label}: {shapes}.")
     terms = explain.param_terms(run)
     st.markdown("\n".join(f"- {text}" for text, _ in terms)
