@@ -11,6 +11,7 @@ from rnnlab.classroom import CONTROLS, MAX_BASE, Classroom, base_address, is_loc
 from rnnlab.params import parse, query_string, to_query
 from ui.answers import answer, verdict
 from ui.controls import classroom
+from ui.literal import code as literal, escape
 
 _REVEALED = "_revealed"  # the lessons and configurations this visitor has revealed
 # Presenter view: the main area drawn 1.4 times larger, using the full width. Charts are the exception to the
@@ -99,7 +100,7 @@ def builder() -> None:
         _, query, _ = split(urlsplit(pasted.strip()).query or pasted.strip())
         parsed = parse(query)
         for notice in parsed.notices:
-            st.warning(str(notice), icon=":material/info:")
+            st.warning(f"{literal(notice.problem)}; {escape(notice.outcome)}", icon=":material/info:")
         page, settings = "", to_query(parsed.config, parsed.view)
     names = list(CONTROLS)
     left, right = st.columns(2)

@@ -15,6 +15,7 @@ from rnnlab.doctor.report import shapes_text
 from rnnlab.doctor.titles import title
 from rnnlab.params import Param
 from ui.controls import GROUPS
+from ui.literal import code as literal
 from ui.runs import ENGINE
 
 NO_LOSS = "(none)"
@@ -170,7 +171,8 @@ def _problems(diagnosis) -> None:
 def _table(diagnosis) -> None:
     st.subheader("What Keras builds, layer by layer")
     st.caption("Output shapes at your sizes; None is the batch axis.")
-    rows = "\n".join(f"| {r.line or ''} | `{r.layer}` | `{shapes_text(r.shapes)}` | {_md(r.note)} |"
+    rows = "\n".join(f"| {r.line or ''} | {literal(r.layer, in_table=True)} | `{shapes_text(r.shapes)}` | "
+                     f"{_md(r.note)} |"
                      for r in diagnosis.layer_shapes)
     st.markdown(f"| line | layer | output shape | note |\n|---|---|---|---|\n{rows}")
 

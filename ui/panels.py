@@ -19,6 +19,8 @@ from rnnlab.result import TOLERANCE, Check, Run
 from ui.classroom_view import PRESENTER_ZOOM
 from ui.controls import apply, classroom, load, sync_url, widget
 from ui.runs import await_confirmation
+from ui.chart_text import describe
+from ui.literal import code as literal, escape
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
@@ -86,8 +88,10 @@ def run_chart(name: str, build: Callable[..., figures.Figure | None], run: Run, 
 
 
 def notices(items: tuple[Notice, ...]) -> None:
+    """What a link or a control asked for that was not used; the learner's text quoted literally, never as
+    Markdown (an image in a link must not make the browser fetch it)."""
     if items:
-        lines = "\n".join(f"- {n}" for n in items)
+        lines = "\n".join(f"- {literal(n.problem)}; {escape(n.outcome)}" for n in items)
         st.warning(f"Some of the settings could not be used:\n{lines}", icon=":material/info:")
 
 

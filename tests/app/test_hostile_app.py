@@ -55,3 +55,20 @@ def test_a_hostile_address_shows_no_exception(page, query):
     assert not at.exception, [e.value for e in at.exception]
     if page == "pages/playground.py" and query_pairs(query):
         assert at.warning, "whatever was set aside is named in a notice"
+
+
+def test_a_learners_text_in_a_notice_is_quoted_as_code_never_read_as_markdown():
+    """An image in a link's value must not make the browser fetch it, nor a link in a key look like ours."""
+    import re
+
+    image, link = "![x](http://127.0.0.1:9999/i)", "[Log in](http://evil.example/)"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.query_params["units"] = image
+    at.query_params[link] = "1"
+    at.run()
+    assert not at.exception
+    notice = at.warning[0].value
+    spans = [m.group(2) for m in re.finditer(r"(`+)(.+?)\1", notice)]
+    for text in (image, link):
+        assert any(text in span for span in spans), notice
+        assert text not in re.sub(r"(`+)(.+?)\1", "", notice), notice  # nowhere outside a code span
