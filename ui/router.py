@@ -1,5 +1,10 @@
 """The app's pages and their settings, in one place; app.py runs it.
 
+The site's navigation is drawn here, as links in the sidebar: Streamlit's own sidebar navigation would list
+the raw file names of `pages/` on a fresh server until st.navigation has run once (config.toml turns it
+off). The page icon is a file of the app, sent inline: an icon from Material Symbols would make every
+browser fetch it from Google's font servers.
+
 A fresh server first asked for a page's own address (say /lessons) runs that page file directly,
 without app.py: Streamlit still treats a `pages/` folder as the old automatic navigation until
 st.navigation has run once. Every page therefore starts with `ensure_routed()`, which runs the
@@ -9,6 +14,7 @@ router from there instead.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import streamlit as st
 
@@ -17,24 +23,31 @@ from ui import runs
 
 from ui.classroom_view import presenter_style
 from ui.controls import classroom
+from ui.style import app_style
 
 _routing = threading.local()  # each script run has its own thread
+ICON = Path(__file__).parent / "assets" / "icon.svg"
 
 
 def run() -> None:
     """Page settings and the list of pages; runs the page the address asks for."""
     presenting = classroom().present
-    st.set_page_config(page_title="RNN Lab: what a Keras recurrent layer returns", page_icon=":material/replay:",
+    st.set_page_config(page_title="RNN Lab: what a Keras recurrent layer returns", page_icon=str(ICON),
                        layout="wide", initial_sidebar_state="collapsed" if presenting else "auto")
+    app_style()
     presenter_style()
-    page = st.navigation([
+    pages = [
         st.Page("pages/playground.py", title="Playground", icon=":material/science:", default=True),
         st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
         st.Page("pages/quiz.py", title="Quiz", icon=":material/quiz:"),
         st.Page("pages/doctor.py", title="Shape doctor", icon=":material/stethoscope:"),
         st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
         st.Page("pages/classroom.py", title="Classroom links", icon=":material/co_present:"),
-    ])
+    ]
+    page = st.navigation(pages, position="hidden")
+    with st.sidebar.container(key="site-nav"):
+        for each in pages:
+            st.page_link(each)
     _routing.active = True
     try:
         page.run()

@@ -19,7 +19,7 @@ def test_a_lesson_link_to_a_fresh_server_opens_the_lesson_in_the_app(browser, ar
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         page.goto(f"{server.url}/lessons?lesson={lesson.slug}")
         settle(page)
-        nav = page.locator("[data-testid=stSidebarNav]")
+        nav = page.locator("[data-testid=stSidebar] .st-key-site-nav")
         expect(nav).to_contain_text("Playground")
         expect(nav).to_contain_text("Lessons")
         expect(page.locator("[data-testid=stMain] h2").first).to_contain_text(lesson.title)

@@ -1,0 +1,42 @@
+"""The app's own CSS, on every page: what Streamlit's theme options cannot set.
+
+- Code highlighting: Streamlit colours the tokens from its fixed palette (keywords #1c83e1, numbers
+  #29b09d, comments #808495, ...), 2.5-3.6:1 on the code background; these are the same hues darkened to at
+  least 4.5:1 (WCAG AA) on it (#f7f7f6), on white and in a warning's tint.
+- Captions: Streamlit fades them with opacity 0.6 (#767676 on white, 4.35:1 on inline code's background);
+  a darker grey, opaque.
+- Keyboard focus: every control shows a clear outline when reached with the keyboard; a toggle, radio or
+  checkbox (whose real input is hidden) on its label.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+FOCUS = "#0054a3"  # 7:1 on white
+APP_CSS = f"""<style>
+[data-testid="stCode"] .token.comment, [data-testid="stCode"] .token.prolog, [data-testid="stCode"] .token.doctype,
+[data-testid="stCode"] .token.cdata, [data-testid="stCode"] .token.punctuation,
+[data-testid="stCode"] .token.unchanged.line, [data-testid="stCode"] .linenumber {{ color: #5b5f6e; }}
+[data-testid="stCode"] .token.keyword, [data-testid="stCode"] .token.tag, [data-testid="stCode"] .token.function,
+[data-testid="stCode"] .token.class-name, [data-testid="stCode"] .token.selector {{ color: #0054a3; }}
+[data-testid="stCode"] .token.number, [data-testid="stCode"] .token.regex {{ color: #246e69; }}
+[data-testid="stCode"] .token.string, [data-testid="stCode"] .token.char, [data-testid="stCode"] .token.attr-value,
+[data-testid="stCode"] .token.boolean, [data-testid="stCode"] .token.constant, [data-testid="stCode"] .token.symbol,
+[data-testid="stCode"] .token.inserted {{ color: #0f6b2e; }}
+[data-testid="stCode"] .token.operator, [data-testid="stCode"] .token.entity, [data-testid="stCode"] .token.decorator,
+[data-testid="stCode"] .token.atrule {{ color: #a84300; }}
+[data-testid="stCode"] .token.attr-name, [data-testid="stCode"] .token.property,
+[data-testid="stCode"] .token.variable {{ color: #136a8a; }}
+[data-testid="stCode"] .token.url {{ color: #6d3fc0; }}
+[data-testid="stCode"] .token.important, [data-testid="stCode"] .token.deleted {{ color: #a8283a; }}
+[data-testid="stCaptionContainer"] {{ opacity: 1; color: #5c5c5c; }}
+[data-testid="stCaptionContainer"] code {{ color: #5c5c5c; }}
+:focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
+label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
+</style>"""
+
+
+def app_style() -> None:
+    """The CSS above; a style-only st.html takes no room on the page."""
+    st.html(APP_CSS)
