@@ -47,10 +47,12 @@ def _grids(layout: dict, traces: list[dict]) -> str:
                                    for t, s in zip(traces, shapes))
 
 
-def _lines(traces: list[dict]) -> str:
+def _series(traces: list[dict]) -> str:
+    """Lines, or bars: how many, their names, and over how many points."""
     points = max(len(_numbers(t["y"])) for t in traces)
     named = _names(traces)
-    return (f"{len(traces)} line{'s' * (len(traces) != 1)}{f' ({named})' if named else ''} over {points} "
+    kind = "bar series" if all(t.get("type") == "bar" for t in traces) else "line" + "s" * (len(traces) != 1)
+    return (f"{len(traces)} {kind}{f' ({named})' if named else ''} over {points} "
             f"point{'s' * (points != 1)}")
 
 
@@ -65,7 +67,7 @@ def describe(figure: dict) -> str:
     if grids:
         parts.append(_grids(layout, grids))
     if lines:
-        parts.append(_lines(lines))
+        parts.append(_series(lines))
     values = np.concatenate([_numbers(t["z"]) for t in grids] + [_numbers(t["y"]) for t in lines] + [np.empty(0)])
     parts.append(f"Values from {values.min():.3g} to {values.max():.3g}" if values.size else "No values yet")
     return ". ".join(p.rstrip(".") for p in parts) + "."

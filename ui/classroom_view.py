@@ -51,7 +51,7 @@ def predict_first(config) -> None:
     """Before the reveal: the code to read, a box for the predicted shapes (graded without telling them),
     and the button that shows everything."""
     key = query_string(config)
-    st.subheader("Predict, then reveal")
+    st.header("Predict, then reveal")
     st.markdown("What does this return? Type the shape of every returned tensor, in order (the prediction "
                 "last, if there is a head).")
     st.code(quiz.question_code(config), language="python")
@@ -110,7 +110,7 @@ def builder() -> None:
     reveal = st.toggle("Answers stay hidden until the learner presses Reveal", value=True)
     present = st.toggle("Presenter view: large type and charts for a projector")
     url = link(class_address(), page, settings, Classroom(tuple(hide), tuple(lock), reveal, present))
-    st.subheader("The link")
+    st.header("The link")
     st.code(url, language=None, wrap_lines=True)
     st.link_button("Open it", url, icon=":material/open_in_new:")
     st.caption("A link is a teaching aid, not a lock: a learner who edits the address gets every control back.")

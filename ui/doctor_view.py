@@ -169,7 +169,7 @@ def _problems(diagnosis) -> None:
 
 
 def _table(diagnosis) -> None:
-    st.subheader("What Keras builds, layer by layer")
+    st.header("What Keras builds, layer by layer")
     st.caption("Output shapes at your sizes; None is the batch axis.")
     rows = "\n".join(f"| {r.line or ''} | {literal(r.layer, in_table=True)} | `{shapes_text(r.shapes)}` | "
                      f"{_md(r.note)} |"
@@ -180,7 +180,7 @@ def _table(diagnosis) -> None:
 def _fixed(diagnosis) -> None:
     if not diagnosis.fixed_code:
         return
-    st.subheader("The fixed code")
+    st.header("The fixed code")
     check = diagnosis.verification
     (st.success if check.verified else st.warning)(f"Checked with Keras: {check.summary}",
                                                    icon=":material/verified:" if check.verified else
@@ -197,7 +197,7 @@ def show_diagnosis(diagnosis) -> None:
     _table(diagnosis)
     _fixed(diagnosis)
     if diagnosis.not_read:
-        st.subheader("Not understood (read, never run)")
+        st.header("Not understood (read, never run)")
         st.markdown("\n".join(f"- line {n.line}: `{n.code.replace('`', '')}`: {_md(n.reason)}"
                               for n in diagnosis.not_read))
     for note in (*diagnosis.notes, *(f"Keras warns: {w}" for w in diagnosis.keras_warnings)):

@@ -46,7 +46,7 @@ def show(lesson: lessons.Lesson) -> None:
         left, _ = st.columns(2)
         with left:
             panels.run_chart("lesson-output", figures.output_figure, run, 0)
-        panels.returns(run)
+        panels.returns(run, level=3)  # under the lesson's own heading
     else:
         classroom_view.reveal_button(lesson.slug)
 

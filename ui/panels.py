@@ -24,8 +24,16 @@ from ui.literal import code as literal, escape
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
-# A shape such as (32, 10, 64) is never broken across lines, however narrow the screen.
-SHAPES_CSS = "<style>.st-key-shapes [data-testid='stMarkdownContainer'] code { white-space: nowrap; }</style>"
+# A shape such as (32, 10, 64) is never broken across lines, however narrow the screen; on a phone the table of
+# returned tensors is set tighter, and scrolls sideways if it is still too wide, rather than being cut off.
+SHAPES_CSS = """<style>
+.st-key-shapes [data-testid='stMarkdownContainer'] code { white-space: nowrap; }
+.st-key-shapes [data-testid='stMarkdownContainer']:has(> table) { overflow-x: auto; }
+@media (max-width: 640px) {
+  .st-key-shapes table { font-size: 0.9em; }
+  .st-key-shapes :is(th, td) { padding: 0.3rem 0.45rem; }
+}
+</style>"""
 NBSP = "\u00a0"  # the space inside a shape written in a sentence
 
 
@@ -39,8 +47,9 @@ class _Drawn(go.Figure):
     """A figure already in Plotly's wire form (arrays as base64): Streamlit sends it as it is, without the
     validation and deep copy Plotly would repeat on every rerun."""
 
-    def __init__(self, wire: dict):  # noqa: D107 (go.Figure's own set-up is exactly what is skipped)
+    def __init__(self, wire: dict, text: str = ""):  # noqa: D107 (go.Figure's own set-up is what is skipped)
         self._wire = wire
+        self._text = text  # the chart in words (ui.chart_text), for readers who cannot see it
 
     def to_dict(self) -> dict:
         return self._wire
@@ -54,17 +63,19 @@ _DRAWN_LOCK = threading.Lock()
 def _wire(figure: figures.Figure | None) -> _Drawn | None:
     if figure is None:
         return None
+    text = describe(figure)  # before the arrays become base64
     convert_to_base64(figure)  # the builders return fresh dicts: converted in place
-    return _Drawn(figure)
+    return _Drawn(figure, text)
 
 
 def _show(drawn: _Drawn | None, name: str) -> None:
     if drawn is not None:
         if classroom().present:  # charts are not zoomed with the presenter view's page: drawn larger instead
-            drawn = _Drawn(figures.enlarged(drawn.to_dict(), PRESENTER_ZOOM))
+            drawn = _Drawn(figures.enlarged(drawn.to_dict(), PRESENTER_ZOOM), drawn._text)
         # no mode bar: on a phone it covers the chart's title, and its zoom tools duplicate drag and double-click
         st.plotly_chart(drawn, theme=None, key=f"chart-{name}",
                         config={"displaylogo": False, "displayModeBar": False, "responsive": True})
+        st.caption(escape(drawn._text))
 
 
 def chart(figure: figures.Figure | None, name: str) -> None:
@@ -97,23 +108,24 @@ def notices(items: tuple[Notice, ...]) -> None:
 
 def checks(items: tuple[Check, ...]) -> None:
     for check in items:
-        mark = ":green[:material/check_circle:]" if check.holds else ":red[:material/cancel:]"
+        mark = ":green[**✓ holds**]" if check.holds else ":red[**✗ fails**]"  # read aloud as words
         st.markdown(f"{mark} `{check.claim}`: max |difference| = `{check.max_abs_diff:.3g}`")
 
 
 def refusal(run: Run) -> None:
     """Keras would not build this: its own message, what it means, and a one-click fix."""
-    st.subheader("Keras refuses this model")
+    st.header("Keras refuses this model")
     st.error(f"Keras says: {run.refusal.message}", icon=":material/block:")
     st.markdown(run.refusal.explanation)
     if run.refusal.fix:
         st.button(f"Fix it: {run.refusal.fix_text}", on_click=apply, args=(run.refusal.fix,), type="primary")
 
 
-def returns(run: Run) -> None:
-    """What Keras returns: the unpack line, every tensor with its shape and axes, and the identity checks."""
+def returns(run: Run, level: int = 2) -> None:
+    """What Keras returns: the unpack line, every tensor with its shape and axes, and the identity checks;
+    under a heading of `level` (2 on a page of its own, 3 inside a lesson)."""
     config = run.config
-    st.subheader("What Keras returns")
+    (st.header if level == 2 else st.subheader)("What Keras returns")
     st.html(SHAPES_CSS)
     with st.container(key="shapes"):
         st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
@@ -170,7 +182,7 @@ def notes(run: Run) -> None:
 
 def every_step(run: Run, view: Any) -> None:
     """Input and output for one sample, then h_t, c_t and the gates of the chosen part at every step."""
-    st.subheader("Inside the layer, step by step")
+    st.header("Inside the layer, step by step")
     left, middle, right = st.columns(3)
     widget(PARAMS["sample"], high=run.config.batch - 1, container=left)
     if len(run.parts) > 1:
@@ -199,7 +211,7 @@ def one_step(run: Run) -> None:
     parsed = load()
     sync_url(parsed)
     view = parsed.view
-    st.subheader("One timestep up close")
+    st.header("One timestep up close")
     part = run.parts[view.part]
     left, right = st.columns(2)
     widget(PARAMS["step"], high=run.config.timesteps - 1, container=left)
@@ -213,7 +225,7 @@ def one_step(run: Run) -> None:
 
 def weights(run: Run, view: Any) -> None:
     """The chosen part's kernels and bias with their gate blocks, and the parameter count two ways."""
-    st.subheader("Weights and parameters")
+    st.header("Weights and parameters")
     part = run.parts[view.part]
     shapes = ", ".join(f"`{name}` {str(tuple(w.shape)).replace(' ', NBSP)}" for name, w in part.weights.items())
     st.markdown(f"{part.label}: {shapes}.")
@@ -225,7 +237,7 @@ def weights(run: Run, view: Any) -> None:
 
 def padding(run: Run) -> None:
     """Padded sequences with and without a mask, against each sequence run unpadded."""
-    st.subheader("Padding and masking")
+    st.header("Padding and masking")
     st.markdown(f"Sequences of lengths {list(run.config.lengths)} are zero-padded ({run.config.padding}) to "
                 f"{run.config.timesteps} timesteps. Is the final output the same as running each sequence "
                 "unpadded? Measured with Keras, both ways:")
@@ -240,7 +252,7 @@ def padding(run: Run) -> None:
 
 def stateful(run: Run) -> None:
     """Two consecutive chunks through a stateful layer, then reset_state()."""
-    st.subheader("Stateful: the state carries over to the next batch")
+    st.header("Stateful: the state carries over to the next batch")
     st.markdown(f"The data is two consecutive chunks of {run.config.timesteps} timesteps. The second call starts "
                 "from the states the first one left; `reset_state()` on each recurrent layer sets them back to "
                 "zeros. Keras 3 models have no `reset_states()`.")
@@ -252,6 +264,6 @@ def stateful(run: Run) -> None:
 
 def code(run: Run) -> None:
     """Runnable code that rebuilds exactly this model and data and prints the same shapes."""
-    st.subheader("The same in code")
+    st.header("The same in code")
     st.caption("Runs as printed, with the same data and weights as on this page.")
     st.code(code_for(run.config, {t.name: t.shape for t in run.returns}, run.params), language="python")

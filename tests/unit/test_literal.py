@@ -48,3 +48,8 @@ def test_lines_are_counted_and_an_empty_chart_says_so():
                                "Values from 0.5 to 1.")
     empty = {"layout": {"title": {"text": "loss"}}, "data": [{"type": "scatter", "y": []}]}
     assert describe(empty) == "Chart: loss. No values yet."
+
+
+def test_bars_are_called_bars():
+    bars = {"layout": {"title": {"text": "output[0]"}}, "data": [{"type": "bar", "name": "output", "y": [0.5, -1]}]}
+    assert describe(bars) == "Chart: output[0]. 1 bar series (output) over 2 points. Values from -1 to 0.5."
