@@ -26,7 +26,9 @@ import itertools
 import logging
 import multiprocessing
 import os
+import sys
 import threading
+import types
 from collections import OrderedDict
 from concurrent.futures import Future
 from collections.abc import Callable
@@ -45,6 +47,7 @@ MAX_RSS_MB = 2500
 START_S = 120.0  # a worker that has not started (imported TensorFlow) by then is replaced
 
 _log = logging.getLogger(__name__)
+_SPAWNING = threading.Lock()
 
 
 def _preview() -> Callable:
@@ -271,7 +274,14 @@ class _Worker:
     def __init__(self, context: Any):
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child,), name="rnnlab-engine", daemon=True)
-        self.process.start()
+        with _SPAWNING:  # a worker imports nothing of its caller's: under Streamlit, __main__ is the page running
+            main = sys.modules.get("__main__")
+            placeholder = sys.modules["__main__"] = types.ModuleType("__main__")
+            try:
+                self.process.start()
+            finally:
+                if sys.modules.get("__main__") is placeholder:  # unless a page run has installed its own since
+                    sys.modules["__main__"] = main
         child.close()
         self.tasks, self.rss_mb, self.ready = 0, 0.0, False
 
