@@ -201,8 +201,9 @@ def _progress(progress: jobs.Progress) -> None:
     done = len(progress.loss)
     if progress.status == "queued":
         st.progress(0.0, text=f"Waiting for the training process: {progress.ahead} training"
-                              f"{'s' * (progress.ahead != 1)} ahead of yours. The server trains one model at a "
-                              "time, for everyone, so that the playground stays quick.")
+                              f"{'s' * (progress.ahead != 1)} ahead of yours, about {progress.wait_s:.0f} s by "
+                              "their sizes. The server trains one model at a time, for everyone, so that the "
+                              "playground stays quick.")
         return
     last = f": loss {progress.loss[-1]:.4g}, val_loss {progress.val_loss[-1]:.4g}" if done else ""
     st.progress(min(1.0, done / progress.epochs), text=f"epoch {done} of {progress.epochs}{last} "

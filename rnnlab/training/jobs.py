@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnlab.refusals import Refusal
+from rnnlab.training import plan
 from rnnlab.training.settings import Settings
 
 MAX_WAITING = 120  # jobs queued at once; more and `submit` refuses (Busy)
@@ -72,6 +73,7 @@ class Progress:
     result: Any = None  # fit.Result once done or stopped
     refusal: Refusal | None = None
     error: str = ""
+    wait_s: float = 0.0  # while queued: the cost model's estimate of the trainings ahead of this one
 
     @property
     def finished(self) -> bool:
@@ -102,10 +104,16 @@ class Job:
 
     def progress(self) -> Progress:
         with _LOCK:
-            ahead = (_WAITING.index(self) + len(_RUNNING)) if self in _WAITING else 0
+            before = [*_RUNNING, *_WAITING[:_WAITING.index(self)]] if self in _WAITING else []
             running = self.started and (self.ended or time.monotonic()) - self.started
-            return Progress(self.status, ahead, self.settings.epochs, tuple(self.loss), tuple(self.val_loss),
-                            self.watchers, running or 0.0, self.result, self.refusal, self.error)
+            return Progress(self.status, len(before), self.settings.epochs, tuple(self.loss), tuple(self.val_loss),
+                            self.watchers, running or 0.0, self.result, self.refusal, self.error,
+                            sum(job.expected_left() for job in before))
+
+    def expected_left(self) -> float:
+        """Seconds this training still needs, by the cost model (at most the time limit); call under _LOCK."""
+        total = min(plan.estimate_seconds(self.config, self.settings), plan.MAX_SECONDS)
+        return max(0.0, total - (time.monotonic() - self.started if self.started else 0.0))
 
     def leave(self) -> bool:
         """One watcher stops watching; True when that stops the training (nobody else watches)."""

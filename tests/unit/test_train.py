@@ -309,6 +309,10 @@ def test_jobs_queue_share_and_stop(gated):
     second = jobs.submit(config, Settings(task="sine_next", epochs=2))
     third = jobs.submit(config, Settings(task="multi", epochs=2))
     assert (first.progress().ahead, second.progress().ahead, third.progress().ahead) == (0, 1, 2)
+    waits = [job.progress().wait_s for job in (first, second, third)]  # the cost model's seconds ahead
+    assert waits[0] == 0 < waits[1] < waits[2]
+    assert waits[2] - waits[1] == pytest.approx(plan.estimate_seconds(config, Settings(task="sine_next", epochs=2)),
+                                                rel=0.01)
     again = jobs.submit(config, Settings(task="sine_next", epochs=2))
     assert again is second and second.progress().watchers == 2
     assert not second.leave() and second.leave()  # the last watcher's leaving stops it
