@@ -359,11 +359,12 @@ def size_of(value: Any) -> int:
 
 
 def warm() -> str:
-    """A worker's first task: import TensorFlow and Keras and run the default configuration once."""
+    """A worker's first task: import TensorFlow and Keras, and build the default configuration's model once
+    (Keras's first build sets up much of Keras)."""
     from rnnlab.params import parse
-    from rnnlab.run import run
+    from rnnlab.run import preview
 
-    return run(parse("").config).keras_version
+    return preview(parse("").config).keras_version
 
 
 # --- the one engine of this process ---
@@ -373,11 +374,15 @@ _STARTING = threading.Lock()
 
 
 def start(workers: int = WORKERS) -> Engine:
-    """The engine of this process, started (and every worker warmed) on the first call."""
+    """The engine of this process, started on the first call: every worker warmed, and the default
+    configuration's run computed for the first visitor."""
     global _ENGINE
     with _STARTING:
         if _ENGINE is None:
+            from rnnlab.params import parse
+
             _ENGINE = Engine(workers)
+            _ENGINE.submit("run", parse("").config)
         return _ENGINE
 
 
