@@ -112,6 +112,11 @@ def test_on_a_phone_a_shape_is_never_broken_across_lines(phone):
     assert len(shapes) == 4, shapes  # whole_seq, state_h, state_c, and the input's shape
     for shape in shapes:
         assert shape["lines"] == 1 and shape["height"] <= 1.5 * shape["line"], shape
+    table = phone.evaluate("""() => { const table = document.querySelector('[data-testid=stMain] table');
+        const box = table.parentElement;
+        return {right: table.getBoundingClientRect().right, room: box.getBoundingClientRect().right,
+                scrolls: ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)}; }""")
+    assert table["right"] <= table["room"] + SLACK or table["scrolls"], table  # the table is not cut off
 
 
 def test_on_a_phone_titles_and_labels_are_whole_and_apart(phone):
