@@ -49,9 +49,9 @@ def _axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
     return axis
 
 
-def _index_axis(title: str | None, count: int, **extra: Any) -> dict[str, Any]:
-    """An axis of whole positions (timestep, unit, feature, row): ticks on integers only, at most about ten."""
-    step = next((d for d in (1, 2, 5, 10, 20, 50, 100, 200, 500) if count <= 10 * d), 1000)
+def _index_axis(title: str | None, count: int, most: int = 10, **extra: Any) -> dict[str, Any]:
+    """An axis of whole positions (timestep, unit, feature, row): ticks on integers only, at most about `most`."""
+    step = next((d for d in (1, 2, 5, 10, 20, 50, 100, 200, 500) if count <= max(most, 2) * d), 1000)
     return _axis(title, tickmode="linear", tick0=0, dtick=step, **extra)
 
 
@@ -309,7 +309,7 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
     drawn, note = _window(run.config.units)
     units = np.arange(run.config.units)[drawn]
     steps = run.config.timesteps
-    px = int(min(max(2.2 * units.size, 70), 130))  # plot height of each gate
+    px = int(min(max(2.2 * units.size, 84), 130))  # plot height of each gate
     gap = 56  # room for the next gate's title and the step ticks
     plot_height = len(gates) * px + gap * (len(gates) - 1)
     traces, layout, labels = [], {}, []
@@ -328,7 +328,7 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
         last = k == len(gates)
         layout[_axis_key("x", k)] = _index_axis("step" if last else None, steps, anchor=y_id, showticklabels=last,
                                                 **({} if last else {"ticks": ""}), **({"matches": "x"} if k > 1 else {}))
-        layout[_axis_key("y", k)] = _index_axis("unit", units.size, domain=domain, autorange="reversed")
+        layout[_axis_key("y", k)] = _index_axis("unit", units.size, px // 20, domain=domain, autorange="reversed")
         labels.append({**_label(GATE_TITLES[gate], 0, domain[1]), "xanchor": "left", "yshift": 2})
     sigmoid = ", ".join(g for g in gates if g in SIGMOID_GATES)
     candidate = next(g for g in gates if g not in SIGMOID_GATES)
@@ -400,9 +400,10 @@ def weights_figure(run: Run, part: Part) -> Figure:
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
         x_id, y_id = _axis_id("x", k), _axis_id("y", k)
+        bound = _bound(matrix)
         colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "thickness": 14,
-                    **({"nticks": 3} if px < 150 else {})}
-        traces.append(_heatmap(matrix, "column", "row", name, xaxis=x_id, yaxis=y_id, colorbar=colorbar))
+                    **({"tickvals": [-bound, 0, bound], "tickformat": ".2~g"} if px < 150 else {})}
+        traces.append(_heatmap(matrix, "column", "row", name, bound, xaxis=x_id, yaxis=y_id, colorbar=colorbar))
         layout[_axis_key("x", k)] = _index_axis(None, matrix.shape[1], anchor=y_id, showgrid=False,
                                                 **({"matches": "x"} if k > 1 else {}))
         layout[_axis_key("y", k)] = _index_axis(None, matrix.shape[0], domain=domain, autorange="reversed",
