@@ -35,7 +35,7 @@ def test_hidden_controls_are_gone_and_keep_the_links_values_locked_ones_are_grey
 def test_answers_stay_hidden_until_reveal_then_show_what_keras_returns():
     at = open_app(LINK)
     query = "units=8&return_state=true"
-    assert not any(s.value == "What Keras returns" for s in at.subheader)
+    assert not any(s.value == "What Keras returns" for s in (*at.header, *at.subheader))
     assert not at.get("plotly_chart")
     assert not any(shape in "\n".join(c.value for c in at.code) for shape in expected_shapes(query))
     next(t for t in at.text_input if t.label == "Every shape returned, in order").input("(32, 8)")

@@ -91,7 +91,7 @@ def test_lines_the_doctor_does_not_understand_are_listed_not_run(tmp_path):
     code = all_examples()[2].code + f'\nimport os\nos.system("touch {mark}")\n'
     at = diagnose_on_page(open_doctor(), code, "64,20,8", "64,1")
     assert not mark.exists()
-    assert "Not understood (read, never run)" in [s.value for s in at.subheader]
+    assert "Not understood (read, never run)" in [s.value for s in at.header]
     assert "A layer below another does not return sequences" in page_text(at)
 
 
