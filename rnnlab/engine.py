@@ -318,14 +318,20 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _serve(conn: Any) -> None:
-    """A worker's life: take a task, send back (ok, result or exception, memory in MB); end with the pipe."""
+def worker_setup(nice: int) -> None:
+    """The start of a worker process (the engine's, the training's): TensorFlow quiet, one BLAS thread for
+    NumPy, and a priority `nice` steps below the web server's."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
-        os.nice(NICE)
+        os.nice(nice)
     except OSError:
         pass
+
+
+def _serve(conn: Any) -> None:
+    """A worker's life: take a task, send back (ok, result or exception, memory in MB); end with the pipe."""
+    worker_setup(NICE)
     while True:
         try:
             function, args = conn.recv()

@@ -25,7 +25,6 @@ from __future__ import annotations
 import itertools
 import logging
 import multiprocessing
-import os
 import queue
 import threading
 import time
@@ -36,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.engine import worker_setup
 from rnnlab.refusals import Refusal
 from rnnlab.training import plan
 from rnnlab.training.settings import Settings
@@ -252,12 +252,7 @@ _CHANNEL: tuple[Any, Any] | None = None  # the epoch queue and the stop value, i
 def _start_worker(epochs: Any, stop: Any) -> None:
     global _CHANNEL
     _CHANNEL = (epochs, stop)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    try:
-        os.nice(NICE)
-    except OSError:
-        pass
+    worker_setup(NICE)
 
 
 def _import_keras() -> None:
