@@ -27,7 +27,5 @@ else:
         panels.padding(run)
     if run.stateful:
         panels.stateful(run)
-    panels.every_step(run, parsed.view)
-    panels.one_step(run)
-    panels.weights(run, parsed.view)
+    panels.inside(run, parsed.view)
     panels.code(run)

@@ -40,7 +40,7 @@ import numpy as np
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
 MAX_CONFIRMS = 64
-CACHE_BYTES = 768 * 2**20
+CACHE_BYTES = 256 * 2**20
 NICE = 5  # workers yield the cores to the web server's own reruns
 MAX_TASKS = 2000
 MAX_RSS_MB = 2500
@@ -136,6 +136,7 @@ class Engine:
         self.stats = {"tasks": 0, "replaced": 0, "dropped": 0}
         self._workers: list[_Worker] = []
         self._closed = False
+        self._idle = 0  # dispatchers waiting for a task
         for number in range(workers):
             threading.Thread(target=self._dispatch, name=f"engine-{number}", daemon=True).start()
 
@@ -187,6 +188,11 @@ class Engine:
         """The worker processes' ids now (workers are replaced: ask again)."""
         return [w.process.pid for w in self._workers]
 
+    def idle(self) -> int:
+        """Workers waiting for a task now: a task submitted now starts at once if this is more than 0."""
+        with self._changed:
+            return self._idle - len(self._queue)
+
     def waiting(self) -> int:
         """Tasks queued, not yet running."""
         with self._changed:
@@ -213,8 +219,10 @@ class Engine:
     def _next(self) -> _Task | None:
         """The next task to run (None once the engine is closed)."""
         with self._changed:
+            self._idle += 1
             while not self._queue and not self._closed:
                 self._changed.wait()
+            self._idle -= 1
             if self._closed:
                 return None
             task = heapq.heappop(self._queue)

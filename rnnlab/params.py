@@ -247,6 +247,9 @@ VIEW_PARAMS: tuple[Param, ...] = (
           "charts look inside.", 0, 5, label="look inside"),
     Param("show", (), "Units drawn in the h_t and c_t charts, at most ten (none chosen: the first four).", 0, 511,
           label="units drawn in the h_t and c_t charts", most=10, distinct=True),
+    Param("section", "states", "What the page draws under the input and the output: h_t and c_t at every step, "
+          "the gates, one timestep up close, or the weights.", choices=("states", "gates", "step", "weights"),
+          label="look at"),
 )
 
 PARAMS: dict[str, Param] = {p.name: p for p in MODEL_PARAMS + VIEW_PARAMS}

@@ -92,9 +92,10 @@ def sync_url(parsed: Parsed) -> None:
 
 
 def widget(param: Param, low: int | None = None, high: int | None = None, container: Any = st,
-           names: list[str] | None = None, disabled: bool = False) -> None:
+           names: list[str] | None = None, disabled: bool = False, shown: dict[str, str] | None = None) -> None:
     """One widget for one parameter, labelled with its name; bounds may be narrowed (view params), and
-    `names` label the indices of an int parameter."""
+    `names` label the indices of an int parameter; `shown` labels the choices of a parameter drawn as a
+    row of options instead of a list."""
     room = classroom()
     if room.hides(param.name):
         return
@@ -106,6 +107,8 @@ def widget(param: Param, low: int | None = None, high: int | None = None, contai
                   on_change=_normalise, disabled=disabled or locked)
     if param.kind is bool:
         container.toggle(label, **common)
+    elif param.choices and shown:
+        container.radio(label, param.choices, format_func=shown.__getitem__, horizontal=True, **common)
     elif param.choices:
         container.selectbox(label, param.choices, **common)
     elif param.typed:

@@ -180,26 +180,41 @@ def notes(run: Run) -> None:
                    "grow without limit on long sequences).", icon=":material/warning:")
 
 
-def every_step(run: Run, view: Any) -> None:
-    """Input and output for one sample, then h_t, c_t and the gates of the chosen part at every step."""
+SECTIONS = {"states": "h and c at every step", "gates": "the gates", "step": "one timestep up close",
+            "weights": "the weights"}
+
+
+def inside(run: Run, view: Any) -> None:
+    """Input and output for one sample, then the one section chosen (only that one is drawn: each is a
+    chart or two that a class would otherwise compute and send on every change)."""
     st.header("Inside the layer, step by step")
     left, middle, right = st.columns(3)
     widget(PARAMS["sample"], high=run.config.batch - 1, container=left)
     if len(run.parts) > 1:
         widget(PARAMS["part"], container=middle, names=[p.label for p in run.parts])
     widget(PARAMS["show"], high=run.config.units - 1, container=right)
-    part = run.parts[view.part]
-    shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     left, right = st.columns(2)
     with left:
         run_chart("input", figures.input_figure, run, view.sample)
     with right:
         run_chart("output", figures.output_figure, run, view.sample)
-    run_chart("states", figures.states_figure, run, part, view.sample, shown)
+    widget(PARAMS["section"], shown=SECTIONS)
+    {"states": states, "gates": gates, "step": lambda r, v: one_step(r), "weights": weights}[view.section](run, view)
+
+
+def states(run: Run, view: Any) -> None:
+    """h_t (and c_t) of the chosen part at every step, what Keras returns drawn solid."""
+    shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
+    run_chart("states", figures.states_figure, run, run.parts[view.part], view.sample, shown)
     st.caption("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
                "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
                "returns.")
-    run_chart("gates", figures.gates_figure, run, part, view.sample)
+
+
+def gates(run: Run, view: Any) -> None:
+    """The gates of the chosen part at every step."""
+    run_chart("gates", figures.gates_figure, run, run.parts[view.part], view.sample)
+    st.caption("Recomputed in NumPy from the layer's own weights: Keras never returns the gates.")
 
 
 @st.fragment
@@ -211,7 +226,6 @@ def one_step(run: Run) -> None:
     parsed = load()
     sync_url(parsed)
     view = parsed.view
-    st.header("One timestep up close")
     part = run.parts[view.part]
     left, right = st.columns(2)
     widget(PARAMS["step"], high=run.config.timesteps - 1, container=left)
@@ -225,7 +239,6 @@ def one_step(run: Run) -> None:
 
 def weights(run: Run, view: Any) -> None:
     """The chosen part's kernels and bias with their gate blocks, and the parameter count two ways."""
-    st.header("Weights and parameters")
     part = run.parts[view.part]
     shapes = ", ".join(f"`{name}` {str(tuple(w.shape)).replace(' ', NBSP)}" for name, w in part.weights.items())
     st.markdown(f"{part.label}: {shapes}.")

@@ -56,8 +56,9 @@ def get_run(config) -> Run:
     answer = _wait(ENGINE.submit(PREVIEW, config), "Building the Keras model")
     if answer.confirmed:
         return answer
+    free = ENGINE.idle() > 0  # a worker takes Keras's pass at once: worth a short wait
     keras_pass = ENGINE.submit(RUN, config, priority=engine.CONFIRM)
-    if ENGINE.ahead_of(keras_pass) == 0:
+    if free:
         try:
             return keras_pass.result(timeout=CONFIRM_WAIT_S)
         except (Pending, CancelledError, engine.WorkerLost):

@@ -46,7 +46,7 @@ def test_a_refused_combination_shows_keras_message_and_the_fix_button_repairs_it
 
 
 def test_bidirectional_lets_the_learner_look_inside_each_direction():
-    at = open_app({"bidirectional": "true", "return_sequences": "true", "depth": "2"})
+    at = open_app({"bidirectional": "true", "return_sequences": "true", "depth": "2", "section": "step"})
     part = at.selectbox(key="part")
     assert list(part.options) == [
         "layer 2 of 2, forward", "layer 2 of 2, backward", "layer 1 of 2, forward", "layer 1 of 2, backward"]

@@ -35,8 +35,18 @@ def test_defaults_render_without_exception():
     assert at.slider(key="units").value == 64
     assert shapes_listed(at) == expected_shapes("")
     assert any(c.value == "output = lstm(x)" for c in at.code)
-    assert len(at.get("plotly_chart")) == 6
+    assert [c.key for c in at.get("plotly_chart")] == ["chart-input", "chart-output", "chart-states"]
     assert not at.warning
+
+
+@pytest.mark.parametrize("section", ["states", "gates", "step", "weights"])
+def test_only_the_chosen_section_is_drawn_and_the_choice_is_in_the_link(section):
+    at = open_app({"section": section})
+    assert not at.exception and not at.warning
+    assert [c.key for c in at.get("plotly_chart")] == ["chart-input", "chart-output", f"chart-{section}"]
+    assert at.radio(key="section").value == section
+    at.radio(key="section").set_value("weights" if section != "weights" else "gates").run()
+    assert at.query_params.get("section") in ("weights", "gates")
 
 
 def test_flipping_return_state_lists_three_tensors_and_the_checks():
@@ -54,7 +64,7 @@ def test_flipping_return_state_lists_three_tensors_and_the_checks():
 
 def test_a_link_restores_the_controls():
     query = {"return_sequences": "true", "units": "8", "timesteps": "5", "input": "sine", "seed": "4",
-             "sample": "2", "step": "3"}
+             "sample": "2", "step": "3", "section": "step"}
     at = open_app(query)
     assert not at.exception and not at.warning
     assert at.toggle(key="return_sequences").value is True
@@ -92,7 +102,7 @@ def test_new_random_data_moves_the_seed():
 
 
 def test_looking_elsewhere_does_not_change_the_model():
-    at = open_app({"return_sequences": "true"})
+    at = open_app({"return_sequences": "true", "section": "step"})
     before = shapes_listed(at)
     at.slider(key="sample").set_value(5).run()
     at.slider(key="step").set_value(9).run()
@@ -124,7 +134,7 @@ def test_back_from_another_page_the_playground_keeps_its_settings():
 def test_a_link_drawing_many_units_keeps_the_first_allowed_ones_and_every_chart(show):
     at = open_app({"show": show})
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 3
     assert len(at.multiselect(key="show").value) <= 10
     notice = "\n".join(w.value for w in at.warning)
     assert "show:" in notice, notice
