@@ -40,7 +40,7 @@ import numpy as np
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
 MAX_CONFIRMS = 64
-CACHE_BYTES = 256 * 2**20
+CACHE_BYTES = 128 * 2**20
 NICE = 5  # workers yield the cores to the web server's own reruns
 MAX_TASKS = 2000
 MAX_RSS_MB = 2500
@@ -111,6 +111,11 @@ class _Cache:
                 return False, None
             self.items.move_to_end(key)
             return True, self.items[key][0]
+
+    def drop(self, key: tuple) -> None:
+        with self.lock:
+            if key in self.items:
+                self.used -= self.items.pop(key)[1]
 
     def put(self, key: tuple, value: Any, size: int) -> None:
         with self.lock:
@@ -183,6 +188,10 @@ class Engine:
             self._changed.notify_all()
         for worker in workers:
             worker.close()
+
+    def forget(self, function: str, *args: Any) -> None:
+        """Drop a cached result that has been superseded (an answer once Keras has confirmed it)."""
+        self.cache.drop(_key(function, args))
 
     def pids(self) -> list[int]:
         """The worker processes' ids now (workers are replaced: ask again)."""

@@ -44,6 +44,8 @@ def _wait(future: Future, what: str) -> object:
 def confirmed(config) -> Run | None:
     """Keras's own Run for config, if it has been computed and is still cached."""
     hit, value = ENGINE.cached(RUN, config)
+    if hit:
+        ENGINE.forget(PREVIEW, config)
     return value if hit else None
 
 
