@@ -40,15 +40,16 @@ CHANGES = {
     "timesteps": (5, 10, 20),
     "layer": ("lstm", "gru", "simple_rnn"),
     "sample": (1, 2, 3),
-    "step": (1, 2, 4),  # within the smallest timesteps above
+    # what is drawn under the input and output (a radio: its options as the page labels them)
+    "section": ("h and c at every step", "the gates", "one timestep up close", "the weights"),
 }
 
 
 # The teacher's steps, as a class follows them on the projector.
 LESSON_STEPS = (("return_sequences", True), ("return_state", True), ("return_sequences", False), ("units", 32),
-                ("timesteps", 20), ("layer", "gru"), ("sample", 3), ("layer", "lstm"), ("step", 4), ("units", 64))
+                ("timesteps", 20), ("layer", "gru"), ("sample", 3), ("layer", "lstm"), ("section", "the gates"), ("units", 64))
 EXPLORE_SHARE = 1 / 3  # in the class scenario, the share of changes that are a visitor's own
-CLASS_OPEN = ("return_state", "return_sequences", "sample", "step")  # the controls a class link leaves open
+CLASS_OPEN = ("return_state", "return_sequences", "sample", "section")  # the controls a class link leaves open
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -25,7 +25,7 @@ OPTIONS = {
 async def _option(server: StreamlitServer, query: str, flips: int, views: int, pause: float) -> dict:
     """Open the link, flip return_state (first: a new structure), flip back and forth, move the view."""
     async with Visitor(server.ws_url) as visitor:
-        opened = _checked(await visitor.load(query), f"open {query}")
+        opened = _checked(await visitor.load(f"{query}&section=step"), f"open {query}")  # step, unit drawn
         first, cached = await flip_return_state(visitor, flips, pause)
         looked = []
         for i in range(views):

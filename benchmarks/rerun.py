@@ -54,7 +54,7 @@ async def _scenario(server: StreamlitServer, flips: int, views: int, pause: floa
     async with Visitor(server.ws_url) as first:
         cold = _checked(await first.load(), "first page load")
     async with Visitor(server.ws_url) as visitor:
-        warm = _checked(await visitor.load(), "page load")
+        warm = _checked(await visitor.load("section=step"), "page load")  # where step and unit are drawn
         new_structure, flip_runs = await flip_return_state(visitor, flips, pause)
         view_runs: dict[str, list[RunResult]] = {name: [] for name in VIEW_WIDGETS}
         for i in range(views):

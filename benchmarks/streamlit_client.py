@@ -74,7 +74,7 @@ def _value_of(widget: Widget) -> Any:
         return p.value if p.set_value else p.default
     if widget.kind == "slider":
         return list(p.value if p.set_value else p.default)
-    if widget.kind == "selectbox":
+    if widget.kind in ("selectbox", "radio"):
         if p.set_value:
             return p.raw_value
         return p.options[p.default] if p.options else None
@@ -94,14 +94,15 @@ def _state(widget: Widget, value: Any) -> WidgetState:
         ws.double_array_value.data[:] = [float(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
     elif widget.kind == "number_input":
         ws.double_value = float(value)
-    elif widget.kind in ("selectbox", "text_input", "text_area"):
+    elif widget.kind in ("selectbox", "radio", "text_input", "text_area"):
         ws.string_value = str(value)
     elif widget.kind == "multiselect":
         ws.string_array_value.data[:] = [str(v) for v in value]
     return ws
 
 
-WIDGET_KINDS = ("checkbox", "slider", "number_input", "selectbox", "multiselect", "text_input", "text_area", "button")
+WIDGET_KINDS = ("checkbox", "slider", "number_input", "selectbox", "radio", "multiselect", "text_input", "text_area",
+                "button")
 
 
 class Visitor:
