@@ -186,14 +186,16 @@ def test_identity_checks_read_as_words_not_icon_names(page: Page, server_url: st
 
 
 def test_every_chart_has_a_text_summary(page: Page, server_url: str):
-    page.goto(f"{server_url}/?return_sequences=true&units=8&timesteps=5")
-    settled(page)
-    charts = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(chart => {
-        const box = chart.closest('[data-testid=stElementContainer]') || chart.parentElement;
-        const caption = box.nextElementSibling?.querySelector('[data-testid=stCaptionContainer]');
-        return {title: chart.querySelector('.js-plotly-plot').layout.title.text, text: caption?.innerText ?? ''};
-    })""")
-    assert len(charts) >= 5
+    charts = []
+    for section in ("states", "gates", "step", "weights"):  # the page draws one section at a time
+        page.goto(f"{server_url}/?return_sequences=true&units=8&timesteps=5&section={section}")
+        settled(page)
+        charts += page.evaluate("""() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].map(chart => {
+            const box = chart.closest('[data-testid=stElementContainer]') || chart.parentElement;
+            const caption = box.nextElementSibling?.querySelector('[data-testid=stCaptionContainer]');
+            return {title: chart.querySelector('.js-plotly-plot').layout.title.text, text: caption?.innerText ?? ''};
+        })""")
+    assert len(charts) == 12  # input and output each time, and each section's own chart
     for chart in charts:
         assert chart["text"].startswith(f"Chart: {chart['title']}"), chart
         assert re.search(r"Values from -?[\d.e+-]+ to -?[\d.e+-]+\.$", chart["text"]), chart
