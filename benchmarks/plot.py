@@ -1,7 +1,7 @@
 """Rerun latency against the number of visitors, as an SVG, from the load results in results/latest.json.
 
     python -m benchmarks.plot                          # the `load` group: p50, p95, p99
-    python -m benchmarks.plot load load_nginx          # p50 and p95 of each group, side by side
+    python -m benchmarks.plot load load_nginx_class    # p50 and p95 of each group, side by side
 
 Writes benchmarks/results/latency-vs-visitors.svg.
 """

@@ -4,11 +4,13 @@
 #
 #   deploy/two_replicas.sh                     # 60 visitors x 10 changes
 #   VISITORS="20 60" CHANGES=5 deploy/two_replicas.sh
+#   SCENARIO=explore deploy/two_replicas.sh     # the class exploring on its own
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VISITORS=${VISITORS:-60}
 CHANGES=${CHANGES:-10}
+SCENARIO=${SCENARIO:-class}
 PORT=${PORT:-8600}
 A=${A:-8601}
 B=${B:-8602}
@@ -33,7 +35,8 @@ cleanup() {
 trap cleanup EXIT
 
 for port in "$A" "$B"; do
-    STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" .venv/bin/python -m ui.serve \
+    # two replicas on one 2-core machine: one engine worker each
+    RNNLAB_ENGINE_WORKERS=${RNNLAB_ENGINE_WORKERS:-1} STREAMLIT_SERVER_COOKIE_SECRET="$SECRET" .venv/bin/python -m ui.serve \
         --server.port "$port" --server.address 127.0.0.1 --server.headless true \
         >"$DIR/replica-$port.log" 2>&1 &
     PIDS+=("$!")
@@ -62,4 +65,5 @@ echo "nginx on 127.0.0.1:$PORT -> replicas on $A (pid ${PIDS[0]}) and $B (pid ${
 
 # shellcheck disable=SC2086
 .venv/bin/python -m benchmarks.load --url "http://127.0.0.1:$PORT" --pids "${PIDS[0]},${PIDS[1]}" --sources \
-    --warm "http://127.0.0.1:$A" --warm "http://127.0.0.1:$B" --label load_nginx --visitors $VISITORS --changes "$CHANGES"
+    --warm "http://127.0.0.1:$A" --warm "http://127.0.0.1:$B" --label "load_nginx_$SCENARIO" --visitors $VISITORS \
+    --changes "$CHANGES" --scenario "$SCENARIO"

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-WORKERS = max(1, min(2, os.cpu_count() or 1))
+WORKERS = max(1, min(2, os.cpu_count() or 1))  # one per core; RNNLAB_ENGINE_WORKERS (1-8) sets another number
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
 MAX_CONFIRMS = 64
 CACHE_BYTES = 128 * 2**20
@@ -396,7 +396,17 @@ _ENGINE: Engine | None = None
 _STARTING = threading.Lock()
 
 
-def start(workers: int = WORKERS) -> Engine:
+def workers_wanted() -> int:
+    """WORKERS, or RNNLAB_ENGINE_WORKERS when it is a number from 1 to 8 (several replicas on one machine)."""
+    text = os.environ.get("RNNLAB_ENGINE_WORKERS", "")
+    if text.strip().isdigit() and 1 <= int(text) <= 8:
+        return int(text)
+    if text:
+        _log.warning("engine: RNNLAB_ENGINE_WORKERS=%r is not a number from 1 to 8; using %d", text[:20], WORKERS)
+    return WORKERS
+
+
+def start(workers: int | None = None) -> Engine:
     """The engine of this process, started on the first call: every worker warmed, and the default
     configuration's run computed for the first visitor."""
     global _ENGINE
@@ -404,7 +414,7 @@ def start(workers: int = WORKERS) -> Engine:
         if _ENGINE is None:
             from rnnlab.params import parse
 
-            _ENGINE = Engine(workers)
+            _ENGINE = Engine(workers or workers_wanted())
             _ENGINE.submit("run", parse("").config)
         return _ENGINE
 
