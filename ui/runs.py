@@ -15,7 +15,7 @@ from concurrent.futures import CancelledError, Future, TimeoutError as Pending
 import streamlit as st
 
 from rnnlab import engine
-from rnnlab.result import Run
+from rnnlab.result import TOLERANCE, Run
 
 ENGINE = engine.start()
 gc.freeze()  # what is loaded by now (Streamlit, Plotly, the app) stays out of every later collection
@@ -23,6 +23,8 @@ PREVIEW, RUN = "preview", "run"
 CONFIRM_WAIT_S = 0.25  # how long an answer waits for Keras's pass when it runs at once (an idle server)
 POLL_S = 0.25  # how often a waiting page looks again, and says how many requests are ahead
 CONFIRM_POLL_S = 0.5  # how often a page showing an unconfirmed answer asks whether Keras has confirmed it
+REDRAW_AFTER_S = 5.0  # a confirmed answer still on screen this long is redrawn with Keras's numbers
+_POLLS, _POLLED = "_confirmed_polls", "_confirmed_config"
 
 
 def _wait(future: Future, what: str) -> object:
@@ -70,11 +72,21 @@ def get_run(config) -> Run:
 
 @st.fragment(run_every=CONFIRM_POLL_S)
 def await_confirmation(config) -> None:
-    """While the page shows an unconfirmed answer: redraw the page once Keras has confirmed it."""
-    if confirmed(config) is not None:
+    """While the page shows an unconfirmed answer: say when Keras has confirmed it, and redraw the page with
+    Keras's own numbers at once if they disagree, else once the learner has stayed on it REDRAW_AFTER_S (a
+    class changing things every second or two is not sent every page twice)."""
+    keras_run = confirmed(config)
+    if keras_run is None:
+        ENGINE.submit(RUN, config, priority=engine.CONFIRM)  # again, if it was dropped while nobody looked
+        st.caption("⏳ Keras's own forward pass is confirming these values...")
+        return
+    state = st.session_state
+    polls = state.get(_POLLS, 0) + 1 if state.get(_POLLED) == config else 1
+    state[_POLLS], state[_POLLED] = polls, config
+    if keras_run.refusal or keras_run.agreement > TOLERANCE or polls * CONFIRM_POLL_S >= REDRAW_AFTER_S:
         st.rerun()
-    ENGINE.submit(RUN, config, priority=engine.CONFIRM)  # again, if it was dropped while nobody looked
-    st.caption("⏳ Keras's own forward pass is confirming these values...")
+    st.caption(f"✓ Keras's own forward pass has run: its values agree with these within max |difference| = "
+               f"{keras_run.agreement:.2g}. The page redraws with Keras's own numbers in a moment.")
 
 
 def unavailable(lost: engine.WorkerLost) -> None:
