@@ -247,3 +247,15 @@ def test_every_option_shows_what_keras_returns(open_app, link):
     names = [r["name"] for r in expected(link)["returns"] if r["name"] != "prediction"]
     expect(unpack_line(page)).to_contain_text(f"{', '.join(names)} = ")
     assert_no_exception(page)
+
+
+def test_a_configuration_nobody_asked_for_is_confirmed_by_keras_on_the_page(open_app, page: Page):
+    """Answered first from Keras's built model and the NumPy trace (said so on the page), then Keras's own pass."""
+    open_app("units=37&seed=91&return_state=true")
+    said = page.locator("[data-testid=stMain]").get_by_text(re.compile(
+        "values are the NumPy recomputation|agrees with Keras|Keras's own forward pass has run"))
+    expect(said.first).to_be_visible()
+    confirmed = page.locator("[data-testid=stMain]").get_by_text(re.compile(
+        r"(agrees with Keras: max \|difference\| =|agree with these within max \|difference\| =)"))
+    expect(confirmed.first).to_be_visible(timeout=30_000)
+    assert returned_rows(page) == expected_rows("units=37&seed=91&return_state=true")
