@@ -67,7 +67,8 @@ def page(browser) -> Page:
 
 def settle(page: Page, timeout: int = SETTLE_MS, charts: bool = True) -> None:
     """Wait until the script has finished and every chart is drawn (no skeletons, no stale elements), or
-    Keras's refusal is shown; charts=False: for a page that may have no chart at all."""
+    Keras's refusal is shown, and the page shows Keras's own numbers (not an answer from the NumPy trace that
+    Keras has yet to confirm, which redraws the page); charts=False: for a page that may have no chart at all."""
     app = "[data-testid=stApp]"
     page.wait_for_selector(f"{app}[data-test-connection-state=CONNECTED]", timeout=timeout)
     page.wait_for_selector(f"{app}[data-test-script-state=notRunning]", timeout=timeout)
@@ -78,7 +79,9 @@ def settle(page: Page, timeout: int = SETTLE_MS, charts: bool = True) -> None:
             return (charts.length > 0 || refused || !wanted)
                 && charts.every(c => c.querySelector('.js-plotly-plot')?.data)
                 && !document.querySelector('[data-testid=stSkeleton]')
-                && !document.querySelector('[data-stale=true]');
+                && !document.querySelector('[data-stale=true]')
+                && !(document.querySelector('[data-testid=stMain]')?.innerText ?? '')
+                    .includes('values are the NumPy recomputation');
         }""",
         arg=charts,
         timeout=timeout,
