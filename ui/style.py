@@ -7,6 +7,8 @@
   a darker grey, opaque.
 - Keyboard focus: every control shows a clear outline when reached with the keyboard; a toggle, radio or
   checkbox (whose real input is hidden) on its label.
+- Inline code in text never breaks across lines (a shape such as (32, 10, 1) stays whole at any width); a
+  span too long for the screen scrolls inside itself.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ APP_CSS = f"""<style>
 [data-testid="stCode"] .token.important, [data-testid="stCode"] .token.deleted {{ color: #a8283a; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5c5c5c; }}
 [data-testid="stCaptionContainer"] code {{ color: #5c5c5c; }}
+[data-testid="stMarkdownContainer"] :not(pre) > code {{ white-space: nowrap; display: inline-block; max-width: 100%;
+  overflow-x: auto; vertical-align: bottom; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
 label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
 </style>"""

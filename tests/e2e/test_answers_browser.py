@@ -49,6 +49,14 @@ def test_both_verdicts_of_a_lesson_stay_on_screen_with_their_explanations(page: 
     success = main.locator("[data-testid=stAlertContentSuccess]")
     error = main.locator("[data-testid=stAlertContentError]")
     assert success.bounding_box()["y"] < error.bounding_box()["y"]
+    for width in (1366, 390):  # a shape in the text is never broken across lines, in a column or on a phone
+        page.set_viewport_size({"width": width, "height": 768})
+        page.wait_for_timeout(300)
+        spans = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] p code')]
+            .filter(c => /^\\(\\d+(, \\d+)*,?\\)$/.test(c.innerText))
+            .map(c => ({text: c.innerText, lines: c.getClientRects().length}))""")
+        assert len(spans) >= 4 and all(s["lines"] == 1 for s in spans), (width, spans)
+    page.set_viewport_size({"width": 1366, "height": 768})
     photograph(page, artifacts, "lesson-two-verdicts", focus=success)
 
 
