@@ -202,11 +202,6 @@ class Engine:
         with self._changed:
             return self._idle - len(self._queue)
 
-    def waiting(self) -> int:
-        """Tasks queued, not yet running."""
-        with self._changed:
-            return len(self._queue)
-
     def ahead_of(self, future: Future) -> int:
         """Tasks that will run before this one (0 when it runs or is done)."""
         with self._changed:

@@ -32,17 +32,21 @@ def all_figures(result, part, sample=0):
     }
 
 
+def every_figure(query: str):
+    """(run, name, spec) for every figure of every part of the run for query (spec None: not drawn)."""
+    result = run(parse(query).config)
+    return [(result, name, spec) for part in result.parts for name, spec in all_figures(result, part).items()]
+
+
 @pytest.mark.parametrize("query", QUERIES)
 def test_every_figure_passes_plotly_validation(query):
-    result = run(parse(query).config)
-    for part in result.parts:
-        for name, spec in all_figures(result, part).items():
-            if spec is None:
-                assert name == "gates" and result.config.layer == "simple_rnn"
-                continue
-            go.Figure(spec)  # full validation: raises on any invalid property
-            go.Figure(figures.enlarged(spec, 1.4))
-            assert spec["data"], name
+    for result, name, spec in every_figure(query):
+        if spec is None:
+            assert name == "gates" and result.config.layer == "simple_rnn"
+            continue
+        go.Figure(spec)  # full validation: raises on any invalid property
+        go.Figure(figures.enlarged(spec, 1.4))
+        assert spec["data"], name
 
 
 def test_input_heatmap_is_the_sample_with_time_across():
@@ -258,16 +262,14 @@ def test_the_candidate_is_g_in_the_weights_as_in_the_gates_and_the_update():
 
 @pytest.mark.parametrize("query", QUERIES)
 def test_titles_are_wrapped_to_fit_a_phone(query):
-    result = run(parse(query).config)
-    for part in result.parts:
-        for name, spec in all_figures(result, part).items():
-            if spec is None:
-                continue
-            title = spec["layout"]["title"]
-            for line in title["text"].split("<br>"):
-                assert len(line) <= figures.TITLE_CHARS or " " not in line, (name, line)
-            for line in title.get("subtitle", {}).get("text", "").split("<br>"):
-                assert len(line) <= figures.SUBTITLE_CHARS or " " not in line, (name, line)
+    for _, name, spec in every_figure(query):
+        if spec is None:
+            continue
+        title = spec["layout"]["title"]
+        for line in title["text"].split("<br>"):
+            assert len(line) <= figures.TITLE_CHARS or " " not in line, (name, line)
+        for line in title.get("subtitle", {}).get("text", "").split("<br>"):
+            assert len(line) <= figures.SUBTITLE_CHARS or " " not in line, (name, line)
 
 
 def test_a_longer_title_gets_its_own_room():
