@@ -204,11 +204,16 @@ def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model
     return first, _stateful_checks(config, second.arrays, after_reset.arrays, ends_whole, starts_fresh, chunks[1])
 
 
+def _second_chunk(config: Any, chunks: tuple[np.ndarray, np.ndarray], weights: model.Prepared | model.Called,
+                  first: list) -> tuple[np.ndarray, ...]:
+    """Chunk 2 traced from the final states the trace `first` of chunk 1 left, per layer and direction."""
+    initial = [[(s.h[:, -1], None if s.c is None else s.c[:, -1]) for s in layer] for layer in first]
+    return _traced(config, chunks[1], weights, initial)[0]
+
+
 def _stateful_traced(config: Any, chunks: tuple[np.ndarray, np.ndarray], prepared: model.Prepared) -> Stateful:
     """The same as _stateful from the NumPy trace: chunk 2 starts from chunk 1's final states."""
-    _, first = _traced(config, chunks[0], prepared)
-    initial = [[(s.h[:, -1], None if s.c is None else s.c[:, -1]) for s in layer] for layer in first]
-    second, _ = _traced(config, chunks[1], prepared, initial)
+    second = _second_chunk(config, chunks, prepared, _traced(config, chunks[0], prepared)[1])
     after_reset, _ = _traced(config, chunks[1], prepared)
     ends_whole = _traced(_whole(config), np.concatenate(chunks, axis=1), prepared)[0][0]
     return _stateful_checks(config, second, after_reset, ends_whole, after_reset[0], chunks[1])
@@ -259,10 +264,8 @@ def run(config: Any) -> Run:
     expected = _expected(config, traced[-1], mask, called.head)
     agreement = max(_diff(t.value, expected[t.name]) for t in returns)
     if stateful:
-        initial = [[(s.h[:, -1], None if s.c is None else s.c[:, -1]) for s in layer] for layer in traced]
-        second = _expected(config, _trace_stack(config, chunks[1], None, called.recurrent, initial)[0][-1],
-                           None, called.head)
-        agreement = max(agreement, *(_diff(t.value, second[t.name]) for t in stateful.second))
+        second = _second_chunk(config, chunks, called, traced)
+        agreement = max(agreement, *(_diff(t.value, s) for t, s in zip(stateful.second, second)))
     return _run(config, x, mask, called, traced, inputs, returns, agreement,
                 padding_effect=padding_effect, stateful=stateful)
 
