@@ -220,10 +220,9 @@ def test_bidirectional_gru_shows_both_directions_and_their_states(open_app, sett
     page.locator("[data-testid=stMain]").get_by_role("combobox", name="look inside").click()
     page.keyboard.press("ArrowDown")  # opens the list, as a keyboard user would
     page.get_by_role("option", name="backward").click()
+    page.wait_for_url(re.compile(r"part=1"))  # the choice has reached the server: the rerun is under way
     settle(page)
-    titles = [c["title"] for c in page.evaluate(CHARTS_JS)]
-    assert any(t.startswith("h_t at every timestep (backward)") for t in titles), titles
-    assert "part=1" in page.url
+    page.wait_for_function(f"() => ({CHARTS_JS})().some(c => c.title.startsWith('h_t at every timestep (backward)'))")
     shoot(page, artifacts, "bidirectional-gru")
     assert_no_exception(page)
 
