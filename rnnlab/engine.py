@@ -70,13 +70,24 @@ def _diagnose() -> Callable:
     return diagnose
 
 
+def _lesson_snippet() -> Callable:
+    from rnnlab.lessons import snippet_output
+    return snippet_output
+
+
+def _article() -> Callable:
+    from rnnlab.articles import example_evidence
+    return example_evidence
+
+
 def _warm() -> Callable:
     return warm
 
 
 # What a worker can be asked to do: a name, and how the worker finds the function (imported there only).
 TASKS: dict[str, Callable[[], Callable]] = {"preview": _preview, "run": _run, "describe": _describe,
-                                            "diagnose": _diagnose, "warm": _warm}
+                                            "diagnose": _diagnose, "lesson_snippet": _lesson_snippet,
+                                            "article": _article, "warm": _warm}
 
 
 class WorkerLost(RuntimeError):
