@@ -170,7 +170,7 @@ def _padding_effect(config: Any, x: np.ndarray, final: Callable[[Any, np.ndarray
         real = x[rows, :n] if config.padding == "post" else x[rows, config.timesteps - n:]
         unpadded[rows] = final(dataclasses.replace(config, mask=False), real)
     return tuple(
-        Check(f"{'with' if masked else 'without'} the mask: padded output == unpadded output",
+        Check(f"{'with' if masked else 'without'} the mask: padded output {'==' if masked else '!='} unpadded output",
               _diff(final(dataclasses.replace(config, mask=masked), x), unpadded), masked)
         for masked in (True, False)
     )
