@@ -1,0 +1,76 @@
+"""One of our example codes run in this process as a reader would run it: what it prints, warns and raises.
+
+Only our own fixed text is run here (rnnlab.articles.code), in an engine worker or a test, never a visitor's.
+Keras is imported inside the functions: importing this module does not load TensorFlow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+import traceback
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+FILENAME = "<article>"
+MAX_ERROR_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One run of a code: did it reach its end; the error that stopped it ("Type: message") and its line;
+    the lines its print() calls wrote; the warnings raised (category: message, each once); seconds taken."""
+
+    ran: bool
+    error: str = ""
+    error_line: int | None = None
+    printed: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+def error_text(err: BaseException) -> str:
+    """An exception as Python's last traceback line says it, cut to MAX_ERROR_CHARS."""
+    text = f"{type(err).__name__}: {err}"
+    return text if len(text) <= MAX_ERROR_CHARS else text[:MAX_ERROR_CHARS] + " ..."
+
+
+def _line_of(err: BaseException) -> int | None:
+    """The line of the code being run where the error came from (None when it is not in it)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == FILENAME]
+    return lines[-1] if lines else None
+
+
+def _printer(printed: list[str]):
+    def article_print(*args: Any, sep: str = " ", end: str = "\n", **_: Any) -> None:
+        printed.extend(sep.join(str(a) for a in args).splitlines() or [""])
+    return article_print
+
+
+def _unique(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
+    texts = (f"{w.category.__name__}: {w.message}" for w in caught)
+    return tuple(dict.fromkeys(texts))
+
+
+def attempt(code: str, seed: int = 0) -> tuple[Attempt, dict[str, Any]]:
+    """Run code with seeded randomness (NumPy, Python, TensorFlow: keras.utils.set_random_seed) -> the
+    Attempt and the names the code defined (its model, X, y...), for checks that look further.
+
+    Keras's own progress output (fit's and predict's bars) is set aside; print() calls are kept."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    printed: list[str] = []
+    names: dict[str, Any] = {"__name__": "__article__", "print": _printer(printed)}
+    error, line = "", None
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("always")
+        try:
+            exec(compile(code, FILENAME, "exec"), names)  # noqa: S102  (our own fixed example text)
+        except Exception as err:  # the example's own failure is the evidence
+            error, line = error_text(err), _line_of(err)
+    seconds = time.perf_counter() - start
+    return Attempt(not error, error, line, tuple(printed), _unique(caught), seconds), names
