@@ -2,9 +2,10 @@
 
 Live progress: each session's training is a Job that the server's one training process runs
 (`rnnlab.training.jobs`). While it is queued or running, a fragment reruns itself every POLL_S
-seconds (less often when many pages watch: MAX_POLLS_PER_S) and draws the progress bar and the loss
-curve from a copy of the job's state; when the job finishes, the fragment reruns the whole page once,
-which shows the results and stops the polling.
+seconds (less often when many pages watch: MAX_POLLS_PER_S, never less than every jobs.MAX_POLL_S) and
+draws the progress bar and the loss curve from a copy of the job's state; each poll tells the job this
+session still watches (a training nobody watches stops). When the job finishes, the fragment reruns the
+whole page once, which shows the results and stops the polling.
 A script run never waits for a training, so a long training holds none of the server's script
 threads, and nothing polls while no training is under way.
 
@@ -21,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from rnnlab.params import MODEL_PARAMS, Parsed
 from rnnlab.refusals import Refusal
@@ -163,18 +165,29 @@ def refused(refusal: Refusal, key: str = "train-fix") -> None:
         st.button(f"Fix it: {refusal.fix_text}", on_click=_apply, args=(refusal.fix,), type="primary", key=key)
 
 
+def _visitor() -> str:
+    """Who watches a training: this browser tab's session."""
+    context = get_script_run_ctx()
+    return context.session_id if context is not None else "no-session"
+
+
+def _progress_of(job: Any) -> jobs.Progress:
+    """The job's state; looking at it says this session still watches it."""
+    return job.progress(_visitor())
+
+
 def _start(config: Any, settings: Settings) -> None:
     previous = st.session_state.pop(_JOB, None)
     if previous is not None:
-        previous.leave()
+        previous.leave(_visitor())
     st.session_state[_NOTE] = ""
     try:
-        job = jobs.submit(config, settings)
+        job = jobs.submit(config, settings, _visitor())
     except jobs.Busy as busy:
         st.session_state[_NOTE] = str(busy)
         return
     st.session_state[_JOB] = job
-    if job.progress().finished:
+    if _progress_of(job).finished:
         st.session_state[_NOTE] = ("This exact training (same model, data, seed and settings) already ran on "
                                    "this server: here is its result. Press New random data in the sidebar to "
                                    "train on other data.")
@@ -183,14 +196,14 @@ def _start(config: Any, settings: Settings) -> None:
 def _stop() -> None:
     """Stop: the training stops if nobody else watches it; otherwise this session stops watching."""
     job = st.session_state.get(_JOB)
-    if job is not None and not job.leave():
+    if job is not None and not job.leave(_visitor()):
         del st.session_state[_JOB]
         st.session_state[_NOTE] = "You stopped watching. The same training goes on for the others who started it."
 
 
 def train_button(config: Any, settings: Settings, blocked: bool) -> None:
     job = st.session_state.get(_JOB)
-    running = job is not None and not job.progress().finished
+    running = job is not None and not _progress_of(job).finished
     st.button("Train", type="primary", icon=":material/model_training:", disabled=blocked or running,
               on_click=_start, args=(config, settings), key="train-start")
     if st.session_state.get(_NOTE):
@@ -221,7 +234,7 @@ def _live(polling: bool, epochs: int) -> None:
         st.progress(0.0, text="Press Train: the loss after every epoch appears here.")
         panels.chart(loss_figure([], [], epochs), "train-loss")
         return
-    progress = job.progress()
+    progress = _progress_of(job)
     if progress.finished and polling:
         st.rerun()
     _progress(progress)
@@ -234,10 +247,10 @@ def _live(polling: bool, epochs: int) -> None:
 def live(epochs: int) -> None:
     """The live part, in a fragment that reruns itself while the job is queued or running."""
     job = st.session_state.get(_JOB)
-    status = job.progress().status if job is not None else "none"
+    status = _progress_of(job).status if job is not None else "none"
     every = {"queued": POLL_QUEUED_S, "running": POLL_S}.get(status)
     if every is not None:
-        every = max(every, jobs.watching() / MAX_POLLS_PER_S)
+        every = min(max(every, jobs.watching() / MAX_POLLS_PER_S), jobs.MAX_POLL_S)
     st.fragment(_live, run_every=every)(every is not None, epochs)
 
 
@@ -295,14 +308,15 @@ def _padding(result: plan.Result) -> None:
 def results() -> None:
     """After training: verdict, predictions against targets, h_t before and after, padding."""
     job = st.session_state.get(_JOB)
-    progress = job.progress() if job is not None else None
+    progress = _progress_of(job) if job is not None else None
     if progress is None or not progress.finished:
         return
     if progress.refusal:
         refused(progress.refusal, key="train-fix-after")
         return
     if progress.error:
-        st.error(f"The training failed: {progress.error}", icon=":material/error:")
+        st.error(progress.error if progress.error == jobs.LOST else f"The training failed: {progress.error}",
+                 icon=":material/error:")
         return
     result = progress.result
     st.header("After training")

@@ -16,8 +16,14 @@ come first, training takes what is left. Its first training also pays for import
 
 Identical requests (same Config, same Settings) share one job: when a class presses Train on the
 same model, one training runs and everybody watches it. A finished job (not stopped) is kept for a
-while, and the same request gets its result at once. `leave()` is how a watcher stops: the training
-stops (within the current batch) when its last watcher has left.
+while, and the same request gets its result at once.
+
+Watchers are named (a page's session) and must keep looking: a page that polls the job's progress says
+it still watches; one not seen for WATCH_S seconds (its visitor closed the tab or lost the connection)
+has left. A training nobody watches stops within the current batch, a queued one is dropped, and
+`leave()` is how a watcher stops on purpose. A watcher holds at most one training: asking for another
+leaves the first. The queue is bounded by the time it stands for (MAX_QUEUE_S by the cost model) as well
+as by its length, and `close()` ends everything at once when the server stops.
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +46,15 @@ from rnnlab.training import plan
 from rnnlab.training.settings import Settings
 
 MAX_WAITING = 120  # jobs queued at once; more and `submit` refuses (Busy)
+MAX_QUEUE_S = 300.0  # ... or when the trainings ahead would take longer than this, by the cost model
+WATCH_S = 10.0  # a watcher not seen for this long has left (pages poll at most every MAX_POLL_S)
+MAX_POLL_S = 3.0
 KEEP_FINISHED = 24  # finished jobs kept for identical requests
 NICE = 10  # the worker's priority below the server's (0 is normal, 19 the lowest)
 RELAY_S = 0.1  # how often the dispatcher relays a stop request and collects epochs
 
-_DISPATCH = ThreadPoolExecutor(max_workers=1, thread_name_prefix="train")  # takes queued jobs in turn
-_LOCK = threading.Lock()  # guards _WAITING, _RUNNING, _FINISHED, _WORKER and every Job's fields
+_LOCK = threading.Condition()  # guards _WAITING, _RUNNING, _FINISHED, _WORKER and every Job's fields
+_DISPATCHER: threading.Thread | None = None  # takes queued jobs in turn
 _WAITING: list[Job] = []
 _RUNNING: list[Job] = []  # the job being trained (at most one)
 _FINISHED: OrderedDict[tuple, Job] = OrderedDict()
@@ -57,6 +65,11 @@ _log = logging.getLogger(__name__)
 
 class Busy(RuntimeError):
     """Too many trainings are waiting already."""
+
+
+LOST = ("The training process ended before this training finished: it was stopped from outside the app, not "
+        "by anything in your model or settings. A fresh process takes the next training: press Train to run "
+        "it again.")
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,7 @@ class Job:
     settings: Settings
     number: int = field(default_factory=lambda: next(_NUMBERS))
     status: str = "queued"
-    watchers: int = 1
+    seen: dict[str, float] = field(default_factory=dict)  # watcher -> when it last looked (monotonic)
     loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     started: float = 0.0
@@ -102,30 +115,53 @@ class Job:
     def key(self) -> tuple:
         return (self.config, self.settings)
 
-    def progress(self) -> Progress:
+    @property
+    def watchers(self) -> int:
+        """Watchers seen within WATCH_S; call under _LOCK."""
+        now = time.monotonic()
+        for who in [who for who, when in self.seen.items() if now - when > WATCH_S]:
+            del self.seen[who]
+        return len(self.seen)
+
+    def progress(self, who: str | None = None) -> Progress:
+        """A copy of the job's state; `who` (a watcher) says it is still watching."""
         with _LOCK:
+            if who is not None and not self.stop.is_set():
+                self.seen[who] = time.monotonic()
             before = [*_RUNNING, *_WAITING[:_WAITING.index(self)]] if self in _WAITING else []
             running = self.started and (self.ended or time.monotonic()) - self.started
             return Progress(self.status, len(before), self.settings.epochs, tuple(self.loss), tuple(self.val_loss),
                             self.watchers, running or 0.0, self.result, self.refusal, self.error,
                             sum(job.expected_left() for job in before))
 
+    def finished_status(self) -> bool:
+        return self.status not in ("queued", "running")
+
     def expected_left(self) -> float:
         """Seconds this training still needs, by the cost model (at most the time limit); call under _LOCK."""
         total = min(plan.estimate_seconds(self.config, self.settings), plan.MAX_SECONDS)
         return max(0.0, total - (time.monotonic() - self.started if self.started else 0.0))
 
-    def leave(self) -> bool:
-        """One watcher stops watching; True when that stops the training (nobody else watches)."""
+    def leave(self, who: str) -> bool:
+        """`who` stops watching; True when that stops the training (nobody else watches)."""
         with _LOCK:
-            self.watchers = max(0, self.watchers - 1)
-            if self.watchers or self.status not in ("queued", "running"):
-                return False
-            self.stop.set()
-            if self in _WAITING:
-                _WAITING.remove(self)
-                self.status = "stopped"
-            return True
+            self.seen.pop(who, None)
+            return self._stop_if_unwatched()
+
+    def abandoned(self) -> bool:
+        """True when the training has been asked to stop, or nobody watches it any more (it stops then)."""
+        with _LOCK:
+            return self._stop_if_unwatched() or self.stop.is_set()
+
+    def _stop_if_unwatched(self) -> bool:
+        """Stop the training if nobody watches it any more (True then); call under _LOCK."""
+        if self.watchers or self.finished_status():
+            return False
+        self.stop.set()
+        if self in _WAITING:
+            _WAITING.remove(self)
+            self.status, self.ended = "stopped", time.monotonic()
+        return True
 
     def record(self, epoch: int, loss: float, val_loss: float) -> None:
         """One epoch's losses (epochs arrive in order; a repeated one is ignored)."""
@@ -135,26 +171,47 @@ class Job:
                 self.val_loss.append(val_loss)
 
 
-def submit(config: Any, settings: Settings) -> Job:
-    """A job for this request: an identical one already running, waiting or finished, else a new one
-    in the queue. Busy when MAX_WAITING jobs wait already."""
+def submit(config: Any, settings: Settings, who: str) -> Job:
+    """A job for this request, watched by `who` (who leaves any other training it watched): an identical
+    one already running, waiting or finished, else a new one in the queue. Busy when the queue is full,
+    by length (MAX_WAITING) or by the time it stands for (MAX_QUEUE_S)."""
     key = (config, settings)
     with _LOCK:
         for job in [*_RUNNING, *_WAITING]:
-            if job.key == key and not job.stop.is_set():
-                job.watchers += 1
-                return job
-        if key in _FINISHED:
-            _FINISHED.move_to_end(key)
-            job = _FINISHED[key]
-            job.watchers += 1
+            if job.key != key and job.seen.pop(who, None) is not None:
+                job._stop_if_unwatched()
+        for job in [*_WAITING]:
+            job._stop_if_unwatched()  # watchers who vanished free their places
+        job = _joinable(key)
+        if job is None:
+            _check_room()
+            job = Job(config, settings)
+            _WAITING.append(job)
+            _dispatcher()
+            _LOCK.notify_all()
+        job.seen[who] = time.monotonic()
+        return job
+
+
+def _joinable(key: tuple) -> Job | None:
+    """An identical job running, waiting or finished; call under _LOCK."""
+    for job in [*_RUNNING, *_WAITING]:
+        if job.key == key and not job.stop.is_set():
             return job
-        if len(_WAITING) >= MAX_WAITING:
-            raise Busy(f"{len(_WAITING)} trainings are waiting already; try again in a minute.")
-        job = Job(config, settings)
-        _WAITING.append(job)
-    _DISPATCH.submit(_run, job)
-    return job
+    if key in _FINISHED:
+        _FINISHED.move_to_end(key)
+        return _FINISHED[key]
+    return None
+
+
+def _check_room() -> None:
+    """Busy when the queue is full, by length or by time; call under _LOCK."""
+    if len(_WAITING) >= MAX_WAITING:
+        raise Busy(f"{len(_WAITING)} trainings are waiting already; try again in a minute.")
+    ahead = sum(job.expected_left() for job in [*_RUNNING, *_WAITING])
+    if ahead > MAX_QUEUE_S:
+        raise Busy(f"The trainings already waiting need about {ahead:.0f} s by their sizes, more than this server "
+                   f"queues ({MAX_QUEUE_S:.0f} s); try again in a few minutes.")
 
 
 def waiting() -> int:
@@ -174,14 +231,51 @@ def warm() -> None:
     _worker()[0].submit(_import_keras)
 
 
+def close() -> None:
+    """The server stops: every training waiting or running is stopped, and the worker process ends now."""
+    global _WORKER
+    with _LOCK:
+        for job in [*_WAITING, *_RUNNING]:
+            job.seen.clear()
+            job.stop.set()
+        for job in _WAITING:
+            job.status = "stopped"
+        _WAITING.clear()
+        worker, _WORKER = _WORKER, None
+        _LOCK.notify_all()
+    if worker is not None:
+        pool = worker[0]
+        processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no kill of its own
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+
+
+def _dispatcher() -> None:
+    """Start the dispatch thread if it is not running; call under _LOCK. A daemon: it never delays the
+    server's exit."""
+    global _DISPATCHER
+    if _DISPATCHER is None or not _DISPATCHER.is_alive():
+        _DISPATCHER = threading.Thread(target=_dispatch, name="train-dispatch", daemon=True)
+        _DISPATCHER.start()
+
+
+def _dispatch() -> None:
+    while True:
+        with _LOCK:
+            while not _WAITING:
+                _LOCK.wait()
+            job = _WAITING[0]
+            if job._stop_if_unwatched():  # its watchers vanished while it waited: dropped
+                continue
+            _WAITING.pop(0)
+            _RUNNING.append(job)
+            job.status, job.started = "running", time.monotonic()
+        _run(job)
+
+
 def _run(job: Job) -> None:
     """On the dispatch thread: the job's turn has come."""
-    with _LOCK:
-        if job not in _WAITING:  # left while it waited
-            return
-        _WAITING.remove(job)
-        _RUNNING.append(job)
-        job.status, job.started = "running", time.monotonic()
     status, result, refusal, error = "done", None, None, ""
     try:
         outcome, payload = _execute(job)
@@ -190,6 +284,8 @@ def _run(job: Job) -> None:
         else:
             result = payload
             status = "stopped" if result.stop_reason == "stopped" else "done"
+    except _Lost:
+        status, error = "failed", LOST
     except Exception as err:  # reported to the page; the dispatch thread goes on with the next job
         _log.exception("training failed")
         status, error = "failed", f"{type(err).__name__}: {err}"
@@ -211,7 +307,7 @@ def _execute(job: Job) -> tuple[str, Any]:
     try:
         future = pool.submit(_train_in_worker, job.number, job.config, job.settings)
         while not future.done():
-            if job.stop.is_set():
+            if job.abandoned():
                 stop.value = job.number
             try:
                 number, epoch, loss, val_loss = epochs.get(timeout=RELAY_S)
@@ -221,8 +317,12 @@ def _execute(job: Job) -> tuple[str, Any]:
                 job.record(epoch, loss, val_loss)
         return future.result()
     except BrokenProcessPool:
-        _forget_worker()
-        raise RuntimeError("the training process ended unexpectedly (out of memory?); try a smaller model") from None
+        _forget_worker(pool)
+        raise _Lost from None
+
+
+class _Lost(RuntimeError):
+    """The worker process died under a training."""
 
 
 def _worker() -> tuple[ProcessPoolExecutor, Any, Any]:
@@ -238,10 +338,11 @@ def _worker() -> tuple[ProcessPoolExecutor, Any, Any]:
         return _WORKER
 
 
-def _forget_worker() -> None:
+def _forget_worker(pool: ProcessPoolExecutor) -> None:
     global _WORKER
     with _LOCK:
-        _WORKER = None
+        if _WORKER is not None and _WORKER[0] is pool:
+            _WORKER = None
 
 
 # --- in the worker process ---

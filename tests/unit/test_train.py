@@ -279,14 +279,17 @@ def test_figures_are_valid_plotly_and_show_the_result(trained):
 
 @pytest.fixture
 def gated(monkeypatch):
-    """Jobs run no training: each epoch waits until the test opens the gate for that job's task."""
+    """Jobs run no training: each epoch waits until the test opens the gate for that job's task; like the
+    real relay, a job stops when asked to or when nobody watches it any more. The queue starts empty."""
+    jobs.close()
+    wait_for(lambda: jobs.waiting() == 0, seconds=30)
     gates = {task: threading.Event() for task in TASKS}
 
     def fake_execute(job):
         for epoch in range(job.settings.epochs):
-            while not gates[job.settings.task].wait(0.01) and not job.stop.is_set():
+            while not gates[job.settings.task].wait(0.01) and not job.abandoned():
                 pass
-            if job.stop.is_set():
+            if job.abandoned():
                 break
             job.record(epoch, 1.0, 1.0)
         return "refused", refusal(config_of(""), job.settings)  # any ending will do here
@@ -304,38 +307,104 @@ def wait_for(condition, seconds=10):
 
 def test_jobs_queue_share_and_stop(gated):
     config = config_of("units=2&seed=12345")
-    first = jobs.submit(config, Settings(task="echo", epochs=2))
-    wait_for(lambda: first.progress().status == "running")
-    second = jobs.submit(config, Settings(task="sine_next", epochs=2))
-    third = jobs.submit(config, Settings(task="multi", epochs=2))
+    first = jobs.submit(config, Settings(task="echo", epochs=2), "ann")
+    wait_for(lambda: first.progress("ann").status == "running")
+    second = jobs.submit(config, Settings(task="sine_next", epochs=2), "bob")
+    third = jobs.submit(config, Settings(task="multi", epochs=2), "cat")
     assert (first.progress().ahead, second.progress().ahead, third.progress().ahead) == (0, 1, 2)
     waits = [job.progress().wait_s for job in (first, second, third)]  # the cost model's seconds ahead
     assert waits[0] == 0 < waits[1] < waits[2]
     assert waits[2] - waits[1] == pytest.approx(plan.estimate_seconds(config, Settings(task="sine_next", epochs=2)),
                                                 rel=0.01)
-    again = jobs.submit(config, Settings(task="sine_next", epochs=2))
+    again = jobs.submit(config, Settings(task="sine_next", epochs=2), "dan")
     assert again is second and second.progress().watchers == 2
-    assert not second.leave() and second.leave()  # the last watcher's leaving stops it
+    assert not second.leave("bob") and second.leave("dan")  # the last watcher's leaving stops it
     assert second.progress().status == "stopped" and third.progress().ahead == 1
     gated["echo"].set()
-    wait_for(lambda: first.progress().finished)
+    wait_for(lambda: first.progress("ann").finished)
     assert first.progress().loss == (1.0, 1.0) and first.progress().status == "refused"
-    wait_for(lambda: third.progress().status == "running")
-    assert third.leave()
+    wait_for(lambda: third.progress("cat").status == "running")
+    assert third.leave("cat")
     wait_for(lambda: third.progress().finished)
+
+
+def test_a_visitor_holds_one_training_at_a_time(gated):
+    config = config_of("units=2&seed=23456")
+    other = jobs.submit(config, Settings(task="echo", epochs=2), "fay")
+    wait_for(lambda: other.progress("fay").status == "running")
+    first = jobs.submit(config, Settings(task="sine_next", epochs=2), "eve")
+    second = jobs.submit(config, Settings(task="multi", epochs=2), "eve")  # leaves the first, which is dropped
+    assert first.progress().status == "stopped" and second.progress("eve").ahead == 1
+    assert other.leave("fay")
+    wait_for(lambda: second.progress("eve").status == "running")
+    third = jobs.submit(config, Settings(task="running_sum", epochs=2), "eve")  # the running one stops
+    wait_for(lambda: second.progress().finished)
+    assert second.progress().loss == () and third.progress("eve").watchers == 1
+    assert third.leave("eve")
+
+
+def test_a_training_nobody_watches_stops_and_a_queued_one_is_dropped(gated, monkeypatch):
+    monkeypatch.setattr(jobs, "WATCH_S", 0.5)
+    config = config_of("units=2&seed=34567")
+    running = jobs.submit(config, Settings(task="echo", epochs=2), "gus")
+    wait_for(lambda: running.progress("gus").status == "running")
+    queued = jobs.submit(config, Settings(task="sine_next", epochs=2), "hal")
+    began = time.monotonic()  # neither page looks at its job again: their tabs are closed
+    wait_for(lambda: running.progress().finished and queued.progress().finished, seconds=5)
+    assert time.monotonic() - began < 2
+    assert queued.progress().status == "stopped" and queued.progress().loss == ()
+    assert jobs.waiting() == 0
+    fresh = jobs.submit(config, Settings(task="multi", epochs=2), "ivy")  # the next visitor trains at once
+    wait_for(lambda: fresh.progress("ivy").status == "running")
+    assert fresh.leave("ivy")
+
+
+def test_the_queue_is_bounded_by_the_time_it_stands_for(gated, monkeypatch):
+    config = config_of("units=2&seed=45678")
+    settings = [Settings(task=task, epochs=2) for task in ("echo", "sine_next", "multi", "running_sum")]
+    monkeypatch.setattr(jobs, "MAX_QUEUE_S", sum(plan.estimate_seconds(config, s) for s in settings[:2]) * 1.01)
+    taken = [jobs.submit(config, s, f"v{n}") for n, s in enumerate(settings[:3])]
+    with pytest.raises(jobs.Busy, match="try again in a few minutes"):
+        jobs.submit(config, settings[3], "v3")
+    assert [job.leave(f"v{n}") for n, job in enumerate(taken)] == [True] * 3
+
+
+def test_closing_stops_every_training_at_once(gated):
+    config = config_of("units=2&seed=56789")
+    taken = [jobs.submit(config, Settings(task=task, epochs=2), task) for task in ("echo", "sine_next", "multi")]
+    wait_for(lambda: taken[0].progress("echo").status == "running")
+    began = time.monotonic()
+    jobs.close()
+    wait_for(lambda: all(job.progress().finished for job in taken), seconds=2)
+    assert time.monotonic() - began < 1
+    assert [job.progress().status for job in taken[1:]] == ["stopped", "stopped"]
 
 
 def test_a_job_trains_in_the_worker_process_and_stops_within_one_epoch():
     config = config_of("units=16&timesteps=8&features=1&return_sequences=true&head=dense&seed=777")
-    job = jobs.submit(config, Settings(task="echo", epochs=50, samples=512))
-    wait_for(lambda: len(job.progress().loss) >= 2, seconds=180)  # the worker imports TensorFlow first
+    job = jobs.submit(config, Settings(task="echo", epochs=50, samples=512), "jay")
+    wait_for(lambda: len(job.progress("jay").loss) >= 2, seconds=180)  # the worker imports TensorFlow first
     seen = len(job.progress().loss)
-    assert job.leave()
+    assert job.leave("jay")
     wait_for(lambda: job.progress().finished, seconds=60)
     progress = job.progress()
     assert progress.status == "stopped" and progress.result.stop_reason == "stopped"
     assert seen <= len(progress.loss) <= seen + 2  # the epoch under way when asked (and one in the relay)
     assert progress.result.y_shape == progress.result.prediction_shape == (512, 8, 1)
+
+
+def test_a_killed_training_process_is_reported_plainly_and_replaced():
+    config = config_of("units=16&timesteps=8&features=1&return_sequences=true&head=dense&seed=778")
+    job = jobs.submit(config, Settings(task="echo", epochs=50, samples=512), "kim")
+    wait_for(lambda: len(job.progress("kim").loss) >= 1, seconds=180)
+    for process in jobs._WORKER[0]._processes.values():
+        process.kill()
+    wait_for(lambda: job.progress("kim").finished, seconds=30)
+    assert job.progress().status == "failed" and job.progress().error == jobs.LOST
+    assert "memory" not in jobs.LOST
+    again = jobs.submit(config, Settings(task="echo", epochs=1, samples=64), "kim")
+    wait_for(lambda: again.progress("kim").finished, seconds=180)
+    assert again.progress().status == "done" and len(again.progress().loss) == 1
 
 
 # --- the command line ---
