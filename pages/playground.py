@@ -22,6 +22,7 @@ if run.refusal:
 elif not classroom_view.answers_shown(query_string(parsed.config)):
     classroom_view.predict_first(parsed.config)
 else:
+    panels.unrolled(run, parsed.view)
     panels.returns(run)
     if run.padding_effect:
         panels.padding(run)

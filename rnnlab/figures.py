@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from rnnlab.colours import GREENS, PALETTE, RDBU, line_style, tensor_colour
 from rnnlab.result import Part, Run
 
 Figure = dict[str, Any]
@@ -23,12 +24,9 @@ TITLE_SIZE, SUBTITLE_SIZE = 17, 13
 TITLE_CHARS, SUBTITLE_CHARS = 44, 56
 TITLE_LINE, SUBTITLE_LINE = 22, 17  # pixels each line of them takes
 GRID = "#e6e6e6"
-# negative blue, zero white, positive red (ColorBrewer RdBu), readable on a projector
-DIVERGING = [[0.0, "#2166ac"], [0.25, "#67a9cf"], [0.5, "#f7f7f7"], [0.75, "#ef8a62"], [1.0, "#b2182b"]]
-# 0 white to 1 dark green (ColorBrewer Greens): sigmoid gates, which are never negative
-SEQUENTIAL = [[0.0, "#f7fcf5"], [0.25, "#c7e9c0"], [0.5, "#74c476"], [0.75, "#238b45"], [1.0, "#00441b"]]
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf")
+# The default scheme's scales (rnnlab.colours: the page swaps them for the learner's choice):
+DIVERGING = RDBU  # negative blue, zero white, positive red (ColorBrewer RdBu), readable on a projector
+SEQUENTIAL = GREENS  # 0 white to 1 dark green (ColorBrewer Greens): sigmoid gates, which are never negative
 MAX_WEIGHT_UNITS = 128  # larger weight matrices are shown in part: the first units of every gate block
 MAX_DRAWN_UNITS = 128  # heatmaps over units show at most this many (a window around the unit looked at)
 MAX_LINE_FEATURES = 8  # a patterned input with more features than this is drawn as a heatmap, not as lines
@@ -115,9 +113,15 @@ def _scaled(value: Any, factor: float, key: str | None = None) -> Any:
 def enlarged(figure: Figure, factor: float) -> Figure:
     """The same chart `factor` times larger (type, margins, heights, marks) at the same width: for a projector,
     where the page is zoomed but a chart cannot be (Plotly lays it out at the width it is given)."""
-    traces = [{**t, **{k: _scaled(t[k], factor) for k in ("marker", "line", "colorbar") if k in t}}
-              for t in figure["data"]]
-    return {**figure, "data": traces, "layout": _scaled(figure["layout"], factor)}
+    def scaled(data: list[dict]) -> list[dict]:
+        return [{**t, **{k: _scaled(t[k], factor) for k in ("marker", "line", "colorbar", "textfont") if k in t}}
+                for t in data]
+
+    frames = [{**f, "data": scaled(f.get("data", [])),
+               **({"layout": _scaled(f["layout"], factor)} if "layout" in f else {})}
+              for f in figure.get("frames") or ()]
+    return {**figure, "data": scaled(figure["data"]), "layout": _scaled(figure["layout"], factor),
+            **({"frames": frames} if frames else {})}
 
 
 def _axis_id(letter: str, k: int) -> str:
@@ -180,9 +184,11 @@ def input_figure(run: Run, sample: int) -> Figure:
     if run.config.input in PATTERNED and features <= MAX_LINE_FEATURES:
         shape = "hv" if run.config.input == "steps" else "linear"
         lines = [{"type": "scatter", "x": np.arange(timesteps), "y": x[:, f], "mode": "lines+markers",
-                  "name": f"feature {f}", "line": {"color": PALETTE[f % len(PALETTE)], "width": 3, "shape": shape},
-                  "marker": {"size": 6}, "hovertemplate": f"feature {f}<br>t %{{x}}: %{{y:.4f}}<extra></extra>"}
-                 for f in range(features)]
+                  "name": f"feature {f}", "line": {"color": style["color"], "dash": style["dash"], "width": 3,
+                                                   "shape": shape},
+                  "marker": {"size": 8, "symbol": style["symbol"]},
+                  "hovertemplate": f"feature {f}<br>t %{{x}}: %{{y:.4f}}<extra></extra>"}
+                 for f, style in ((f, line_style(f)) for f in range(features))]
         return _figure(lines, title, 360, margin={"b": 100}, legend={"orientation": "h", "yanchor": "top",
                                                                      "y": -0.3, "x": 0},
                        xaxis=_index_axis("timestep t", timesteps), yaxis=_axis("value"))
@@ -203,7 +209,7 @@ def output_figure(run: Run, sample: int) -> Figure:
                        xaxis=_index_axis("timestep t", value.shape[0]),
                        yaxis=_index_axis("unit", min(value.shape[1], MAX_DRAWN_UNITS), autorange="reversed"))
     bars = {"type": "bar", "x": np.arange(value.size), "y": value, "name": first.name,
-            "marker": {"color": PALETTE[0]}, "hovertemplate": "unit %{x}<br>%{y:.4f}<extra></extra>"}
+            "marker": {"color": tensor_colour(first.name)}, "hovertemplate": "unit %{x}<br>%{y:.4f}<extra></extra>"}
     bound = _bound(value) * 1.1
     return _figure([bars], title, 320, xaxis=_index_axis("unit", value.size),
                    yaxis=_axis("value", range=[-bound, bound]))
@@ -258,17 +264,20 @@ def states_figure(run: Run, part: Part, sample: int, units: Sequence[int]) -> Fi
         steps = sorted(kept[state])
         axes = {"xaxis": _axis_id("x", row), "yaxis": _axis_id("y", row)}
         for k, unit in enumerate(units):
-            color = PALETTE[k % len(PALETTE)]
+            style = line_style(k)  # units differ by colour and by marker symbol
+            color, symbol = style["color"], style["symbol"]
             traces.append({
-                "type": "scatter", "x": position, "y": values[:, unit], "mode": "lines", **axes,
-                "line": {"color": color, "dash": "dot", "width": 2}, "opacity": 0.4,
+                "type": "scatter", "x": position, "y": values[:, unit], "mode": "lines+markers", **axes,
+                "line": {"color": color, "dash": "dot", "width": 2}, "opacity": 0.45,
+                "marker": {"size": 6, "symbol": f"{symbol}-open" if symbol not in ("x", "cross") else symbol},
                 "name": "computed, thrown away", "legendgroup": "faded", "showlegend": row == 1 and k == 0,
                 "hovertemplate": f"{state}_t, unit {unit}<br>t %{{x}}: %{{y:.4f}} (not returned)<extra></extra>",
             })
             if steps:
                 traces.append({
                     "type": "scatter", "x": position[steps], "y": [kept[state][t][unit] for t in steps], **axes,
-                    "mode": "lines+markers", "line": {"color": color, "width": 3}, "marker": {"size": 10},
+                    "mode": "lines+markers", "line": {"color": color, "width": 3},
+                    "marker": {"size": 11, "symbol": symbol},
                     "name": f"unit {unit}", "legendgroup": f"unit{unit}", "showlegend": row == 1,
                     "hovertemplate": f"{state}_t, unit {unit}<br>t %{{x}}: %{{y:.4f}} (returned)<extra></extra>",
                 })

@@ -250,6 +250,9 @@ VIEW_PARAMS: tuple[Param, ...] = (
     Param("section", "states", "What the page draws under the input and the output: h_t and c_t at every step, "
           "the gates, one timestep up close, or the weights.", choices=("states", "gates", "step", "weights"),
           label="look at"),
+    Param("colours", "rdbu", "The colour scale of every chart: signed values on a diverging scale centred on "
+          "zero, gates (0 to 1) on a sequential one; all colour-blind safe.",
+          choices=("rdbu", "puor", "viridis", "cividis"), label="colour scale"),
 )
 
 PARAMS: dict[str, Param] = {p.name: p for p in MODEL_PARAMS + VIEW_PARAMS}

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from _plotly_utils.utils import convert_to_base64
 
-from rnnlab import explain, figures
+from rnnlab import colours, explain, figures, unrolled as unrolled_layer
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.params import PARAMS, Notice
 from rnnlab.result import TOLERANCE, Check, Run
@@ -83,14 +83,16 @@ def chart(figure: figures.Figure | None, name: str) -> None:
     _show(_wire(figure), name)
 
 
-def run_chart(name: str, build: Callable[..., figures.Figure | None], run: Run, *args: Any) -> None:
-    """Show build(run, *args), drawn once per Run and arguments: Runs are cached and read-only, so a rerun
-    that looks at the same thing again (most reruns) reuses the drawn figure."""
-    key = (name, id(run), tuple(a if isinstance(a, (int, str, tuple)) else id(a) for a in args))
+def run_chart(name: str, build: Callable[..., figures.Figure | None], run: Run, *args: Any,
+              scheme: str = colours.DEFAULT) -> None:
+    """Show build(run, *args) in the colour scheme chosen, drawn once per Run, arguments and scheme: Runs are
+    cached and read-only, so a rerun that looks at the same thing again (most reruns) reuses the drawn figure."""
+    key = (name, id(run), tuple(a if isinstance(a, (int, str, tuple)) else id(a) for a in args), scheme)
     with _DRAWN_LOCK:
         hit = _DRAWN.get(key)
     if hit is None or hit[0]() is not run:  # an id can be reused once its Run is gone
-        hit = (weakref.ref(run), _wire(build(run, *args)))
+        figure = build(run, *args)
+        hit = (weakref.ref(run), _wire(None if figure is None else colours.recoloured(figure, scheme)))
         with _DRAWN_LOCK:
             _DRAWN[key] = hit
             while len(_DRAWN) > _DRAWN_MAX:
@@ -180,6 +182,15 @@ def notes(run: Run) -> None:
                    "grow without limit on long sequences).", icon=":material/warning:")
 
 
+def unrolled(run: Run, view: Any) -> None:
+    """The layer unrolled over time, what Keras returns lit in its colours; play moves the timestep in the
+    browser (Plotly frames), with the chosen part's h_t, c_t and gates following under it."""
+    shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
+    run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
+              scheme=view.colours)
+    widget(PARAMS["colours"], shown={name: scheme.label for name, scheme in colours.SCHEMES.items()})
+
+
 SECTIONS = {"states": "h and c at every step", "gates": "the gates", "step": "one timestep up close",
             "weights": "the weights"}
 
@@ -195,9 +206,9 @@ def inside(run: Run, view: Any) -> None:
     widget(PARAMS["show"], high=run.config.units - 1, container=right)
     left, right = st.columns(2)
     with left:
-        run_chart("input", figures.input_figure, run, view.sample)
+        run_chart("input", figures.input_figure, run, view.sample, scheme=view.colours)
     with right:
-        run_chart("output", figures.output_figure, run, view.sample)
+        run_chart("output", figures.output_figure, run, view.sample, scheme=view.colours)
     widget(PARAMS["section"], shown=SECTIONS)
     {"states": states, "gates": gates, "step": lambda r, v: one_step(r), "weights": weights}[view.section](run, view)
 
@@ -205,7 +216,7 @@ def inside(run: Run, view: Any) -> None:
 def states(run: Run, view: Any) -> None:
     """h_t (and c_t) of the chosen part at every step, what Keras returns drawn solid."""
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
-    run_chart("states", figures.states_figure, run, run.parts[view.part], view.sample, shown)
+    run_chart("states", figures.states_figure, run, run.parts[view.part], view.sample, shown, scheme=view.colours)
     st.caption("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
                "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
                "returns.")
@@ -213,7 +224,7 @@ def states(run: Run, view: Any) -> None:
 
 def gates(run: Run, view: Any) -> None:
     """The gates of the chosen part at every step."""
-    run_chart("gates", figures.gates_figure, run, run.parts[view.part], view.sample)
+    run_chart("gates", figures.gates_figure, run, run.parts[view.part], view.sample, scheme=view.colours)
     st.caption("Recomputed in NumPy from the layer's own weights: Keras never returns the gates.")
 
 
@@ -230,7 +241,7 @@ def one_step(run: Run) -> None:
     left, right = st.columns(2)
     widget(PARAMS["step"], high=run.config.timesteps - 1, container=left)
     widget(PARAMS["unit"], high=run.config.units - 1, container=right)
-    run_chart("step", figures.step_figure, run, part, view.sample, view.step, view.unit)
+    run_chart("step", figures.step_figure, run, part, view.sample, view.step, view.unit, scheme=view.colours)
     read = explain.time_read(run, part, view.step)
     lines = explain.unit_update(run, part, view.sample, view.step, view.unit)
     st.code(f"# {part.label}, unit {view.unit}, step {view.step} (reads x[{view.sample}, {read}])\n"
@@ -245,7 +256,7 @@ def weights(run: Run, view: Any) -> None:
     terms = explain.param_terms(run)
     st.markdown("\n".join(f"- {text}" for text, _ in terms)
                 + f"\n\nTotal {sum(c for _, c in terms):,}; Keras's `model.count_params()` says **{run.params:,}**.")
-    run_chart("weights", figures.weights_figure, run, part)
+    run_chart("weights", figures.weights_figure, run, part, scheme=view.colours)
 
 
 def padding(run: Run) -> None:

@@ -77,7 +77,7 @@ def test_output_is_a_heatmap_of_the_sequence_or_bars_of_the_last_vector():
 def test_states_chart_draws_solid_exactly_what_keras_returns(query, h_steps, c_steps):
     result = run(parse(query).config)
     spec = figures.states_figure(result, result.parts[0], 0, [2])
-    solid = {t["yaxis"]: t for t in spec["data"] if t["mode"] == "lines+markers"}
+    solid = {t["yaxis"]: t for t in spec["data"] if t["legendgroup"] != "faded"}
     assert list(solid.get("y", {}).get("x", [])) == h_steps
     assert list(solid.get("y2", {}).get("x", [])) == c_steps
     if h_steps:
@@ -86,7 +86,7 @@ def test_states_chart_draws_solid_exactly_what_keras_returns(query, h_steps, c_s
         np.testing.assert_array_equal(solid["y"]["y"], expected)
     if c_steps:
         assert solid["y2"]["y"] == [result.returned("state_c").value[0, 2]]
-    faded = [t for t in spec["data"] if t["mode"] == "lines"]
+    faded = [t for t in spec["data"] if t["legendgroup"] == "faded"]
     np.testing.assert_array_equal(faded[1]["y"], result.trace.c[0, :, 2])
 
 
@@ -118,7 +118,7 @@ def test_backward_parts_are_drawn_against_the_input_time_they_read():
     result = run(parse("bidirectional=1&return_sequences=1&units=3&timesteps=5").config)
     backward = result.parts[1]
     spec = figures.states_figure(result, backward, 0, [1])
-    solid = next(t for t in spec["data"] if t["mode"] == "lines+markers" and t["yaxis"] == "y")
+    solid = next(t for t in spec["data"] if t["legendgroup"] != "faded" and t["yaxis"] == "y")
     # the returned sequence's backward half at input time t is the backward copy's state after reading t
     np.testing.assert_array_equal(solid["x"], [4, 3, 2, 1, 0])
     np.testing.assert_array_equal(solid["y"], result.returns[0].value[0, ::-1, 3 + 1])

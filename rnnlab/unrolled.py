@@ -1,0 +1,435 @@
+"""The layer unrolled over time, drawn from a live Run, with frames that play the timestep in the browser.
+
+One cell per timestep (for long sequences the first three, an ellipsis, the last two), x_t entering below,
+h (and c) flowing along each row in reading order, h leaving above. One row per recurrent layer and
+direction, bottom-up. What Keras returned (rnnlab.returned.pieces: names and shapes from the Run's own
+tensors) is drawn in that tensor's colour and labelled with its name and shape; what is computed and thrown
+away is faded grey. Each cell holds a strip of its first units' h, coloured on the page's diverging scale.
+
+Under the picture, the chosen part's h_t (and c_t) for the units drawn and its gates for one unit, over
+time. Plotly frames (one per processing step) move the current step through all of it; play, pause,
+step back/forward, the speed and the slider all run in the browser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rnnlab import returned
+from rnnlab.colours import FADED, RDBU, line_style, tensor_colour
+from rnnlab.figures import SIGMOID_GATES, Figure, _axis, _bound, _figure, _index_axis, _label
+from rnnlab.result import Run
+
+ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0, 1, 2, ..., T-2, T-1
+STRIP = 4  # units drawn in each cell's strip
+HALF_W, HALF_H = 0.3, 0.3  # a cell's half width and half height, in the picture's units
+ROW_PX = 96  # pixels per unit of height in the picture
+SPEEDS = (0.5, 1, 2, 4)
+BASE_MS = 700  # one step at 1x
+DARK = "#222"
+MERGE_SIGNS = {"concat": "‖", "sum": "+", "mul": "×", "ave": "avg"}
+CLASS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One recurrent layer's direction in the picture."""
+
+    part: int  # index into run.parts
+    y: float
+    label: str
+
+
+def columns(timesteps: int) -> list[int | None]:
+    """The timesteps drawn, left to right; None is the ellipsis."""
+    if timesteps <= ALL_COLUMNS:
+        return list(range(timesteps))
+    return [0, 1, 2, None, timesteps - 2, timesteps - 1]
+
+
+def position(timesteps: int, t: int) -> int:
+    """The column where input timestep t is drawn (the ellipsis for the hidden middle)."""
+    if timesteps <= ALL_COLUMNS or t < 3:
+        return t
+    return 3 if t < timesteps - 2 else 4 + t - (timesteps - 2)
+
+
+def _rows(run: Run) -> tuple[list[Row], dict[int, float], float]:
+    """Rows bottom-up, the y of each layer's merge node (Bidirectional), and the y of the top outputs."""
+    config = run.config
+    rows, merges, y = [], {}, 1.0
+    for layer in range(config.depth):
+        for backward in ((False, True) if config.bidirectional else (False,)):
+            part = next(i for i, p in enumerate(run.parts) if p.layer == layer and p.backward == backward)
+            arrow = "← backward" if backward else ("forward →" if config.bidirectional else "→")
+            name = f"layer {layer + 1} " if config.depth > 1 else (CLASS_NAMES[config.layer] + " " if not
+                                                                  config.bidirectional else "")
+            rows.append(Row(part, y, f"{name}{'← reads' if config.go_backwards else arrow}"))
+            y += 1.0
+        if config.bidirectional and (layer < config.depth - 1 or config.merge_mode != "none"):
+            merges[layer] = y - 0.35
+            y += 0.45
+        y += 0.15
+    return rows, merges, y + 0.35
+
+
+def _arrow(x0: float, y0: float, x1: float, y1: float, colour: str, width: float) -> dict[str, Any]:
+    return {"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
+            "showarrow": True, "arrowhead": 2, "arrowsize": 1, "arrowwidth": width, "arrowcolor": colour,
+            "text": ""}
+
+
+def _path(points: list[tuple[float, float]], colour: str, width: float = 1.2) -> dict[str, Any]:
+    """A bent line through `points`, in the picture's units."""
+    path = "M " + " L ".join(f"{x:.3f},{y:.3f}" for x, y in points)
+    return {"type": "path", "xref": "x", "yref": "y", "path": path, "line": {"color": colour, "width": width}}
+
+
+def _text(x: float, y: float, text: str, colour: str = DARK, size: int = 15, **extra: Any) -> dict[str, Any]:
+    return {"x": x, "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False,
+            "font": {"size": size, "color": colour}, **extra}
+
+
+def _name(piece: returned.Piece) -> str:
+    """'whole_seq<br>(32, 10, 64)': a returned tensor's name over its shape, in its colour."""
+    return f"<b>{piece.name}</b><br>{str(piece.shape)}"
+
+
+class _Picture:
+    """Collects the picture's shapes, annotations and traces for one Run and one sample."""
+
+    def __init__(self, run: Run, sample: int):
+        self.run, self.sample = run, sample
+        self.T = run.config.timesteps
+        self.cols = columns(self.T)
+        self.rows, self.merges, self.top = _rows(run)
+        self.pieces = returned.pieces(run)
+        self.shapes: list[dict] = []
+        self.notes: list[dict] = []
+        # the first returned tensor's vectors, by the cell that computed them: (part, step) -> piece
+        self.lit = {(p.part, p.step): p for p in self.pieces if not p.head and not p.name.endswith(("_h", "_c"))}
+        self.mask = None if run.mask is None else run.mask[sample]
+        self.height = self.top + 0.8
+        self.colorbar_y = 0.5  # paper height just under the picture (set by the layout)
+
+    def x_of(self, t: int) -> int:
+        return position(self.T, t)
+
+    def step_at(self, part: int, t: int) -> int:
+        """The processing step of a part that read input timestep t."""
+        return self.T - 1 - t if self.run.parts[part].reads_backwards else t
+
+    def skipped(self, t: int | None) -> bool:
+        return t is not None and self.mask is not None and not bool(self.mask[t])
+
+    def cells(self) -> None:
+        for row in self.rows:
+            for x, t in enumerate(self.cols):
+                returned_here = t is not None and (row.part, self.step_at(row.part, t)) in self.lit
+                dashed = t is None or self.skipped(t)
+                self.shapes.append({
+                    "type": "rect", "xref": "x", "yref": "y", "x0": x - HALF_W, "x1": x + HALF_W,
+                    "y0": row.y - HALF_H, "y1": row.y + HALF_H, "layer": "below",
+                    "fillcolor": "#ececec" if self.skipped(t) else "white",
+                    "line": {"color": DARK if returned_here else FADED, "width": 2.5 if returned_here else 1.5,
+                             "dash": "dot" if dashed else "solid"}})
+                if t is None:
+                    self.notes.append(_text(x, row.y, "⋯", FADED, 22))
+            self.notes.append(_text(-HALF_W - 0.12, row.y, row.label, DARK, 14, xanchor="right"))
+
+    def flow(self) -> None:
+        """h (and c) passed along each row in reading order, and the final states leaving its end."""
+        has_c = self.run.config.layer == "lstm"
+        for row in self.rows:
+            backward = self.run.parts[row.part].reads_backwards
+            for x in range(len(self.cols) - 1):
+                x0, x1 = (x + 1 - HALF_W, x + HALF_W) if backward else (x + HALF_W, x + 1 - HALF_W)
+                for state, dy in (("h", -0.12), ("c", 0.14))[:1 + has_c]:
+                    self.notes.append(_arrow(x0, row.y + dy, x1, row.y + dy, FADED, 1.5))
+                    if x == (len(self.cols) - 2 if backward else 0):
+                        self.notes.append(_text((x0 + x1) / 2, row.y + dy, state, "#555", 12,
+                                                yanchor="bottom" if dy > 0 else "top"))
+            self.final_states(row, backward, has_c)
+
+    def final_states(self, row: Row, backward: bool, has_c: bool) -> None:
+        end = 0 if backward else len(self.cols) - 1
+        edge, reach = (end - HALF_W, end - 0.55) if backward else (end + HALF_W, end + 0.55)
+        anchor = "right" if backward else "left"
+        for state, dy in (("h", -0.32), ("c", 0.32))[:1 + has_c]:
+            piece = next((p for p in self.pieces if p.part == row.part and p.state == state and p.index == ()
+                          and p.name.endswith(f"_{state}")), None)
+            colour = tensor_colour(piece.name) if piece else FADED
+            self.notes.append(_arrow(edge, row.y + dy / 3, reach, row.y + dy, colour, 3 if piece else 1.5))
+            if piece:
+                self.notes.append(_text(reach, row.y + dy, _name(piece), colour, 14, xanchor=anchor))
+            elif self.run.parts[row.part].layer == self.run.config.depth - 1:
+                self.notes.append(_text(reach, row.y + dy, f"{state}_T<br>not returned", FADED, 12, xanchor=anchor))
+
+    def inputs(self) -> None:
+        """x_t below; each layer reads the one below (through the merge node of a Bidirectional one)."""
+        for x, t in enumerate(self.cols):
+            label = "⋯" if t is None else f"x<sub>{t}</sub>" + ("<br>masked" if self.skipped(t) else "")
+            self.notes.append(_text(x, 0.05, label, FADED if t is None or self.skipped(t) else DARK, 16,
+                                    yanchor="top"))
+            below = 0.1
+            for k, row in enumerate(self.rows):
+                layer = self.run.parts[row.part].layer
+                first = k == 0 or self.run.parts[self.rows[k - 1].part].layer != layer
+                if first:
+                    start = below if layer == 0 else self.merges.get(layer - 1, self.rows[k - 1].y + HALF_H)
+                    if layer and layer - 1 in self.merges:
+                        start += 0.12
+                    self.notes.append(_arrow(x, start, x, row.y - HALF_H, FADED, 1.5))
+                    source = start
+                else:  # the backward row reads the same input, round the forward cell's right side
+                    side, below_fwd = x + HALF_W + 0.12, self.rows[k - 1].y - HALF_H - 0.1
+                    self.shapes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
+                    self.notes.append(_arrow(side, row.y - 0.18, x + HALF_W, row.y - 0.18, FADED, 1.2))
+                if k + 1 == len(self.rows) or self.run.parts[self.rows[k + 1].part].layer != layer:
+                    self.merge_node(x, t, layer, k)
+
+    def merge_node(self, x: int, t: int | None, layer: int, k: int) -> None:
+        """Where Bidirectional joins its two directions at timestep t (every layer but a top one merged 'none')."""
+        if layer not in self.merges:
+            return
+        y = self.merges[layer]
+        top = layer == self.run.config.depth - 1
+        timed = self.run.config.return_sequences or not top
+        piece = next((p for p in self.lit.values() if p.merged and p.index != ()
+                      and returned.column(self.run, p.part, p.step) == t), None) if top else None
+        lit = piece is not None
+        colour = tensor_colour(piece.name) if lit else FADED
+        fwd, bwd = self.rows[k - 1], self.rows[k]
+        side = x - HALF_W - 0.12  # the forward row's h goes up round the backward cell's left side
+        self.shapes.append(_path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour,
+                                 1.2 + 1.3 * lit))
+        self.notes.append(_arrow(side, y, x - 0.1, y, colour, 1.2 + 1.3 * lit))
+        self.notes.append(_arrow(x, bwd.y + HALF_H, x, y - 0.12, colour, 1.2 + 1.3 * lit))
+        sign = MERGE_SIGNS.get(self.run.config.merge_mode, "")
+        if timed or not top:
+            self.notes.append(_text(x, y, sign, colour, 15, bgcolor="white", bordercolor=colour, borderpad=2))
+
+    def outputs(self) -> None:
+        """h leaving the top row at every timestep: strong where Keras returned it, labelled once per tensor."""
+        top_rows = [r for r in self.rows if self.run.parts[r.part].layer == self.run.config.depth - 1]
+        merged = self.run.config.depth - 1 in self.merges and self.run.config.return_sequences
+        for x, t in enumerate(self.cols):
+            for row in top_rows:
+                if merged and row is not top_rows[0]:
+                    continue
+                piece = None if t is None else self.lit.get((row.part, self.step_at(row.part, t)))
+                if merged:
+                    start, shift = self.merges[self.run.config.depth - 1] + 0.14, 0.0
+                else:
+                    shift = 0.0 if len(top_rows) == 1 else (-0.12 if row is top_rows[0] else 0.12)
+                    start = row.y + HALF_H if row is top_rows[-1] else top_rows[-1].y + HALF_H
+                colour = tensor_colour(piece.name) if piece else FADED
+                self.notes.append(_arrow(x + shift, start, x + shift, self.top - 0.1, colour, 3 if piece else 1.5))
+        self.labels()
+
+    def labels(self) -> None:
+        """One label per returned tensor over the timesteps it holds (a bracket when more than one); the head's
+        boxes (on the last output, or on every step) and its prediction above them."""
+        held: dict[str, list[int]] = {}
+        for p in self.pieces:
+            if not p.name.endswith(("_h", "_c")):
+                held.setdefault(p.name, []).append(self.x_of(returned.column(self.run, p.part, p.step)))
+        firsts = [n for n in held if n != "prediction"]
+        for name, xs in held.items():
+            piece = next(p for p in self.pieces if p.name == name)
+            y = self.top + 0.62 * (firsts.index(name) if name in firsts else len(firsts) + 0.45)
+            if piece.head:
+                for x in sorted(set(xs)):
+                    self.shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x - 0.3, "x1": x + 0.3,
+                                        "y0": y - 0.3, "y1": y - 0.02, "fillcolor": "white",
+                                        "line": {"color": DARK, "width": 2}})
+                    self.notes.append(_text(x, y - 0.16, "Dense", DARK, 12))
+                y += 0.1
+            colour = tensor_colour(name)
+            low, high = min(xs), max(xs)
+            if high > low:
+                self.shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": low - 0.25, "x1": high + 0.25,
+                                    "y0": y, "y1": y, "line": {"color": colour, "width": 3}})
+            self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 16, yanchor="bottom"))
+        self.height = self.top + 0.62 * len(firsts) + (0.75 if "prediction" in held else 0.0) + 0.2
+
+    def strips(self, scale_bound: float) -> list[dict]:
+        """Each cell's first STRIP units of h as coloured squares, stacked; hover gives the step's numbers."""
+        xs, ys, values, hover = [], [], [], []
+        units = min(STRIP, self.run.config.units)
+        for row in self.rows:
+            part = self.run.parts[row.part]
+            for x, t in enumerate(self.cols):
+                if t is None:
+                    continue
+                k = self.step_at(row.part, t)
+                text = _cell_text(self.run, row.part, self.sample, k, t)
+                for u in range(units):
+                    xs.append(x)
+                    ys.append(row.y + HALF_H * 0.72 * (1 - 2 * u / max(units - 1, 1)) if units > 1 else row.y)
+                    values.append(float(part.trace.h[self.sample, k, u]))
+                    hover.append(f"h[{u}] = {values[-1]:.4f}<br>{text}")
+        return [{"type": "scatter", "x": xs, "y": ys, "mode": "markers", "name": "h in each cell",
+                 "hovertext": hover, "hoverinfo": "text", "showlegend": False,
+                 "marker": {"symbol": "square", "size": 10, "color": values, "colorscale": RDBU,
+                            "cmin": -scale_bound, "cmax": scale_bound, "line": {"color": "#666", "width": 0.5},
+                            "colorbar": {"title": {"text": "h", "side": "top"}, "orientation": "h",
+                                         "thickness": 12, "len": 0.3, "x": 1.0, "xanchor": "right",
+                                         "y": self.colorbar_y, "yanchor": "top", "tickformat": ".2~g",
+                                         "tickvals": [-scale_bound, 0, scale_bound]}}}]
+
+
+def _vector(values: np.ndarray, most: int = 6) -> str:
+    shown = ", ".join(f"{v:.3f}" for v in values[:most])
+    return f"[{shown}{', …' if values.size > most else ''}]"
+
+
+def _cell_text(run: Run, part: int, sample: int, step: int, t: int) -> str:
+    """A cell's numbers at one step, for its hover."""
+    p = run.parts[part]
+    lines = [f"<b>{p.label}</b>, step {step} reads x[{sample}, {t}]", f"h = {_vector(p.trace.h[sample, step])}"]
+    if p.trace.c is not None:
+        lines.append(f"c = {_vector(p.trace.c[sample, step])}")
+    lines += [f"{g} = {_vector(v[sample, step], 4)}" for g, v in p.trace.gates.items()]
+    return "<br>".join(lines)
+
+
+def _now(picture: _Picture, step: int) -> dict[str, Any]:
+    """The outline around the cells working at processing step `step` (each row reads its own x_t)."""
+    xs, ys, tx, ty, text = [], [], [], [], []
+    pad = 0.07
+    for row in picture.rows:
+        t = picture.T - 1 - step if picture.run.parts[row.part].reads_backwards else step
+        x = picture.x_of(t)
+        left, right, low, high = x - HALF_W - pad, x + HALF_W + pad, row.y - HALF_H - pad, row.y + HALF_H + pad
+        xs += [left, right, right, left, left, None]
+        ys += [low, low, high, high, low, None]
+        tx.append(right)
+        ty.append(high)
+        text.append(f"t={t}")
+    return {"type": "scatter", "x": xs + tx, "y": ys + ty, "mode": "lines+text", "name": "now",
+            "text": [""] * len(xs) + text, "textposition": "top right", "textfont": {"size": 13, "color": "#8a5a00"},
+            "line": {"color": "#E69F00", "width": 4}, "hoverinfo": "skip", "showlegend": False}
+
+
+def _follow(run: Run, part: int, sample: int, units: Sequence[int], unit: int) -> tuple[list[dict], list[str]]:
+    """Under the picture: h_t (and c_t) of the units drawn and the gates of one unit, over input time: the
+    traces (y axes y2, y3, ...) and the panels' titles."""
+    p = run.parts[part]
+    time = np.arange(run.config.timesteps)
+    time = time[::-1] if p.reads_backwards else time
+    names = [f"unit {u}" for u in units]
+    panels = [("h_t", p.trace.h[sample][:, list(units)], names)]
+    if p.trace.c is not None:
+        panels.append(("c_t", p.trace.c[sample][:, list(units)], names))
+    if p.trace.gates:
+        gates = list(p.trace.gates)
+        panels.append((f"gates of unit {unit}", np.stack([p.trace.gates[g][sample][:, unit] for g in gates], 1),
+                       gates))
+    traces, titles = [], []
+    for k, (title, values, labels) in enumerate(panels, start=2):
+        titles.append(title)
+        for j, name in enumerate(labels):
+            style = line_style(j)
+            trace = {"type": "scatter", "x": time, "y": values[:, j], "mode": "lines+markers",
+                     "xaxis": "x2", "yaxis": f"y{k}", "name": name, "legendgroup": title,
+                     "line": {"color": style["color"], "dash": style["dash"], "width": 2},
+                     "marker": {"symbol": style["symbol"], "size": 7},
+                     "hovertemplate": f"{title}, {name}<br>t %{{x}}: %{{y:.4f}}<extra></extra>"}
+            if j == 0:
+                trace["legendgrouptitle"] = {"text": title}
+            traces.append(trace)
+    return traces, titles
+
+
+def _marker(run: Run, part: int, step: int, panels: int, bounds: list[tuple[float, float]]) -> list[dict]:
+    """The current step's vertical line in each panel under the picture."""
+    t = run.config.timesteps - 1 - step if run.parts[part].reads_backwards else step
+    return [{"type": "scatter", "x": [t, t], "y": list(bounds[k]), "mode": "lines", "xaxis": "x2",
+             "yaxis": f"y{k + 2}", "line": {"color": "#E69F00", "width": 3}, "hoverinfo": "skip",
+             "showlegend": False, "name": "now"} for k in range(panels)]
+
+
+def _go(frame: Any, duration: int) -> list:
+    return [frame, {"frame": {"duration": duration, "redraw": True}, "transition": {"duration": 0},
+                    "mode": "immediate", "fromcurrent": True}]
+
+
+def _menus(steps: int, step: int) -> list[dict[str, Any]]:
+    """Two rows of buttons: step back, pause, step forward (their targets set for `step`); play at each speed."""
+    row = {"type": "buttons", "direction": "right", "showactive": False, "x": 0, "xanchor": "left", "y": 1.0,
+           "yanchor": "bottom", "font": {"size": 14}, "bgcolor": "#f2f2f2", "bordercolor": "#999"}
+    moves = [{"label": "◀ step", "method": "animate", "args": _go([str(max(step - 1, 0))], 0)},
+             {"label": "❚❚ pause", "method": "animate", "args": _go([None], 0)},
+             {"label": "step ▶", "method": "animate", "args": _go([str(min(step + 1, steps - 1))], 0)}]
+    plays = [{"label": f"▶ {s:g}×", "method": "animate", "args": _go(None, int(BASE_MS / s))} for s in SPEEDS]
+    return [{**row, "buttons": moves, "pad": {"t": 0, "b": 44}}, {**row, "buttons": plays, "pad": {"t": 0, "b": 4}}]
+
+
+def _slider(steps: int, step: int) -> dict[str, Any]:
+    return {"active": step, "x": 0, "len": 1.0, "y": 1.0, "yanchor": "bottom", "pad": {"t": 0, "b": 86},
+            "currentvalue": {"prefix": "processing step ", "font": {"size": 15}}, "font": {"size": 12},
+            "steps": [{"label": str(k), "method": "animate", "args": _go([str(k)], 0)} for k in range(steps)]}
+
+
+def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit: int, step: int) -> Figure:
+    """The unrolled layer for one sample (the picture), and under it the chosen part's h_t, c_t and gates
+    of `unit` over time; one frame per processing step moves the current step (starting at `step`)."""
+    picture = _Picture(run, sample)
+    picture.cells()
+    picture.flow()
+    picture.inputs()
+    picture.outputs()
+    bound = max(_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
+    strips = picture.strips(bound)
+    follow, titles = _follow(run, part, sample, units, unit)
+    bounds = []
+    for k in range(len(titles)):
+        values = np.concatenate([np.asarray(t["y"]) for t in follow if t["yaxis"] == f"y{k + 2}"])
+        low, high = float(values.min()), float(values.max())
+        pad = (high - low) * 0.08 or 0.1
+        bounds.append((low - pad, high + pad))
+    steps = run.config.timesteps
+    data = strips + follow + [_now(picture, step)] + _marker(run, part, step, len(titles), bounds)
+    first = len(strips) + len(follow)
+    frames = [{"name": str(k), "traces": list(range(first, len(data))),
+               "data": [_now(picture, k)] + _marker(run, part, k, len(titles), bounds),
+               "layout": {"updatemenus": _menus(steps, k)}} for k in range(steps)]
+    return _layout(run, picture, data, frames, titles, bounds, part, step)
+
+
+def _layout(run: Run, picture: _Picture, data: list[dict], frames: list[dict], titles: list[str],
+            bounds: list[tuple[float, float]], part: int, step: int) -> Figure:
+    picture_px = int(ROW_PX * (picture.height + 0.6))
+    panel_px, gap_px = 130, 56
+    plot_px = picture_px + len(titles) * (panel_px + gap_px)
+    layout: dict[str, Any] = {}
+    domain = [1 - picture_px / plot_px, 1.0]
+    layout["yaxis"] = {"domain": domain, "range": [-0.6, picture.height], "visible": False, "fixedrange": True}
+    layout["xaxis"] = {"range": [-2.3, len(picture.cols) - 1 + 2.3], "visible": False, "fixedrange": True}
+    top = domain[0] - gap_px / plot_px
+    notes = list(picture.notes)
+    for k, title in enumerate(titles):
+        lower = max(top - panel_px / plot_px, 0.0)
+        layout[f"yaxis{k + 2}"] = _axis(None, domain=[lower, top], range=list(bounds[k]))
+        notes.append({**_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
+                      "xanchor": "left", "font": {"size": 15}})
+        top = lower - gap_px / plot_px
+    x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
+    layout["xaxis2"] = _index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
+    name = CLASS_NAMES[run.config.layer]
+    figure = _figure(data, f"The layer unrolled: {name} over {run.config.timesteps} timesteps, sample {picture.sample}",
+                     plot_px + 190, subtitle="coloured: what Keras returns (name, shape); grey: computed and "
+                     "thrown away; hover a cell for its numbers", margin={"l": 20, "r": 20, "t": 215, "b": 60},
+                     annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
+                     "yanchor": "top", "groupclick": "toggleitem"}, updatemenus=_menus(run.config.timesteps, step),
+                     sliders=[_slider(run.config.timesteps, step)], **layout)
+    for trace in data:  # the h scale sits just under the picture, on the right
+        if "colorbar" in trace.get("marker", {}):
+            trace["marker"]["colorbar"]["y"] = domain[0] - 8 / plot_px
+    figure["frames"] = frames
+    return figure

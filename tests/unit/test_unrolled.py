@@ -1,0 +1,134 @@
+"""The unrolled picture lights up exactly what Keras returned, over the engine tests' grid of options."""
+
+import re
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from rnnlab import colours, figures, returned, unrolled
+from rnnlab.params import PARAMS, parse
+from rnnlab.run import run
+from tests.unit.test_engine import GRID, config_of
+
+LABEL = re.compile(r"^<b>([a-z_]+)</b><br>(\(.*\))$")
+
+
+def picture(result, sample=0, step=0):
+    return unrolled.unrolled_figure(result, sample, 0, (0,), 0, step)
+
+
+def labels(spec) -> dict[str, tuple[str, str]]:
+    """Every returned-tensor label of the picture: name -> (shape text, colour)."""
+    found = {}
+    for note in spec["layout"]["annotations"]:
+        match = LABEL.match(note.get("text", ""))
+        if match:
+            assert match.group(1) not in found, f"{match.group(1)} labelled twice"
+            found[match.group(1)] = (match.group(2), note["font"]["color"])
+    return found
+
+
+@pytest.mark.parametrize("query", GRID)
+def test_the_picture_lights_exactly_the_tensors_keras_returned(query):
+    result = run(config_of(query))
+    spec = picture(result)
+    assert labels(spec) == {t.name: (str(t.shape), colours.tensor_colour(t.name)) for t in result.returns}
+    pieces = returned.pieces(result)
+    assert [p.name for p in pieces if p.name] and {p.name for p in pieces} == {t.name for t in result.returns}
+    for piece in pieces:
+        if piece.head or piece.merged in ("sum", "mul", "ave"):
+            continue
+        value = result.returned(piece.name).value[(slice(None), *piece.index)][..., piece.channels]
+        cell = getattr(result.parts[piece.part].trace, piece.state)[:, piece.step]
+        if result.config.bidirectional and result.config.mask and piece.index:
+            real = (result.mask[:, ::-1] if result.parts[piece.part].backward else result.mask)[:, piece.step]
+            cell = np.where(real[:, None], cell, 0.0)  # Bidirectional zeroes masked steps of sequences
+        np.testing.assert_allclose(value, cell, atol=1e-5, err_msg=f"{piece.name}{list(piece.index)}")
+
+
+@pytest.mark.parametrize("query", GRID)
+def test_every_vector_of_a_returned_tensor_comes_from_one_cell(query):
+    result = run(config_of(query))
+    for tensor in result.returns:
+        mine = [p for p in returned.pieces(result) if p.name == tensor.name]
+        owners = {(p.part, p.channels.start) for p in mine}
+        indices = sorted(p.index for p in mine)
+        expected = [(j,) for j in range(tensor.shape[1])] if "timesteps" in tensor.axes else [()]
+        assert indices == sorted(expected * len(owners)), tensor.name
+        assert all(result.parts[p.part].layer == result.config.depth - 1 for p in mine)
+
+
+@pytest.mark.parametrize("query, strong", [
+    ("timesteps=5", 1), ("timesteps=5&return_sequences=1", 5), ("timesteps=12&return_sequences=1", 5),
+    ("timesteps=5&bidirectional=1", 2), ("timesteps=5&bidirectional=1&return_sequences=1", 5),
+    ("timesteps=5&bidirectional=1&merge_mode=none&return_sequences=1", 10),
+])
+def test_outputs_are_strong_only_where_keras_returns_them(query, strong):
+    result = run(parse(query).config)
+    spec = picture(result)
+    top = max(n["y"] for n in spec["layout"]["annotations"] if n.get("showarrow")) - 1e-9
+    arrows = [n for n in spec["layout"]["annotations"] if n.get("showarrow") and n["y"] >= top]
+    assert len([a for a in arrows if a["arrowcolor"] != colours.FADED]) == strong
+    config = result.config
+    apart = config.bidirectional and (config.merge_mode == "none" or not config.return_sequences)
+    assert len(arrows) == len(unrolled.columns(config.timesteps)) * (2 if apart else 1)  # one per direction
+
+
+@pytest.mark.parametrize("query", ["", "return_sequences=1&return_state=1", "layer=gru&bidirectional=1&depth=2",
+                                   "layer=simple_rnn&go_backwards=1&return_sequences=1", "timesteps=40&mask=1&"
+                                   "lengths=40,20", "head=time_distributed&return_sequences=1&head_units=3"])
+def test_the_picture_is_a_valid_animated_figure_with_one_frame_per_step(query):
+    result = run(parse(query).config)
+    spec = picture(result, step=min(3, result.config.timesteps - 1))
+    go.Figure(spec)
+    go.Figure(figures.enlarged(spec, 1.4))
+    frames = spec["frames"]
+    assert [f["name"] for f in frames] == [str(k) for k in range(result.config.timesteps)]
+    slider = spec["layout"]["sliders"][0]
+    assert slider["active"] == min(3, result.config.timesteps - 1) and len(slider["steps"]) == len(frames)
+    labels_ = [b["label"] for menu in spec["layout"]["updatemenus"] for b in menu["buttons"]]
+    assert labels_ == ["◀ step", "❚❚ pause", "step ▶", "▶ 0.5×", "▶ 1×", "▶ 2×", "▶ 4×"]
+    for k, frame in enumerate(frames):  # each frame sends the step buttons to its neighbours
+        moves = frame["layout"]["updatemenus"][0]["buttons"]
+        assert moves[0]["args"][0] == [str(max(k - 1, 0))] and moves[2]["args"][0] == [
+            str(min(k + 1, len(frames) - 1))]
+
+
+def test_the_current_step_moves_in_opposite_directions_in_a_bidirectional_layer():
+    result = run(parse("bidirectional=1&timesteps=5").config)
+    spec = picture(result)
+    now = spec["frames"][1]["data"][0]
+    assert now["text"][-2:] == ["t=1", "t=3"]  # forward reads x_1 at step 1, backward x_3
+
+
+def test_long_sequences_show_the_first_steps_an_ellipsis_and_the_last_two():
+    assert unrolled.columns(6) == [0, 1, 2, 3, 4, 5]
+    assert unrolled.columns(50) == [0, 1, 2, None, 48, 49]
+    assert [unrolled.position(50, t) for t in (0, 2, 3, 30, 47, 48, 49)] == [0, 2, 3, 3, 3, 4, 5]
+
+
+def test_masked_steps_are_marked():
+    result = run(parse("lengths=10,4&mask=1").config)
+    text = " ".join(n["text"] for n in picture(result, sample=1)["layout"]["annotations"])
+    assert text.count("masked") == 2  # x_8 and x_9 of the second sequence (length 4) are drawn, both masked
+
+
+def test_the_colour_choice_swaps_every_scale_and_leaves_the_figure_alone():
+    result = run(parse("return_sequences=1").config)
+    spec = picture(result)
+    puor = colours.recoloured(spec, "puor")
+    assert puor["data"][0]["marker"]["colorscale"] == colours.SCHEMES["puor"].diverging
+    assert spec["data"][0]["marker"]["colorscale"] is colours.RDBU
+    gates = colours.recoloured(figures.gates_figure(result, result.parts[0], 0), "cividis")
+    assert {str(t["colorscale"]) for t in gates["data"]} == {str(colours.SCHEMES["cividis"].sequential),
+                                                             str(colours.SCHEMES["cividis"].diverging)}
+    heat = figures.output_figure(result, 0)["data"][0]
+    assert heat["zmin"] == -heat["zmax"]  # signed values: centred on zero whatever the scale
+
+
+def test_the_colour_choice_is_a_view_parameter_with_a_notice_for_bad_values():
+    assert parse("colours=viridis").view.colours == "viridis"
+    bad = parse("colours=rainbow")
+    assert bad.view.colours == colours.DEFAULT and "colours" in str(bad.notices[0])
+    assert PARAMS["colours"].choices == tuple(colours.SCHEMES)
