@@ -40,6 +40,7 @@ def run() -> None:
         st.Page("pages/playground.py", title="Playground", icon=":material/science:", default=True),
         st.Page("pages/lessons.py", title="Lessons", icon=":material/school:"),
         st.Page("pages/quiz.py", title="Quiz", icon=":material/quiz:"),
+        st.Page("pages/articles.py", title="From the article you read", icon=":material/article:"),
         st.Page("pages/doctor.py", title="Shape doctor", icon=":material/stethoscope:"),
         st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
         st.Page("pages/classroom.py", title="Classroom links", icon=":material/co_present:"),

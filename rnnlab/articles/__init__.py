@@ -11,30 +11,10 @@ prints, and the measured checks behind every correction. It imports Keras when c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rnnlab.articles.examples import BY_ID, EXAMPLES, SHAPE, STEPS, Claim, Example, Link
-
-if TYPE_CHECKING:
-    from rnnlab.articles.evidence import Evidence
+from rnnlab.articles.examples import (BY_ID, EXAMPLES, MISLEADING, OUTDATED, RIGHT, SHAPE, STEPS, WRONG, Claim,
+                                     Example, Link)
+from rnnlab.articles.evidence import Evidence, example_evidence
 
 
-def example_evidence(example_id: str) -> Evidence:
-    """The evidence for one example, computed here (the engine's task "article" calls this in a worker)."""
-    from rnnlab.articles.evidence import example_evidence as compute
-
-    return compute(example_id)
-
-
-def evidence(example_id: str, timeout: float | None = None) -> Evidence:
-    """The evidence from the engine's workers when the engine runs in this process, else computed here."""
-    from rnnlab import engine
-
-    running = engine.running()
-    if running is not None:
-        return running.submit("article", example_id, timeout=timeout).result()
-    return example_evidence(example_id)
-
-
-__all__ = ["BY_ID", "EXAMPLES", "SHAPE", "STEPS", "Claim", "Evidence", "Example", "Link", "evidence",
-           "example_evidence"]
+__all__ = ["BY_ID", "EXAMPLES", "MISLEADING", "OUTDATED", "RIGHT", "SHAPE", "STEPS", "WRONG", "Claim", "Evidence",
+           "Example", "Link", "example_evidence"]
