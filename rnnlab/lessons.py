@@ -10,6 +10,14 @@ the preset (or of the preset changed by a query after `|`):
     {{params}}        count_params()
     {{config NAME}}   one setting of the preset, e.g. {{config batch}}
     {{shapes | return_state=true}}   the same, for the preset with return_state on
+    {{names}} {{count}} {{equal}} {{builds}} {{padded}}   a question kind's answer (rnnlab.questions)
+    {{rows}}          how the preset's `lengths` repeat over the batch
+    {{check TEXT}}    the max |difference| of the first playground check whose claim starts with TEXT (spaces
+                      written _), e.g. {{check without_the_mask}}
+    {{snippet NAME.KEY}}  what the lesson's snippet NAME printed as `KEY: value` (rnnlab.snippets)
+
+Every question has a kind (rnnlab.questions.KINDS) and an `answer`: a placeholder saying where its right
+answer comes from. `check` fails when the question's grading does not accept that answer, as Keras gives it.
 
 A question's `explain` (Markdown with the same placeholders) is shown once the learner has checked an answer:
 the shapes that answer a question belong there, or below it, never in the text above it. `check` finds
@@ -27,10 +35,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from rnnlab import questions as kinds, snippets
 from rnnlab.params import ConfigError, parse
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
-PLACEHOLDER = re.compile(r"\{\{\s*(\w+)(?:\s+(\w+))?\s*(?:\|\s*([^}]*?))?\s*\}\}")
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)(?:\s+([\w.]+))?\s*(?:\|\s*([^}]*?))?\s*\}\}")
 TYPED_SHAPE = re.compile(r"[(\[]\s*\d+\s*,\s*\d*")  # "(32, 10" or "[4," : a shape written out by hand
 
 
@@ -39,14 +48,26 @@ class Question:
     ask: str
     query: str = ""  # changes to the preset for this question
     explain: str = ""  # Markdown with placeholders, shown once an answer has been checked
-    of: str = "returns"  # what the answer is: the shapes the layer "returns", or the input "x"
+    of: str = "returns"  # the former name of kind: "returns" (shapes) or "x"
+    kind: str = ""  # one of kinds.KINDS (default: from `of`)
+    answer: str = ""  # a placeholder giving the right answer from Keras, e.g. "{{names}}" or "{{snippet s.k}}"
 
     def __post_init__(self) -> None:
         if self.of not in OF:
             raise ValueError(f"a question is about one of {', '.join(OF)}, not {self.of!r}")
+        if not self.kind:
+            object.__setattr__(self, "kind", "x" if self.of == "x" else "shapes")
+        object.__setattr__(self, "of", "x" if self.kind == "x" else "returns")
+        if self.kind not in kinds.KINDS:
+            raise ValueError(f"a question's kind is one of {', '.join(kinds.KINDS)}, not {self.kind!r}")
+
+    @property
+    def choices(self) -> dict[str, str]:
+        """{key: label} for a question answered by choosing, else {}."""
+        return kinds.CHOICES.get(self.kind, {})
 
 
-OF = ("returns", "x")  # what a question may ask the shapes of
+OF = ("returns", "x")  # what a question may ask the shapes of (kind supersedes it)
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,7 @@ class Lesson:
     preset: str  # a playground query string
     body: str  # Markdown with placeholders
     questions: tuple[Question, ...] = field(default_factory=tuple)
+    former: tuple[str, ...] = ()  # slugs this lesson had before, so old links still open it
 
 
 def read(path: Path) -> Lesson:
@@ -67,15 +89,21 @@ def read(path: Path) -> Lesson:
         raise ValueError(f"{path.name}: no front matter between +++ lines at the top")
     try:
         meta = tomllib.loads(parts[1])
-        questions = tuple(Question(**q) for q in meta.get("questions", ()))
+        asked = tuple(Question(**q) for q in meta.get("questions", ()))
         return Lesson(path.stem, meta["title"], int(meta["order"]), meta.get("preset", ""), parts[2].strip(),
-                      questions)
+                      asked, tuple(meta.get("former", ())))
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{path.name}: front matter: {err}") from None
 
 
 def all_lessons(folder: Path = LESSONS) -> list[Lesson]:
     return sorted((read(p) for p in folder.glob("*.md") if p.name != "README.md"), key=lambda lesson: lesson.order)
+
+
+def find(slug: str, found: list[Lesson] | None = None) -> Lesson | None:
+    """The lesson with this slug (or one it had before), else None."""
+    found = all_lessons() if found is None else found
+    return next((ls for ls in found if slug == ls.slug), None) or next((ls for ls in found if slug in ls.former), None)
 
 
 def combine(preset: str, change: str) -> str:
@@ -85,48 +113,96 @@ def combine(preset: str, change: str) -> str:
     return urlencode(pairs, safe=",")
 
 
-@lru_cache(maxsize=64)
 def _described(query: str) -> dict[str, Any]:
-    import rnnlab
-
-    return rnnlab.describe(query)
+    return kinds.described(query)
 
 
 def shapes_of(query: str) -> list[tuple[int, ...]]:
     """What the installed Keras returns for this query, in order."""
-    return [tuple(r["shape"]) for r in _described(query)["returns"]]
+    return kinds.expected("shapes", query)
 
 
 def expected(query: str, of: str = "returns") -> list[tuple[int, ...]]:
-    """The right answer to a question about `query`: what the layer returns, or the input x's shape."""
-    if of == "x":
-        config = _described(query)["config"]
-        return [(config["batch"], config["timesteps"], config["features"])]
-    return shapes_of(query)
+    """The shapes that answer a shape question about `query`: what the layer returns, or (of="x") x's."""
+    return kinds.expected("x" if of == "x" else "shapes", query)
 
 
 def answer_query(lesson: Lesson, question: Question) -> str:
     return combine(lesson.preset, question.query)
 
 
-def _value(kind: str, name: str | None, query: str) -> str:
+@lru_cache(maxsize=64)
+def snippet_output(slug: str, name: str) -> dict[str, str]:
+    """Runs the snippet `name` of the lesson `slug` (only ever one written in the files of lessons/) ->
+    {key: value} from the `key: value` lines it printed. Runs Keras: the engine's workers call it."""
+    lesson = find(slug)
+    code = snippets.found(lesson.body).get(name) if lesson else None
+    if code is None:
+        raise KeyError(f"no snippet {name!r} in lesson {slug!r}")
+    return snippets.execute(code)
+
+
+@lru_cache(maxsize=64)
+def snippet_values(slug: str, name: str) -> dict[str, str]:
+    """snippet_output(slug, name), computed in the engine's worker when the engine runs (the web server never
+    imports Keras), else here."""
+    from rnnlab import engine
+
+    running = engine.running()
+    if running is not None:
+        return running.submit("lesson_snippet", slug, name).result()
+    return snippet_output(slug, name)
+
+
+def rows(config: Any) -> str:
+    """How `lengths` repeat over the batch, e.g. 'sequence 1 has 10 real steps, 2 has 7, ..., 4 has 10 again'."""
+    from rnnlab.inputs import lengths_of
+
+    lengths = [int(n) for n in lengths_of(config.batch, config.lengths, config.timesteps)]
+    cycle = len(config.lengths or (config.timesteps,))
+    said = [f"sequence {k + 1} has {n} real step{'s' * (n != 1)}" for k, n in enumerate(lengths[:cycle])]
+    if config.batch > cycle:
+        said.append(f"sequence {cycle + 1} has {lengths[cycle]} again, and so on to sequence {config.batch}")
+    return ", ".join(said)
+
+
+def _snippet(name: str | None, slug: str) -> str:
+    snippet, _, key = (name or "").partition(".")
+    printed = snippet_values(slug, snippet)
+    if key not in printed:
+        raise KeyError(f"snippet {snippet!r} printed no {key!r} (it printed: {', '.join(printed) or 'nothing'})")
+    return printed[key]
+
+
+def _check(name: str | None, described: dict[str, Any]) -> str:
+    claim = name or ""
+    found = [c for c in described["checks"] if c["claim"].startswith((claim, claim.replace("_", " ")))]
+    if not found:
+        raise KeyError(f"no check starts with {claim!r} (checks: {'; '.join(c['claim'] for c in described['checks'])})")
+    return f"{found[0]['max_abs_diff']:.2g}"
+
+
+def _value(kind: str, name: str | None, query: str, slug: str = "") -> str:
+    if kind == "snippet":
+        return _snippet(name, slug)
     described = _described(query)
-    if kind == "x":
-        config = described["config"]
-        return str((config["batch"], config["timesteps"], config["features"]))
+    if kind in ("x", "shapes", "names", "count", "equal", "builds", "padded"):
+        return kinds.written(kind, kinds.expected(kind, query))
     if kind == "shape":
         found = {r["name"]: tuple(r["shape"]) for r in described["returns"]}
         if name not in found:
             raise KeyError(f"nothing named {name!r} is returned (returned: {', '.join(found)})")
         return str(found[name])
-    if kind == "shapes":
-        return ", ".join(str(s) for s in shapes_of(query))
     if kind == "params":
         return f"{described['params']:,}"
     if kind == "config":
         if name not in described["config"]:
             raise KeyError(f"no setting is called {name!r}")
         return str(described["config"][name])
+    if kind == "rows":
+        return rows(parse(query).config)
+    if kind == "check":
+        return _check(name, described)
     if kind == "unpack":
         from rnnlab.codegen import unpack_line
 
@@ -134,18 +210,51 @@ def _value(kind: str, name: str | None, query: str) -> str:
     raise KeyError(f"unknown placeholder {kind!r}")
 
 
-ANSWERS = ("shape", "shapes", "unpack", "params")  # placeholders that give away what a question asks
+ANSWERS = ("shape", "shapes", "unpack", "params", "names", "count", "equal", "builds", "padded")  # give answers away
+HIDE = ANSWERS + ("snippet", "check")  # what waits for "Reveal" under a classroom link
 HIDDEN = "(hidden until Reveal)"
 
 
-def render(lesson: Lesson, answers: bool = True, text: str | None = None) -> str:
+def render(lesson: Lesson, answers: bool = True, text: str | None = None, query: str | None = None) -> str:
     """The lesson's Markdown (or `text`, e.g. a question's explanation) with every placeholder filled in from
-    live runs of the preset; with answers=False, the placeholders in ANSWERS read HIDDEN instead."""
+    live runs of the preset (or of `query`) and its snippets shown as plain Python; with answers=False, the
+    placeholders in HIDE read HIDDEN instead."""
+    base = lesson.preset if query is None else query
 
     def fill(m: re.Match) -> str:
-        return _value(m[1], m[2], combine(lesson.preset, m[3] or "")) if answers or m[1] not in ANSWERS else HIDDEN
+        if not answers and m[1] in HIDE:
+            return HIDDEN
+        return _value(m[1], m[2], combine(base, m[3] or ""), lesson.slug)
 
-    return PLACEHOLDER.sub(fill, lesson.body if text is None else text)
+    return PLACEHOLDER.sub(fill, snippets.shown(lesson.body) if text is None else text)
+
+
+def right_answer(lesson: Lesson, question: Question) -> str:
+    """The question's right answer, written out from Keras (its `answer` placeholder, on the question's query)."""
+    return render(lesson, text=question.answer, query=answer_query(lesson, question)).strip()
+
+
+def _snippet_answer(lesson: Lesson, question: Question) -> Any:
+    """The answer a snippet printed, read as the question's kind reads typed text; None for a live run's."""
+    match = PLACEHOLDER.fullmatch(question.answer.strip())
+    if not match or match[1] != "snippet":
+        return None
+    return kinds.read_answer(question.kind, _snippet(match[2], lesson.slug))
+
+
+def grade_question(lesson: Lesson, question: Question, text: str, tell: bool = True) -> tuple[bool, str]:
+    """A learner's answer to one of the lesson's questions -> (right, why), graded against the installed Keras
+    (or the lesson's snippet that the question's answer names)."""
+    return kinds.grade(question.kind, text, answer_query(lesson, question), tell, _snippet_answer(lesson, question))
+
+
+def _answer_texts(lesson: Lesson, question: Question) -> list[str]:
+    """How the question's answer would read if it stood in the text (for the shape kinds, each shape)."""
+    if question.kind in ("x", "shapes") and not question.answer.strip().startswith("{{snippet"):
+        return [str(s) for s in kinds.expected(question.kind, answer_query(lesson, question))]
+    if question.kind in ("names", "params") or question.answer.strip().startswith("{{snippet"):
+        return [right_answer(lesson, question)]
+    return []
 
 
 def given_away(lesson: Lesson) -> list[str]:
@@ -157,9 +266,9 @@ def given_away(lesson: Lesson) -> list[str]:
     text = render(lesson) + "\n" + "\n".join(q.ask for q in lesson.questions)
     explained = ""
     for n, question in enumerate(lesson.questions, 1):
-        answer = [str(s) for s in expected(answer_query(lesson, question), question.of)]
+        answer = _answer_texts(lesson, question)
         found = list(dict.fromkeys(shape for shape in answer if shape in text))
-        if not found and ", ".join(answer) in explained:
+        if not found and answer and ", ".join(answer) in explained:
             found = answer
         if found:
             problems.append(f"{lesson.slug}: question {n}'s answer {', '.join(found)} stands above it: move it to "
@@ -168,64 +277,90 @@ def given_away(lesson: Lesson) -> list[str]:
     return problems
 
 
-def check(lesson: Lesson) -> list[str]:
-    """Problems with one lesson: a preset or query that is not valid, a placeholder that does not resolve,
-    a shape typed by hand. Empty when the lesson agrees with the installed Keras."""
-    problems = []
+def _queries(lesson: Lesson) -> list[str]:
     texts = lesson.body + "\n" + "\n".join(q.explain for q in lesson.questions)
     queries = [lesson.preset] + [combine(lesson.preset, m[3] or "") for m in PLACEHOLDER.finditer(texts)]
-    queries += [combine(lesson.preset, q.query) for q in lesson.questions]
-    for query in dict.fromkeys(queries):
+    for question in lesson.questions:
+        query = answer_query(lesson, question)
+        queries += [query] + [combine(query, m[3] or "") for m in PLACEHOLDER.finditer(question.answer)]
+    return list(dict.fromkeys(queries))
+
+
+def _placeholder_problems(lesson: Lesson) -> list[str]:
+    problems = []
+    texts = [(lesson.preset, lesson.body)] + [(lesson.preset, q.explain) for q in lesson.questions]
+    for base, text in texts:
+        unread = re.search(r"\{\{[^}]*\}?\}?", PLACEHOLDER.sub("", text))
+        if unread:
+            problems.append(f"{lesson.slug}: {unread[0]!r} is not a placeholder check-lessons can read")
+        for match in PLACEHOLDER.finditer(text):
+            try:
+                _value(match[1], match[2], combine(base, match[3] or ""), lesson.slug)
+            except KeyError as err:
+                problems.append(f"{lesson.slug}: {match[0]}: {err.args[0]}")
+    return problems
+
+
+def _snippet_problems(lesson: Lesson) -> list[str]:
+    problems = []
+    for name in snippets.found(lesson.body):
+        try:
+            snippet_values(lesson.slug, name)
+        except Exception as err:  # a snippet's own error, reported like any disagreement
+            problems.append(f"{lesson.slug}: snippet {name!r} fails: {type(err).__name__}: {err}")
+    return problems
+
+
+def question_problems(lesson: Lesson) -> list[str]:
+    """Questions without an answer placeholder, or whose grading rejects the answer Keras gives."""
+    problems = []
+    for n, question in enumerate(lesson.questions, 1):
+        if not PLACEHOLDER.fullmatch(question.answer.strip()):
+            problems.append(f"{lesson.slug}: question {n} needs answer = one placeholder, e.g. \"{{{{shapes}}}}\"")
+            continue
+        try:
+            written = right_answer(lesson, question)
+            right, why = grade_question(lesson, question, written)
+        except (KeyError, ValueError) as err:
+            problems.append(f"{lesson.slug}: question {n}: {err}")
+            continue
+        if not right:
+            problems.append(f"{lesson.slug}: question {n} ({question.kind}) grades Keras's own answer "
+                            f"{question.answer} = {written!r} wrong: {why}")
+    return problems
+
+
+def check(lesson: Lesson) -> list[str]:
+    """Problems with one lesson: a preset or query that is not valid, a snippet that fails, a placeholder that
+    does not resolve, a shape typed by hand, a question whose grading disagrees with Keras, an answer given
+    away. Empty when the lesson agrees with the installed Keras."""
+    problems = []
+    for query in _queries(lesson):
         try:
             parse(query).strict()
         except ConfigError as err:
             problems.append(f"{lesson.slug}: query {query!r}: {err}")
     if problems:
         return problems
-    for match in PLACEHOLDER.finditer(texts):
-        try:
-            _value(match[1], match[2], combine(lesson.preset, match[3] or ""))
-        except KeyError as err:
-            problems.append(f"{lesson.slug}: {match[0]}: {err.args[0]}")
-    for typed in TYPED_SHAPE.finditer(PLACEHOLDER.sub("", texts + " ".join(q.ask for q in lesson.questions))):
+    problems = _snippet_problems(lesson) or _placeholder_problems(lesson)
+    asked = " ".join(q.ask for q in lesson.questions)
+    texts = snippets.outside(lesson.body) + "\n" + "\n".join(q.explain for q in lesson.questions) + asked
+    for typed in TYPED_SHAPE.finditer(PLACEHOLDER.sub("", texts)):
         problems.append(f"{lesson.slug}: a shape typed by hand near {typed[0]!r}: use a placeholder")
-    return problems or given_away(lesson)
+    if problems:
+        return problems
+    return question_problems(lesson) or given_away(lesson)
 
 
 def parse_answer(text: str) -> list[tuple[int, ...]]:
-    """'(32, 10, 64), (32, 64)' -> [(32, 10, 64), (32, 64)]; brackets and spaces are optional for one shape."""
-    groups = re.findall(r"[(\[]([^()\[\]]*)[)\]]", text) or [text]
-    return [tuple(int(n) for n in re.findall(r"-?\d+", g)) for g in groups if re.search(r"\d", g)]
+    """'(32, 10, 64), (32, 64)' -> [(32, 10, 64), (32, 64)] ([] when it cannot be read)."""
+    from rnnlab.rules import read_shapes
+
+    read = read_shapes(text)
+    return [] if isinstance(read, str) else read
 
 
 def grade(text: str, query: str, tell: bool = True, of: str = "returns") -> tuple[bool, str]:
-    """A learner's typed shapes against what Keras returns for the query (or, of="x", the input's shape) ->
-    (right, a sentence saying why). With tell=False a wrong answer gets the rule it broke but not the right
-    shapes."""
-    if of == "x":
-        return _grade_x(parse_answer(text[:500]), expected(query, of)[0], tell)
-    expected_ = shapes_of(query)
-    given = parse_answer(text[:500])
-    if given == expected_:
-        return True, "Right: that is exactly what Keras returns."
-    if len(given) != len(expected_):
-        count = f"{len(expected_)} tensor{'s' * (len(expected_) > 1)}" if tell else "a different number of tensors"
-        return False, f"Keras returns {count} here, not {len(given)}: return_state adds the final states after the output."
-    wrong = next(i for i, (g, e) in enumerate(zip(given, expected_)) if g != e)
-    g, e = given[wrong], expected_[wrong]
-    if len(g) != len(e):
-        why = ("with return_sequences the output keeps the timesteps axis, (batch, timesteps, units); without it, "
-               "and for every state, there is no timesteps axis, (batch, units)")
-    else:
-        why = "the first axis is the batch and the last is units, the layer's size (never the input's features)"
-    return False, f"Tensor {wrong + 1}: Keras returns {e if tell else 'another shape'}, not {g}: {why}."
-
-
-def _grade_x(given: list[tuple[int, ...]], shape: tuple[int, ...], tell: bool) -> tuple[bool, str]:
-    """A typed input shape against x's: one array of three axes, (batch, timesteps, features)."""
-    if given == [shape]:
-        return True, "Right: that is the shape of x."
-    rule = "x is one array with three axes: (batch, timesteps, features)"
-    if len(given) != 1 or len(given[0]) != 3:
-        return False, f"{rule}{f': here {shape}' if tell else ''}."
-    return False, f"Not {given[0]}: {rule}{f', here {shape}' if tell else ''}."
+    """Typed shapes against what Keras returns for the query (or, of="x", the input's shape) -> (right, why).
+    With tell=False a wrong answer gets the rule it broke but not the right shapes."""
+    return kinds.grade("x" if of == "x" else "shapes", text, query, tell)

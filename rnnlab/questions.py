@@ -1,0 +1,204 @@
+"""Question kinds, the right answer of each from the installed Keras, and grading that names the broken rule.
+
+A kind says what the learner is asked for and how a typed answer is read:
+
+    x        the input's shape, e.g. (32, 10, 3)
+    shapes   the returned shapes in order, e.g. (32, 64), (32, 64), (32, 64)
+    names    the returned names in order, e.g. output, state_h, state_c
+    count    how many tensors come back, e.g. 3
+    equal    which returned tensors hold the same numbers, e.g. output = state_h (or none)
+    params   the parameter count, e.g. 17,408
+    builds   will Keras build this, and if not which rule: one of BUILDS
+    padded   the output at a padded step: one of PADDED
+
+The right answer comes from a live run of the question's query (or from a lesson snippet's printed value);
+`grade` gives (right, why), and `why` names the rule a wrong answer broke.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from rnnlab import rules
+from rnnlab.params import parse
+
+KINDS = ("x", "shapes", "names", "count", "equal", "params", "builds", "padded")
+RECALL = ("x", "shapes")  # the kinds that ask to recall a shape; the others ask why
+BUILDS = {
+    "builds": "Yes: Keras builds it",
+    "needs_sequence": "No: a recurrent layer needs a sequence from the layer below",
+    "forward_inside_bidirectional": "No: the layer inside Bidirectional must read forwards",
+    "one_tensor_for_the_next_layer": "No: merge_mode=None hands the next layer two tensors",
+    "stateful_bidirectional_states": "No: a stateful Bidirectional layer cannot return its states (a Keras bug)",
+    "time_distributed_needs_sequence": "No: TimeDistributed needs a sequence",
+    "other": "No: for another reason",
+}
+PADDED = {
+    "zeros": "Zeros",
+    "repeat": "The output of the last real step, carried forward",
+    "new": "A new value: the zeros are read as data",
+}
+CHOICES = {"builds": BUILDS, "padded": PADDED}
+MAX_TYPED = 500  # characters of a typed answer that are read
+
+
+@lru_cache(maxsize=128)
+def described(query: str) -> dict[str, Any]:
+    """rnnlab.describe(query): the returned names and shapes, params, checks, refusal (in the engine's worker
+    when the engine runs)."""
+    import rnnlab
+
+    return rnnlab.describe(query)
+
+
+@lru_cache(maxsize=16)
+def returned_values(query: str) -> dict[str, Any]:
+    """{name: array} of what Keras returns for query (the engine's worker computes it when it runs)."""
+    from rnnlab import engine
+
+    config = parse(query).strict().config
+    running = engine.running()
+    if running is not None:
+        result = running.submit("run", config).result()
+    else:
+        from rnnlab.run import run
+
+        result = run(config)
+    return {t.name: t.value for t in result.returns}
+
+
+def expected(kind: str, query: str) -> Any:
+    """The right answer to a question of this kind about `query`, from the installed Keras."""
+    facts = described(query)
+    config = facts["config"]
+    if kind == "x":
+        return [(config["batch"], config["timesteps"], config["features"])]
+    if kind == "shapes":
+        return [tuple(r["shape"]) for r in facts["returns"]]
+    if kind == "names":
+        return [r["name"] for r in facts["returns"]]
+    if kind == "count":
+        return len(facts["returns"])
+    if kind == "params":
+        return facts["params"]
+    if kind == "builds":
+        return rules.refusal_key(facts["refusal"])
+    if kind == "equal":
+        return rules.equal_groups(returned_values(query))
+    if kind == "padded":
+        return rules.padded_value(returned_values(query), parse(query).config)
+    raise KeyError(f"no question kind {kind!r}")
+
+
+def written(kind: str, value: Any) -> str:
+    """An answer as a learner would type it (the right one, e.g. for a question's explanation)."""
+    if kind in ("x", "shapes"):
+        return ", ".join(map(str, value))
+    if kind == "names":
+        return ", ".join(value)
+    if kind == "params":
+        return f"{value:,}"
+    if kind == "equal":
+        return "; ".join(" = ".join(group) for group in value) or "none"
+    if kind in CHOICES:
+        return CHOICES[kind][value]
+    return str(value)
+
+
+def grade(kind: str, text: str, query: str, tell: bool = True, answer: Any = None) -> tuple[bool, str]:
+    """A learner's answer to a question of this kind about `query` -> (right, why). `answer` overrides the
+    answer from a live run (a lesson snippet's printed value); with tell=False a wrong answer is told the rule
+    it broke but not the right answer."""
+    if kind not in KINDS:
+        raise KeyError(f"no question kind {kind!r}")
+    text = text[:MAX_TYPED]
+    if not text.strip():
+        return False, "Type an answer first" + (", or choose one." if kind in CHOICES else ".")
+    right = expected(kind, query) if answer is None else answer
+    return GRADERS[kind](text, right, parse(query).config, tell)
+
+
+def _grade_x(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
+    given = rules.read_shapes(text)
+    if isinstance(given, str):
+        return False, given
+    if given == right:
+        return True, "Right: that is the shape of x."
+    return False, rules.why_x(given, right[0], config, tell)
+
+
+def _grade_shapes(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
+    given = rules.read_shapes(text)
+    if isinstance(given, str):
+        return False, given
+    if given == right:
+        return True, "Right: that is exactly what Keras returns."
+    if len(given) != len(right):
+        return False, rules.why_count(len(given), len(right), config, tell)
+    return False, rules.why_shapes(given, right, config, tell)
+
+
+def _grade_names(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
+    given = rules.read_names(text, right)
+    if isinstance(given, str):
+        return False, given
+    if given == right:
+        return True, "Right: that is Keras's order."
+    if len(given) != len(right):
+        return False, rules.why_count(len(given), len(right), config, tell)
+    return False, rules.why_order(given, right, tell)
+
+
+def _grade_count(text: str, right: int, config: Any, tell: bool) -> tuple[bool, str]:
+    given = rules.read_number(text)
+    if isinstance(given, str):
+        return False, given
+    if given == right:
+        return True, f"Right: {right} tensor{'s' * (right != 1)}."
+    return False, rules.why_count(given, right, config, tell)
+
+
+def _grade_params(text: str, right: int, config: Any, tell: bool) -> tuple[bool, str]:
+    given = rules.read_number(text)
+    if isinstance(given, str):
+        return False, given
+    if given == right:
+        return True, f"Right: {right:,} parameters, as count_params() says."
+    return False, rules.why_params(given, right, config, tell)
+
+
+def _grade_equal(text: str, right: tuple, config: Any, tell: bool) -> tuple[bool, str]:
+    given = rules.read_groups(text, config)
+    if isinstance(given, str):
+        return False, given
+    if set(given) == set(right):
+        return True, "Right: " + (f"{written('equal', right)} hold the same numbers." if right else
+                                  "no two returned tensors hold the same numbers.")
+    return False, rules.why_equal(given, right, config, tell)
+
+
+def _grade_choice(kind: str):
+    def graded(text: str, right: str, config: Any, tell: bool) -> tuple[bool, str]:
+        given = rules.read_choice(text, CHOICES[kind])
+        if given is None:
+            return False, f"Choose one of: {'; '.join(CHOICES[kind].values())}."
+        if given == right:
+            return True, f"Right. {CHOICES[kind][right]}."
+        return False, rules.WHY_CHOICE[kind](given, right, config, tell)
+    return graded
+
+
+GRADERS = {"x": _grade_x, "shapes": _grade_shapes, "names": _grade_names, "count": _grade_count,
+           "params": _grade_params, "equal": _grade_equal, "builds": _grade_choice("builds"),
+           "padded": _grade_choice("padded")}
+
+
+def read_answer(kind: str, text: str) -> Any:
+    """A written answer (e.g. a snippet's printed value) read as the kind reads a typed one."""
+    if kind in ("x", "shapes"):
+        return rules.read_shapes(text)
+    if kind in ("count", "params"):
+        return rules.read_number(text)
+    return text.strip()
+

@@ -1,0 +1,383 @@
+"""Reading a learner's typed answer, and the rule a wrong answer broke, in plain words.
+
+Every `why_*` function gets what the learner gave, the right answer from the installed Keras and the
+question's Config; with tell=False it names the rule without giving the right answer away.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from rnnlab import architecture, refusals
+from rnnlab.inputs import lengths_of
+from rnnlab.result import TOLERANCE
+
+SHAPE_EXAMPLE = "write shapes as (32, 10, 64), (32, 64)"
+
+
+def quoted(token: str) -> str:
+    """A piece of the learner's text for a message: a code span of its first 20 letters, digits and '._-'
+    (anything else reads '?'), so Markdown shows it as written."""
+    return "`" + re.sub(r"[^\w.\-]", "?", token[:20]) + "`"
+
+# --- reading typed answers --------------------------------------------------------------------------------
+
+
+def read_shapes(text: str) -> list[tuple] | str:
+    """'(32, 10, 64), (None, 64)' -> [(32, 10, 64), (None, 64)]; a message when it cannot be read."""
+    groups = re.findall(r"[(\[]([^()\[\]]*)[)\]]", text) or [text]
+    shapes = []
+    for group in groups:
+        tokens = [t for t in re.split(r"[\s,×x*]+", group.strip()) if t]
+        if not tokens:
+            continue
+        bad = [t for t in tokens if not re.fullmatch(r"\d+|None", t, re.I)]
+        if bad:
+            return f"Could not read {quoted(bad[0])} as a size: {SHAPE_EXAMPLE} (None for an unknown batch)."
+        shapes.append(tuple(None if t.lower() == "none" else int(t) for t in tokens))
+    return shapes or f"Type at least one shape: {SHAPE_EXAMPLE}."
+
+
+def read_number(text: str) -> int | str:
+    """'17,408' -> 17408; a message when it is not a whole number."""
+    digits = re.sub(r"(?<=\d)[,_ ](?=\d{3})", "", text.strip())
+    if not re.fullmatch(r"\d{1,15}", digits):
+        return "Type a whole number, e.g. 3 or 17,408."
+    return int(digits)
+
+
+FIRST = {"output", "out", "outputs", "y", "last_output", "whole_seq", "seq", "sequence", "sequences",
+         "whole_sequence", "whole_seq_output", "whole_sequence_output", "lstm_out"}
+STATE_ALIASES = {
+    "state_h": {"h", "state_h", "hidden", "hidden_state", "h_t", "final_h", "memory", "memory_state",
+                "final_memory_state", "hidden_state_h"},
+    "state_c": {"c", "state_c", "cell", "cell_state", "c_t", "final_c", "carry", "carry_state",
+                "final_carry_state"},
+}
+DIRECTED = re.compile(r"(forward|fwd|backward|bwd)_(h|c|output|out|state_h|state_c)|(h|c)_(forward|fwd|backward|bwd)")
+NAME_EXAMPLE = "name them as Keras's documentation does: output (or whole_seq), state_h, state_c"
+
+
+def _name(token: str, first: str) -> str | None:
+    token = token.lower()
+    if token in FIRST:
+        return first if first in ("output", "whole_seq") else token
+    for name, aliases in STATE_ALIASES.items():
+        if token in aliases:
+            return name
+    directed = DIRECTED.fullmatch(token)
+    if directed:
+        direction = "forward" if (directed[1] or directed[4]).startswith("f") else "backward"
+        what = directed[2] or directed[3]
+        return f"{direction}_{ {'state_h': 'h', 'state_c': 'c', 'out': 'output'}.get(what, what)}"
+    return token if token in ("prediction", "forward_output", "backward_output") else None
+
+
+def read_names(text: str, right: list[str]) -> list[str] | str:
+    """'out, h, c' -> ['output', 'state_h', 'state_c'] (the first tensor's aliases read as Keras's name)."""
+    tokens = [t for t in re.split(r"[\s,;()\[\]'\"`=]+", text) if t]
+    if not tokens:
+        return f"Type the names in order: {NAME_EXAMPLE}."
+    names = [_name(t, right[0] if right else "output") for t in tokens]
+    unread = [t for t, n in zip(tokens, names) if n is None]
+    if unread:
+        return f"Could not read {quoted(unread[0])} as a returned tensor: {NAME_EXAMPLE}."
+    return names
+
+
+def read_groups(text: str, config: Any) -> tuple[tuple[str, ...], ...] | str:
+    """'output = state_h' -> (('output', 'state_h'),); 'none' -> (); groups apart with ';'."""
+    if re.fullmatch(r"\s*(none|nothing|no|neither|no two)\.?\s*", text, re.I):
+        return ()
+    names = list(architecture.output_names(config))
+    groups = []
+    for part in re.split(r"[;\n]|\band\b", text):
+        if not part.strip():
+            continue
+        read = read_names(part, names)
+        if isinstance(read, str):
+            return read + " Or type none."
+        if len(set(read)) < 2:
+            return "Name at least two tensors that are equal (e.g. output = state_h), or type none."
+        groups.append(tuple(sorted(set(read), key=_order(names))))
+    return tuple(groups)
+
+
+def _order(names: list[str]):
+    return lambda n: names.index(n) if n in names else len(names)
+
+
+def read_choice(text: str, choices: dict[str, str]) -> str | None:
+    """A choice's key or its label (or 'yes' for the first) -> its key; None when it is neither."""
+    typed = text.strip().lower()
+    for key, label in choices.items():
+        if typed in (key, label.lower()):
+            return key
+    return next(iter(choices)) if typed in ("yes", "y") and "builds" in choices else None
+
+
+# --- facts from a run ------------------------------------------------------------------------------------
+
+BUILD_KEYS = ("forward_inside_bidirectional", "needs_sequence", "one_tensor_for_the_next_layer",
+              "stateful_bidirectional_states", "time_distributed_needs_sequence")  # refusals.RULES' order
+
+
+def refusal_key(refusal: dict | None) -> str:
+    """describe()'s refusal -> the key of the rule Keras's refusal broke ('builds' when it builds)."""
+    if not refusal:
+        return "builds"
+    for key, rule in zip(BUILD_KEYS, refusals.RULES):
+        if refusal["explanation"] == rule.explanation:
+            return key
+    return "other"
+
+
+def equal_groups(values: dict[str, np.ndarray]) -> tuple[tuple[str, ...], ...]:
+    """Groups of returned tensors that hold the same numbers (same shape, max |difference| <= TOLERANCE)."""
+    names, groups = list(values), []
+    for name in names:
+        group = next((g for g in groups if _same(values[g[0]], values[name])), None)
+        if group is None:
+            groups.append([name])
+        else:
+            group.append(name)
+    return tuple(tuple(g) for g in groups if len(g) > 1)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and float(np.max(np.abs(a - b), initial=0.0)) <= TOLERANCE
+
+
+def padded_value(values: dict[str, np.ndarray], config: Any) -> str:
+    """What the first returned sequence holds at a padded step of the shortest row: zeros, the last real
+    step's output carried forward, or a new value."""
+    seq = values[architecture.output_names(config)[0]]
+    lengths = lengths_of(config.batch, config.lengths, config.timesteps)
+    row = int(np.argmin(lengths))
+    real, steps = int(lengths[row]), config.timesteps
+    if seq.ndim != 3 or real == steps:
+        raise ValueError("a padded-step question needs return_sequences and a sequence shorter than timesteps")
+    pad, last_real = (steps - 1, real - 1) if config.padding == "post" else (0, steps - 1)
+    value = seq[row, pad]
+    if np.max(np.abs(value)) <= TOLERANCE:
+        return "zeros"
+    return "repeat" if np.max(np.abs(value - seq[row, last_real])) <= TOLERANCE else "new"
+
+
+# --- why an answer is wrong --------------------------------------------------------------------------------
+
+
+def why_x(given: list[tuple], shape: tuple, config: Any, tell: bool) -> str:
+    """The rule a typed input shape broke: x is one array (batch, timesteps, features)."""
+    here = f", here {shape}" if tell else ""
+    rule = "x is one array with three axes: (batch, timesteps, features)"
+    if len(given) != 1:
+        return f"{rule}{here}: type one shape."
+    g = given[0]
+    if None in g:
+        return (f"x is an array you hold, so its batch axis is a number{f' ({shape[0]})' if tell else ''}; None "
+                "appears only in a model's summary, where any batch size fits.")
+    if g == shape[1:]:
+        return ("That leaves out the batch axis: keras.Input(shape=...) takes (timesteps, features) only, but x "
+                f"itself holds the whole batch, so its first axis is the batch{here}.")
+    if len(g) == 3 and sorted(g) == sorted(shape):
+        return f"The right sizes in the wrong order: {rule}{here}."
+    if len(g) == 3 and g[-1] == config.units != config.features:
+        return f"units is the layer's size: it shapes what the layer returns, never x. {rule}{here}."
+    return f"Not {g}: {rule}{here}."
+
+
+def _parts(config: Any) -> tuple[int, int, int]:
+    """(outputs, states, predictions): how many tensors of each come back."""
+    directions = 2 if config.bidirectional else 1
+    outputs = 2 if config.bidirectional and config.merge_mode == "none" else 1
+    states = (2 if config.layer == "lstm" else 1) * directions if config.return_state else 0
+    return outputs, states, int(config.head != "none")
+
+
+def _count_rule(given: int, right: int, config: Any) -> str:
+    outputs, states, head = _parts(config)
+    directions = 2 if config.bidirectional else 1
+    if not config.return_state and given > right:
+        rule = "return_state is off, so no states come back"
+        return rule + (": the layer's output, then the head's prediction" if head else ": only the output")
+    if head and given == right - 1:
+        return "the model hands back the layer's output and, after it, the head's prediction"
+    if outputs == 2 and given == right - 1:
+        return "merge_mode=None returns the forward and the backward outputs as two tensors, not one"
+    if config.return_state and config.layer == "lstm" and given == right - directions:
+        return "an LSTM has two states, h and c, and return_state returns both"
+    if config.return_state and config.layer != "lstm" and given == right + directions:
+        return "a GRU or a SimpleRNN has one state, h: there is no cell state c"
+    if config.bidirectional and config.return_state and given == right - states // 2:
+        return "each direction returns its own states: Bidirectional never merges them"
+    if config.return_state and given < right:
+        return "return_state adds the final states after the output"
+    return "count the output, then (with return_state) the final states, then any head's prediction"
+
+
+def why_count(given: int, right: int, config: Any, tell: bool) -> str:
+    """The rule a wrong number of tensors broke."""
+    rule = _count_rule(given, right, config)
+    if tell:
+        return f"Keras returns {right} tensor{'s' * (right != 1)} here, not {given}: {rule}."
+    return f"Not {given} tensor{'s' * (given != 1)}: {rule}."
+
+
+def _shape_rule(g: tuple, e: tuple, name: str, config: Any, tell: bool) -> str:
+    if None in g and tuple(e[0] if v is None else v for v in g) == e:
+        return ("None is how a model's summary writes a batch size it does not know yet; x here is an array of "
+                f"{config.batch if tell else 'a known number of'} sequences, and the first axis is that number")
+    if len(g) == len(e) - 1 and g == e[1:]:
+        return "that leaves out the batch axis: every tensor Keras returns starts with the batch, one row per sequence"
+    if len(e) == 3 and g == (e[0], e[2]):
+        return ("with return_sequences the output keeps the timesteps axis, (batch, timesteps, units); without it, "
+                "and for every state, there is no timesteps axis")
+    if len(g) == len(e) + 1:
+        what = "a state is the final value only" if name.endswith(("_h", "_c")) else "without return_sequences"
+        return f"{what}: there is no timesteps axis, (batch, units)"
+    if len(g) == len(e) and g[:-1] == e[:-1]:
+        return _last_axis_rule(g[-1], e[-1], name, config)
+    if len(g) == len(e) and g[0] != e[0]:
+        return "the first axis is the batch, one row per sequence of x"
+    if len(g) == len(e) == 3 and g[1] != e[1]:
+        return "the timesteps axis keeps the input's length"
+    return ("with return_sequences the output keeps the timesteps axis, (batch, timesteps, units); without it, "
+            "and for every state, there is no timesteps axis, (batch, units)")
+
+
+def _last_axis_rule(g: int, e: int, name: str, config: Any) -> str:
+    if name == "prediction":
+        return "Dense acts on the last axis only: the prediction ends with the head's own size, head_units"
+    if config.bidirectional and config.merge_mode == "concat" and not name.endswith(("_h", "_c")) and g * 2 == e:
+        return "concat puts the forward and backward outputs side by side: the last axis is 2 × units"
+    if config.bidirectional and name.endswith(("_h", "_c")) and g == 2 * e:
+        return "Bidirectional never merges the states: each direction's state keeps units"
+    if g == config.timesteps != e:
+        return "units is not the number of timesteps: the last axis is units, the layer's size, for any length"
+    if g == config.features != e:
+        return "the last axis is units, the layer's size, never the input's features"
+    return "the first axis is the batch and the last is units, the layer's size (never the input's features)"
+
+
+def why_shapes(given: list[tuple], right: list[tuple], config: Any, tell: bool) -> str:
+    """The rule the first wrong shape broke, naming the tensor."""
+    names = architecture.output_names(config)
+    k = next(i for i, (g, e) in enumerate(zip(given, right)) if g != e)
+    name = names[k] if len(names) == len(right) else f"tensor {k + 1}"
+    rule = _shape_rule(given[k], right[k], name, config, tell)
+    return f"Tensor {k + 1} ({name}): Keras returns {right[k] if tell else 'another shape'}, not {given[k]}: {rule}."
+
+
+def why_order(given: list[str], right: list[str], tell: bool) -> str:
+    """The rule a wrong order (or wrong names) broke."""
+    order = f" Keras's order: {', '.join(right)}." if tell else ""
+    if sorted(given) != sorted(right):
+        if "state_c" in given and "state_c" not in right:
+            return "A GRU or a SimpleRNN keeps one state, h: there is no cell state c." + order
+        return "Those are not the tensors this layer returns." + order
+    if given[0] != right[0]:
+        return "The output comes first; the final states follow it." + order
+    for h, c in (("state_h", "state_c"), ("forward_h", "forward_c"), ("backward_h", "backward_c")):
+        if h in given and given.index(c) < given.index(h):
+            return ("Same shapes, wrong order: Keras returns h before c (the LSTM cell ends with "
+                    "`return h, [h, c]`), so state_h comes before state_c." + order)
+    return "The forward direction's states come before the backward direction's." + order
+
+
+def why_equal(given: tuple, right: tuple, config: Any, tell: bool) -> str:
+    """The rule a wrong answer about equal tensors broke."""
+    said = {n for group in given for n in group}
+    answer = f" Keras's run: {'; '.join(' = '.join(g) for g in right) or 'none'}." if tell else ""
+    if any({"state_h", "state_c"} <= set(g) for g in given):
+        return ("h and c are different numbers: c is the cell's memory, and h = o × tanh(c) is what it outputs."
+                + answer)
+    if "whole_seq" in said:
+        return ("whole_seq has a timesteps axis and state_h has not: only its last step equals the final h, "
+                "whole_seq[:, -1, :] == state_h. Tensors of different shapes are never equal." + answer)
+    if "prediction" in said:
+        return "The prediction is Dense applied to the output: new numbers, of the head's size." + answer
+    if config.bidirectional and config.merge_mode != "none" and "output" in said:
+        return ("The merged output combines both directions: it equals neither state (with concat, its halves "
+                "are forward_h and backward_h)." + answer)
+    if right and not given:
+        return ("Without return_sequences the output is the last h: the same numbers as the final hidden state, "
+                "returned twice." + answer)
+    return "Only tensors of the same shape can be equal; the output without return_sequences is the last h." + answer
+
+
+def _blocks(config: Any) -> int:
+    return {"lstm": 4, "gru": 3, "simple_rnn": 1}[config.layer]
+
+
+def _params_rules(config: Any, right: int) -> dict[int, str]:
+    """Typical wrong counts for one plain layer -> the rule each one breaks."""
+    n, f, u = _blocks(config), config.features, config.units
+    kind = {4: "an LSTM has four blocks (i, f, c, o)", 3: "a GRU has three blocks (z, r, h)", 1: "one block"}[n]
+    found = {
+        n * (f * u + u * u): "every block has a bias too: + blocks × units",
+        n * (f * u + u): "every block has a recurrent kernel too, (units × units), for the previous h",
+        f * u + u * u + u: f"{kind}, each with a kernel, a recurrent kernel and a bias",
+        n * (config.timesteps * u + u * u + u): "the weights do not depend on timesteps: the same weights are used at "
+                                                 "every step; the kernel is (features, blocks × units)",
+    }
+    if config.layer == "gru":
+        found[3 * (f * u + u * u + u)] = ("reset_after=True (the default) gives the GRU two bias rows, input and "
+                                           "recurrent: 3 × units more than one bias")
+    found.pop(right, None)
+    return found
+
+
+def why_params(given: int, right: int, config: Any, tell: bool) -> str:
+    """The rule a wrong parameter count broke."""
+    answer = f" count_params() says {right:,}." if tell else ""
+    if config.bidirectional and given * 2 == right:
+        return "Bidirectional holds two copies of the layer, forward and backward: twice the parameters." + answer
+    if config.head != "none" and config.depth == 1 and given < right and not config.bidirectional:
+        head_weights = right - given
+        if head_weights == config.units * config.head_units + config.head_units:
+            return "The head's Dense has its own kernel and bias: (units × head_units) + head_units." + answer
+    if config.depth == 1 and not config.bidirectional and config.head == "none":
+        rule = _params_rules(config, right).get(given)
+        if rule:
+            return rule[0].upper() + rule[1:] + "." + answer
+    return ("Each recurrent layer holds blocks × (inputs × units + units × units + units), where inputs is the "
+            "features for the first layer and the layer below's width for the next." + answer)
+
+
+def why_builds(given: str, right: str, config: Any, tell: bool) -> str:
+    """The rule a wrong 'will Keras build this?' answer broke."""
+    from rnnlab.questions import BUILDS
+
+    if right == "builds":
+        return f"Keras builds this model: {BUILDS[given][4:].rstrip('.')} does not apply to it."
+    explanation = refusals.RULES[BUILD_KEYS.index(right)].explanation if right in BUILD_KEYS else ""
+    if given == "builds":
+        return "Keras refuses this model." + (f" {explanation}" if tell else " Look at what each layer hands on.")
+    return "Keras refuses it, but for another reason." + (f" {explanation}" if tell else "")
+
+
+PADDED_RULES = {
+    "repeat": ("With a mask a padded step is skipped: the layer carries the last real step's output forward (on a "
+               "CPU; cuDNN on a GPU writes zeros there)."),
+    "zeros_masked": ("With pre-padding the padded steps come first: nothing real has been read yet, and a masked "
+                     "step carries the initial state, zeros."),
+    "zeros_unmasked": ("Without a mask the zeros are read as data, but an untrained layer (zero biases, zero initial "
+                       "state) turns zero inputs into a zero state: pre-padding changes nothing until training "
+                       "moves the biases."),
+    "new": "Without a mask the zeros are read as data: every padded step computes a new state from a zero input.",
+}
+
+
+def why_padded(given: str, right: str, config: Any, tell: bool) -> str:
+    """The rule a wrong answer about the output at a padded step broke."""
+    from rnnlab.questions import PADDED
+
+    key = right if right != "zeros" else ("zeros_masked" if config.mask else "zeros_unmasked")
+    return f"Not {PADDED[given][0].lower() + PADDED[given][1:]}. {PADDED_RULES[key]}"
+
+
+WHY_CHOICE = {"builds": why_builds, "padded": why_padded}
