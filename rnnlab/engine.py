@@ -15,6 +15,11 @@ its arguments: `engine.submit("preview", config)`; the server never imports the 
   the caller gets WorkerLost with a plain message. A worker is also replaced after MAX_TASKS tasks
   or above MAX_RSS_MB of memory, so native memory cannot grow without bound.
 
+The shape doctor has an engine of its own (`doctor()`): one worker at a lower priority, whose memory has a
+ceiling (MEMORY_MB above what it holds once warm: an allocation past it fails) and which is replaced once it
+has grown GROWTH_MB, so a pasted model, however large, never holds up a playground nor takes the server's
+memory. It starts once the playground's workers are warm.
+
 Without `start()` (the command line, the tests) nothing here runs: callers use the functions directly.
 """
 
@@ -26,6 +31,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import resource
 import sys
 import threading
 import types
@@ -45,6 +51,20 @@ NICE = 5  # workers yield the cores to the web server's own reruns
 MAX_TASKS = 2000
 MAX_RSS_MB = 2500
 START_S = 120.0  # a worker that has not started (imported TensorFlow) by then is replaced
+
+
+@dataclass(frozen=True)
+class Lane:
+    """How an engine's workers run: how many, at which priority, within which memory."""
+
+    workers: int = WORKERS
+    nice: int = NICE
+    memory_mb: int | None = None  # a task may allocate this much above the warm worker's memory, no more
+    growth_mb: float | None = None  # a worker grown this much above its warm size is replaced after its task
+    cache_bytes: int = CACHE_BYTES
+
+
+DOCTOR = Lane(workers=1, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20)
 
 _log = logging.getLogger(__name__)
 _SPAWNING = threading.Lock()
@@ -91,7 +111,8 @@ TASKS: dict[str, Callable[[], Callable]] = {"preview": _preview, "run": _run, "d
 
 
 class WorkerLost(RuntimeError):
-    """The worker computing a task died or ran out of time; the message says which, in plain words."""
+    """The worker computing a task died, ran out of time or of its memory; the message says which, in plain
+    words."""
 
 
 @dataclass(order=True)
@@ -141,9 +162,10 @@ class _Cache:
 class Engine:
     """Worker processes, the task queue and the result cache."""
 
-    def __init__(self, workers: int = WORKERS, cache_bytes: int = CACHE_BYTES):
-        """Starts the workers now; each imports TensorFlow and runs the default configuration once."""
-        self.cache = _Cache(cache_bytes)
+    def __init__(self, lane: Lane = Lane()):
+        """Starts the lane's workers now; each imports TensorFlow and runs the default configuration once."""
+        self.lane = lane
+        self.cache = _Cache(lane.cache_bytes)
         self._queue: list[_Task] = []
         self._pending: dict[tuple, _Task] = {}  # queued or running, by key
         self._changed = threading.Condition()
@@ -153,7 +175,7 @@ class Engine:
         self._workers: list[_Worker] = []
         self._closed = False
         self._idle = 0  # dispatchers waiting for a task
-        for number in range(workers):
+        for number in range(lane.workers):
             threading.Thread(target=self._dispatch, name=f"engine-{number}", daemon=True).start()
 
     # --- the server's side ---
@@ -208,6 +230,10 @@ class Engine:
         """The worker processes' ids now (workers are replaced: ask again)."""
         return [w.process.pid for w in self._workers]
 
+    def warm(self) -> bool:
+        """True once a worker has started (imported TensorFlow) and can take tasks."""
+        return any(worker.ready for worker in self._workers)
+
     def idle(self) -> int:
         """Workers waiting for a task now: a task submitted now starts at once if this is more than 0."""
         with self._changed:
@@ -232,17 +258,19 @@ class Engine:
     # --- one dispatcher thread per worker process ---
 
     def _next(self) -> _Task | None:
-        """The next task to run (None once the engine is closed)."""
+        """The next task to run (None once the engine is closed); tasks their callers gave up on are skipped."""
         with self._changed:
-            self._idle += 1
-            while not self._queue and not self._closed:
-                self._changed.wait()
-            self._idle -= 1
-            if self._closed:
-                return None
-            task = heapq.heappop(self._queue)
-            task.future.set_running_or_notify_cancel()
-            return task
+            while True:
+                self._idle += 1
+                while not self._queue and not self._closed:
+                    self._changed.wait()
+                self._idle -= 1
+                if self._closed:
+                    return None
+                task = heapq.heappop(self._queue)
+                if task.future.set_running_or_notify_cancel():
+                    return task
+                self._pending.pop(task.key, None)
 
     def _dispatch(self) -> None:
         worker = self._replace(None)
@@ -265,7 +293,7 @@ class Engine:
         """A fresh worker in place of this one (None: a first one), warmed before it takes a task."""
         if worker is not None:
             worker.close()
-        fresh = _Worker(self._context)
+        fresh = _Worker(self._context, self.lane)
         with self._changed:
             if worker is not None and worker in self._workers:
                 self._workers.remove(worker)
@@ -294,9 +322,11 @@ class Engine:
 class _Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context: Any):
+    def __init__(self, context: Any, lane: Lane):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), name="rnnlab-engine", daemon=True)
+        self.lane = lane
+        self.process = context.Process(target=_serve, args=(child, lane.nice, lane.memory_mb), name="rnnlab-engine",
+                                       daemon=True)
         with _SPAWNING:  # a worker imports nothing of its caller's: under Streamlit, __main__ is the page running
             main = sys.modules.get("__main__")
             placeholder = sys.modules["__main__"] = types.ModuleType("__main__")
@@ -306,7 +336,7 @@ class _Worker:
                 if sys.modules.get("__main__") is placeholder:  # unless a page run has installed its own since
                     sys.modules["__main__"] = main
         child.close()
-        self.tasks, self.rss_mb, self.ready = 0, 0.0, False
+        self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
 
     def ask(self, function: str, args: tuple, timeout: float | None) -> tuple[Any, int]:
         """function(*args) in the process -> (result, its pickled size); raises what it raised, or WorkerLost."""
@@ -319,14 +349,18 @@ class _Worker:
             ok, value, self.rss_mb = self.conn.recv()
         except (EOFError, OSError):
             raise WorkerLost("the process computing it ended unexpectedly") from None
-        self.ready = True
+        if not self.ready:
+            self.ready, self.warm_mb = True, self.rss_mb
         self.tasks += 1
+        if isinstance(value, MemoryError):
+            raise WorkerLost(f"it needed more than the {self.lane.memory_mb} MB of memory it may use, and was stopped")
         if not ok:
             raise value
         return value, size_of(value)
 
     def tired(self) -> bool:
-        return self.tasks >= MAX_TASKS or self.rss_mb > MAX_RSS_MB
+        grown = self.lane.growth_mb is not None and self.rss_mb > self.warm_mb + self.lane.growth_mb
+        return self.tasks >= MAX_TASKS or self.rss_mb > MAX_RSS_MB or grown
 
     def close(self) -> None:
         self.conn.close()
@@ -352,9 +386,20 @@ def worker_setup(nice: int) -> None:
         pass
 
 
-def _serve(conn: Any) -> None:
-    """A worker's life: take a task, send back (ok, result or exception, memory in MB); end with the pipe."""
-    worker_setup(NICE)
+def _limit_memory(memory_mb: int) -> None:
+    """From now on, allocations past memory_mb above this process's present data size fail (MemoryError)."""
+    with open("/proc/self/status") as status:
+        data_kb = next(int(line.split()[1]) for line in status if line.startswith("VmData:"))
+    limit = (data_kb * 1024) + memory_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, resource.getrlimit(resource.RLIMIT_DATA)[1]))
+
+
+def _serve(conn: Any, nice: int = NICE, memory_mb: int | None = None) -> None:
+    """A worker's life: take a task, send back (ok, result or exception, memory in MB); end with the pipe,
+    or after a task that ran out of memory (the caller replaces the worker). The first task warms the
+    worker; memory_mb limits what every later one may allocate."""
+    worker_setup(nice)
+    warm = True
     while True:
         try:
             function, args = conn.recv()
@@ -370,6 +415,11 @@ def _serve(conn: Any) -> None:
             return
         except Exception as err:  # a result or an exception that cannot travel: its text does
             conn.send((False, RuntimeError(f"{type(err).__name__}: {err}"), _rss_mb()))
+        if isinstance(reply[1], MemoryError):
+            return
+        if warm and memory_mb:
+            _limit_memory(memory_mb)
+        warm = False
 
 
 def size_of(value: Any) -> int:
@@ -399,6 +449,7 @@ def warm() -> str:
 # --- the one engine of this process ---
 
 _ENGINE: Engine | None = None
+_DOCTOR: Engine | None = None
 _STARTING = threading.Lock()
 
 
@@ -414,15 +465,31 @@ def workers_wanted() -> int:
 
 def start(workers: int | None = None) -> Engine:
     """The engine of this process, started on the first call: every worker warmed, and the default
-    configuration's run computed for the first visitor."""
+    configuration's run computed for the first visitor; then the doctor's engine starts."""
     global _ENGINE
     with _STARTING:
         if _ENGINE is None:
             from rnnlab.params import parse
 
-            _ENGINE = Engine(workers or workers_wanted())
-            _ENGINE.submit("run", parse("").config)
+            _ENGINE = Engine(Lane(workers=workers or workers_wanted()))
+            _ENGINE.submit("run", parse("").config).add_done_callback(lambda _: doctor())
         return _ENGINE
+
+
+def doctor() -> Engine:
+    """The shape doctor's engine (DOCTOR: one worker, memory bounded), started on the first call."""
+    global _DOCTOR
+    with _STARTING:
+        if _DOCTOR is None:
+            _DOCTOR = Engine(lane=DOCTOR)
+        return _DOCTOR
+
+
+def close() -> None:
+    """Stop both engines' workers (the server is stopping)."""
+    for running_engine in (_ENGINE, _DOCTOR):
+        if running_engine is not None:
+            running_engine.close()
 
 
 def running() -> Engine | None:

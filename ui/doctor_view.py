@@ -4,9 +4,11 @@ and shapes in, the diagnosis out (cached per input)."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import CancelledError
 
 import streamlit as st
 
+from rnnlab import engine
 from rnnlab.doctor import DoctorInputError, assemble
 from rnnlab.engine import WorkerLost
 from rnnlab.doctor.examples import Example, all_examples
@@ -16,14 +18,16 @@ from rnnlab.doctor.titles import title
 from rnnlab.params import Param
 from ui.controls import GROUPS
 from ui.literal import code as literal
-from ui.runs import ENGINE
 
 NO_LOSS = "(none)"
 LOSSES = (NO_LOSS, "mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy",
           "sparse_categorical_crossentropy")
 PASTE, ASSEMBLE = "Paste code", "Assemble with controls"
 MODES = (PASTE, ASSEMBLE)
-DIAGNOSIS_S = 10.0  # a diagnosis that takes longer is stopped (its worker is replaced)
+DIAGNOSIS_S = 10.0  # a learner waits this long at most, for a diagnosis or a plain message
+TRIAL_S = DIAGNOSIS_S - 1  # a diagnosis that runs longer is stopped (its worker is replaced)
+DOCTOR = engine.doctor()
+BUSY = f"the doctor had other models to try before this one and could not finish it within {DIAGNOSIS_S:.0f} s"
 ASSEMBLE_GROUPS = {**GROUPS, "data": "Masking, stateful"}
 ASSEMBLE_COLUMNS = (("layer",), ("structure",), ("head", "data"))  # the groups in each column
 _MARKDOWN = re.compile(r"([\\*_$~<>\[\]#|])")
@@ -36,12 +40,19 @@ def _md(text: str) -> str:
 
 
 def get_diagnosis(code: str, x_shape: str, y_shape: str, loss: str):
-    """The diagnosis of one input, computed once in the engine's workers, within DIAGNOSIS_S seconds
-    (DoctorInputError is raised, not cached; engine.WorkerLost when it was stopped)."""
-    task = ENGINE.submit("diagnose", code, x_shape, y_shape or None, None if loss == NO_LOSS else loss,
-                         timeout=DIAGNOSIS_S)
-    with st.spinner("Reading the code and building it with Keras..."):
-        return task.result()
+    """The diagnosis of one input, computed once by the doctor's own worker, answered or given up within
+    DIAGNOSIS_S seconds (DoctorInputError is raised, not cached; WorkerLost when it was stopped or the doctor
+    is busy)."""
+    task = DOCTOR.submit("diagnose", code, x_shape, y_shape or None, None if loss == NO_LOSS else loss,
+                         timeout=TRIAL_S)
+    starting = not DOCTOR.warm()  # the server has just started: its doctor is loading TensorFlow
+    with st.spinner("The doctor is starting (loading TensorFlow)..." if starting else
+                    "Reading the code and building it with Keras..."):
+        try:
+            return task.result(timeout=DIAGNOSIS_S + (engine.START_S if starting else 0))
+        except (TimeoutError, CancelledError):
+            task.cancel()  # still waiting for its turn: nobody waits for it any more
+            raise WorkerLost(BUSY) from None
 
 
 def _load(example: Example) -> None:
@@ -153,9 +164,20 @@ def headline(problems) -> str:
     return _counted(errors, "problem") + (f" and {_counted(warnings, 'warning')}" if warnings else "") + " found."
 
 
+def unsure_text(diagnosis) -> str:
+    """Why the doctor gives no verdict on the whole model."""
+    if diagnosis.unread_model:
+        lines = ", ".join(str(n.line) for n in diagnosis.unread_model)
+        return (f"Not sure: line{'s' * (len(diagnosis.unread_model) != 1)} {lines} build part of the model and "
+                "could not be read (listed below), so the diagnosis covers only the rest.")
+    return f"Not sure: {diagnosis.untested}; an ok needs the model built and one training step run."
+
+
 def _problems(diagnosis) -> None:
     errors = [p for p in diagnosis.problems if p.severity == "error"]
-    if diagnosis.verdict == "ok" or not errors:
+    if diagnosis.verdict == "unsure":
+        st.warning(unsure_text(diagnosis), icon=":material/help:")
+    elif diagnosis.verdict == "ok" or not errors:
         st.success(headline(diagnosis.problems), icon=":material/check_circle:")
     else:
         st.error(headline(diagnosis.problems), icon=":material/error:")
@@ -185,7 +207,14 @@ def _fixed(diagnosis) -> None:
     (st.success if check.verified else st.warning)(f"Checked with Keras: {check.summary}",
                                                    icon=":material/verified:" if check.verified else
                                                    ":material/warning:")
+    if diagnosis.fix_what:
+        st.markdown(f"**The smallest change that works:** {_md(diagnosis.fix_what)}")
     st.code(diagnosis.fixed_code, language="python")
+    if diagnosis.alternatives:
+        with st.expander(f"Other changes that also work ({len(diagnosis.alternatives)})"):
+            for other in diagnosis.alternatives:
+                st.markdown(f"**{_md(other.what)}** · checked with Keras: {_md(other.verification.summary)}")
+                st.code(other.code, language="python")
 
 
 def show_diagnosis(diagnosis) -> None:
@@ -216,8 +245,9 @@ def show() -> None:
         st.error(f"The doctor cannot diagnose this: {err}", icon=":material/block:")
         return
     except WorkerLost as lost:
-        st.error(f"The doctor could not finish this diagnosis: {lost}. A model this large cannot be tried here; "
-                 "make it smaller and diagnose again.", icon=":material/block:")
+        advice = "Press Diagnose again in a few seconds." if str(lost) == BUSY else \
+            "A model this large cannot be tried here: make it smaller and diagnose again."
+        st.error(f"The doctor could not finish this diagnosis: {lost}. {advice}", icon=":material/block:")
         return
     except Exception as err:  # never a stack trace on the page
         st.error(f"The doctor failed on this input ({type(err).__name__}: {err}).", icon=":material/block:")

@@ -2,8 +2,9 @@
 
 The one place where the server process starts up: the engine's worker processes are started first, so
 that they import TensorFlow and warm up while the web server starts, then Streamlit serves app.py in
-this same process (pages find the running engine). `streamlit run app.py` works too; the engine then
-starts with the first page shown.
+this same process (pages find the running engine). When Streamlit stops, trainings still queued or
+running and the worker processes end at once. `streamlit run app.py` works too; the engine then starts
+with the first page shown.
 """
 
 from __future__ import annotations
@@ -22,7 +23,13 @@ def main(args: list[str]) -> None:
 
     engine.start()
     sys.argv = ["streamlit", "run", str(APP), *args]
-    cli.main()
+    try:
+        cli.main()
+    finally:  # the server has stopped: end the trainings and the workers now, not after them
+        from rnnlab.training import jobs
+
+        jobs.close()
+        engine.close()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from concurrent.futures import CancelledError
 
 import numpy as np
@@ -14,6 +16,7 @@ from rnnlab import engine
 from rnnlab.params import parse
 from rnnlab.result import TOLERANCE
 from rnnlab.run import preview, run
+from tests.conftest import ROOT
 
 # Every layer kind, both flags, every wrapper the answer-first path serves (padding and stateful go to run()).
 GRID = [f"layer={layer}&return_sequences={seq}&return_state={state}{extra}"
@@ -63,7 +66,7 @@ def test_padding_and_stateful_comparisons_before_keras_runs_are_what_keras_then_
 @pytest.fixture(scope="module")
 def workers():
     """An engine of its own with one worker process, stopped at the end."""
-    pool = engine.Engine(workers=1, cache_bytes=50_000)
+    pool = engine.Engine(engine.Lane(workers=1, cache_bytes=50_000))
     yield pool
     pool.close()
 
@@ -129,3 +132,52 @@ def test_only_the_newest_confirmations_wait(workers):
 def test_unknown_tasks_are_refused(workers):
     with pytest.raises(KeyError):
         workers.submit("os.system", "true")
+
+
+def test_a_task_its_caller_gave_up_on_is_never_run(workers):
+    blocker = workers.submit("run", parse("units=128&timesteps=200&batch=64&depth=2&seed=6").config)
+    while not blocker.running():
+        pass
+    before = workers.stats["tasks"]
+    given_up = workers.submit("preview", parse("units=9&seed=6").config)
+    assert given_up.cancel()
+    blocker.result(timeout=120)
+    assert workers.submit("preview", parse("units=10&seed=6").config).result(timeout=120).returns
+    assert workers.stats["tasks"] == before + 2  # the blocker and the last one: the cancelled task never ran
+
+
+def test_past_its_ceiling_an_allocation_fails_and_below_it_succeeds():
+    script = ("from rnnlab.engine import _limit_memory; import numpy as np; _limit_memory(200); "
+              "np.ones(100 * 2**20 // 8); print('below: allocated'); np.ones(400 * 2**20 // 8)")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert "below: allocated" in proc.stdout
+    assert proc.returncode != 0 and "MemoryError" in proc.stderr
+
+
+WORST_PASTE = "model = keras.Sequential([keras.layers.Reshape((1024, 1024)), keras.layers.LSTM(1024), " \
+              "keras.layers.Dense(1)])"
+
+
+@pytest.fixture(scope="module")
+def doctor_lane():
+    """The doctor's own engine, as the server runs it: one worker, memory bounded."""
+    pool = engine.Engine(engine.DOCTOR)
+    pool.submit("warm").result(timeout=180)
+    yield pool
+    pool.close()
+
+
+def test_the_largest_paste_is_bounded_and_never_holds_up_the_playground(workers, doctor_lane):
+    pasted = doctor_lane.submit("diagnose", WORST_PASTE, "4,1024,1024", "4,1", "mse", timeout=9)
+    while not pasted.running():
+        pass
+    answer = workers.submit("preview", parse("units=11&seed=7").config).result(timeout=120)
+    assert answer.returns and not pasted.done()  # the playground's answer came while the doctor worked
+    try:
+        diagnosis = pasted.result(timeout=60)
+    except engine.WorkerLost as lost:  # stopped at its time or memory limit, said plainly
+        assert "longer than 9 s" in str(lost) or "MB of memory" in str(lost)
+    else:
+        assert diagnosis.problems or diagnosis.layer_shapes
+    assert doctor_lane.submit("diagnose", "model = keras.Sequential([keras.layers.LSTM(4)])", "8,5,2", "8,4",
+                              "mse", timeout=60).result(timeout=180).layer_shapes
