@@ -55,12 +55,16 @@ def diagnose(code: str, x_shape: str | Shape, y_shape: str | Shape | None = None
     loss = (loss or "").strip() or None
     if loss is not None and not re.fullmatch(r"[A-Za-z_]{1,60}", loss):
         raise DoctorInputError(f"loss {loss!r} is not a loss name")
-    program = read(code, x, y)  # before the heavy imports: bad input fails fast
+    try:
+        program = read(code, x, y)  # before the heavy imports: bad input fails fast
 
-    from rnnlab.doctor.diagnosis import examine
-    from rnnlab.doctor.trial import Data
+        from rnnlab.doctor.diagnosis import examine
+        from rnnlab.doctor.trial import Data
 
-    return examine(program, Data(x, y, loss))
+        return examine(program, Data(x, y, loss))
+    except RecursionError:  # layers wrapped in layers, hundreds deep
+        raise DoctorInputError("its layers are nested too deeply to diagnose (a wrapper inside a wrapper, "
+                               "hundreds of times)") from None
 
 
 __all__ = ["DoctorInputError", "diagnose", "parse_shape"]

@@ -73,3 +73,11 @@ def test_describe_reports_what_keras_refuses():
     result = rnnlab.describe("depth=2&inner_return_sequences=false")
     assert result["returns"] == [] and "ndim" in result["refusal"]["message"]
     assert result["refusal"]["fix"] == {"inner_return_sequences": "true"}
+
+
+def test_a_model_wrapped_hundreds_deep_gets_a_message_and_exit_2():
+    lines = ["layer = keras.layers.LSTM(4)", *["layer = keras.layers.Bidirectional(layer)"] * 300,
+             "model = keras.Sequential([layer])"]
+    proc = cli("doctor", "--code", "\n".join(lines), "--x-shape", "8,5,2", "--y-shape", "8,4")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "nested too deeply" in proc.stderr and "Traceback" not in proc.stderr
