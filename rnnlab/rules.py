@@ -224,7 +224,7 @@ def why_count(given: int, right: int, config: Any, tell: bool) -> str:
     rule = _count_rule(given, right, config)
     if tell:
         return f"Keras returns {right} tensor{'s' * (right != 1)} here, not {given}: {rule}."
-    return f"Not {given} tensor{'s' * (given != 1)}: {rule}."
+    return f"Keras returns a different number of tensors here, not {given}: {rule}."
 
 
 def _shape_rule(g: tuple, e: tuple, name: str, config: Any, tell: bool) -> str:

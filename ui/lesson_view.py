@@ -9,16 +9,15 @@ import streamlit as st
 from rnnlab import figures, lessons
 from rnnlab.params import parse
 from ui import classroom_view, panels
-from ui.answers import answer, verdict
+from ui.answers import EXAMPLE, verdict
 from ui.controls import classroom
 from ui.runs import get_run
 
 
 def choose(found: list[lessons.Lesson]) -> lessons.Lesson:
     """The lesson named by ?lesson=slug (the first one otherwise), with a picker that keeps the URL in step."""
-    slugs = [lesson.slug for lesson in found]
-    asked = st.query_params.get("lesson", slugs[0])
-    index = slugs.index(asked) if asked in slugs else 0
+    asked = lessons.find(st.query_params.get("lesson", ""), found)  # a former slug opens the lesson too
+    index = found.index(asked) if asked else 0
     room = classroom()
     if room.hides("lesson"):
         lesson = found[index]
@@ -33,7 +32,7 @@ def show(lesson: lessons.Lesson) -> None:
     """The lesson; under a classroom link that keeps answers for "Reveal", its shapes wait for the button."""
     shown = classroom_view.answers_shown(lesson.slug)
     st.header(lesson.title)
-    st.markdown(lessons.render(lesson, answers=shown))
+    st.markdown(lessons.render(lesson, answers=shown))  # our own Markdown, with numbers from Keras
     run = get_run(parse(lesson.preset).config)
     st.page_link("pages/playground.py", label="Open this in the playground", icon=":material/science:",
                  query_params=dict(parse_qsl(lesson.preset)) | classroom().to_query())
@@ -52,12 +51,33 @@ def show(lesson: lessons.Lesson) -> None:
 
 
 def questions(lesson: lessons.Lesson, tell: bool = True) -> None:
-    """Predict-the-shape questions, graded against the live Keras model (tell=False: without the answer)."""
-    st.subheader("Predict the shape")
+    """The lesson's questions, each graded against the live Keras model (tell=False: without the answer)."""
+    st.subheader("Check your understanding")
     for k, question in enumerate(lesson.questions):
-        graded = answer(f"question-{lesson.slug}-{k}", question.ask, lessons.answer_query(lesson, question), tell,
-                        of=question.of)
+        graded = ask(f"question-{lesson.slug}-{k}", lesson, question, tell)
         if graded:  # each question keeps its verdict, and then its explanation, while the others are checked
             verdict(graded)
             if question.explain and tell:  # kept for Reveal: the explanation waits too
                 st.markdown(lessons.render(lesson, text=question.explain))
+
+
+def ask(key: str, lesson: lessons.Lesson, question: lessons.Question, tell: bool) -> tuple[bool, str] | None:
+    """One question's form: a box to type in, or the choices; once checked, (right, why), kept for this key
+    while the question is the same."""
+    asked = (lesson.slug, question, tell)
+    verdicts = st.session_state.setdefault(_VERDICTS, {})  # form key -> (what was asked, its verdict)
+    with st.form(key):
+        if question.choices:
+            typed = st.radio(question.ask, list(question.choices), index=None,
+                             format_func=question.choices.get) or ""
+        else:
+            typed = st.text_input(question.ask, placeholder=PLACEHOLDERS.get(question.kind, EXAMPLE))
+        if st.form_submit_button("Check") and typed.strip():
+            verdicts[key] = (asked, lessons.grade_question(lesson, question, typed, tell))
+    kept = verdicts.get(key)
+    return kept[1] if kept and kept[0] == asked else None
+
+
+_VERDICTS = "_lesson_verdicts"
+PLACEHOLDERS = {"x": "e.g. (8, 20, 5)", "names": "e.g. output, state_h", "count": "a number, e.g. 2",
+                "equal": "e.g. output = state_h, or none", "params": "a number, e.g. 1,234"}

@@ -2,7 +2,7 @@
 
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import lessons
+from rnnlab import lessons, questions
 from tests.conftest import ROOT
 
 
@@ -25,7 +25,7 @@ def test_every_lesson_renders_its_live_text_without_exception():
 
 def test_a_question_is_graded_against_keras():
     at = open_lessons()
-    lesson = lessons.all_lessons()[2]
+    lesson = two_question_lesson()
     at.selectbox[0].set_value(lesson).run()
     expected = lessons.shapes_of(lessons.combine(lesson.preset, lesson.questions[0].query))
     at.text_input[0].input(", ".join(map(str, expected)))
@@ -37,7 +37,7 @@ def test_a_question_is_graded_against_keras():
 
 
 def two_question_lesson() -> lessons.Lesson:
-    return next(lesson for lesson in lessons.all_lessons() if lesson.slug == "03-return-sequences")
+    return lessons.find("return-sequences")
 
 
 def open_lesson(lesson: lessons.Lesson) -> AppTest:
@@ -77,3 +77,35 @@ def test_the_answers_come_after_the_questions_on_the_page():
     assert not [a for a in answers if a in above], above
     table = next(i for i, e in enumerate(order) if str(e.value).startswith("| returned |"))
     assert table > first_question
+
+
+def test_a_former_lesson_link_opens_the_lesson():
+    at = open_lessons()
+    at.query_params["lesson"] = "03-return-sequences"
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == two_question_lesson().title
+
+
+def test_questions_of_every_kind_are_graded_with_the_rule_named():
+    """A names question catches the state-order myth; a builds question is answered by choosing."""
+    lesson = lessons.find("return-state")
+    at = open_lesson(lesson)
+    names = next(k for k, q in enumerate(lesson.questions) if q.kind == "names")
+    at.text_input[names].input("output, state_c, state_h")  # the same shapes, the wrong order
+    at.button[names].click().run()
+    assert not at.exception and at.error and "h before c" in at.error[0].value
+    at.text_input[names].input(lessons.right_answer(lesson, lesson.questions[names]))
+    at.button[names].click().run()
+    assert at.success and not at.error
+    lesson = lessons.find("stacking")
+    at = open_lesson(lesson)
+    builds = next(q for q in lesson.questions if q.kind == "builds")
+    assert at.radio[0].label == builds.ask
+    at.radio[0].set_value("builds")
+    form = [q.kind for q in lesson.questions].index("builds")
+    at.button[form].click().run()
+    assert not at.exception and at.error and "Keras refuses" in at.error[0].value
+    at.radio[0].set_value(questions.expected("builds", lessons.answer_query(lesson, builds)))
+    at.button[form].click().run()
+    assert at.success and not at.error

@@ -29,7 +29,7 @@ def photograph(page: Page, artifacts, name: str, focus=None) -> None:
 
 
 def test_both_verdicts_of_a_lesson_stay_on_screen_with_their_explanations(page: Page, server_url, artifacts):
-    lesson = next(ls for ls in lessons.all_lessons() if ls.slug == "03-return-sequences")
+    lesson = lessons.find("return-sequences")
     first, second = lesson.questions
     page.goto(f"{server_url}/lessons?lesson={lesson.slug}")
     settle(page)
