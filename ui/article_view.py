@@ -90,7 +90,8 @@ def _outcome(title: str, attempt, keras_version: str) -> None:
 def _status(example: Example, evidence: Evidence) -> None:
     written, version = evidence.as_written, evidence.keras_version
     if written.ran:
-        warned = f", with {len(written.warnings)} warning{'s' * (len(written.warnings) != 1)}" if written.warnings else ""
+        count = len(written.warnings)
+        warned = f", with {count} warning{'s' * (count != 1)}" if count else ""
         st.success(f"The article's code runs as written on Keras {version}{warned}.", icon=":material/check_circle:")
     else:
         st.error(f"The article's code does not run as written on Keras {version}: it stops on line "
@@ -124,7 +125,7 @@ def _claim(claim: Claim, evidence: Evidence) -> None:
     with st.container(border=True):
         st.markdown(f"{BADGES[claim.verdict]} **The article{' writes' if claim.in_code else ' says'}:**")
         if claim.in_code:
-            st.code(claim.quote, language="python")
+            st.code(claim.quote, language="python", wrap_lines=True)
         else:
             st.markdown(f"“{_md(claim.quote)}”")
         st.markdown(f"**What Keras does.** {_md(claim.correction)}")
@@ -171,6 +172,13 @@ def _links(example: Example) -> None:
                          query_params=dict(parse_qsl(link.query)))
 
 
+def _next(example: Example) -> None:
+    """A link to the next example (after the last: back to the first)."""
+    following = EXAMPLES[(_IDS.index(example.id) + 1) % len(EXAMPLES)]
+    st.page_link("pages/articles.py", label=f"Next: {_label(following)}", icon=":material/arrow_forward:",
+                 query_params={"example": following.id})
+
+
 def show(example: Example) -> None:
     """One example, from the article's code to the links."""
     st.header(f"{example.number}. {example.title}")
@@ -184,3 +192,4 @@ def show(example: Example) -> None:
     _claims(example, evidence)
     _corrected(example, evidence)
     _links(example)
+    _next(example)

@@ -113,7 +113,8 @@ SHAPE_EXAMPLES = (
                "functional API.", True),
          _warns("LSTM(units=64, input_shape=(10, 3), return_sequences=False, return_state=True)", True)),
         (Link("playground", "This layer in the playground", f"{_SEQ}&return_state=true"),
-         Link("playground", "Both return_sequences and return_state", f"{_SEQ}&return_sequences=true&return_state=true"),
+         Link("playground", "Both return_sequences and return_state",
+              f"{_SEQ}&return_sequences=true&return_state=true"),
          Link("doctor", "Diagnose it", doctor=(code.SHAPE_3, "32,10,3", "", ""))),
     ),
 )
