@@ -182,32 +182,44 @@ def _check(name: str | None, described: dict[str, Any]) -> str:
     return f"{found[0]['max_abs_diff']:.2g}"
 
 
+def _returned_shape(name: str | None, described: dict[str, Any]) -> str:
+    found = {r["name"]: tuple(r["shape"]) for r in described["returns"]}
+    if name not in found:
+        raise KeyError(f"nothing named {name!r} is returned (returned: {', '.join(found)})")
+    return str(found[name])
+
+
+def _setting(name: str | None, described: dict[str, Any]) -> str:
+    if name not in described["config"]:
+        raise KeyError(f"no setting is called {name!r}")
+    return str(described["config"][name])
+
+
+def _unpack(query: str) -> str:
+    from rnnlab.codegen import unpack_line
+
+    return unpack_line(parse(query).config)
+
+
+# placeholder -> its text, from (name, query, describe(query)); the kinds' answers come from rnnlab.questions
+VALUES = {
+    "shape": lambda name, query, described: _returned_shape(name, described),
+    "params": lambda name, query, described: f"{described['params']:,}",
+    "config": lambda name, query, described: _setting(name, described),
+    "rows": lambda name, query, described: rows(parse(query).config),
+    "check": lambda name, query, described: _check(name, described),
+    "unpack": lambda name, query, described: _unpack(query),
+    **{kind: (lambda kind: lambda name, query, described: kinds.written(kind, kinds.expected(kind, query)))(kind)
+       for kind in ("x", "shapes", "names", "count", "equal", "builds", "padded")},
+}
+
+
 def _value(kind: str, name: str | None, query: str, slug: str = "") -> str:
     if kind == "snippet":
         return _snippet(name, slug)
-    described = _described(query)
-    if kind in ("x", "shapes", "names", "count", "equal", "builds", "padded"):
-        return kinds.written(kind, kinds.expected(kind, query))
-    if kind == "shape":
-        found = {r["name"]: tuple(r["shape"]) for r in described["returns"]}
-        if name not in found:
-            raise KeyError(f"nothing named {name!r} is returned (returned: {', '.join(found)})")
-        return str(found[name])
-    if kind == "params":
-        return f"{described['params']:,}"
-    if kind == "config":
-        if name not in described["config"]:
-            raise KeyError(f"no setting is called {name!r}")
-        return str(described["config"][name])
-    if kind == "rows":
-        return rows(parse(query).config)
-    if kind == "check":
-        return _check(name, described)
-    if kind == "unpack":
-        from rnnlab.codegen import unpack_line
-
-        return unpack_line(parse(query).config)
-    raise KeyError(f"unknown placeholder {kind!r}")
+    if kind not in VALUES:
+        raise KeyError(f"unknown placeholder {kind!r}")
+    return VALUES[kind](name, query, _described(query))
 
 
 ANSWERS = ("shape", "shapes", "unpack", "params", "names", "count", "equal", "builds", "padded")  # give answers away

@@ -68,27 +68,24 @@ def returned_values(query: str) -> dict[str, Any]:
     return {t.name: t.value for t in result.returns}
 
 
+# How each kind's right answer is read from describe()'s facts (query: the question's query string)
+FACTS = {
+    "x": lambda facts, query: [tuple(facts["config"][a] for a in ("batch", "timesteps", "features"))],
+    "shapes": lambda facts, query: [tuple(r["shape"]) for r in facts["returns"]],
+    "names": lambda facts, query: [r["name"] for r in facts["returns"]],
+    "count": lambda facts, query: len(facts["returns"]),
+    "params": lambda facts, query: facts["params"],
+    "builds": lambda facts, query: rules.refusal_key(facts["refusal"]),
+    "equal": lambda facts, query: rules.equal_groups(returned_values(query)),
+    "padded": lambda facts, query: rules.padded_value(returned_values(query), parse(query).config),
+}
+
+
 def expected(kind: str, query: str) -> Any:
     """The right answer to a question of this kind about `query`, from the installed Keras."""
-    facts = described(query)
-    config = facts["config"]
-    if kind == "x":
-        return [(config["batch"], config["timesteps"], config["features"])]
-    if kind == "shapes":
-        return [tuple(r["shape"]) for r in facts["returns"]]
-    if kind == "names":
-        return [r["name"] for r in facts["returns"]]
-    if kind == "count":
-        return len(facts["returns"])
-    if kind == "params":
-        return facts["params"]
-    if kind == "builds":
-        return rules.refusal_key(facts["refusal"])
-    if kind == "equal":
-        return rules.equal_groups(returned_values(query))
-    if kind == "padded":
-        return rules.padded_value(returned_values(query), parse(query).config)
-    raise KeyError(f"no question kind {kind!r}")
+    if kind not in FACTS:
+        raise KeyError(f"no question kind {kind!r}")
+    return FACTS[kind](described(query), query)
 
 
 def written(kind: str, value: Any) -> str:

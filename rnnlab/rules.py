@@ -26,19 +26,20 @@ def quoted(token: str) -> str:
 # --- reading typed answers --------------------------------------------------------------------------------
 
 
+def _read_shape(group: str) -> tuple | str | None:
+    """'32, None, 64' -> (32, None, 64); a message when a token is not a size; None when it is empty."""
+    tokens = [t for t in re.split(r"[\s,×x*]+", group.strip()) if t]
+    bad = [t for t in tokens if not re.fullmatch(r"\d+|None", t, re.I)]
+    if bad:
+        return f"Could not read {quoted(bad[0])} as a size: {SHAPE_EXAMPLE} (None for an unknown batch)."
+    return tuple(None if t.lower() == "none" else int(t) for t in tokens) or None
+
+
 def read_shapes(text: str) -> list[tuple] | str:
     """'(32, 10, 64), (None, 64)' -> [(32, 10, 64), (None, 64)]; a message when it cannot be read."""
-    groups = re.findall(r"[(\[]([^()\[\]]*)[)\]]", text) or [text]
-    shapes = []
-    for group in groups:
-        tokens = [t for t in re.split(r"[\s,×x*]+", group.strip()) if t]
-        if not tokens:
-            continue
-        bad = [t for t in tokens if not re.fullmatch(r"\d+|None", t, re.I)]
-        if bad:
-            return f"Could not read {quoted(bad[0])} as a size: {SHAPE_EXAMPLE} (None for an unknown batch)."
-        shapes.append(tuple(None if t.lower() == "none" else int(t) for t in tokens))
-    return shapes or f"Type at least one shape: {SHAPE_EXAMPLE}."
+    shapes = [_read_shape(g) for g in re.findall(r"[(\[]([^()\[\]]*)[)\]]", text) or [text]]
+    problem = next((s for s in shapes if isinstance(s, str)), None)
+    return problem or [s for s in shapes if s] or f"Type at least one shape: {SHAPE_EXAMPLE}."
 
 
 def read_number(text: str) -> int | str:
@@ -190,33 +191,36 @@ def why_x(given: list[tuple], shape: tuple, config: Any, tell: bool) -> str:
     return f"Not {g}: {rule}{here}."
 
 
-def _parts(config: Any) -> tuple[int, int, int]:
-    """(outputs, states, predictions): how many tensors of each come back."""
-    directions = 2 if config.bidirectional else 1
-    outputs = 2 if config.bidirectional and config.merge_mode == "none" else 1
-    states = (2 if config.layer == "lstm" else 1) * directions if config.return_state else 0
-    return outputs, states, int(config.head != "none")
+def _directions(config: Any) -> int:
+    return 2 if config.bidirectional else 1
+
+
+def _state_count(config: Any) -> int:
+    return (2 if config.layer == "lstm" else 1) * _directions(config) if config.return_state else 0
+
+
+# (applies(given, right, config), rule): the first that applies names what a wrong count of tensors broke
+COUNT_RULES = (
+    (lambda g, r, c: not c.return_state and g > r and c.head != "none",
+     "return_state is off, so no states come back: the layer's output, then the head's prediction"),
+    (lambda g, r, c: not c.return_state and g > r, "return_state is off, so no states come back: only the output"),
+    (lambda g, r, c: c.head != "none" and g == r - 1,
+     "the model hands back the layer's output and, after it, the head's prediction"),
+    (lambda g, r, c: c.bidirectional and c.merge_mode == "none" and g == r - 1,
+     "merge_mode=None returns the forward and the backward outputs as two tensors, not one"),
+    (lambda g, r, c: c.return_state and c.layer == "lstm" and g == r - _directions(c),
+     "an LSTM has two states, h and c, and return_state returns both"),
+    (lambda g, r, c: c.return_state and c.layer != "lstm" and g == r + _directions(c),
+     "a GRU or a SimpleRNN has one state, h: there is no cell state c"),
+    (lambda g, r, c: c.bidirectional and c.return_state and g == r - _state_count(c) // 2,
+     "each direction returns its own states: Bidirectional never merges them"),
+    (lambda g, r, c: c.return_state and g < r, "return_state adds the final states after the output"),
+)
 
 
 def _count_rule(given: int, right: int, config: Any) -> str:
-    outputs, states, head = _parts(config)
-    directions = 2 if config.bidirectional else 1
-    if not config.return_state and given > right:
-        rule = "return_state is off, so no states come back"
-        return rule + (": the layer's output, then the head's prediction" if head else ": only the output")
-    if head and given == right - 1:
-        return "the model hands back the layer's output and, after it, the head's prediction"
-    if outputs == 2 and given == right - 1:
-        return "merge_mode=None returns the forward and the backward outputs as two tensors, not one"
-    if config.return_state and config.layer == "lstm" and given == right - directions:
-        return "an LSTM has two states, h and c, and return_state returns both"
-    if config.return_state and config.layer != "lstm" and given == right + directions:
-        return "a GRU or a SimpleRNN has one state, h: there is no cell state c"
-    if config.bidirectional and config.return_state and given == right - states // 2:
-        return "each direction returns its own states: Bidirectional never merges them"
-    if config.return_state and given < right:
-        return "return_state adds the final states after the output"
-    return "count the output, then (with return_state) the final states, then any head's prediction"
+    return next((rule for applies, rule in COUNT_RULES if applies(given, right, config)),
+                "count the output, then (with return_state) the final states, then any head's prediction")
 
 
 def why_count(given: int, right: int, config: Any, tell: bool) -> str:
@@ -227,40 +231,51 @@ def why_count(given: int, right: int, config: Any, tell: bool) -> str:
     return f"Keras returns a different number of tensors here, not {given}: {rule}."
 
 
+TIMESTEPS_RULE = ("with return_sequences the output keeps the timesteps axis, (batch, timesteps, units); without "
+                  "it, and for every state, there is no timesteps axis, (batch, units)")
+# (applies(given, right, name), rule) for a shape whose number of axes or first axes are wrong
+SHAPE_RULES = (
+    (lambda g, e, n: len(g) == len(e) - 1 and g == e[1:],
+     "that leaves out the batch axis: every tensor Keras returns starts with the batch, one row per sequence"),
+    (lambda g, e, n: len(e) == 3 and g == (e[0], e[2]), TIMESTEPS_RULE),
+    (lambda g, e, n: len(g) == len(e) + 1 and n.endswith(("_h", "_c")),
+     "a state is the final value only: there is no timesteps axis, (batch, units)"),
+    (lambda g, e, n: len(g) == len(e) + 1, "without return_sequences there is no timesteps axis, (batch, units)"),
+    (lambda g, e, n: len(g) == len(e) and g[0] != e[0], "the first axis is the batch, one row per sequence of x"),
+    (lambda g, e, n: len(g) == len(e) == 3 and g[1] != e[1], "the timesteps axis keeps the input's length"),
+)
+
+
 def _shape_rule(g: tuple, e: tuple, name: str, config: Any, tell: bool) -> str:
     if None in g and tuple(e[0] if v is None else v for v in g) == e:
         return ("None is how a model's summary writes a batch size it does not know yet; x here is an array of "
                 f"{config.batch if tell else 'a known number of'} sequences, and the first axis is that number")
-    if len(g) == len(e) - 1 and g == e[1:]:
-        return "that leaves out the batch axis: every tensor Keras returns starts with the batch, one row per sequence"
-    if len(e) == 3 and g == (e[0], e[2]):
-        return ("with return_sequences the output keeps the timesteps axis, (batch, timesteps, units); without it, "
-                "and for every state, there is no timesteps axis")
-    if len(g) == len(e) + 1:
-        what = "a state is the final value only" if name.endswith(("_h", "_c")) else "without return_sequences"
-        return f"{what}: there is no timesteps axis, (batch, units)"
     if len(g) == len(e) and g[:-1] == e[:-1]:
         return _last_axis_rule(g[-1], e[-1], name, config)
-    if len(g) == len(e) and g[0] != e[0]:
-        return "the first axis is the batch, one row per sequence of x"
-    if len(g) == len(e) == 3 and g[1] != e[1]:
-        return "the timesteps axis keeps the input's length"
-    return ("with return_sequences the output keeps the timesteps axis, (batch, timesteps, units); without it, "
-            "and for every state, there is no timesteps axis, (batch, units)")
+    return next((rule for applies, rule in SHAPE_RULES if applies(g, e, name)), TIMESTEPS_RULE)
+
+
+def _is_state(name: str) -> bool:
+    return name.endswith(("_h", "_c"))
+
+
+# (applies(given last axis, right last axis, name, config), rule) for a wrong last axis
+LAST_AXIS_RULES = (
+    (lambda g, e, n, c: n == "prediction",
+     "Dense acts on the last axis only: the prediction ends with the head's own size, head_units"),
+    (lambda g, e, n, c: c.bidirectional and c.merge_mode == "concat" and not _is_state(n) and g * 2 == e,
+     "concat puts the forward and backward outputs side by side: the last axis is 2 × units"),
+    (lambda g, e, n, c: c.bidirectional and _is_state(n) and g == 2 * e,
+     "Bidirectional never merges the states: each direction's state keeps units"),
+    (lambda g, e, n, c: g == c.timesteps != e,
+     "units is not the number of timesteps: the last axis is units, the layer's size, for any length"),
+    (lambda g, e, n, c: g == c.features != e, "the last axis is units, the layer's size, never the input's features"),
+)
 
 
 def _last_axis_rule(g: int, e: int, name: str, config: Any) -> str:
-    if name == "prediction":
-        return "Dense acts on the last axis only: the prediction ends with the head's own size, head_units"
-    if config.bidirectional and config.merge_mode == "concat" and not name.endswith(("_h", "_c")) and g * 2 == e:
-        return "concat puts the forward and backward outputs side by side: the last axis is 2 × units"
-    if config.bidirectional and name.endswith(("_h", "_c")) and g == 2 * e:
-        return "Bidirectional never merges the states: each direction's state keeps units"
-    if g == config.timesteps != e:
-        return "units is not the number of timesteps: the last axis is units, the layer's size, for any length"
-    if g == config.features != e:
-        return "the last axis is units, the layer's size, never the input's features"
-    return "the first axis is the batch and the last is units, the layer's size (never the input's features)"
+    return next((rule for applies, rule in LAST_AXIS_RULES if applies(g, e, name, config)),
+                "the first axis is the batch and the last is units, the layer's size (never the input's features)")
 
 
 def why_shapes(given: list[tuple], right: list[tuple], config: Any, tell: bool) -> str:
@@ -288,25 +303,30 @@ def why_order(given: list[str], right: list[str], tell: bool) -> str:
     return "The forward direction's states come before the backward direction's." + order
 
 
+# (applies(the names the learner grouped, the right groups, config), rule) for a wrong answer about equal tensors
+EQUAL_RULES = (
+    (lambda said, groups, right, c: any({"state_h", "state_c"} <= set(g) for g in groups),
+     "h and c are different numbers: c is the cell's memory, and h = o × tanh(c) is what it outputs."),
+    (lambda said, groups, right, c: "whole_seq" in said,
+     "whole_seq has a timesteps axis and state_h has not: only its last step equals the final h, "
+     "whole_seq[:, -1, :] == state_h. Tensors of different shapes are never equal."),
+    (lambda said, groups, right, c: "prediction" in said,
+     "The prediction is Dense applied to the output: new numbers, of the head's size."),
+    (lambda said, groups, right, c: c.bidirectional and c.merge_mode != "none" and "output" in said,
+     "The merged output combines both directions: it equals neither state (with concat, its halves are "
+     "forward_h and backward_h)."),
+    (lambda said, groups, right, c: right and not groups,
+     "Without return_sequences the output is the last h: the same numbers as the final hidden state, returned "
+     "twice."),
+)
+
+
 def why_equal(given: tuple, right: tuple, config: Any, tell: bool) -> str:
     """The rule a wrong answer about equal tensors broke."""
     said = {n for group in given for n in group}
-    answer = f" Keras's run: {'; '.join(' = '.join(g) for g in right) or 'none'}." if tell else ""
-    if any({"state_h", "state_c"} <= set(g) for g in given):
-        return ("h and c are different numbers: c is the cell's memory, and h = o × tanh(c) is what it outputs."
-                + answer)
-    if "whole_seq" in said:
-        return ("whole_seq has a timesteps axis and state_h has not: only its last step equals the final h, "
-                "whole_seq[:, -1, :] == state_h. Tensors of different shapes are never equal." + answer)
-    if "prediction" in said:
-        return "The prediction is Dense applied to the output: new numbers, of the head's size." + answer
-    if config.bidirectional and config.merge_mode != "none" and "output" in said:
-        return ("The merged output combines both directions: it equals neither state (with concat, its halves "
-                "are forward_h and backward_h)." + answer)
-    if right and not given:
-        return ("Without return_sequences the output is the last h: the same numbers as the final hidden state, "
-                "returned twice." + answer)
-    return "Only tensors of the same shape can be equal; the output without return_sequences is the last h." + answer
+    rule = next((rule for applies, rule in EQUAL_RULES if applies(said, given, right, config)),
+                "Only tensors of the same shape can be equal; the output without return_sequences is the last h.")
+    return rule + (f" Keras's run: {'; '.join(' = '.join(g) for g in right) or 'none'}." if tell else "")
 
 
 def _blocks(config: Any) -> int:
@@ -331,21 +351,28 @@ def _params_rules(config: Any, right: int) -> dict[int, str]:
     return found
 
 
+def _head_weights(config: Any) -> int:
+    return config.units * config.head_units + config.head_units if config.head != "none" else -1
+
+
+def _params_rule(given: int, right: int, config: Any) -> str | None:
+    """The rule of a typical wrong count, when the learner's number is one."""
+    if config.bidirectional:
+        return "Bidirectional holds two copies of the layer, forward and backward: twice the parameters" \
+            if given * 2 == right else None
+    if config.depth > 1:
+        return None
+    if right - given == _head_weights(config):
+        return "the head's Dense has its own kernel and bias: (units × head_units) + head_units"
+    return _params_rules(config, right).get(given) if config.head == "none" else None
+
+
 def why_params(given: int, right: int, config: Any, tell: bool) -> str:
     """The rule a wrong parameter count broke."""
-    answer = f" count_params() says {right:,}." if tell else ""
-    if config.bidirectional and given * 2 == right:
-        return "Bidirectional holds two copies of the layer, forward and backward: twice the parameters." + answer
-    if config.head != "none" and config.depth == 1 and given < right and not config.bidirectional:
-        head_weights = right - given
-        if head_weights == config.units * config.head_units + config.head_units:
-            return "The head's Dense has its own kernel and bias: (units × head_units) + head_units." + answer
-    if config.depth == 1 and not config.bidirectional and config.head == "none":
-        rule = _params_rules(config, right).get(given)
-        if rule:
-            return rule[0].upper() + rule[1:] + "." + answer
-    return ("Each recurrent layer holds blocks × (inputs × units + units × units + units), where inputs is the "
-            "features for the first layer and the layer below's width for the next." + answer)
+    rule = _params_rule(given, right, config) or (
+        "each recurrent layer holds blocks × (inputs × units + units × units + units), where inputs is the "
+        "features for the first layer and the layer below's width for the next")
+    return rule[0].upper() + rule[1:] + "." + (f" count_params() says {right:,}." if tell else "")
 
 
 def why_builds(given: str, right: str, config: Any, tell: bool) -> str:
