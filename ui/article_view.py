@@ -23,6 +23,10 @@ PAGES = {"playground": "pages/playground.py", "train": "pages/train.py"}
 ICONS = {"playground": ":material/science:", "train": ":material/model_training:",
          "doctor": ":material/stethoscope:"}
 _IDS = [e.id for e in EXAMPLES]
+# Wrapped code draws its line numbers in its own light grey (2.5:1): the app's darker grey, as unwrapped code has.
+WRAPPED_LINE_NUMBERS = """<style>
+[data-testid="stCode"] .react-syntax-highlighter-line-number { color: #5b5f6e !important; opacity: 1 !important; }
+</style>"""
 
 
 def _md(text: str) -> str:
@@ -181,6 +185,7 @@ def _next(example: Example) -> None:
 
 def show(example: Example) -> None:
     """One example, from the article's code to the links."""
+    st.html(WRAPPED_LINE_NUMBERS)
     st.header(f"{example.number}. {example.title}")
     st.caption(f"Example {example.number} of the article “{example.article}”, quoted where it is checked.")
     evidence = get_evidence(example)
