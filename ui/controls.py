@@ -35,6 +35,8 @@ def _widget_values() -> dict[str, Any]:
                 value = param.parse(value)
             except ValueError:
                 pass  # resolve() reports it and falls back
+        if param.kind is int and isinstance(value, float):  # a number box's value
+            value = int(value)
         values[name] = tuple(value) if param.kind is tuple and isinstance(value, list) else value
     return values
 
@@ -118,8 +120,9 @@ def widget(param: Param, low: int | None = None, high: int | None = None, contai
                               placeholder="the first four", **common)
     elif names:
         container.selectbox(label, range(len(names)), format_func=names.__getitem__, **common)
-    elif high - low > _SLIDER_SPAN:
-        container.number_input(label, min_value=low, max_value=high, step=1, **common)
+    elif high - low > _SLIDER_SPAN:  # a float box shown as whole numbers: Streamlit's own checks turn a
+        # non-finite number sent over the WebSocket into the default (an int box would fail on it)
+        container.number_input(label, min_value=float(low), max_value=float(high), step=1.0, format="%d", **common)
     elif high > low:
         container.slider(label, min_value=low, max_value=high, **common)
 

@@ -72,3 +72,13 @@ def test_a_learners_text_in_a_notice_is_quoted_as_code_never_read_as_markdown():
     for text in (image, link):
         assert any(text in span for span in spans), notice
         assert text not in re.sub(r"(`+)(.+?)\1", "", notice), notice  # nowhere outside a code span
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_a_non_finite_seed_sent_by_a_client_falls_back_and_the_session_goes_on(number):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    default = at.number_input(key="seed").value
+    at.number_input(key="seed").set_value(number).run()
+    assert not at.exception and at.number_input(key="seed").value == default
+    at.slider(key="units").set_value(7).run()  # the next change is answered as usual
+    assert not at.exception and at.slider(key="units").value == 7
