@@ -17,7 +17,7 @@ from rnnlab import articles, doctor
 from rnnlab.articles.checks import EXACT, INPUT_SHAPE_WARNING, close
 from rnnlab.params import parse
 from rnnlab.trace import recurrence
-from rnnlab.training import settings as train_settings
+from rnnlab.training import plan, settings as train_settings
 from tests.conftest import ROOT
 
 IDS = [e.id for e in articles.EXAMPLES]
@@ -210,7 +210,9 @@ def test_every_link_opens_its_page_with_exactly_these_settings():
             model = {k: v for k, v in pairs.items() if k not in train_names}
             assert not parse(model).notices, (example.id, link.query)
             if link.page == "train":
-                assert not train_settings.parse({k: v for k, v in pairs.items() if k in train_names}).problems
+                checked = train_settings.parse({k: v for k, v in pairs.items() if k in train_names})
+                assert not checked.problems
+                assert plan.refusal(parse(model).config, checked.settings) is None, (example.id, link.query)
 
 
 @pytest.mark.parametrize("example_id, kind", [("shape-2", "last_layer_returns_sequences"), ("shape-3", None)])
