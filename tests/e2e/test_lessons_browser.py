@@ -30,3 +30,36 @@ def test_a_lesson_link_to_a_fresh_server_opens_the_lesson_in_the_app(browser, ar
         expect(page.locator("[data-testid=stMain] h1").first).to_contain_text("What does a Keras LSTM return?")
         page.screenshot(path=artifacts / "lesson-then-playground.png")
         page.close()
+
+
+SIZES = {"laptop": {"width": 1366, "height": 768}, "projector": {"width": 1920, "height": 1080}}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_lesson_reads_whole_at_laptop_and_projector_size(browser, server_url, artifacts, size):
+    """Each lesson's text, snippets and questions on screen, with no error; a full-page screenshot of each."""
+    page = browser.new_page(viewport=SIZES[size])
+    for lesson in lessons.all_lessons():
+        page.goto(f"{server_url}/lessons?lesson={lesson.slug}")
+        settle(page)
+        main = page.locator("[data-testid=stMain]")
+        expect(main.locator("h2").first).to_contain_text(lesson.title)
+        expect(main.locator("[data-testid=stException]")).to_have_count(0)
+        expect(main.locator("[data-testid=stForm]")).to_have_count(len(lesson.questions))
+        assert "{{" not in main.inner_text()
+        page.screenshot(path=artifacts / f"lesson-{lesson.order:02d}-{lesson.slug}-{size}.png", full_page=True)
+    page.close()
+
+
+def test_a_question_answered_by_choosing_is_graded_in_the_browser(browser, server_url):
+    lesson = lessons.find("padding-and-masking")
+    page = browser.new_page(viewport=SIZES["laptop"])
+    page.goto(f"{server_url}/lessons?lesson={lesson.slug}")
+    settle(page)
+    main = page.locator("[data-testid=stMain]")
+    form = main.locator("[data-testid=stForm]").nth(1)  # the output at a padded step, padded at the end
+    form.get_by_text("Zeros", exact=True).click()
+    form.get_by_role("button", name="Check").click()
+    settle(page)
+    expect(main.locator("[data-testid=stAlertContentError]")).to_contain_text("carries the last real step")
+    page.close()
