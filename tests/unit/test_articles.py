@@ -168,6 +168,12 @@ def test_a_wrong_y_shape_is_broadcast_silently_under_mse(evidence):
     for example_id, check in (("shape-2", "mse_broadcast_one_target"), ("steps-2", "mse_broadcast_targets")):
         values = evidence[example_id].checks[check].values
         assert close(values["keras_loss"], values["numpy_broadcast_loss"])
+    model = keras.Sequential([keras.Input((5, 2)), keras.layers.LSTM(3, return_sequences=True), keras.layers.Dense(3)])
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    with pytest.raises(ValueError, match="must have the same shape") as raised:
+        model.evaluate(np.zeros((6, 5, 2)), one_variable, verbose=0)
+    assert "must have the same shape" in evidence["steps-2"].checks["mse_broadcast_targets"].facts[2]
+    assert "must have the same shape" in str(raised.value)
 
 
 def test_padded_targets_count_in_the_loss_without_a_mask(evidence):
@@ -187,6 +193,7 @@ def test_padded_targets_count_in_the_loss_without_a_mask(evidence):
     assert close(values["no_mask"], values["numpy_all_steps"])
     assert close(values["mask"], values["numpy_real_steps"]) and not close(values["mask"], values["no_mask"])
     assert close(values["sample_weight"], values["numpy_real_sum_over_all"])
+    assert close(values["no_mask"], values["numpy_real_sum_over_all"] + values["numpy_padded_share"])
     assert (values["real"], values["steps"]) == (10, 15)
     drift = evidence["steps-3"].checks["padding_processed"].values
     assert drift["drift_with_mask"] <= EXACT < drift["drift_without_mask"]
@@ -215,7 +222,8 @@ def test_every_link_opens_its_page_with_exactly_these_settings():
                 assert plan.refusal(parse(model).config, checked.settings) is None, (example.id, link.query)
 
 
-@pytest.mark.parametrize("example_id, kind", [("shape-2", "last_layer_returns_sequences"), ("shape-3", None)])
+@pytest.mark.parametrize("example_id, kind", [("shape-2", "last_layer_returns_sequences"), ("shape-3", None),
+                                              ("steps-2", "units_vs_target")])
 def test_the_doctor_links_are_diagnosed(example_id, kind):
     link = next(k for k in articles.BY_ID[example_id].links if k.page == "doctor")
     code, x_shape, y_shape, loss = link.doctor
