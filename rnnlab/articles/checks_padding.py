@@ -89,8 +89,9 @@ def padding_loss(runs: Runs) -> Check:
         f"gradient step also pulls the padded predictions toward 0.",
     )
     holds = (close(v["no_mask"], v["numpy_all_steps"])
-             and close(v["no_mask"], v["numpy_real_sum_over_all"] + v["numpy_padded_share"]) and close(v["mask"], v["numpy_real_steps"])
-             and close(v["sample_weight"], v["numpy_real_sum_over_all"]) and not close(v["no_mask"], v["mask"]))
+             and close(v["no_mask"], v["numpy_real_sum_over_all"] + v["numpy_padded_share"])
+             and close(v["mask"], v["numpy_real_steps"]) and close(v["sample_weight"], v["numpy_real_sum_over_all"])
+             and not close(v["no_mask"], v["mask"]))
     return Check(holds, facts, v)
 
 
