@@ -450,6 +450,7 @@ def warm() -> str:
 
 _ENGINE: Engine | None = None
 _DOCTOR: Engine | None = None
+_CLOSED = False  # the server is stopping: no engine starts any more
 _STARTING = threading.Lock()
 
 
@@ -472,7 +473,7 @@ def start(workers: int | None = None) -> Engine:
             from rnnlab.params import parse
 
             _ENGINE = Engine(Lane(workers=workers or workers_wanted()))
-            _ENGINE.submit("run", parse("").config).add_done_callback(lambda _: doctor())
+            _ENGINE.submit("run", parse("").config).add_done_callback(lambda _: None if _CLOSED else doctor())
         return _ENGINE
 
 
@@ -487,6 +488,8 @@ def doctor() -> Engine:
 
 def close() -> None:
     """Stop both engines' workers (the server is stopping)."""
+    global _CLOSED
+    _CLOSED = True
     for running_engine in (_ENGINE, _DOCTOR):
         if running_engine is not None:
             running_engine.close()

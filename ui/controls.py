@@ -10,6 +10,7 @@ them, which shows them greyed out; its settings stay in the URL.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
@@ -20,6 +21,8 @@ from rnnlab.params import MODEL_PARAMS, PARAMS, Param, Parsed, is_on, parse, res
 _SYNCED = "_query_written"  # the query string as this page last wrote it
 _NOTICES = "_notices"
 _SLIDER_SPAN = 1000  # wider integer ranges get a number box instead of a slider
+# That box holds floats shown as whole numbers (see `widget`), which Streamlit logs with a stack on every run.
+logging.getLogger("streamlit.elements.widgets.number_input").setLevel(logging.ERROR)
 GROUPS = {"layer": "Layer", "structure": "Stacks, directions, activation", "head": "A head on top",
           "data": "Data: pattern, seed, padding, masking, stateful"}
 
@@ -35,8 +38,8 @@ def _widget_values() -> dict[str, Any]:
                 value = param.parse(value)
             except ValueError:
                 pass  # resolve() reports it and falls back
-        if param.kind is int and isinstance(value, float):  # a number box's value
-            value = int(value)
+        if param.kind is int and isinstance(value, float):  # a number box's value, kept whole
+            value = st.session_state[name] = int(value)
         values[name] = tuple(value) if param.kind is tuple and isinstance(value, list) else value
     return values
 

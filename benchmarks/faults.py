@@ -1,0 +1,265 @@
+"""Floods and faults: what one hostile or unlucky visitor can do to everybody else, on a real server.
+
+    python -m benchmarks.faults [doctor] [memory] [flood] [kill] [stop]   (default: all five)
+
+- doctor: one visitor explores the playground (a random `units` 1-128 or a return_state flip every 0.5 s),
+  first alone, then while another visitor diagnoses the largest model the doctor accepts, again and again.
+  The explorer's median must stay within 0.5 s of its idle median; every diagnosis ends (a diagnosis or a
+  plain message) within 10 s; the server (with its workers) grows at most 500 MB meanwhile.
+- memory: DIAGNOSES distinct diagnoses in a row; the server's memory (with its workers) after the first
+  WARM_UP ones must grow at most 200 MB.
+- flood: FLOOD sessions each press Train on a model of their own and vanish. 15 s later no training may
+  run (the training process's CPU over the next 5 s), and a fresh visitor's training starts at once.
+- kill: the processes computing a visitor's answer (playground, doctor, training) are killed in turn; that
+  visitor gets a plain message, the next request is answered, another visitor's changes go on meanwhile.
+- stop: SIGTERM to a server with trainings queued: seconds to exit, tracebacks in its log.
+Results: printed, and written to results/faults.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+from benchmarks.load import ServerSampler, family
+from benchmarks.report import machine, summary
+from benchmarks.server import StreamlitServer
+from benchmarks.streamlit_client import Visitor
+
+RESULTS = Path(__file__).resolve().parent / "results" / "faults.json"
+SCENARIOS = ("doctor", "memory", "flood", "kill", "stop")
+WORST = ("model = keras.Sequential([keras.layers.Reshape((1024, 1024)), keras.layers.LSTM(1024), "
+         "keras.layers.Dense(1)])", "4,1024,1024", "4,1")
+DIAGNOSES, WARM_UP = 500, 50
+FLOOD = 120
+FIRST_VISIT = "return_sequences=true&head=dense&head_units=1"  # the Train page's first model (ui.train_view)
+TARGETS = {"doctor_slowdown_s": 0.5, "diagnosis_s": 10.0, "doctor_growth_mb": 500.0, "memory_growth_mb": 200.0,
+           "flood_running_after_15_s": 0, "stop_s": 10.0}
+
+
+def _page(url: str, page: str, query: str = "") -> Visitor:
+    from streamlit.util import calc_hash
+
+    from benchmarks.train import TrainVisitor
+
+    visitor = (TrainVisitor if page == "train" else Visitor)(url, query_string=query, timeout=120)
+    visitor.page_script_hash = calc_hash(page) if page else ""
+    return visitor
+
+
+async def _diagnose(doctor: Visitor, code: str, x: str, y: str) -> tuple[float, bool]:
+    """One diagnosis through the doctor's form: (seconds to the page's answer, whether it ended in a message)."""
+    for name, value in (("doctor_code", code), ("doctor_x", x), ("doctor_y", y)):
+        doctor.values[doctor.widget(name).id] = value
+    result = await doctor.click("Diagnose")
+    return result.seconds, result.ok
+
+
+async def _explore(player: Visitor, until: asyncio.Event | None, count: int, rng: random.Random) -> list[float]:
+    """Changes 0.5 s apart, units at random or return_state flipped; `count` of them or until `until`."""
+    seconds, state = [], False
+    for k in range(count):
+        if until is not None and until.is_set():
+            break
+        await asyncio.sleep(0.5)
+        if k % 2:
+            state = not state
+            change = {"return_state": state}
+        else:
+            change = {"units": rng.randint(1, 128)}
+        seconds.append((await player.set(**change)).seconds)
+    return seconds
+
+
+async def doctor_scenario(server: StreamlitServer, rounds: int = 6) -> dict:
+    rng = random.Random(1)
+    sampler = ServerSampler([server.process.pid])
+    async with _page(server.ws_url, "") as player, _page(server.ws_url, "doctor") as doctor:
+        await player.load()
+        await doctor.load()
+        await _diagnose(doctor, "model = keras.Sequential([keras.layers.LSTM(4)])", "8,5,2", "8,4")  # warm
+        idle = await _explore(player, None, 30, rng)
+        before = sampler.rss()
+        sampler.start()
+        done = asyncio.Event()
+
+        async def paste() -> list[float]:
+            times = []
+            for n in range(rounds):
+                code = WORST[0].replace("LSTM(1024)", f"LSTM({1024 - n})")  # never the cached answer
+                times.append((await _diagnose(doctor, code, *WORST[1:]))[0])
+            done.set()
+            return times
+
+        diagnoses, busy = await asyncio.gather(paste(), _explore(player, done, 10_000, rng))
+        await sampler.stop()
+    return {"idle": summary(idle), "busy": summary(busy), "diagnoses_s": diagnoses,
+            "slowdown_s": statistics.median(busy) - statistics.median(idle),
+            "growth_mb": max(sampler.rss_mb) - before}
+
+
+async def memory_scenario(server: StreamlitServer, count: int = DIAGNOSES) -> dict:
+    sampler = ServerSampler([server.process.pid])
+    rss, seconds = [], []
+    async with _page(server.ws_url, "doctor") as doctor:
+        await doctor.load()
+        for n in range(count):
+            units, steps = 1 + n % 97, 2 + n // 97
+            code = (f"model = keras.Sequential([keras.layers.LSTM({units}, return_sequences=True), "
+                    f"keras.layers.Dense(1)])")
+            seconds.append((await _diagnose(doctor, code, f"16,{steps},3", "16,1"))[0])
+            rss.append(sampler.rss())
+    return {"diagnoses": count, "rss_mb_after_warm_up": rss[WARM_UP - 1], "rss_mb_end": rss[-1],
+            "rss_mb_max_after_warm_up": max(rss[WARM_UP:]), "growth_mb": max(rss[WARM_UP:]) - rss[WARM_UP - 1],
+            "seconds": summary(seconds), "rss_mb_every_50": rss[::50]}
+
+
+def _training_pids(server: StreamlitServer, engine_pids: set[int]) -> list[int]:
+    return [pid for pid in family(server.process.pid) if pid != server.process.pid and pid not in engine_pids]
+
+
+async def flood_scenario(server: StreamlitServer, sessions: int = FLOOD) -> dict:
+    base = dict(parse_qsl(FIRST_VISIT))
+    sampler = ServerSampler([server.process.pid])
+    async with _page(server.ws_url, "") as player:
+        await player.load()  # every engine worker is up: the processes started later train
+    engine_pids = set(family(server.process.pid))
+    for k in range(sessions):
+        async with _page(server.ws_url, "train", urlencode(base | {"seed": str(1000 + k)})) as visitor:
+            await visitor.load()
+            await visitor.click("train-start")
+    gone = time.monotonic()
+    await asyncio.sleep(15)
+    cpu_before = sum(_cpu(pid) for pid in _training_pids(server, engine_pids))
+    await asyncio.sleep(5)
+    cpu_after = sum(_cpu(pid) for pid in _training_pids(server, engine_pids))
+    fresh_query = urlencode(base | {"seed": "99999"})
+    async with _page(server.ws_url, "train", fresh_query) as fresh:
+        await fresh.load()
+        pressed = time.perf_counter()
+        await fresh.click("train-start")
+        while "train_sample" not in fresh.widgets:
+            await asyncio.sleep(0.5)
+            fragment = fresh.widget("train-stop").fragment_id if "train-stop" in fresh.widgets else ""
+            await fresh.rerun(fragment_id=fragment)
+            if time.perf_counter() - pressed > 300:
+                break
+        fresh_s = time.perf_counter() - pressed
+    return {"sessions": sessions, "seconds_after_the_last_left": round(time.monotonic() - gone, 1),
+            "training_cpu_s_from_15_to_20_s": round(cpu_after - cpu_before, 2),
+            "fresh_visitor_train_to_results_s": round(fresh_s, 1), "server_rss_mb": round(sampler.rss())}
+
+
+def _cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / 100
+
+
+async def kill_scenario(server: StreamlitServer) -> dict:
+    """Kill the engine worker under a playground answer, the doctor's under a diagnosis: what each visitor sees."""
+    seen = {}
+    async with _page(server.ws_url, "") as victim, _page(server.ws_url, "") as other, \
+            _page(server.ws_url, "doctor") as doctor:
+        for visitor in (victim, other, doctor):
+            await visitor.load()
+        await _diagnose(doctor, "model = keras.Sequential([keras.layers.LSTM(4)])", "8,5,2", "8,4")
+        workers = set(family(server.process.pid)) - {server.process.pid}
+        heavy = victim.set(units=256, timesteps=300, batch=64)
+
+        async def kill_soon(pids: set[int]) -> None:
+            await asyncio.sleep(0.3)
+            for pid in pids:
+                os.kill(pid, signal.SIGKILL)
+
+        others = asyncio.create_task(_explore(other, None, 10, random.Random(2)))
+        result, _ = await asyncio.gather(heavy, kill_soon(workers))
+        seen["playground_after_kill"] = {"ok": result.ok, "elements": dict(result.elements)}
+        try:
+            retry = await victim.click("Try again")
+        except KeyError:  # the answer came anyway (the kill missed it)
+            retry = await victim.set(units=5)
+        seen["playground_retry_ok"] = retry.ok
+        seen["other_visitor_changes_s"] = summary(await others)
+        seen["doctor_after_restart_s"] = (await _diagnose(doctor, "model = keras.Sequential([keras.layers.GRU(5)])",
+                                                          "8,5,2", "8,5"))[0]
+    return seen
+
+
+async def stop_scenario(server: StreamlitServer, queued: int = 4) -> dict:
+    base = dict(parse_qsl(FIRST_VISIT))
+    visitors = [_page(server.ws_url, "train", urlencode(base | {"seed": str(500 + k), "epochs": "50"}))
+                for k in range(queued)]
+    for visitor in visitors:
+        await visitor.load()
+        await visitor.click("train-start")
+    began = time.perf_counter()
+    server.process.send_signal(signal.SIGTERM)
+    while server.process.poll() is None and time.perf_counter() - began < 120:
+        await asyncio.sleep(0.05)
+    seconds = time.perf_counter() - began
+    for visitor in visitors:
+        try:
+            await visitor.close()
+        except Exception:  # the server has gone
+            pass
+    return {"queued_or_running": queued, "stop_s": round(seconds, 2),
+            "tracebacks_in_log": server.log_tail(100_000).count("Traceback")}
+
+
+RUNNERS = {"doctor": doctor_scenario, "memory": memory_scenario, "flood": flood_scenario, "kill": kill_scenario,
+           "stop": stop_scenario}
+
+
+def verdicts(results: dict) -> dict[str, bool]:
+    checks = {}
+    if "doctor" in results:
+        r = results["doctor"]
+        checks["doctor: explorer within 0.5 s of idle"] = r["slowdown_s"] <= TARGETS["doctor_slowdown_s"]
+        checks["doctor: every diagnosis within 10 s"] = max(r["diagnoses_s"]) <= TARGETS["diagnosis_s"] + 0.5
+        checks["doctor: growth <= 500 MB"] = r["growth_mb"] <= TARGETS["doctor_growth_mb"]
+    if "memory" in results:
+        checks["memory: growth after warm-up <= 200 MB"] = results["memory"]["growth_mb"] <= TARGETS["memory_growth_mb"]
+    if "flood" in results:
+        checks["flood: nothing trains 15 s later"] = results["flood"]["training_cpu_s_from_15_to_20_s"] < 0.5
+    if "stop" in results:
+        r = results["stop"]
+        checks["stop: within 10 s, no traceback"] = r["stop_s"] <= TARGETS["stop_s"] and not r["tracebacks_in_log"]
+    return checks
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.faults", description=__doc__.split("\n")[0])
+    parser.add_argument("scenarios", nargs="*", metavar="scenario", help=f"any of {', '.join(SCENARIOS)} (default: all)")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.scenarios if name not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario {unknown[0][:30]!r}; choose from {', '.join(SCENARIOS)}")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    results: dict = {"machine": machine()}
+    for name in args.scenarios or SCENARIOS:
+        with StreamlitServer() as server:
+            server.wait_healthy(timeout=180)
+            results[name] = asyncio.run(RUNNERS[name](server))
+        print(name, json.dumps(results[name], indent=1), flush=True)
+    checks = verdicts(results)
+    for check, ok in checks.items():
+        print(f"{'PASS' if ok else 'FAIL'}  {check}")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results | {"verdicts": checks}, indent=1))
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
