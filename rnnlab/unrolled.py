@@ -65,16 +65,21 @@ def _rows(run: Run) -> tuple[list[Row], dict[int, float], float]:
     for layer in range(config.depth):
         for backward in ((False, True) if config.bidirectional else (False,)):
             part = next(i for i, p in enumerate(run.parts) if p.layer == layer and p.backward == backward)
-            arrow = "← backward" if backward else ("forward →" if config.bidirectional else "→")
-            name = f"layer {layer + 1} " if config.depth > 1 else (CLASS_NAMES[config.layer] + " " if not
-                                                                  config.bidirectional else "")
-            rows.append(Row(part, y, f"{name}{'← reads' if config.go_backwards else arrow}"))
+            rows.append(Row(part, y, _row_label(config, layer, backward)))
             y += 1.0
         if config.bidirectional and (layer < config.depth - 1 or config.merge_mode != "none"):
             merges[layer] = y - 0.35
             y += 0.45
         y += 0.15
     return rows, merges, y + 0.35
+
+
+def _row_label(config: Any, layer: int, backward: bool) -> str:
+    """'LSTM →', '← LSTM' (go_backwards), 'forward →' / '← backward', 'layer 2 →': the row's reading direction."""
+    name = f"layer {layer + 1}" if config.depth > 1 else CLASS_NAMES[config.layer]
+    if config.bidirectional:
+        return (f"{name}<br>" if config.depth > 1 else "") + ("← backward" if backward else "forward →")
+    return f"← {name}" if config.go_backwards else f"{name} →"
 
 
 def _arrow(x0: float, y0: float, x1: float, y1: float, colour: str, width: float) -> dict[str, Any]:
@@ -139,7 +144,11 @@ class _Picture:
                              "dash": "dot" if dashed else "solid"}})
                 if t is None:
                     self.notes.append(_text(x, row.y, "⋯", FADED, 22))
-            self.notes.append(_text(-HALF_W - 0.12, row.y, row.label, DARK, 14, xanchor="right"))
+            if self.run.parts[row.part].reads_backwards:  # its final states leave on the left: label on the right
+                self.notes.append(_text(len(self.cols) - 1 + HALF_W + 0.12, row.y, row.label, DARK, 14,
+                                        xanchor="left"))
+            else:
+                self.notes.append(_text(-HALF_W - 0.12, row.y, row.label, DARK, 14, xanchor="right"))
 
     def flow(self) -> None:
         """h (and c) passed along each row in reading order, and the final states leaving its end."""
@@ -172,7 +181,7 @@ class _Picture:
     def inputs(self) -> None:
         """x_t below; each layer reads the one below (through the merge node of a Bidirectional one)."""
         for x, t in enumerate(self.cols):
-            label = "⋯" if t is None else f"x<sub>{t}</sub>" + ("<br>masked" if self.skipped(t) else "")
+            label = "⋯" if t is None else f"x<sub>{t}</sub>" + ("<br>skip" if self.skipped(t) else "")
             self.notes.append(_text(x, 0.05, label, FADED if t is None or self.skipped(t) else DARK, 16,
                                     yanchor="top"))
             below = 0.1
@@ -241,21 +250,21 @@ class _Picture:
         firsts = [n for n in held if n != "prediction"]
         for name, xs in held.items():
             piece = next(p for p in self.pieces if p.name == name)
-            y = self.top + 0.62 * (firsts.index(name) if name in firsts else len(firsts) + 0.45)
+            y = self.top + (0.7 * firsts.index(name) if name in firsts else 0.7 * len(firsts) + 0.4)
             if piece.head:
                 for x in sorted(set(xs)):
                     self.shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x - 0.3, "x1": x + 0.3,
                                         "y0": y - 0.3, "y1": y - 0.02, "fillcolor": "white",
                                         "line": {"color": DARK, "width": 2}})
-                    self.notes.append(_text(x, y - 0.16, "Dense", DARK, 12))
-                y += 0.1
+                self.notes.append(_text(-HALF_W - 0.12, y - 0.16, "Dense", DARK, 14, xanchor="right"))
+                y += 0.08
             colour = tensor_colour(name)
             low, high = min(xs), max(xs)
             if high > low:
                 self.shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": low - 0.25, "x1": high + 0.25,
                                     "y0": y, "y1": y, "line": {"color": colour, "width": 3}})
             self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 16, yanchor="bottom"))
-        self.height = self.top + 0.62 * len(firsts) + (0.75 if "prediction" in held else 0.0) + 0.2
+        self.height = self.top + 0.7 * len(firsts) + (0.95 if "prediction" in held else 0.0) + 0.25
 
     def strips(self, scale_bound: float) -> list[dict]:
         """Each cell's first STRIP units of h as coloured squares, stacked; hover gives the step's numbers."""
@@ -308,9 +317,9 @@ def _now(picture: _Picture, step: int) -> dict[str, Any]:
         left, right, low, high = x - HALF_W - pad, x + HALF_W + pad, row.y - HALF_H - pad, row.y + HALF_H + pad
         xs += [left, right, right, left, left, None]
         ys += [low, low, high, high, low, None]
-        tx.append(right)
-        ty.append(high)
-        text.append(f"t={t}")
+        tx += [right, None]  # the labels are points of their own, not joined by a line
+        ty += [high, None]
+        text += [f"t={t}", ""]
     return {"type": "scatter", "x": xs + tx, "y": ys + ty, "mode": "lines+text", "name": "now",
             "text": [""] * len(xs) + text, "textposition": "top right", "textfont": {"size": 13, "color": "#8a5a00"},
             "line": {"color": "#E69F00", "width": 4}, "hoverinfo": "skip", "showlegend": False}
@@ -367,11 +376,11 @@ def _menus(steps: int, step: int) -> list[dict[str, Any]]:
              {"label": "❚❚ pause", "method": "animate", "args": _go([None], 0)},
              {"label": "step ▶", "method": "animate", "args": _go([str(min(step + 1, steps - 1))], 0)}]
     plays = [{"label": f"▶ {s:g}×", "method": "animate", "args": _go(None, int(BASE_MS / s))} for s in SPEEDS]
-    return [{**row, "buttons": moves, "pad": {"t": 0, "b": 44}}, {**row, "buttons": plays, "pad": {"t": 0, "b": 4}}]
+    return [{**row, "buttons": moves, "pad": {"t": 0, "b": 52}}, {**row, "buttons": plays, "pad": {"t": 0, "b": 12}}]
 
 
 def _slider(steps: int, step: int) -> dict[str, Any]:
-    return {"active": step, "x": 0, "len": 1.0, "y": 1.0, "yanchor": "bottom", "pad": {"t": 0, "b": 86},
+    return {"active": step, "x": 0, "len": 1.0, "y": 1.0, "yanchor": "bottom", "pad": {"t": 0, "b": 94},
             "currentvalue": {"prefix": "processing step ", "font": {"size": 15}}, "font": {"size": 12},
             "steps": [{"label": str(k), "method": "animate", "args": _go([str(k)], 0)} for k in range(steps)]}
 
@@ -402,6 +411,21 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     return _layout(run, picture, data, frames, titles, bounds, part, step)
 
 
+def described(run: Run) -> str:
+    """The picture in words: what each returned tensor holds, from which cells."""
+    held: dict[str, list[returned.Piece]] = {}
+    for piece in returned.pieces(run):
+        held.setdefault(piece.name, []).append(piece)
+    said = []
+    for name, pieces in held.items():
+        parts = sorted({run.parts[p.part].label for p in pieces})
+        what = "the head on" if pieces[0].head else ("the final" if name.endswith(("_h", "_c")) else "")
+        steps = f"{len({p.index for p in pieces})} timesteps" if pieces[0].index else "the last step"
+        said.append(f"{name} {pieces[0].shape}: {what + ' ' if what else ''}{pieces[0].state} of {' and '.join(parts)}"
+                    f" at {steps}")
+    return f"Keras returns {'; '.join(said)}. Every other state is computed and thrown away."
+
+
 def _layout(run: Run, picture: _Picture, data: list[dict], frames: list[dict], titles: list[str],
             bounds: list[tuple[float, float]], part: int, step: int) -> Figure:
     picture_px = int(ROW_PX * (picture.height + 0.6))
@@ -424,12 +448,13 @@ def _layout(run: Run, picture: _Picture, data: list[dict], frames: list[dict], t
     name = CLASS_NAMES[run.config.layer]
     figure = _figure(data, f"The layer unrolled: {name} over {run.config.timesteps} timesteps, sample {picture.sample}",
                      plot_px + 190, subtitle="coloured: what Keras returns (name, shape); grey: computed and "
-                     "thrown away; hover a cell for its numbers", margin={"l": 20, "r": 20, "t": 215, "b": 60},
+                     "thrown away; hover a cell for its numbers", margin={"l": 20, "r": 20, "t": 223, "b": 60},
                      annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
                      "yanchor": "top", "groupclick": "toggleitem"}, updatemenus=_menus(run.config.timesteps, step),
                      sliders=[_slider(run.config.timesteps, step)], **layout)
     for trace in data:  # the h scale sits just under the picture, on the right
         if "colorbar" in trace.get("marker", {}):
             trace["marker"]["colorbar"]["y"] = domain[0] - 8 / plot_px
+    figure["layout"]["meta"] = {"description": described(run)}
     figure["frames"] = frames
     return figure

@@ -64,6 +64,9 @@ def describe(figure: dict) -> str:
     grids = [t for t in traces if t.get("z") is not None and np.size(t["z"])]
     lines = [t for t in traces if t.get("z") is None and len(_numbers(t.get("y", ())))]
     parts = [f"Chart: {_text(layout.get('title')) or 'untitled'}"]
+    meta = layout.get("meta")
+    if isinstance(meta, dict) and meta.get("description"):  # a picture that says itself what it shows
+        return f"{parts[0]}. {meta['description']}"
     if grids:
         parts.append(_grids(layout, grids))
     if lines:

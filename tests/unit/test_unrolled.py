@@ -99,7 +99,7 @@ def test_the_current_step_moves_in_opposite_directions_in_a_bidirectional_layer(
     result = run(parse("bidirectional=1&timesteps=5").config)
     spec = picture(result)
     now = spec["frames"][1]["data"][0]
-    assert now["text"][-2:] == ["t=1", "t=3"]  # forward reads x_1 at step 1, backward x_3
+    assert [t for t in now["text"] if t] == ["t=1", "t=3"]  # forward reads x_1 at step 1, backward x_3
 
 
 def test_long_sequences_show_the_first_steps_an_ellipsis_and_the_last_two():
@@ -111,7 +111,9 @@ def test_long_sequences_show_the_first_steps_an_ellipsis_and_the_last_two():
 def test_masked_steps_are_marked():
     result = run(parse("lengths=10,4&mask=1").config)
     text = " ".join(n["text"] for n in picture(result, sample=1)["layout"]["annotations"])
-    assert text.count("masked") == 2  # x_8 and x_9 of the second sequence (length 4) are drawn, both masked
+    assert text.count("<br>skip") == 2  # x_8 and x_9 of the second sequence (length 4) are drawn, both masked
+    dashed = [s for s in picture(result, sample=1)["layout"]["shapes"] if s.get("fillcolor") == "#ececec"]
+    assert len(dashed) == 2 and all(s["line"]["dash"] == "dot" for s in dashed)
 
 
 def test_the_colour_choice_swaps_every_scale_and_leaves_the_figure_alone():
