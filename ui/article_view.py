@@ -132,8 +132,11 @@ def _claim(claim: Claim, evidence: Evidence) -> None:
             st.code(claim.quote, language="python", wrap_lines=True)
         else:
             st.markdown(f"“{_md(claim.quote)}”")
+        lead, elsewhere = claim.elsewhere
+        if elsewhere:
+            st.markdown(f"{escape(lead)}: “{_md(elsewhere)}”")
         st.markdown(f"**What Keras does.** {_md(claim.correction)}")
-        st.markdown(f"**Measured just now on Keras {evidence.keras_version}:**\n\n"
+        st.markdown(f"**Measured by this server on Keras {evidence.keras_version}:**\n\n"
                     + "\n".join(f"- {escape(fact)}" for fact in check.facts))
         if not check.holds:
             st.warning("On the installed Keras this did not come out as the page says: the measurements above "

@@ -24,6 +24,7 @@ class Claim:
     check: str  # a name in rnnlab.articles.checks
     correction: str  # what Keras does, in plain words (the check's facts carry the numbers)
     in_code: bool = False  # the quote is a line of the article's code
+    elsewhere: tuple[str, str] = ("", "")  # a lead-in, and where the same article says otherwise, verbatim
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,17 @@ SHAPE_EXAMPLES = (
         (Claim("Therefore, setting `return_sequences=False` and `return_state=True` will produce an output with "
                "three tensors: one representing the last hidden state (samples, units), one for the last cell "
                "state (samples, units), and one for the  output (samples, units).", WRONG, "state_order",
-               "Keras returns output, state_h, state_c in that order, and output is state_h: the same values."),
+               "Keras returns output, state_h, state_c in that order, and output is state_h: the same values.",
+               elsewhere=("Elsewhere the article itself says that the output is the last hidden state",
+                          "The model returns not only the final hidden state (`hidden_state`) and the final cell "
+                          "state (`cell_state`), but also the default output, which is the last hidden state.")),
          Claim("If you set both parameters to true, you get the hidden states for all timesteps, plus the final "
                "cell and hidden states.", WRONG, "both_true_order",
-               "The final hidden state comes before the cell state: whole sequence, state_h, state_c."),
+               "The final hidden state comes before the cell state: whole sequence, state_h, state_c.",
+               elsewhere=("Elsewhere the article has them the right way round",
+                          "Note that `return_sequences` is set to `False` here; if set to `True`, you would have "
+                          "received a tuple containing the full sequence of hidden states plus the final hidden and "
+                          "cell states.")),
          Claim("output, hidden_state, cell_state = model.predict(X) #Tuple unpacking the output.", MISLEADING,
                "sequential_dead_end", "It runs, and in the right order, but a Sequential whose LSTM returns its "
                "states is a dead end: no layer can follow it and it cannot be fitted to one y. Use the "
