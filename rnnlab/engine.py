@@ -112,7 +112,11 @@ TASKS: dict[str, Callable[[], Callable]] = {"preview": _preview, "run": _run, "d
 
 class WorkerLost(RuntimeError):
     """The worker computing a task died, ran out of time or of its memory; the message says which, in plain
-    words."""
+    words, and `too_big` whether the task itself was the cause (its time or memory limit)."""
+
+    def __init__(self, message: str, too_big: bool = False):
+        super().__init__(message)
+        self.too_big = too_big
 
 
 @dataclass(order=True)
@@ -345,7 +349,7 @@ class _Worker:
             limit = (timeout or 0) + (0 if self.ready else START_S)
             if limit and not self.conn.poll(limit):
                 raise WorkerLost(f"it took longer than {timeout:.0f} s and was stopped" if timeout
-                                 else "the engine did not start in time")
+                                 else "the engine did not start in time", too_big=bool(timeout))
             ok, value, self.rss_mb = self.conn.recv()
         except (EOFError, OSError):
             raise WorkerLost("the process computing it ended unexpectedly") from None
@@ -353,7 +357,8 @@ class _Worker:
             self.ready, self.warm_mb = True, self.rss_mb
         self.tasks += 1
         if isinstance(value, MemoryError):
-            raise WorkerLost(f"it needed more than the {self.lane.memory_mb} MB of memory it may use, and was stopped")
+            raise WorkerLost(f"it needed more than the {self.lane.memory_mb} MB of memory it may use, and was stopped",
+                             too_big=True)
         if not ok:
             raise value
         return value, size_of(value)

@@ -245,8 +245,8 @@ def show() -> None:
         st.error(f"The doctor cannot diagnose this: {err}", icon=":material/block:")
         return
     except WorkerLost as lost:
-        advice = "Press Diagnose again in a few seconds." if str(lost) == BUSY else \
-            "A model this large cannot be tried here: make it smaller and diagnose again."
+        advice = "A model this large cannot be tried here: make it smaller and diagnose again." if lost.too_big \
+            else "Press Diagnose to try again."
         st.error(f"The doctor could not finish this diagnosis: {lost}. {advice}", icon=":material/block:")
         return
     except Exception as err:  # never a stack trace on the page

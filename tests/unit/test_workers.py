@@ -181,3 +181,16 @@ def test_the_largest_paste_is_bounded_and_never_holds_up_the_playground(workers,
         assert diagnosis.problems or diagnosis.layer_shapes
     assert doctor_lane.submit("diagnose", "model = keras.Sequential([keras.layers.LSTM(4)])", "8,5,2", "8,4",
                               "mse", timeout=60).result(timeout=180).layer_shapes
+
+
+def test_a_killed_doctor_worker_is_replaced_and_the_paste_is_not_blamed(doctor_lane):
+    pasted = doctor_lane.submit("diagnose", WORST_PASTE.replace("1024)", "1000)"), "4,1000,1000", "4,1", "mse",
+                                timeout=9)
+    while not pasted.running():
+        pass
+    os.kill(doctor_lane.pids()[0], signal.SIGKILL)
+    with pytest.raises(engine.WorkerLost, match="ended unexpectedly") as lost:
+        pasted.result(timeout=60)
+    assert not lost.value.too_big
+    assert doctor_lane.submit("diagnose", "model = keras.Sequential([keras.layers.GRU(3)])", "8,5,2", "8,3",
+                              "mse", timeout=60).result(timeout=180).layer_shapes
