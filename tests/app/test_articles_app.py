@@ -3,6 +3,9 @@ from the engine, the fix where the code fails, the links; a bad address and a lo
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -81,3 +84,8 @@ def test_a_lost_worker_is_a_plain_message(monkeypatch):
     at = open_articles("steps-3")
     assert "could not be run just now: the process computing it ended unexpectedly" in at.error[0].value
     assert not at.code and not at.exception
+
+
+def test_the_page_module_loads_no_tensorflow_in_the_web_server():
+    code = "import sys, ui.article_view; sys.exit('tensorflow' in sys.modules or 'keras' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0

@@ -46,8 +46,9 @@ def test_screenshots_at_three_sizes(page: Page, server_url: str, artifacts):
         page.set_viewport_size({"width": width, "height": 5200})  # the main area scrolls inside itself
         page.screenshot(path=artifacts / f"articles-shape-3-{name}-full.png")
     page.set_viewport_size({"width": 1366, "height": 5200})
-    open_example(page, server_url, "steps-1")
-    page.screenshot(path=artifacts / "articles-steps-1-laptop-full.png")
+    for example_id in ("steps-1", "steps-3"):
+        open_example(page, server_url, example_id)
+        page.screenshot(path=artifacts / f"articles-{example_id}-laptop-full.png")
 
 
 def test_the_doctor_link_opens_the_doctor_with_the_diagnosis(page: Page, server_url: str, artifacts):
