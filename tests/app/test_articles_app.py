@@ -67,6 +67,15 @@ def test_an_unknown_example_in_the_address_falls_back_to_the_first_with_a_notice
     assert at.header[0].value.startswith("1. ")
 
 
+@pytest.mark.parametrize("values", [["shape-1", "steps-3"], ["x" * 5000], ["\x00`|$x$:smile:"], [""]])
+def test_a_hostile_example_in_the_address_shows_no_exception(values):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    at.query_params["example"] = values
+    at.switch_page("pages/articles.py").run()
+    assert not at.exception
+    assert at.header and at.query_params["example"] in [e.id for e in EXAMPLES]
+
+
 def test_the_doctor_button_opens_the_doctor_with_the_example_diagnosed():
     at = open_articles("shape-2")
     at.button[0].click().run()
