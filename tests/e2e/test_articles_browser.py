@@ -59,3 +59,13 @@ def test_the_doctor_link_opens_the_doctor_with_the_diagnosis(page: Page, server_
     expect(main.locator("h1").first).to_contain_text("Shape doctor", timeout=SETTLE_MS)
     expect(main).to_contain_text("The last layer returns a whole sequence", timeout=SETTLE_MS)
     page.screenshot(path=artifacts / "articles-to-doctor.png")
+
+
+def test_next_leads_through_the_examples_in_turn(page: Page, server_url: str):
+    open_example(page, server_url, "shape-1")
+    page.get_by_role("link", name="Next: Article 1, example 2").click()
+    wait_until_idle(page)
+    main = page.locator("[data-testid=stMain]")
+    expect(main.locator("h2").first).to_contain_text(EXAMPLES[1].title.rstrip("."), timeout=SETTLE_MS)
+    expect(main).to_contain_text("Corrected for Keras 3", timeout=SETTLE_MS)
+    assert "example=shape-2" in page.url
