@@ -17,7 +17,9 @@ The right answer comes from a live run of the question's query (or from a lesson
 
 from __future__ import annotations
 
+import dataclasses
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from rnnlab import rules
@@ -112,8 +114,16 @@ def grade(kind: str, text: str, query: str, tell: bool = True, answer: Any = Non
     text = text[:MAX_TYPED]
     if not text.strip():
         return False, "Type an answer first" + (", or choose one." if kind in CHOICES else ".")
-    right = expected(kind, query) if answer is None else answer
-    return GRADERS[kind](text, right, parse(query).config, tell)
+    if answer is None:
+        return GRADERS[kind](text, expected(kind, query), parse(query).config, tell)
+    return GRADERS[kind](text, answer, _snippet_config(parse(query).config), tell)
+
+
+def _snippet_config(config: Any) -> SimpleNamespace:
+    """The settings the rules read, for an answer a lesson snippet printed: not the preset's model, so no size
+    of it can match the learner's numbers, and its tensors have no names."""
+    fields = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
+    return SimpleNamespace(**fields | {"units": -1, "timesteps": -1, "features": -1, "batch": -1, "snippet": True})
 
 
 def _grade_x(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:

@@ -246,10 +246,20 @@ SHAPE_RULES = (
 )
 
 
-def _shape_rule(g: tuple, e: tuple, name: str, config: Any, tell: bool) -> str:
+def _none_rule(g: tuple, e: tuple, tell: bool) -> str | None:
+    """None where Keras has a number for the batch, or a number where Keras has None."""
     if None in g and tuple(e[0] if v is None else v for v in g) == e:
         return ("None is how a model's summary writes a batch size it does not know yet; x here is an array of "
-                f"{config.batch if tell else 'a known number of'} sequences, and the first axis is that number")
+                f"{e[0] if tell else 'a known number of'} sequences, and the first axis is that number")
+    if e[0] is None and g[1:] == e[1:]:
+        return "a model's tensor, before any array goes through it, has no batch size yet: Keras writes None"
+    return None
+
+
+def _shape_rule(g: tuple, e: tuple, name: str, config: Any, tell: bool) -> str:
+    none = _none_rule(g, e, tell)
+    if none:
+        return none
     if len(g) == len(e) and g[:-1] == e[:-1]:
         return _last_axis_rule(g[-1], e[-1], name, config)
     return next((rule for applies, rule in SHAPE_RULES if applies(g, e, name)), TIMESTEPS_RULE)
@@ -280,11 +290,11 @@ def _last_axis_rule(g: int, e: int, name: str, config: Any) -> str:
 
 def why_shapes(given: list[tuple], right: list[tuple], config: Any, tell: bool) -> str:
     """The rule the first wrong shape broke, naming the tensor."""
-    names = architecture.output_names(config)
+    names = () if getattr(config, "snippet", False) else architecture.output_names(config)
     k = next(i for i, (g, e) in enumerate(zip(given, right)) if g != e)
-    name = names[k] if len(names) == len(right) else f"tensor {k + 1}"
+    name = names[k] if len(names) == len(right) else ""
     rule = _shape_rule(given[k], right[k], name, config, tell)
-    return f"Tensor {k + 1} ({name}): Keras returns {right[k] if tell else 'another shape'}, not {given[k]}: {rule}."
+    return f"Tensor {k + 1}{f' ({name})' if name else ''}: Keras returns {right[k] if tell else 'another shape'}, not {given[k]}: {rule}."
 
 
 def why_order(given: list[str], right: list[str], tell: bool) -> str:

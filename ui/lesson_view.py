@@ -29,10 +29,16 @@ def choose(found: list[lessons.Lesson]) -> lessons.Lesson:
 
 
 def show(lesson: lessons.Lesson) -> None:
-    """The lesson; under a classroom link that keeps answers for "Reveal", its shapes wait for the button."""
+    """The lesson; under a classroom link that keeps answers for "Reveal", its shapes wait for the button.
+    A lesson taught with its own snippets (no preset) has no playground figures: its questions come after it."""
     shown = classroom_view.answers_shown(lesson.slug)
     st.header(lesson.title)
     st.markdown(lessons.render(lesson, answers=shown))  # our own Markdown, with numbers from Keras
+    if not lesson.preset:
+        questions(lesson, tell=shown)
+        if not shown:
+            classroom_view.reveal_button(lesson.slug)
+        return
     run = get_run(parse(lesson.preset).config)
     st.page_link("pages/playground.py", label="Open this in the playground", icon=":material/science:",
                  query_params=dict(parse_qsl(lesson.preset)) | classroom().to_query())
