@@ -13,7 +13,9 @@ from urllib.parse import parse_qsl
 import streamlit as st
 
 from rnnlab import engine
-from rnnlab.articles import EXAMPLES, MISLEADING, OUTDATED, RIGHT, WRONG, Claim, Evidence, Example, Link
+from rnnlab.articles import (EXAMPLES, MISLEADING, OUTDATED, RIGHT, WRONG, Claim, Evidence, Example, Link,
+                             example_evidence)
+from rnnlab.articles.runner import Attempt
 from ui.literal import code as literal, escape
 
 EVIDENCE_S = 90.0  # an example whose evidence takes longer is stopped (its worker is replaced)
@@ -53,8 +55,6 @@ def choose() -> Example:
 
 def get_evidence(example: Example) -> Evidence | None:
     """The example's evidence from the engine (computed here when no engine runs); None after saying why not."""
-    from rnnlab.articles import example_evidence
-
     running = engine.running()
     try:
         if running is None:
@@ -68,11 +68,12 @@ def get_evidence(example: Example) -> Evidence | None:
     except engine.WorkerLost as lost:
         st.error(f"This example could not be run just now: {lost}. Try again in a moment.", icon=":material/block:")
     except Exception as err:  # never a stack trace on the page
-        st.error(f"This example could not be run ({type(err).__name__}: {err}).", icon=":material/block:")
+        st.error(f"This example could not be run: {literal(f'{type(err).__name__}: {err}'[:300])}.",
+                 icon=":material/block:")
     return None
 
 
-def _outcome(title: str, attempt, keras_version: str) -> None:
+def _outcome(title: str, attempt: Attempt, keras_version: str) -> None:
     """What one run printed (left), and what Keras warned and raised (right)."""
     st.markdown(f"**{title}**")
     printed, raised = st.columns(2)
