@@ -279,6 +279,8 @@ class Engine:
     def _dispatch(self) -> None:
         worker = self._replace(None)
         while (task := self._next()) is not None:
+            if not worker.process.is_alive():  # ended while idle (killed from outside): its task goes to a fresh one
+                worker = self._replace(worker)
             try:
                 value, size = worker.ask(task.function, task.args, task.timeout)
             except WorkerLost as lost:
