@@ -181,7 +181,7 @@ class _Picture:
     def inputs(self) -> None:
         """x_t below; each layer reads the one below (through the merge node of a Bidirectional one)."""
         for x, t in enumerate(self.cols):
-            label = "⋯" if t is None else f"x<sub>{t}</sub>" + ("<br>skip" if self.skipped(t) else "")
+            label = "⋯" if t is None else f"x<sub>{t}</sub>"
             self.notes.append(_text(x, 0.05, label, FADED if t is None or self.skipped(t) else DARK, 16,
                                     yanchor="top"))
             below = 0.1
@@ -200,6 +200,13 @@ class _Picture:
                     self.notes.append(_arrow(side, row.y - 0.18, x + HALF_W, row.y - 0.18, FADED, 1.2))
                 if k + 1 == len(self.rows) or self.run.parts[self.rows[k + 1].part].layer != layer:
                     self.merge_node(x, t, layer, k)
+
+    def masked_note(self) -> None:
+        """One note under the inputs the mask skips (their cells are dashed and grey)."""
+        skipped = [x for x, t in enumerate(self.cols) if self.skipped(t)]
+        if skipped:
+            self.notes.append(_text((min(skipped) + max(skipped)) / 2, -0.42, "masked: skipped", FADED, 13,
+                                    yanchor="top"))
 
     def merge_node(self, x: int, t: int | None, layer: int, k: int) -> None:
         """Where Bidirectional joins its two directions at timestep t (every layer but a top one merged 'none')."""
@@ -264,7 +271,7 @@ class _Picture:
                 self.shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": low - 0.25, "x1": high + 0.25,
                                     "y0": y, "y1": y, "line": {"color": colour, "width": 3}})
             self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 16, yanchor="bottom"))
-        self.height = self.top + 0.7 * len(firsts) + (0.95 if "prediction" in held else 0.0) + 0.25
+        self.height = self.top + 0.7 * len(firsts) + (0.95 if "prediction" in held else 0.0) + 0.05
 
     def strips(self, scale_bound: float) -> list[dict]:
         """Each cell's first STRIP units of h as coloured squares, stacked; hover gives the step's numbers."""
@@ -368,21 +375,42 @@ def _go(frame: Any, duration: int) -> list:
                     "mode": "immediate", "fromcurrent": True}]
 
 
-def _menus(steps: int, step: int) -> list[dict[str, Any]]:
-    """Two rows of buttons: step back, pause, step forward (their targets set for `step`); play at each speed."""
-    row = {"type": "buttons", "direction": "right", "showactive": False, "x": 0, "xanchor": "left", "y": 1.0,
-           "yanchor": "bottom", "font": {"size": 14}, "bgcolor": "#f2f2f2", "bordercolor": "#999"}
+def _menus(steps: int, step: int, below: float) -> list[dict[str, Any]]:
+    """Two rows of buttons under the slider (paper height `below`: the picture's bottom): step back, pause,
+    step forward (their targets set for `step`); play at each speed."""
+    row = {"type": "buttons", "direction": "right", "showactive": False, "x": 0, "xanchor": "left", "y": below,
+           "yanchor": "top", "font": {"size": 14}, "bgcolor": "#f2f2f2", "bordercolor": "#999"}
     moves = [{"label": "◀ step", "method": "animate", "args": _go([str(max(step - 1, 0))], 0)},
              {"label": "❚❚ pause", "method": "animate", "args": _go([None], 0)},
              {"label": "step ▶", "method": "animate", "args": _go([str(min(step + 1, steps - 1))], 0)}]
     plays = [{"label": f"▶ {s:g}×", "method": "animate", "args": _go(None, int(BASE_MS / s))} for s in SPEEDS]
-    return [{**row, "buttons": moves, "pad": {"t": 0, "b": 52}}, {**row, "buttons": plays, "pad": {"t": 0, "b": 12}}]
+    return [{**row, "buttons": moves, "pad": {"t": 72, "b": 0}}, {**row, "buttons": plays, "pad": {"t": 112, "b": 0}}]
 
 
-def _slider(steps: int, step: int) -> dict[str, Any]:
-    return {"active": step, "x": 0, "len": 1.0, "y": 1.0, "yanchor": "bottom", "pad": {"t": 0, "b": 94},
+def _slider(steps: int, step: int, below: float) -> dict[str, Any]:
+    return {"active": step, "x": 0, "len": 1.0, "y": below, "yanchor": "top", "pad": {"t": 4, "b": 0},
             "currentvalue": {"prefix": "processing step ", "font": {"size": 15}}, "font": {"size": 12},
             "steps": [{"label": str(k), "method": "animate", "args": _go([str(k)], 0)} for k in range(steps)]}
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Heights in pixels of the figure's plot area: the picture, the controls under it, the panels."""
+
+    picture_px: int
+    panels: int
+    controls_px: int = 228  # slider, two rows of buttons, the h colour bar, the first panel's title
+    panel_px: int = 130
+    gap_px: int = 56
+
+    @property
+    def plot_px(self) -> int:
+        return self.picture_px + self.controls_px + self.panels * self.panel_px + (self.panels - 1) * self.gap_px
+
+    @property
+    def below(self) -> float:
+        """The picture's bottom, in paper units."""
+        return 1 - self.picture_px / self.plot_px
 
 
 def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit: int, step: int) -> Figure:
@@ -392,6 +420,7 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     picture.cells()
     picture.flow()
     picture.inputs()
+    picture.masked_note()
     picture.outputs()
     bound = max(_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
     strips = picture.strips(bound)
@@ -403,12 +432,13 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
         pad = (high - low) * 0.08 or 0.1
         bounds.append((low - pad, high + pad))
     steps = run.config.timesteps
+    geometry = Geometry(int(ROW_PX * (picture.height + 0.6)), len(titles))
     data = strips + follow + [_now(picture, step)] + _marker(run, part, step, len(titles), bounds)
     first = len(strips) + len(follow)
     frames = [{"name": str(k), "traces": list(range(first, len(data))),
                "data": [_now(picture, k)] + _marker(run, part, k, len(titles), bounds),
-               "layout": {"updatemenus": _menus(steps, k)}} for k in range(steps)]
-    return _layout(run, picture, data, frames, titles, bounds, part, step)
+               "layout": {"updatemenus": _menus(steps, k, geometry.below)}} for k in range(steps)]
+    return _layout(run, picture, geometry, data, frames, titles, bounds, part, step)
 
 
 def described(run: Run) -> str:
@@ -426,35 +456,32 @@ def described(run: Run) -> str:
     return f"Keras returns {'; '.join(said)}. Every other state is computed and thrown away."
 
 
-def _layout(run: Run, picture: _Picture, data: list[dict], frames: list[dict], titles: list[str],
-            bounds: list[tuple[float, float]], part: int, step: int) -> Figure:
-    picture_px = int(ROW_PX * (picture.height + 0.6))
-    panel_px, gap_px = 130, 56
-    plot_px = picture_px + len(titles) * (panel_px + gap_px)
-    layout: dict[str, Any] = {}
-    domain = [1 - picture_px / plot_px, 1.0]
-    layout["yaxis"] = {"domain": domain, "range": [-0.6, picture.height], "visible": False, "fixedrange": True}
-    layout["xaxis"] = {"range": [-2.3, len(picture.cols) - 1 + 2.3], "visible": False, "fixedrange": True}
-    top = domain[0] - gap_px / plot_px
+def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], frames: list[dict],
+            titles: list[str], bounds: list[tuple[float, float]], part: int, step: int) -> Figure:
+    plot_px, below = geometry.plot_px, geometry.below
+    layout: dict[str, Any] = {
+        "yaxis": {"domain": [below, 1.0], "range": [-0.75, picture.height], "visible": False, "fixedrange": True},
+        "xaxis": {"range": [-2.3, len(picture.cols) - 1 + 2.3], "visible": False, "fixedrange": True}}
+    top = below - geometry.controls_px / plot_px
     notes = list(picture.notes)
     for k, title in enumerate(titles):
-        lower = max(top - panel_px / plot_px, 0.0)
+        lower = max(top - geometry.panel_px / plot_px, 0.0)
         layout[f"yaxis{k + 2}"] = _axis(None, domain=[lower, top], range=list(bounds[k]))
         notes.append({**_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
                       "xanchor": "left", "font": {"size": 15}})
-        top = lower - gap_px / plot_px
+        top = lower - geometry.gap_px / plot_px
     x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
     layout["xaxis2"] = _index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
     name = CLASS_NAMES[run.config.layer]
     figure = _figure(data, f"The layer unrolled: {name} over {run.config.timesteps} timesteps, sample {picture.sample}",
-                     plot_px + 190, subtitle="coloured: what Keras returns (name, shape); grey: computed and "
-                     "thrown away; hover a cell for its numbers", margin={"l": 20, "r": 20, "t": 223, "b": 60},
+                     plot_px + 270, subtitle="coloured: what Keras returns (name, shape); grey: computed and "
+                     "thrown away; hover a cell for its numbers", margin={"l": 20, "r": 20, "t": 80, "b": 60},
                      annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
-                     "yanchor": "top", "groupclick": "toggleitem"}, updatemenus=_menus(run.config.timesteps, step),
-                     sliders=[_slider(run.config.timesteps, step)], **layout)
-    for trace in data:  # the h scale sits just under the picture, on the right
+                     "yanchor": "top", "groupclick": "toggleitem"}, updatemenus=_menus(run.config.timesteps, step, below),
+                     sliders=[_slider(run.config.timesteps, step, below)], **layout)
+    for trace in data:  # the h scale sits under the buttons
         if "colorbar" in trace.get("marker", {}):
-            trace["marker"]["colorbar"]["y"] = domain[0] - 8 / plot_px
+            trace["marker"]["colorbar"].update(y=below - 156 / plot_px, x=0.0, xanchor="left")
     figure["layout"]["meta"] = {"description": described(run)}
     figure["frames"] = frames
     return figure
