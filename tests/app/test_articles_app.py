@@ -82,7 +82,8 @@ def test_the_doctor_button_opens_the_doctor_with_the_example_diagnosed():
     assert not at.exception
     assert at.title[0].value == "Shape doctor"
     assert at.text_area(key="doctor_code").value == BY_ID["shape-2"].code
-    assert any("The last layer returns a whole sequence" in m.value for m in at.markdown)
+    assert (at.text_input(key="doctor_x").value, at.text_input(key="doctor_y").value) == ("32,10,3", "32,1")
+    assert at.error and "problem" in at.error[0].value  # the diagnosis is shown at once
 
 
 def test_a_lost_worker_is_a_plain_message(monkeypatch):

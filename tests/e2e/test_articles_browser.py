@@ -57,7 +57,8 @@ def test_the_doctor_link_opens_the_doctor_with_the_diagnosis(page: Page, server_
     wait_until_idle(page)
     main = page.locator("[data-testid=stMain]")
     expect(main.locator("h1").first).to_contain_text("Shape doctor", timeout=SETTLE_MS)
-    expect(main).to_contain_text("The last layer returns a whole sequence", timeout=SETTLE_MS)
+    expect(main.locator("[data-testid=stAlertContentError]").first).to_contain_text("problem", timeout=SETTLE_MS)
+    expect(page.get_by_role("textbox", name="y shape (optional)")).to_have_value("32,1")
     page.screenshot(path=artifacts / "articles-to-doctor.png")
 
 
