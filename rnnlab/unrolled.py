@@ -270,7 +270,7 @@ class _Picture:
             if high > low:
                 self.shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": low - 0.25, "x1": high + 0.25,
                                     "y0": y, "y1": y, "line": {"color": colour, "width": 3}})
-            self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 16, yanchor="bottom"))
+            self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 18, yanchor="bottom"))
         self.height = self.top + 0.7 * len(firsts) + (0.95 if "prediction" in held else 0.0) + 0.05
 
     def strips(self, scale_bound: float) -> list[dict]:
@@ -399,7 +399,7 @@ class Geometry:
 
     picture_px: int
     panels: int
-    controls_px: int = 228  # slider, two rows of buttons, the h colour bar, the first panel's title
+    controls_px: int = 250  # slider, two rows of buttons, the h colour bar, the first panel's title
     panel_px: int = 130
     gap_px: int = 56
 
