@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from concurrent.futures import wait
 from urllib.parse import parse_qsl
 
 import streamlit as st
 
-from rnnlab import figures, lessons
+from rnnlab import figures, lessons, snippets
+from rnnlab.engine import WorkerLost
 from rnnlab.params import parse
 from ui import classroom_view, panels
 from ui.answers import EXAMPLE, verdict
 from ui.controls import classroom
-from ui.runs import get_run
+from ui.runs import ENGINE, get_run
 
 
 def choose(found: list[lessons.Lesson]) -> lessons.Lesson:
@@ -33,7 +35,12 @@ def show(lesson: lessons.Lesson) -> None:
     A lesson taught with its own snippets (no preset) has no playground figures: its questions come after it."""
     shown = classroom_view.answers_shown(lesson.slug)
     st.header(lesson.title)
-    st.markdown(lessons.render(lesson, answers=shown))  # our own Markdown, with numbers from Keras
+    run_snippets(lesson)
+    try:
+        st.markdown(lessons.render(lesson, answers=shown))  # our own Markdown, with numbers from Keras
+    except (WorkerLost, KeyError, ValueError):  # a worker lost, or a snippet that fails (check-lessons forbids it)
+        st.error("This lesson's numbers could not be computed just now. Reload the page to try again.")
+        return
     if not lesson.preset:
         questions(lesson, tell=shown)
         if not shown:
@@ -54,6 +61,15 @@ def show(lesson: lessons.Lesson) -> None:
         panels.returns(run, level=3)  # under the lesson's own heading
     else:
         classroom_view.reveal_button(lesson.slug)
+
+
+def run_snippets(lesson: lessons.Lesson) -> None:
+    """The lesson's own Keras snippets, run in the engine's workers (computed once, then cached for everyone);
+    the page waits for them with a note, since their printed values fill the text."""
+    futures = [ENGINE.submit("lesson_snippet", lesson.slug, name) for name in snippets.found(lesson.body)]
+    if futures and not all(f.done() for f in futures):
+        with st.spinner("Running this lesson's Keras code..."):
+            wait(futures)
 
 
 def questions(lesson: lessons.Lesson, tell: bool = True) -> None:
@@ -79,7 +95,10 @@ def ask(key: str, lesson: lessons.Lesson, question: lessons.Question, tell: bool
         else:
             typed = st.text_input(question.ask, placeholder=PLACEHOLDERS.get(question.kind, EXAMPLE))
         if st.form_submit_button("Check") and typed.strip():
-            verdicts[key] = (asked, lessons.grade_question(lesson, question, typed, tell))
+            try:
+                verdicts[key] = (asked, lessons.grade_question(lesson, question, typed, tell))
+            except WorkerLost:
+                verdicts[key] = (asked, (False, "Keras could not check this just now: press Check again."))
     kept = verdicts.get(key)
     return kept[1] if kept and kept[0] == asked else None
 
