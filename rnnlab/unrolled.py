@@ -83,15 +83,38 @@ def _row_label(config: Any, layer: int, backward: bool) -> str:
 
 
 def _arrow(x0: float, y0: float, x1: float, y1: float, colour: str, width: float) -> dict[str, Any]:
-    return {"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
-            "showarrow": True, "arrowhead": 2, "arrowsize": 1, "arrowwidth": width, "arrowcolor": colour,
-            "text": ""}
+    """A straight arrow from (x0, y0) to (x1, y1), in the picture's units (drawn by `_line_traces`)."""
+    return _path([(x0, y0), (x1, y1)], colour, width, head=True)
 
 
-def _path(points: list[tuple[float, float]], colour: str, width: float = 1.2) -> dict[str, Any]:
-    """A bent line through `points`, in the picture's units."""
-    path = "M " + " L ".join(f"{x:.3f},{y:.3f}" for x, y in points)
-    return {"type": "path", "xref": "x", "yref": "y", "path": path, "line": {"color": colour, "width": width}}
+def _path(points: list[tuple[float, float]], colour: str, width: float = 1.2, head: bool = False) -> dict[str, Any]:
+    """A bent line through `points` (with an arrowhead at the end when `head`), drawn by `_line_traces`."""
+    return {"path": points, "colour": colour, "width": width, "head": head}
+
+
+HEADS = {(1, 0): "triangle-right", (-1, 0): "triangle-left", (0, 1): "triangle-up", (0, -1): "triangle-down"}
+
+
+def _line_traces(lines: list[dict]) -> list[dict]:
+    """Every line of the picture as a few scatter traces (one per colour and width: far lighter for the
+    browser than one annotation per arrow), and one trace of arrowheads pointing along each last segment."""
+    groups: dict[tuple[str, float], tuple[list, list]] = {}
+    heads: tuple[list, list, list, list, list] = ([], [], [], [], [])
+    for line in lines:
+        xs, ys = groups.setdefault((line["colour"], line["width"]), ([], []))
+        xs += [x for x, _ in line["path"]] + [None]
+        ys += [y for _, y in line["path"]] + [None]
+        if line["head"]:
+            (xa, ya), (xb, yb) = line["path"][-2:]
+            way = (1 if xb > xa else -1, 0) if abs(xb - xa) >= abs(yb - ya) else (0, 1 if yb > ya else -1)
+            for values, value in zip(heads, (xb, yb, HEADS[way], line["colour"], 5 + 2.5 * line["width"])):
+                values.append(value)
+    traces = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip", "showlegend": False,
+               "name": "flow", "line": {"color": colour, "width": width}} for (colour, width), (xs, ys) in groups.items()]
+    x, y, symbols, colours_, sizes = heads
+    traces.append({"type": "scatter", "x": x, "y": y, "mode": "markers", "name": "arrowheads", "hoverinfo": "skip",
+                   "showlegend": False, "marker": {"symbol": symbols, "color": colours_, "size": sizes}})
+    return traces
 
 
 def _text(x: float, y: float, text: str, colour: str = DARK, size: int = 15, **extra: Any) -> dict[str, Any]:
@@ -166,13 +189,15 @@ class _Picture:
 
     def final_states(self, row: Row, backward: bool, has_c: bool) -> None:
         end = 0 if backward else len(self.cols) - 1
-        edge, reach = (end - HALF_W, end - 0.55) if backward else (end + HALF_W, end + 0.55)
+        edge, reach = (end - HALF_W, end - 0.7) if backward else (end + HALF_W, end + 0.7)
         anchor = "right" if backward else "left"
         for state, dy in (("h", -0.32), ("c", 0.32))[:1 + has_c]:
             piece = next((p for p in self.pieces if p.part == row.part and p.state == state and p.index == ()
                           and p.name.endswith(f"_{state}")), None)
             colour = tensor_colour(piece.name) if piece else FADED
-            self.notes.append(_arrow(edge, row.y + dy / 3, reach, row.y + dy, colour, 3 if piece else 1.5))
+            out = (-1 if backward else 1) * 0.12
+            self.notes.append(_path([(edge, row.y + dy / 3), (edge + out, row.y + dy / 3), (edge + 2 * out, row.y + dy),
+                                     (reach, row.y + dy)], colour, 3 if piece else 1.5, head=True))
             if piece:
                 self.notes.append(_text(reach, row.y + dy, _name(piece), colour, 14, xanchor=anchor))
             elif self.run.parts[row.part].layer == self.run.config.depth - 1:
@@ -196,7 +221,7 @@ class _Picture:
                     source = start
                 else:  # the backward row reads the same input, round the forward cell's right side
                     side, below_fwd = x + HALF_W + 0.12, self.rows[k - 1].y - HALF_H - 0.1
-                    self.shapes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
+                    self.notes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
                     self.notes.append(_arrow(side, row.y - 0.18, x + HALF_W, row.y - 0.18, FADED, 1.2))
                 if k + 1 == len(self.rows) or self.run.parts[self.rows[k + 1].part].layer != layer:
                     self.merge_node(x, t, layer, k)
@@ -221,7 +246,7 @@ class _Picture:
         colour = tensor_colour(piece.name) if lit else FADED
         fwd, bwd = self.rows[k - 1], self.rows[k]
         side = x - HALF_W - 0.12  # the forward row's h goes up round the backward cell's left side
-        self.shapes.append(_path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour,
+        self.notes.append(_path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour,
                                  1.2 + 1.3 * lit))
         self.notes.append(_arrow(side, y, x - 0.1, y, colour, 1.2 + 1.3 * lit))
         self.notes.append(_arrow(x, bwd.y + HALF_H, x, y - 0.12, colour, 1.2 + 1.3 * lit))
@@ -433,8 +458,10 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
         bounds.append((low - pad, high + pad))
     steps = run.config.timesteps
     geometry = Geometry(int(ROW_PX * (picture.height + 0.6)), len(titles))
-    data = strips + follow + [_now(picture, step)] + _marker(run, part, step, len(titles), bounds)
-    first = len(strips) + len(follow)
+    lines = _line_traces([n for n in picture.notes if "path" in n])
+    picture.notes = [n for n in picture.notes if "path" not in n]
+    data = lines + strips + follow + [_now(picture, step)] + _marker(run, part, step, len(titles), bounds)
+    first = len(lines) + len(strips) + len(follow)
     frames = [{"name": str(k), "traces": list(range(first, len(data))),
                "data": [_now(picture, k)] + _marker(run, part, k, len(titles), bounds),
                "layout": {"updatemenus": _menus(steps, k, geometry.below)}} for k in range(steps)]

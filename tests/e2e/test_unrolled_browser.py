@@ -121,7 +121,7 @@ def test_the_colour_choice_survives_a_reload_by_link(open_app, settle, page: Pag
     page.locator("[data-testid=stMain] .st-key-colours").get_by_text("cividis").click()
     wait_for_query(page, "colours", "cividis")
     settle(page)
-    scale = f"() => {PICTURE}.data[0].marker.colorscale.map(s => s[1])"
+    scale = f"() => {PICTURE}.data.find(t => t.name === 'h in each cell').marker.colorscale.map(s => s[1])"
     assert page.evaluate(scale) == [s[1] for s in colours.SCHEMES["cividis"].diverging]
     page.reload()
     settle(page)

@@ -67,9 +67,10 @@ def test_every_vector_of_a_returned_tensor_comes_from_one_cell(query):
 def test_outputs_are_strong_only_where_keras_returns_them(query, strong):
     result = run(parse(query).config)
     spec = picture(result)
-    top = max(n["y"] for n in spec["layout"]["annotations"] if n.get("showarrow")) - 1e-9
-    arrows = [n for n in spec["layout"]["annotations"] if n.get("showarrow") and n["y"] >= top]
-    assert len([a for a in arrows if a["arrowcolor"] != colours.FADED]) == strong
+    heads = next(t for t in spec["data"] if t["name"] == "arrowheads")
+    top = max(heads["y"]) - 1e-9  # the arrows that leave the top row end highest
+    arrows = [(y, colour) for y, colour in zip(heads["y"], heads["marker"]["color"]) if y >= top]
+    assert len([a for a in arrows if a[1] != colours.FADED]) == strong
     config = result.config
     apart = config.bidirectional and (config.merge_mode == "none" or not config.return_sequences)
     assert len(arrows) == len(unrolled.columns(config.timesteps)) * (2 if apart else 1)  # one per direction
@@ -119,9 +120,10 @@ def test_masked_steps_are_marked():
 def test_the_colour_choice_swaps_every_scale_and_leaves_the_figure_alone():
     result = run(parse("return_sequences=1").config)
     spec = picture(result)
+    cells = [k for k, t in enumerate(spec["data"]) if t["name"] == "h in each cell"]
     puor = colours.recoloured(spec, "puor")
-    assert puor["data"][0]["marker"]["colorscale"] == colours.SCHEMES["puor"].diverging
-    assert spec["data"][0]["marker"]["colorscale"] is colours.RDBU
+    assert [puor["data"][k]["marker"]["colorscale"] for k in cells] == [colours.SCHEMES["puor"].diverging]
+    assert spec["data"][cells[0]]["marker"]["colorscale"] is colours.RDBU
     gates = colours.recoloured(figures.gates_figure(result, result.parts[0], 0), "cividis")
     assert {str(t["colorscale"]) for t in gates["data"]} == {str(colours.SCHEMES["cividis"].sequential),
                                                              str(colours.SCHEMES["cividis"].diverging)}
