@@ -15,10 +15,11 @@ its arguments: `engine.submit("preview", config)`; the server never imports the 
   the caller gets WorkerLost with a plain message. A worker is also replaced after MAX_TASKS tasks
   or above MAX_RSS_MB of memory, so native memory cannot grow without bound.
 
-The shape doctor has an engine of its own (`doctor()`): one worker at a lower priority, whose memory has a
-ceiling (MEMORY_MB above what it holds once warm: an allocation past it fails) and which is replaced once it
-has grown GROWTH_MB, so a pasted model, however large, never holds up a playground nor takes the server's
-memory. It starts once the playground's workers are warm.
+The shape doctor has an engine of its own (`doctor()`, lane DOCTOR): two workers at a lower priority, whose
+memory has a ceiling (an allocation past `memory_mb` above what a worker holds once warm fails) and which are
+replaced once they have grown `growth_mb`, so a pasted model, however large, never holds up a playground nor
+takes the server's memory; while one is replaced (a paste past its time), the other answers. It starts once
+the playground's workers are warm.
 
 Without `start()` (the command line, the tests) nothing here runs: callers use the functions directly.
 """
@@ -64,7 +65,7 @@ class Lane:
     cache_bytes: int = CACHE_BYTES
 
 
-DOCTOR = Lane(workers=1, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20)
+DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20)
 
 _log = logging.getLogger(__name__)
 _SPAWNING = threading.Lock()
@@ -485,7 +486,7 @@ def start(workers: int | None = None) -> Engine:
 
 
 def doctor() -> Engine:
-    """The shape doctor's engine (DOCTOR: one worker, memory bounded), started on the first call."""
+    """The shape doctor's engine (lane DOCTOR), started on the first call."""
     global _DOCTOR
     with _STARTING:
         if _DOCTOR is None:

@@ -160,7 +160,7 @@ WORST_PASTE = "model = keras.Sequential([keras.layers.Reshape((1024, 1024)), ker
 
 @pytest.fixture(scope="module")
 def doctor_lane():
-    """The doctor's own engine, as the server runs it: one worker, memory bounded."""
+    """The doctor's own engine, as the server runs it: its own workers, memory bounded."""
     pool = engine.Engine(engine.DOCTOR)
     pool.submit("warm").result(timeout=180)
     yield pool
@@ -188,7 +188,8 @@ def test_a_killed_doctor_worker_is_replaced_and_the_paste_is_not_blamed(doctor_l
                                 timeout=9)
     while not pasted.running():
         pass
-    os.kill(doctor_lane.pids()[0], signal.SIGKILL)
+    for pid in doctor_lane.pids():
+        os.kill(pid, signal.SIGKILL)
     with pytest.raises(engine.WorkerLost, match="ended unexpectedly") as lost:
         pasted.result(timeout=60)
     assert not lost.value.too_big
