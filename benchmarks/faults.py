@@ -268,7 +268,11 @@ def verdicts(results: dict) -> dict[str, bool]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.faults", description=__doc__.split("\n")[0])
     parser.add_argument("scenarios", nargs="*", metavar="scenario", help=f"any of {', '.join(SCENARIOS)} (default: all)")
+    parser.add_argument("--diagnoses", type=int, default=DIAGNOSES, help=f"memory: diagnoses in a row ({DIAGNOSES})")
+    parser.add_argument("--sessions", type=int, default=FLOOD, help=f"flood: sessions that train and vanish ({FLOOD})")
     args = parser.parse_args(argv)
+    if not (WARM_UP < args.diagnoses <= 5000 and 1 <= args.sessions <= 1000):
+        parser.error(f"--diagnoses must be {WARM_UP + 1}..5000 and --sessions 1..1000")
     unknown = [name for name in args.scenarios if name not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario {unknown[0][:30]!r}; choose from {', '.join(SCENARIOS)}")
@@ -277,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.scenarios or SCENARIOS:
         with StreamlitServer() as server:
             server.wait_healthy(timeout=180)
-            results[name] = asyncio.run(RUNNERS[name](server))
+            extra = {"memory": {"count": args.diagnoses}, "flood": {"sessions": args.sessions}}.get(name, {})
+            results[name] = asyncio.run(RUNNERS[name](server, **extra))
         print(name, json.dumps(results[name], indent=1), flush=True)
     checks = verdicts(results)
     for check, ok in checks.items():
