@@ -78,7 +78,8 @@ SHAPE_EXAMPLES = (
         (_prints("print(predictions.shape) # Output shape: (32, 1) - one prediction per sample"),
          _warns("Note the input shape is clearly defined.")),
         (Link("playground", "This model in the playground", f"{_SEQ}&head=dense&head_units=1"),
-         Link("doctor", "Diagnose it with one target per sample", doctor=(code.SHAPE_1, "32,10,3", "32,1", "mse"))),
+         Link("doctor", "Shape doctor: this model with one target per sample",
+              doctor=(code.SHAPE_1, "32,10,3", "32,1", "mse"))),
     ),
     Example(
         "shape-2", SHAPE, 2, "Sequence-to-sequence prediction (many to many).", code.SHAPE_2, None,
@@ -96,7 +97,8 @@ SHAPE_EXAMPLES = (
         (Link("playground", "This model in the playground", f"{_SEQ}&return_sequences=true&head=dense&head_units=1"),
          Link("train", "Train it to forecast the next step (sine_next)",
               "units=64&timesteps=10&features=3&return_sequences=true&head=dense&head_units=1&task=sine_next"),
-         Link("doctor", "Diagnose it with one target per sample", doctor=(code.SHAPE_2, "32,10,3", "32,1", "mse"))),
+         Link("doctor", "Shape doctor: this model with one target per sample",
+              doctor=(code.SHAPE_2, "32,10,3", "32,1", "mse"))),
     ),
     Example(
         "shape-3", SHAPE, 3, "Accessing the hidden state.", code.SHAPE_3, None, code.SHAPE_3_CORRECTED,
@@ -123,7 +125,7 @@ SHAPE_EXAMPLES = (
         (Link("playground", "This layer in the playground", f"{_SEQ}&return_state=true"),
          Link("playground", "Both return_sequences and return_state",
               f"{_SEQ}&return_sequences=true&return_state=true"),
-         Link("doctor", "Diagnose it", doctor=(code.SHAPE_3, "32,10,3", "", ""))),
+         Link("doctor", "Shape doctor: this model", doctor=(code.SHAPE_3, "32,10,3", "", ""))),
     ),
 )
 
@@ -156,7 +158,7 @@ STEPS_EXAMPLES = (
         (Link("train", "Train it on three targets per timestep (multi)",
               "units=128&timesteps=20&features=1&return_sequences=true&head=dense&head_units=3&task=multi"
               "&optimizer=rmsprop&learning_rate=0.001&epochs=20&samples=50"),
-         Link("doctor", "Diagnose it with one variable per timestep",
+         Link("doctor", "Shape doctor: this model with one variable per timestep",
               doctor=(code.STEP_2_FIX, "50,20,1", "50,20,1", "mse"))),
     ),
     Example(

@@ -53,12 +53,14 @@ def test_screenshots_at_three_sizes(page: Page, server_url: str, artifacts):
 
 def test_the_doctor_link_opens_the_doctor_with_the_diagnosis(page: Page, server_url: str, artifacts):
     open_example(page, server_url, "shape-2")
-    page.get_by_role("button", name="Diagnose it with one target per sample").click()
+    page.get_by_role("button", name="Shape doctor: this model with one target per sample").click()
     wait_until_idle(page)
     main = page.locator("[data-testid=stMain]")
     expect(main.locator("h1").first).to_contain_text("Shape doctor", timeout=SETTLE_MS)
-    expect(main.locator("[data-testid=stAlertContentError]").first).to_contain_text("problem", timeout=SETTLE_MS)
     expect(page.get_by_role("textbox", name="y shape (optional)")).to_have_value("32,1")
+    code = page.get_by_role("textbox", name="Your Keras model code (read, never run)")
+    assert code.input_value().strip() == EXAMPLES[1].code.strip()
+    expect(main.locator("[data-testid=stAlert]").first).to_be_visible(timeout=SETTLE_MS)  # the diagnosis, asked
     page.screenshot(path=artifacts / "articles-to-doctor.png")
 
 
