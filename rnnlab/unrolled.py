@@ -6,9 +6,11 @@ direction, bottom-up. What Keras returned (rnnlab.returned.pieces: names and sha
 tensors) is drawn in that tensor's colour and labelled with its name and shape; what is computed and thrown
 away is faded grey. Each cell holds a strip of its first units' h, coloured on the page's diverging scale.
 
-Under the picture, the chosen part's h_t (and c_t) for the units drawn and its gates for one unit, over
-time. Plotly frames (one per processing step) move the current step through all of it; play, pause,
-step back/forward, the speed and the slider all run in the browser.
+Under the picture, the chosen part's numbers at the current step (c, and the gates of one unit) and its h_t
+for the units drawn over time, with a marker at the current step. Plotly frames (one per processing step)
+move the current step through all of it; play, pause, step back/forward, the speed and the slider all run
+in the browser. One figure, so that one set of controls moves everything without a server round trip; one
+panel under the picture, not three, because every subplot costs the browser time on every change.
 """
 
 from __future__ import annotations
@@ -357,34 +359,36 @@ def _now(picture: _Picture, step: int) -> dict[str, Any]:
             "line": {"color": "#E69F00", "width": 4}, "hoverinfo": "skip", "showlegend": False}
 
 
-def _follow(run: Run, part: int, sample: int, units: Sequence[int], unit: int) -> tuple[list[dict], list[str]]:
-    """Under the picture: h_t (and c_t) of the units drawn and the gates of one unit, over input time: the
-    traces (y axes y2, y3, ...) and the panels' titles."""
+def _follow(run: Run, part: int, sample: int, units: Sequence[int]) -> tuple[list[dict], list[str]]:
+    """Under the picture: h_t of the units drawn over input time, each unit its own colour, dash and marker
+    (y axis y2); the traces and the panel's title."""
     p = run.parts[part]
     time = np.arange(run.config.timesteps)
     time = time[::-1] if p.reads_backwards else time
-    names = [f"unit {u}" for u in units]
-    panels = [("h_t", p.trace.h[sample][:, list(units)], names)]
+    traces = []
+    for j, u in enumerate(units):
+        style = line_style(j)
+        traces.append({"type": "scatter", "x": time, "y": p.trace.h[sample][:, u], "mode": "lines+markers",
+                       "xaxis": "x2", "yaxis": "y2", "name": f"unit {u}",
+                       "line": {"color": style["color"], "dash": style["dash"], "width": 2},
+                       "marker": {"symbol": style["symbol"], "size": 7},
+                       "hovertemplate": f"h_t, unit {u}<br>t %{{x}}: %{{y:.4f}}<extra></extra>"})
+    return traces, ["h_t"]
+
+
+def _readout(run: Run, part: int, sample: int, unit: int, step: int) -> dict[str, Any]:
+    """The chosen part's numbers at processing step `step`, written under the picture: c and the gates of one
+    unit (h is drawn in the panel below), so they follow the play."""
+    p = run.parts[part]
+    t = run.config.timesteps - 1 - step if p.reads_backwards else step
+    lines = [f"<b>step {step}</b>: {p.label} reads x<sub>{t}</sub>"]
     if p.trace.c is not None:
-        panels.append(("c_t", p.trace.c[sample][:, list(units)], names))
+        lines.append(f"c = {_vector(p.trace.c[sample, step], 4)}")
     if p.trace.gates:
-        gates = list(p.trace.gates)
-        panels.append((f"gates of unit {unit}", np.stack([p.trace.gates[g][sample][:, unit] for g in gates], 1),
-                       gates))
-    traces, titles = [], []
-    for k, (title, values, labels) in enumerate(panels, start=2):
-        titles.append(title)
-        for j, name in enumerate(labels):
-            style = line_style(j)
-            trace = {"type": "scatter", "x": time, "y": values[:, j], "mode": "lines+markers",
-                     "xaxis": "x2", "yaxis": f"y{k}", "name": name, "legendgroup": title,
-                     "line": {"color": style["color"], "dash": style["dash"], "width": 2},
-                     "marker": {"symbol": style["symbol"], "size": 7},
-                     "hovertemplate": f"{title}, {name}<br>t %{{x}}: %{{y:.4f}}<extra></extra>"}
-            if j == 0:
-                trace["legendgrouptitle"] = {"text": title}
-            traces.append(trace)
-    return traces, titles
+        lines.append(f"unit {unit}: " + " · ".join(f"{g} {v[sample, step, unit]:.2f}" for g, v in p.trace.gates.items()))
+    return {"type": "scatter", "x": [-2.2], "y": [-0.9], "mode": "text", "text": ["<br>".join(lines)],
+            "textposition": "bottom right", "textfont": {"size": 14, "color": DARK}, "hoverinfo": "skip",
+            "showlegend": False, "name": "now, in numbers"}
 
 
 def _marker(run: Run, part: int, step: int, panels: int, bounds: list[tuple[float, float]]) -> list[dict]:
@@ -449,7 +453,7 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     picture.outputs()
     bound = max(_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
     strips = picture.strips(bound)
-    follow, titles = _follow(run, part, sample, units, unit)
+    follow, titles = _follow(run, part, sample, units)
     bounds = []
     for k in range(len(titles)):
         values = np.concatenate([np.asarray(t["y"]) for t in follow if t["yaxis"] == f"y{k + 2}"])
@@ -457,13 +461,15 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
         pad = (high - low) * 0.08 or 0.1
         bounds.append((low - pad, high + pad))
     steps = run.config.timesteps
-    geometry = Geometry(int(ROW_PX * (picture.height + 0.6)), len(titles))
+    geometry = Geometry(int(ROW_PX * (picture.height + 1.4)), len(titles))
     lines = _line_traces([n for n in picture.notes if "path" in n])
     picture.notes = [n for n in picture.notes if "path" not in n]
-    data = lines + strips + follow + [_now(picture, step)] + _marker(run, part, step, len(titles), bounds)
+    data = lines + strips + follow + [_now(picture, step), _readout(run, part, sample, unit, step)] + _marker(
+        run, part, step, len(titles), bounds)
     first = len(lines) + len(strips) + len(follow)
     frames = [{"name": str(k), "traces": list(range(first, len(data))),
-               "data": [_now(picture, k)] + _marker(run, part, k, len(titles), bounds),
+               "data": [_now(picture, k), _readout(run, part, sample, unit, k)] + _marker(run, part, k, len(titles),
+                                                                                       bounds),
                "layout": {"updatemenus": _menus(steps, k, geometry.below)}} for k in range(steps)]
     return _layout(run, picture, geometry, data, frames, titles, bounds, part, step)
 
@@ -487,7 +493,7 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
             titles: list[str], bounds: list[tuple[float, float]], part: int, step: int) -> Figure:
     plot_px, below = geometry.plot_px, geometry.below
     layout: dict[str, Any] = {
-        "yaxis": {"domain": [below, 1.0], "range": [-0.75, picture.height], "visible": False, "fixedrange": True},
+        "yaxis": {"domain": [below, 1.0], "range": [-1.55, picture.height], "visible": False, "fixedrange": True},
         "xaxis": {"range": [-2.3, len(picture.cols) - 1 + 2.3], "visible": False, "fixedrange": True}}
     top = below - geometry.controls_px / plot_px
     notes = list(picture.notes)
