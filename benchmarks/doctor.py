@@ -2,10 +2,12 @@
 
 Every file in benchmarks/doctor_cases/ is a model as a learner pasted it, with the header the examples use
 (x_shape, y_shape, loss) and `# expect:` naming the problem kinds the doctor must report, or `ok`: no
-problem of error severity (warnings allowed), plus any kinds listed with it. Reported: the cases whose expected
-kinds were all found, false alarms on the ok cases, the proposed fixes that Keras built and verified (and how
-many of the problem cases got one), and the seconds per diagnosis (after one untimed warm-up, which imports
-TensorFlow). Prints a table, or one JSON object with --json; writes no file.
+problem of error severity (warnings allowed), plus any kinds listed with it; `# verdict:` gives the verdict
+when no kind is named (problem, or unsure for code no one can build from the paste). Reported: the cases with
+the right verdict, whose expected kinds were all found, false alarms on the ok cases, the proposed fixes that
+Keras built and verified, the problem cases with a y whose verified fix gives y's shape, and the seconds per
+diagnosis (after one untimed warm-up, which imports TensorFlow). Prints a table, or one JSON object with
+--json; writes no file. --from N measures only the cases numbered N and above.
 """
 
 from __future__ import annotations
@@ -29,12 +31,19 @@ class Outcome:
     case: str
     expected: tuple[str, ...]  # kinds that must be reported
     ok_case: bool  # the verdict must be ok
+    wanted: str  # the verdict it must get
+    has_y: bool
     reported: tuple[str, ...]  # kinds reported, "(w)" after a warning
     verdict: str  # "ok", "problem" or "refused" (the doctor could not read the input)
     missing: tuple[str, ...]
     fix: str  # "verified", "not verified" or "" (no fix proposed)
+    fix_fits_y: bool  # a verified fix whose output gives y's shape
     seconds: float
     note: str = ""
+
+    @property
+    def right(self) -> bool:
+        return self.verdict == self.wanted
 
     @property
     def found_all(self) -> bool:
@@ -59,11 +68,12 @@ def _diagnose(example, repeats: int) -> tuple[object | None, float, str]:
     return result, statistics.median(times), note
 
 
-def measure(repeats: int = 1) -> list[Outcome]:
-    """Every case diagnosed (each timed `repeats` times, the median kept), in file-name order."""
+def measure(repeats: int = 1, first: int = 0) -> list[Outcome]:
+    """Every case numbered `first` or above diagnosed (each timed `repeats` times, the median kept), in file-name
+    order."""
     from rnnlab.doctor.examples import read
 
-    examples = [read(path) for path in sorted(CASES.glob("*.py"))]
+    examples = [read(path) for path in sorted(CASES.glob("*.py")) if int(path.name.split("_")[0]) >= first]
     _diagnose(examples[0], 1)  # warm-up: TensorFlow's import and first model
     outcomes = []
     for ex in examples:
@@ -73,9 +83,11 @@ def measure(repeats: int = 1) -> list[Outcome]:
         reported = tuple(p.kind + ("" if p.severity == "error" else " (w)") for p in d.problems) if d else ()
         fix = "" if d is None or d.verification is None else "verified" if d.verification.verified else \
             "not verified"
-        outcomes.append(Outcome(ex.slug, expected, "ok" in ex.expect, tuple(dict.fromkeys(reported)),
-                                d.verdict if d else "refused", tuple(k for k in expected if k not in kinds), fix,
-                                seconds, note))
+        wanted = "ok" if "ok" in ex.expect else ex.verdict or "problem"
+        fits = bool(d and d.verification and d.verification.verified and d.verification.matches_y)
+        outcomes.append(Outcome(ex.slug, expected, "ok" in ex.expect, wanted, bool(ex.y_shape),
+                                tuple(dict.fromkeys(reported)), d.verdict if d else "refused",
+                                tuple(k for k in expected if k not in kinds), fix, fits, seconds, note))
     return outcomes
 
 
@@ -85,8 +97,12 @@ def totals(outcomes: list[Outcome]) -> dict[str, object]:
     ok_cases = [o for o in outcomes if o.ok_case]
     fixes = [o for o in outcomes if o.fix]
     seconds = [o.seconds for o in outcomes]
+    needs_fix = [o for o in outcomes if o.wanted == "problem" and o.has_y]
     return {
         "cases": len(outcomes),
+        "right_verdict": sum(o.right for o in outcomes),
+        "problem_cases_with_y": len(needs_fix),
+        "verified_fix_fits_y": sum(o.fix_fits_y for o in needs_fix),
         "expected_kinds_all_found": sum(o.found_all for o in with_kinds),
         "cases_with_expected_kinds": len(with_kinds),
         "false_alarms": sum(o.false_alarm for o in ok_cases),
@@ -110,14 +126,17 @@ def table(outcomes: list[Outcome]) -> str:
     rows = [("case", "expected", "reported", "result", "fix", "s")]
     for o in outcomes:
         result = "FALSE ALARM" if o.false_alarm else "missed " + ", ".join(o.missing) if o.missing else \
-            "refused" if o.verdict == "refused" else "found" if o.expected else "ok"
-        expected = ", ".join(("ok",) * o.ok_case + o.expected)
+            "refused" if o.verdict == "refused" else f"WRONG ({o.verdict})" if not o.right else \
+            "found" if o.expected else o.verdict
+        expected = ", ".join(("ok",) * o.ok_case + o.expected) or o.wanted
         rows.append((o.case, expected, ", ".join(o.reported) or "-", result, o.fix or "-", f"{o.seconds:.2f}"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     t = totals(outcomes)
-    lines += ["", f"expected kinds all found   {_rate(t['expected_kinds_all_found'], t['cases_with_expected_kinds'])}",
+    lines += ["", f"right verdict              {_rate(t['right_verdict'], t['cases'])}",
+              f"verified fix gives y shape {_rate(t['verified_fix_fits_y'], t['problem_cases_with_y'])}",
+              f"expected kinds all found   {_rate(t['expected_kinds_all_found'], t['cases_with_expected_kinds'])}",
               f"false alarms on ok cases   {_rate(t['false_alarms'], t['ok_cases'])}",
               f"fixes built and verified   {_rate(t['fixes_verified'], t['fixes_proposed'])}",
               f"problem cases so fixed     {_rate(t['problem_cases_fixed'], t['problem_cases'])}",
@@ -133,14 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--repeats", type=int, choices=range(1, 11), default=1, metavar="N",
                         help="diagnose each case N times (1..10) and keep the median time (default 1)")
+    parser.add_argument("--from", dest="first", type=int, default=0, metavar="N",
+                        help="only the cases numbered N and above (say 26: the cases added last)")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     import keras
 
-    outcomes = measure(args.repeats)
+    outcomes = measure(args.repeats, args.first)
     if args.json:
         json.dump({"keras_version": keras.__version__, "repeats": args.repeats, "totals": totals(outcomes),
-                   "cases": [asdict(o) | {"found_all": o.found_all, "false_alarm": o.false_alarm}
+                   "cases": [asdict(o) | {"found_all": o.found_all, "false_alarm": o.false_alarm, "right": o.right}
                              for o in outcomes]}, sys.stdout, indent=2)
         print()
     else:

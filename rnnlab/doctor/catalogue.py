@@ -40,7 +40,8 @@ SIZES: dict[str, tuple[str, ...]] = {
     "SimpleRNNCell": ("units",), "Dense": ("units",), "RepeatVector": ("n",), "Conv1D": ("filters", "kernel_size"),
     "MaxPooling1D": ("pool_size",), "AveragePooling1D": ("pool_size",), "CuDNNLSTM": ("units",), "CuDNNGRU": ("units",),
     "Embedding": ("input_dim", "output_dim"), "Input": ("shape", "batch_shape", "batch_size"),
-    "Reshape": ("target_shape",),
+    "Reshape": ("target_shape",), "Dropout": ("noise_shape",), "SpatialDropout1D": ("noise_shape",),
+    "Permute": (),
 }
 INPUT_ARGUMENTS = ("input_shape", "batch_input_shape", "input_dim", "input_length", "batch_size")
 # Argument names Keras 3 no longer accepts -> the name it uses now (None: leave it out).

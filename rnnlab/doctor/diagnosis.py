@@ -9,18 +9,24 @@ the verification of the fixed code.
 from __future__ import annotations
 
 import dataclasses
+import time
 
 import keras
 
-from rnnlab.doctor import rules
+from rnnlab.doctor import repair, rules
 from rnnlab.doctor.program import Program
 from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.doctor.trial import Built, Data, as_written, trial
-from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, Verification, fmt
+from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, RankedFix, Verification, fmt
 from rnnlab.doctor.writing import program_code, step_label
 from rnnlab.model import on_keras_thread
 
 MAX_ROUNDS = 6
+# Findings about the model's output or its training: not claimed when lines that build the model were not read.
+GUESSED = frozenset({"output_vs_target", "units_vs_target", "last_layer_returns_sequences", "target_is_a_sequence",
+                     "several_outputs", "keras_error", "one_unit_categorical", "one_hot_labels_with_sparse",
+                     "integer_labels_with_categorical"})
+TOTAL_SECONDS = 7.0  # the search for a fix stops so that a diagnosis ends within about this long
 
 
 def _table(program: Program, built: Built) -> tuple[LayerShape, ...]:
@@ -70,54 +76,128 @@ def _check_loss(loss: str | None) -> None:
                                "categorical_crossentropy, sparse_categorical_crossentropy)") from None
 
 
-@on_keras_thread
-def examine(program: Program, data: Data) -> Diagnosis:
-    """The whole diagnosis of a Program read from the learner's code (runs on the Keras thread)."""
-    _check_loss(data.loss)
-    error, error_line, warned = as_written(program)
+def _key(finding: rules.Finding) -> tuple:
+    return finding.problem.kind, finding.problem.line, finding.problem.message
+
+
+@dataclasses.dataclass
+class _Rounds:
+    """The rules' own repairs, round by round: what was found, the program they lead to and its last trial."""
+
+    found: list
+    current: Program
+    built: Built
+    repaired: bool
+
+
+def _translate(program: Program, data: Data) -> tuple[list, Program]:
+    """Older idioms found and translated to Keras 3 (the loss given with the shapes wins over compile's)."""
     found = rules.translations(program, data)
     translated = program
     for finding in found:
         translated = finding.repair(translated)
-    translated = dataclasses.replace(translated, loss=data.loss or program.loss)
-    first = trial(translated, data)
-    if error is None and first.error:
-        error, error_line = first.error, (translated.step(first.error_step).line if first.error_step is not None
-                                          else translated.fit_line or translated.loss_line)
-    current, built, repaired = translated, first, bool(found)
-    shown = {(f.problem.kind, f.problem.line, f.problem.message) for f in found}
+    return found, dataclasses.replace(translated, loss=data.loss or program.loss)
+
+
+def _rounds(found: list, program: Program, built: Built, data: Data) -> _Rounds:
+    """Findings repaired round by round, each round built again, until nothing new is repaired."""
+    state = _Rounds(list(found), program, built, bool(found))
+    shown = {_key(f) for f in found}
     for _ in range(MAX_ROUNDS):
-        round_found = rules.findings(current, built, data)
-        found += [f for f in round_found if (f.problem.kind, f.problem.line, f.problem.message) not in shown]
-        shown |= {(f.problem.kind, f.problem.line, f.problem.message) for f in round_found}
-        fixed = current
-        for finding in round_found:
-            if finding.repair:
-                fixed = finding.repair(fixed)
-        if fixed == current:  # nothing (more) to repair
+        round_found = rules.findings(state.current, state.built, data)
+        state.found += [f for f in round_found if _key(f) not in shown]
+        shown |= {_key(f) for f in round_found}
+        fixed = state.current
+        for finding in (f for f in round_found if f.repair):
+            fixed = finding.repair(fixed)
+        if fixed == state.current:  # nothing (more) to repair
             break
-        current, repaired = fixed, True
-        built = trial(current, data)
-    if data.y is not None and data.y[0] != data.x[0]:
-        found.append(rules.Finding(Problem(
-            "samples_differ", f"X has {data.x[0]} samples but y has {data.y[0]}: every sample needs its target.",
-            "give X and y the same first axis", None)))
+        state.current, state.repaired = fixed, True
+        state.built = trial(fixed, data)
+    return state
+
+
+def _notes(program: Program, translated: Program, first: Built, data: Data) -> tuple[str, ...]:
     notes = list(program.notes)
-    if program.not_read:
-        notes.append(f"{len(program.not_read)} line{'s' * (len(program.not_read) != 1)} of the code "
-                     f"{'were' if len(program.not_read) != 1 else 'was'} not understood (listed): the diagnosis "
-                     "covers the rest.")
+    count = len(program.not_read)
+    if count:
+        notes.append(f"{count} line{'s' * (count != 1)} of the code {'were' if count != 1 else 'was'} not "
+                     "understood (listed): the diagnosis covers the rest.")
     if first.shrunk:
         sizes = ", ".join(f"{k} → {v}" for k, v in first.shrunk.items())
         notes.append(f"The trial run used smaller sizes ({sizes}), keeping every rank; the shapes listed are "
                      "yours. Keras's messages name the trial sizes.")
     if data.y is not None and not translated.loss:
         notes.append("No loss given: the training step used mse.")
-    problems = tuple(f.problem for f in found)
+    return tuple(notes)
+
+
+def _claimed(found: list, program: Program, first: Built, data: Data) -> list:
+    """The findings the doctor stands by: those about the output or training only when the whole model was read."""
+    if data.y is not None and data.y[0] != data.x[0]:
+        found = found + [rules.Finding(Problem(
+            "samples_differ", f"X has {data.x[0]} samples but y has {data.y[0]}: every sample needs its target.",
+            "give X and y the same first axis", None))]
+    if not any(n.model for n in program.not_read):
+        return found
+    return [f for f in found if f.problem.kind not in GUESSED
+            or f.problem.kind == "keras_error" and first.error_phase == "build"]
+
+
+@dataclasses.dataclass
+class _Fix:
+    program: Program | None = None
+    verification: Verification | None = None
+    what: str = ""
+    others: tuple[RankedFix, ...] = ()
+
+
+def _fix(state: _Rounds, translated: Program, found: list, data: Data, seconds: float) -> _Fix:
+    """The rules' repair when Keras verifies it; else the smallest edit the search finds."""
+    fix = _Fix(state.current, _verify(state.current, state.built, data)) if state.repaired else _Fix()
+    wrong = any(f.problem.severity == "error" for f in found)
+    if not wrong or fix.verification and fix.verification.verified and state.built.trained:
+        return fix
+    bases = [state.current] + ([translated] if translated != state.current else [])
+    results = repair.search(bases, data, seconds)
+    if not results:
+        return fix
+    best = results[0]
+    return _Fix(best.program, _verify(best.program, best.built, data), best.what,
+                tuple(RankedFix(r.what, program_code(r.program), _verify(r.program, r.built, data))
+                      for r in results[1:]))
+
+
+@on_keras_thread
+def examine(program: Program, data: Data) -> Diagnosis:
+    """The whole diagnosis of a Program read from the learner's code (runs on the Keras thread)."""
+    start = time.perf_counter()
+    _check_loss(data.loss)
+    error, error_line, warned = as_written(program)
+    found, translated = _translate(program, data)
+    first = trial(translated, data)
+    if error is None and first.error:
+        error, error_line = first.error, (translated.step(first.error_step).line if first.error_step is not None
+                                          else translated.fit_line or translated.loss_line)
+    state = _rounds(found, translated, first, data)
+    found = _claimed(state.found, program, first, data)
+    fix = _fix(state, translated, found, data, max(1.0, TOTAL_SECONDS - (time.perf_counter() - start)))
+    if fix.what:
+        found = [_with_fix(f, fix.what) for f in found]
     return Diagnosis(
-        problems=problems, keras_error=error, keras_error_line=error_line,
+        problems=tuple(f.problem for f in found), keras_error=error, keras_error_line=error_line,
         keras_warnings=tuple(dict.fromkeys(warned + first.warnings)),
         layer_shapes=_table(translated, first), output_shapes=first.outputs,
-        fixed_code=program_code(current) if repaired else None,
-        verification=_verify(current, built, data) if repaired else None,
-        not_read=program.not_read, notes=tuple(notes), keras_version=keras.__version__)
+        fixed_code=program_code(fix.program) if fix.program is not None else None,
+        verification=fix.verification, not_read=program.not_read, notes=_notes(program, translated, first, data),
+        keras_version=keras.__version__,
+        untested="" if first.trained or first.error else first.skipped or "no training step ran",
+        fix_what=fix.what, alternatives=fix.others)
+
+
+def _with_fix(finding: rules.Finding, what: str) -> rules.Finding:
+    """A finding that explains but had no repair of its own gets the fix the search found."""
+    if finding.repair is not None or finding.problem.severity != "error":
+        return finding
+    return dataclasses.replace(finding, problem=dataclasses.replace(
+        finding.problem, fix=f"{what} (tried with Keras: it builds, trains one step and fits y)"))

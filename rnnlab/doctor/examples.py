@@ -7,7 +7,8 @@ Each file starts with comment lines that say what to diagnose it against:
     # y_shape: 118,1
     # loss: mse
 
-A measured case (benchmarks/doctor_cases/) adds what the doctor must report: `# expect: kind, kind` or `# expect: ok`.
+A measured case (benchmarks/doctor_cases/) adds what the doctor must report: `# expect: kind, kind` or `# expect: ok`
+(or `# verdict: problem` when the kinds are not the point), and `# source: URL` where a learner asked it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "doctor"
-_HEADER = re.compile(r"#\s*(Shape doctor example|x_shape|y_shape|loss|expect):\s*(.*)")
+_HEADER = re.compile(r"#\s*(Shape doctor example|x_shape|y_shape|loss|expect|source|verdict):\s*(.*)")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class Example:
     y_shape: str | None = None
     loss: str | None = None
     expect: tuple[str, ...] = ()  # the problem kinds the doctor must report; ("ok",): none of them errors
+    source: str = ""  # where a learner asked about it (a measured case)
+    verdict: str = ""  # the verdict it must get, when `expect` names no kind ("ok", "problem" or "unsure")
 
 
 def read(path: Path) -> Example:
@@ -45,7 +48,7 @@ def read(path: Path) -> Example:
         raise ValueError(f"{path.name}: the header needs '# Shape doctor example: ...' and '# x_shape: ...'")
     expect = tuple(k for k in re.split(r"[\s,]+", meta.get("expect", "")) if k)
     return Example(path.stem, meta["Shape doctor example"], code, meta["x_shape"], meta.get("y_shape"),
-                   meta.get("loss"), expect)
+                   meta.get("loss"), expect, meta.get("source", ""), meta.get("verdict", ""))
 
 
 @lru_cache(maxsize=1)

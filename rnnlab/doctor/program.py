@@ -101,6 +101,7 @@ class Step:
     layer: Layer | None = None  # for "input", a Layer("Input", ...) holding shape or batch_shape
     inputs: tuple[Ref, ...] = ()
     listed: bool = False  # the inputs were passed as a list, e.g. add([a, b])
+    tupled: bool = False  # called on a one-item tuple that a trailing comma made: x = LSTM(8)(x),
     initial_state: tuple[Ref, ...] = ()
     names: tuple[str, ...] = ()  # the names the result was assigned to
     unpacked: bool = False  # assigned with tuple unpacking: a, b, c = layer(x)
@@ -134,6 +135,7 @@ class NotRead:
     line: int
     code: str
     reason: str
+    model: bool = False  # the line builds part of the model, so the verdict cannot cover the whole model
 
 
 @dataclass(frozen=True)

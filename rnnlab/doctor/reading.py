@@ -29,6 +29,12 @@ MAX_CALL_DEPTH = 4
 _X_NAME = re.compile(r"^x|x$", re.IGNORECASE)
 _Y_NAME = re.compile(r"^y|y$", re.IGNORECASE)
 _PLAIN = (int, float, str, bool, type(None))
+MODEL_NAMES = frozenset({"Sequential", "Model", "Functional", "Input"})
+# Arguments whose loss changes what a layer returns: a layer read without one of them is not the learner's.
+SHAPE_ARGUMENTS = frozenset({"units", "return_sequences", "return_state", "input_shape", "batch_input_shape", "shape",
+                             "batch_shape", "n", "target_shape", "input_dim", "output_dim", "input_length", "layer",
+                             "merge_mode", "axis", "filters", "kernel_size", "strides", "padding", "pool_size",
+                             "dims", "go_backwards", "stateful", "cell", "data_format"})
 
 
 class DoctorInputError(ValueError):
@@ -126,10 +132,21 @@ class _Reader:
         text = " ".join(text.split())
         return text if len(text) <= 80 else text[:77] + "..."
 
-    def skip(self, node: ast.AST, why: str) -> None:
+    def skip(self, node: ast.AST, why: str, model: bool | None = None) -> None:
         line = getattr(node, "lineno", 0)
         if not any(n.line == line and n.reason == why for n in self.not_read):
-            self.not_read.append(NotRead(line, self.source(node), why))
+            self.not_read.append(NotRead(line, self.source(node), why, self.builds(node) if model is None else model))
+
+    def builds(self, node: ast.AST) -> bool:
+        """Whether a line left unread names a Keras layer, a model or a tensor of the model."""
+        for item in ast.walk(node):
+            name = item.id if isinstance(item, ast.Name) else item.attr if isinstance(item, ast.Attribute) else None
+            if name is None:
+                continue
+            if name in POSITIONAL or name in MODEL_NAMES or name in MERGES.values() or \
+                    isinstance(self.env.get(name), (_Tensor, _Model, Layer)):
+                return True
+        return False
 
     def unknown(self, node: ast.AST) -> _Unknown:
         text = self.source(node)
@@ -225,8 +242,10 @@ class _Reader:
         if isinstance(target, ast.Name):
             name = target.id
             if isinstance(value, _Unknown):
-                if name not in self.env and (_X_NAME.search(name) or _Y_NAME.search(name)):
-                    self.skip(node, "data preparation is not read: the doctor uses the shapes of X and y you gave")
+                if name not in self.env and (_X_NAME.search(name) or _Y_NAME.search(name)) \
+                        and not self.builds(node.value):
+                    self.skip(node, "data preparation is not read: the doctor uses the shapes of X and y you gave",
+                              False)
                 else:
                     self.skip(node, value.why)
                     self.env[name] = value
@@ -257,40 +276,42 @@ class _Reader:
 
     # --- expressions -------------------------------------------------------------------------
     def value(self, node: ast.expr) -> Any:
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, _PLAIN) and not (isinstance(node.value, str) and len(node.value) > 200):
-                return node.value
-            return self.unknown(node)
-        if isinstance(node, ast.Name):
-            if node.id in self.env:
-                return self.env[node.id]
-            if _X_NAME.search(node.id):
-                return _Data("x")
-            if _Y_NAME.search(node.id):
-                return _Data("y")
-            return _Unknown(f"`{node.id}` is not defined in the code")
-        if isinstance(node, (ast.Tuple, ast.List)):
-            items = [self.value(e) for e in node.elts]
-            bad = next((i for i in items if isinstance(i, _Unknown)), None)
-            return bad or (tuple(items) if isinstance(node, ast.Tuple) else list(items))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            operand = self.value(node.operand)
-            if isinstance(operand, (int, float)) and not isinstance(operand, bool):
-                return -operand if isinstance(node.op, ast.USub) else operand
-            return self.unknown(node)
-        if isinstance(node, ast.BinOp):
-            return self.arithmetic(node)
-        if isinstance(node, ast.Attribute):
-            owner = self.value(node.value)
-            if isinstance(owner, _Data) and node.attr == "shape":
-                return self.x_shape if owner.which == "x" else self.y_shape or self.unknown(node)
-            dotted = _dotted(node)
-            return _Name(dotted) if dotted else self.unknown(node)
-        if isinstance(node, ast.Subscript):
-            return self.subscript(node)
-        if isinstance(node, ast.Call):
-            return self.call(node)
+        """An expression's value as far as the doctor reads it (_Unknown with the reason otherwise)."""
+        read = _EXPRESSIONS.get(type(node))
+        return read(self, node) if read else self.unknown(node)
+
+    def constant(self, node: ast.Constant) -> Any:
+        if isinstance(node.value, _PLAIN) and not (isinstance(node.value, str) and len(node.value) > 200):
+            return node.value
         return self.unknown(node)
+
+    def name(self, node: ast.Name) -> Any:
+        if node.id in self.env:
+            return self.env[node.id]
+        if _X_NAME.search(node.id):
+            return _Data("x")
+        if _Y_NAME.search(node.id):
+            return _Data("y")
+        return _Unknown(f"`{node.id}` is not defined in the code")
+
+    def sequence(self, node: ast.Tuple | ast.List) -> Any:
+        items = [self.value(e) for e in node.elts]
+        bad = next((i for i in items if isinstance(i, _Unknown)), None)
+        return bad or (tuple(items) if isinstance(node, ast.Tuple) else list(items))
+
+    def unary(self, node: ast.UnaryOp) -> Any:
+        operand = self.value(node.operand)
+        if isinstance(node.op, (ast.USub, ast.UAdd)) and isinstance(operand, (int, float)) \
+                and not isinstance(operand, bool):
+            return -operand if isinstance(node.op, ast.USub) else operand
+        return self.unknown(node)
+
+    def attribute(self, node: ast.Attribute) -> Any:
+        owner = self.value(node.value)
+        if isinstance(owner, _Data) and node.attr == "shape":
+            return self.x_shape if owner.which == "x" else self.y_shape or self.unknown(node)
+        dotted = _dotted(node)
+        return _Name(dotted) if dotted else self.unknown(node)
 
     def arithmetic(self, node: ast.BinOp) -> Any:
         left, right = self.value(node.left), self.value(node.right)
@@ -308,9 +329,10 @@ class _Reader:
     def subscript(self, node: ast.Subscript) -> Any:
         owner = self.value(node.value)
         index = node.slice
-        if isinstance(owner, _Tensor) and owner.ref[1] is None and isinstance(index, ast.Constant) \
-                and isinstance(index.value, int):
-            return _Tensor((owner.ref[0], index.value))
+        if isinstance(owner, _Tensor) and owner.ref[1] is None and not self.is_last_step(index):
+            picked = self.returned_items(owner.ref[0], index)
+            if picked is not None:
+                return picked
         if isinstance(owner, _Tensor) and self.is_last_step(index):
             return self.add_step(kind="last", line=node.lineno, inputs=(owner.ref,))
         if isinstance(owner, tuple):
@@ -323,6 +345,46 @@ class _Reader:
                 return owner[position]
         return self.unknown(node)
 
+    def returned_items(self, step_id: int, index: ast.expr) -> Any:
+        """enc[0], enc[-1], enc[1:] on what a layer returned: its tensors by position (None if not read)."""
+        count = self.returned_count(self.steps[step_id])
+        if isinstance(index, ast.Slice):
+            if index.step is not None or count is None:
+                return None
+            bounds = [self.value(b) if b is not None else None for b in (index.lower, index.upper)]
+            if not all(b is None or isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+                return None
+            return [_Tensor((step_id, i)) for i in range(count)[bounds[0]:bounds[1]]]
+        position = self.value(index)
+        if not isinstance(position, int) or isinstance(position, bool):
+            return None
+        if position < 0:
+            if count is None or position < -count:
+                return None
+            position += count
+        return _Tensor((step_id, position))
+
+    @staticmethod
+    def returned_count(step: Step) -> int | None:
+        """How many tensors a recurrent layer returns, from its flags (None for other layers)."""
+        layer = step.layer
+        if layer is None or not layer.recurrent:
+            return None
+        both = layer.cls == "Bidirectional"
+        outputs = 2 if both and layer.has("merge_mode") and layer.get("merge_mode") is None else 1
+        if not layer.flag("return_state"):
+            return outputs
+        if layer.core.cls == "RNN":
+            cell = layer.core.get("cell")
+            cells = cell if isinstance(cell, (list, tuple)) else [cell]
+            if not all(isinstance(c, Layer) for c in cells):
+                return None
+            # stacked cells: one list of states per cell; one cell: its states
+            states = len(cells) if isinstance(cell, (list, tuple)) else 2 if cells[0].cls == "LSTMCell" else 1
+        else:
+            states = 2 if layer.core.cls in ("LSTM", "CuDNNLSTM") else 1
+        return outputs + states * (2 if both else 1)
+
     def is_last_step(self, index: ast.expr) -> bool:
         """x[:, -1] or x[:, -1, :]: the last timestep of a sequence."""
         def whole(item: ast.expr) -> bool:
@@ -333,47 +395,38 @@ class _Reader:
 
     # --- calls -------------------------------------------------------------------------------
     def call(self, node: ast.Call) -> Any:
+        """A call: a layer object applied, a function of the code, a model's method, or a name from Keras."""
         func = node.func
-        callee = None
-        if isinstance(func, ast.Call):
-            callee = self.value(func)
-        elif isinstance(func, ast.Name) and func.id in self.env:
-            callee = self.env[func.id]
-        if isinstance(callee, Layer):
-            return self.apply(callee, node)
-        if isinstance(callee, _Function):
-            return self.run_function(callee, node)
-        if isinstance(callee, _Unknown):
-            return callee
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            owner = self.env.get(func.value.id)
-            if isinstance(owner, _Model):
-                return self.model_method(owner, func.attr, node)
-            if isinstance(owner, Layer) and func.attr in ("reset_states", "reset_state", "get_weights"):
-                return _QUIET  # a layer's own reset is right in Keras 3
+        callee = self.value(func) if isinstance(func, ast.Call) else \
+            self.env.get(func.id) if isinstance(func, ast.Name) else None
+        if isinstance(callee, (Layer, _Function, _Unknown)):
+            return self.apply(callee, node) if isinstance(callee, Layer) else \
+                self.run_function(callee, node) if isinstance(callee, _Function) else callee
+        owner = self.env.get(func.value.id) if isinstance(func, ast.Attribute) and \
+            isinstance(func.value, ast.Name) else None
+        if isinstance(owner, _Model):
+            return self.model_method(owner, func.attr, node)
+        if isinstance(owner, Layer) and func.attr in ("reset_states", "reset_state", "get_weights"):
+            return _QUIET  # a layer's own reset is right in Keras 3
         dotted = _dotted(func)
         if dotted is None:
             return self.unknown(node)
         name = dotted.rsplit(".", 1)[-1]
-        if name in QUIET_CALLS:
-            return _QUIET
-        if name == "Input":
-            return self.input(node)
-        if name in POSITIONAL:
-            return self.layer(name, node)
-        if name == "Sequential":
-            return self.sequential(node)
-        if name in ("Model", "Functional"):
-            return self.functional_model(node)
-        if name in MERGES.values():
-            return self.merge_function(name, node)
-        if name in ("flip", "reverse") and "." in dotted:
-            return self.flip(node)
-        if name == "len" and len(node.args) == 1 and isinstance(self.value(node.args[0]), _Data):
-            return (self.x_shape if self.value(node.args[0]).which == "x" else self.y_shape or (0,))[0]
-        if name in OPTIMIZERS:
-            return self.constructor(name, node) or self.unknown(node)
-        return self.unknown(node)
+        read = next((method for test, method in _CALLS if test(name, dotted)), None)
+        return read(self, name, node) if read else self.unknown(node)
+
+    def quiet(self, name: str, node: ast.Call) -> Any:
+        return _QUIET
+
+    def length(self, name: str, node: ast.Call) -> Any:
+        """len(X) or len(y): the number of samples."""
+        given = self.value(node.args[0]) if len(node.args) == 1 else None
+        if not isinstance(given, _Data):
+            return self.unknown(node)
+        return (self.x_shape if given.which == "x" else self.y_shape or (0,))[0]
+
+    def optimizer(self, name: str, node: ast.Call) -> Any:
+        return self.constructor(name, node) or self.unknown(node)
 
     def constructor(self, cls: str, node: ast.Call) -> Layer | None:
         """keras.layers.<cls>(...) with plain values; arguments that are not plain are left out (and noted)."""
@@ -387,7 +440,7 @@ class _Reader:
             value = self.value(arg)
             if isinstance(arg, ast.Starred) or not _plain(value):
                 self.skip(node, f"{cls}: the argument `{self.source(arg)}` is not a plain value, so the layer "
-                                "is left out")
+                                "is left out", True)
                 return None
             args.append(value)
         kwargs = []
@@ -397,7 +450,8 @@ class _Reader:
                 value = value.dotted.rsplit(".", 1)[-1]  # activation=tf.nn.relu -> "relu"
             if keyword.arg is None or not _plain(value):
                 self.skip(node, f"{cls}: `{self.source(keyword.value)}` is not a plain value; argument "
-                                f"{keyword.arg or '**'} left out")
+                                f"{keyword.arg or '**'} left out",
+                          keyword.arg is None or keyword.arg in SHAPE_ARGUMENTS)
                 continue
             kwargs.append((keyword.arg, tuple(value) if isinstance(value, list) else value))
         layer = Layer(cls, tuple(args), tuple(kwargs), node.lineno, self.next_uid())
@@ -411,18 +465,29 @@ class _Reader:
         return self.constructor(cls, node) or _QUIET
 
     def tensors(self, node: ast.expr) -> tuple[tuple[Ref, ...], bool] | None:
-        """What a layer is called on: one tensor, or a list of them (listed=True); None if not understood."""
+        """What a layer is called on: one tensor, or a list of them (listed=True); None if not understood.
+        A name bound to a list of tensors (states = [h, c]) is that list."""
         listed = isinstance(node, (ast.List, ast.Tuple))
         refs = []
         for item in node.elts if listed else [node]:
             value = self.value(item)
             if isinstance(value, _Tensor):
                 refs.append(value.ref)
+            elif not listed and isinstance(value, (tuple, list)) and value and \
+                    all(isinstance(v, _Tensor) for v in value):
+                return tuple(v.ref for v in value), True
             elif isinstance(item, ast.Name) and item.id not in self.env and not self.inputs_from_x():
                 refs.append(self.x_input(item.id, item.lineno).ref)
             else:
                 return None
         return tuple(refs), listed
+
+    def tupled(self, node: ast.expr | None) -> bool:
+        """A name bound to a one-item tuple of a tensor, as `x = LSTM(8)(x),` (a trailing comma) makes."""
+        if not isinstance(node, ast.Name):
+            return False
+        value = self.env.get(node.id)
+        return isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], _Tensor)
 
     def inputs_from_x(self) -> bool:
         return any(s.source == "x" for s in self.steps)
@@ -451,7 +516,7 @@ class _Reader:
             initial = states[0]
         self.count_layer(node.lineno)
         return self.add_step(kind="layer", line=node.lineno, layer=layer, inputs=called[0], listed=called[1],
-                             initial_state=initial)
+                             initial_state=initial, tupled=self.tupled(given))
 
     def input(self, node: ast.Call) -> Any:
         layer = self.constructor("Input", node)
@@ -667,6 +732,24 @@ class _Reader:
         if model.built_shape:
             return step("build", shape=tuple(model.built_shape[1:]))
         return step("x", shape=self.x_shape[1:])
+
+
+# A called name -> the _Reader method that reads the call (name, node); the first test that holds wins.
+_CALLS = (
+    (lambda name, dotted: name in QUIET_CALLS, _Reader.quiet),
+    (lambda name, dotted: name == "Input", lambda r, name, node: r.input(node)),
+    (lambda name, dotted: name in POSITIONAL, _Reader.layer),
+    (lambda name, dotted: name == "Sequential", lambda r, name, node: r.sequential(node)),
+    (lambda name, dotted: name in ("Model", "Functional"), lambda r, name, node: r.functional_model(node)),
+    (lambda name, dotted: name in MERGES.values(), _Reader.merge_function),
+    (lambda name, dotted: name in ("flip", "reverse") and "." in dotted, lambda r, name, node: r.flip(node)),
+    (lambda name, dotted: name == "len", _Reader.length),
+    (lambda name, dotted: name in OPTIMIZERS, _Reader.optimizer),
+)
+# Expression kind -> the _Reader method that reads it; any other expression is not read.
+_EXPRESSIONS = {ast.Constant: _Reader.constant, ast.Name: _Reader.name, ast.Tuple: _Reader.sequence,
+                ast.List: _Reader.sequence, ast.UnaryOp: _Reader.unary, ast.BinOp: _Reader.arithmetic,
+                ast.Attribute: _Reader.attribute, ast.Subscript: _Reader.subscript, ast.Call: _Reader.call}
 
 
 def read(code: str, x_shape: Shape, y_shape: Shape | None = None) -> Program:

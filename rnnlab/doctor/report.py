@@ -32,9 +32,16 @@ def text(diagnosis: Diagnosis) -> str:
     for row in diagnosis.layer_shapes:
         note = f"  [{row.note}]" if row.note else ""
         lines.append(f"   line {row.line or '-':>3}  {row.layer:<50} {shapes_text(row.shapes)}{note}")
+    if diagnosis.verdict == "unsure":
+        why = ", ".join(f"line {n.line}" for n in diagnosis.unread_model) + " not read" if diagnosis.unread_model \
+            else diagnosis.untested
+        lines += [_wrap(f"Not sure about the whole model: {why}.", ""), ""]
     if diagnosis.fixed_code:
-        lines += ["", f"Fixed code ({diagnosis.verification.summary}):", "",
+        what = f" {diagnosis.fix_what};" if diagnosis.fix_what else ""
+        lines += ["", f"Fixed code ({what} {diagnosis.verification.summary}):".replace("( ", "("), "",
                   textwrap.indent(diagnosis.fixed_code.rstrip(), "   ")]
+    for other in diagnosis.alternatives:
+        lines += ["", f"Also works: {other.what} ({other.verification.summary})"]
     if diagnosis.not_read:
         lines += ["", "Not understood (read, never run):"]
         lines += [_wrap(f"line {n.line}: {n.code}: {n.reason}", "   ") for n in diagnosis.not_read]

@@ -41,6 +41,7 @@ TITLES: dict[str, str] = {
     "states_into_layer": "States go into a layer as if they were a sequence",
     "target_is_a_sequence": "y is a sequence but the output is not",
     "time_distributed_needs_sequence": "TimeDistributed without a sequence",
+    "trailing_comma_tuple": "A trailing comma makes a tuple of a tensor",
     "units_vs_target": "The last layer's size does not match y",
     "unknown_argument": "Arguments Keras 3 does not know",
     "unpack_count": "The wrong number of names to unpack",

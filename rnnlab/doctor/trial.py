@@ -19,11 +19,10 @@ import numpy as np
 
 from rnnlab.doctor.catalogue import OPTIMIZERS, POSITIONAL, SIZES
 from rnnlab.doctor.program import Layer, Program, Ref, Shape
-from rnnlab.doctor.reading import DoctorInputError
 
-LIMIT = 128  # sizes above this are shrunk for the trial run
+LIMIT = 128  # sizes above this are shrunk for the trial run (X of 3 axes)
+SAMPLE_BUDGET = 2 ** 18  # with 3 or more axes per sample, the limit keeps one trial sample about this small
 TRIAL_BATCH = 4  # samples in the trial batch, unless the model fixes its batch size
-RESHAPE_LIMIT = 1_024  # the largest size tried unshrunk (a model with a Reshape)
 # Up to this many layer-steps (timesteps x recurrent layers) one eager training step beats tracing one: measured
 # on 2 cores with LSTM(64), eager/traced 0.6/2.8 s at 90 layer-steps, 1.1/2.0 s at 200, 1.5/1.3 s at 400.
 EAGER_TRAIN_STEPS = 400
@@ -86,19 +85,31 @@ def _size_values(layer: Layer) -> Iterable[int]:
 
 
 def shrink_map(program: Program, data: Data) -> dict[int, int]:
-    """Every size above LIMIT -> LIMIT+1, LIMIT+2, ... in order. A Reshape's sizes must multiply out, so a model
-    with one runs at its real sizes, which must then stay below RESHAPE_LIMIT."""
+    """Every size above the limit -> limit+1, limit+2, ... in order (equal sizes stay equal, different ones
+    different). A Reshape is tried with -1 on one axis (see trial_layer), so its sizes may shrink too."""
     values = set(data.x[1:]) | set((data.y or ())[1:])
+    ranks = [len(data.x)]
     for step in program.steps:
         if step.layer is not None:
             values |= set(_size_values(step.layer))
-    big = sorted(v for v in values if isinstance(v, int) and v > LIMIT)
-    if any(s.layer is not None and s.layer.cls == "Reshape" for s in program.steps):
-        if big and big[-1] > RESHAPE_LIMIT:
-            raise DoctorInputError(f"a model with Reshape is tried at its real sizes, and {big[-1]:,} is above the "
-                                   f"{RESHAPE_LIMIT:,} the doctor builds")
-        return {}
-    return {v: LIMIT + 1 + i for i, v in enumerate(big)}
+        if step.kind == "input":
+            ranks.append(len(step.features_shape) + 1)
+    axes = max(ranks) - 1  # per sample
+    top = LIMIT if axes <= 2 else int(round(SAMPLE_BUDGET ** (1 / axes)))
+    big = sorted(v for v in values if isinstance(v, int) and v > top)
+    return {v: top + 1 + i for i, v in enumerate(big)}
+
+
+def trial_layer(layer: Layer, shrunk: dict[int, int]) -> Layer:
+    """A Reshape at trial sizes: its largest axis becomes -1 (the sizes it multiplies out to are the trial's)."""
+    if layer.cls != "Reshape" or not shrunk:
+        return layer
+    target = layer.get("target_shape")
+    if not isinstance(target, tuple) or not target or -1 in target or \
+            not all(isinstance(d, int) and not isinstance(d, bool) for d in target):
+        return layer
+    widest = max(range(len(target)), key=lambda i: target[i])
+    return layer.set("target_shape", tuple(-1 if i == widest else d for i, d in enumerate(target)))
 
 
 def construct(layer: Layer, shrunk: dict[int, int] | None = None) -> Any:
@@ -108,9 +119,18 @@ def construct(layer: Layer, shrunk: dict[int, int] | None = None) -> Any:
             return tuple(small(v) for v in value)
         return shrunk.get(value, value) if shrunk and isinstance(value, int) else value
 
+    if shrunk:
+        layer = trial_layer(layer, shrunk).drop("weights")  # weights hold the real sizes
     sized = SIZES.get(layer.cls, ())
-    args = [construct(a, shrunk) if isinstance(a, Layer) else a for a in layer.args]
-    kwargs = {k: construct(v, shrunk) if isinstance(v, Layer) else v for k, v in layer.kwargs}
+    def made(value: Any) -> Any:  # a wrapped layer, or a list of cells
+        if isinstance(value, Layer):
+            return construct(value, shrunk)
+        if isinstance(value, list) and any(isinstance(v, Layer) for v in value):
+            return [made(v) for v in value]
+        return value
+
+    args = [made(a) for a in layer.args]
+    kwargs = {k: made(v) for k, v in layer.kwargs}
     for name in sized:
         if layer.has(name):
             value = small(layer.get(name))
@@ -198,8 +218,10 @@ def ref_shapes(shapes: dict[int, Any], ref: Ref) -> tuple[Shape, ...]:
     return (found[ref[1]],) if ref[1] < len(found) else ()
 
 
-def _real_shapes(program: Program, built: dict[int, Any]) -> dict[int, tuple[Shape, ...] | None]:
-    """Each built step's output shapes at the learner's sizes, from fresh layers that hold no weights."""
+def _real_shapes(program: Program, built: dict[int, Any],
+                 refused: dict[int, str] | None = None) -> dict[int, tuple[Shape, ...] | None]:
+    """Each built step's output shapes at the learner's sizes, from fresh layers that hold no weights.
+    A Reshape that does not multiply out at those sizes (the trial's runs with -1) goes into refused."""
     shapes: dict[int, Any] = {}
     for step in program.steps:
         if step.id not in built:
@@ -218,8 +240,10 @@ def _real_shapes(program: Program, built: dict[int, Any]) -> dict[int, tuple[Sha
             else:
                 layer = construct(step.layer)
                 shapes[step.id] = _shapes(layer.compute_output_shape(given if step.listed else given[0]))
-        except Exception:  # a shape Keras cannot say without building: leave it unknown
+        except Exception as err:  # a shape Keras cannot say without building: leave it unknown
             shapes[step.id] = None
+            if refused is not None and step.kind == "layer" and step.layer.cls == "Reshape":
+                refused[step.id] = clean(err)
     return shapes
 
 
@@ -243,108 +267,157 @@ def _optimizer(program: Program) -> Any:
         return "adam"
 
 
-def trial(program: Program, data: Data) -> Built:
-    """Build program at trial sizes, run one training step on zeros, and check model.reset_states calls."""
+def trial(program: Program, data: Data, quick: bool = False) -> Built:
+    """Build program at trial sizes, run one training step on zeros, and check model.reset_states calls.
+    quick: one way of training only (a failure's exact message in fit's words is not needed)."""
     shrunk = shrink_map(program, data)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        built = _build(program, data, shrunk)
+        built = _build(program, data, shrunk, quick)
     return Built(**{**built, "warnings": _messages(caught), "shrunk": shrunk})
 
 
-def _build(program: Program, data: Data, shrunk: dict[int, int]) -> dict[str, Any]:
-    results: dict[int, Any] = {}
-    objects: dict[int, Any] = {}  # uid -> Keras layer: one layer object used twice shares weights
-    counts: dict[int, int] = {}
-    failures: dict[int, str] = {}
-    first: tuple[str, int | None, str] | None = None
-    for step in program.steps:
+class _Graph:
+    """The tensors of a Program as Keras builds them at trial sizes, step by step."""
+
+    def __init__(self, shrunk: dict[int, int]):
+        self.shrunk = shrunk
+        self.results: dict[int, Any] = {}
+        self.objects: dict[int, Any] = {}  # uid -> Keras layer: one layer object used twice shares weights
+        self.counts: dict[int, int] = {}
+        self.failures: dict[int, str] = {}
+        self.first: tuple[str, int | None, str] | None = None  # (message, step id, phase) of the first error
+
+    def fail(self, step_id: int, message: str, phase: str) -> None:
+        self.failures[step_id] = message
+        self.first = self.first or (message, step_id, phase)
+
+    def layer(self, step: Any, given: list, states: list) -> Any:
+        if step.layer.uid not in self.objects:
+            self.objects[step.layer.uid] = construct(step.layer, self.shrunk)
+        extra = {"initial_state": states} if states else {}
+        called = tuple(given) if step.tupled else given if step.listed else given[0]
+        return self.objects[step.layer.uid](called, **extra)
+
+    def add(self, step: Any) -> None:
+        """One step built on the results so far (skipped when something it needs was not built)."""
         try:
-            given = [_pick(results, ref) for ref in step.inputs]
-            states = [_pick(results, ref) for ref in step.initial_state]
+            given = [_pick(self.results, ref) for ref in step.inputs]
+            states = [_pick(self.results, ref) for ref in step.initial_state]
         except KeyError:
-            continue  # not reached: something it needs was not built
+            return
+        run = {"input": lambda: construct(step.layer, self.shrunk), "flip": lambda: keras.ops.flip(given[0], axis=1),
+               "last": lambda: given[0][:, -1]}.get(step.kind, lambda: self.layer(step, given, states))
         try:
-            if step.kind == "input":
-                result = construct(step.layer, shrunk)
-            elif step.kind == "flip":
-                result = keras.ops.flip(given[0], axis=1)
-            elif step.kind == "last":
-                result = given[0][:, -1]
-            else:
-                if step.layer.uid not in objects:
-                    objects[step.layer.uid] = construct(step.layer, shrunk)
-                extra = {"initial_state": states} if states else {}
-                result = objects[step.layer.uid](given if step.listed else given[0], **extra)
+            result = run()
         except Exception as err:  # Keras's refusal is the finding
-            failures[step.id] = clean(err)
-            first = first or (failures[step.id], step.id, "build")
-            continue
-        results[step.id] = result
-        counts[step.id] = len(result) if isinstance(result, (tuple, list)) else 1
-        if step.unpacked:
-            message = _unpack_error(result, len(step.names))
-            if message:
-                failures[step.id] = message
-                first = first or (message, step.id, "unpack")
-    shapes = _real_shapes(program, results)
-    out = dict(shapes=shapes, counts=counts, failures=failures)
+            self.fail(step.id, clean(err), "build")
+            return
+        self.results[step.id] = result
+        self.counts[step.id] = len(result) if isinstance(result, (tuple, list)) else 1
+        message = _unpack_error(result, len(step.names)) if step.unpacked else None
+        if message:
+            self.fail(step.id, message, "unpack")
+
+
+def _reset(program: Program, model: Any) -> dict[str, Any]:
+    """The code's reset_states calls, on the model (or on an empty one)."""
+    owner = model if model is not None else keras.Sequential()
+    for _, method in program.resets:
+        try:
+            getattr(owner, method)()
+        except Exception as err:
+            return dict(error=clean(err), error_phase="reset")
+    return {}
+
+
+def _build(program: Program, data: Data, shrunk: dict[int, int], quick: bool = False) -> dict[str, Any]:
+    graph = _Graph(shrunk)
+    for step in program.steps:
+        graph.add(step)
+    refused: dict[int, str] = {}
+    shapes = _real_shapes(program, graph.results, refused)
+    for step_id, message in refused.items():
+        graph.fail(step_id, message, "build")
+    out = dict(shapes=shapes, counts=graph.counts, failures=graph.failures)
     try:
-        outputs = [_pick(results, ref) for ref in program.output_refs()]
+        outputs = [_pick(graph.results, ref) for ref in program.output_refs()]
         out["outputs"] = tuple(s for ref in program.output_refs() for s in ref_shapes(shapes, ref))
     except KeyError:
         outputs = None
-    if first:
-        return out | dict(error=first[0], error_step=first[1], error_phase=first[2])
+    if graph.first:
+        return out | dict(error=graph.first[0], error_step=graph.first[1], error_phase=graph.first[2])
     model = None
     if outputs is not None:
-        model, out = _train(program, data, shrunk, results, outputs, out, list(objects.values()))
+        model, out = _train(program, data, shrunk, graph.results, outputs, out, list(graph.objects.values()), quick)
     if program.resets and out.get("error") is None:
-        owner = model if model is not None else keras.Sequential()
-        for line, method in program.resets:
-            try:
-                getattr(owner, method)()
-            except Exception as err:
-                return out | dict(error=clean(err), error_phase="reset")
+        out |= _reset(program, model)
     return out
 
 
 def _model(program: Program, shrunk: dict[int, int], results: dict[int, Any], outputs: list,
            layers: list) -> Any:
     """The model the code makes: a Sequential of the same layer objects (it does not check X's shape against
-    its input, as a functional model does), or a functional Model."""
+    its input, as a functional model does), or a functional Model (also when the code stops at tensors)."""
     if program.style != "functional":
         return keras.Sequential([construct(program.inputs[0].layer, shrunk), *layers])
     inputs = [results[s.id] for s in program.inputs]
+    outputs = [t for out in outputs for t in (out if isinstance(out, (tuple, list)) else [out])]
     return keras.Model(inputs[0] if len(inputs) == 1 else inputs, outputs[0] if len(outputs) == 1 else outputs)
 
 
+def _feeds(program: Program, data: Data, shrunk: dict[int, int], batch: int) -> list[np.ndarray]:
+    """Zeros for every input: X for the first, each other input at its own sample shape (an open axis takes
+    X's timesteps), all at trial sizes."""
+    time = data.x[1] if len(data.x) > 2 else 1
+    feeds = [_zeros(data.x, shrunk, batch)]
+    for entry in program.inputs[1:]:
+        sample = tuple(time if d is None else d for d in entry.features_shape)
+        feeds.append(_zeros((None, *sample), shrunk, batch))
+    return feeds
+
+
+def _targets(model: Any, feeds: list[np.ndarray], data: Data, shrunk: dict[int, int], loss: str) -> Any:
+    """y at trial sizes, or without y zeros of the model's own output shapes (class numbers for a sparse loss)."""
+    batch = feeds[0].shape[0]
+    if data.y is not None:
+        return _zeros(data.y, shrunk, batch)
+    predicted = model(feeds[0] if len(feeds) == 1 else feeds, training=False)
+    outs = predicted if isinstance(predicted, (tuple, list)) else [predicted]
+    sparse = loss.lower().replace("_", "").startswith("sparsecategorical")
+    ys = [np.zeros(tuple(o.shape)[:-1] if sparse else tuple(o.shape), dtype="int32" if sparse else "float32")
+          for o in outs]
+    return ys[0] if len(ys) == 1 else ys
+
+
 def _train(program: Program, data: Data, shrunk: dict[int, int], results: dict[int, Any], outputs: list,
-           out: dict[str, Any], layers: list) -> tuple[Any, dict[str, Any]]:
-    """One training step on zeros: eagerly when that is quicker (short sequences) and again traced, as fit
-    traces it, when that fails, so that the message is the one a learner sees."""
+           out: dict[str, Any], layers: list, quick: bool = False) -> tuple[Any, dict[str, Any]]:
+    """One training step on zeros (on targets of the output's own shape when there is no y): eagerly when that
+    is quicker (short sequences) and again traced, as fit traces it, when that fails, so that the message is the
+    one a learner sees."""
     inputs = program.inputs
-    if not program.has_model:
-        return None, out | dict(skipped="the code makes no model, so no training step")
     try:
         model = _model(program, shrunk, results, outputs, layers)
     except Exception as err:
         return None, out | dict(error=clean(err), error_phase="build")
-    if len(inputs) != 1:
-        return model, out | dict(skipped=f"the model has {len(inputs)} inputs; the doctor feeds only X")
-    if data.y is None:
-        return model, out | dict(skipped="no y given, so no training step")
-    batch = program.inputs[0].fixed_batch
+    batch = inputs[0].fixed_batch
     batch = shrunk.get(batch, batch) if isinstance(batch, int) else min(data.x[0], TRIAL_BATCH)
-    x, y = _zeros(data.x, shrunk, batch), _zeros(data.y, shrunk, batch)
+    loss = program.loss or "mse"
+    feeds = _feeds(program, data, shrunk, batch)
+    try:
+        y = _targets(model, feeds, data, shrunk, loss)
+    except Exception as err:
+        return model, out | dict(error=clean(err), error_phase="train")
+    x = feeds[0] if len(feeds) == 1 else feeds
     batches = [(x, y)]
     fixed = inputs[0].fixed_batch
     if isinstance(fixed, int) and fixed > 0 and data.x[0] % fixed:  # fit's last batch would be smaller: try it too
         partial = data.x[0] % fixed if batch == fixed else max(1, min(data.x[0] % fixed, batch - 1))
-        batches.append((x[:partial], y[:partial]))
-    loss = program.loss or "mse"
+        cut = (lambda a: [v[:partial] for v in a] if isinstance(a, list) else a[:partial])  # noqa: E731
+        batches.append((cut(x), cut(y)))
     error = None
-    for eager in (True, False) if _layer_steps(program, x) <= EAGER_TRAIN_STEPS else (False,):
+    ways = (True, False) if _layer_steps(program, feeds[0]) <= EAGER_TRAIN_STEPS else (False,)
+    for eager in ways[:1] if quick else ways:
         try:
             model.compile(optimizer=_optimizer(program), loss=loss, run_eagerly=eager)
             values = [model.train_on_batch(xs, ys) for xs, ys in batches]

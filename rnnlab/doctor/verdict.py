@@ -56,6 +56,15 @@ class Verification:
 
 
 @dataclass(frozen=True)
+class RankedFix:
+    """Another edit that Keras built and trained and that fits y, after the proposed one."""
+
+    what: str  # the edit in plain words
+    code: str
+    verification: Verification
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     problems: tuple[Problem, ...]
     keras_error: str | None  # the first error running the code as written would meet, in Keras's words
@@ -68,10 +77,22 @@ class Diagnosis:
     not_read: tuple[NotRead, ...]
     notes: tuple[str, ...]
     keras_version: str  # the Keras that built and trained it
+    untested: str = ""  # why no training step ran on the code as read ("" when one did)
+    fix_what: str = ""  # the proposed fix in plain words
+    alternatives: tuple[RankedFix, ...] = ()  # other verified fixes, smallest first
+
+    @property
+    def unread_model(self) -> tuple[NotRead, ...]:
+        """Lines that build part of the model and were not understood."""
+        return tuple(n for n in self.not_read if n.model)
 
     @property
     def verdict(self) -> str:
-        return "problem" if any(p.severity == "error" for p in self.problems) else "ok"
+        """'problem'; 'unsure' when part of the model was not read or no training step ran; else 'ok' (the
+        model builds and one training step ran)."""
+        if any(p.severity == "error" for p in self.problems):
+            return "problem"
+        return "unsure" if self.unread_model or self.untested else "ok"
 
     @property
     def fixed_output_shape(self) -> list | None:
@@ -92,6 +113,10 @@ class Diagnosis:
                              for r in self.layer_shapes],
             "fixed_code": self.fixed_code,
             "fixed_output_shape": self.fixed_output_shape,
+            "fix": self.fix_what,
+            "other_fixes": [{"fix": a.what, "code": a.code, "verification": dataclasses.asdict(a.verification)}
+                            for a in self.alternatives],
+            "untested": self.untested,
             "verification": dataclasses.asdict(self.verification) if self.verification else None,
             "not_understood": [dataclasses.asdict(n) for n in self.not_read],
             "notes": list(self.notes),

@@ -185,7 +185,7 @@ def test_example_5_bidirectional_returns_five_tensors():
     assert "encoder_outputs, forward_h, forward_c, backward_h, backward_c = encoder(encoder_inputs)" in d.fixed_code
     assert d.layer_shapes[1].shapes == tuple(tuple(t.shape) for t in returned)
     assert d.fixed_output_shape == [list(t.shape[1:]) for t in returned]
-    assert "the code makes no model, so no training step" in d.verification.summary
+    assert "one training step ran" in d.verification.summary  # on targets of the outputs' own shapes
     assert len(run_fixed(d.fixed_code)) > len(returned)
 
 
@@ -488,7 +488,6 @@ def test_the_doctor_has_no_way_to_run_code():
     (CORRECT, "118,45,x", None, None, "whole numbers"),
     (CORRECT, "118,0,2", None, None, "between"),
     (CORRECT, "118,45,2", "118,1", "mean_sqared_error", "not a Keras loss"),
-    ("model = Sequential([Input((4000, 2)), Reshape((2000, 4)), LSTM(4)])", "9,4000,2", None, None, "Reshape"),
 ])
 def test_unusable_input_is_refused_with_a_reason(code, x, y, loss, reason):
     with pytest.raises(DoctorInputError, match=reason):
@@ -666,9 +665,11 @@ def test_a_fix_keras_cannot_build_says_so():
 
 def test_every_measured_case_says_what_the_doctor_must_report():
     found = [examples.read(path) for path in sorted(CASES.glob("*.py"))]
-    assert 15 <= len(found) <= 25
+    assert len(found) >= 45
     for case in found:
-        assert case.expect and doctor.parse_shape(case.x_shape), case.slug
+        assert (case.expect or case.verdict in ("problem", "unsure")) and doctor.parse_shape(case.x_shape), case.slug
+        if int(case.slug.split("_")[0]) > 25:  # collected from public questions: where each was asked
+            assert case.source.startswith("https://"), case.slug
         assert all(re.fullmatch(r"[a-z][a-z0-9_]*", kind) for kind in case.expect), case.slug
 
 
