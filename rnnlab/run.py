@@ -10,7 +10,7 @@ import keras
 import numpy as np
 
 from rnnlab import architecture, model, refusals, trace
-from rnnlab.result import Check, Part, Run, Stateful, Tensor
+from rnnlab.result import TOLERANCE, Check, Part, Run, Stateful, Tensor
 from rnnlab.inputs import lengths_of, make_data
 
 KERAS_VERSION = keras.__version__
@@ -162,16 +162,27 @@ def _traced(config: Any, x: np.ndarray, weights: model.Prepared | model.Called, 
 
 def _padding_effect(config: Any, x: np.ndarray, final: Callable[[Any, np.ndarray], np.ndarray]) -> tuple[Check, ...]:
     """Final outputs of the padded batch against those of each sequence run unpadded, with and without the
-    mask; final(config, x) gives them (Keras's own numbers, or the trace's before Keras has run)."""
+    mask; final(config, x) gives them (Keras's own numbers, or the trace's before Keras has run).
+
+    Without the mask the padded zeros run through the layer and change its output, except where the layer
+    reads them first (padding "pre" read forwards, "post" read with go_backwards; never both directions of
+    Bidirectional) and a zero input leaves the zero state at zero (as it does while the biases the zeros meet
+    are zero: an untrained layer with its default activation)."""
     lengths = lengths_of(config.batch, config.lengths, config.timesteps)
     unpadded = np.empty_like(final(config, x))
     for n in np.unique(lengths):
         rows = np.flatnonzero(lengths == n)
         real = x[rows, :n] if config.padding == "post" else x[rows, config.timesteps - n:]
         unpadded[rows] = final(dataclasses.replace(config, mask=False), real)
+    step = dataclasses.replace(config, mask=False, timesteps=1)
+    zero_stays = _diff(final(step, np.zeros_like(x[:, :1])), 0.0) <= TOLERANCE
+    zeros_first = not config.bidirectional and (config.padding == "pre") != config.go_backwards
+    unchanged = zeros_first and zero_stays
+    why = " (the zeros, read first, leave the zero state at zero)" if unchanged else ""
     return tuple(
-        Check(f"{'with' if masked else 'without'} the mask: padded output {'==' if masked else '!='} unpadded output",
-              _diff(final(dataclasses.replace(config, mask=masked), x), unpadded), masked)
+        Check(f"{'with' if masked else 'without'} the mask: padded output {'==' if masked or unchanged else '!='} "
+              f"unpadded output{'' if masked else why}",
+              _diff(final(dataclasses.replace(config, mask=masked), x), unpadded), masked or unchanged)
         for masked in (True, False)
     )
 

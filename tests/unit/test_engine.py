@@ -136,6 +136,18 @@ def test_masked_steps_repeat_the_last_real_output_and_the_final_state_is_the_unp
     assert without.holds and without.max_abs_diff > TOLERANCE  # post-padding changes the final state
 
 
+@pytest.mark.parametrize("query", ["layer=lstm", "layer=gru", "layer=simple_rnn", "depth=2&inner_return_sequences=1",
+                                   "activation=sigmoid", "bidirectional=1", "go_backwards=1"])
+@pytest.mark.parametrize("padding", ["pre", "post"])
+def test_without_the_mask_the_padding_check_expects_what_keras_measures(query, padding):
+    """Zeros read first from a zero state leave it at zero (zero biases, tanh): pre-padding read forwards, or
+    post-padding read backwards, leaves an untrained layer's final output unchanged; anything else changes it."""
+    result = run(config_of(f"{query}&lengths=6,3&padding={padding}"))
+    without = result.padding_effect[1]
+    assert without.holds, (without.claim, without.max_abs_diff)
+    assert ("!=" not in without.claim) == without.expect_equal
+
+
 def test_bidirectional_zeroes_masked_steps_of_sequences():
     result = run(config_of("lengths=6,3&mask=1&return_sequences=1&bidirectional=1"))
     assert np.all(result.returns[0].value[1, 3:] == 0.0)
