@@ -9,8 +9,6 @@ from a visitor.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 
 BLOCK = re.compile(r"^```python snippet=(\w+)[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
@@ -34,11 +32,14 @@ def outside(body: str) -> str:
 
 
 def execute(code: str) -> dict[str, str]:
-    """Runs one snippet (seeded) -> {key: value} from its `key: value` lines. Raises what the snippet raises."""
-    import keras
+    """Runs one snippet (seeded) -> {key: value} from its `key: value` lines; SnippetFailed if it raises."""
+    from rnnlab.own_code import attempt
 
-    keras.utils.set_random_seed(0)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "<lesson snippet>", "exec"), {"__name__": "__lesson_snippet__"})  # noqa: S102 - ours
-    return {m[1]: m[2].strip() for m in map(PRINTED.match, out.getvalue().splitlines()) if m}
+    ran, _ = attempt(code, filename="<lesson snippet>")
+    if not ran.ran:
+        raise SnippetFailed(f"{ran.error} (line {ran.error_line})" if ran.error_line else ran.error)
+    return {m[1]: m[2].strip() for m in map(PRINTED.match, ran.printed) if m}
+
+
+class SnippetFailed(RuntimeError):
+    """A lesson's snippet raised: Python's last traceback line, and the snippet's line."""

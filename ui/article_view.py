@@ -15,7 +15,7 @@ import streamlit as st
 from rnnlab import engine
 from rnnlab.articles import (EXAMPLES, MISLEADING, OUTDATED, RIGHT, WRONG, Claim, Evidence, Example, Link,
                              example_evidence)
-from rnnlab.articles.runner import Attempt
+from rnnlab.own_code import Attempt
 from ui.literal import code as literal, escape
 
 EVIDENCE_S = 90.0  # an example whose evidence takes longer is stopped (its worker is replaced)

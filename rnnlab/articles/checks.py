@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from rnnlab.articles.runner import Attempt
+from rnnlab.own_code import Attempt
 
 EXACT = 1e-6  # max |difference| under which two float32 arrays are the same values
 LOSS_AGREE = 1e-4  # relative: Keras's loss against the same loss computed in NumPy
@@ -101,7 +101,7 @@ def _all() -> dict[str, Callable[[Runs], Check]]:
 
 def measure(name: str, runs: Runs) -> Check:
     """The check called name on these runs; a check that fails with an error says so (holds False)."""
-    from rnnlab.articles.runner import error_text
+    from rnnlab.own_code import error_text
 
     try:
         return _all()[name](runs)

@@ -68,7 +68,7 @@ def mse_broadcast_one_target(runs: Runs) -> Check:
 
 def _cross_entropy_error(model: Any, x: np.ndarray, y: np.ndarray) -> str:
     """What Keras says when the same model and y are evaluated under binary cross-entropy ('' if nothing)."""
-    from rnnlab.articles.runner import error_text
+    from rnnlab.own_code import error_text
 
     model.compile(optimizer="adam", loss="binary_crossentropy", run_eagerly=True)
     try:

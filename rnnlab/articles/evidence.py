@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rnnlab.articles.checks import Check, Runs, measure
 from rnnlab.articles.examples import BY_ID, Example
-from rnnlab.articles.runner import Attempt, attempt
+from rnnlab.own_code import Attempt, attempt
 
 
 @dataclass(frozen=True)

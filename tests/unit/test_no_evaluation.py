@@ -19,9 +19,10 @@ APP_SOURCES = sorted([ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / 
 FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__", "execfile", "input", "breakpoint"}
 FORBIDDEN_MODULES = {"pickle", "marshal", "shelve", "dill", "cloudpickle", "subprocess", "pty", "code", "codeop"}
 FORBIDDEN_ATTRIBUTES = {"system", "popen", "loads_pickle", "import_module", "run_path", "run_module"}
-# The one place that runs code: a lesson's own snippets, read from the files of lessons/ by lesson and name
-# (tests/unit/test_lessons.py::test_snippets_run_only_from_the_lesson_files).
-RUNS_LESSON_SNIPPETS = {"rnnlab/snippets.py": {"exec", "compile"}}
+# The one place that runs code: the app's own fixed examples, a lesson's snippets read from the files of lessons/
+# by lesson and name (tests/unit/test_lessons.py::test_snippets_run_only_from_the_lesson_files) and the
+# articles' examples.
+RUNS_OWN_CODE = {"rnnlab/own_code.py": {"exec", "compile"}}
 
 
 def _name(node: ast.expr) -> str:
@@ -32,7 +33,7 @@ def _name(node: ast.expr) -> str:
 def test_the_app_never_runs_or_unpickles_text(path):
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found = []
-    allowed = RUNS_LESSON_SNIPPETS.get(path.relative_to(ROOT).as_posix(), set())
+    allowed = RUNS_OWN_CODE.get(path.relative_to(ROOT).as_posix(), set())
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             name = _name(node.func)

@@ -1,6 +1,8 @@
-"""One of our example codes run in this process as a reader would run it: what it prints, warns and raises.
+"""The app's own example code run in this process as a reader would run it: what it prints, warns and raises.
 
-Only our own fixed text is run here (rnnlab.articles.code), in an engine worker or a test, never a visitor's.
+The one place where the app runs code: its own fixed text only, never a visitor's (a pasted model is read
+with `ast`, never run). Two kinds exist: a lesson's snippets (rnnlab.snippets, read from the files of
+lessons/) and the articles' examples (rnnlab.articles.code), run in an engine worker, check-lessons or a test.
 Keras is imported inside the functions: importing this module does not load TensorFlow.
 """
 
@@ -37,9 +39,9 @@ def error_text(err: BaseException) -> str:
     return text if len(text) <= MAX_ERROR_CHARS else text[:MAX_ERROR_CHARS] + " ..."
 
 
-def _line_of(err: BaseException) -> int | None:
+def _line_of(err: BaseException, filename: str) -> int | None:
     """The line of the code being run where the error came from (None when it is not in it)."""
-    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == FILENAME]
+    lines = [frame.lineno for frame in traceback.extract_tb(err.__traceback__) if frame.filename == filename]
     return lines[-1] if lines else None
 
 
@@ -54,7 +56,7 @@ def _unique(caught: list[warnings.WarningMessage]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(texts))
 
 
-def attempt(code: str, seed: int = 0) -> tuple[Attempt, dict[str, Any]]:
+def attempt(code: str, seed: int = 0, filename: str = FILENAME) -> tuple[Attempt, dict[str, Any]]:
     """Run code with seeded randomness (NumPy, Python, TensorFlow: keras.utils.set_random_seed) -> the
     Attempt and the names the code defined (its model, X, y...), for checks that look further.
 
@@ -63,14 +65,14 @@ def attempt(code: str, seed: int = 0) -> tuple[Attempt, dict[str, Any]]:
 
     keras.utils.set_random_seed(seed)
     printed: list[str] = []
-    names: dict[str, Any] = {"__name__": "__article__", "print": _printer(printed)}
+    names: dict[str, Any] = {"__name__": "__own_code__", "print": _printer(printed)}
     error, line = "", None
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("always")
         try:
-            exec(compile(code, FILENAME, "exec"), names)  # noqa: S102  (our own fixed example text)
+            exec(compile(code, filename, "exec"), names)  # noqa: S102  (our own fixed example text)
         except Exception as err:  # the example's own failure is the evidence
-            error, line = error_text(err), _line_of(err)
+            error, line = error_text(err), _line_of(err, filename)
     seconds = time.perf_counter() - start
     return Attempt(not error, error, line, tuple(printed), _unique(caught), seconds), names
