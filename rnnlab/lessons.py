@@ -366,7 +366,7 @@ def check(lesson: Lesson) -> list[str]:
 
 def parse_answer(text: str) -> list[tuple[int, ...]]:
     """'(32, 10, 64), (32, 64)' -> [(32, 10, 64), (32, 64)] ([] when it cannot be read)."""
-    from rnnlab.rules import read_shapes
+    from rnnlab.grading import read_shapes
 
     read = read_shapes(text)
     return [] if isinstance(read, str) else read

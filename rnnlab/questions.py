@@ -22,7 +22,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from rnnlab import rules
+from rnnlab import grading
 from rnnlab.params import parse
 
 KINDS = ("x", "shapes", "names", "count", "equal", "params", "builds", "padded")
@@ -77,9 +77,9 @@ FACTS = {
     "names": lambda facts, query: [r["name"] for r in facts["returns"]],
     "count": lambda facts, query: len(facts["returns"]),
     "params": lambda facts, query: facts["params"],
-    "builds": lambda facts, query: rules.refusal_key(facts["refusal"]),
-    "equal": lambda facts, query: rules.equal_groups(returned_values(query)),
-    "padded": lambda facts, query: rules.padded_value(returned_values(query), parse(query).config),
+    "builds": lambda facts, query: grading.refusal_key(facts["refusal"]),
+    "equal": lambda facts, query: grading.equal_groups(returned_values(query)),
+    "padded": lambda facts, query: grading.padded_value(returned_values(query), parse(query).config),
 }
 
 
@@ -127,72 +127,72 @@ def _snippet_config(config: Any) -> SimpleNamespace:
 
 
 def _grade_x(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
-    given = rules.read_shapes(text)
+    given = grading.read_shapes(text)
     if isinstance(given, str):
         return False, given
     if given == right:
         return True, "Right: that is the shape of x."
-    return False, rules.why_x(given, right[0], config, tell)
+    return False, grading.why_x(given, right[0], config, tell)
 
 
 def _grade_shapes(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
-    given = rules.read_shapes(text)
+    given = grading.read_shapes(text)
     if isinstance(given, str):
         return False, given
     if given == right:
         return True, "Right: that is exactly what Keras returns."
     if len(given) != len(right):
-        return False, rules.why_count(len(given), len(right), config, tell)
-    return False, rules.why_shapes(given, right, config, tell)
+        return False, grading.why_count(len(given), len(right), config, tell)
+    return False, grading.why_shapes(given, right, config, tell)
 
 
 def _grade_names(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
-    given = rules.read_names(text, right)
+    given = grading.read_names(text, right)
     if isinstance(given, str):
         return False, given
     if given == right:
         return True, "Right: that is Keras's order."
     if len(given) != len(right):
-        return False, rules.why_count(len(given), len(right), config, tell)
-    return False, rules.why_order(given, right, tell)
+        return False, grading.why_count(len(given), len(right), config, tell)
+    return False, grading.why_order(given, right, tell)
 
 
 def _grade_count(text: str, right: int, config: Any, tell: bool) -> tuple[bool, str]:
-    given = rules.read_number(text)
+    given = grading.read_number(text)
     if isinstance(given, str):
         return False, given
     if given == right:
         return True, f"Right: {right} tensor{'s' * (right != 1)}."
-    return False, rules.why_count(given, right, config, tell)
+    return False, grading.why_count(given, right, config, tell)
 
 
 def _grade_params(text: str, right: int, config: Any, tell: bool) -> tuple[bool, str]:
-    given = rules.read_number(text)
+    given = grading.read_number(text)
     if isinstance(given, str):
         return False, given
     if given == right:
         return True, f"Right: {right:,} parameters, as count_params() says."
-    return False, rules.why_params(given, right, config, tell)
+    return False, grading.why_params(given, right, config, tell)
 
 
 def _grade_equal(text: str, right: tuple, config: Any, tell: bool) -> tuple[bool, str]:
-    given = rules.read_groups(text, config)
+    given = grading.read_groups(text, config)
     if isinstance(given, str):
         return False, given
     if set(given) == set(right):
         return True, "Right: " + (f"{written('equal', right)} hold the same numbers." if right else
                                   "no two returned tensors hold the same numbers.")
-    return False, rules.why_equal(given, right, config, tell)
+    return False, grading.why_equal(given, right, config, tell)
 
 
 def _grade_choice(kind: str):
     def graded(text: str, right: str, config: Any, tell: bool) -> tuple[bool, str]:
-        given = rules.read_choice(text, CHOICES[kind])
+        given = grading.read_choice(text, CHOICES[kind])
         if given is None:
             return False, f"Choose one of: {'; '.join(CHOICES[kind].values())}."
         if given == right:
             return True, f"Right. {CHOICES[kind][right]}."
-        return False, rules.WHY_CHOICE[kind](given, right, config, tell)
+        return False, grading.WHY_CHOICE[kind](given, right, config, tell)
     return graded
 
 
@@ -204,8 +204,8 @@ GRADERS = {"x": _grade_x, "shapes": _grade_shapes, "names": _grade_names, "count
 def read_answer(kind: str, text: str) -> Any:
     """A written answer (e.g. a snippet's printed value) read as the kind reads a typed one."""
     if kind in ("x", "shapes"):
-        return rules.read_shapes(text)
+        return grading.read_shapes(text)
     if kind in ("count", "params"):
-        return rules.read_number(text)
+        return grading.read_number(text)
     return text.strip()
 

@@ -63,7 +63,7 @@ def test_a_forgotten_batch_axis_is_named_as_such_not_as_a_timesteps_problem():
 
 
 def test_none_for_the_batch_is_read_as_none_not_dropped():
-    from rnnlab.rules import read_shapes
+    from rnnlab.grading import read_shapes
 
     assert read_shapes("(None, 64)") == [(None, 64)]
     shapes = [a.shape for a in keras_returns(LSTM_STATE)]
