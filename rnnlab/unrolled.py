@@ -97,6 +97,37 @@ def _path(points: list[tuple[float, float]], colour: str, width: float = 1.2, he
 HEADS = {(1, 0): "triangle-right", (-1, 0): "triangle-left", (0, 1): "triangle-up", (0, -1): "triangle-down"}
 
 
+POSITIONS = {("right", "middle"): "middle left", ("left", "middle"): "middle right", ("center", "top"): "bottom center",
+             ("center", "bottom"): "top center", ("center", "middle"): "middle center"}
+
+
+def _text_traces(notes: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The labels of returned tensors stay annotations; every other text of the picture becomes a few scatter
+    text traces (one per look), which the browser draws far faster. Returns (annotations, traces)."""
+    kept, groups = [], {}
+    for note in notes:
+        if note.pop("returned", False):
+            kept.append(note)
+            continue
+        node = note.pop("node", False)
+        where = POSITIONS[(note.get("xanchor", "center"), note.get("yanchor", "middle"))]
+        key = (note["font"]["color"], note["font"]["size"], where, node)
+        xs, ys, texts = groups.setdefault(key, ([], [], []))
+        xs.append(note["x"])
+        ys.append(note["y"])
+        texts.append(note["text"])
+    traces = []
+    for (colour, size, where, node), (xs, ys, texts) in groups.items():
+        trace = {"type": "scatter", "x": xs, "y": ys, "text": texts, "mode": "markers+text" if node else "text",
+                 "textposition": where, "textfont": {"size": size, "color": colour}, "hoverinfo": "skip",
+                 "showlegend": False, "name": "labels"}
+        if node:  # where Bidirectional joins its two directions: the merge's sign in a small box
+            trace["marker"] = {"symbol": "square", "size": size + 9, "color": "white", "line": {"color": colour,
+                                                                                                 "width": 1.5}}
+        traces.append(trace)
+    return kept, traces
+
+
 def _line_traces(lines: list[dict]) -> list[dict]:
     """Every line of the picture as a few scatter traces (one per colour and width: far lighter for the
     browser than one annotation per arrow), and one trace of arrowheads pointing along each last segment."""
@@ -201,7 +232,7 @@ class _Picture:
             self.notes.append(_path([(edge, row.y + dy / 3), (edge + out, row.y + dy / 3), (edge + 2 * out, row.y + dy),
                                      (reach, row.y + dy)], colour, 3 if piece else 1.5, head=True))
             if piece:
-                self.notes.append(_text(reach, row.y + dy, _name(piece), colour, 14, xanchor=anchor))
+                self.notes.append(_text(reach, row.y + dy, _name(piece), colour, 14, xanchor=anchor, returned=True))
             elif self.run.parts[row.part].layer == self.run.config.depth - 1:
                 self.notes.append(_text(reach, row.y + dy, f"{state}_T<br>not returned", FADED, 12, xanchor=anchor))
 
@@ -254,7 +285,7 @@ class _Picture:
         self.notes.append(_arrow(x, bwd.y + HALF_H, x, y - 0.12, colour, 1.2 + 1.3 * lit))
         sign = MERGE_SIGNS.get(self.run.config.merge_mode, "")
         if timed or not top:
-            self.notes.append(_text(x, y, sign, colour, 15, bgcolor="white", bordercolor=colour, borderpad=2))
+            self.notes.append(_text(x, y, sign, colour, 15, node=True))
 
     def outputs(self) -> None:
         """h leaving the top row at every timestep: strong where Keras returned it, labelled once per tensor."""
@@ -297,7 +328,8 @@ class _Picture:
             if high > low:
                 self.shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": low - 0.25, "x1": high + 0.25,
                                     "y0": y, "y1": y, "line": {"color": colour, "width": 3}})
-            self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 18, yanchor="bottom"))
+            self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 18, yanchor="bottom",
+                                    returned=True))
         self.height = self.top + 0.7 * len(firsts) + (0.95 if "prediction" in held else 0.0) + 0.05
 
     def strips(self, scale_bound: float) -> list[dict]:
@@ -463,7 +495,8 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     steps = run.config.timesteps
     geometry = Geometry(int(ROW_PX * (picture.height + 1.4)), len(titles))
     lines = _line_traces([n for n in picture.notes if "path" in n])
-    picture.notes = [n for n in picture.notes if "path" not in n]
+    picture.notes, texts = _text_traces([n for n in picture.notes if "path" not in n])
+    lines += texts
     data = lines + strips + follow + [_now(picture, step), _readout(run, part, sample, unit, step)] + _marker(
         run, part, step, len(titles), bounds)
     first = len(lines) + len(strips) + len(follow)
@@ -494,7 +527,7 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
     plot_px, below = geometry.plot_px, geometry.below
     layout: dict[str, Any] = {
         "yaxis": {"domain": [below, 1.0], "range": [-1.55, picture.height], "visible": False, "fixedrange": True},
-        "xaxis": {"range": [-2.3, len(picture.cols) - 1 + 2.3], "visible": False, "fixedrange": True}}
+        "xaxis": {"range": [-2.3, len(picture.cols) - 1 + 2.6], "visible": False, "fixedrange": True}}
     top = below - geometry.controls_px / plot_px
     notes = list(picture.notes)
     for k, title in enumerate(titles):

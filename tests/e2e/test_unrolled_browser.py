@@ -70,7 +70,7 @@ def test_the_picture_follows_each_flag(open_app, settle):
         settle(page)
         if name == "go_backwards":  # the last one stays on: read order is the only change, said in the row
             assert picture_labels(page) == expected_labels(query)
-            labels = page.evaluate(f"() => {PICTURE}.layout.annotations.map(a => a.text)")
+            labels = page.evaluate(f"() => {PICTURE}.data.filter(t => t.name === 'labels').flatMap(t => t.text)")
             assert "← LSTM" in labels and "LSTM →" not in labels
         else:
             assert picture_labels(page) == expected_labels(query) != before

@@ -111,7 +111,8 @@ def test_long_sequences_show_the_first_steps_an_ellipsis_and_the_last_two():
 
 def test_masked_steps_are_marked():
     result = run(parse("lengths=10,4&mask=1").config)
-    text = " ".join(n["text"] for n in picture(result, sample=1)["layout"]["annotations"])
+    spec = picture(result, sample=1)
+    text = " ".join(t for trace in spec["data"] if trace["name"] == "labels" for t in trace["text"])
     assert text.count("masked: skipped") == 1  # under x_8 and x_9 of the second sequence (length 4)
     dashed = [s for s in picture(result, sample=1)["layout"]["shapes"] if s.get("fillcolor") == "#ececec"]
     assert len(dashed) == 2 and all(s["line"]["dash"] == "dot" for s in dashed)
