@@ -1,8 +1,10 @@
 """The shape doctor: why is my output shape not what I expected? Answered for the learner's own model.
 
 Pasted Keras code is read (never run), the real Keras model is built from it, its output is compared
-with y, one training step runs on zeros, and every problem found gets plain words and the smallest fix;
-the fixed code is then built and trained one step to check it.
+with y, one training step runs on zeros (without y, on targets of the output's own shape), and every problem
+found gets plain words. The fix is the rules' own when Keras verifies it, else the smallest edit a search finds
+(repair.py): every fix is built and trained one step before it is shown. The verdict is 'ok' only when the
+model built and trained one step, 'unsure' when lines that build the model could not be read.
 
     >>> d = diagnose("model = Sequential([LSTM(8, input_shape=(5, 3), return_sequences=True), Dense(1)])",
     ...              "32,5,3", "32,1", "mse")  # doctest: +SKIP

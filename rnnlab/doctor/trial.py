@@ -86,7 +86,7 @@ def _size_values(layer: Layer) -> Iterable[int]:
 
 def shrink_map(program: Program, data: Data) -> dict[int, int]:
     """Every size above the limit -> limit+1, limit+2, ... in order (equal sizes stay equal, different ones
-    different). A Reshape is tried with -1 on one axis (see trial_layer), so its sizes may shrink too."""
+    different); a fixed batch size above it -> a few samples. A Reshape is tried with -1 on one axis (see trial_layer), so its sizes may shrink too."""
     values = set(data.x[1:]) | set((data.y or ())[1:])
     ranks = [len(data.x)]
     for step in program.steps:
@@ -96,8 +96,14 @@ def shrink_map(program: Program, data: Data) -> dict[int, int]:
             ranks.append(len(step.features_shape) + 1)
     axes = max(ranks) - 1  # per sample
     top = LIMIT if axes <= 2 else int(round(SAMPLE_BUDGET ** (1 / axes)))
-    big = sorted(v for v in values if isinstance(v, int) and v > top)
-    return {v: top + 1 + i for i, v in enumerate(big)}
+    batches = {s.fixed_batch for s in program.inputs if isinstance(s.fixed_batch, int)}
+    big = sorted(v for v in values if isinstance(v, int) and v > top and v not in batches)
+    shrunk = {v: top + 1 + i for i, v in enumerate(big)}
+    taken = values | set(shrunk.values())
+    for batch in sorted(b for b in batches if b > top):  # a fixed batch: a few samples, a size used nowhere else
+        shrunk[batch] = next(n for n in range(TRIAL_BATCH + 1, 10 * top) if n not in taken)
+        taken.add(shrunk[batch])
+    return shrunk
 
 
 def trial_layer(layer: Layer, shrunk: dict[int, int]) -> Layer:

@@ -1,0 +1,110 @@
+"""The values the reader gives to pieces of pasted code: plain Python values, tensors of the model (by the step
+that made them), the learner's X and y (known only by their shapes), functions and models of the code, and
+_Unknown with the reason a piece was not read. Also the reader's limits."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rnnlab.doctor.program import Layer, Ref, Shape
+
+MAX_CODE_CHARS = 20_000
+
+MAX_LAYERS = 50
+
+MAX_DIM = 1_000_000  # the largest size (units, timesteps, features, batch) the doctor accepts
+
+MAX_STATEMENTS = 2_000  # statements read, counting loop bodies and function calls
+
+MAX_CALL_DEPTH = 4
+
+_X_NAME = re.compile(r"^x|x$", re.IGNORECASE)
+
+_Y_NAME = re.compile(r"^y|y$", re.IGNORECASE)
+
+_PLAIN = (int, float, str, bool, type(None))
+
+MODEL_NAMES = frozenset({"Sequential", "Model", "Functional", "Input"})
+
+# Arguments whose loss changes what a layer returns: a layer read without one of them is not the learner's.
+SHAPE_ARGUMENTS = frozenset({"units", "return_sequences", "return_state", "input_shape", "batch_input_shape", "shape",
+                             "batch_shape", "n", "target_shape", "input_dim", "output_dim", "input_length", "layer",
+                             "merge_mode", "axis", "filters", "kernel_size", "strides", "padding", "pool_size",
+                             "dims", "go_backwards", "stateful", "cell", "data_format"})
+
+class DoctorInputError(ValueError):
+    """The input cannot be diagnosed (empty, too large, not Python, no model); the message says why."""
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    why: str
+
+
+@dataclass(frozen=True)
+class _Tensor:
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class _Data:
+    which: str  # "x" or "y": the learner's arrays, known only by the shapes given
+
+
+@dataclass(frozen=True)
+class _Name:
+    dotted: str  # a dotted name used as a value, e.g. keras.losses.mse
+
+
+@dataclass(frozen=True)
+class _Function:
+    node: ast.FunctionDef
+
+
+@dataclass
+class _Model:
+    kind: str  # "sequential" or "functional"
+    line: int
+    layers: list = field(default_factory=list)  # Sequential: Layers and input _Tensors, in order
+    added: bool = False  # built with model.add(...)
+    inputs: tuple[Ref, ...] = ()
+    outputs: tuple[Ref, ...] = ()
+    var: str = "model"
+    used: bool = False  # compiled or fitted
+    built_shape: Shape | None = None  # from model.build(...)
+
+
+_QUIET = object()  # a call that changes nothing the doctor looks at
+
+def _dotted(node: ast.AST) -> str | None:
+    """keras.layers.LSTM -> 'keras.layers.LSTM'; None for anything but a chain of names."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, (tuple, list)):
+        return all(_plain(v) for v in value)
+    return isinstance(value, _PLAIN + (Layer,))
+
+
+def _ints(value: Any) -> Iterator[int]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _ints(item)
+    elif isinstance(value, Layer):
+        for item in value.args + tuple(v for _, v in value.kwargs):
+            yield from _ints(item)
