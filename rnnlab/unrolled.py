@@ -392,18 +392,17 @@ def _now(picture: _Picture, step: int) -> dict[str, Any]:
 
 
 def _follow(run: Run, part: int, sample: int, units: Sequence[int]) -> tuple[list[dict], list[str]]:
-    """Under the picture: h_t of the units drawn over input time, each unit its own colour, dash and marker
-    (y axis y2); the traces and the panel's title."""
+    """Under the picture: h_t of the units drawn over input time, each unit its own colour and dash (y axis y2);
+    the traces and the panel's title."""
     p = run.parts[part]
     time = np.arange(run.config.timesteps)
     time = time[::-1] if p.reads_backwards else time
     traces = []
     for j, u in enumerate(units):
         style = line_style(j)
-        traces.append({"type": "scatter", "x": time, "y": p.trace.h[sample][:, u], "mode": "lines+markers",
-                       "xaxis": "x2", "yaxis": "y2", "name": f"unit {u}",
-                       "line": {"color": style["color"], "dash": style["dash"], "width": 2},
-                       "marker": {"symbol": style["symbol"], "size": 7},
+        traces.append({"type": "scatter", "x": time, "y": p.trace.h[sample][:, u], "mode": "lines",
+                       "xaxis": "x2", "yaxis": "y2", "name": f"unit {u}",  # told apart by dash: markers cost time
+                       "line": {"color": style["color"], "dash": style["dash"], "width": 2.5},
                        "hovertemplate": f"h_t, unit {u}<br>t %{{x}}: %{{y:.4f}}<extra></extra>"})
     return traces, ["h_t"]
 
