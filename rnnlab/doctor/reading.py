@@ -89,38 +89,49 @@ class _Reader(_Calls, _Assembly):
                 return
 
     def statement(self, node: ast.stmt) -> None:
+        """One statement read; one the reader does not follow is listed as not read."""
         self.statements += 1
         if self.statements > MAX_STATEMENTS:
             raise DoctorInputError(f"line {node.lineno}: more than {MAX_STATEMENTS} statements to read")
-        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Pass)):
-            return
-        if isinstance(node, ast.Expr):
-            if isinstance(node.value, ast.Constant):
-                return  # a docstring or a bare value
-            value = self.value(node.value)
-            if isinstance(value, _Unknown):
-                self.skip(node, value.why)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-            if node.value is None:
-                return
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            value = self.value(node.value)
-            for target in targets:
-                self.assign(target, value, node)
-        elif isinstance(node, ast.FunctionDef):
-            self.env[node.name] = _Function(node)
-        elif isinstance(node, ast.Return):
-            if self.depth:
-                self.returned = self.value(node.value) if node.value else _QUIET
-        elif isinstance(node, ast.If) and self.is_main(node.test):
-            self.block(node.body)
-        elif isinstance(node, ast.With):
-            self.block(node.body)
-        elif isinstance(node, ast.For) and self.loop(node):
-            return
-        else:
+        read = _STATEMENTS.get(type(node))
+        if read is None or read(self, node) is False:
             kind = type(node).__name__
             self.skip(node, f"a `{kind}` statement is not read: the doctor follows straight-line model code")
+
+    def nothing(self, node: ast.stmt) -> None:
+        return None  # imports, pass
+
+    def expression(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Constant):
+            return  # a docstring or a bare value
+        value = self.value(node.value)
+        if isinstance(value, _Unknown):
+            self.skip(node, value.why)
+
+    def assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
+        if node.value is None:
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        value = self.value(node.value)
+        for target in targets:
+            self.assign(target, value, node)
+
+    def function(self, node: ast.FunctionDef) -> None:
+        self.env[node.name] = _Function(node)
+
+    def give_back(self, node: ast.Return) -> None:
+        if self.depth:
+            self.returned = self.value(node.value) if node.value else _QUIET
+
+    def branch(self, node: ast.If) -> bool:
+        """if __name__ == "__main__": read; any other if is not."""
+        if not self.is_main(node.test):
+            return False
+        self.block(node.body)
+        return True
+
+    def inside(self, node: ast.With) -> None:
+        self.block(node.body)
 
     @staticmethod
     def is_main(test: ast.expr) -> bool:
@@ -153,40 +164,40 @@ class _Reader(_Calls, _Assembly):
         return list(value) if isinstance(value, (tuple, list)) and len(value) <= MAX_LAYERS else None
 
     def assign(self, target: ast.expr, value: Any, node: ast.stmt) -> None:
+        """name = value, or a, b, c = value (a layer's tensors, or a tuple's items)."""
         if isinstance(target, ast.Name):
-            name = target.id
-            if isinstance(value, _Unknown):
-                if name not in self.env and (_X_NAME.search(name) or _Y_NAME.search(name)) \
-                        and not self.builds(node.value):
-                    self.skip(node, "data preparation is not read: the doctor uses the shapes of X and y you gave",
-                              False)
-                else:
-                    self.skip(node, value.why)
-                    self.env[name] = value
-                return
-            if isinstance(value, Layer):
-                value = dataclasses.replace(value, var=name)
-            elif isinstance(value, _Model):
-                value.var = name
-            elif isinstance(value, _Tensor) and value.ref[1] is None:
-                step = self.steps[value.ref[0]]
-                if not step.names:
-                    self.steps[step.id] = dataclasses.replace(step, names=(name,))
-            self.env[name] = value
+            self.assign_name(target.id, value, node)
         elif isinstance(target, (ast.Tuple, ast.List)) and all(isinstance(t, ast.Name) for t in target.elts):
-            names = tuple(t.id for t in target.elts)
-            if isinstance(value, _Tensor) and value.ref[1] is None and self.steps[value.ref[0]].kind == "layer":
-                step = self.steps[value.ref[0]]
-                self.steps[step.id] = dataclasses.replace(step, names=names, unpacked=True)
-                for i, name in enumerate(names):
-                    self.env[name] = _Tensor((step.id, i))
-            elif isinstance(value, (tuple, list)) and len(value) == len(names):
-                for name, item in zip(names, value):
-                    self.env[name] = item
-            else:
-                self.skip(node, value.why if isinstance(value, _Unknown) else "this unpacking is not read")
+            self.unpack(tuple(t.id for t in target.elts), value, node)
         else:
             self.skip(node, "only assignments to plain names are read")
+
+    def assign_name(self, name: str, value: Any, node: ast.stmt) -> None:
+        if isinstance(value, _Unknown):
+            if name not in self.env and (_X_NAME.search(name) or _Y_NAME.search(name)) \
+                    and not self.builds(node.value):
+                self.skip(node, "data preparation is not read: the doctor uses the shapes of X and y you gave", False)
+            else:
+                self.skip(node, value.why)
+                self.env[name] = value
+            return
+        if isinstance(value, Layer):
+            value = dataclasses.replace(value, var=name)
+        elif isinstance(value, _Model):
+            value.var = name
+        elif isinstance(value, _Tensor) and value.ref[1] is None and not self.steps[value.ref[0]].names:
+            self.steps[value.ref[0]] = dataclasses.replace(self.steps[value.ref[0]], names=(name,))
+        self.env[name] = value
+
+    def unpack(self, names: tuple[str, ...], value: Any, node: ast.stmt) -> None:
+        if isinstance(value, _Tensor) and value.ref[1] is None and self.steps[value.ref[0]].kind == "layer":
+            step = self.steps[value.ref[0]]
+            self.steps[step.id] = dataclasses.replace(step, names=names, unpacked=True)
+            self.env.update({name: _Tensor((step.id, i)) for i, name in enumerate(names)})
+        elif isinstance(value, (tuple, list)) and len(value) == len(names):
+            self.env.update(zip(names, value))
+        else:
+            self.skip(node, value.why if isinstance(value, _Unknown) else "this unpacking is not read")
 
     # --- expressions -------------------------------------------------------------------------
     def value(self, node: ast.expr) -> Any:
@@ -308,6 +319,11 @@ class _Reader(_Calls, _Assembly):
         return len(items) in (2, 3) and whole(items[0]) and self.value(items[1]) == -1 and all(map(whole, items[2:]))
 
 
+# Statement kind -> the _Reader method that reads it (False back: not read after all); any other is not read.
+_STATEMENTS = {ast.Import: _Reader.nothing, ast.ImportFrom: _Reader.nothing, ast.Pass: _Reader.nothing,
+               ast.Expr: _Reader.expression, ast.Assign: _Reader.assignment, ast.AnnAssign: _Reader.assignment,
+               ast.FunctionDef: _Reader.function, ast.Return: _Reader.give_back, ast.If: _Reader.branch,
+               ast.With: _Reader.inside, ast.For: _Reader.loop}
 # Expression kind -> the _Reader method that reads it; any other expression is not read.
 _EXPRESSIONS = {ast.Constant: _Reader.constant, ast.Name: _Reader.name, ast.Tuple: _Reader.sequence,
                 ast.List: _Reader.sequence, ast.UnaryOp: _Reader.unary, ast.BinOp: _Reader.arithmetic,

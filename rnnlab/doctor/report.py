@@ -16,36 +16,54 @@ def shapes_text(shapes) -> str:
     return ", ".join(fmt(s) for s in shapes) if shapes else "-"
 
 
-def text(diagnosis: Diagnosis) -> str:
-    errors = sum(p.severity == "error" for p in diagnosis.problems)
-    warnings = len(diagnosis.problems) - errors
-    lines = [f"Verdict: {diagnosis.verdict} ({errors} problem{'s' * (errors != 1)}, {warnings} "
+def _where(line: int | None) -> str:
+    return f" (line {line})" if line else ""
+
+
+def _head(d: Diagnosis) -> list[str]:
+    errors = sum(p.severity == "error" for p in d.problems)
+    warnings = len(d.problems) - errors
+    lines = [f"Verdict: {d.verdict} ({errors} problem{'s' * (errors != 1)}, {warnings} "
              f"warning{'s' * (warnings != 1)})", ""]
-    for n, problem in enumerate(diagnosis.problems, 1):
-        where = f" (line {problem.line})" if problem.line else ""
-        lines += [f"{n}. [{problem.severity}] {problem.kind}{where}", _wrap(problem.message, "   "),
+    for n, problem in enumerate(d.problems, 1):
+        lines += [f"{n}. [{problem.severity}] {problem.kind}{_where(problem.line)}", _wrap(problem.message, "   "),
                   _wrap(f"Fix: {problem.fix}", "   "), ""]
-    if diagnosis.keras_error:
-        where = f" (line {diagnosis.keras_error_line})" if diagnosis.keras_error_line else ""
-        lines += [f"Keras's own error{where}:", textwrap.indent(diagnosis.keras_error, "   "), ""]
-    lines.append("Layer output shapes (your sizes):")
-    for row in diagnosis.layer_shapes:
+    if d.keras_error:
+        lines += [f"Keras's own error{_where(d.keras_error_line)}:", textwrap.indent(d.keras_error, "   "), ""]
+    return lines
+
+
+def _shapes(d: Diagnosis) -> list[str]:
+    lines = ["Layer output shapes (your sizes):"]
+    for row in d.layer_shapes:
         note = f"  [{row.note}]" if row.note else ""
         lines.append(f"   line {row.line or '-':>3}  {row.layer:<50} {shapes_text(row.shapes)}{note}")
-    if diagnosis.verdict == "unsure":
-        why = ", ".join(f"line {n.line}" for n in diagnosis.unread_model) + " not read" if diagnosis.unread_model \
-            else diagnosis.untested
+    if d.verdict == "unsure":
+        why = ", ".join(f"line {n.line}" for n in d.unread_model) + " not read" if d.unread_model else d.untested
         lines += [_wrap(f"Not sure about the whole model: {why}.", ""), ""]
-    if diagnosis.fixed_code:
-        what = f" {diagnosis.fix_what};" if diagnosis.fix_what else ""
-        lines += ["", f"Fixed code ({what} {diagnosis.verification.summary}):".replace("( ", "("), "",
-                  textwrap.indent(diagnosis.fixed_code.rstrip(), "   ")]
-    for other in diagnosis.alternatives:
-        lines += ["", f"Also works: {other.what} ({other.verification.summary})"]
-    if diagnosis.not_read:
+    return lines
+
+
+def _fixes(d: Diagnosis) -> list[str]:
+    if not d.fixed_code:
+        return []
+    what = f"{d.fix_what}; " if d.fix_what else ""
+    lines = ["", f"Fixed code ({what}{d.verification.summary}):", "", textwrap.indent(d.fixed_code.rstrip(), "   ")]
+    return lines + [line for other in d.alternatives
+                    for line in ("", f"Also works: {other.what} ({other.verification.summary})")]
+
+
+def _rest(d: Diagnosis) -> list[str]:
+    lines = []
+    if d.not_read:
         lines += ["", "Not understood (read, never run):"]
-        lines += [_wrap(f"line {n.line}: {n.code}: {n.reason}", "   ") for n in diagnosis.not_read]
-    if diagnosis.notes or diagnosis.keras_warnings:
-        lines += ["", "Notes:"] + [_wrap(note, "   ") for note in diagnosis.notes]
-        lines += [_wrap(f"Keras warns: {w}", "   ") for w in diagnosis.keras_warnings]
-    return "\n".join(lines)
+        lines += [_wrap(f"line {n.line}: {n.code}: {n.reason}", "   ") for n in d.not_read]
+    if d.notes or d.keras_warnings:
+        lines += ["", "Notes:"] + [_wrap(note, "   ") for note in d.notes]
+        lines += [_wrap(f"Keras warns: {w}", "   ") for w in d.keras_warnings]
+    return lines
+
+
+def text(diagnosis: Diagnosis) -> str:
+    """The report: verdict and problems, Keras's error, the layer table, the fixes, what was not read, notes."""
+    return "\n".join(_head(diagnosis) + _shapes(diagnosis) + _fixes(diagnosis) + _rest(diagnosis))

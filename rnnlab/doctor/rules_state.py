@@ -17,55 +17,72 @@ from rnnlab.doctor.verdict import Problem, fmt
 from rnnlab.doctor.writing import layer_name
 
 
+def _set_batch(entry_id: int, size: int, comment: str) -> Callable[[Program], Program]:
+    """The input's batch size fixed at size (and fit's, when the code calls fit)."""
+    def repair(p: Program) -> Program:
+        step = p.step(entry_id)
+        layer = step.layer.drop("shape", "batch_shape", "batch_size").set("batch_shape", (size, *step.features_shape))
+        p = p.update(entry_id, comment, layer=layer)
+        return dataclasses.replace(p, fit_batch=size) if p.fit_line is not None else p
+    return repair
+
+
+def _open_batch(program: Program, built: Built, samples: int, first: Step) -> list[Finding]:
+    entry, batch = program.inputs[0], program.inputs[0].fixed_batch
+    fit = program.fit_batch if isinstance(program.fit_batch, int) and program.fit_batch > 0 else None
+    size = fit if fit and samples % fit == 0 else _divisor(samples, fit or 32)
+    return [Finding(Problem(
+        "stateful_needs_batch_size", f"The {layer_name(first.layer)} on line {first.line} is stateful: it keeps one "
+        "state per row of the batch, so the batch size must be fixed when the model is built, and this input "
+        + ("leaves it open." if batch is None else f"fixes it at {batch!r}, which is no number of samples.")
+        + (f" Keras says: {built.error}" if built.error else ""),
+        f"keras.Input(batch_shape={fmt((size, *entry.features_shape))})", entry.line),
+        _set_batch(entry.id, size, "stateful: a fixed batch size"))]
+
+
+def _fit_batch(program: Program, batch: int, samples: int) -> list[Finding]:
+    if program.fit_batch is None or program.fit_batch == batch or samples % batch:
+        return []
+    return [Finding(Problem(
+        "stateful_fit_batch", f"fit uses batch_size={program.fit_batch} but the stateful model is built for "
+        f"batches of {batch}.", f"fit(..., batch_size={batch})", program.fit_line),
+        lambda p: dataclasses.replace(p, fit_batch=batch))]
+
+
+def _divides(program: Program, built: Built, batch: int, samples: int, first: Step) -> list[Finding]:
+    if not samples % batch:
+        return []
+    size = _divisor(samples, batch)
+    keras_says = f"Keras stops at that batch: {built.error}" if built.error_phase == "train" else \
+        "Keras 3 trains on it without an error, so states and samples fall out of step."
+    return [Finding(Problem(
+        "stateful_batch_does_not_divide", f"The {layer_name(first.layer)} on line {first.line} is stateful with batch "
+        f"size {batch}: it carries each row's state on to the same row of the next batch, so every batch must hold "
+        f"exactly {batch} samples. {samples} samples do not split into batches of {batch}: the last one holds "
+        f"{samples % batch}. " + keras_says,
+        f"a batch size that divides {samples}: {size}, in keras.Input(batch_shape=...) and in fit",
+        program.inputs[0].line), _set_batch(program.inputs[0].id, size, f"{size} divides the {samples} samples"))]
+
+
+def _shuffled(program: Program) -> list[Finding]:
+    if program.fit_line is None or program.fit_shuffle is False:
+        return []
+    return [Finding(Problem(
+        "stateful_shuffle", "fit shuffles the samples by default, so a stateful layer would carry its state "
+        "between samples that do not follow each other.", "fit(..., shuffle=False)", program.fit_line,
+        "warning"), lambda p: dataclasses.replace(p, fit_shuffle=False))]
+
+
 def _stateful(program: Program, built: Built, data: Data) -> list[Finding]:
+    """A stateful layer: its batch size fixed, fit's the same, dividing the samples, and fit not shuffling."""
     stateful = [s for s in program.steps if s.kind == "layer" and s.layer.recurrent and s.layer.flag("stateful")]
     if not stateful or len(program.inputs) != 1:
         return []
-    entry, samples, found = program.inputs[0], data.x[0], []
-    batch = entry.fixed_batch
-    name = layer_name(stateful[0].layer)
-
-    def set_batch(size: int, comment: str) -> Callable[[Program], Program]:
-        def repair(p: Program) -> Program:
-            step = p.step(entry.id)
-            layer = step.layer.drop("shape", "batch_shape", "batch_size").set("batch_shape",
-                                                                              (size, *step.features_shape))
-            p = p.update(entry.id, comment, layer=layer)
-            return dataclasses.replace(p, fit_batch=size) if p.fit_line is not None else p
-        return repair
-
+    batch, samples = program.inputs[0].fixed_batch, data.x[0]
     if not isinstance(batch, int) or batch < 1:
-        fit = program.fit_batch if isinstance(program.fit_batch, int) and program.fit_batch > 0 else None
-        size = fit if fit and samples % fit == 0 else _divisor(samples, fit or 32)
-        found.append(Finding(Problem(
-            "stateful_needs_batch_size", f"The {name} on line {stateful[0].line} is stateful: it keeps one state per "
-            "row of the batch, so the batch size must be fixed when the model is built, and this input "
-            + ("leaves it open." if batch is None else f"fixes it at {batch!r}, which is no number of samples.")
-            + (f" Keras says: {built.error}" if built.error else ""),
-            f"keras.Input(batch_shape={fmt((size, *entry.features_shape))})", entry.line),
-            set_batch(size, "stateful: a fixed batch size")))
-        return found
-    if program.fit_batch is not None and program.fit_batch != batch and samples % batch == 0:
-        found.append(Finding(Problem(
-            "stateful_fit_batch", f"fit uses batch_size={program.fit_batch} but the stateful model is built for "
-            f"batches of {batch}.", f"fit(..., batch_size={batch})", program.fit_line),
-            lambda p: dataclasses.replace(p, fit_batch=batch)))
-    if samples % batch:
-        size = _divisor(samples, batch)
-        found.append(Finding(Problem(
-            "stateful_batch_does_not_divide", f"The {name} on line {stateful[0].line} is stateful with batch size "
-            f"{batch}: it carries each row's state on to the same row of the next batch, so every batch must hold "
-            f"exactly {batch} samples. {samples} samples do not split into batches of {batch}: the last one holds "
-            f"{samples % batch}. " + (f"Keras stops at that batch: {built.error}" if built.error_phase == "train" else
-                                      "Keras 3 trains on it without an error, so states and samples fall out of step."),
-            f"a batch size that divides {samples}: {size}, in keras.Input(batch_shape=...) and in fit", entry.line),
-            set_batch(size, f"{size} divides the {samples} samples")))
-    if program.fit_line is not None and program.fit_shuffle is not False:
-        found.append(Finding(Problem(
-            "stateful_shuffle", "fit shuffles the samples by default, so a stateful layer would carry its state "
-            "between samples that do not follow each other.", "fit(..., shuffle=False)", program.fit_line,
-            "warning"), lambda p: dataclasses.replace(p, fit_shuffle=False)))
-    return found
+        return _open_batch(program, built, samples, stateful[0])
+    return _fit_batch(program, batch, samples) + _divides(program, built, batch, samples, stateful[0]) + \
+        _shuffled(program)
 
 
 def _go_backwards(program: Program, built: Built, data: Data) -> list[Finding]:

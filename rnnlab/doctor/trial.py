@@ -79,14 +79,16 @@ def _size_values(layer: Layer) -> Iterable[int]:
         for v in value if isinstance(value, tuple) else (value,):
             if isinstance(v, int) and not isinstance(v, bool):
                 yield v
-    for inner in (layer.inner, layer.get("cell")):
+    cell = layer.get("cell")
+    for inner in (layer.inner, *(cell if isinstance(cell, (list, tuple)) else (cell,))):
         if isinstance(inner, Layer):
             yield from _size_values(inner)
 
 
 def shrink_map(program: Program, data: Data) -> dict[int, int]:
     """Every size above the limit -> limit+1, limit+2, ... in order (equal sizes stay equal, different ones
-    different); a fixed batch size above it -> a few samples. A Reshape is tried with -1 on one axis (see trial_layer), so its sizes may shrink too."""
+    different); a fixed batch size above it -> a few samples. A Reshape is tried with -1 on one axis (see
+    trial_layer), so its sizes may shrink too."""
     values = set(data.x[1:]) | set((data.y or ())[1:])
     ranks = [len(data.x)]
     for step in program.steps:
