@@ -206,3 +206,24 @@ def test_every_kind_of_problem_has_a_title_in_plain_words():
     assert kinds <= set(TITLES), kinds - set(TITLES)
     assert not any(kind in text for kind in kinds for text in TITLES.values())  # words, not ids
     assert title("a_new_kind") == "A new kind"
+
+
+def test_a_model_partly_unread_is_shown_as_unsure_naming_the_lines():
+    code = "inp = Input((10, 3))\nx = LSTM(8, return_sequences=True)(inp)\nx = MyAttention(8)(x)\n" \
+           "out = Dense(1)(x)\nmodel = Model(inp, out)"
+    at = diagnose_on_page(open_doctor(), code, "32,10,3", "32,1")
+    expected = doctor.diagnose(code, "32,10,3", "32,1", "mse")
+    assert expected.verdict == "unsure"
+    assert at.warning[0].value == doctor_view.unsure_text(expected)
+    assert "line" in at.warning[0].value and "3" in at.warning[0].value and not at.success
+
+
+def test_a_fix_found_by_search_is_named_and_its_alternatives_listed():
+    code = "model = Sequential([Input((30, 2)), LSTM(16), Dense(1)])"
+    at = diagnose_on_page(open_doctor(), code, "64,30,2", "64,5")
+    expected = doctor.diagnose(code, "64,30,2", "64,5", "mse")
+    assert expected.fix_what and expected.verification.verified
+    text = page_text(at)
+    assert f"**The smallest change that works:** {doctor_view._md(expected.fix_what)}" in text
+    assert expected.fixed_code.rstrip("\n") in [c.value for c in at.code]
+    assert at.success[0].value == f"Checked with Keras: {expected.verification.summary}"
