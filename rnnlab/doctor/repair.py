@@ -388,6 +388,7 @@ def search(bases: list[Program], data: Data, seconds: float = SEARCH_SECONDS) ->
     for base in bases:
         found: list[Found] = []
         seen: set[str] = {repr(base)}  # a Program may hold lists (say RNN([cells])): compared by repr
+        keep = static(base).outputs if data.y is None else None  # without y, a fix keeps the output's shape
         trials = 0
         for edit in _combined(base, data, deadline):
             if time.perf_counter() > deadline or trials >= MAX_TRIALS or len(found) >= MAX_FOUND:
@@ -396,7 +397,8 @@ def search(bases: list[Program], data: Data, seconds: float = SEARCH_SECONDS) ->
             if key in seen or found and edit.size > found[0].size + 1:
                 continue
             seen.add(key)
-            if fits(edit.program, static(edit.program), data) is False:
+            shapes = static(edit.program)
+            if fits(edit.program, shapes, data) is False or keep and shapes.outputs and shapes.outputs != keep:
                 continue
             built = trial(edit.program, data, quick=True)
             trials += 1
