@@ -134,10 +134,8 @@ def returns(run: Run, level: int = 2) -> None:
         stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
         lines = stack + [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
         st.code("\n".join(lines), language="python")
-        # each name in its colour of the unrolled picture (our own names and shapes: no learner text here)
-        rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | <span style='color:{colours.tensor_colour(r.name)}' "
-                         f"aria-hidden='true'>■</span> {r.meaning} |" for r in explain.returns_table(run))
-        st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}", unsafe_allow_html=True)
+        rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
+        st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
     count = len(explain.returns_table(run)) - (config.head != "none")
     st.caption(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
                "returns them" + (", then the head's prediction." if config.head != "none" else "."))
