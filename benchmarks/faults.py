@@ -37,8 +37,10 @@ from benchmarks.streamlit_client import Visitor
 
 RESULTS = Path(__file__).resolve().parent / "results" / "faults.json"
 SCENARIOS = ("doctor", "memory", "flood", "kill", "stop")
-WORST = ("model = keras.Sequential([keras.layers.Reshape((1024, 1024)), keras.layers.LSTM(1024), "
-         "keras.layers.Dense(1)])", "4,1024,1024", "4,1")
+# The probe's slowest paste: three such layers ran past 5 minutes in the server before the doctor had limits.
+WORST = ("model = keras.Sequential([keras.layers.Reshape((1024, 1024)), "
+         "keras.layers.LSTM(1024, return_sequences=True), keras.layers.LSTM(1024, return_sequences=True), "
+         "keras.layers.LSTM(1024), keras.layers.Dense(1)])", "4,1024,1024", "4,1")
 DIAGNOSES, WARM_UP = 500, 50
 FLOOD = 120
 FIRST_VISIT = "return_sequences=true&head=dense&head_units=1"  # the Train page's first model (ui.train_view)
@@ -203,7 +205,9 @@ async def kill_scenario(server: StreamlitServer) -> dict:
             await asyncio.sleep(0.2)
             os.kill(await asyncio.to_thread(_busiest, _workers(server, NICE)), signal.SIGKILL)
 
-        result, _ = await asyncio.gather(victim.set(units=256, timesteps=300, batch=64, depth=3), kill_busiest())
+        heavy = victim.set(units=512, timesteps=390, batch=10, depth=3, return_sequences=True,
+                           inner_return_sequences=True)  # among the slowest answers the playground accepts
+        result, _ = await asyncio.gather(heavy, kill_busiest())
         seen["playground_after_kill"] = {"ok": result.ok, "alerts": result.elements["alert"],
                                          "retry_button": "Try again" in victim.widgets}
         seen["playground_next_ok"] = (await victim.set(units=5, timesteps=10, batch=32, depth=1)).ok

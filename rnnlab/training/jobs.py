@@ -55,6 +55,7 @@ RELAY_S = 0.1  # how often the dispatcher relays a stop request and collects epo
 
 _LOCK = threading.Condition()  # guards _WAITING, _RUNNING, _FINISHED, _WORKER and every Job's fields
 _DISPATCHER: threading.Thread | None = None  # takes queued jobs in turn
+_CLOSED = False  # the server is stopping
 _WAITING: list[Job] = []
 _RUNNING: list[Job] = []  # the job being trained (at most one)
 _FINISHED: OrderedDict[tuple, Job] = OrderedDict()
@@ -205,7 +206,9 @@ def _joinable(key: tuple) -> Job | None:
 
 
 def _check_room() -> None:
-    """Busy when the queue is full, by length or by time; call under _LOCK."""
+    """Busy when the queue is full, by length or by time, or the server is stopping; call under _LOCK."""
+    if _CLOSED:
+        raise Busy("The server is stopping; train again once it is back.")
     if len(_WAITING) >= MAX_WAITING:
         raise Busy(f"{len(_WAITING)} trainings are waiting already; try again in a minute.")
     ahead = sum(job.expected_left() for job in [*_RUNNING, *_WAITING])
@@ -232,9 +235,11 @@ def warm() -> None:
 
 
 def close() -> None:
-    """The server stops: every training waiting or running is stopped, and the worker process ends now."""
-    global _WORKER
+    """The server stops: every training waiting or running is stopped, the worker process ends now, and no
+    training starts any more (`submit` says Busy)."""
+    global _WORKER, _CLOSED
     with _LOCK:
+        _CLOSED = True
         for job in [*_WAITING, *_RUNNING]:
             job.seen.clear()
             job.stop.set()
@@ -263,8 +268,10 @@ def _dispatcher() -> None:
 def _dispatch() -> None:
     while True:
         with _LOCK:
-            while not _WAITING:
+            while not _WAITING and not _CLOSED:
                 _LOCK.wait()
+            if _CLOSED:
+                return
             job = _WAITING[0]
             if job._stop_if_unwatched():  # its watchers vanished while it waited: dropped
                 continue
@@ -287,7 +294,8 @@ def _run(job: Job) -> None:
     except _Lost:
         status, error = "failed", LOST
     except Exception as err:  # reported to the page; the dispatch thread goes on with the next job
-        _log.exception("training failed")
+        if not _CLOSED:  # (while the server stops, its worker is gone: nothing to report)
+            _log.exception("training failed")
         status, error = "failed", f"{type(err).__name__}: {err}"
     with _LOCK:
         _RUNNING.remove(job)

@@ -281,7 +281,9 @@ def test_figures_are_valid_plotly_and_show_the_result(trained):
 def gated(monkeypatch):
     """Jobs run no training: each epoch waits until the test opens the gate for that job's task; like the
     real relay, a job stops when asked to or when nobody watches it any more. The queue starts empty."""
-    jobs.close()
+    for job in [*jobs._WAITING, *jobs._RUNNING]:  # earlier tests' watchers all leave
+        for who in list(job.seen):
+            job.leave(who)
     wait_for(lambda: jobs.waiting() == 0, seconds=30)
     gates = {task: threading.Event() for task in TASKS}
 
@@ -369,7 +371,8 @@ def test_the_queue_is_bounded_by_the_time_it_stands_for(gated, monkeypatch):
     assert [job.leave(f"v{n}") for n, job in enumerate(taken)] == [True] * 3
 
 
-def test_closing_stops_every_training_at_once(gated):
+def test_closing_stops_every_training_at_once(gated, monkeypatch):
+    monkeypatch.setattr(jobs, "_CLOSED", False)  # the server goes on after this test: trainings start again
     config = config_of("units=2&seed=56789")
     taken = [jobs.submit(config, Settings(task=task, epochs=2), task) for task in ("echo", "sine_next", "multi")]
     wait_for(lambda: taken[0].progress("echo").status == "running")
@@ -378,6 +381,8 @@ def test_closing_stops_every_training_at_once(gated):
     wait_for(lambda: all(job.progress().finished for job in taken), seconds=2)
     assert time.monotonic() - began < 1
     assert [job.progress().status for job in taken[1:]] == ["stopped", "stopped"]
+    with pytest.raises(jobs.Busy, match="stopping"):
+        jobs.submit(config, Settings(task="echo", epochs=2), "late")
 
 
 def test_a_job_trains_in_the_worker_process_and_stops_within_one_epoch():
