@@ -178,6 +178,18 @@ def ws_url_of(url: str) -> str:
     return url.rstrip("/").replace("http://", "ws://", 1).replace("https://", "wss://", 1) + "/_stcore/stream"
 
 
+async def settled(sampler: ServerSampler, quiet_cores: float = 0.3, most_s: float = 90.0) -> float:
+    """Wait until the servers have finished starting (every worker process, the doctor's too, warmed): their
+    CPU use over one second under `quiet_cores`; at most `most_s` seconds. Returns the seconds waited."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < most_s:
+        before = sampler.cpu_seconds()
+        await asyncio.sleep(1.0)
+        if sampler.cpu_seconds() - before < quiet_cores:
+            break
+    return time.perf_counter() - began
+
+
 async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: int, think: float, ramp: float,
                         query: str = "", seed: int = 0, sources: bool = False, warm: tuple[str, ...] = (),
                         scenario: str = "class") -> dict:
@@ -189,6 +201,7 @@ async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: in
         async with Visitor(address) as first:
             await first.load(query)
     sampler = ServerSampler(pids)
+    await settled(sampler)
     before_mb, cpu_before, started = sampler.rss(), sampler.cpu_each(), time.perf_counter()
     sampler.start()
 

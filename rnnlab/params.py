@@ -253,6 +253,8 @@ VIEW_PARAMS: tuple[Param, ...] = (
     Param("colours", "rdbu", "The colour scale of every chart: signed values on a diverging scale centred on "
           "zero, gates (0 to 1) on a sequential one; all colour-blind safe.",
           choices=("rdbu", "puor", "viridis", "cividis"), label="colour scale"),
+    Param("play", False, "Play, step and speed controls under the unrolled layer: the timestep then moves in the "
+          "browser, with no request to the server per step.", label="play the timesteps"),
 )
 
 PARAMS: dict[str, Param] = {p.name: p for p in MODEL_PARAMS + VIEW_PARAMS}

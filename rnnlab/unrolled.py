@@ -465,7 +465,7 @@ class Geometry:
 
     @property
     def plot_px(self) -> int:
-        return self.picture_px + self.controls_px + self.panels * self.panel_px + (self.panels - 1) * self.gap_px
+        return self.picture_px + self.controls_px + self.panels * self.panel_px + max(self.panels - 1, 0) * self.gap_px
 
     @property
     def below(self) -> float:
@@ -473,9 +473,12 @@ class Geometry:
         return 1 - self.picture_px / self.plot_px
 
 
-def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit: int, step: int) -> Figure:
-    """The unrolled layer for one sample (the picture), and under it the chosen part's h_t, c_t and gates
-    of `unit` over time; one frame per processing step moves the current step (starting at `step`)."""
+def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit: int, step: int,
+                    play: bool = True) -> Figure:
+    """The unrolled layer for one sample (the picture) at `step`, with the chosen part's c_t and gates of `unit`
+    written out; with `play`, the part's h_t over time under it, one frame per processing step and the
+    controls that move all of it in the browser (they cost every change of a class exploring at once: sent
+    only when asked for)."""
     picture = _Picture(run, sample)
     picture.cells()
     picture.flow()
@@ -484,7 +487,7 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     picture.outputs()
     bound = max(_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
     strips = picture.strips(bound)
-    follow, titles = _follow(run, part, sample, units)
+    follow, titles = _follow(run, part, sample, units) if play else ([], [])  # without play: the charts below
     bounds = []
     for k in range(len(titles)):
         values = np.concatenate([np.asarray(t["y"]) for t in follow if t["yaxis"] == f"y{k + 2}"])
@@ -492,14 +495,14 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
         pad = (high - low) * 0.08 or 0.1
         bounds.append((low - pad, high + pad))
     steps = run.config.timesteps
-    geometry = Geometry(int(ROW_PX * (picture.height + 1.4)), len(titles))
+    geometry = Geometry(int(ROW_PX * (picture.height + 1.4)), len(titles), 250 if play else 150)
     lines = _line_traces([n for n in picture.notes if "path" in n])
     picture.notes, texts = _text_traces([n for n in picture.notes if "path" not in n])
     lines += texts
     data = lines + strips + follow + [_now(picture, step), _readout(run, part, sample, unit, step)] + _marker(
         run, part, step, len(titles), bounds)
     first = len(lines) + len(strips) + len(follow)
-    frames = [{"name": str(k), "traces": list(range(first, len(data))),
+    frames = [] if not play else [{"name": str(k), "traces": list(range(first, len(data))),
                "data": [_now(picture, k), _readout(run, part, sample, unit, k)] + _marker(run, part, k, len(titles),
                                                                                        bounds),
                "layout": {"updatemenus": _menus(steps, k, geometry.below)}} for k in range(steps)]
@@ -535,18 +538,22 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
         notes.append({**_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
                       "xanchor": "left", "font": {"size": 15}})
         top = lower - geometry.gap_px / plot_px
-    x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
-    layout["xaxis2"] = _index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
+    if titles:
+        x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
+        layout["xaxis2"] = _index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
     name = CLASS_NAMES[run.config.layer]
     figure = _figure(data, f"The layer unrolled: {name} over {run.config.timesteps} timesteps, sample {picture.sample}",
                      plot_px + 270, subtitle="coloured: what Keras returns (name, shape); grey: computed and "
                      "thrown away; hover a cell for its numbers", margin={"l": 20, "r": 20, "t": 80, "b": 60},
                      annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
-                     "yanchor": "top", "groupclick": "toggleitem"}, updatemenus=_menus(run.config.timesteps, step, below),
-                     sliders=[_slider(run.config.timesteps, step, below)], **layout)
+                     "yanchor": "top", "groupclick": "toggleitem"}, **layout)
+    if frames:
+        figure["layout"].update(updatemenus=_menus(run.config.timesteps, step, below),
+                                sliders=[_slider(run.config.timesteps, step, below)])
     for trace in data:  # the h scale sits under the buttons
         if "colorbar" in trace.get("marker", {}):
             trace["marker"]["colorbar"].update(y=below - 156 / plot_px, x=0.0, xanchor="left")
     figure["layout"]["meta"] = {"description": described(run)}
-    figure["frames"] = frames
+    if frames:
+        figure["frames"] = frames
     return figure

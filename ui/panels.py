@@ -187,8 +187,10 @@ def unrolled(run: Run, view: Any) -> None:
     browser (Plotly frames), with the chosen part's h_t, c_t and gates following under it."""
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
-              scheme=view.colours)
-    widget(PARAMS["colours"], shown={name: scheme.label for name, scheme in colours.SCHEMES.items()})
+              view.play, scheme=view.colours)
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    widget(PARAMS["colours"], shown={name: scheme.label for name, scheme in colours.SCHEMES.items()}, container=left)
+    widget(PARAMS["play"], container=right)
 
 
 SECTIONS = {"states": "h and c at every step", "gates": "the gates", "step": "one timestep up close",

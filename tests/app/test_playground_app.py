@@ -170,7 +170,11 @@ def test_the_unrolled_picture_comes_first_and_the_colour_choice_is_in_the_link()
     at = open_app({"colours": "cividis", "return_sequences": "true"})
     assert not at.exception and not at.warning
     first = at.get("plotly_chart")[0]
-    assert first.key == "chart-unrolled" and "whole_seq" in first.proto.spec and '"frames"' in first.proto.spec
+    assert first.key == "chart-unrolled" and "whole_seq" in first.proto.spec and '"frames"' not in first.proto.spec
+    at.toggle(key="play").set_value(True).run()  # the play controls, and the frames they move, come when asked for
+    played = at.get("plotly_chart")[0]
+    assert '"frames"' in played.proto.spec and '"updatemenus"' in played.proto.spec
+    assert at.query_params.get("play") == "true"
     assert at.radio(key="colours").value == "cividis"
     assert "#fee838" in first.proto.spec and "#b2182b" not in first.proto.spec  # cividis, not the default scale
     at.radio(key="colours").set_value("puor").run()

@@ -95,7 +95,7 @@ def test_every_layer_option_is_drawn_with_what_keras_returns(open_app, artifacts
 def test_play_moves_the_timestep_in_the_browser_without_the_server(open_app, page: Page):
     sent: list = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
-    open_app("return_sequences=true&timesteps=12")
+    open_app("return_sequences=true&timesteps=12&play=true")  # the play controls, asked for by link
     assert page.evaluate(NOW_JS) == {"active": 0, "text": ["t=0"]}
     before = len(sent)
     button = page.locator(".updatemenu-button")

@@ -137,3 +137,13 @@ def test_the_colour_choice_is_a_view_parameter_with_a_notice_for_bad_values():
     bad = parse("colours=rainbow")
     assert bad.view.colours == colours.DEFAULT and "colours" in str(bad.notices[0])
     assert PARAMS["colours"].choices == tuple(colours.SCHEMES)
+
+
+def test_without_play_the_picture_sends_no_frames_and_no_controls():
+    result = run(parse("return_sequences=1").config)
+    still = unrolled.unrolled_figure(result, 0, 0, (0, 1, 2, 3), 0, 4, play=False)
+    go.Figure(still)
+    assert "frames" not in still and not {"sliders", "updatemenus"} & set(still["layout"])
+    played = unrolled.unrolled_figure(result, 0, 0, (0, 1, 2, 3), 0, 4, play=True)
+    assert labels(still) == labels(played) == {t.name: (str(t.shape), colours.tensor_colour(t.name))
+                                               for t in result.returns}  # the same picture
