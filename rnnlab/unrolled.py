@@ -23,7 +23,7 @@ import numpy as np
 
 from rnnlab import returned
 from rnnlab.colours import FADED, RDBU, line_style, tensor_colour
-from rnnlab.figures import SIGMOID_GATES, Figure, _axis, _bound, _figure, _index_axis, _label
+from rnnlab.figures import Figure, _axis, _bound, _figure, _index_axis, _label
 from rnnlab.result import Run
 
 ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0, 1, 2, ..., T-2, T-1
@@ -251,7 +251,6 @@ class _Picture:
                     if layer and layer - 1 in self.merges:
                         start += 0.12
                     self.notes.append(_arrow(x, start, x, row.y - HALF_H, FADED, 1.5))
-                    source = start
                 else:  # the backward row reads the same input, round the forward cell's right side
                     side, below_fwd = x + HALF_W + 0.12, self.rows[k - 1].y - HALF_H - 0.1
                     self.notes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
