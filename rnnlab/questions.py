@@ -18,6 +18,7 @@ The right answer comes from a live run of the question's query (or from a lesson
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
@@ -157,22 +158,20 @@ def _grade_names(text: str, right: list, config: Any, tell: bool) -> tuple[bool,
     return False, grading.why_order(given, right, tell)
 
 
-def _grade_count(text: str, right: int, config: Any, tell: bool) -> tuple[bool, str]:
-    given = grading.read_number(text)
-    if isinstance(given, str):
-        return False, given
-    if given == right:
-        return True, f"Right: {right} tensor{'s' * (right != 1)}."
-    return False, grading.why_count(given, right, config, tell)
+def _grade_number(right_text: str, why: Callable[[int, int, Any, bool], str]) -> Callable[..., tuple[bool, str]]:
+    """A grader of one whole number (a count, a parameter count): `right_text` formats the right answer."""
+    def grade(text: str, right: int, config: Any, tell: bool) -> tuple[bool, str]:
+        given = grading.read_number(text)
+        if isinstance(given, str):
+            return False, given
+        if given == right:
+            return True, right_text.format(right=right, s="s" * (right != 1))
+        return False, why(given, right, config, tell)
+    return grade
 
 
-def _grade_params(text: str, right: int, config: Any, tell: bool) -> tuple[bool, str]:
-    given = grading.read_number(text)
-    if isinstance(given, str):
-        return False, given
-    if given == right:
-        return True, f"Right: {right:,} parameters, as count_params() says."
-    return False, grading.why_params(given, right, config, tell)
+_grade_count = _grade_number("Right: {right} tensor{s}.", grading.why_count)
+_grade_params = _grade_number("Right: {right:,} parameters, as count_params() says.", grading.why_params)
 
 
 def _grade_equal(text: str, right: tuple, config: Any, tell: bool) -> tuple[bool, str]:
