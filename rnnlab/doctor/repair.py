@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from rnnlab.doctor import rules
+from rnnlab.doctor import rule_kit, rules
 from rnnlab.doctor.catalogue import RECURRENT
 from rnnlab.doctor.program import Layer, Program, Ref, Step
 from rnnlab.doctor.trial import Built, Data, _real_shapes, trial
@@ -134,7 +134,7 @@ def _end(p: Program) -> Ref:
 
 
 def _last_recurrent(p: Program) -> Step | None:
-    below, _ = rules._upstream(p, _end(p))
+    below, _ = rule_kit._upstream(p, _end(p))
     if below is not None:
         return below
     found = [s for s in p.steps if s.kind == "layer" and s.layer.recurrent]
@@ -150,12 +150,12 @@ def _rank(shapes: Shapes, ref: Ref) -> int | None:
 
 
 def _head_activation(loss: str | None) -> str | None:
-    return {"binary": "sigmoid", "categorical": "softmax", "sparse": "softmax"}.get(rules.loss_family(loss))
+    return {"binary": "sigmoid", "categorical": "softmax", "sparse": "softmax"}.get(rule_kit.loss_family(loss))
 
 
 def _units_wanted(data: Data, loss: str | None) -> int | None:
     """The last axis the output needs for y (None: not known, e.g. class numbers under a sparse loss)."""
-    if data.y is None or rules.loss_family(loss) == "sparse":
+    if data.y is None or rule_kit.loss_family(loss) == "sparse":
         return None
     return data.y[-1] if len(data.y) > 1 else 1
 
@@ -169,9 +169,9 @@ def flip_last_sequences(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit
         return
     name = f"the {layer_name(last.layer)} on line {last.line}"
     if last.layer.flag("return_sequences"):
-        yield Edit(f"remove return_sequences=True from {name}", 1, rules._drop_time_axis(last.id)(p))
+        yield Edit(f"remove return_sequences=True from {name}", 1, rule_kit._drop_time_axis(last.id)(p))
     else:
-        yield Edit(f"return_sequences=True on {name}", 1, rules._set_flag(
+        yield Edit(f"return_sequences=True on {name}", 1, rule_kit._set_flag(
             last.id, "return_sequences", True, "return_sequences=True: one output per timestep")(p))
 
 
@@ -182,14 +182,14 @@ def flip_lower_sequences(p: Program, shapes: Shapes, data: Data) -> Iterator[Edi
         if step.kind == "layer" and step.layer.recurrent and step is not last and \
                 not step.layer.flag("return_sequences"):
             yield Edit(f"return_sequences=True on the {layer_name(step.layer)} on line {step.line}", 1,
-                       rules._set_flag(step.id, "return_sequences", True,
+                       rule_kit._set_flag(step.id, "return_sequences", True,
                                        "return_sequences=True: the next layer reads a sequence")(p))
 
 
 def dense_units(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
     """The output's Dense with as many units as y's last axis."""
     wanted = _units_wanted(data, p.loss)
-    dense = rules._dense(p.producer(_end(p)))
+    dense = rule_kit._dense(p.producer(_end(p)))
     if wanted is None or dense is None or dense[1].get("units") == wanted:
         return
     step, layer = dense
@@ -223,7 +223,7 @@ def repeat_steps(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
         return
     k, size = data.y[1], 2
     if last.layer.flag("return_sequences"):
-        p, size = rules._drop_time_axis(last.id)(p), 3
+        p, size = rule_kit._drop_time_axis(last.id)(p), 3
     units = last.layer.core.get("units")
     cls = "LSTM" if last.layer.core.cls in ("RNN", "CuDNNLSTM") else last.layer.core.cls.replace("CuDNN", "")
     if not isinstance(units, int):
@@ -265,10 +265,10 @@ def restore_head(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
 
 def reshape_head(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
     """A forecast of k steps of f values: Dense(k*f) then Reshape((k, f))."""
-    if data.y is None or len(data.y) != 3 or rules.loss_family(p.loss) == "sparse":
+    if data.y is None or len(data.y) != 3 or rule_kit.loss_family(p.loss) == "sparse":
         return
     k, f = data.y[1:]
-    dense = rules._dense(p.producer(_end(p)))
+    dense = rule_kit._dense(p.producer(_end(p)))
     if dense is not None and dense[0].layer.cls == "Dense":
         step = dense[0]
         edited = p.update(step.id, f"{k} steps x {f} values", layer=step.layer.set("units", k * f))
@@ -347,7 +347,7 @@ def no_state_output(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
     for step in p.steps:
         if step.kind == "layer" and step.layer.recurrent and step.layer.flag("return_state"):
             yield Edit(f"remove return_state=True from the {layer_name(step.layer)} on line {step.line}", 1,
-                       rules._set_flag(step.id, "return_state", False, "one tensor on")(p))
+                       rule_kit._set_flag(step.id, "return_state", False, "one tensor on")(p))
 
 
 # Every edit the search tries, the likeliest first (ties in size keep this order).

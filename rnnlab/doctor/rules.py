@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rnnlab.doctor.program import Program
-from rnnlab.doctor.rule_kit import (Finding, _dense, _drop_time_axis, _set_flag, _upstream,  # noqa: F401
-                                    loss_family)
+from rnnlab.doctor.rule_kit import Finding
 from rnnlab.doctor.rules_build import (_backwards_in_bidirectional, _merge_shapes, _needs_feature_axis,
                                        _needs_sequence, _states_into_layer, _trailing_comma, _unknown_arguments,
                                        _unpacking)
