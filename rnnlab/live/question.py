@@ -1,0 +1,103 @@
+"""What a class is asked: a playground configuration ("what does this layer return?") or a lesson's question.
+
+A `Posed` question is plain data (it travels through the store as JSON). Its right answer and the grading of
+a typed answer come from the installed Keras (rnnlab.questions / rnnlab.lessons); `canonical` writes an
+answer the way the class's bar chart groups it, so "(32,64)" and "( 32, 64 )" are one bar.
+
+    >>> posed = playground("units=64&return_state=true")
+    >>> posed.kind, posed.query
+    ('shapes', 'units=64&return_state=true')
+    >>> canonical(posed, " (32,64),(32, 64) , (32,64)")
+    '(32, 64), (32, 64), (32, 64)'
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from rnnlab import lessons
+from rnnlab import questions as kinds
+from rnnlab.params import parse, query_string
+
+MAX_ANSWER = 200  # characters of a typed answer that are read
+MAX_SHOWN = 60  # characters of an answer that can be read on the teacher's chart
+PLAYGROUND_ASK = "What does this layer return? Type the shape of every returned tensor, in order."
+
+
+class BadQuestion(ValueError):
+    """A question that cannot be posed (an unknown lesson or question, a query the playground refuses)."""
+
+
+@dataclass(frozen=True)
+class Posed:
+    """A question as the class sees it. `lesson`/`number` name a lesson's question; else the playground's."""
+
+    kind: str
+    query: str  # the playground settings whose Keras model answers it
+    ask: str
+    lesson: str = ""
+    number: int = -1
+
+    @property
+    def choices(self) -> dict[str, str]:
+        return kinds.CHOICES.get(self.kind, {})
+
+    @property
+    def config(self):
+        return parse(self.query).config
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> Posed | None:
+        """A stored question, or None for nothing posed yet."""
+        return cls(**json.loads(text)) if text else None
+
+
+def playground(query: str) -> Posed:
+    """A playground configuration as a question. Raises BadQuestion when the query was not taken as it is."""
+    parsed = parse(query)
+    if parsed.notices:
+        raise BadQuestion("; ".join(n.problem for n in parsed.notices))
+    return Posed("shapes", query_string(parsed.config), PLAYGROUND_ASK)
+
+
+def from_lesson(slug: str, number: int) -> Posed:
+    """The lesson's question `number` (from 0). Raises BadQuestion when there is no such question."""
+    lesson = lessons.find(slug)
+    if lesson is None or not 0 <= number < len(lesson.questions):
+        raise BadQuestion(f"no question {number + 1} in lesson {slug[:40]!r}")
+    question = lesson.questions[number]
+    return Posed(question.kind, lessons.answer_query(lesson, question), question.ask, lesson.slug, number)
+
+
+def grade(posed: Posed, text: str) -> tuple[bool, str]:
+    """A typed answer -> (right, why) against the live Keras model, without the right answer in `why`."""
+    text = text[:MAX_ANSWER]
+    if posed.lesson:
+        lesson = lessons.find(posed.lesson)
+        return lessons.grade_question(lesson, lesson.questions[posed.number], text, tell=False)
+    return kinds.grade(posed.kind, text, posed.query, tell=False)
+
+
+def right_answer(posed: Posed) -> str:
+    """The right answer written as a learner would type it (for the reveal)."""
+    if posed.lesson:
+        lesson = lessons.find(posed.lesson)
+        return lessons.right_answer(lesson, lesson.questions[posed.number])
+    return kinds.written(posed.kind, kinds.expected(posed.kind, posed.query))
+
+
+def canonical(posed: Posed, text: str) -> str:
+    """An answer as one bar of the class's chart: shapes and numbers written one way, a choice by its label,
+    other text trimmed, lower-cased and cut to MAX_SHOWN characters."""
+    text = " ".join(text[:MAX_ANSWER].split())
+    if posed.choices:
+        return posed.choices.get(text, text)[:MAX_SHOWN]
+    if posed.kind in ("x", "shapes", "count", "params"):
+        value = kinds.read_answer(posed.kind, text)
+        if not isinstance(value, str):
+            return kinds.written(posed.kind, value)[:MAX_SHOWN]
+    return text.lower()[:MAX_SHOWN]
