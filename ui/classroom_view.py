@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from rnnlab import lessons, quiz
-from rnnlab.classroom import CONTROLS, MAX_BASE, Classroom, base_address, is_local, link, split
-from rnnlab.params import parse, query_string, to_query
+from rnnlab.classroom import CONTROLS, MAX_BASE, Classroom, base_address, is_local, link, playground_settings
+from rnnlab.params import query_string
 from ui.answers import answer, verdict
 from ui.controls import classroom
 from ui.literal import code as literal, escape
@@ -88,20 +88,26 @@ def class_address() -> str:
     return base
 
 
-def builder() -> None:
-    """Pick a lesson or playground settings, what is hidden or locked, reveal and presenter view -> a URL."""
+def pasted_settings(key: str | None = None) -> dict[str, str]:
+    """A box for a playground link (or its query string) -> the playground's settings; what is ignored is said
+    in a notice, never in a stack trace. `key`: the box's own, for a second builder on the same page."""
+    pasted = st.text_input("Playground settings: paste a playground link (or its query string)",
+                           placeholder="e.g. units=8&return_sequences=true", key=key)
+    settings, notices = playground_settings(pasted)
+    for notice in notices:
+        st.warning(f"{literal(notice.problem)}; {escape(notice.outcome)}", icon=":material/info:")
+    return settings
+
+
+def builder(base: str) -> None:
+    """Pick a lesson or playground settings, what is hidden or locked, reveal and presenter view -> a URL under
+    `base` (the app's address for the class, from `class_address`)."""
     target = st.radio("The link opens", ["a lesson", "the playground"], horizontal=True)
     if target == "a lesson":
         lesson = st.selectbox("Lesson", lessons.all_lessons(), format_func=lambda ls: f"{ls.order}. {ls.title}")
         page, settings = "lessons", {"lesson": lesson.slug}
     else:
-        pasted = st.text_input("Playground settings: paste a playground link (or its query string)",
-                               placeholder="e.g. units=8&return_sequences=true")
-        _, query, _ = split(urlsplit(pasted.strip()).query or pasted.strip())
-        parsed = parse(query)
-        for notice in parsed.notices:
-            st.warning(f"{literal(notice.problem)}; {escape(notice.outcome)}", icon=":material/info:")
-        page, settings = "", to_query(parsed.config, parsed.view)
+        page, settings = "", pasted_settings()
     names = list(CONTROLS)
     left, right = st.columns(2)
     hide = left.multiselect("Hidden controls (they keep the link's values)", names,
@@ -109,7 +115,7 @@ def builder() -> None:
     lock = right.multiselect("Locked controls (shown, but cannot be changed)", [n for n in names if n not in hide])
     reveal = st.toggle("Answers stay hidden until the learner presses Reveal", value=True)
     present = st.toggle("Presenter view: large type and charts for a projector")
-    url = link(class_address(), page, settings, Classroom(tuple(hide), tuple(lock), reveal, present))
+    url = link(base, page, settings, Classroom(tuple(hide), tuple(lock), reveal, present))
     st.header("The link")
     st.code(url, language=None, wrap_lines=True)
     st.link_button("Open it", url, icon=":material/open_in_new:")

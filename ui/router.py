@@ -43,7 +43,8 @@ def run() -> None:
         st.Page("pages/articles.py", title="From the article you read", icon=":material/article:"),
         st.Page("pages/doctor.py", title="Shape doctor", icon=":material/stethoscope:"),
         st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-        st.Page("pages/classroom.py", title="Classroom links", icon=":material/co_present:"),
+        st.Page("pages/classroom.py", title="Classroom", icon=":material/co_present:"),
+        st.Page("pages/live_class.py", title="Join a class", icon=":material/groups:", url_path="class"),
     ]
     page = st.navigation(pages, position="hidden")
     with st.sidebar.container(key="site-nav"):

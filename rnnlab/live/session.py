@@ -186,7 +186,8 @@ class Classes:
         right = frozenset(a["a"] for a in answers if a["r"])
         return Tally(dict(counts.most_common()), right, len(answers), self.store.members(state.code))
 
-    def my_answer(self, state: State, member: str) -> str | None:
-        """This member's answer in the current round, if any (their own page may show it back to them)."""
+    def my_answer(self, state: State, member: str) -> tuple[str, bool] | None:
+        """This member's answer in the current round and whether it is right, if they answered (shown back to
+        them alone: whether it is right only after the reveal)."""
         value = self.store.box(state.code, state.box).get(member)
-        return json.loads(value)["a"] if value else None
+        return (json.loads(value)["a"], json.loads(value)["r"]) if value else None

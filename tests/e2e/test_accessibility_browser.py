@@ -134,7 +134,7 @@ def test_a_fresh_server_never_lists_the_raw_page_files(browser, artifacts: Path)
         page.screenshot(path=artifacts / "fresh-server-settled.png")
         seen = page.evaluate("window.__navSeen")
         assert not raw & set(seen), f"raw file names in the navigation: {seen}"
-        assert {"Playground", "Lessons", "Quiz", "Shape doctor", "Train", "Classroom links"} <= set(seen), seen
+        assert {"Playground", "Lessons", "Quiz", "Shape doctor", "Train", "Classroom", "Join a class"} <= set(seen), seen
         page.close()
 
 
