@@ -21,6 +21,7 @@ import segno
 import streamlit as st
 
 from rnnlab import lessons, quiz
+from rnnlab.classroom import is_local
 from rnnlab.live import question
 from rnnlab.live.chart import tally_figure, tally_text
 from rnnlab.live.session import Classes, ClassError, State, read_code
@@ -134,6 +135,9 @@ def teacher(code: str, key: str) -> None:
     with left:
         with st.expander("The app's address for your class"):
             base = class_address()
+        if is_local(base):
+            st.warning("The join link below opens only on this computer: type the address your students use in "
+                       "\"The app's address for your class\" above.", icon=":material/warning:")
         address = _address(base, code)
         st.markdown(f"Students open {literal(address)} or scan the code, or open {literal(base + '/class')} and "
                     f"type **{code}**.")
