@@ -141,9 +141,12 @@ def teacher(code: str, key: str) -> None:
         address = _address(base, code)
         st.markdown(f"Students open {literal(address)} or scan the code, or open {literal(base + '/class')} and "
                     f"type **{code}**.")
-        _joined(code, key)
+        if state.question is None:
+            _joined(code, key)
         with st.expander("Your teacher's link (keep it private: it runs this session)"):
             st.code(_address(base, code, key), language=None, wrap_lines=True)
+            st.caption("This page took the key out of the address bar: after a reload, or on another device, "
+                       "open this link to run the session again.")
     with right:
         st.image(segno.make(address, error="m").svg_inline(scale=10, border=2), width=360,
                  caption="Scan to join")
