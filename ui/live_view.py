@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import segno
 import streamlit as st
 
-from rnnlab import lessons, quiz
+from rnnlab import lessons
 from rnnlab.classroom import is_local
 from rnnlab.live import question
 from rnnlab.live.chart import tally_figure, tally_text
@@ -190,7 +190,7 @@ def _asked(state: State) -> None:
     posed = state.question
     st.header(f"Question {state.asked}" + (" — second vote" if state.round == 2 else ""))
     st.markdown(posed.ask)
-    st.code(quiz.question_code(posed.config), language="python")
+    st.code(question.code(posed), language="python")
 
 
 @st.fragment(run_every=TALLY_S)
@@ -266,7 +266,7 @@ def _question(state: State) -> None:
     posed = state.question
     st.header(f"Question {state.asked}" + (" — vote again" if state.round == 2 and not state.revealed else ""))
     st.markdown(posed.ask)
-    st.code(quiz.question_code(posed.config), language="python")
+    st.code(question.code(posed), language="python")
     mine = classes().my_answer(state, _member())
     if state.revealed:
         _revealed(state, mine)
@@ -300,7 +300,8 @@ def _tensors(query: str) -> None:
     parsed = parse(query)
     run = get_run(parsed.config)
     if run.refusal:
-        panels.refusal(run)
+        st.error(f"Keras refuses to build it: {literal(run.refusal.message)}", icon=":material/block:")
+        st.markdown(run.refusal.explanation)
         return
     panels.returns(run, level=3)
     st.page_link("pages/playground.py", label="Explore it in the playground", icon=":material/science:",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from rnnlab import lessons
+from rnnlab import lessons, quiz, snippets
 from rnnlab import questions as kinds
 from rnnlab.params import parse, query_string
 
@@ -88,6 +88,17 @@ def right_answer(posed: Posed) -> str:
         lesson = lessons.find(posed.lesson)
         return lessons.right_answer(lesson, lesson.questions[posed.number])
     return kinds.written(posed.kind, kinds.expected(posed.kind, posed.query))
+
+
+def code(posed: Posed) -> str:
+    """The code the class reads: a lesson snippet's own when its printout answers the question, else the
+    layer's data, layer and call (nothing returned shown)."""
+    if posed.lesson:
+        lesson = lessons.find(posed.lesson)
+        match = lessons.PLACEHOLDER.fullmatch(lesson.questions[posed.number].answer.strip())
+        if match and match[1] == "snippet":
+            return snippets.found(lesson.body)[match[2].split(".")[0]].strip()
+    return quiz.question_code(posed.config)
 
 
 def canonical(posed: Posed, text: str) -> str:
