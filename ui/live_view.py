@@ -190,7 +190,7 @@ def _asked(state: State) -> None:
     posed = state.question
     st.header(f"Question {state.asked}" + (" — second vote" if state.round == 2 else ""))
     st.markdown(posed.ask)
-    st.code(question.code(posed), language="python")
+    st.code(question.code(posed), language="python", wrap_lines=True)
 
 
 @st.fragment(run_every=TALLY_S)
@@ -266,7 +266,7 @@ def _question(state: State) -> None:
     posed = state.question
     st.header(f"Question {state.asked}" + (" — vote again" if state.round == 2 and not state.revealed else ""))
     st.markdown(posed.ask)
-    st.code(question.code(posed), language="python")
+    st.code(question.code(posed), language="python", wrap_lines=True)
     mine = classes().my_answer(state, _member())
     if state.revealed:
         _revealed(state, mine)
