@@ -25,3 +25,23 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
         except SystemExit as exit_:  # argparse: usage and one line of error
             status = exit_.code
     return status, out.getvalue(), err.getvalue()
+
+
+# A real redis-server for the live class tests (tests/redis_server.py): fails, never skips, when it is missing.
+import pytest  # noqa: E402
+
+from tests.redis_server import RedisServer  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """The address of one redis-server shared by the whole test session (tests flush it or use their own codes)."""
+    with RedisServer() as server:
+        yield server.url
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of this test alone, to stop and restart (server.stop(), .start(), .restart(save=True))."""
+    with RedisServer() as server:
+        yield server

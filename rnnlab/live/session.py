@@ -88,15 +88,16 @@ class Classes:
 
     def start(self) -> tuple[str, str]:
         """A new session -> (join code, teacher key). Raises ClassError when the store is full."""
-        if self.store.live() >= MAX_SESSIONS:
-            raise ClassError(f"This server already runs {MAX_SESSIONS} class sessions, as many as it may: "
-                             "try again later, or end a session you no longer use by letting it expire.")
         key = secrets.token_urlsafe(KEY_BYTES)
         fields = {"key_hash": _hash(key), "question": "", "asked": "0", "round": "1", "revealed": "0",
                   "follow": ""}
         for _ in range(20):
             code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-            if self.store.create(code, fields, SESSION_HOURS * 3600):
+            made = self.store.create(code, fields, SESSION_HOURS * 3600, most=MAX_SESSIONS)  # full: None
+            if made is None:
+                raise ClassError(f"This server already runs {MAX_SESSIONS} class sessions, as many as it may: "
+                                 "try again later, or end a session you no longer use by letting it expire.")
+            if made:
                 return code, key
         raise ClassError("No free join code was found: try again.")
 

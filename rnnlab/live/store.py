@@ -5,7 +5,8 @@ version counter, a set of members (at most `most`: join gives -1 when full), and
 session expires together.
 
     store = open_store("memory")                 # or "redis://127.0.0.1:6379/0"
-    store.create("K7MQ2X", {"key_hash": "..."}, ttl_s=3600)  # -> True (False: the code is taken)
+    store.create("K7MQ2X", {"key_hash": "..."}, ttl_s=3600, most=500)
+                                                 # -> True (False: the code is taken; None: 500 already live)
     store.change("K7MQ2X", {"revealed": "1"})    # -> the record's new version (None: no such session)
     store.put("K7MQ2X", "1:1", "member", "...")  # -> True the first time this member puts in this box
 
@@ -28,7 +29,7 @@ class StoreUnavailable(Exception):
 
 
 class Store(Protocol):
-    def create(self, code: str, fields: dict[str, str], ttl_s: int) -> bool: ...
+    def create(self, code: str, fields: dict[str, str], ttl_s: int, most: int | None = None) -> bool | None: ...
     def read(self, code: str) -> dict[str, str] | None: ...
     def change(self, code: str, fields: dict[str, str]) -> int | None: ...
     def join(self, code: str, member: str, most: int) -> int | None: ...
@@ -66,11 +67,13 @@ class MemoryStore:
         for code in [c for c, s in self._sessions.items() if s.expires <= now]:
             del self._sessions[code]
 
-    def create(self, code: str, fields: dict[str, str], ttl_s: int) -> bool:
+    def create(self, code: str, fields: dict[str, str], ttl_s: int, most: int | None = None) -> bool | None:
         with self._lock:
             self._sweep()
             if code in self._sessions:
                 return False
+            if most is not None and len(self._sessions) >= most:
+                return None
             self._sessions[code] = _Session({**fields, "version": "1"}, self._clock() + ttl_s)
             return True
 
@@ -125,11 +128,15 @@ class MemoryStore:
 
 
 # Lua: each runs atomically in Redis. KEYS[1] is the session's record; the other keys expire with it.
+# _CREATE: KEYS[2] the live sessions; ARGV: ttl_s, now, most ('' for no bound), code, then the fields.
 _CREATE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[2])
+if ARGV[3] ~= '' and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return -1 end
 redis.call('HSET', KEYS[1], 'version', '1')
-for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], tonumber(ARGV[2]) + tonumber(ARGV[1]), ARGV[4])
 return 1
 """
 _CHANGE = """
@@ -169,7 +176,9 @@ class RedisStore:
         try:
             self._redis = redis.Redis.from_url(url, socket_timeout=TIMEOUT_S, socket_connect_timeout=TIMEOUT_S,
                                                decode_responses=True)
-        except ValueError as err:
+            pool = self._redis.connection_pool
+            pool.connection_class(**pool.connection_kwargs)  # an unknown option in the address fails now, not later
+        except (ValueError, TypeError) as err:
             raise StoreUnavailable(f"the class store address cannot be read ({err})") from None
         self._create = self._redis.register_script(_CREATE)
         self._change = self._redis.register_script(_CHANGE)
@@ -185,16 +194,11 @@ class RedisStore:
         except self._errors as err:
             raise StoreUnavailable(f"the class store (Redis) cannot be reached: {type(err).__name__}") from None
 
-    def create(self, code: str, fields: dict[str, str], ttl_s: int) -> bool:
-        def create() -> bool:
-            args = [ttl_s, *(item for pair in fields.items() for item in pair)]
-            if not self._create(keys=[self._key(code)], args=args):
-                return False
-            with self._redis.pipeline() as pipe:
-                pipe.zremrangebyscore(self.LIVE, "-inf", time.time()).zadd(self.LIVE, {code: time.time() + ttl_s})
-                pipe.execute()
-            return True
-        return self._call(create)
+    def create(self, code: str, fields: dict[str, str], ttl_s: int, most: int | None = None) -> bool | None:
+        args = [ttl_s, time.time(), "" if most is None else most, code,
+                *(item for pair in fields.items() for item in pair)]
+        made = self._call(lambda: self._create(keys=[self._key(code), self.LIVE], args=args))
+        return None if made == -1 else bool(made)
 
     def read(self, code: str) -> dict[str, str] | None:
         return self._call(self._redis.hgetall, self._key(code)) or None

@@ -1,0 +1,606 @@
+"""Live class sessions (rnnlab.live) over both stores: in this process, and a real redis-server.
+
+The rules (only the teacher's key changes a session, one answer per student per round, answers after the
+question moved on are refused, sessions expire, bounds hold under concurrency), what happens when Redis goes
+away, and the grading of answers against what the installed Keras returns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import threading
+import time
+
+import pytest
+import redis
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import rnnlab
+from rnnlab import questions as kinds
+from rnnlab.live import question, session
+from rnnlab.live.question import MAX_SHOWN, BadQuestion
+from rnnlab.live.session import ALPHABET, CODE_LENGTH, SESSION_HOURS, ClassError, Classes, read_code
+from rnnlab.live.store import MemoryStore, RedisStore, StoreUnavailable, open_store
+
+STORES = ["memory", "redis"]
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def member(i: int) -> str:
+    return f"member-{i:04d}"
+
+
+def new_store(kind: str, request, clock=None):
+    if kind == "memory":
+        return MemoryStore(clock) if clock else MemoryStore()
+    url = request.getfixturevalue("redis_url")
+    redis.Redis.from_url(url).flushdb()  # every test starts with no sessions
+    return RedisStore(url)
+
+
+@pytest.fixture(params=STORES)
+def classes(request) -> Classes:
+    return Classes(new_store(request.param, request))
+
+
+def shapes_of(query: str) -> list[tuple[int, ...]]:
+    """What the installed Keras returns for a playground query."""
+    return [tuple(r["shape"]) for r in rnnlab.describe(query)["returns"]]
+
+
+def written(shapes: list[tuple[int, ...]]) -> str:
+    return ", ".join("(" + ", ".join(map(str, s)) + ")" for s in shapes)
+
+
+def answer(classes: Classes, code: str, who: str, posed, text: str) -> None:
+    """A student's page: grade the typed text, group it, send it for the round the page shows."""
+    state = classes.state(code)
+    right, _ = question.grade(posed, text)
+    classes.answer(code, who, state.asked, state.round, question.canonical(posed, text), right)
+
+
+# The whole round.
+
+def test_full_round(classes):
+    code, key = classes.start()
+    assert len(code) == CODE_LENGTH and set(code) <= set(ALPHABET)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{24}", key)
+    start = classes.state(code)
+    assert (start.question, start.asked, start.round, start.revealed, start.follow) == (None, 0, 1, False, "")
+    assert classes.is_teacher(code, key)
+
+    posed = question.playground("units=8")
+    classes.pose(code, key, posed)
+    state = classes.join(code, member(1))
+    assert state.question == posed and (state.asked, state.round, state.revealed) == (1, 1, False)
+    assert state.version > start.version
+    classes.join(code.lower()[:3] + "-" + code.lower()[3:], member(2))  # typed as it is read aloud
+    classes.join(code, member(3))
+
+    right = written(shapes_of("units=8"))
+    wrong = written([(s[0], s[-1] + 1) for s in shapes_of("units=8")])
+    answer(classes, code, member(1), posed, right)
+    answer(classes, code, member(2), posed, right.replace(" ", ""))
+    answer(classes, code, member(3), posed, wrong)
+    tally = classes.tally(code, key)
+    assert tally.counts == {right: 2, wrong: 1}
+    assert tally.right == {right}
+    assert (tally.answered, tally.joined) == (3, 3)
+    assert classes.my_answer(classes.state(code), member(1)) == (right, True)
+    assert classes.my_answer(classes.state(code), member(3)) == (wrong, False)
+
+    classes.reveal(code, key)
+    assert classes.state(code).revealed
+    assert question.right_answer(posed) == right
+
+    classes.vote_again(code, key)
+    again = classes.state(code)
+    assert (again.asked, again.round, again.revealed, again.question) == (1, 2, False, posed)
+    assert classes.tally(code, key) == session.Tally({}, frozenset(), 0, 3)
+    assert classes.my_answer(again, member(1)) is None
+    answer(classes, code, member(1), posed, right)
+    answer(classes, code, member(3), posed, right)
+    assert classes.tally(code, key).counts == {right: 2}
+    assert classes.tally(code, key, round_=2).counts == {right: 2}
+    first = classes.tally(code, key, round_=1)  # the first round's answers are still there
+    assert first.counts == {right: 2, wrong: 1} and first.answered == 3
+
+    classes.follow(code, key, "units=8&return_sequences=true")
+    assert classes.state(code).follow == "units=8&return_sequences=true"
+    classes.follow(code, key, "")
+    assert classes.state(code).follow == ""
+    versions = [start.version, state.version, again.version, classes.state(code).version]
+    assert versions == sorted(set(versions))
+
+
+def test_reveal_and_vote_again_need_a_question(classes):
+    code, key = classes.start()
+    for change in (classes.reveal, classes.vote_again):
+        with pytest.raises(ClassError, match="Pose a question first"):
+            change(code, key)
+
+
+# One answer per member per round.
+
+def test_a_second_answer_replaces_the_first(classes):
+    code, key = classes.start()
+    posed = question.playground("units=8&return_state=true")
+    classes.pose(code, key, posed)
+    classes.join(code, member(1))
+    answer(classes, code, member(1), posed, "(1, 2)")
+    answer(classes, code, member(1), posed, "(3, 4)")
+    answer(classes, code, member(1), posed, written(shapes_of("units=8&return_state=true")))
+    tally = classes.tally(code, key)
+    assert tally.answered == 1 and sum(tally.counts.values()) == 1
+    assert tally.counts == {written(shapes_of("units=8&return_state=true")): 1}
+    assert tally.right == set(tally.counts)
+
+
+def test_answers_after_the_question_moved_on_are_refused(classes):
+    code, key = classes.start()
+    posed = question.playground("units=8")
+    classes.pose(code, key, posed)
+    classes.join(code, member(1))
+    classes.join(code, member(2))
+    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    classes.reveal(code, key)
+    with pytest.raises(ClassError, match="moved on"):  # after the reveal
+        classes.answer(code, member(2), 1, 1, "(32, 8)", True)
+    with pytest.raises(ClassError, match="moved on"):  # nor may a member change theirs
+        classes.answer(code, member(1), 1, 1, "(1, 1)", False)
+    assert classes.tally(code, key).counts == {"(32, 8)": 1}
+
+    classes.vote_again(code, key)
+    with pytest.raises(ClassError, match="moved on"):  # a page still showing round 1
+        classes.answer(code, member(2), 1, 1, "(32, 8)", True)
+    classes.answer(code, member(2), 1, 2, "(32, 8)", True)
+
+    classes.pose(code, key, question.playground("units=4"))
+    for asked, round_ in ((1, 2), (1, 1), (0, 1), (3, 1), (2, 2)):  # the old question, or one never asked
+        with pytest.raises(ClassError, match="moved on"):
+            classes.answer(code, member(1), asked, round_, "(32, 8)", True)
+    assert classes.tally(code, key).answered == 0
+    assert classes.tally(code, key, round_=2).answered == 0  # question 2 has no second round yet
+    classes.answer(code, member(1), 2, 1, "(32, 4)", True)
+    assert classes.tally(code, key).counts == {"(32, 4)": 1}
+
+
+def test_a_bad_member_id_is_refused(classes):
+    code, key = classes.start()
+    classes.pose(code, key, question.playground("units=8"))
+    for bad in ("", "short", "x" * 65, "has space1", "ünïcödé-id", "member-01\n", "a/b/c/d/e/f"):
+        with pytest.raises(ClassError, match="reload the page"):
+            classes.join(code, bad)
+        with pytest.raises(ClassError, match="reload the page"):
+            classes.answer(code, bad, 1, 1, "(32, 8)", True)
+    assert classes.tally(code, key) == session.Tally({}, frozenset(), 0, 0)
+
+
+# Only the teacher's key changes anything.
+
+def test_only_the_teacher_key_changes_the_session(classes):
+    code, key = classes.start()
+    other_code, other_key = classes.start()
+    posed = question.playground("units=8")
+    classes.pose(code, key, posed)
+    classes.join(code, member(1))
+    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    before = classes.state(code)
+    bad_keys = [None, "", "x" * 10_240, other_key, key + " ", " " + key, key[:-1], key + "A", key.encode(),
+                member(1), code, 0, [key], "wrong-key"]
+    bad_keys += [k for k in (key.upper(), key.lower(), key[::-1]) if k != key]
+    for bad in bad_keys:
+        assert classes.is_teacher(code, bad) is False
+        for change in (lambda: classes.pose(code, bad, question.playground("units=4")),
+                       lambda: classes.reveal(code, bad), lambda: classes.vote_again(code, bad),
+                       lambda: classes.follow(code, bad, "units=4"), lambda: classes.tally(code, bad),
+                       lambda: classes.tally(code, bad, round_=1)):
+            with pytest.raises(ClassError, match="teacher's key"):
+                change()
+    assert classes.state(code) == before  # nothing changed
+    assert classes.is_teacher(other_code, key) is False and classes.is_teacher(other_code, other_key)
+    assert classes.is_teacher(code, key)
+    assert classes.tally(code, key).counts == {"(32, 8)": 1}
+
+
+# Join codes.
+
+@pytest.mark.parametrize("typed, code", [("K7MQ2X", "K7MQ2X"), ("k7m-q2x", "K7MQ2X"), (" k7m q2x ", "K7MQ2X"),
+                                         ("K7M-Q2X\n", "K7MQ2X"), ("k-7-m-q-2-x", "K7MQ2X"),
+                                         ("\tabc\u00a0def ", "ABCDEF"), ("zz99zz", "ZZ99ZZ")])
+def test_read_code_canonicalises(typed, code):
+    assert read_code(typed) == code
+
+
+@pytest.mark.parametrize("typed", ["", "K7MQ2", "K7MQ2XX", "K0MQ2X", "KOMQ2X", "K1MQ2X", "KIMQ2X", "K7MQ2!",
+                                   "K7M_Q2X", "ＫＡＢＣＤＥ", "K7MQ2X" * 100, None, 123456, b"K7MQ2X"])
+def test_read_code_refuses_what_cannot_be_a_code(typed):
+    with pytest.raises(ClassError, match="6 letters and digits"):
+        read_code(typed)
+
+
+def test_an_unknown_code_is_told_clearly(classes):
+    code, _ = classes.start()
+    unknown = "ABCDEF" if code != "ABCDEF" else "ABCDEG"
+    with pytest.raises(ClassError, match=f"There is no class session {unknown}: it may have ended"):
+        classes.state(unknown.lower())
+    with pytest.raises(ClassError, match=f"no class session {unknown}"):
+        classes.join(unknown, member(1))
+    assert classes.is_teacher(unknown, "anything") is False
+    with pytest.raises(ClassError, match="6 letters and digits"):
+        classes.join("nope", member(1))
+
+
+# Expiry.
+
+def test_memory_sessions_expire(monkeypatch):
+    now = [1_000.0]
+    classes = Classes(MemoryStore(clock=lambda: now[0]))
+    code, key = classes.start()
+    classes.pose(code, key, question.playground("units=8"))
+    classes.join(code, member(1))
+    now[0] += SESSION_HOURS * 3600 - 1
+    assert classes.state(code).asked == 1 and classes.store.live() == 1
+    now[0] += 1
+    assert_gone(classes, code, key)
+    assert classes.store.live() == 0
+    monkeypatch.setattr(session, "MAX_SESSIONS", 1)
+    classes.start()  # the expired session no longer counts
+
+
+class ShortLived:
+    """A store whose sessions last `ttl_s` seconds, whatever Classes asks."""
+
+    def __init__(self, store, ttl_s: int):
+        self.store, self.ttl_s = store, ttl_s
+
+    def create(self, code, fields, ttl_s, **bounds):
+        return self.store.create(code, fields, self.ttl_s, **bounds)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def test_redis_sessions_expire_with_everything_they_hold(redis_url):
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client.flushdb()
+    classes = Classes(ShortLived(RedisStore(redis_url), ttl_s=1))
+    code, key = classes.start()
+    posed = question.playground("units=8")
+    classes.pose(code, key, posed)
+    classes.join(code, member(1))
+    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    assert classes.tally(code, key).answered == 1
+    assert len(client.keys(f"{RedisStore.PREFIX}{code}*")) == 3  # the record, its members, one box of answers
+    time.sleep(1.5)
+    assert_gone(classes, code, key)
+    assert client.keys(f"{RedisStore.PREFIX}{code}*") == []
+    assert classes.store.live() == 0
+
+
+def assert_gone(classes: Classes, code: str, key: str) -> None:
+    for call in (lambda: classes.state(code), lambda: classes.join(code, member(1)),
+                 lambda: classes.answer(code, member(1), 1, 1, "(32, 8)", True), lambda: classes.tally(code, key),
+                 lambda: classes.pose(code, key, question.playground("units=4")), lambda: classes.reveal(code, key),
+                 lambda: classes.vote_again(code, key), lambda: classes.follow(code, key, "units=4")):
+        with pytest.raises(ClassError, match=f"no class session {code}"):
+            call()
+    assert classes.is_teacher(code, key) is False
+
+
+# Bounds.
+
+def test_a_session_holds_at_most_max_members(classes, monkeypatch):
+    monkeypatch.setattr(session, "MAX_MEMBERS", 3)
+    code, key = classes.start()
+    for i in range(3):
+        classes.join(code, member(i))
+    with pytest.raises(ClassError, match=r"full \(3 students\)"):
+        classes.join(code, member(3))
+    for i in range(3):
+        classes.join(code, member(i))  # a member already in may come back (a reload)
+    assert classes.tally(code, key).joined == 3
+
+
+def test_a_store_holds_at_most_max_sessions(classes, monkeypatch):
+    monkeypatch.setattr(session, "MAX_SESSIONS", 3)
+    codes = {classes.start()[0] for _ in range(3)}
+    assert len(codes) == 3
+    with pytest.raises(ClassError, match="already runs 3 class sessions"):
+        classes.start()
+    assert classes.store.live() == 3
+
+
+# Concurrency.
+
+def test_sixty_students_answer_at_once(classes):
+    code, key = classes.start()
+    posed = question.playground("units=8")
+    classes.pose(code, key, posed)
+    texts = [written(shapes_of("units=8")), "(32,10,8)", "( 32 , 8 , 1 )"]
+    graded = {t: (question.canonical(posed, t), question.grade(posed, t)[0]) for t in texts}
+    barrier = threading.Barrier(60)
+    failures = []
+
+    def student(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            classes.join(code, member(i))
+            classes.answer(code, member(i), 1, 1, *graded[texts[i % 3]])
+        except Exception as err:  # noqa: BLE001 (reported below)
+            failures.append(repr(err))
+
+    threads = [threading.Thread(target=student, args=(i,)) for i in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert failures == []
+    tally = classes.tally(code, key)
+    assert tally.answered == 60 == sum(tally.counts.values()) == tally.joined
+    assert tally.counts == {graded[t][0]: 20 for t in texts}
+    assert tally.right == {graded[texts[0]][0]}
+
+
+def test_max_sessions_holds_when_teachers_start_at_once(classes, monkeypatch):
+    monkeypatch.setattr(session, "MAX_SESSIONS", 5)
+    barrier = threading.Barrier(30)
+    started, refused = [], []
+
+    def teacher() -> None:
+        barrier.wait(timeout=10)
+        try:
+            started.append(classes.start())
+        except ClassError:
+            refused.append(1)
+
+    threads = [threading.Thread(target=teacher) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(started) == 5 and len(refused) == 25
+    assert classes.store.live() == 5
+
+
+# Redis unavailable, and back.
+
+def every_call(classes: Classes, code: str, key: str, state) -> list:
+    posed = question.playground("units=8")
+    return [classes.start, lambda: classes.state(code), lambda: classes.is_teacher(code, key),
+            lambda: classes.pose(code, key, posed), lambda: classes.reveal(code, key),
+            lambda: classes.vote_again(code, key), lambda: classes.follow(code, key, "units=4"),
+            lambda: classes.join(code, member(9)), lambda: classes.answer(code, member(1), 1, 1, "(32, 8)", True),
+            lambda: classes.tally(code, key), lambda: classes.tally(code, key, round_=1),
+            lambda: classes.my_answer(state, member(1)), classes.store.live]
+
+
+def test_redis_unavailable_then_back(redis_server):
+    classes = Classes(RedisStore(redis_server.url))
+    code, key = classes.start()
+    classes.pose(code, key, question.playground("units=8"))
+    classes.join(code, member(1))
+    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    state = classes.state(code)
+
+    redis_server.stop()
+    for call in every_call(classes, code, key, state):
+        with pytest.raises((ClassError, StoreUnavailable)):
+            call()
+    with pytest.raises(StoreUnavailable, match="cannot be reached"):
+        classes.state(code)
+
+    redis_server.start()  # it kept nothing: the session is gone, the store works again
+    with pytest.raises(ClassError, match=f"no class session {code}"):
+        classes.state(code)
+    code, key = classes.start()
+    classes.pose(code, key, question.playground("units=8"))
+    classes.join(code, member(1))
+    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    assert classes.tally(code, key).counts == {"(32, 8)": 1}
+
+
+def test_redis_that_does_not_answer_is_unavailable(redis_server):
+    classes = Classes(RedisStore(redis_server.url))
+    code, key = classes.start()
+    os.kill(redis_server.process.pid, signal.SIGSTOP)
+    try:
+        began = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="cannot be reached"):
+            classes.state(code)
+        assert time.monotonic() - began < 5
+    finally:
+        os.kill(redis_server.process.pid, signal.SIGCONT)
+    assert classes.is_teacher(code, key)
+
+
+def test_a_redis_restart_that_saves_loses_nothing(redis_server):
+    classes = Classes(RedisStore(redis_server.url))
+    code, key = classes.start()
+    classes.pose(code, key, question.playground("units=8"))
+    classes.join(code, member(1))
+    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    state, tally = classes.state(code), classes.tally(code, key)
+    redis_server.restart(save=True)
+    assert classes.state(code) == state
+    assert classes.tally(code, key) == tally
+    assert classes.is_teacher(code, key)
+    assert 0 < redis_server.client().ttl(RedisStore.PREFIX + code) <= SESSION_HOURS * 3600
+    classes.answer(code, member(1), 1, 1, "(32, 9)", False)  # the scripts are loaded again as needed
+    assert classes.tally(code, key).counts == {"(32, 9)": 1}
+
+
+@pytest.mark.parametrize("setting", ["nonsense", "redis", "http://127.0.0.1:6379", "memory://", "mysql://x",
+                                     "redis://127.0.0.1:notaport/0", "redis://127.0.0.1:99999/0",
+                                     "redis://[::1/0", "redis://127.0.0.1:6379/0?socket_timeout=abc",
+                                     "redis://127.0.0.1:6379/0?no_such_option=1"])
+def test_a_store_setting_that_cannot_be_used_is_unavailable(setting):
+    with pytest.raises(StoreUnavailable):
+        Classes(open_store(setting)).start()  # refused at once, or at the first call: never another error
+
+
+def test_open_store_reads_its_setting(redis_url):
+    assert isinstance(open_store(None), MemoryStore) and isinstance(open_store(" memory "), MemoryStore)
+    assert isinstance(open_store(redis_url), RedisStore)
+
+
+# Grading against the installed Keras.
+
+PLAYGROUND = ["units=8", "units=8&return_state=true", "layer=gru&return_sequences=true&return_state=true",
+              "bidirectional=true&units=4", "bidirectional=true&units=4&return_state=true&merge_mode=sum",
+              "layer=simple_rnn&units=5&batch=3&timesteps=7&features=2&return_sequences=true"]
+
+
+@pytest.mark.parametrize("query", PLAYGROUND)
+def test_playground_answers_are_graded_by_keras(query):
+    shapes = shapes_of(query)
+    posed = question.playground(query)
+    assert posed.kind == "shapes" and question.playground(posed.query) == posed
+    right = written(shapes)
+    assert question.right_answer(posed) == right
+    assert question.grade(posed, right)[0] is True
+    spaced = "  " + " ,".join("[ " + " , ".join(map(str, s)) + " ]" for s in shapes) + "\n"
+    assert question.grade(posed, spaced)[0] is True
+    assert question.canonical(posed, spaced) == question.canonical(posed, right.replace(" ", "")) == right
+
+    wrongs = [written([shapes[0][:-1] + (shapes[0][-1] + 1,), *shapes[1:]]),  # the last axis off by one
+              written(shapes + [shapes[-1]]),  # one tensor too many
+              written([s[1:] for s in shapes])]  # without the batch axis
+    if len(shapes) > 1:
+        wrongs += [written(shapes[:-1]), written(shapes[::-1]) if shapes[::-1] != shapes else "(1, 2)"]
+    for wrong in wrongs:
+        ok, why = question.grade(posed, wrong)
+        assert ok is False, wrong
+        assert right not in why  # the right answer waits for the reveal
+        assert question.canonical(posed, wrong) != right
+
+
+LESSONS = [("both-flags", 3), ("bidirectional", 4), ("padding-and-masking", 4), ("units", 2),
+           ("gru-and-simplernn", 4)]
+
+
+@pytest.mark.parametrize("slug, questions", LESSONS)
+def test_lesson_questions_grade_their_right_answer(slug, questions):
+    for number in range(questions):
+        posed = question.from_lesson(slug, number)
+        assert (posed.lesson, posed.number) == (slug, number)
+        right = question.right_answer(posed)
+        assert question.grade(posed, right)[0] is True, (slug, number, right)
+        assert question.canonical(posed, "  " + right.replace(" ", "   ") + " ") == question.canonical(posed, right)
+        if posed.kind == "shapes" and question.right_answer(posed).count("(") == len(shapes_of(posed.query)):
+            assert kinds.read_answer("shapes", right) == shapes_of(posed.query)
+        for key, label in posed.choices.items():  # a choice is one bar whether sent by key or label
+            assert question.canonical(posed, key) == question.canonical(posed, label) == label[:MAX_SHOWN]
+        ok, _ = question.grade(posed, "(1, 2, 3)" if posed.kind != "shapes" else "(1, 2, 3, 4, 5)")
+        assert ok is False
+    with pytest.raises(BadQuestion):
+        question.from_lesson(slug, questions)
+
+
+@pytest.mark.parametrize("slug, number", [("no-such-lesson", 0), ("both-flags", 99), ("both-flags", -1),
+                                          ("", 0), ("../lessons/both-flags", 0), ("x" * 1000, 0)])
+def test_from_lesson_refuses_unknown_questions(slug, number):
+    with pytest.raises(BadQuestion, match="no question"):
+        question.from_lesson(slug, number)
+
+
+@pytest.mark.parametrize("query", ["units=0", "units=abc", "nonsense=1", "layer=foo", "units=8&units=9",
+                                   "units=100000"])
+def test_playground_refuses_what_it_would_not_take_as_it_is(query):
+    with pytest.raises(BadQuestion):
+        question.playground(query)
+
+
+# Fuzz: any text either works or is refused in plain words.
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.text(alphabet=ALPHABET.lower() + ALPHABET + " -\t", max_size=12),
+                 st.none(), st.integers(), st.binary(max_size=10)))
+def test_fuzz_read_code(typed):
+    try:
+        code = read_code(typed)
+    except ClassError:
+        return
+    assert len(code) == CODE_LENGTH and set(code) <= set(ALPHABET)
+    assert read_code(code) == code
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=ALPHABET, min_size=6, max_size=6), st.lists(st.sampled_from([" ", "-", "\t"]), max_size=6),
+       st.data())
+def test_fuzz_read_code_finds_the_code_however_typed(code, separators, data):
+    typed = list(code.lower() if data.draw(st.booleans()) else code)
+    for sep in separators:
+        typed.insert(data.draw(st.integers(0, len(typed))), sep)
+    assert read_code("".join(typed)) == code
+
+
+codes = st.one_of(st.text(max_size=20), st.text(alphabet=ALPHABET, min_size=6, max_size=6))
+keys = st.one_of(st.none(), st.text(max_size=40), st.from_regex(r"[A-Za-z0-9_-]{1,64}", fullmatch=True),
+                 st.integers(), st.binary(max_size=8))
+members = st.one_of(st.text(max_size=20), st.from_regex(r"[A-Za-z0-9_-]{8,64}", fullmatch=True))
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_state_and_is_teacher(classes, data):
+    code, key = classes.start()
+    typed = data.draw(st.one_of(codes, st.just(code), st.just(code.lower())))
+    try:
+        state = classes.state(typed)
+        assert state.code == read_code(typed)
+    except ClassError:
+        pass
+    try:
+        assert classes.is_teacher(typed, data.draw(keys)) is False
+    except ClassError:
+        pass
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_answer(classes, data):
+    code, key = classes.start()
+    classes.pose(code, key, question.playground("units=8"))
+    typed = data.draw(st.one_of(st.just(code), codes))
+    who = data.draw(members)
+    text = data.draw(st.text(max_size=300))
+    try:
+        classes.answer(typed, who, data.draw(st.integers()), data.draw(st.integers(-2, 3)), text,
+                       data.draw(st.booleans()))
+    except ClassError:
+        return
+    tally = classes.tally(code, key)
+    assert tally.answered == 1 and tally.counts == {text[:MAX_SHOWN]: 1}
+
+
+POSED = [question.playground("units=8&return_state=true")] + [question.from_lesson(slug, n) for slug, n in
+                                                               [("both-flags", 1), ("both-flags", 2),
+                                                                ("bidirectional", 1), ("bidirectional", 3),
+                                                                ("padding-and-masking", 1), ("units", 1)]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(POSED), st.text(max_size=250), st.sampled_from(["", "  ", "\n", " \t "]))
+def test_fuzz_canonical(posed, text, pad):
+    try:
+        bar = question.canonical(posed, text)
+    except (ClassError, BadQuestion):
+        return
+    assert isinstance(bar, str) and len(bar) <= MAX_SHOWN
+    spaced = pad + re.sub(r"\s+", lambda m: m[0] + pad, text) + pad
+    if len(spaced) <= question.MAX_ANSWER:  # spacing never splits one answer into two bars
+        assert question.canonical(posed, spaced) == bar
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(POSED), st.one_of(st.text(max_size=80), st.from_regex(r"[(\[][0-9, ]{0,12}[)\]]")))
+def test_fuzz_grade(posed, text):
+    try:
+        right, why = question.grade(posed, text)
+    except (ClassError, BadQuestion):
+        return
+    assert isinstance(right, bool) and isinstance(why, str) and why
