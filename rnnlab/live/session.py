@@ -33,6 +33,7 @@ KEY_BYTES = 18  # the teacher's key: 24 URL-safe characters
 SESSION_HOURS = 4
 MAX_SESSIONS = 500  # live sessions a store holds
 MAX_MEMBERS = 300  # students of one session
+MAX_QUERY = 2000  # characters of a configuration students follow (a query string as the playground writes it)
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _MEMBER = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
@@ -150,8 +151,10 @@ class Classes:
         self._change(state.code, {"round": "2", "revealed": "0"})
 
     def follow(self, code: str, key: object, query: str) -> None:
-        """Every member's page follows this playground configuration ("" to stop)."""
+        """Every member's page follows this playground configuration, a query string ("" to stop)."""
         state = self._teacher(code, key)
+        if not isinstance(query, str) or len(query) > MAX_QUERY or not query.isascii():
+            raise ClassError("That configuration cannot be followed: give a playground link or its query string.")
         self._change(state.code, {"follow": query})
 
     def join(self, code: str, member: str) -> State:
