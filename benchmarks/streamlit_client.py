@@ -11,6 +11,13 @@ asyncio event loop (a load test).
         first = await visitor.load()
         flip = await visitor.set(return_state=True)
         print(first.seconds, flip.seconds, flip.first_message_seconds)
+
+Forms and timed fragments, as the browser sends them:
+
+        answered = await visitor.submit("Send my answer", **{"Your answer": "(32, 64)"})
+        "Your answer is in" in answered.text          # what the run drew (markdown, alerts, code, ...)
+        for fragment_id in visitor.timers:            # st.fragment(run_every=...) -> {fragment id: seconds}
+            await visitor.tick(fragment_id)           # the timed rerun a browser's timer sends
 """
 
 from __future__ import annotations
@@ -27,6 +34,13 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
 MAX_CACHED_MESSAGE_AGE = 2  # script runs a cached message survives unused (global.maxCachedMessageAge)
+
+
+def _page_hash(url_path: str) -> str:
+    """The page_script_hash a browser's first request names a page by (st.navigation pages: their url path)."""
+    from streamlit.util import calc_hash
+
+    return calc_hash(url_path)
 
 
 @dataclass
@@ -60,6 +74,12 @@ class RunResult:
     # The script's own run time as the server measured it (PageProfile.exec_time); the server
     # only sends it when browser.gatherUsageStats is on.
     exec_seconds: float | None = None
+    texts: list[str] = field(default_factory=list)  # text drawn: markdown, alerts, headings, code, metrics
+    full: bool = True  # a run of the whole page (False: one fragment's run)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +121,17 @@ def _state(widget: Widget, value: Any) -> WidgetState:
     return ws
 
 
+def _text_of(name: str, element: Any) -> str | None:
+    """The readable text of a drawn element (None for elements without any)."""
+    if name in ("markdown", "alert", "heading", "text"):
+        return getattr(element, name).body
+    if name == "code":
+        return element.code.code_text
+    if name == "metric":
+        return f"{element.metric.label}: {element.metric.body}"
+    return None
+
+
 WIDGET_KINDS = ("checkbox", "slider", "number_input", "selectbox", "radio", "multiselect", "text_input", "text_area",
                 "button")
 
@@ -109,13 +140,14 @@ class Visitor:
     """One simulated visitor: a WebSocket session that runs the page and moves widgets."""
 
     def __init__(self, ws_url: str, query_string: str = "", cache_messages: bool = True, timeout: float = 120.0,
-                 source: str | None = None):
+                 source: str | None = None, page: str = ""):
         self.ws_url = ws_url
         self.source = source  # the local address to connect from (e.g. 127.0.0.7: another "client" to nginx)
         self.query_string = query_string  # follows page_info_changed, as the browser's URL does
         self.cache_messages = cache_messages
         self.timeout = timeout
-        self.page_script_hash = ""
+        self.page_script_hash = _page_hash(page) if page else ""  # page: a url path ("class"); "" the default
+        self.timers: dict[str, float] = {}  # fragment id -> seconds: st.fragment(run_every=...) of the page now
         self.widgets: dict[str, Widget] = {}  # by label and by user key
         self.values: dict[str, Any] = {}  # widget id -> current value
         self._ws: ClientConnection | None = None
@@ -171,7 +203,18 @@ class Visitor:
         widget = self.widget(name)
         return await self.rerun(triggers=(widget.id,), fragment_id=widget.fragment_id)
 
-    async def rerun(self, triggers: tuple[str, ...] = (), fragment_id: str = "") -> RunResult:
+    async def submit(self, button: str, **values: Any) -> RunResult:
+        """Fill a form's widgets (by label or key) and press its submit button: one rerun, as the browser sends
+        a form (the values go up only with the submission)."""
+        for name, value in values.items():
+            self.values[self.widget(name).id] = value
+        return await self.click(button)
+
+    async def tick(self, fragment_id: str) -> RunResult:
+        """The timed rerun of a fragment drawn with run_every, as the browser's timer sends it."""
+        return await self.rerun(fragment_id=fragment_id, auto=True)
+
+    async def rerun(self, triggers: tuple[str, ...] = (), fragment_id: str = "", auto: bool = False) -> RunResult:
         """Send rerun_script with every widget's current value; wait for script_finished."""
         if self._ws is None:
             await self.connect()
@@ -180,6 +223,7 @@ class Visitor:
         client.query_string = self.query_string
         client.page_script_hash = self.page_script_hash
         client.fragment_id = fragment_id
+        client.is_auto_rerun = auto
         by_id = {w.id: w for w in self.widgets.values()}
         for widget_id, value in self.values.items():
             if widget_id in by_id:
@@ -209,6 +253,11 @@ class Visitor:
                 self._cache[msg.hash] = (msg, self._runs)
             elif msg.HasField("page_info_changed"):
                 self.query_string = msg.page_info_changed.query_string
+            elif msg.HasField("auto_rerun"):
+                self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            elif msg.HasField("stop_auto_rerun"):
+                for gone in msg.stop_auto_rerun.fragment_ids:
+                    self.timers.pop(gone, None)
 
     async def _receive_run(self, sent: float, fragment_id: str) -> RunResult:
         started = exec_seconds = None
@@ -216,6 +265,9 @@ class Visitor:
         drawn: list[Widget] = []
         elements: Counter = Counter()
         errors: list[str] = []
+        texts: list[str] = []
+        timers: dict[str, float] = {}
+        stopped: set[str] = set()
         self._runs += 1
         while True:
             data = await self._ws.recv()
@@ -230,11 +282,15 @@ class Visitor:
             if kind == "new_session":
                 started = time.perf_counter() - sent
                 self.page_script_hash = msg.new_session.page_script_hash
-                drawn, elements, errors = [], Counter(), []
+                drawn, elements, errors, texts, timers = [], Counter(), [], [], {}
             elif kind == "page_profile":
                 exec_seconds = msg.page_profile.exec_time / 1e6
             elif kind == "page_info_changed":
                 self.query_string = msg.page_info_changed.query_string
+            elif kind == "auto_rerun":
+                timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            elif kind == "stop_auto_rerun":
+                stopped.update(msg.stop_auto_rerun.fragment_ids)
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
                 name = element.WhichOneof("type")
@@ -244,14 +300,23 @@ class Visitor:
                     drawn.append(Widget(name, proto.id, proto.label, proto, msg.delta.fragment_id))
                 elif name == "exception":
                     errors.append(f"{element.exception.type}: {element.exception.message}")
+                said = _text_of(name, element)
+                if said:
+                    texts.append(said)
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # a newer run replaces this one; wait for it
                 if not fragment_id and msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
                     continue  # a fragment's own timed run, not the full run asked for
                 seconds = time.perf_counter() - sent
+                full = msg.script_finished != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+                if full:  # the whole page ran (also when a fragment asked for it: st.rerun(scope="app"))
+                    fragment_id = ""
+                    self.timers = {}  # a full run registers the page's timed fragments again
+                self.timers = {f: s for f, s in (self.timers | timers).items() if f not in stopped}
                 self._after_run(drawn, fragment_id)
-                return RunResult(seconds, started, msg.script_finished, count, size, elements, errors, exec_seconds)
+                return RunResult(seconds, started, msg.script_finished, count, size, elements, errors, exec_seconds,
+                                 texts, full)
 
     def _after_run(self, drawn: list[Widget], fragment_id: str) -> None:
         """Keep the widgets of this run (new ones at their drawn value), forget the rest and stale cache.
