@@ -10,6 +10,9 @@ Four query parameters ride along with a page's own (the playground's settings, a
     >>> split("units=8&hide=units&present=true")[0]
     Classroom(hide=('units',), lock=(), reveal=False, present=True)
 
+Streamlit's own `embed` and `embed_options` (an embedded page: rnnlab.embed) may ride along too; they are
+Streamlit's, not the page's, so they are set aside here rather than named as unknown settings.
+
 A link is a teaching aid, not a lock on a door: a learner who edits the address gets the controls back.
 """
 
@@ -20,12 +23,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from rnnlab.params import PARAMS, Notice, Param, listed, query_pairs
+from rnnlab.params import PARAMS, Notice, Param, listed, parse, query_pairs, to_query
 
 LESSON = "lesson"  # the lessons page's own parameter: the lesson picker
 CONTROLS = (*PARAMS, LESSON)  # what a link may hide or lock
 FLAGS = {name: Param(name, False, "") for name in ("reveal", "present")}
 KEYS = ("hide", "lock", *FLAGS)
+STREAMLIT_KEYS = ("embed", "embed_options")  # Streamlit's own: st.query_params never shows them to a page
 _MAX_PARTS_READ = 1000  # names of one list read (every control fits many times over)
 
 
@@ -81,6 +85,8 @@ def split(query: str | Mapping[str, str | list[str]]) -> tuple[Classroom, dict[s
                 notices.append(Notice(str(err), "using false"))
         elif name in ("hide", "lock"):
             settings[name] = _names(name, text, notices)
+        elif name in STREAMLIT_KEYS:
+            continue
         else:
             rest.setdefault(key, []).append(text)
     return Classroom(**settings), rest, tuple(notices)
@@ -91,6 +97,27 @@ def link(base: str, page: str, settings: Mapping[str, str], classroom: Classroom
     settings and the classroom's."""
     query = urlencode({**settings, **classroom.to_query()}, safe=",")
     return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
+
+
+def playground_settings(pasted: str) -> tuple[dict[str, str], tuple[Notice, ...]]:
+    """A pasted playground link (or only its query string) -> (the playground's non-default settings, notices
+    for what was ignored). Its classroom settings are dropped (the builder chooses them). Never raises.
+
+        >>> playground_settings("http://lab.example/?units=8&hide=units&embed=true")
+        ({'units': '8'}, ())
+    """
+    text = pasted.strip()
+    try:
+        query = urlsplit(text).query or text
+    except ValueError:  # e.g. "http://[::1": not an address, so read it as a query string
+        query = text
+    try:
+        query_pairs(query)
+    except (TypeError, ValueError) as err:  # e.g. more fields than are read
+        return {}, (Notice(f"the pasted settings could not be read ({err})", "using defaults"),)
+    _, rest, _ = split(query)
+    parsed = parse(rest)
+    return to_query(parsed.config, parsed.view), parsed.notices
 
 
 MAX_BASE = 300  # characters of a base address

@@ -9,6 +9,9 @@ A fresh server first asked for a page's own address (say /lessons) runs that pag
 without app.py: Streamlit still treats a `pages/` folder as the old automatic navigation until
 st.navigation has run once. Every page therefore starts with `ensure_routed()`, which runs the
 router from there instead.
+
+Embedded in another page (`?embed=true`, rnnlab.embed) the site's navigation is left out: the frame shows
+one page of the app, and the sidebar holds only that page's own controls.
 """
 
 from __future__ import annotations
@@ -47,9 +50,10 @@ def run() -> None:
         st.Page("pages/live_class.py", title="Join a class", icon=":material/groups:", url_path="class"),
     ]
     page = st.navigation(pages, position="hidden")
-    with st.sidebar.container(key="site-nav"):
-        for each in pages:
-            st.page_link(each)
+    if not st.context.is_embedded:  # embed=true: Streamlit keeps it out of st.query_params, not out of context
+        with st.sidebar.container(key="site-nav"):
+            for each in pages:
+                st.page_link(each)
     _routing.active = True
     try:
         page.run()

@@ -9,6 +9,8 @@
   checkbox (whose real input is hidden) on its label.
 - Inline code in text never breaks across lines (a shape such as (32, 10, 1) stays whole at any width); a
   span too long for the screen scrolls inside itself.
+- Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
+  above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 
 </style>"""
 
 
+EMBED_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.25rem; }
+[data-testid="stMain"] h1 { font-size: 2rem; padding-top: 0.5rem; }
+</style>"""
+
+
 def app_style() -> None:
     """The CSS above; a style-only st.html takes no room on the page."""
-    st.html(APP_CSS)
+    st.html(APP_CSS + (EMBED_CSS if st.context.is_embedded else ""))
