@@ -66,11 +66,11 @@ def test_the_builder_makes_the_link_a_teacher_asked_for():
     at = open_app()
     at = at.switch_page("pages/classroom.py").run()
     assert not at.exception
-    at.radio[0].set_value("the playground").run()
-    at.text_input[0].input("http://any.host/?units=8&return_sequences=true").run()
-    at.multiselect[0].set_value(["return_state", "units"]).run()
-    at.multiselect[1].set_value(["return_sequences"]).run()
-    url = at.code[-1].value
+    at.tabs[1].radio[0].set_value("the playground").run()
+    at.tabs[1].text_input[0].input("http://any.host/?units=8&return_sequences=true").run()
+    at.tabs[1].multiselect[0].set_value(["return_state", "units"]).run()
+    at.tabs[1].multiselect[1].set_value(["return_sequences"]).run()
+    url = at.tabs[1].code[-1].value
     assert "units=8" in url and "return_sequences=true" in url
     assert "hide=return_state,units" in url and "lock=return_sequences" in url and "reveal=true" in url
 
@@ -88,7 +88,7 @@ def test_the_builder_warns_that_students_cannot_open_a_localhost_link_and_takes_
     assert any("students cannot open it" in w.value for w in at.warning)
     address.input("https://rnnlab.school.example/lab/").run()
     assert not at.exception and not at.warning
-    assert at.code[-1].value.startswith("https://rnnlab.school.example/lab/lessons?lesson=")
+    assert at.tabs[1].code[-1].value.startswith("https://rnnlab.school.example/lab/lessons?lesson=")
     address.input("http://127.0.0.1:8501").run()
     assert any("students cannot open it" in w.value for w in at.warning)
 
@@ -102,4 +102,4 @@ def test_an_address_that_is_not_plain_http_is_refused_without_being_shown(typed)
     assert at.error and "cannot be used" in at.error[0].value
     shown = "\n".join(str(e.value) for e in (*at.markdown, *at.error, *at.warning, *at.caption, *at.code))
     assert typed[:20] not in shown  # never quoted back, never rendered
-    assert at.code[-1].value.startswith("http://localhost")  # the link keeps the page's own address
+    assert at.tabs[1].code[-1].value.startswith("http://localhost")  # the link keeps the page's own address
