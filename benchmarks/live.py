@@ -605,18 +605,18 @@ def verdicts(results: dict) -> dict[str, bool]:
                     t["counts"].get(WRONG, 0) == r["wrong"]
             checks[f"{name}: every answer counted exactly once"] = counted
             checks[f"{name}: no failures"] = r["failures"] == 0
-        elif name == "restart":
+        elif name.startswith("restart"):
             t = r["tally_after"] or {}
-            checks["restart: answers before and after the restart all counted"] = (
+            checks[f"{name}: answers before and after the restart all counted"] = (
                 r["answered_in_all"] == r["students"] and t.get("answered") == r["students"]
                 and (r["tally_before_restart"] or {}).get("answered") == r["answered_before_restart"]
                 and (r["teacher_view_after"] or {}).get("answered") == r["students"])
-        elif name == "redis-down":
-            checks["redis-down: the class page says the sessions cannot be reached"] = r["class_page_message"]
-            checks["redis-down: pages already open say so too (no error box)"] = (
+        elif name.startswith("redis-down"):
+            checks[f"{name}: the class page says the sessions cannot be reached"] = r["class_page_message"]
+            checks[f"{name}: pages already open say so too (no error box)"] = (
                 r["open_tab_poll"]["message"] and r["teacher_view_refresh"]["message"])
-            checks["redis-down: the playground keeps working"] = r["playground_change_ok"]
-            checks["redis-down: works again when Redis is back (page, answer counted)"] = (
+            checks[f"{name}: the playground keeps working"] = r["playground_change_ok"]
+            checks[f"{name}: works again when Redis is back (page, answer counted)"] = (
                 r["class_page_back"] and r["answer_after_back"] and (r["tally_after_back"] or {}).get("answered") == 1)
     return checks
 
