@@ -30,6 +30,7 @@ ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0
 STRIP = 4  # units drawn in each cell's strip
 HALF_W, HALF_H = 0.3, 0.3  # a cell's half width and half height, in the picture's units
 ROW_PX = 96  # pixels per unit of height in the picture
+CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
 SPEEDS = (0.5, 1, 2, 4)
 BASE_MS = 700  # one step at 1x
 DARK = "#222"
@@ -102,29 +103,37 @@ POSITIONS = {("right", "middle"): "middle left", ("left", "middle"): "middle rig
 
 
 def _text_traces(notes: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The labels of returned tensors stay annotations; every other text of the picture becomes a few scatter
-    text traces (one per look), which the browser draws far faster. Returns (annotations, traces)."""
-    kept, groups = [], {}
+    """The labels of returned tensors stay annotations; every other text of the picture goes into one scatter
+    text trace (colour, size and position per point), and the merge signs of Bidirectional into one trace of
+    boxed signs per look, which the browser draws far faster. Returns (annotations, traces)."""
+    kept, plain, nodes = [], ([], [], [], [], [], []), {}
     for note in notes:
         if note.pop("returned", False):
             kept.append(note)
             continue
-        node = note.pop("node", False)
         where = POSITIONS[(note.get("xanchor", "center"), note.get("yanchor", "middle"))]
-        key = (note["font"]["color"], note["font"]["size"], where, node)
-        xs, ys, texts = groups.setdefault(key, ([], [], []))
-        xs.append(note["x"])
-        ys.append(note["y"])
-        texts.append(note["text"])
-    traces = []
-    for (colour, size, where, node), (xs, ys, texts) in groups.items():
-        trace = {"type": "scatter", "x": xs, "y": ys, "text": texts, "mode": "markers+text" if node else "text",
-                 "textposition": where, "textfont": {"size": size, "color": colour}, "hoverinfo": "skip",
-                 "showlegend": False, "name": "labels"}
-        if node:  # where Bidirectional joins its two directions: the merge's sign in a small box
-            trace["marker"] = {"symbol": "square", "size": size + 9, "color": "white", "line": {"color": colour,
-                                                                                                 "width": 1.5}}
-        traces.append(trace)
+        colour, size = note["font"]["color"], note["font"]["size"]
+        if note.pop("node", False):
+            xs, ys, texts = nodes.setdefault((colour, size), ([], [], []))
+            point = (note["x"], note["y"], note["text"])
+        else:
+            xs, ys, texts, colours_, sizes, places = plain
+            colours_.append(colour)
+            sizes.append(size)
+            places.append(where)
+            point = (note["x"], note["y"], note["text"])
+        for values, value in zip((xs, ys, texts), point):
+            values.append(value)
+    xs, ys, texts, colours_, sizes, places = plain
+    traces = [{"type": "scatter", "x": xs, "y": ys, "text": texts, "mode": "text", "textposition": places,
+               "textfont": {"size": sizes, "color": colours_}, "hoverinfo": "skip", "showlegend": False,
+               "name": "labels"}] if xs else []
+    for (colour, size), (xs, ys, texts) in nodes.items():  # where Bidirectional joins its two directions
+        traces.append({"type": "scatter", "x": xs, "y": ys, "text": texts, "mode": "markers+text",
+                       "textposition": "middle center", "textfont": {"size": size, "color": colour},
+                       "hoverinfo": "skip", "showlegend": False, "name": "labels",
+                       "marker": {"symbol": "square", "size": size + 9, "color": "white",
+                                  "line": {"color": colour, "width": 1.5}}})
     return kept, traces
 
 
@@ -332,8 +341,10 @@ class _Picture:
         self.height = self.top + 0.7 * len(firsts) + (0.95 if "prediction" in held else 0.0) + 0.05
 
     def strips(self, scale_bound: float) -> list[dict]:
-        """Each cell's first STRIP units of h as coloured squares, stacked; hover gives the step's numbers."""
-        xs, ys, values, hover = [], [], [], []
+        """Each cell's first STRIP units of h as coloured squares, stacked; hovering a cell gives the step's numbers
+        (one hover point per cell, under its squares: the cell's text once, not once per square)."""
+        xs, ys, values = [], [], []
+        cell_x, cell_y, hover = [], [], []
         units = min(STRIP, self.run.config.units)
         for row in self.rows:
             part = self.run.parts[row.part]
@@ -341,20 +352,24 @@ class _Picture:
                 if t is None:
                     continue
                 k = self.step_at(row.part, t)
-                text = _cell_text(self.run, row.part, self.sample, k, t)
+                cell_x.append(x)
+                cell_y.append(row.y)
+                hover.append(_cell_text(self.run, row.part, self.sample, k, t))
                 for u in range(units):
                     xs.append(x)
                     ys.append(row.y + HALF_H * 0.72 * (1 - 2 * u / max(units - 1, 1)) if units > 1 else row.y)
                     values.append(float(part.trace.h[self.sample, k, u]))
-                    hover.append(f"h[{u}] = {values[-1]:.4f}<br>{text}")
-        return [{"type": "scatter", "x": xs, "y": ys, "mode": "markers", "name": "h in each cell",
+        cells = {"type": "scatter", "x": cell_x, "y": cell_y, "mode": "markers", "name": "cell numbers",
                  "hovertext": hover, "hoverinfo": "text", "showlegend": False,
-                 "marker": {"symbol": "square", "size": 10, "color": values, "colorscale": RDBU,
-                            "cmin": -scale_bound, "cmax": scale_bound, "line": {"color": "#666", "width": 0.5},
-                            "colorbar": {"title": {"text": "h", "side": "top"}, "orientation": "h",
-                                         "thickness": 12, "len": 0.3, "x": 1.0, "xanchor": "right",
-                                         "y": self.colorbar_y, "yanchor": "top", "tickformat": ".2~g",
-                                         "tickvals": [-scale_bound, 0, scale_bound]}}}]
+                 "marker": {"symbol": "square", "size": CELL_HOVER_PX, "opacity": 0}}
+        return [cells, {"type": "scatter", "x": xs, "y": ys, "mode": "markers", "name": "h in each cell",
+                        "hoverinfo": "skip", "showlegend": False,
+                        "marker": {"symbol": "square", "size": 10, "color": values, "colorscale": RDBU,
+                                   "cmin": -scale_bound, "cmax": scale_bound, "line": {"color": "#666", "width": 0.5},
+                                   "colorbar": {"title": {"text": "h", "side": "top"}, "orientation": "h",
+                                                "thickness": 12, "len": 0.3, "x": 1.0, "xanchor": "right",
+                                                "y": self.colorbar_y, "yanchor": "top", "tickformat": ".2~g",
+                                                "tickvals": [-scale_bound, 0, scale_bound]}}}]
 
 
 def _vector(values: np.ndarray, most: int = 6) -> str:
@@ -363,9 +378,13 @@ def _vector(values: np.ndarray, most: int = 6) -> str:
 
 
 def _cell_text(run: Run, part: int, sample: int, step: int, t: int) -> str:
-    """A cell's numbers at one step, for its hover."""
+    """A cell's numbers at one step, for its hover: first its squares' values (h of the first STRIP units, top
+    down), then the step's vectors."""
     p = run.parts[part]
-    lines = [f"<b>{p.label}</b>, step {step} reads x[{sample}, {t}]", f"h = {_vector(p.trace.h[sample, step])}"]
+    h = p.trace.h[sample, step]
+    squares = ", ".join(f"{v:.4f}" for v in h[:STRIP])
+    lines = [f"<b>{p.label}</b>, step {step} reads x[{sample}, {t}]",
+             f"squares, top down: h[0:{min(STRIP, h.size)}] = [{squares}]", f"h = {_vector(h)}"]
     if p.trace.c is not None:
         lines.append(f"c = {_vector(p.trace.c[sample, step])}")
     lines += [f"{g} = {_vector(v[sample, step], 4)}" for g, v in p.trace.gates.items()]
