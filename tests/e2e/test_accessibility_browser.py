@@ -77,6 +77,7 @@ def test_no_page_asks_any_host_but_the_app_itself(page: Page, server_url: str, p
         notice = assert_shown_literally(page)
         expect(notice).to_contain_text(IMAGE if query == "image-value" else LINK)
     if path == "classroom":  # a teacher pastes a learner's link into the builder
+        page.get_by_role("tab", name="Links for slides").click()
         page.get_by_text("the playground", exact=True).click()
         settled(page)
         box = page.get_by_role("textbox", name=re.compile("^Playground settings"))
