@@ -105,6 +105,7 @@ def _teacher_key(code: str) -> str | None:
     if "key" in st.query_params:
         key = st.query_params.get("key")
         del st.query_params["key"]
+        classes().state(code)  # an ended session says so, whatever the key
         if not classes().is_teacher(code, key):
             raise ClassError("This link does not hold the teacher's key of this session: only the teacher's "
                              "link can run it. Students join with the code alone.")
@@ -119,8 +120,12 @@ def _join_box() -> None:
                               help="The six letters and digits your teacher shows.")
         nick = st.text_input("Nickname (optional, never shown to anyone else)", max_chars=30)
         if st.form_submit_button("Join", type="primary"):
-            code = read_code(typed)
-            classes().state(code)
+            try:
+                code = read_code(typed)
+                classes().state(code)
+            except ClassError as err:
+                st.error(str(err), icon=":material/error:")
+                return
             st.session_state[_NICK] = nick.strip()
             st.query_params.from_dict({"code": code})
             st.rerun()
@@ -131,31 +136,36 @@ def _join_box() -> None:
 def teacher(code: str, key: str) -> None:
     state = classes().state(code)
     st.title(f"Class session {code[:3]} {code[3:]}")
+    with st.expander("Join code, link and QR code", expanded=state.question is None):
+        _join_panel(code, key)
+    if state.question is None:
+        _joined(code, key)
+    else:
+        _asked(state)
+        _answers(code, key)
+        _steer(code, key, state)
+    _pose(code, key, state)
+    _follow(code, key, state)
+
+
+def _join_panel(code: str, key: str) -> None:
+    """How students join: the link, the code, the QR code; and the teacher's own link, folded away."""
     left, right = st.columns([2, 1])
     with left:
-        with st.expander("The app's address for your class"):
-            base = class_address()
+        base = class_address()
         if is_local(base):
-            st.warning("The join link below opens only on this computer: type the address your students use in "
-                       "\"The app's address for your class\" above.", icon=":material/warning:")
+            st.warning("The join link below opens only on this computer: type above the address your students "
+                       "use.", icon=":material/warning:")
         address = _address(base, code)
         st.markdown(f"Students open {literal(address)} or scan the code, or open {literal(base + '/class')} and "
                     f"type **{code}**.")
-        if state.question is None:
-            _joined(code, key)
         with st.expander("Your teacher's link (keep it private: it runs this session)"):
             st.code(_address(base, code, key), language=None, wrap_lines=True)
             st.caption("This page took the key out of the address bar: after a reload, or on another device, "
                        "open this link to run the session again.")
     with right:
         st.image(segno.make(address, error="m").svg_inline(scale=10, border=2), width=360,
-                 caption="Scan to join")
-    _pose(code, key, state)
-    if state.question is not None:
-        _asked(state)
-        _answers(code, key)
-        _steer(code, key, state)
-    _follow(code, key, state)
+                 caption="Scan to join", alt=f"QR code of the join link {address}")
 
 
 @st.fragment(run_every=TALLY_S)
@@ -248,11 +258,11 @@ def student(code: str) -> None:
     _watch(code)
     if state.question is None and not state.follow:
         st.info("Waiting for the teacher's first question…", icon=":material/hourglass_empty:")
-    if state.question is not None:
-        _question(state)
-    if state.follow:
+    if state.follow:  # what the teacher shows now comes first
         st.header("Your teacher's configuration")
         _tensors(state.follow)
+    if state.question is not None:
+        _question(state)
 
 
 @st.fragment(run_every=POLL_S)

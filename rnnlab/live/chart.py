@@ -57,11 +57,11 @@ def tally_figure(tallies: list[Tally], reveal: bool) -> dict[str, Any]:
     most = max([max(d["x"], default=0) for d in data] + [1])
     return {"data": data, "layout": {
         "barmode": "group", "height": 120 + 48 * max(len(order), 1) * len(tallies) ** 0.5,
-        "margin": {"l": 10, "r": 30, "t": 40, "b": 40},
+        "margin": {"l": 10, "r": 30, "t": 40, "b": 40 + 50 * (len(tallies) > 1)},
         "title": {"text": "The class's answers" + (" (right ones marked ✓)" if reveal else "")},
         "xaxis": {"title": {"text": "students"}, "range": [0, most * 1.15], "dtick": max(1, round(most / 6))},
         "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
-        "showlegend": len(tallies) > 1, "legend": {"orientation": "h", "y": 1.08},
+        "showlegend": len(tallies) > 1, "legend": {"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0},
         "font": {"size": 16}, "plot_bgcolor": "white"}}
 
 

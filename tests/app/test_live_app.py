@@ -112,9 +112,6 @@ def test_an_expired_session_says_it_may_have_ended(clock, session):
     assert f"{SESSION_HOURS} hours" in errors(at)
 
 
-@pytest.mark.xfail(strict=True, reason="ui/live_view.py _teacher_key: a teacher's link to an expired session is "
-                                       "refused as a wrong key ('does not hold the teacher's key') instead of "
-                                       "saying the session has ended")
 def test_the_teachers_link_to_an_expired_session_says_it_has_ended(clock, session):
     code, key = session
     clock.now += SESSION_HOURS * 3600 + 1
@@ -152,10 +149,6 @@ def test_repeated_code_params_are_read_as_one_without_a_traceback(session):
     assert_refused(at, WRONG_KEY)
 
 
-@pytest.mark.xfail(strict=True, reason="ui/live_view.py page() line 89-91: a ClassError raised inside _join_box's form "
-                                       "(line 122-123) is caught and _join_box() drawn again, so st.form('join') is "
-                                       "created twice: StreamlitDuplicateElementKey, a traceback instead of the "
-                                       "message")
 @pytest.mark.parametrize("typed, message", [("!!!", BAD_CODE), ("", BAD_CODE), ("K7MQ2X", NO_SESSION)])
 def test_joining_with_a_typed_bad_code_says_what_is_wrong(clock, typed, message):
     at = class_page()

@@ -130,12 +130,7 @@ def test_a_class_session_asks_no_host_but_the_app_itself(browser, server_url: st
             page.context.close()
 
 
-QR_ALT = pytest.mark.xfail(strict=True, reason="ui/live_view.py teacher(): the QR code, st.image(segno...svg_inline("
-                                             "...), caption='Scan to join'), is an <img> without alt text (axe "
-                                             "image-alt, critical)")
-
-
-@pytest.mark.parametrize("view", [pytest.param("teacher", marks=QR_ALT), "student"])
+@pytest.mark.parametrize("view", ["teacher", "student"])
 def test_a_class_session_passes_axe(browser, server_url: str, artifacts: Path, view: str):
     teacher, student, _, _ = class_session(browser, server_url)
     try:
