@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 import segno
@@ -24,7 +25,7 @@ from rnnlab import lessons
 from rnnlab.classroom import is_local
 from rnnlab.live import question
 from rnnlab.live.chart import tally_figure, tally_text
-from rnnlab.live.session import Classes, ClassError, State, read_code
+from rnnlab.live.session import MEMBER, Classes, ClassError, State, read_code
 from rnnlab.live.store import SETTING, StoreUnavailable, open_store
 from rnnlab.params import parse, query_string, to_query
 from ui import panels
@@ -54,7 +55,26 @@ def classes() -> Classes:
 
 
 def _member() -> str:
-    return st.session_state.setdefault(_MEMBER, secrets.token_urlsafe(12))
+    """This student's anonymous id, kept in the address (`me=`) so that a tab reconnected to a restarted
+    server stays the same student: their answer is shown back to them and never counted twice."""
+    if _MEMBER not in st.session_state:
+        given = st.query_params.get("me", "")
+        st.session_state[_MEMBER] = given if MEMBER.fullmatch(given) else secrets.token_urlsafe(12)
+    if st.query_params.get("me") != st.session_state[_MEMBER]:
+        st.query_params["me"] = st.session_state[_MEMBER]
+    return st.session_state[_MEMBER]
+
+
+@contextmanager
+def _told():
+    """Inside a polling fragment: a store gone away or a session ended is said in plain words (the fragment's
+    next run tries again), never raised."""
+    try:
+        yield
+    except StoreUnavailable as err:
+        st.error(UNAVAILABLE.format(why=err), icon=":material/cloud_off:")
+    except ClassError as err:
+        st.error(str(err), icon=":material/error:")
 
 
 def _address(base: str, code: str, key: str = "") -> str:
@@ -170,7 +190,8 @@ def _join_panel(code: str, key: str) -> None:
 
 @st.fragment(run_every=TALLY_S)
 def _joined(code: str, key: str) -> None:
-    st.metric("Students joined", classes().tally(code, key).joined)
+    with _told():
+        st.metric("Students joined", classes().tally(code, key).joined)
 
 
 def _pose(code: str, key: str, state: State) -> None:
@@ -205,6 +226,11 @@ def _asked(state: State) -> None:
 
 @st.fragment(run_every=TALLY_S)
 def _answers(code: str, key: str) -> None:
+    with _told():
+        _tally(code, key)
+
+
+def _tally(code: str, key: str) -> None:
     state = classes().state(code)
     rounds = [classes().tally(code, key, r) for r in range(1, state.round + 1)]
     now = rounds[-1]
@@ -268,7 +294,10 @@ def student(code: str) -> None:
 @st.fragment(run_every=POLL_S)
 def _watch(code: str) -> None:
     """Redraw the page when the session has changed (a new question, a reveal, the teacher's configuration)."""
-    if classes().state(code).version != st.session_state.get(_SEEN):
+    changed = False
+    with _told():
+        changed = classes().state(code).version != st.session_state.get(_SEEN)
+    if changed:
         st.rerun(scope="app")
 
 

@@ -35,7 +35,7 @@ MAX_SESSIONS = 500  # live sessions a store holds
 MAX_MEMBERS = 300  # students of one session
 MAX_QUERY = 2000  # characters of a configuration students follow (a query string as the playground writes it)
 _KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_MEMBER = re.compile(r"[A-Za-z0-9_-]{8,64}")
+MEMBER = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
 class ClassError(Exception):
@@ -160,7 +160,7 @@ class Classes:
     def join(self, code: str, member: str) -> State:
         """A student joins (again, harmlessly). Raises ClassError for a bad code or a full session."""
         state = self.state(code)
-        if not _MEMBER.fullmatch(member):
+        if not MEMBER.fullmatch(member):
             raise ClassError("This browser tab's id cannot be read: reload the page.")
         joined = self.store.join(state.code, member, MAX_MEMBERS)
         if joined is None:
@@ -173,7 +173,7 @@ class Classes:
         """A member's answer to question `asked` in round `round_` (what their page showed). Refused once the
         question has moved on or been revealed, so an answer is never counted under another question."""
         state = self.state(code)
-        if not _MEMBER.fullmatch(member):
+        if not MEMBER.fullmatch(member):
             raise ClassError("This browser tab's id cannot be read: reload the page.")
         if (state.asked, state.round, state.revealed) != (asked, round_, False):
             raise ClassError("The teacher has moved on: your answer was not counted. The page now shows where "
