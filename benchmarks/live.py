@@ -199,7 +199,7 @@ async def attend(student: Student, code: str, stop: asyncio.Event, think: tuple[
     (or when `answer_now` is set); go on polling until `stop`. think=None: never answer (idle)."""
     v = student.visitor
     try:
-        opened = await v.load(f"code={code}")
+        opened = await v.load(v.query_string or f"code={code}")  # a reconnected tab: its own address
         student.loaded_s = opened.seconds
         if not opened.ok:
             student.failures.append(f"load: status {opened.status} {opened.errors}")
@@ -520,12 +520,12 @@ async def restart_scenario(ws_url: str, replicas: list[Replica], redis_url: str,
     restart_s = await asyncio.to_thread(restarted.restart)
     await asyncio.sleep(POLL_S + 1)  # every tab polls at least once: the dropped ones fail
     dropped = [s for s in group if s.failures or tabs[s.k].done()]
-    for s in dropped:  # the browser reconnects: a new WebSocket through nginx, the page run again (a new session)
+    for s in dropped:  # the browser reconnects: a new WebSocket through nginx, its address run again (a new session)
         tabs[s.k].cancel()
         s.failures.clear()
         s.reconnects += 1
         await s.visitor.close()
-        s.visitor = Visitor(ws_url, page="class", source=s.visitor.source, timeout=60)
+        s.visitor = Visitor(ws_url, s.visitor.query_string, page="class", source=s.visitor.source, timeout=60)
         s.asked_at = None
         tabs[s.k] = asyncio.create_task(attend(s, code, stop, (0, 0), rng, now2 if s in second else asyncio.Event()))
     await asyncio.sleep(POLL_S + 1)
