@@ -331,17 +331,22 @@ def _revealed(state: State, mine: tuple[str, bool] | None) -> None:
     if mine is not None:
         (st.info if mine[1] else st.warning)(f"Your answer was {literal(mine[0])}: "
                                              + ("right." if mine[1] else "not this one."))
-    _tensors(state.question.query)
+    if state.follow:  # one configuration drawn at a time: the one the teacher shows now, above
+        st.caption("What Keras returns for your teacher's configuration is shown above.")
+    else:
+        _tensors(state.question.query)
 
 
 def _tensors(query: str) -> None:
-    """What Keras returns for a configuration: the unrolled picture and the returned tensors."""
+    """What Keras returns for a configuration: the layer unrolled with what it returns lit, and the returned
+    tensors with their shapes and the identities between them."""
     parsed = parse(query)
     run = get_run(parsed.config)
     if run.refusal:
         st.error(f"Keras refuses to build it: {literal(run.refusal.message)}", icon=":material/block:")
         st.markdown(run.refusal.explanation)
         return
-    panels.returns(run, level=3)
+    panels.picture(run, parsed.view)
+    panels.returns(run, level=3, hints=False)
     st.page_link("pages/playground.py", label="Explore it in the playground", icon=":material/science:",
                  query_params=to_query(parsed.config, parsed.view))

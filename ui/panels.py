@@ -123,9 +123,10 @@ def refusal(run: Run) -> None:
         st.button(f"Fix it: {run.refusal.fix_text}", on_click=apply, args=(run.refusal.fix,), type="primary")
 
 
-def returns(run: Run, level: int = 2) -> None:
+def returns(run: Run, level: int = 2, hints: bool = True) -> None:
     """What Keras returns: the unpack line, every tensor with its shape and axes, and the identity checks;
-    under a heading of `level` (2 on a page of its own, 3 inside a lesson)."""
+    under a heading of `level` (2 on a page of its own, 3 inside a lesson); hints=False: no advice to turn a
+    control the page does not have."""
     config = run.config
     (st.header if level == 2 else st.subheader)("What Keras returns")
     st.html(SHAPES_CSS)
@@ -140,7 +141,8 @@ def returns(run: Run, level: int = 2) -> None:
     st.caption(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
                "returns them" + (", then the head's prediction." if config.head != "none" else "."))
     checks(run.checks)
-    if not config.return_state and not (classroom().hides("return_state") or classroom().locks("return_state")):
+    if hints and not config.return_state and not (classroom().hides("return_state")
+                                                  or classroom().locks("return_state")):
         st.caption("Turn on return_state to get the final states as well, and compare them with the output.")
     agreement(run)
     notes(run)
@@ -185,12 +187,17 @@ def notes(run: Run) -> None:
 def unrolled(run: Run, view: Any) -> None:
     """The layer unrolled over time, what Keras returns lit in its colours; play moves the timestep in the
     browser (Plotly frames), with the chosen part's h_t, c_t and gates following under it."""
-    shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
-    run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
-              view.play, scheme=view.colours)
+    picture(run, view)
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     widget(PARAMS["colours"], shown={name: scheme.label for name, scheme in colours.SCHEMES.items()}, container=left)
     widget(PARAMS["play"], container=right)
+
+
+def picture(run: Run, view: Any) -> None:
+    """The unrolled layer alone, without its controls (colour scale, play)."""
+    shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
+    run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
+              view.play, scheme=view.colours)
 
 
 SECTIONS = {"states": "h and c at every step", "gates": "the gates", "step": "one timestep up close",

@@ -280,3 +280,23 @@ def test_the_class_page_with_any_code_and_key_never_shows_a_traceback(session, c
         assert any(m in errors(at) for m in (BAD_CODE, NO_SESSION, WRONG_KEY)), errors(at)
     else:
         assert real and key is None and [t.value for t in at.title] == [f"Class {started}"]
+
+
+def test_a_student_sees_a_revealed_answer_and_the_teachers_configuration_together(session):
+    """A revealed question and a followed configuration on one student's page: both said, the tensors of the
+    followed one drawn once, the returned shapes those of the installed Keras."""
+    import rnnlab
+    from rnnlab.live import question
+
+    code, key = session
+    classes = live_view.classes()
+    classes.pose(code, key, question.playground("units=8&return_state=true"))
+    classes.reveal(code, key)
+    classes.follow(code, key, "units=4&return_sequences=true")
+    at = class_page({"code": code})
+    assert not at.exception, [e.value for e in at.exception]
+    text = shown(at)
+    assert "The answer:" in text and "Your teacher's configuration" in text
+    followed = [tuple(r["shape"]) for r in rnnlab.describe("units=4&return_sequences=true")["returns"]]
+    assert all(str(shape) in text for shape in followed), (followed, text)
+    assert "Turn on return_state" not in text  # no control to turn on this page
