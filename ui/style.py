@@ -51,4 +51,6 @@ EMBED_CSS = """<style>
 
 def app_style() -> None:
     """The CSS above; a style-only st.html takes no room on the page."""
-    st.html(APP_CSS + (EMBED_CSS if st.context.is_embedded else ""))
+    st.html(APP_CSS)
+    if st.context.is_embedded:
+        st.html(EMBED_CSS)
