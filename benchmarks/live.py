@@ -193,43 +193,81 @@ async def _poll(student: Student) -> RunResult | None:
     return result
 
 
+async def _open(student: Student, code: str) -> None:
+    """The class page opened (a reconnected tab: at its own address)."""
+    v = student.visitor
+    opened = await v.load(v.query_string or f"code={code}")
+    student.loaded_s = opened.seconds
+    if not opened.ok:
+        student.failures.append(f"load: status {opened.status} {opened.errors}")
+    if "Your answer" in v.widgets:
+        student.asked_at = time.perf_counter()
+
+
+async def _send_answer(student: Student) -> None:
+    student.sent = time.perf_counter()
+    result = await student.visitor.submit("Send my answer", **{"Your answer": student.answer})
+    if ACK in result.text:
+        student.acked = time.perf_counter()
+    else:
+        student.failures.append(f"answer not acknowledged: status {result.status} {result.errors}")
+
+
+def _waiting(student: Student, answer_in: float | None) -> bool:
+    """The question is on the page, this student answers and has not yet."""
+    return student.asked_at is not None and student.sent is None and answer_in is not None
+
+
+def _answer_due(student: Student, answer_in: float | None, answer_now: asyncio.Event | None, now: float) -> bool:
+    if not _waiting(student, answer_in):
+        return False
+    return answer_now.is_set() if answer_now is not None else now >= student.asked_at + answer_in
+
+
+def _wake_at(student: Student, answer_in: float | None, answer_now: asyncio.Event | None, next_poll: float) -> float:
+    """The next poll, or the answer's time if sooner (when no event says when to answer)."""
+    if answer_now is None and _waiting(student, answer_in):
+        return min(next_poll, student.asked_at + answer_in)
+    return next_poll
+
+
 async def attend(student: Student, code: str, stop: asyncio.Event, think: tuple[float, float] | None,
                  rng: random.Random, answer_now: asyncio.Event | None = None) -> None:
     """A student's tab: open the class page, poll every POLL_S s; answer `think` s after the question arrived
     (or when `answer_now` is set); go on polling until `stop`. think=None: never answer (idle)."""
-    v = student.visitor
     try:
-        opened = await v.load(v.query_string or f"code={code}")  # a reconnected tab: its own address
-        student.loaded_s = opened.seconds
-        if not opened.ok:
-            student.failures.append(f"load: status {opened.status} {opened.errors}")
-        if "Your answer" in v.widgets:
-            student.asked_at = time.perf_counter()
+        await _open(student, code)
         answer_in = rng.uniform(*think) if think else None
         next_poll = time.perf_counter() + POLL_S
         while not stop.is_set():
             now = time.perf_counter()
-            ready = student.asked_at is not None and student.sent is None and answer_in is not None and (
-                now >= student.asked_at + answer_in if answer_now is None else answer_now.is_set())
-            if ready:
-                student.sent = time.perf_counter()
-                result = await v.submit("Send my answer", **{"Your answer": student.answer})
-                if ACK in result.text:
-                    student.acked = time.perf_counter()
-                else:
-                    student.failures.append(f"answer not acknowledged: status {result.status} {result.errors}")
-                continue
-            if now >= next_poll:
+            if _answer_due(student, answer_in, answer_now, now):
+                await _send_answer(student)
+            elif now >= next_poll:
                 next_poll = now + POLL_S
                 await _poll(student)
-                continue
-            wake = next_poll
-            if student.asked_at is not None and student.sent is None and answer_in is not None and answer_now is None:
-                wake = min(wake, student.asked_at + answer_in)
-            await _sleep_or(answer_now if answer_now is not None and student.sent is None else stop,
-                            min(wake - now, 0.25))
+            else:
+                woken_by = answer_now if answer_now is not None and student.sent is None else stop
+                await _sleep_or(woken_by, min(_wake_at(student, answer_in, answer_now, next_poll) - now, 0.25))
     except Exception as err:  # a dropped connection or a timeout: this student's failure, not the run's
         student.failures.append(f"{type(err).__name__}: {err}")
+
+
+async def _arrive(student: Student, code: str, stop: asyncio.Event, think: tuple[float, float] | None,
+                  rng: random.Random, ramp: float, students: int) -> None:
+    """A student joining at their place in the ramp, then attending."""
+    await asyncio.sleep(ramp * student.k / max(students - 1, 1))
+    await attend(student, code, stop, think, rng)
+
+
+def _source(k: int, sources: bool) -> str | None:
+    return source_of(k) if sources else None
+
+
+def _class_of(ws_url: str, answers: list[str], sources: bool) -> list[Student]:
+    """One student (not yet connected) per answer."""
+    return [Student(k, answer, Visitor(ws_url, page="class", source=_source(k, sources), timeout=60))
+            for k, answer in enumerate(answers)]
 
 
 def _answers(n: int, rng: random.Random) -> list[str]:
@@ -237,6 +275,29 @@ def _answers(n: int, rng: random.Random) -> list[str]:
     answers = [RIGHT] * right + [WRONG] * (n - right)
     rng.shuffle(answers)
     return answers
+
+
+def _failures(group: list[Student]) -> list[str]:
+    return [f"student {s.k}: {f}" for s in group for f in s.failures]
+
+
+async def _close_tabs(group: list[Student], teacher: Teacher | None = None) -> None:
+    for s in group:
+        await s.visitor.close()
+    if teacher:
+        await teacher.visitor.close()
+
+
+def _all_done(group: list[Student]) -> bool:
+    """Every student's answer acknowledged, or failed."""
+    return all(s.acked or s.failures for s in group)
+
+
+async def _until(done, most_s: float, step: float = 0.2, since: float | None = None) -> None:
+    """Waits until done(), or at most most_s seconds after `since` (default: now)."""
+    deadline = (time.perf_counter() if since is None else since) + most_s
+    while not done() and time.perf_counter() < deadline:
+        await asyncio.sleep(step)
 
 
 # The store, read directly (Redis only: a memory store lives in the server's process).
@@ -265,74 +326,121 @@ async def warm(ws_url: str) -> None:
 
 # Scenario: a class answering.
 
+@dataclass
+class ClassRun:
+    """A class session: its teacher, students and running tasks, and the measurements the phases fill in."""
+
+    teacher: Teacher
+    sampler: ServerSampler
+    students: int
+    ramp: float
+    group: list[Student] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)  # the teacher's view stops refreshing
+    class_over: asyncio.Event = field(default_factory=asyncio.Event)  # the students' tabs stop
+    tabs: list[asyncio.Task] = field(default_factory=list)
+    watching: asyncio.Task | None = None
+    cpu_before: list[float] = field(default_factory=list)
+    began: float = 0.0
+    posed: float = 0.0
+    wall: float = 0.0
+    cpu_each: list[float] = field(default_factory=list)
+
+
 async def class_session(ws_url: str, pids: list[int], students: int, ramp: float, redis_url: str | None,
                         sources: bool, seed: int = 0) -> dict:
+    run = await _open_class(ws_url, pids, students, ramp, sources, seed)
+    await _pose_and_collect(run)
+    await _close_class(run)
+    return _class_report(run, redis_url)
+
+
+async def _open_class(ws_url: str, pids: list[int], students: int, ramp: float, sources: bool, seed: int) -> ClassRun:
+    """The teacher starts a session and its view keeps refreshing; the students arrive over the ramp."""
     rng = random.Random(seed)
     sampler = ServerSampler(pids)
-    teacher = Teacher(ws_url, source_of(students) if sources else None)
-    code = await teacher.start()
-    stop, class_over = asyncio.Event(), asyncio.Event()
-    watching = asyncio.create_task(teacher.refresh(stop))
-    cpu_before, began = sampler.cpu_each(), time.perf_counter()
+    teacher = Teacher(ws_url, _source(students, sources))
+    await teacher.start()
+    run = ClassRun(teacher, sampler, students, ramp)
+    run.watching = asyncio.create_task(teacher.refresh(run.stop))
+    run.cpu_before, run.began = sampler.cpu_each(), time.perf_counter()
     sampler.start()
-    group = [Student(k, answer, Visitor(ws_url, page="class", source=source_of(k) if sources else None, timeout=60))
-             for k, answer in enumerate(_answers(students, rng))]
+    run.group = _class_of(ws_url, _answers(students, rng), sources)
+    think = (1.0, ANSWER_S - POLL_S - 1.0)
+    run.tabs = [asyncio.create_task(_arrive(s, teacher.code, run.class_over, think, random.Random(seed * 1000 + s.k),
+                                            ramp, students)) for s in run.group]
+    return run
 
-    async def arrive(student: Student) -> None:
-        await asyncio.sleep(ramp * student.k / max(students - 1, 1))
-        await attend(student, code, class_over, (1.0, ANSWER_S - POLL_S - 1.0),
-                     random.Random(seed * 1000 + student.k))
 
-    tabs = [asyncio.create_task(arrive(s)) for s in group]
-    await asyncio.sleep(ramp + 2.0)
-    posed = await teacher.pose()
-    deadline = posed + POLL_S + ANSWER_S + 20
-    while time.perf_counter() < deadline and not all(s.acked or s.failures for s in group):
-        await asyncio.sleep(0.25)
-    last_ack = max((s.acked for s in group if s.acked), default=posed)
-    while time.perf_counter() < last_ack + 5 and (teacher.last_count()[0] or 0) < sum(1 for s in group if s.acked):
-        await asyncio.sleep(0.25)
+async def _pose_and_collect(run: ClassRun) -> None:
+    """The question posed once the class is in; then until every answer is in and the teacher's view counted them."""
+    await asyncio.sleep(run.ramp + 2.0)
+    run.posed = await run.teacher.pose()
+    await _until(lambda: _all_done(run.group), POLL_S + ANSWER_S + 20, 0.25, since=run.posed)
+    last_ack = max((s.acked for s in run.group if s.acked), default=run.posed)
+    await _until(lambda: (run.teacher.last_count()[0] or 0) >= sum(1 for s in run.group if s.acked), 5, 0.25,
+                 since=last_ack)
     await asyncio.sleep(TALLY_S * 2)  # the teacher's view once more after the last count
-    class_over.set()
-    stop.set()
-    await asyncio.gather(*tabs, watching)
-    await sampler.stop()
-    wall = time.perf_counter() - began
-    cpu_each = [round(a - b, 1) for a, b in zip(sampler.cpu_each(), cpu_before)]
-    for s in group:
-        await s.visitor.close()
-    await teacher.visitor.close()
 
-    acked = sorted((s for s in group if s.acked), key=lambda s: s.acked)
-    acks = [s.acked - s.sent for s in acked]
+
+async def _close_class(run: ClassRun) -> None:
+    """Every tab stopped and closed; the server's wall and CPU time taken."""
+    run.class_over.set()
+    run.stop.set()
+    await asyncio.gather(*run.tabs, run.watching)
+    await run.sampler.stop()
+    run.wall = time.perf_counter() - run.began
+    run.cpu_each = [round(a - b, 1) for a, b in zip(run.sampler.cpu_each(), run.cpu_before)]
+    await _close_tabs(run.group, run.teacher)
+
+
+def _teacher_lags(acked: list[Student], seen: list[Seen]) -> tuple[list[float], int]:
+    """For each acknowledged answer, in order: how long until the teacher's view showed a count sent after it
+    (inf: never); and how many of those counts were below the answer's rank."""
     lags, miscounts = [], 0
     for rank, s in enumerate(acked, 1):
-        after = [seen for seen in teacher.seen if seen.sent >= s.acked and seen.answered is not None]
-        if not after:
+        after = next((view for view in seen if view.sent >= s.acked and view.answered is not None), None)
+        if after is None:
             lags.append(float("inf"))
             continue
-        lags.append(after[0].received - s.acked)
-        miscounts += after[0].answered < rank
-    shown = [s.asked_at - posed for s in group if s.asked_at]
-    polls = [p for s in group for p in s.polls]
-    answered, joined = teacher.last_count()
-    failures = [f"student {s.k}: {f}" for s in group for f in s.failures] + teacher.failures
+        lags.append(after.received - s.acked)
+        miscounts += after.answered < rank
+    return lags, miscounts
+
+
+def _class_report(run: ClassRun, redis_url: str | None) -> dict:
+    group, teacher = run.group, run.teacher
+    acked = sorted((s for s in group if s.acked), key=lambda s: s.acked)
     right = sum(1 for s in acked if s.answer == RIGHT)
-    result = {
-        "students": students, "ramp_s": ramp, "code": code, "answers_sent": sum(1 for s in group if s.sent),
-        "answers_acknowledged": len(acked), "right": right, "wrong": len(acked) - right,
-        "ack": _spread(acks), "teacher_lag": _spread(lags), "teacher_count_below_rank": miscounts,
-        "question_shown_after_pose": _spread(shown), "student_poll": _spread(polls),
+    counts = {"students": run.students, "ramp_s": run.ramp, "code": teacher.code,
+              "answers_sent": sum(1 for s in group if s.sent), "answers_acknowledged": len(acked),
+              "right": right, "wrong": len(acked) - right}
+    return counts | _class_timings(run, acked) | _class_outcome(run, redis_url)
+
+
+def _class_timings(run: ClassRun, acked: list[Student]) -> dict:
+    group, seen = run.group, run.teacher.seen
+    lags, miscounts = _teacher_lags(acked, seen)
+    return {
+        "ack": _spread([s.acked - s.sent for s in acked]), "teacher_lag": _spread(lags),
+        "teacher_count_below_rank": miscounts,
+        "question_shown_after_pose": _spread([s.asked_at - run.posed for s in group if s.asked_at]),
+        "student_poll": _spread([p for s in group for p in s.polls]),
         "student_load": _spread([s.loaded_s for s in group if s.loaded_s]),
-        "teacher_refreshes": len(teacher.seen),
-        "teacher_refresh": _spread([s.received - s.sent for s in teacher.seen]),
-        "teacher_final": {"answered": answered, "joined": joined},
-        "store_tally": store_tally(redis_url, code, teacher.key),
-        "failures": len(failures), "failure_examples": failures[:6],
-        "wall_s": round(wall, 1), "server_cpu_s_each": cpu_each,
-        "server_cpu_cores": round(sum(cpu_each) / wall, 2), "rss_peak_mb": round(max(sampler.rss_mb)),
+        "teacher_refreshes": len(seen), "teacher_refresh": _spread([s.received - s.sent for s in seen]),
     }
-    return result
+
+
+def _class_outcome(run: ClassRun, redis_url: str | None) -> dict:
+    teacher = run.teacher
+    answered, joined = teacher.last_count()
+    failures = _failures(run.group) + teacher.failures
+    return {
+        "teacher_final": {"answered": answered, "joined": joined},
+        "store_tally": store_tally(redis_url, teacher.code, teacher.key),
+        "failures": len(failures), "failure_examples": failures[:6],
+        "wall_s": round(run.wall, 1), "server_cpu_s_each": run.cpu_each,
+        "server_cpu_cores": round(sum(run.cpu_each) / run.wall, 2), "rss_peak_mb": round(max(run.sampler.rss_mb)),
+    }
 
 
 def _spread(values: list[float]) -> dict:
@@ -350,34 +458,40 @@ def _spread(values: list[float]) -> dict:
 # Scenario: idle students polling.
 
 async def idle(ws_url: str, pids: list[int], students: int, seconds: float, sources: bool, ramp: float) -> dict:
-    teacher = Teacher(ws_url, source_of(students) if sources else None)
+    teacher = Teacher(ws_url, _source(students, sources))
     code = await teacher.start()
     await teacher.pose()
     await teacher.visitor.close()  # the teacher's tab closed: only the students' polls
     sampler = ServerSampler(pids)
     stop = asyncio.Event()
-    group = [Student(k, "", Visitor(ws_url, page="class", source=source_of(k) if sources else None, timeout=60))
-             for k in range(students)]
-
-    async def arrive(student: Student) -> None:
-        await asyncio.sleep(ramp * student.k / max(students - 1, 1))
-        await attend(student, code, stop, None, random.Random(student.k))
-
-    tabs = [asyncio.create_task(arrive(s)) for s in group]
+    group = _class_of(ws_url, [""] * students, sources)
+    tabs = [asyncio.create_task(_arrive(s, code, stop, None, random.Random(s.k), ramp, students)) for s in group]
     await asyncio.sleep(ramp + POLL_S)
-    polls_before = sum(len(s.polls) for s in group)
+    wall, cpu_each, polls = await _measure_idle(group, sampler, seconds)
+    stop.set()
+    await asyncio.gather(*tabs)
+    await _close_tabs(group)
+    return _idle_report(group, wall, cpu_each, polls)
+
+
+def _poll_count(group: list[Student]) -> int:
+    return sum(len(s.polls) for s in group)
+
+
+async def _measure_idle(group: list[Student], sampler: ServerSampler, seconds: float) -> tuple[float, list[float], int]:
+    """The wall time, each server's CPU seconds and the polls over `seconds`."""
+    polls_before = _poll_count(group)
     began, cpu_before = time.perf_counter(), sampler.cpu_each()
     await asyncio.sleep(seconds)
     wall = time.perf_counter() - began
     cpu_each = [a - b for a, b in zip(sampler.cpu_each(), cpu_before)]
-    polls = sum(len(s.polls) for s in group) - polls_before
-    stop.set()
-    await asyncio.gather(*tabs)
-    for s in group:
-        await s.visitor.close()
-    failures = [f"student {s.k}: {f}" for s in group for f in s.failures]
+    return wall, cpu_each, _poll_count(group) - polls_before
+
+
+def _idle_report(group: list[Student], wall: float, cpu_each: list[float], polls: int) -> dict:
+    failures = _failures(group)
     cpu = sum(cpu_each)
-    return {"students": students, "seconds": round(wall, 1), "polls": polls,
+    return {"students": len(group), "seconds": round(wall, 1), "polls": polls,
             "polls_per_s": round(polls / wall, 1), "server_cpu_s_each": [round(c, 2) for c in cpu_each],
             "server_cpu_cores": round(cpu / wall, 3), "server_cpu_ms_per_poll": round(cpu * 1000 / max(polls, 1), 1),
             "poll": _spread([p for s in group for p in s.polls]), "failures": len(failures),
@@ -499,65 +613,86 @@ class Redis:
             shutil.rmtree(self.own_dir, ignore_errors=True)
 
 
+@dataclass
+class Halves:
+    """The restart scenario's class: each half answers when its event is set; every tab's task by student."""
+
+    code: str
+    group: list[Student]
+    rng: random.Random
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    now1: asyncio.Event = field(default_factory=asyncio.Event)
+    now2: asyncio.Event = field(default_factory=asyncio.Event)
+    tabs: dict[int, asyncio.Task] = field(default_factory=dict)
+    first: list[Student] = field(init=False)
+    second: list[Student] = field(init=False)
+
+    def __post_init__(self):
+        self.first, self.second = self.group[: len(self.group) // 2], self.group[len(self.group) // 2:]
+
+    def attend(self, student: Student, answer_now: asyncio.Event) -> None:
+        self.tabs[student.k] = asyncio.create_task(attend(student, self.code, self.stop, (0, 0), self.rng, answer_now))
+
+
 async def restart_scenario(ws_url: str, replicas: list[Replica], redis_url: str, students: int,
                            sources: bool) -> dict:
     """Half the class answers; a replica restarts; dropped students reconnect; the other half answers."""
-    teacher = Teacher(ws_url, source_of(students) if sources else None)
+    teacher = Teacher(ws_url, _source(students, sources))
     code = await teacher.start()
     await teacher.pose()
     rng = random.Random(7)
-    group = [Student(k, a, Visitor(ws_url, page="class", source=source_of(k) if sources else None, timeout=60))
-             for k, a in enumerate(_answers(students, rng))]
-    first, second = group[: students // 2], group[students // 2:]
-    stop, now1, now2 = asyncio.Event(), asyncio.Event(), asyncio.Event()
-    tabs = {s.k: asyncio.create_task(attend(s, code, stop, (0, 0), rng, now1 if s in first else now2))
-            for s in group}
+    halves = Halves(code, _class_of(ws_url, _answers(students, rng), sources), rng)
+    for s in halves.group:
+        halves.attend(s, halves.now1 if s in halves.first else halves.now2)
     await asyncio.sleep(POLL_S + 1)
-    now1.set()
-    await _until(lambda: all(s.acked or s.failures for s in first), 30)
+    halves.now1.set()
+    await _until(lambda: _all_done(halves.first), 30)
     before = store_tally(redis_url, code, teacher.key)
-    restarted = replicas[0]
-    restart_s = await asyncio.to_thread(restarted.restart)
+    restart_s = await asyncio.to_thread(replicas[0].restart)
     await asyncio.sleep(POLL_S + 1)  # every tab polls at least once: the dropped ones fail
-    dropped = [s for s in group if s.failures or tabs[s.k].done()]
-    for s in dropped:  # the browser reconnects: a new WebSocket through nginx, its address run again (a new session)
-        tabs[s.k].cancel()
+    dropped = await _reconnect_dropped(halves, ws_url)
+    await asyncio.sleep(POLL_S + 1)
+    halves.now2.set()
+    await _until(lambda: _all_done(halves.second), 90)
+    view = await _teacher_view_again(teacher)
+    after = store_tally(redis_url, code, teacher.key)
+    halves.stop.set()
+    await asyncio.gather(*halves.tabs.values(), return_exceptions=True)
+    await _close_tabs(halves.group, teacher)
+    return {"students": students, "restart_s": round(restart_s, 1), "replica_port": replicas[0].port,
+            "answered_before_restart": sum(1 for s in halves.first if s.acked), "tally_before_restart": before,
+            "reconnected": len(dropped), "answered_in_all": sum(1 for s in halves.group if s.acked),
+            "tally_after": after, "teacher_view_after": view, "failures": _failures(halves.group)[:6]}
+
+
+async def _reconnect_dropped(halves: Halves, ws_url: str) -> list[Student]:
+    """The browser reconnects the students whose tab failed: a new WebSocket (through nginx), its address run
+    again (a new session); a first-half student does not answer again."""
+    dropped = [s for s in halves.group if s.failures or halves.tabs[s.k].done()]
+    for s in dropped:
+        halves.tabs[s.k].cancel()
         s.failures.clear()
         s.reconnects += 1
         await s.visitor.close()
         s.visitor = Visitor(ws_url, s.visitor.query_string, page="class", source=s.visitor.source, timeout=60)
         s.asked_at = None
-        tabs[s.k] = asyncio.create_task(attend(s, code, stop, (0, 0), rng, now2 if s in second else asyncio.Event()))
-    await asyncio.sleep(POLL_S + 1)
-    now2.set()
-    await _until(lambda: all(s.acked or s.failures for s in second), 90)
-    await teacher.reopen()  # the teacher's tab: its link opened again if its replica went away (harmless if not)
+        halves.attend(s, halves.now2 if s in halves.second else asyncio.Event())
+    return dropped
+
+
+async def _teacher_view_again(teacher: Teacher) -> dict | None:
+    """The teacher's link opened again (harmless if its replica stayed) and its view run: the count it shows."""
+    await teacher.reopen()
     final_view = await teacher.visitor.tick(next(iter(teacher.visitor.timers)))
     found = COUNT.search(final_view.text)
-    after = store_tally(redis_url, code, teacher.key)
-    stop.set()
-    await asyncio.gather(*tabs.values(), return_exceptions=True)
-    for s in group:
-        await s.visitor.close()
-    await teacher.visitor.close()
-    acked_first = sum(1 for s in first if s.acked)
-    acked = sum(1 for s in group if s.acked)
-    return {"students": students, "restart_s": round(restart_s, 1), "replica_port": restarted.port,
-            "answered_before_restart": acked_first, "tally_before_restart": before, "reconnected": len(dropped),
-            "answered_in_all": acked, "tally_after": after,
-            "teacher_view_after": {"answered": int(found[1]), "joined": int(found[2])} if found else None,
-            "failures": [f"student {s.k}: {f}" for s in group for f in s.failures][:6]}
-
-
-async def _until(done, most_s: float) -> None:
-    deadline = time.perf_counter() + most_s
-    while not done() and time.perf_counter() < deadline:
-        await asyncio.sleep(0.2)
+    return {"answered": int(found[1]), "joined": int(found[2])} if found else None
 
 
 async def redis_down_scenario(ws_url: str, redis: Redis, sources: bool) -> dict:
     """Redis stopped: the class page says so, the playground answers; Redis back: the class works again."""
-    src = (lambda k: source_of(k)) if sources else (lambda k: None)
+    def src(k: int) -> str | None:
+        return _source(k, sources)
+
     teacher = Teacher(ws_url, src(200))
     code = await teacher.start()
     await teacher.pose()
@@ -590,34 +725,55 @@ async def redis_down_scenario(ws_url: str, redis: Redis, sources: bool) -> dict:
     return seen
 
 
+def _counted_once(r: dict) -> bool:
+    """The teacher's last count, the acknowledgements and (with Redis) the store's tally all match the answers."""
+    n = r["answers_sent"]
+    counted = r["teacher_final"]["answered"] == n == r["answers_acknowledged"] == r["students"]
+    if r["store_tally"] is not None:
+        t = r["store_tally"]
+        counted &= t["answered"] == n and t["counts"].get(RIGHT, 0) == r["right"] and \
+            t["counts"].get(WRONG, 0) == r["wrong"]
+    return counted
+
+
+def _class_checks(name: str, r: dict) -> dict[str, bool]:
+    return {
+        f"{name}: answer acknowledged p95 <= 1 s": r["ack"].get("p95_ms", 1e9) <= 1000 * TARGETS["ack_p95_s"],
+        f"{name}: teacher's count within 2 s of each answer (max)":
+            r["teacher_lag"].get("max_ms", 1e9) <= 1000 * TARGETS["teacher_lag_s"],
+        f"{name}: every answer counted exactly once": _counted_once(r),
+        f"{name}: no failures": r["failures"] == 0,
+    }
+
+
+def _restart_checks(name: str, r: dict) -> dict[str, bool]:
+    t = r["tally_after"] or {}
+    return {f"{name}: answers before and after the restart all counted": (
+        r["answered_in_all"] == r["students"] and t.get("answered") == r["students"]
+        and (r["tally_before_restart"] or {}).get("answered") == r["answered_before_restart"]
+        and (r["teacher_view_after"] or {}).get("answered") == r["students"])}
+
+
+def _redis_down_checks(name: str, r: dict) -> dict[str, bool]:
+    return {
+        f"{name}: the class page says the sessions cannot be reached": r["class_page_message"],
+        f"{name}: pages already open say so too (no error box)":
+            r["open_tab_poll"]["message"] and r["teacher_view_refresh"]["message"],
+        f"{name}: the playground keeps working": r["playground_change_ok"],
+        f"{name}: works again when Redis is back (page, answer counted)":
+            r["class_page_back"] and r["answer_after_back"] and (r["tally_after_back"] or {}).get("answered") == 1,
+    }
+
+
+CHECKS = {"class": _class_checks, "restart": _restart_checks, "redis-down": _redis_down_checks}  # by name prefix
+
+
 def verdicts(results: dict) -> dict[str, bool]:
     checks = {}
     for name, r in results.items():
-        if name.startswith("class"):
-            n, ack, lag = r["answers_sent"], r["ack"], r["teacher_lag"]
-            checks[f"{name}: answer acknowledged p95 <= 1 s"] = ack.get("p95_ms", 1e9) <= 1000 * TARGETS["ack_p95_s"]
-            checks[f"{name}: teacher's count within 2 s of each answer (max)"] = \
-                lag.get("max_ms", 1e9) <= 1000 * TARGETS["teacher_lag_s"]
-            counted = r["teacher_final"]["answered"] == n == r["answers_acknowledged"] == r["students"]
-            if r["store_tally"] is not None:
-                t = r["store_tally"]
-                counted &= t["answered"] == n and t["counts"].get(RIGHT, 0) == r["right"] and \
-                    t["counts"].get(WRONG, 0) == r["wrong"]
-            checks[f"{name}: every answer counted exactly once"] = counted
-            checks[f"{name}: no failures"] = r["failures"] == 0
-        elif name.startswith("restart"):
-            t = r["tally_after"] or {}
-            checks[f"{name}: answers before and after the restart all counted"] = (
-                r["answered_in_all"] == r["students"] and t.get("answered") == r["students"]
-                and (r["tally_before_restart"] or {}).get("answered") == r["answered_before_restart"]
-                and (r["teacher_view_after"] or {}).get("answered") == r["students"])
-        elif name.startswith("redis-down"):
-            checks[f"{name}: the class page says the sessions cannot be reached"] = r["class_page_message"]
-            checks[f"{name}: pages already open say so too (no error box)"] = (
-                r["open_tab_poll"]["message"] and r["teacher_view_refresh"]["message"])
-            checks[f"{name}: the playground keeps working"] = r["playground_change_ok"]
-            checks[f"{name}: works again when Redis is back (page, answer counted)"] = (
-                r["class_page_back"] and r["answer_after_back"] and (r["tally_after_back"] or {}).get("answered") == 1)
+        prefix = next((p for p in CHECKS if name.startswith(p)), None)
+        if prefix:
+            checks |= CHECKS[prefix](name, r)
     return checks
 
 
@@ -647,28 +803,40 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+async def _class(args, ws_url: str, pids: list[int], replicas: list[Replica], redis: Redis | None) -> dict:
+    return await class_session(ws_url, pids, args.students, args.ramp, redis and redis.url, args.sources)
+
+
+async def _idle(args, ws_url: str, pids: list[int], replicas: list[Replica], redis: Redis | None) -> dict:
+    return await idle(ws_url, pids, args.idle_students or args.students, args.idle_seconds, args.sources, args.ramp)
+
+
+async def _restart(args, ws_url: str, pids: list[int], replicas: list[Replica], redis: Redis | None) -> dict:
+    if not (redis and replicas):
+        raise SystemExit("benchmarks.live: restart needs Redis and a replica (--store redis, or --replicas)")
+    r = await restart_scenario(ws_url, replicas, redis.url, args.fault_students, args.sources)
+    pids[:] = [rep.current_pid() for rep in replicas]  # the restarted replica's new process is sampled from now on
+    return r
+
+
+async def _redis_down(args, ws_url: str, pids: list[int], replicas: list[Replica], redis: Redis | None) -> dict:
+    if not redis:
+        raise SystemExit("benchmarks.live: redis-down needs Redis (--store redis, or --redis)")
+    return await redis_down_scenario(ws_url, redis, args.sources)
+
+
+RUNS = {"class": _class, "idle": _idle, "restart": _restart, "redis-down": _redis_down}  # SCENARIOS, each run
+
+
 async def _run(args, ws_url: str, pids: list[int], replicas: list[Replica], redis: Redis | None) -> dict:
     for address in args.warm or [ws_url]:
         await warm(ws_url_of(address) if address.startswith("http") else address)
     await settled(ServerSampler(pids))
     results: dict = {}
     suffix = f"_{args.label}" if args.label else ""
-    for name in args.only or (("class", "idle", "restart", "redis-down") if redis else ("class", "idle")):
+    for name in args.only or (SCENARIOS if redis else ("class", "idle")):
         load_before = os.getloadavg()
-        if name == "class":
-            r = await class_session(ws_url, pids, args.students, args.ramp, redis and redis.url, args.sources)
-        elif name == "idle":
-            r = await idle(ws_url, pids, args.idle_students or args.students, args.idle_seconds, args.sources,
-                           args.ramp)
-        elif name == "restart":
-            if not (redis and replicas):
-                raise SystemExit("benchmarks.live: restart needs Redis and a replica (--store redis, or --replicas)")
-            r = await restart_scenario(ws_url, replicas, redis.url, args.fault_students, args.sources)
-            pids[:] = [rep.current_pid() for rep in replicas]
-        else:
-            if not redis:
-                raise SystemExit("benchmarks.live: redis-down needs Redis (--store redis, or --redis)")
-            r = await redis_down_scenario(ws_url, redis, args.sources)
+        r = await RUNS[name](args, ws_url, pids, replicas, redis)
         r["loadavg_before"] = [round(x, 2) for x in load_before]
         r["busiest_processes_after"] = _busiest()
         r["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
@@ -689,49 +857,70 @@ def _busiest(count: int = 6) -> list[str]:
     return [" ".join(line.split()[8:9] + line.split()[11:])[:120] for line in last[:count]]
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def _targets(args) -> tuple[list[int], list[Replica]]:
+    """--pids and --replicas read; a ValueError says what is wrong with them."""
     try:
         pids = [int(p) for p in args.pids.split(",") if p.strip()]
         replicas = [Replica(int(port), int(pid)) for port, pid in
                     (item.split(":") for item in args.replicas.split(",") if item.strip())]
     except ValueError:
-        print("benchmarks.live: --pids must be process ids, --replicas PORT:PID pairs", file=sys.stderr)
-        return 2
+        raise ValueError("--pids must be process ids, --replicas PORT:PID pairs") from None
     if args.url and not pids:
-        print("benchmarks.live: --url needs --pids (the server processes to sample)", file=sys.stderr)
-        return 2
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    redis = None
+        raise ValueError("--url needs --pids (the server processes to sample)")
+    return pids, replicas
+
+
+def _on_url(args, pids: list[int], replicas: list[Replica]) -> dict:
+    """The scenarios against an existing server (--url)."""
+    redis = Redis(args.redis) if args.redis else None
     try:
-        if args.url:
-            redis = Redis(args.redis) if args.redis else None
-            results = asyncio.run(_run(args, ws_url_of(args.url), pids, replicas, redis))
-            for rep in replicas:
-                rep.stop_own()
-        else:
-            if args.store == "redis":
-                redis = Redis()
-                os.environ["RNNLAB_CLASS_STORE"] = redis.url
-            else:
-                os.environ["RNNLAB_CLASS_STORE"] = "memory"
-            server = StreamlitServer().start()
-            replica = Replica(server.port, server=server)
-            try:
-                server.wait_healthy(timeout=120)
-                results = asyncio.run(_run(args, server.ws_url, [server.process.pid], [replica], redis))
-            finally:
-                replica.stop_own()
+        results = asyncio.run(_run(args, ws_url_of(args.url), pids, replicas, redis))
+        for rep in replicas:
+            rep.stop_own()
+        return results
     finally:
         if redis:
             redis.close()
-    checks = verdicts(results)
+
+
+def _on_fresh_server(args) -> dict:
+    """The scenarios against a local server started here, its class store in memory or a redis-server of its own."""
+    redis = Redis() if args.store == "redis" else None
+    try:
+        os.environ["RNNLAB_CLASS_STORE"] = redis.url if redis else "memory"
+        server = StreamlitServer().start()
+        replica = Replica(server.port, server=server)
+        try:
+            server.wait_healthy(timeout=120)
+            return asyncio.run(_run(args, server.ws_url, [server.process.pid], [replica], redis))
+        finally:
+            replica.stop_own()
+    finally:
+        if redis:
+            redis.close()
+
+
+def _save(results: dict, checks: dict[str, bool]) -> None:
+    """The verdicts printed; results and verdicts merged into results/live.json."""
     for check, ok in checks.items():
         print(f"{'PASS' if ok else 'FAIL'}  {check}")
     saved = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(saved | results | {"machine": machine(), "verdicts": saved.get("verdicts", {}) | checks},
                                   indent=1))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        pids, replicas = _targets(args)
+    except ValueError as err:
+        print(f"benchmarks.live: {err}", file=sys.stderr)
+        return 2
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    results = _on_url(args, pids, replicas) if args.url else _on_fresh_server(args)
+    checks = verdicts(results)
+    _save(results, checks)
     return 0 if all(checks.values()) else 1
 
 
