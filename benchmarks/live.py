@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from benchmarks.load import ServerSampler, family, percentile, settled, ws_url_of
+from benchmarks.load import ServerSampler, percentile, settled, ws_url_of
 from benchmarks.report import machine, ms
 from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import RunResult, Visitor
