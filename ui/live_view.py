@@ -22,15 +22,15 @@ import segno
 import streamlit as st
 
 from rnnlab import lessons
-from rnnlab.classroom import is_local
+from rnnlab.classroom import is_local, playground_settings
 from rnnlab.live import question
 from rnnlab.live.chart import tally_figure, tally_text
 from rnnlab.live.session import MEMBER, Classes, ClassError, State, read_code
 from rnnlab.live.store import SETTING, StoreUnavailable, open_store
-from rnnlab.params import parse, query_string, to_query
+from rnnlab.params import parse, to_query
 from ui import panels
 from ui.classroom_view import class_address
-from ui.literal import code as literal
+from ui.literal import code as literal, escape
 from ui.runs import get_run
 
 POLL_S = 2.0  # a student's page looks for a new question, a reveal or the teacher's configuration
@@ -65,16 +65,21 @@ def _member() -> str:
     return st.session_state[_MEMBER]
 
 
+def _say(err: ClassError | StoreUnavailable) -> None:
+    """A bad code, a wrong key, an ended session or a store gone away, in plain words."""
+    if isinstance(err, StoreUnavailable):
+        st.error(UNAVAILABLE.format(why=err), icon=":material/cloud_off:")
+    else:
+        st.error(str(err), icon=":material/error:")
+
+
 @contextmanager
 def _told():
-    """Inside a polling fragment: a store gone away or a session ended is said in plain words (the fragment's
-    next run tries again), never raised."""
+    """Inside a polling fragment: trouble is said (the fragment's next run tries again), never raised."""
     try:
         yield
-    except StoreUnavailable as err:
-        st.error(UNAVAILABLE.format(why=err), icon=":material/cloud_off:")
-    except ClassError as err:
-        st.error(str(err), icon=":material/error:")
+    except (StoreUnavailable, ClassError) as err:
+        _say(err)
 
 
 def _address(base: str, code: str, key: str = "") -> str:
@@ -90,7 +95,7 @@ def start() -> None:
         try:
             code, key = classes().start()
         except (ClassError, StoreUnavailable) as err:
-            st.error(str(err) if isinstance(err, ClassError) else UNAVAILABLE.format(why=err))
+            _say(err)
             return
         st.session_state.setdefault(_TEACHES, {})[code] = key
         st.switch_page("pages/live_class.py", query_params={"code": code})
@@ -107,10 +112,10 @@ def page() -> None:
         else:
             student(code)
     except ClassError as err:
-        st.error(str(err), icon=":material/error:")
+        _say(err)
         _join_box()
     except StoreUnavailable as err:
-        st.error(UNAVAILABLE.format(why=err), icon=":material/cloud_off:")
+        _say(err)
 
 
 def _code() -> str | None:
@@ -144,7 +149,7 @@ def _join_box() -> None:
                 code = read_code(typed)
                 classes().state(code)
             except ClassError as err:
-                st.error(str(err), icon=":material/error:")
+                _say(err)
                 return
             st.session_state[_NICK] = nick.strip()
             st.query_params.from_dict({"code": code})
@@ -161,7 +166,7 @@ def teacher(code: str, key: str) -> None:
     if state.question is None:
         _joined(code, key)
     else:
-        _asked(state)
+        _asked(state, " — second vote" if state.round == 2 else "")
         _answers(code, key)
         _steer(code, key, state)
     _pose(code, key, state)
@@ -207,7 +212,7 @@ def _pose(code: str, key: str, state: State) -> None:
         else:
             typed = st.text_input("Playground settings (a playground link or its query string)",
                                   value="units=64&return_sequences=true", key="pose_query", max_chars=2000)
-            make = lambda: question.playground(typed.split("?", 1)[-1])  # noqa: E731
+            make = lambda: question.playground(typed)  # noqa: E731
         if st.button("Pose it to the class", type="primary", icon=":material/campaign:"):
             try:
                 classes().pose(code, key, make())
@@ -217,11 +222,11 @@ def _pose(code: str, key: str, state: State) -> None:
             st.rerun()
 
 
-def _asked(state: State) -> None:
-    posed = state.question
-    st.header(f"Question {state.asked}" + (" — second vote" if state.round == 2 else ""))
-    st.markdown(posed.ask)
-    st.code(question.code(posed), language="python", wrap_lines=True)
+def _asked(state: State, second: str) -> None:
+    """The question as the class reads it: its number (and `second` in the second vote), the ask, the code."""
+    st.header(f"Question {state.asked}{second}")
+    st.markdown(state.question.ask)
+    st.code(question.code(state.question), language="python", wrap_lines=True)
 
 
 @st.fragment(run_every=TALLY_S)
@@ -264,10 +269,10 @@ def _follow(code: str, key: str, state: State) -> None:
                    key="follow_on")
     typed = st.text_input("Configuration (a playground link or its query string)", key="follow_query",
                           max_chars=2000)
-    wanted = parse(typed.split("?", 1)[-1])
-    for notice in wanted.notices:
-        st.warning(f"{literal(notice.problem)}; {notice.outcome}", icon=":material/info:")
-    query = query_string(wanted.config, wanted.view) if on else ""
+    settings, notices = playground_settings(typed)
+    for notice in notices:
+        st.warning(f"{literal(notice.problem)}; {escape(notice.outcome)}", icon=":material/info:")
+    query = urlencode(settings) if on else ""
     if query != state.follow:
         classes().follow(code, key, query)
 
@@ -303,9 +308,7 @@ def _watch(code: str) -> None:
 
 def _question(state: State) -> None:
     posed = state.question
-    st.header(f"Question {state.asked}" + (" — vote again" if state.round == 2 and not state.revealed else ""))
-    st.markdown(posed.ask)
-    st.code(question.code(posed), language="python", wrap_lines=True)
+    _asked(state, " — vote again" if state.round == 2 and not state.revealed else "")
     mine = classes().my_answer(state, _member())
     if state.revealed:
         _revealed(state, mine)

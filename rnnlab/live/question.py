@@ -4,9 +4,9 @@ A `Posed` question is plain data (it travels through the store as JSON). Its rig
 a typed answer come from the installed Keras (rnnlab.questions / rnnlab.lessons); `canonical` writes an
 answer the way the class's bar chart groups it, so "(32,64)" and "( 32, 64 )" are one bar.
 
-    >>> posed = playground("units=64&return_state=true")
+    >>> posed = playground("units=8&return_state=true")
     >>> posed.kind, posed.query
-    ('shapes', 'units=64&return_state=true')
+    ('shapes', 'return_state=true&units=8')
     >>> canonical(posed, " (32,64),(32, 64) , (32,64)")
     '(32, 64), (32, 64), (32, 64)'
 """
@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 
 from rnnlab import lessons, quiz, snippets
 from rnnlab import questions as kinds
+from rnnlab.classroom import playground_settings
 from rnnlab.params import parse, query_string
 
 MAX_ANSWER = 200  # characters of a typed answer that are read
@@ -56,12 +57,13 @@ class Posed:
         return cls(**json.loads(text)) if text else None
 
 
-def playground(query: str) -> Posed:
-    """A playground configuration as a question. Raises BadQuestion when the query was not taken as it is."""
-    parsed = parse(query)
-    if parsed.notices:
-        raise BadQuestion("; ".join(n.problem for n in parsed.notices))
-    return Posed("shapes", query_string(parsed.config), PLAYGROUND_ASK)
+def playground(pasted: str) -> Posed:
+    """A pasted playground link (or its query string) as a question. Raises BadQuestion when any of it was not
+    taken as it is."""
+    settings, notices = playground_settings(pasted)
+    if notices:
+        raise BadQuestion("; ".join(n.problem for n in notices))
+    return Posed("shapes", query_string(parse(settings).config), PLAYGROUND_ASK)
 
 
 def from_lesson(slug: str, number: int) -> Posed:
