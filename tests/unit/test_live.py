@@ -62,6 +62,15 @@ def answer(classes: Classes, code: str, who: str, posed, text: str) -> None:
     classes.answer(code, who, state.asked, state.round, question.canonical(posed, text), right)
 
 
+def one_answer_in(classes: Classes) -> tuple[str, str]:
+    """A session with question 1 (units=8) posed and member 1's answer "(32, 8)" in: (code, key)."""
+    code, key = classes.start()
+    classes.pose(code, key, question.playground("units=8"))
+    classes.join(code, member(1))
+    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    return code, key
+
+
 # The whole round.
 
 def test_full_round(classes):
@@ -182,12 +191,8 @@ def test_a_bad_member_id_is_refused(classes):
 # Only the teacher's key changes anything.
 
 def test_only_the_teacher_key_changes_the_session(classes):
-    code, key = classes.start()
+    code, key = one_answer_in(classes)
     other_code, other_key = classes.start()
-    posed = question.playground("units=8")
-    classes.pose(code, key, posed)
-    classes.join(code, member(1))
-    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
     before = classes.state(code)
     bad_keys = [None, "", "x" * 10_240, other_key, key + " ", " " + key, key[:-1], key + "A", key.encode(),
                 member(1), code, 0, [key], "wrong-key"]
@@ -268,11 +273,7 @@ def test_redis_sessions_expire_with_everything_they_hold(redis_url):
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     client.flushdb()
     classes = Classes(ShortLived(RedisStore(redis_url), ttl_s=1))
-    code, key = classes.start()
-    posed = question.playground("units=8")
-    classes.pose(code, key, posed)
-    classes.join(code, member(1))
-    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    code, key = one_answer_in(classes)
     assert classes.tally(code, key).answered == 1
     assert len(client.keys(f"{RedisStore.PREFIX}{code}*")) == 3  # the record, its members, one box of answers
     time.sleep(1.5)
@@ -380,10 +381,7 @@ def every_call(classes: Classes, code: str, key: str, state) -> list:
 
 def test_redis_unavailable_then_back(redis_server):
     classes = Classes(RedisStore(redis_server.url))
-    code, key = classes.start()
-    classes.pose(code, key, question.playground("units=8"))
-    classes.join(code, member(1))
-    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    code, key = one_answer_in(classes)
     state = classes.state(code)
 
     redis_server.stop()
@@ -396,10 +394,7 @@ def test_redis_unavailable_then_back(redis_server):
     redis_server.start()  # it kept nothing: the session is gone, the store works again
     with pytest.raises(ClassError, match=f"no class session {code}"):
         classes.state(code)
-    code, key = classes.start()
-    classes.pose(code, key, question.playground("units=8"))
-    classes.join(code, member(1))
-    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    code, key = one_answer_in(classes)
     assert classes.tally(code, key).counts == {"(32, 8)": 1}
 
 
@@ -419,10 +414,7 @@ def test_redis_that_does_not_answer_is_unavailable(redis_server):
 
 def test_a_redis_restart_that_saves_loses_nothing(redis_server):
     classes = Classes(RedisStore(redis_server.url))
-    code, key = classes.start()
-    classes.pose(code, key, question.playground("units=8"))
-    classes.join(code, member(1))
-    classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    code, key = one_answer_in(classes)
     state, tally = classes.state(code), classes.tally(code, key)
     redis_server.restart(save=True)
     assert classes.state(code) == state
