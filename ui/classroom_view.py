@@ -99,6 +99,18 @@ def pasted_settings(key: str | None = None) -> dict[str, str]:
     return settings
 
 
+def hidden_and_locked(names: list[str], key: str | None = None, help: str | None = None
+                      ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Two boxes side by side: the controls a link hides, and the ones it locks (of those not hidden).
+    `key`: a prefix for a second pair on the same page."""
+    left, right = st.columns(2)
+    hide = left.multiselect("Hidden controls (they keep the link's values)", names, help=help,
+                            key=key and f"{key}_hide")
+    lock = right.multiselect("Locked controls (shown, but cannot be changed)", [n for n in names if n not in hide],
+                             key=key and f"{key}_lock")
+    return tuple(hide), tuple(lock)
+
+
 def builder(base: str) -> None:
     """Pick a lesson or playground settings, what is hidden or locked, reveal and presenter view -> a URL under
     `base` (the app's address for the class, from `class_address`)."""
@@ -108,14 +120,11 @@ def builder(base: str) -> None:
         page, settings = "lessons", {"lesson": lesson.slug}
     else:
         page, settings = "", pasted_settings()
-    names = list(CONTROLS)
-    left, right = st.columns(2)
-    hide = left.multiselect("Hidden controls (they keep the link's values)", names,
-                            help="`lesson` is the lessons page's picker: hide it to keep everyone on one lesson.")
-    lock = right.multiselect("Locked controls (shown, but cannot be changed)", [n for n in names if n not in hide])
+    hide, lock = hidden_and_locked(list(CONTROLS), help="`lesson` is the lessons page's picker: hide it to keep "
+                                                        "everyone on one lesson.")
     reveal = st.toggle("Answers stay hidden until the learner presses Reveal", value=True)
     present = st.toggle("Presenter view: large type and charts for a projector")
-    url = link(base, page, settings, Classroom(tuple(hide), tuple(lock), reveal, present))
+    url = link(base, page, settings, Classroom(hide, lock, reveal, present))
     st.header("The link")
     st.code(url, language=None, wrap_lines=True)
     st.link_button("Open it", url, icon=":material/open_in_new:")

@@ -18,7 +18,7 @@ from rnnlab import embed
 from rnnlab.classroom import Classroom
 from rnnlab.params import PARAMS, parse
 from ui import panels
-from ui.classroom_view import pasted_settings
+from ui.classroom_view import hidden_and_locked, pasted_settings
 
 NOTE = ("The frame shows the playground without this site's menu, at the full width of your page's column. "
         "Your readers' browsers run it from the address above, so it must be one they can reach. Each reader "
@@ -30,15 +30,11 @@ def builder(base: str) -> None:
     st.markdown("Put the playground inside your own tutorial: paste the snippet below into the page's HTML, "
                 "where the playground should appear.")
     settings = pasted_settings(key="embed_settings")
-    names = list(PARAMS)
-    left, right = st.columns(2)
-    hide = left.multiselect("Hidden controls (they keep the link's values)", names, key="embed_hide")
-    lock = right.multiselect("Locked controls (shown, but cannot be changed)", [n for n in names if n not in hide],
-                             key="embed_lock")
+    hide, lock = hidden_and_locked(list(PARAMS), key="embed")
     reveal = st.toggle("Answers stay hidden until the reader presses Reveal", value=False, key="embed_reveal")
     height = st.select_slider("Height of the frame (pixels)", embed.HEIGHTS, value=embed.DEFAULT_HEIGHT,
                               key="embed_height")
-    src = embed.address(base, settings, Classroom(tuple(hide), tuple(lock), reveal))
+    src = embed.address(base, settings, Classroom(hide, lock, reveal))
     title = f"RNN Lab playground: {panels.title(parse(settings).config)}"
     st.subheader("The snippet")
     st.code(embed.snippet(src, height, title), language="html", wrap_lines=True)
