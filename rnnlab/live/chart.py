@@ -42,18 +42,25 @@ def _label(answer: str, tallies: list[Tally], reveal: bool) -> str:
     return ("✓ " if any(answer in t.right for t in tallies) else "✗ ") + answer
 
 
+def _colour(answer: str, tally: Tally, reveal: bool) -> str:
+    return (RIGHT if answer in tally.right else WRONG) if reveal else HIDDEN
+
+
+def _round_bars(k: int, tally: Tally, order: list[str], labels: list[str], reveal: bool, name: str) -> dict:
+    """Round k's bars (the second vote hatched)."""
+    counts = _bars(tally, order)
+    return {"type": "bar", "orientation": "h", "x": counts, "y": labels, "name": name or "answers", "text": counts,
+            "textposition": "outside", "cliponaxis": False,
+            "marker": {"color": [_colour(a, tally, reveal) for a in order], "pattern": {"shape": "/" if k else ""}},
+            "hovertemplate": f"%{{y}}: %{{x}}<extra>{name}</extra>"}
+
+
 def tally_figure(tallies: list[Tally], reveal: bool) -> dict[str, Any]:
     """One round (or two, side by side) of answers -> a horizontal bar chart, counts on the x axis."""
     order = _order(tallies)
     labels = [_label(a, tallies, reveal) for a in order]
-    data = []
-    for k, tally in enumerate(tallies):
-        colours = [RIGHT if reveal and a in tally.right else WRONG if reveal else HIDDEN for a in order]
-        data.append({"type": "bar", "orientation": "h", "x": _bars(tally, order), "y": labels,
-                     "name": ROUND_NAMES[k] if len(tallies) > 1 else "answers", "text": _bars(tally, order),
-                     "textposition": "outside", "cliponaxis": False,
-                     "marker": {"color": colours, "pattern": {"shape": "" if k == 0 else "/"}},
-                     "hovertemplate": "%{y}: %{x}<extra>" + (ROUND_NAMES[k] if len(tallies) > 1 else "") + "</extra>"})
+    names = ROUND_NAMES if len(tallies) > 1 else ("",)
+    data = [_round_bars(k, tally, order, labels, reveal, names[k]) for k, tally in enumerate(tallies)]
     most = max([max(d["x"], default=0) for d in data] + [1])
     return {"data": data, "layout": {
         "barmode": "group", "height": 120 + 48 * max(len(order), 1) * len(tallies) ** 0.5,
