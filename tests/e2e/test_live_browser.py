@@ -111,7 +111,7 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
     expect(main(third).locator("h1")).to_have_text("Join a class")
     main(third).get_by_role("textbox", name="Join code").fill(f"{code[:3].lower()}-{code[3:].lower()}")
     main(third).get_by_role("button", name="Join", exact=True).click()
-    third.wait_for_url(re.compile(rf"/class\?code={code}$"))
+    third.wait_for_url(re.compile(rf"/class\?code={code}(&me=[\w-]+)?$"))  # with its own anonymous id
     for student in students:
         settle(student, charts=False)
         expect(main(student).locator("h1")).to_have_text(f"Class {code}")
