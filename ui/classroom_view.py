@@ -15,13 +15,13 @@ from ui.literal import code as literal, escape
 
 _REVEALED = "_revealed"  # the lessons and configurations this visitor has revealed
 # Presenter view: the main area drawn 1.4 times larger, using the full width. Charts are the exception to the
-# zoom: Streamlit gives Plotly the chart's width as measured on screen (already zoomed), and a zoomed chart would
+# zoom: Plotly measures the chart's width on screen (already zoomed), and a zoomed chart would
 # be drawn 1.4 x that width, its right part cut off. So charts are drawn unzoomed, at the width they really have,
 # and 1.4 times larger by their own layout (ui/panels.py, figures.enlarged).
 PRESENTER_ZOOM = 1.4
 PRESENTER_CSS = f"""<style>
 [data-testid="stMain"] {{ zoom: {PRESENTER_ZOOM}; }}
-[data-testid="stMain"] [data-testid="stPlotlyChart"] {{ zoom: {1 / PRESENTER_ZOOM:.6f}; }}
+[data-testid="stMain"] [data-testid="stBidiComponent"] {{ zoom: {1 / PRESENTER_ZOOM:.6f}; }}
 [data-testid="stMainBlockContainer"] {{ max-width: 100%; padding: 1rem 2rem; }}
 </style>"""
 

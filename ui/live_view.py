@@ -28,7 +28,7 @@ from rnnlab.live.chart import tally_figure, tally_text
 from rnnlab.live.session import MEMBER, Classes, ClassError, State, read_code
 from rnnlab.live.store import SETTING, StoreUnavailable, open_store
 from rnnlab.params import parse, to_query
-from ui import panels
+from ui import panels, plot
 from ui.classroom_view import class_address
 from ui.literal import code as literal, escape
 from ui.runs import get_run
@@ -242,8 +242,7 @@ def _tally(code: str, key: str) -> None:
     st.markdown(f"**{now.answered} of {now.joined}** students have answered"
                 + (" the second vote." if state.round == 2 else "."))
     if now.answered or len(rounds) > 1:
-        st.plotly_chart(tally_figure(rounds, reveal=state.revealed), theme=None, key="class-answers",
-                        config={"displaylogo": False, "displayModeBar": False, "responsive": True})
+        plot.plotly_chart(tally_figure(rounds, reveal=state.revealed), "class-answers")
         st.caption(tally_text(rounds, reveal=state.revealed))
     if state.revealed:
         st.success(f"Revealed. Keras returns: {literal(question.right_answer(state.question))}")

@@ -6,9 +6,8 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
-import plotly.graph_objects as go
 import streamlit as st
 from _plotly_utils.utils import convert_to_base64
 
@@ -16,6 +15,7 @@ from rnnlab import colours, explain, figures, unrolled as unrolled_layer
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.params import PARAMS, Notice
 from rnnlab.result import TOLERANCE, Check, Run
+from ui import plot
 from ui.classroom_view import PRESENTER_ZOOM
 from ui.controls import apply, classroom, load, sync_url, widget
 from ui.runs import await_confirmation
@@ -43,16 +43,11 @@ def title(config: Any) -> str:
     return f"What does a Keras {f'Bidirectional({name})' if config.bidirectional else name} return?"
 
 
-class _Drawn(go.Figure):
-    """A figure already in Plotly's wire form (arrays as base64): Streamlit sends it as it is, without the
-    validation and deep copy Plotly would repeat on every rerun."""
+class _Drawn(NamedTuple):
+    """A figure in Plotly's wire form (arrays as base64), sent as it is: no validation, no deep copy."""
 
-    def __init__(self, wire: dict, text: str = ""):  # noqa: D107 (go.Figure's own set-up is what is skipped)
-        self._wire = wire
-        self._text = text  # the chart in words (ui.chart_text), for readers who cannot see it
-
-    def to_dict(self) -> dict:
-        return self._wire
+    figure: dict
+    text: str  # the chart in words (ui.chart_text), for readers who cannot see it
 
 
 _DRAWN: OrderedDict[tuple, tuple[weakref.ref, _Drawn | None]] = OrderedDict()  # charts of cached Runs
@@ -71,11 +66,9 @@ def _wire(figure: figures.Figure | None) -> _Drawn | None:
 def _show(drawn: _Drawn | None, name: str) -> None:
     if drawn is not None:
         if classroom().present:  # charts are not zoomed with the presenter view's page: drawn larger instead
-            drawn = _Drawn(figures.enlarged(drawn.to_dict(), PRESENTER_ZOOM), drawn._text)
-        # no mode bar: on a phone it covers the chart's title, and its zoom tools duplicate drag and double-click
-        st.plotly_chart(drawn, theme=None, key=f"chart-{name}",
-                        config={"displaylogo": False, "displayModeBar": False, "responsive": True})
-        st.caption(escape(drawn._text))
+            drawn = _Drawn(figures.enlarged(drawn.figure, PRESENTER_ZOOM), drawn.text)
+        plot.plotly_chart(drawn.figure, f"chart-{name}")
+        st.caption(escape(drawn.text))
 
 
 def chart(figure: figures.Figure | None, name: str) -> None:

@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnlab import lessons
+from tests.app.charts import charts
 from tests.app.test_playground_app import expected_shapes, open_app, shapes_listed
 
 LINK = {"units": "8", "return_state": "true", "hide": "return_state,units", "lock": "return_sequences",
@@ -36,7 +37,7 @@ def test_answers_stay_hidden_until_reveal_then_show_what_keras_returns():
     at = open_app(LINK)
     query = "units=8&return_state=true"
     assert not any(s.value == "What Keras returns" for s in (*at.header, *at.subheader))
-    assert not at.get("plotly_chart")
+    assert not charts(at)
     assert not any(shape in "\n".join(c.value for c in at.code) for shape in expected_shapes(query))
     next(t for t in at.text_input if t.label == "Every shape returned, in order").input("(32, 8)")
     button(at, "Check").click().run()  # Check: wrong (three tensors), without saying how many
@@ -44,7 +45,7 @@ def test_answers_stay_hidden_until_reveal_then_show_what_keras_returns():
     button(at, "Reveal the answers").click().run()
     assert not at.exception
     assert shapes_listed(at) == expected_shapes(query)
-    assert at.get("plotly_chart")
+    assert charts(at)
 
 
 def test_a_lesson_kept_for_reveal_hides_its_shapes_and_its_picker():

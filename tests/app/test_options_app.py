@@ -3,6 +3,7 @@
 import pytest
 
 import rnnlab
+from tests.app.charts import charts
 from tests.app.test_playground_app import expected_shapes, open_app, page_text, shapes_listed
 
 
@@ -30,8 +31,8 @@ def test_gru_says_there_is_no_cell_state_and_draws_none():
     at = open_app({"layer": "gru", "return_state": "true"})
     assert "no cell state" in page_text(at) + "\n".join(i.value for i in at.info)
     assert at.title[0].value == "What does a Keras GRU return?"
-    states = next(c for c in at.get("plotly_chart") if "h_t at every timestep" in c.proto.spec)
-    assert "c_t" not in states.proto.spec.split('"title"')[1][:200]
+    states = next(c for c in charts(at) if "h_t at every timestep" in c.spec)
+    assert "c_t" not in states.spec.split('"title"')[1][:200]
 
 
 def test_a_refused_combination_shows_keras_message_and_the_fix_button_repairs_it():

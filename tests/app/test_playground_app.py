@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnlab
+from tests.app.charts import charts
 from tests.conftest import ROOT
 
 
@@ -35,7 +36,7 @@ def test_defaults_render_without_exception():
     assert at.slider(key="units").value == 64
     assert shapes_listed(at) == expected_shapes("")
     assert any(c.value == "output = lstm(x)" for c in at.code)
-    assert [c.key for c in at.get("plotly_chart")] == ["chart-unrolled", "chart-input", "chart-output", "chart-states"]
+    assert [c.key for c in charts(at)] == ["chart-unrolled", "chart-input", "chart-output", "chart-states"]
     assert not at.warning
 
 
@@ -43,7 +44,7 @@ def test_defaults_render_without_exception():
 def test_only_the_chosen_section_is_drawn_and_the_choice_is_in_the_link(section):
     at = open_app({"section": section})
     assert not at.exception and not at.warning
-    assert [c.key for c in at.get("plotly_chart")] == ["chart-unrolled", "chart-input", "chart-output", f"chart-{section}"]
+    assert [c.key for c in charts(at)] == ["chart-unrolled", "chart-input", "chart-output", f"chart-{section}"]
     assert at.radio(key="section").value == section
     at.radio(key="section").set_value("weights" if section != "weights" else "gates").run()
     assert at.query_params.get("section") in ("weights", "gates")
@@ -134,7 +135,7 @@ def test_back_from_another_page_the_playground_keeps_its_settings():
 def test_a_link_drawing_many_units_keeps_the_first_allowed_ones_and_every_chart(show):
     at = open_app({"show": show})
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) == 4
+    assert len(charts(at)) == 4
     assert len(at.multiselect(key="show").value) <= 10
     notice = "\n".join(w.value for w in at.warning)
     assert "show:" in notice, notice
@@ -169,13 +170,13 @@ def test_the_top_of_a_stack_reads_the_layer_below():
 def test_the_unrolled_picture_comes_first_and_the_colour_choice_is_in_the_link():
     at = open_app({"colours": "cividis", "return_sequences": "true"})
     assert not at.exception and not at.warning
-    first = at.get("plotly_chart")[0]
-    assert first.key == "chart-unrolled" and "whole_seq" in first.proto.spec and '"frames"' not in first.proto.spec
+    first = charts(at)[0]
+    assert first.key == "chart-unrolled" and "whole_seq" in first.spec and '"frames"' not in first.spec
     at.toggle(key="play").set_value(True).run()  # the play controls, and the frames they move, come when asked for
-    played = at.get("plotly_chart")[0]
-    assert '"frames"' in played.proto.spec and '"updatemenus"' in played.proto.spec
+    played = charts(at)[0]
+    assert '"frames"' in played.spec and '"updatemenus"' in played.spec
     assert at.query_params.get("play") == "true"
     assert at.radio(key="colours").value == "cividis"
-    assert "#fee838" in first.proto.spec and "#b2182b" not in first.proto.spec  # cividis, not the default scale
+    assert "#fee838" in first.spec and "#b2182b" not in first.spec  # cividis, not the default scale
     at.radio(key="colours").set_value("puor").run()
     assert at.query_params.get("colours") == "puor"

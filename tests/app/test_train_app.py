@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from rnnlab.training.settings import Settings
 from rnnlab.training.tasks import shapes
 from rnnlab.params import parse
+from tests.app.charts import charts
 from tests.conftest import ROOT
 
 SMALL = {"units": "8", "timesteps": "6", "features": "1"}
@@ -88,10 +89,10 @@ def test_training_shows_progress_then_predictions_and_states():
     assert not at.exception
     final = progress_texts(at)[0]
     assert final.startswith("epoch 4 of 4")
-    assert len(at.get("plotly_chart")) == 3  # the loss curve, predictions against targets, h_t before and after
+    assert len(charts(at)) == 3  # the loss curve, predictions against targets, h_t before and after
     assert "model.predict(x) returned `(64, 6, 1)`" in text(at)
     at.slider(key="train_sample").set_value(5).run()
-    assert not at.exception and "validation sample 5" in at.get("plotly_chart")[1].proto.spec
+    assert not at.exception and "validation sample 5" in charts(at)[1].spec
 
 
 def test_stop_ends_the_training_early():

@@ -80,7 +80,7 @@ def assert_no_exception(page: Page) -> None:
 def _fit_charts(page: Page) -> None:
     """Wait until every chart has been redrawn at its container's width after a resize."""
     page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].every(el => {
-        const box = el.closest('[data-testid=stPlotlyChart]').getBoundingClientRect();
+        const box = el.closest('[data-testid=stBidiComponent]').getBoundingClientRect();
         return Math.abs(el.getBoundingClientRect().width - box.width) < 2;
     })""")
     page.evaluate("document.fonts.ready.then(() => true)")
@@ -138,6 +138,19 @@ def test_return_sequences_returns_the_whole_sequence(open_app, settle, artifacts
     expect(page).to_have_url(re.compile(r"[?&]return_sequences=true(&|$)"))
     assert_no_exception(page)
     shoot(page, artifacts, "flipped")
+
+
+def test_a_flip_updates_the_charts_in_place(open_app, settle):
+    """A changed figure is applied to the chart already on the page (Plotly.react), not drawn in a new one: the
+    charts' nodes are marked before the flip and are still the same nodes, showing the new tensor, after it."""
+    page = open_app()
+    marked = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map((el, k) => el.mark = k)")
+    assert len(marked) == 4
+    flip(page, "return_sequences")
+    expect(unpack_line(page)).to_have_text("whole_seq = lstm(x)")
+    settle(page)
+    assert output_chart(page)["title"].startswith("whole_seq[0]:")
+    assert page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot')].map(el => el.mark)") == marked
 
 
 def test_return_state_adds_the_final_states(open_app, settle):

@@ -1,0 +1,27 @@
+"""The page's charts: one component that keeps each chart in place and updates it with Plotly.react.
+
+Streamlit's own Plotly element is identified by its figure, so a chart whose figure changes is unmounted and
+drawn anew in the browser on every rerun; here a chart is identified by its key alone, and the browser redraws
+only what changed (benchmarks/README.md: click -> updated page). The figure travels as JSON bytes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import plotly
+import streamlit as st
+from streamlit.components import v1 as components_v1
+
+JS = (Path(__file__).parent / "chart.js").read_text()
+# plotly.js is served by this server from the plotly package's own copy: <app>/component/ui.plot.plotly/plotly.min.js
+components_v1.declare_component("plotly", path=Path(plotly.__file__).parent / "package_data")
+CONFIG = {"displaylogo": False, "displayModeBar": False}  # no mode bar: on a phone it covers the chart's title
+
+
+def plotly_chart(figure: dict, key: str) -> None:
+    """Draw a figure dict (Plotly's form: data, layout, optional frames) as the chart `key`, updated in place on
+    later reruns. The page's charts are all drawn here."""
+    chart = st.components.v2.component("rnnlab_chart", js=JS, isolate_styles=False)
+    chart(key=key, data=orjson.dumps({"figure": figure, "config": CONFIG}, option=orjson.OPT_SERIALIZE_NUMPY))

@@ -1,0 +1,57 @@
+// One Plotly chart in the page, kept in place: a new figure for the same chart is applied with Plotly.react
+// (only what changed is redrawn) instead of the chart being unmounted and drawn anew. Every rerun sends every
+// chart again; one whose figure did not change is left alone. plotly.js is loaded once per page, from this
+// server (the plotly package's own copy): nothing is fetched from another host.
+const PLOTLY = "component/ui.plot.plotly/plotly.min.js";
+
+function plotly() {
+  if (!window.rnnlabPlotly) {
+    window.rnnlabPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = new URL(PLOTLY, document.baseURI).href;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => {
+        window.rnnlabPlotly = undefined; // the next chart tries again
+        reject(new Error("plotly.js could not be loaded"));
+      };
+      document.head.appendChild(script);
+    });
+  }
+  return window.rnnlabPlotly;
+}
+
+function holder(parentElement) {
+  let chart = parentElement.querySelector(":scope > .rnnlab-chart");
+  if (!chart) {
+    chart = document.createElement("div");
+    chart.className = "rnnlab-chart";
+    parentElement.appendChild(chart);
+    let width = 0; // drawn again at its new width when the page's width changes (a folded sidebar, a turned phone)
+    new ResizeObserver(([entry]) => {
+      const now = Math.round(entry.contentRect.width);
+      if (width && now && now !== width && chart.data) window.Plotly.Plots.resize(chart);
+      width = now || width;
+    }).observe(chart);
+  }
+  return chart;
+}
+
+export default function ({ data, parentElement }) {
+  const text = new TextDecoder().decode(data);
+  const chart = holder(parentElement);
+  if (chart.rnnlabText === text) return;
+  chart.rnnlabText = text;
+  const { figure, config } = JSON.parse(text);
+  chart.dataset.drawing = "true"; // until this figure is on the screen
+  plotly()
+    .then(async (Plotly) => {
+      if (chart.rnnlabText !== text) return; // a newer figure came while plotly.js loaded
+      await Plotly.react(chart, { data: figure.data, layout: figure.layout, frames: figure.frames || [], config });
+      if (chart.rnnlabText === text) delete chart.dataset.drawing;
+    })
+    .catch((error) => {
+      delete chart.dataset.drawing;
+      chart.rnnlabText = undefined;
+      chart.textContent = `This chart could not be drawn (${error.message}); reload the page to try again.`;
+    });
+}
