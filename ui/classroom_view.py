@@ -21,7 +21,7 @@ _REVEALED = "_revealed"  # the lessons and configurations this visitor has revea
 PRESENTER_ZOOM = 1.4
 PRESENTER_CSS = f"""<style>
 [data-testid="stMain"] {{ zoom: {PRESENTER_ZOOM}; }}
-[data-testid="stMain"] [data-testid="stBidiComponent"] {{ zoom: {1 / PRESENTER_ZOOM:.6f}; }}
+[data-testid="stMain"] .rnnlab-chart {{ zoom: {1 / PRESENTER_ZOOM:.6f}; }}
 [data-testid="stMainBlockContainer"] {{ max-width: 100%; padding: 1rem 2rem; }}
 </style>"""
 

@@ -74,11 +74,10 @@ def settle(page: Page, timeout: int = SETTLE_MS, charts: bool = True) -> None:
     page.wait_for_selector(f"{app}[data-test-script-state=notRunning]", timeout=timeout)
     page.wait_for_function(
         """(wanted) => {
-            const charts = [...document.querySelectorAll('[data-testid=stBidiComponent]')];
+            const charts = [...document.querySelectorAll('.rnnlab-chart')];
             const refused = document.querySelector('[data-testid=stAlertContentError]');  // no charts then
             return (charts.length > 0 || refused || !wanted)
-                && charts.every(c => c.querySelector('.js-plotly-plot')?.data)
-                && !document.querySelector('.rnnlab-chart[data-drawing]')
+                && charts.every(c => c.data && !c.dataset.drawing)
                 && !document.querySelector('[data-testid=stSkeleton]')
                 && !document.querySelector('[data-stale=true]')
                 && !(document.querySelector('[data-testid=stMain]')?.innerText ?? '')

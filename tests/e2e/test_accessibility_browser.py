@@ -121,7 +121,7 @@ def test_a_class_session_asks_no_host_but_the_app_itself(browser, server_url: st
     """The teacher's view (its QR code included) and a student's page, through a whole round."""
     teacher, student, teacher_urls, student_urls = class_session(browser, server_url)
     try:
-        expect(main_area(teacher).locator("[data-testid=stBidiComponent]")).to_have_count(1)
+        expect(main_area(teacher).locator(".rnnlab-chart")).to_have_count(1)
         teacher.wait_for_timeout(2500)  # a poll or two of each page: anything they fetch has asked by now
         assert teacher_urls and student_urls, "the recording saw nothing"
         assert not foreign(teacher_urls, server_url) and not foreign(student_urls, server_url)
@@ -245,10 +245,10 @@ def test_every_chart_has_a_text_summary(page: Page, server_url: str):
     for section in ("states", "gates", "step", "weights"):  # the page draws one section at a time
         page.goto(f"{server_url}/?return_sequences=true&units=8&timesteps=5&section={section}")
         settled(page)
-        charts += page.evaluate("""() => [...document.querySelectorAll('[data-testid=stBidiComponent]')].map(chart => {
-            const box = chart.closest('[data-testid=stElementContainer]') || chart.parentElement;
+        charts += page.evaluate("""() => [...document.querySelectorAll('.rnnlab-chart')].map(chart => {
+            const box = chart.closest('[data-testid=stElementContainer]');
             const caption = box.nextElementSibling?.querySelector('[data-testid=stCaptionContainer]');
-            return {title: chart.querySelector('.js-plotly-plot').layout.title.text, text: caption?.innerText ?? ''};
+            return {title: chart.layout.title.text, text: caption?.innerText ?? ''};
         })""")
     assert len(charts) == 16  # the unrolled layer, input and output each time, and each section's own chart
     pictures = [c for c in charts if c["title"].startswith("The layer unrolled")]

@@ -68,9 +68,9 @@ def test_a_link_drawing_sixteen_units_keeps_ten_and_every_chart(page: Page, serv
     expect(main).not_to_contain_text("This app has encountered an error")
     expect(main.locator("[data-testid=stAlertContentWarning]").first).to_contain_text(
         "show: at most 10 entries, so 10, 11, 12 and 3 more were set aside")
-    assert main.locator("[data-testid=stBidiComponent]").count() == 4  # the unrolled layer, input, output, h and c
+    assert main.locator(".rnnlab-chart").count() == 4  # the unrolled layer, input, output, h and c
     photograph(page, artifacts, "playground-show-16")
-    photograph(page, artifacts, "playground-show-16-states", focus=main.locator("[data-testid=stBidiComponent]").nth(2))
+    photograph(page, artifacts, "playground-show-16-states", focus=main.locator(".rnnlab-chart").nth(2))
 
 
 def test_the_quiz_shows_a_link_that_replays_it(page: Page, server_url, artifacts):

@@ -33,7 +33,7 @@ def test_a_classroom_link_hides_and_locks_its_controls_and_keeps_the_answers_unt
     expected = expected_rows("units=8&return_state=true")
     expect(page.get_by_text("Predict, then reveal")).to_be_visible()
     assert not any(shape in main_text(page) for _, shape in expected)
-    expect(page.locator("[data-testid=stBidiComponent]")).to_have_count(0)
+    expect(page.locator(".rnnlab-chart")).to_have_count(0)
     page.screenshot(path=artifacts / "classroom-before-reveal.png")
 
     page.get_by_label("Every shape returned, in order").fill(expected[0][1])

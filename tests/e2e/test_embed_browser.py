@@ -127,7 +127,7 @@ def test_the_snippet_shows_the_playground_in_a_tutorials_frame_compact_and_worki
     # the playground renders in the frame: the table of what Keras returns, and charts
     expect(frame.locator("[data-testid=stMain] table tbody tr")).to_have_count(len(expected_rows(SETTINGS)))
     assert rows(frame) == expected_rows(SETTINGS)
-    expect(frame.locator("[data-testid=stBidiComponent]").first).to_be_visible()
+    expect(frame.locator(".rnnlab-chart").first).to_be_visible()
     # compact: no site navigation, no Streamlit toolbar; embed=true is not an unknown setting
     sidebar = frame.locator("[data-testid=stSidebar]")
     expect(frame.locator(".st-key-site-nav")).to_have_count(0)

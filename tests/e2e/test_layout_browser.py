@@ -25,7 +25,7 @@ BOXES_JS = """() => {
         title: el.layout.title.text,
         chart: box(el),
         drawn: box(el.querySelector('.main-svg')),
-        holder: box(el.closest('[data-testid=stBidiComponent]')),
+        holder: box(el.parentElement),
         main: box(main),
         font: el._fullLayout.font.size,
         width: innerWidth,
@@ -44,7 +44,7 @@ def open_at(browser, server_url: str, query: str, width: int, height: int) -> Pa
     settle(page)
     page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].every(el =>
         Math.abs(el.querySelector('.main-svg').getBoundingClientRect().width
-                 - el.closest('[data-testid=stBidiComponent]').getBoundingClientRect().width) < 2
+                 - el.parentElement.getBoundingClientRect().width) < 2
         || el.querySelector('.main-svg').getBoundingClientRect().width > innerWidth)""")
     page.wait_for_timeout(400)  # Plotly's resize is debounced
     return page

@@ -138,7 +138,7 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
         answer(student, typed)
     expect(main(teacher).get_by_text("3 of 3 students have answered")).to_be_visible(timeout=POLL_MS)
     expect(caption(teacher)).to_have_text(f"Answers (3): {right}: 2; {wrong}: 1.", timeout=POLL_MS)
-    expect(main(teacher).locator("[data-testid=stBidiComponent]")).to_have_count(1)
+    expect(main(teacher).locator(".rnnlab-chart")).to_have_count(1)
     assert "✓" not in caption(teacher).inner_text()  # right and wrong stay unmarked until the reveal
 
     # Before the reveal a student sees only their own answer, never whether it is right, never the others'.
@@ -148,10 +148,10 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
         assert other not in text.replace(mine, "")
         for telling in ("The answer:", "right.", "not this one", "What Keras returns", "of 3 students"):
             assert telling not in text, (telling, text)
-        expect(main(student).locator("[data-testid=stBidiComponent]")).to_have_count(0)
+        expect(main(student).locator(".rnnlab-chart")).to_have_count(0)
         assert_not_reloaded(student)
     teacher.screenshot(path=artifacts / "live-teacher-projector-answers.png")
-    main(teacher).locator("[data-testid=stBidiComponent]").scroll_into_view_if_needed()
+    main(teacher).locator(".rnnlab-chart").scroll_into_view_if_needed()
     teacher.screenshot(path=artifacts / "live-teacher-projector-chart.png")
     students[2].screenshot(path=artifacts / "live-student-phone-before-reveal.png")
 

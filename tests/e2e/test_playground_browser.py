@@ -80,7 +80,7 @@ def assert_no_exception(page: Page) -> None:
 def _fit_charts(page: Page) -> None:
     """Wait until every chart has been redrawn at its container's width after a resize."""
     page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].every(el => {
-        const box = el.closest('[data-testid=stBidiComponent]').getBoundingClientRect();
+        const box = el.parentElement.getBoundingClientRect();
         return Math.abs(el.getBoundingClientRect().width - box.width) < 2;
     })""")
     page.evaluate("document.fonts.ready.then(() => true)")
