@@ -47,7 +47,7 @@ async def _change(visitor: Visitor, pid: int, **values) -> dict:
     if not result.ok:
         raise RuntimeError(f"{values}: the script did not finish cleanly: {result.errors}")
     return {"cpu_ms": (_cpu(pid) - before) * 1000, "exec_ms": (result.exec_seconds or 0) * 1000,
-            "wall_ms": result.seconds * 1000, "bytes": result.bytes, "charts": result.elements["plotly_chart"]}
+            "wall_ms": result.seconds * 1000, "bytes": result.bytes, "charts": result.elements["bidi_component"]}
 
 
 async def measure(ws_url: str, pid: int, changes: int, query: str) -> dict[str, list[dict]]:

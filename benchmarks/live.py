@@ -712,7 +712,7 @@ async def redis_down_scenario(ws_url: str, redis: Redis, sources: bool) -> dict:
         seen["teacher_view_refresh"] = {"ok": tally.ok, "message": UNAVAILABLE in tally.text,
                                         "errors": tally.errors[:2]}
         flip = await player.set(return_state=True)
-        seen["playground_change_ok"] = flip.ok and flip.elements["plotly_chart"] > 0
+        seen["playground_change_ok"] = flip.ok and flip.elements["bidi_component"] > 0
         seen["playground_change_s"] = round(flip.seconds, 2)
         seen["down_s"] = round(time.perf_counter() - stopped, 1)
         await asyncio.to_thread(redis.start)

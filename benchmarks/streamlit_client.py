@@ -69,7 +69,7 @@ class RunResult:
     status: int  # ForwardMsg.ScriptFinishedStatus
     messages: int
     bytes: int
-    elements: Counter = field(default_factory=Counter)  # element kinds drawn, e.g. {"plotly_chart": 6}
+    elements: Counter = field(default_factory=Counter)  # element kinds drawn, e.g. {"bidi_component": 4} (the charts)
     errors: list[str] = field(default_factory=list)  # exception elements drawn (an error in the script)
     # The script's own run time as the server measured it (PageProfile.exec_time); the server
     # only sends it when browser.gatherUsageStats is on.
