@@ -26,11 +26,11 @@ function holder(parentElement) {
     chart = document.createElement("div");
     chart.className = "rnnlab-chart";
     parentElement.appendChild(chart);
-    let width = 0; // drawn again at its new width when the page's width changes (a folded sidebar, a turned phone)
+    // Drawn again at its box's width when that changes: a folded sidebar, a turned phone, a chart drawn while
+    // hidden (a closed tab or expander) and shown later.
     new ResizeObserver(([entry]) => {
-      const now = Math.round(entry.contentRect.width);
-      if (width && now && now !== width && chart.data) window.Plotly.Plots.resize(chart);
-      width = now || width;
+      const width = Math.round(entry.contentRect.width);
+      if (width && chart._fullLayout && Math.abs(width - chart._fullLayout.width) > 1) window.Plotly.Plots.resize(chart);
     }).observe(chart);
   }
   return chart;
