@@ -20,8 +20,17 @@ components_v1.declare_component("plotly", path=Path(plotly.__file__).parent / "p
 CONFIG = {"displaylogo": False, "displayModeBar": False}  # no mode bar: on a phone it covers the chart's title
 
 
+def _plain(value):
+    """What orjson cannot write itself (an array of strings, a non-contiguous array, a NumPy string) as a list
+    or a Python value."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} cannot be sent in a chart")
+
+
 def plotly_chart(figure: dict, key: str) -> None:
     """Draw a figure dict (Plotly's form: data, layout, optional frames) as the chart `key`, updated in place on
     later reruns. The page's charts are all drawn here."""
     chart = st.components.v2.component("rnnlab_chart", js=JS, isolate_styles=False)
-    chart(key=key, data=orjson.dumps({"figure": figure, "config": CONFIG}, option=orjson.OPT_SERIALIZE_NUMPY))
+    sent = orjson.dumps({"figure": figure, "config": CONFIG}, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY)
+    chart(key=key, data=sent)
