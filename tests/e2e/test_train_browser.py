@@ -16,6 +16,7 @@ LOSS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
     .filter(el => el.layout.title.text.startsWith('loss'))
     .map(el => el.data.map(t => (t.x && (t.x.length ?? t.x._inputArray?.length)) || 0))"""
 PROGRESS = "[data-testid=stProgress] [role=progressbar]"
+EPOCHS = 40  # long enough (a few seconds) for the page's half-second progress polls to show the bar moving
 
 
 def progress_value(page: Page) -> float:
@@ -24,7 +25,7 @@ def progress_value(page: Page) -> float:
 
 
 def test_training_moves_the_progress_bar_and_draws_the_loss_curve(page: Page, server_url: str, settle, artifacts):
-    page.goto(f"{server_url}/train?{MODEL}&seed=4242&task=echo&epochs=12&samples=256")
+    page.goto(f"{server_url}/train?{MODEL}&seed=4242&task=echo&epochs={EPOCHS}&samples=256")
     settle(page)
     main = page.locator("[data-testid=stMain]")
     expect(main.get_by_text("(256, 8, 1)").first).to_be_visible()
@@ -38,7 +39,7 @@ def test_training_moves_the_progress_bar_and_draws_the_loss_curve(page: Page, se
     assert len({v for v in seen if 0 < v < 100}) >= 2, f"the bar did not move: {sorted(seen)}"
     settle(page)
     points = page.evaluate(LOSS_JS)
-    assert points and points[0][0] == points[0][1] == 12  # training and validation loss, every epoch
+    assert points and points[0][0] == points[0][1] == EPOCHS  # training and validation loss, every epoch
     expect(main.get_by_text(re.compile(r"^Learned|^Not learned"))).to_be_visible()
     expect(page.locator(".js-plotly-plot")).to_have_count(3)
     page.set_viewport_size({"width": 1366, "height": 3200})  # the main area scrolls inside its own container
