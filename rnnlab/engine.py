@@ -9,11 +9,18 @@ its arguments: `engine.submit("preview", config)`; the server never imports the 
   (Keras's own forward pass behind an answer already shown). Answers go first come first served;
   confirmations newest first, and only the newest MAX_CONFIRMS wait: a visitor who has moved on
   no longer looks at an old one, which is asked for again if anybody comes back to it.
+- A task knows who waits for it (an Owner: one tab of one browser). A tab has at most one answer
+  queued: its newer request, or its page no longer waiting (`release`), cancels the older one unless
+  someone else waits for it too. One browser never runs on more than `share` workers at once (all
+  but one), so however much one visitor asks, a worker stays free for everybody else.
 - Identical tasks are computed once: a second request joins the first, and results stay in a
   least-recently-used cache bounded by their size in memory (CACHE_BYTES, arrays counted by their bytes).
 - A task that runs past its time limit, or a worker that dies, is replaced by a fresh worker;
-  the caller gets WorkerLost with a plain message. A worker is also replaced after MAX_TASKS tasks
-  or above MAX_RSS_MB of memory, so native memory cannot grow without bound.
+  the caller gets WorkerLost with a plain message. A worker that dies under a task is given the task
+  once more on a fresh worker (a kill from outside is not the task's fault); dying twice is. A worker
+  found dead while idle is replaced at once. A worker is also replaced after MAX_TASKS tasks, above
+  MAX_RSS_MB of memory, or, once idle for IDLE_S, when it has grown `growth_mb` above its warm size
+  (one worker of an engine at a time, so the others go on answering).
 
 The shape doctor has an engine of its own (`doctor()`, lane DOCTOR): two workers at a lower priority, whose
 memory has a ceiling (an allocation past `memory_mb` above what a worker holds once warm fails) and which are
@@ -27,7 +34,6 @@ Without `start()` (the command line, the tests) nothing here runs: callers use t
 from __future__ import annotations
 
 import dataclasses
-import heapq
 import itertools
 import logging
 import multiprocessing
@@ -35,8 +41,9 @@ import os
 import resource
 import sys
 import threading
+import time
 import types
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from concurrent.futures import Future
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,6 +58,8 @@ CACHE_BYTES = 128 * 2**20
 NICE = 5  # workers yield the cores to the web server's own reruns
 MAX_TASKS = 2000
 MAX_RSS_MB = 2500
+IDLE_S = 20.0  # a worker idle this long is replaced if it has grown past its lane's growth_mb
+LIVENESS_S = 0.5  # how often an idle dispatcher checks that its worker is alive
 START_S = 120.0  # a worker that has not started (imported TensorFlow) by then is replaced
 
 
@@ -61,8 +70,23 @@ class Lane:
     workers: int = WORKERS
     nice: int = NICE
     memory_mb: int | None = None  # a task may allocate this much above the warm worker's memory, no more
-    growth_mb: float | None = None  # a worker grown this much above its warm size is replaced after its task
+    growth_mb: float | None = 800  # a worker grown this much above its warm size is replaced after its task
+    idle_growth_mb: float = 150.0  # a worker idle for IDLE_S and grown this much is replaced
     cache_bytes: int = CACHE_BYTES
+
+    @property
+    def share(self) -> int:
+        """Workers one browser may keep busy at once: all but one (one, in a lane of one)."""
+        return max(1, self.workers - 1)
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who waits for a task: one tab (its superseded and abandoned requests are cancelled) of one browser
+    (its fair share of the workers). Opaque ids, only compared."""
+
+    tab: str
+    browser: str
 
 
 DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20)
@@ -128,6 +152,9 @@ class _Task:
     args: tuple = field(compare=False)
     timeout: float | None = field(compare=False)
     future: Future = field(compare=False, default_factory=Future)
+    tabs: set[str] = field(compare=False, default_factory=set)  # the tabs waiting for it
+    pinned: bool = field(compare=False, default=False)  # a caller with no Owner waits: never cancelled for a tab
+    browser: str | None = field(compare=False, default=None)  # whose share of the workers it counts in
 
 
 def _key(function: str, args: tuple) -> tuple:
@@ -171,23 +198,28 @@ class Engine:
         """Starts the lane's workers now; each imports TensorFlow and runs the default configuration once."""
         self.lane = lane
         self.cache = _Cache(lane.cache_bytes)
-        self._queue: list[_Task] = []
+        self._queue: list[_Task] = []  # waiting, in no order: the next is the least eligible one (_eligible)
         self._pending: dict[tuple, _Task] = {}  # queued or running, by key
+        self._latest: dict[str, _Task] = {}  # each tab's answer queued or running
+        self._running: Counter[str] = Counter()  # tasks running per browser
         self._changed = threading.Condition()
         self._order = itertools.count()
         self._context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
-        self.stats = {"tasks": 0, "replaced": 0, "dropped": 0}
+        self.stats = {"tasks": 0, "replaced": 0, "dropped": 0, "superseded": 0, "retried": 0, "recycled": 0}
         self._workers: list[_Worker] = []
         self._closed = False
         self._idle = 0  # dispatchers waiting for a task
+        self._recycling = False  # one worker at a time is replaced for having grown while idle
         for number in range(lane.workers):
             threading.Thread(target=self._dispatch, name=f"engine-{number}", daemon=True).start()
 
     # --- the server's side ---
 
-    def submit(self, function: str, *args: Any, priority: int = ANSWER, timeout: float | None = None) -> Future:
+    def submit(self, function: str, *args: Any, priority: int = ANSWER, timeout: float | None = None,
+               owner: Owner | None = None) -> Future:
         """A future for TASKS[function](*args) computed in a worker: cached, joined to an identical task, or
-        queued."""
+        queued. With an owner, this tab's older answer still queued is cancelled unless somebody else waits
+        for it."""
         if function not in TASKS:
             raise KeyError(f"no task {function!r}")
         key = _key(function, args)
@@ -198,18 +230,25 @@ class Engine:
             return done
         with self._changed:
             task = self._pending.get(key)
-            if task is not None:
-                if priority < task.rank[0] and task in self._queue:  # an answer is now waited for
-                    task.rank = (priority, next(self._order))
-                    heapq.heapify(self._queue)
-                return task.future
-            order = next(self._order)
-            task = _Task((priority, -order if priority == CONFIRM else order), key, function, args, timeout)
-            self._pending[key] = task
-            heapq.heappush(self._queue, task)
-            self._drop_old_confirms()
-            self._changed.notify()
+            if task is None:
+                order = next(self._order)
+                task = _Task((priority, -order if priority == CONFIRM else order), key, function, args, timeout)
+                self._pending[key] = task
+                self._queue.append(task)
+                self._drop_old_confirms()
+            elif priority < task.rank[0] and task in self._queue:  # an answer is now waited for
+                task.rank = (priority, next(self._order))
+            self._own(task, owner, priority)
+            self._changed.notify_all()
             return task.future
+
+    def release(self, future: Future, owner: Owner) -> None:
+        """The owner's page no longer waits for this future: its task is cancelled if it is still queued and
+        nobody else waits for it."""
+        with self._changed:
+            task = next((t for t in self._queue if t.future is future), None)
+            if task is not None:
+                self._let_go(task, owner.tab)
 
     def cached(self, function: str, *args: Any) -> tuple[bool, Any]:
         """(True, result) when function(*args) has been computed and is still cached, else (False, None)."""
@@ -250,6 +289,33 @@ class Engine:
             task = next((t for t in self._queue if t.future is future), None)
             return 0 if task is None else sum(t < task for t in self._queue)
 
+    # --- who waits for what ---
+
+    def _own(self, task: _Task, owner: Owner | None, priority: int) -> None:
+        if owner is None:
+            task.pinned = True
+            return
+        task.tabs.add(owner.tab)
+        task.browser = task.browser or owner.browser
+        if priority != ANSWER:  # confirmations are bounded by MAX_CONFIRMS, and asked for again when dropped
+            return
+        older = self._latest.get(owner.tab)
+        self._latest[owner.tab] = task
+        if older is not None and older is not task:
+            self._let_go(older, owner.tab)
+
+    def _let_go(self, task: _Task, tab: str) -> None:
+        """This tab no longer waits for the task: cancelled if queued and nobody else waits."""
+        task.tabs.discard(tab)
+        if self._latest.get(tab) is task:
+            del self._latest[tab]
+        if task.tabs or task.pinned or task not in self._queue:
+            return
+        self._queue.remove(task)
+        del self._pending[task.key]
+        task.future.cancel()
+        self.stats["superseded"] += 1
+
     def _drop_old_confirms(self) -> None:
         confirms = sorted(t for t in self._queue if t.rank[0] == CONFIRM)
         for task in confirms[MAX_CONFIRMS:]:
@@ -257,44 +323,88 @@ class Engine:
             del self._pending[task.key]
             task.future.cancel()
             self.stats["dropped"] += 1
-        if len(confirms) > MAX_CONFIRMS:
-            heapq.heapify(self._queue)
 
     # --- one dispatcher thread per worker process ---
 
+    def _eligible(self) -> _Task | None:
+        """The first task in the queue whose browser has fewer than the lane's share of workers busy."""
+        share = self.lane.share
+        return min((t for t in self._queue if t.browser is None or self._running[t.browser] < share), default=None)
+
     def _next(self) -> _Task | None:
-        """The next task to run (None once the engine is closed); tasks their callers gave up on are skipped."""
+        """The next task to run; None when nothing came within LIVENESS_S (the dispatcher looks after its
+        worker) or the engine is closed. Tasks their callers gave up on are skipped."""
         with self._changed:
-            while True:
-                self._idle += 1
-                while not self._queue and not self._closed:
-                    self._changed.wait()
-                self._idle -= 1
-                if self._closed:
-                    return None
-                task = heapq.heappop(self._queue)
+            while not self._closed:
+                task = self._eligible()
+                if task is None:
+                    self._idle += 1
+                    self._changed.wait(LIVENESS_S)
+                    self._idle -= 1
+                    if self._eligible() is None:
+                        return None
+                    continue
+                self._queue.remove(task)
                 if task.future.set_running_or_notify_cancel():
+                    if task.browser is not None:
+                        self._running[task.browser] += 1
                     return task
                 self._pending.pop(task.key, None)
+            return None
 
     def _dispatch(self) -> None:
-        worker = self._replace(None)
-        while (task := self._next()) is not None:
+        worker, idle_since = self._replace(None), time.monotonic()
+        while not self._closed:
+            task = self._next()
+            if task is None:
+                worker = self._look_after(worker, idle_since)
+                continue
             if not worker.process.is_alive():  # ended while idle (killed from outside): its task goes to a fresh one
                 worker = self._replace(worker)
+            worker = self._compute(worker, task)
+            idle_since = time.monotonic()
+            if worker.tired():
+                worker = self._replace(worker)
+
+    def _look_after(self, worker: _Worker, idle_since: float) -> _Worker:
+        """While idle: a dead worker is replaced at once; one grown past its warm size after IDLE_S quiet."""
+        if self._closed:
+            return worker
+        if not worker.process.is_alive():
+            return self._replace(worker)
+        grown = worker.ready and worker.rss_mb > worker.warm_mb + self.lane.idle_growth_mb
+        if not grown or time.monotonic() - idle_since < IDLE_S:
+            return worker
+        with self._changed:
+            if self._recycling:
+                return worker
+            self._recycling = True
+        try:
+            self.stats["recycled"] += 1
+            return self._replace(worker)
+        finally:
+            with self._changed:
+                self._recycling = False
+
+    def _compute(self, worker: _Worker, task: _Task) -> _Worker:
+        """Run the task in the worker (once more in a fresh one if the worker died under it); finish it."""
+        for attempt in (1, 2):
             try:
                 value, size = worker.ask(task.function, task.args, task.timeout)
             except WorkerLost as lost:
-                self._finish(task, error=lost)
                 worker = self._replace(worker)
+                if lost.too_big or attempt == 2 or self._closed:
+                    self._finish(task, error=lost)
+                    return worker
+                self.stats["retried"] += 1
                 continue
             except Exception as err:  # the task's own exception, raised in the worker
                 self._finish(task, error=err)
             else:
                 self.cache.put(task.key, value, size)
                 self._finish(task, value=value)
-            if worker.tired():
-                worker = self._replace(worker)
+            return worker
+        return worker
 
     def _replace(self, worker: _Worker | None) -> _Worker:
         """A fresh worker in place of this one (None: a first one), warmed before it takes a task."""
@@ -320,6 +430,14 @@ class Engine:
         with self._changed:
             self._pending.pop(task.key, None)
             self.stats["tasks"] += 1
+            if task.browser is not None:
+                self._running[task.browser] -= 1
+                if self._running[task.browser] <= 0:
+                    del self._running[task.browser]
+            for tab in task.tabs:
+                if self._latest.get(tab) is task:
+                    del self._latest[tab]
+            self._changed.notify_all()
         if error is None:
             task.future.set_result(value)
         else:

@@ -18,6 +18,7 @@ from rnnlab.doctor.titles import title
 from rnnlab.params import Param
 from ui.controls import GROUPS
 from ui.literal import code as literal
+from ui.runs import owner
 
 NO_LOSS = "(none)"
 LOSSES = (NO_LOSS, "mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy",
@@ -44,7 +45,7 @@ def get_diagnosis(code: str, x_shape: str, y_shape: str, loss: str):
     DIAGNOSIS_S seconds (DoctorInputError is raised, not cached; WorkerLost when it was stopped or the doctor
     is busy)."""
     task = DOCTOR.submit("diagnose", code, x_shape, y_shape or None, None if loss == NO_LOSS else loss,
-                         timeout=TRIAL_S)
+                         timeout=TRIAL_S, owner=owner())
     starting = not DOCTOR.warm()  # the server has just started: its doctor is loading TensorFlow
     with st.spinner("The doctor is starting (loading TensorFlow)..." if starting else
                     "Reading the code and building it with Keras..."):

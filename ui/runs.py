@@ -16,6 +16,7 @@ import streamlit as st
 
 from rnnlab import engine
 from rnnlab.result import TOLERANCE, Run
+from ui import visitor
 
 ENGINE = engine.start()
 gc.freeze()  # what is loaded by now (Streamlit, Plotly, the app) stays out of every later collection
@@ -27,20 +28,29 @@ REDRAW_AFTER_S = 5.0  # a confirmed answer still on screen this long is redrawn 
 _POLLS, _POLLED = "_confirmed_polls", "_confirmed_config"
 
 
-def _wait(future: Future, what: str) -> object:
-    """The future's result; while it is queued, the page says how many requests are ahead of it."""
+def owner() -> engine.Owner:
+    """This tab of this browser, as the engine counts who waits for what."""
+    return engine.Owner(tab=visitor.session(), browser=visitor.browser())
+
+
+def _wait(future: Future, what: str, asker: engine.Owner) -> object:
+    """The future's result; while it is queued, the page says how many requests are ahead of it. A page run
+    that stops waiting (a newer change, a closed tab) lets the engine cancel the task if nobody else waits."""
     note = None
-    while True:
-        try:
-            return future.result(timeout=POLL_S)
-        except Pending:
-            ahead = ENGINE.ahead_of(future)
-            note = note or st.empty()
-            note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours." if ahead
-                      else f"{what}...", icon="⏳")
-        finally:
-            if note is not None and future.done():
-                note.empty()
+    try:
+        while True:
+            try:
+                return future.result(timeout=POLL_S)
+            except Pending:
+                ahead = ENGINE.ahead_of(future)
+                note = note or st.empty()
+                note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours." if ahead
+                          else f"{what}...", icon="⏳")
+    finally:
+        if not future.done():
+            ENGINE.release(future, asker)
+        elif note is not None:
+            note.empty()
 
 
 def confirmed(config) -> Run | None:
@@ -57,11 +67,12 @@ def get_run(config) -> Run:
     ready = confirmed(config)
     if ready is not None:
         return ready
-    answer = _wait(ENGINE.submit(PREVIEW, config), "Building the Keras model")
+    asker = owner()
+    answer = _wait(ENGINE.submit(PREVIEW, config, owner=asker), "Building the Keras model", asker)
     if answer.confirmed:
         return answer
     free = ENGINE.idle() > 0  # a worker takes Keras's pass at once: worth a short wait
-    keras_pass = ENGINE.submit(RUN, config, priority=engine.CONFIRM)
+    keras_pass = ENGINE.submit(RUN, config, priority=engine.CONFIRM, owner=asker)
     if free:
         try:
             return keras_pass.result(timeout=CONFIRM_WAIT_S)
@@ -77,7 +88,7 @@ def await_confirmation(config) -> None:
     class changing things every second or two is not sent every page twice)."""
     keras_run = confirmed(config)
     if keras_run is None:
-        ENGINE.submit(RUN, config, priority=engine.CONFIRM)  # again, if it was dropped while nobody looked
+        ENGINE.submit(RUN, config, priority=engine.CONFIRM, owner=owner())  # again, if dropped while nobody looked
         st.caption("⏳ Keras's own forward pass is confirming these values...")
         return
     state = st.session_state
