@@ -218,6 +218,27 @@ class Visitor:
         """Send rerun_script with every widget's current value; wait for script_finished."""
         if self._ws is None:
             await self.connect()
+        msg = self._rerun_message(triggers, fragment_id, auto)
+        await self._drain()
+        sent = time.perf_counter()
+        await self._ws.send(msg.SerializeToString())
+        return await asyncio.wait_for(self._receive_run(sent, fragment_id), self.timeout)
+
+    async def fire(self, query_string: str) -> None:
+        """Ask for the page at another address and do not wait for it (what a script hammering the server
+        does); what the server sends back is read and dropped."""
+        if self._ws is None:
+            await self.connect()
+        self.query_string = query_string
+        self.values = {}
+        await self._ws.send(self._rerun_message((), "", False).SerializeToString())
+        while True:
+            try:
+                await asyncio.wait_for(self._ws.recv(), 0.001)
+            except TimeoutError:
+                return
+
+    def _rerun_message(self, triggers: tuple[str, ...], fragment_id: str, auto: bool) -> BackMsg:
         msg = BackMsg()
         client = msg.rerun_script
         client.query_string = self.query_string
@@ -235,10 +256,7 @@ class Visitor:
         client.context_info.timezone = "UTC"
         client.context_info.locale = "en-US"
         client.context_info.url = self.ws_url.replace("ws://", "http://").replace("/_stcore/stream", "/")
-        await self._drain()
-        sent = time.perf_counter()
-        await self._ws.send(msg.SerializeToString())
-        return await asyncio.wait_for(self._receive_run(sent, fragment_id), self.timeout)
+        return msg
 
     async def _drain(self) -> None:
         """Take in what the server sent on its own since the last run (a fragment's timed run, or the full run

@@ -17,13 +17,15 @@ def describe(query: str) -> dict[str, Any]:
 
     Raises ConfigError (a ValueError) listing every problem when the query string is not valid.
     """
-    parsed = parse(query).strict()  # before the heavy imports: bad input fails fast
-
+    parse(query).strict()  # before the heavy imports: bad input fails fast
     from rnnlab import engine
 
-    running = engine.running()
-    if running is not None:  # in the app's server: Keras runs in the engine's workers
-        return running.submit("describe", query).result()
+    return engine.compute("describe", query)
+
+
+def summary(query: str) -> dict[str, Any]:
+    """describe(query), computed in this process (the engine's task)."""
+    parsed = parse(query).strict()
 
     from rnnlab.codegen import code_for
     from rnnlab.params import values

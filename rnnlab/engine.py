@@ -28,11 +28,13 @@ replaced once they have grown `growth_mb`, so a pasted model, however large, nev
 takes the server's memory; while one is replaced (a paste past its time), the other answers. It starts once
 the playground's workers are warm.
 
-Without `start()` (the command line, the tests) nothing here runs: callers use the functions directly.
+Without `start()` (the command line, the tests) nothing here runs: `compute` runs a task in the caller's process.
+Nothing starts at import: `ui/serve.py` starts the engines with the server (or the first page that needs one).
 """
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import itertools
 import logging
@@ -93,6 +95,8 @@ DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 *
 
 _log = logging.getLogger(__name__)
 _SPAWNING = threading.Lock()
+_EXITING = threading.Event()
+atexit.register(_EXITING.set)  # runs before multiprocessing's own exit handler, which ends the workers
 
 
 def _preview() -> Callable:
@@ -106,8 +110,8 @@ def _run() -> Callable:
 
 
 def _describe() -> Callable:
-    from rnnlab import describe
-    return describe
+    from rnnlab import summary
+    return summary
 
 
 def _diagnose() -> Callable:
@@ -368,7 +372,7 @@ class Engine:
 
     def _look_after(self, worker: _Worker, idle_since: float) -> _Worker:
         """While idle: a dead worker is replaced at once; one grown past its warm size after IDLE_S quiet."""
-        if self._closed:
+        if self._closed or _EXITING.is_set():  # the interpreter ends its children as it exits: none is replaced
             return worker
         if not worker.process.is_alive():
             return self._replace(worker)
@@ -393,7 +397,7 @@ class Engine:
                 value, size = worker.ask(task.function, task.args, task.timeout)
             except WorkerLost as lost:
                 worker = self._replace(worker)
-                if lost.too_big or attempt == 2 or self._closed:
+                if lost.too_big or attempt == 2 or self._closed or _EXITING.is_set():
                     self._finish(task, error=lost)
                     return worker
                 self.stats["retried"] += 1
@@ -410,6 +414,8 @@ class Engine:
         """A fresh worker in place of this one (None: a first one), warmed before it takes a task."""
         if worker is not None:
             worker.close()
+            if _EXITING.is_set():
+                return worker
         fresh = _Worker(self._context, self.lane)
         with self._changed:
             if worker is not None and worker in self._workers:
@@ -624,3 +630,11 @@ def close() -> None:
 def running() -> Engine | None:
     """The engine if `start()` has been called in this process, else None."""
     return _ENGINE
+
+
+def compute(function: str, *args: Any) -> Any:
+    """TASKS[function](*args): by this process's engine when it runs (the web server never imports Keras),
+    else here (the command line, the tests, a worker itself)."""
+    if _ENGINE is None:
+        return TASKS[function]()(*args)
+    return _ENGINE.submit(function, *args).result()

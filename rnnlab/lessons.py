@@ -148,10 +148,7 @@ def snippet_values(slug: str, name: str) -> dict[str, str]:
     imports Keras), else here."""
     from rnnlab import engine
 
-    running = engine.running()
-    if running is not None:
-        return running.submit("lesson_snippet", slug, name).result()
-    return snippet_output(slug, name)
+    return engine.compute("lesson_snippet", slug, name)
 
 
 def rows(config: Any) -> str:

@@ -61,13 +61,7 @@ def returned_values(query: str) -> dict[str, Any]:
     from rnnlab import engine
 
     config = parse(query).strict().config
-    running = engine.running()
-    if running is not None:
-        result = running.submit("run", config).result()
-    else:
-        from rnnlab.run import run
-
-        result = run(config)
+    result = engine.compute("run", config)
     return {t.name: t.value for t in result.returns}
 
 

@@ -27,7 +27,6 @@ PASTE, ASSEMBLE = "Paste code", "Assemble with controls"
 MODES = (PASTE, ASSEMBLE)
 DIAGNOSIS_S = 10.0  # a learner waits this long at most, for a diagnosis or a plain message
 TRIAL_S = DIAGNOSIS_S - 1  # a diagnosis that runs longer is stopped (its worker is replaced)
-DOCTOR = engine.doctor()
 BUSY = f"the doctor had other models to try before this one and could not finish it within {DIAGNOSIS_S:.0f} s"
 ASSEMBLE_GROUPS = {**GROUPS, "data": "Masking, stateful"}
 ASSEMBLE_COLUMNS = (("layer",), ("structure",), ("head", "data"))  # the groups in each column
@@ -44,9 +43,9 @@ def get_diagnosis(code: str, x_shape: str, y_shape: str, loss: str):
     """The diagnosis of one input, computed once by the doctor's own worker, answered or given up within
     DIAGNOSIS_S seconds (DoctorInputError is raised, not cached; WorkerLost when it was stopped or the doctor
     is busy)."""
-    task = DOCTOR.submit("diagnose", code, x_shape, y_shape or None, None if loss == NO_LOSS else loss,
+    task = engine.doctor().submit("diagnose", code, x_shape, y_shape or None, None if loss == NO_LOSS else loss,
                          timeout=TRIAL_S, owner=owner())
-    starting = not DOCTOR.warm()  # the server has just started: its doctor is loading TensorFlow
+    starting = not engine.doctor().warm()  # the server has just started: its doctor is loading TensorFlow
     with st.spinner("The doctor is starting (loading TensorFlow)..." if starting else
                     "Reading the code and building it with Keras..."):
         try:

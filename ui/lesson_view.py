@@ -13,7 +13,7 @@ from rnnlab.params import parse
 from ui import classroom_view, panels
 from ui.answers import EXAMPLE, verdict
 from ui.controls import classroom
-from ui.runs import ENGINE, get_run
+from ui.runs import get_run, playground
 
 
 def choose(found: list[lessons.Lesson]) -> lessons.Lesson:
@@ -66,7 +66,7 @@ def show(lesson: lessons.Lesson) -> None:
 def run_snippets(lesson: lessons.Lesson) -> None:
     """The lesson's own Keras snippets, run in the engine's workers (computed once, then cached for everyone);
     the page waits for them with a note, since their printed values fill the text."""
-    futures = [ENGINE.submit("lesson_snippet", lesson.slug, name) for name in snippets.found(lesson.body)]
+    futures = [playground().submit("lesson_snippet", lesson.slug, name) for name in snippets.found(lesson.body)]
     if futures and not all(f.done() for f in futures):
         with st.spinner("Running this lesson's Keras code..."):
             wait(futures)

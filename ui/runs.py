@@ -9,7 +9,6 @@ shared by every visitor (Runs are read-only).
 
 from __future__ import annotations
 
-import gc
 from concurrent.futures import CancelledError, Future, TimeoutError as Pending
 
 import streamlit as st
@@ -18,14 +17,17 @@ from rnnlab import engine
 from rnnlab.result import TOLERANCE, Run
 from ui import visitor
 
-ENGINE = engine.start()
-gc.freeze()  # what is loaded by now (Streamlit, Plotly, the app) stays out of every later collection
 PREVIEW, RUN = "preview", "run"
 CONFIRM_WAIT_S = 0.25  # how long an answer waits for Keras's pass when it runs at once (an idle server)
 POLL_S = 0.25  # how often a waiting page looks again, and says how many requests are ahead
 CONFIRM_POLL_S = 0.5  # how often a page showing an unconfirmed answer asks whether Keras has confirmed it
 REDRAW_AFTER_S = 5.0  # a confirmed answer still on screen this long is redrawn with Keras's numbers
 _POLLS, _POLLED = "_confirmed_polls", "_confirmed_config"
+
+
+def playground() -> engine.Engine:
+    """The playground's engine: the one `ui.serve` started with the server, or started by the first page."""
+    return engine.start()
 
 
 def owner() -> engine.Owner:
@@ -42,22 +44,22 @@ def _wait(future: Future, what: str, asker: engine.Owner) -> object:
             try:
                 return future.result(timeout=POLL_S)
             except Pending:
-                ahead = ENGINE.ahead_of(future)
+                ahead = playground().ahead_of(future)
                 note = note or st.empty()
                 note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours." if ahead
                           else f"{what}...", icon="⏳")
     finally:
         if not future.done():
-            ENGINE.release(future, asker)
+            playground().release(future, asker)
         elif note is not None:
             note.empty()
 
 
 def confirmed(config) -> Run | None:
     """Keras's own Run for config, if it has been computed and is still cached."""
-    hit, value = ENGINE.cached(RUN, config)
+    hit, value = playground().cached(RUN, config)
     if hit:
-        ENGINE.forget(PREVIEW, config)
+        playground().forget(PREVIEW, config)
     return value if hit else None
 
 
@@ -68,11 +70,11 @@ def get_run(config) -> Run:
     if ready is not None:
         return ready
     asker = owner()
-    answer = _wait(ENGINE.submit(PREVIEW, config, owner=asker), "Building the Keras model", asker)
+    answer = _wait(playground().submit(PREVIEW, config, owner=asker), "Building the Keras model", asker)
     if answer.confirmed:
         return answer
-    free = ENGINE.idle() > 0  # a worker takes Keras's pass at once: worth a short wait
-    keras_pass = ENGINE.submit(RUN, config, priority=engine.CONFIRM, owner=asker)
+    free = playground().idle() > 0  # a worker takes Keras's pass at once: worth a short wait
+    keras_pass = playground().submit(RUN, config, priority=engine.CONFIRM, owner=asker)
     if free:
         try:
             return keras_pass.result(timeout=CONFIRM_WAIT_S)
@@ -88,7 +90,7 @@ def await_confirmation(config) -> None:
     class changing things every second or two is not sent every page twice)."""
     keras_run = confirmed(config)
     if keras_run is None:
-        ENGINE.submit(RUN, config, priority=engine.CONFIRM, owner=owner())  # again, if dropped while nobody looked
+        playground().submit(RUN, config, priority=engine.CONFIRM, owner=owner())  # again, if dropped while nobody looked
         st.caption("⏳ Keras's own forward pass is confirming these values...")
         return
     state = st.session_state

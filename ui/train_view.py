@@ -17,7 +17,6 @@ training settings (task, optimizer, ...) join the query string too, so a link re
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -31,11 +30,6 @@ from rnnlab.training.figures import loss_figure, predictions_figure, states_figu
 from rnnlab.training.settings import LEARNING_RATES, TRAIN, TRAIN_PARAMS, Settings
 from ui import controls, panels
 from ui.literal import code as literal
-
-# TensorFlow and Keras are loaded now (this page may be a server's first): keep their objects out of the
-# full garbage collection Streamlit runs after every script run, every progress poll among them.
-gc.freeze()
-jobs.warm()  # the training process imports TensorFlow while the first visitor reads the page
 
 POLL_S = 0.5  # how often a running training's progress is redrawn
 POLL_QUEUED_S = 2.0  # ... and a queued one's place in the queue
@@ -339,6 +333,7 @@ def stale(config: Any, settings: Settings) -> None:
 
 def show(parsed: Parsed, settings: Settings, problems: list[str]) -> None:
     """The whole page below its title: settings and shapes beside the live training, then the results."""
+    jobs.warm()  # the training process imports TensorFlow while the first visitor reads the page
     config = parsed.config
     panels.notices(parsed.notices)
     if problems:

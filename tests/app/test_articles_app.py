@@ -14,7 +14,7 @@ from rnnlab.articles import BY_ID, EXAMPLES
 from tests.conftest import ROOT
 from ui import article_view
 from ui.literal import escape
-from ui.runs import ENGINE
+from ui.runs import playground
 
 
 def open_articles(example_id: str | None = None) -> AppTest:
@@ -37,7 +37,7 @@ def test_each_example_shows_its_code_keras_outcome_and_every_claim_with_its_fact
     assert at.header[0].value == f"{example.number}. {example.title}"
     codes = [c.value.strip() for c in at.code]
     assert example.code.strip() in codes and example.corrected.strip() in codes
-    hit, evidence = ENGINE.cached("article", example.id)  # what the page was given
+    hit, evidence = playground().cached("article", example.id)  # what the page was given
     assert hit and evidence.example == example.id
     text = text_of(at)
     for claim in example.claims:

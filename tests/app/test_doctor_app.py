@@ -12,7 +12,7 @@ from rnnlab.doctor import assemble
 from rnnlab.doctor.examples import all_examples
 from tests.conftest import ROOT
 from ui import doctor_view
-from ui.runs import ENGINE
+from rnnlab import engine
 
 
 def open_doctor() -> AppTest:
@@ -97,9 +97,9 @@ def test_lines_the_doctor_does_not_understand_are_listed_not_run(tmp_path):
 
 def test_a_repeated_diagnosis_comes_from_the_cache():
     at = diagnose_on_page(open_doctor(), all_examples()[1].code, "1,6,31", "1,1")
-    first, computed = page_text(at), ENGINE.stats["tasks"]
+    first, computed = page_text(at), engine.doctor().stats["tasks"]
     at = diagnose_on_page(at)
-    assert ENGINE.stats["tasks"] == computed and page_text(at) == first
+    assert engine.doctor().stats["tasks"] == computed and page_text(at) == first
 
 
 # --- a model assembled with the parameter table's widgets ------------------------------------------

@@ -1,0 +1,34 @@
+"""Process start-up has one place (ui/serve.py): importing the app's modules, or collecting the tests, starts no
+worker process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+CHECK = """
+import importlib, multiprocessing, pkgutil
+import ui
+for module in pkgutil.iter_modules(ui.__path__):
+    if module.name != "serve":
+        importlib.import_module(f"ui.{module.name}")
+from rnnlab import engine
+from rnnlab.training import jobs
+print(len(multiprocessing.active_children()), engine.running() is None, engine._DOCTOR is None, jobs._WORKER is None)
+"""
+
+
+def test_importing_every_ui_module_starts_no_process():
+    done = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["0", "True", "True", "True"]
+
+
+def test_collecting_the_tests_starts_no_process():
+    done = subprocess.run([sys.executable, "-c", "import pytest, multiprocessing, sys;"
+                           "code = pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', 'tests/app']);"
+                           "print('children', len(multiprocessing.active_children()))"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert "children 0" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
