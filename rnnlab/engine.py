@@ -428,7 +428,7 @@ class Engine:
         try:
             fresh.ask("warm", (), None)
         except Exception:  # it takes its tasks anyway; a worker that cannot start is replaced on its first one
-            if not self._closed:
+            if not self._closed and not _EXITING.is_set():
                 _log.exception("engine: a worker did not warm up")
         return fresh
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from rnnlab import architecture
@@ -53,8 +54,22 @@ def draw(level: str, seed: int) -> Question:
 
 
 def question(level: str, seed: int, number: int) -> Question:
-    """Question `number` (from 0) of the quiz `seed`."""
-    return draw(level, (seed + number) % SEEDS)
+    """Question `number` (from 0) of the quiz `seed`: never the same configuration as the question before it."""
+    asked = None
+    for n in range(number + 1):  # each step cached: a visitor moves on one question at a time
+        asked = _after(level, seed, n, asked)
+    assert asked is not None
+    return asked
+
+
+@lru_cache(maxsize=8192)
+def _after(level: str, seed: int, number: int, before: Question | None) -> Question:
+    """Question `number` of the quiz `seed`, drawn again (another seed) while it repeats the one `before` it."""
+    for again in range(64):
+        drawn = draw(level, (seed + number + again * 1_000_003) % SEEDS)
+        if before is None or drawn.query != before.query:
+            return drawn
+    return drawn
 
 
 def read_link(query: str | Mapping[str, str | list[str]]) -> tuple[int | None, str | None, tuple[Notice, ...]]:

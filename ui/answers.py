@@ -26,9 +26,11 @@ def answer(key: str, ask: str, query: str, tell: bool = True, of: str = "returns
     return kept[1] if kept and kept[0] == asked else None
 
 
-def forget(key: str) -> None:
-    """Drop the verdict kept for a form (e.g. when the quiz moves to its next question)."""
-    st.session_state.get(_VERDICTS, {}).pop(key, None)
+def forget(prefix: str) -> None:
+    """Drop the verdicts kept for the forms whose keys start with `prefix` (a quiz started again)."""
+    verdicts = st.session_state.get(_VERDICTS, {})
+    for key in [k for k in verdicts if k.startswith(prefix)]:
+        del verdicts[key]
 
 
 def verdict(graded: tuple[bool, str]) -> None:

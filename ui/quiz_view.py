@@ -16,19 +16,17 @@ from ui.answers import answer, forget, verdict
 
 _FORM = "quiz-answer"
 _START, _NUMBER = "quiz_start", "quiz_number"  # this visitor's quiz (its seed) and the question reached
+_SCORED = "quiz_scored"  # the forms (one per question and level) already counted in the score
 
 
 def _next_question() -> None:
     st.session_state[_NUMBER] = st.session_state.get(_NUMBER, 0) + 1
-    st.session_state.pop("quiz_verdict", None)
-    forget(_FORM)
 
 
 def _begin(seed: int) -> None:
     """Start the quiz `seed` from its first question, with a fresh score."""
     state = st.session_state
-    state[_START], state[_NUMBER], state["quiz_score"] = seed, 0, [0, 0]
-    state.pop("quiz_verdict", None)
+    state[_START], state[_NUMBER], state["quiz_score"], state[_SCORED] = seed, 0, [0, 0], set()
     forget(_FORM)
 
 
@@ -60,14 +58,15 @@ def show() -> None:
     else:
         st.query_params["level"] = level
     question = quiz.question(level, state[_START], state[_NUMBER])
+    form = f"{_FORM}-{level}-{state[_START]}-{state[_NUMBER]}"  # a new question, a new box: nothing typed carries over
     st.caption(f"Question {state[_NUMBER] + 1}")
     st.code(question.code, language="python")
-    graded = answer(_FORM, "Every shape returned, in order (the prediction last, if there is one)", question.query)
-    if graded and "quiz_verdict" not in state:
-        state["quiz_verdict"] = graded
+    graded = answer(form, "Every shape returned, in order (the prediction last, if there is one)", question.query)
+    if graded and form not in state[_SCORED]:  # each question counts once in the score
+        state[_SCORED].add(form)
         state["quiz_score"] = [state["quiz_score"][0] + graded[0], state["quiz_score"][1] + 1]
-    if "quiz_verdict" in state:
-        verdict(state["quiz_verdict"])
+    if graded:  # this question's own verdict, never the one before it
+        verdict(graded)
     st.button("Next question", on_click=_next_question)
     right, asked = state["quiz_score"]
     st.metric("Score this visit", f"{right} / {asked}")

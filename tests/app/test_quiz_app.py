@@ -89,3 +89,24 @@ def test_reading_a_quiz_link():
     assert (seed, level) == (None, None) and len(notices) == 2
     assert quiz.read_link("quiz_seed=" + "9" * 5000)[0] is None
     assert quiz.question("easy", quiz.SEEDS - 1, 1) == quiz.draw("easy", 0)  # the sequence wraps round
+
+
+def test_no_quiz_asks_the_same_question_twice_in_a_row():
+    assert quiz.draw("easy", 562409475) == quiz.draw("easy", 562409476)  # two seeds that draw the same question
+    for seed in (562409474, *range(40)):
+        asked = [quiz.question(level, seed, n).query for level in quiz.LEVELS for n in range(12)]
+        assert all(a != b for a, b in zip(asked, asked[1:])), seed
+
+
+def test_switching_level_never_leaves_the_last_verdict_under_a_new_question():
+    at = open_quiz({"quiz_seed": "0"})
+    easy = quiz.question("easy", 0, 0)
+    at.text_input[0].input(", ".join(map(str, lessons.shapes_of(easy.query))))
+    at.button[0].click().run()
+    assert at.success and at.metric[0].value == "1 / 1"
+    at.button_group[0].set_value("harder").run()
+    assert at.code[0].value == quiz.question("harder", 0, 0).code
+    assert not at.success and not at.error  # no "Right" under a question nobody has answered
+    assert at.text_input[0].value == ""  # nor the last answer left in the box
+    at.button_group[0].set_value("easy").run()
+    assert at.success and at.metric[0].value == "1 / 1"  # back: its own verdict, counted once
