@@ -169,6 +169,11 @@ def _name(piece: returned.Piece) -> str:
     return f"<b>{piece.name}</b><br>{str(piece.shape)}"
 
 
+def _held(piece: returned.Piece) -> str:
+    """How a returned tensor holds a cell's h: 'output', or 'whole_seq[:, 9]' for one step of a sequence."""
+    return f"<b>{piece.name}</b>" + (f"[:, {piece.index[0]}]" if piece.index else "")
+
+
 class _Picture:
     """Collects the picture's shapes, annotations and traces for one Run and one sample."""
 
@@ -236,14 +241,30 @@ class _Picture:
         for state, dy in (("h", -0.32), ("c", 0.32))[:1 + has_c]:
             piece = next((p for p in self.pieces if p.part == row.part and p.state == state and p.index == ()
                           and p.name.endswith(f"_{state}")), None)
-            colour = tensor_colour(piece.name) if piece else FADED
+            also = self.also_holding(row.part, state)
+            shown = piece or (also[0] if also else None)
+            colour = tensor_colour(shown.name) if shown else FADED
             out = (-1 if backward else 1) * 0.12
             self.notes.append(_path([(edge, row.y + dy / 3), (edge + out, row.y + dy / 3), (edge + 2 * out, row.y + dy),
-                                     (reach, row.y + dy)], colour, 3 if piece else 1.5, head=True))
+                                     (reach, row.y + dy)], colour, 3 if shown else 1.5, head=True))
+            same = "<br>".join(f"= {_held(p)}" for p in also)
             if piece:
                 self.notes.append(_text(reach, row.y + dy, _name(piece), colour, 14, xanchor=anchor, returned=True))
+                if same:  # the same vector under its other name: output = state_h
+                    self.notes.append(_text(reach, row.y + dy * 2.1, same, colour, 12, xanchor=anchor))
+            elif also:
+                self.notes.append(_text(reach, row.y + dy, f"{state}<sub>T</sub> {same}", colour, 13, xanchor=anchor))
             elif self.run.parts[row.part].layer == self.run.config.depth - 1:
                 self.notes.append(_text(reach, row.y + dy, f"{state}_T<br>not returned", FADED, 12, xanchor=anchor))
+
+    def also_holding(self, part: int, state: str) -> list[returned.Piece]:
+        """The returned tensors (not the states) that hold this part's final h as it is: `output` without
+        return_sequences, the last step of `whole_seq` with it (not a sum, product or mean of both directions)."""
+        last = self.T - 1
+        zeroed = self.run.config.bidirectional  # Bidirectional zeroes a sequence's masked steps
+        return [p for p in self.pieces if state == "h" and p.part == part and p.step == last and not p.head
+                and not p.name.endswith(("_h", "_c")) and p.merged in ("", "concat")
+                and not (zeroed and p.index and self.skipped(returned.column(self.run, part, last)))]
 
     def inputs(self) -> None:
         """x_t below; each layer reads the one below (through the merge node of a Bidirectional one)."""

@@ -147,3 +147,31 @@ def test_without_play_the_picture_sends_no_frames_and_no_controls():
     played = unrolled.unrolled_figure(result, 0, 0, (0, 1, 2, 3), 0, 4, play=True)
     assert labels(still) == labels(played) == {t.name: (str(t.shape), colours.tensor_colour(t.name))
                                                for t in result.returns}  # the same picture
+
+
+def _holds(result, vector) -> bool:
+    """Whether any returned tensor (the head's prediction aside) holds this (units,) vector of sample 0."""
+    units = vector.shape[-1]
+    for tensor in result.returns:
+        if tensor.name == "prediction":
+            continue
+        value = tensor.value[0] if "timesteps" in tensor.axes else tensor.value[:1]
+        for step in range(value.shape[0]):
+            for start in range(0, value.shape[-1] - units + 1, units):
+                if np.allclose(value[step, start:start + units], vector, atol=1e-5):
+                    return True
+    return False
+
+
+@pytest.mark.parametrize("query", GRID)
+def test_the_final_h_is_drawn_as_returned_exactly_when_keras_returns_it(query):
+    result = run(config_of(query))
+    spec = picture(result)
+    texts = [note.get("text", "") for note in spec["layout"]["annotations"]]
+    texts += [str(text) for trace in spec["data"] if "text" in trace.get("mode", "") for text in trace["text"]]
+    top = [part for part in result.parts if part.layer == result.config.depth - 1]
+    not_returned = [part for part in top if not _holds(result, part.trace.h[0, -1])]
+    assert sum(text == "h_T<br>not returned" for text in texts) == len(not_returned), texts
+    if not result.config.return_state and not result.config.bidirectional:
+        said = "output" if not result.config.return_sequences else "whole_seq"
+        assert any(text.startswith("h<sub>T</sub> = ") and said in text for text in texts)  # under both its names
