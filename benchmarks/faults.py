@@ -288,14 +288,23 @@ def _memory(pid: int) -> dict:
     return {"rss_mb": round(fields.get("Rss", 0)), "uss_mb": round(uss), "pss_mb": round(fields.get("Pss", 0))}
 
 
+def _distinct(rng: random.Random, k: int) -> str:
+    """A configuration nobody asked for before: every layer kind, stack, wrapper and head, lengths 2-200."""
+    return urlencode({"layer": rng.choice(("lstm", "gru", "simple_rnn")), "units": rng.randint(1, 256),
+                      "timesteps": rng.randint(2, 200), "features": rng.randint(1, 16), "depth": rng.randint(1, 3),
+                      "bidirectional": rng.choice(("true", "false")), "return_sequences": rng.choice(("true", "false")),
+                      "head": rng.choice(("none", "dense")), "seed": k})
+
+
 async def recycle_scenario(server: StreamlitServer, count: int = RECYCLE) -> dict:
     from rnnlab.engine import NICE
 
     async with _page(server.ws_url, "") as player:
         await player.load()
         warm = {pid: _memory(pid) for pid in _workers(server, NICE)}
+        rng = random.Random(4)
         for k in range(count):
-            await player.load(f"units={1 + k % 128}&timesteps={2 + k // 128 * 7}&seed={k}&return_sequences=true")
+            await player.load(_distinct(rng, k))
         busy = {pid: _memory(pid) for pid in _workers(server, NICE)}
         await asyncio.sleep(QUIET_S)
         quiet = {pid: _memory(pid) for pid in _workers(server, NICE)}
