@@ -288,10 +288,11 @@ class Engine:
             return self._idle - len(self._queue)
 
     def ahead_of(self, future: Future) -> int:
-        """Tasks that will run before this one (0 when it runs or is done)."""
+        """Visitors' tasks that will run before this one (0 when it runs or is done); the server's own (its warm-up,
+        a check) are not other requests."""
         with self._changed:
             task = next((t for t in self._queue if t.future is future), None)
-            return 0 if task is None else sum(t < task for t in self._queue)
+            return 0 if task is None else sum(t < task and bool(t.tabs) for t in self._queue)
 
     # --- who waits for what ---
 

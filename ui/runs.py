@@ -46,8 +46,11 @@ def _wait(future: Future, what: str, asker: engine.Owner) -> object:
             except Pending:
                 ahead = playground().ahead_of(future)
                 note = note or st.empty()
-                note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours." if ahead
-                          else f"{what}...", icon="⏳")
+                if ahead:
+                    note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours.", icon="⏳")
+                else:
+                    starting = "" if playground().warm() else " (the server is starting: loading TensorFlow)"
+                    note.info(f"{what}{starting}...", icon="⏳")
     finally:
         if not future.done():
             playground().release(future, asker)

@@ -295,3 +295,14 @@ def test_killed_doctor_workers_are_replaced_and_no_paste_is_blamed(doctor_lane):
                                    "mse", timeout=60)  # at once, before the kills have landed
     assert pasted.result(timeout=180).layer_shapes
     assert following.result(timeout=180).layer_shapes
+
+
+def test_the_servers_own_tasks_are_not_other_visitors_requests(workers):
+    blocker = workers.submit("run", parse(f"{HEAVY}&seed=30").config)
+    _running(blocker)
+    own = workers.submit("preview", parse("units=31&seed=30").config)  # the server's warm-up, say: nobody's
+    theirs = workers.submit("preview", parse("units=32&seed=30").config, owner=A)
+    mine = workers.submit("preview", parse("units=33&seed=30").config, owner=B)
+    assert workers.ahead_of(mine) == 1  # A's request; not the server's own
+    for future in (own, theirs, mine):
+        assert future.result(timeout=180).returns
