@@ -92,8 +92,8 @@ def _clear_engine_caches() -> None:
     """Forget every built model and drawn weight, so the next run starts uncached (benchmark only)."""
     from rnnlab import model
 
-    model._MODELS.items.clear()
-    model._WEIGHTS.items.clear()
+    model._MODELS.clear()
+    model._WEIGHTS.clear()
 
 
 def _breakdown(config) -> dict[str, float]:

@@ -45,13 +45,14 @@ import sys
 import threading
 import time
 import types
-from collections import Counter, OrderedDict
+from collections import Counter
 from concurrent.futures import Future
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from cachetools import LRUCache
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # one per core; RNNLAB_ENGINE_WORKERS (1-8) sets another number
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
@@ -165,34 +166,30 @@ def _key(function: str, args: tuple) -> tuple:
     return (function, *args)
 
 
-class _Cache:
-    """Results by task, least recently used first out when their pickled sizes pass `limit` bytes."""
+class Results:
+    """Computed results by task, least recently used out first once their sizes (size_of) pass `limit` bytes;
+    a result larger than the whole limit is not kept. Safe to share between threads."""
 
     def __init__(self, limit: int):
-        self.limit, self.used = limit, 0
-        self.items: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()
+        self.lru: LRUCache[tuple, Any] = LRUCache(limit, getsizeof=size_of)
         self.lock = threading.Lock()
 
     def get(self, key: tuple) -> tuple[bool, Any]:
         with self.lock:
-            if key not in self.items:
+            if key not in self.lru:
                 return False, None
-            self.items.move_to_end(key)
-            return True, self.items[key][0]
+            return True, self.lru[key]
 
     def drop(self, key: tuple) -> None:
         with self.lock:
-            if key in self.items:
-                self.used -= self.items.pop(key)[1]
+            self.lru.pop(key, None)
 
-    def put(self, key: tuple, value: Any, size: int) -> None:
+    def put(self, key: tuple, value: Any) -> None:
         with self.lock:
-            if key in self.items:
-                self.used -= self.items.pop(key)[1]
-            self.items[key] = (value, size)
-            self.used += size
-            while self.used > self.limit and len(self.items) > 1:
-                self.used -= self.items.popitem(last=False)[1][1]
+            try:
+                self.lru[key] = value
+            except ValueError:  # larger than the whole cache
+                pass
 
 
 class Engine:
@@ -201,7 +198,7 @@ class Engine:
     def __init__(self, lane: Lane = Lane()):
         """Starts the lane's workers now; each imports TensorFlow and runs the default configuration once."""
         self.lane = lane
-        self.cache = _Cache(lane.cache_bytes)
+        self.cache = Results(lane.cache_bytes)
         self._queue: list[_Task] = []  # waiting, in no order: the next is the least eligible one (_eligible)
         self._pending: dict[tuple, _Task] = {}  # queued or running, by key
         self._latest: dict[str, _Task] = {}  # each tab's answer queued or running
@@ -395,7 +392,7 @@ class Engine:
         """Run the task in the worker (once more in a fresh one if the worker died under it); finish it."""
         for attempt in (1, 2):
             try:
-                value, size = worker.ask(task.function, task.args, task.timeout)
+                value = worker.ask(task.function, task.args, task.timeout)
             except WorkerLost as lost:
                 worker = self._replace(worker)
                 if lost.too_big or attempt == 2 or self._closed or _EXITING.is_set():
@@ -406,7 +403,7 @@ class Engine:
             except Exception as err:  # the task's own exception, raised in the worker
                 self._finish(task, error=err)
             else:
-                self.cache.put(task.key, value, size)
+                self.cache.put(task.key, value)
                 self._finish(task, value=value)
             return worker
         return worker
@@ -470,8 +467,8 @@ class _Worker:
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
 
-    def ask(self, function: str, args: tuple, timeout: float | None) -> tuple[Any, int]:
-        """function(*args) in the process -> (result, its pickled size); raises what it raised, or WorkerLost."""
+    def ask(self, function: str, args: tuple, timeout: float | None) -> Any:
+        """function(*args) in the process -> its result; raises what it raised, or WorkerLost."""
         try:
             self.conn.send((function, args))
             limit = (timeout or 0) + (0 if self.ready else START_S)
@@ -489,7 +486,7 @@ class _Worker:
                              too_big=True)
         if not ok:
             raise value
-        return value, size_of(value)
+        return value
 
     def tired(self) -> bool:
         grown = self.lane.growth_mb is not None and self.rss_mb > self.warm_mb + self.lane.growth_mb

@@ -8,15 +8,15 @@ code reproduces them and flipping a flag keeps the same numbers.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import keras
 import numpy as np
 import tensorflow as tf
+from cachetools import LRUCache
 
 from rnnlab import architecture
 from rnnlab.architecture import first_names
@@ -47,28 +47,15 @@ class KerasRefused(ValueError):
     """Keras itself would not build this model; the message is Keras's own."""
 
 
-class Bounded:
-    """A small least-recently-used cache, used only on the Keras thread."""
-
-    def __init__(self, size: int):
-        self.size, self.items = size, OrderedDict()
-
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        return self.put(key, make())
-
-    def put(self, key: Hashable, value: T) -> T:
-        self.items[key] = value
-        self.items.move_to_end(key)
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return value
+def kept(cache: LRUCache, key: Hashable, make: Callable[[], T]) -> T:
+    """cache[key], made and kept first when it is missing (the caches here are used on the Keras thread only)."""
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
 
 
-_MODELS = Bounded(24)
-_WEIGHTS = Bounded(48)
+_MODELS: LRUCache = LRUCache(24)  # shared models by structure
+_WEIGHTS: LRUCache = LRUCache(48)  # seeded weights by structure and seed
 
 
 def _functional(config: Any, zeros: bool, any_length: bool = False) -> keras.Model:
@@ -119,11 +106,12 @@ def _seeded(config: Any) -> tuple[keras.Model, list[np.ndarray]]:
     weights = seeded.get_weights()
     for array in weights:
         array.flags.writeable = False
-    return seeded, _WEIGHTS.put(_weight_key(config), weights)
+    _WEIGHTS[_weight_key(config)] = weights
+    return seeded, weights
 
 
 def _weights(config: Any) -> list[np.ndarray]:
-    return _WEIGHTS.get(_weight_key(config), lambda: _seeded(config)[1])
+    return kept(_WEIGHTS, _weight_key(config), lambda: _seeded(config)[1])
 
 
 @dataclass(frozen=True)
@@ -157,7 +145,7 @@ class _Traced:
 
     def __init__(self, model: keras.Model):
         self.model = model
-        self.traces: dict[int, Callable] = {}
+        self.traces: LRUCache[int, Callable] = LRUCache(MAX_TRACES)
         self.called: set[int] = set()  # lengths called at least once
 
     def _trace(self, timesteps: int) -> Callable:
@@ -171,11 +159,7 @@ class _Traced:
         if timesteps not in self.called and steps <= EAGER_MAX_STEPS:
             result = self.model(x)
         else:
-            if timesteps not in self.traces:
-                if len(self.traces) >= MAX_TRACES:
-                    del self.traces[next(iter(self.traces))]  # the oldest
-                self.traces[timesteps] = self._trace(timesteps)
-            result = self.traces[timesteps](x)
+            result = kept(self.traces, timesteps, lambda: self._trace(timesteps))(x)
         self.called.add(timesteps)
         return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
@@ -206,7 +190,7 @@ def _structure(config: Any) -> tuple:
 def _shared(config: Any) -> _Traced:
     """The shared model for config's layers, its seeded weights set."""
     seeded = _weights(config)
-    traced = _MODELS.get(_structure(config), lambda: _Traced(build(config, zeros=True, any_length=True)))
+    traced = kept(_MODELS, _structure(config), lambda: _Traced(build(config, zeros=True, any_length=True)))
     traced.model.set_weights(seeded)
     return traced
 
@@ -216,7 +200,7 @@ def prepare(config: Any) -> Prepared:
     """Keras's output shapes (symbolic; open batch and time axes filled in from config), parameter count
     and seeded weights, without calling the model (KerasRefused if Keras will not build it). One build at
     most: the shared model when its layers have been seen, else a seeded model of config's own."""
-    shared = _MODELS.items.get(_structure(config))
+    shared = _MODELS.get(_structure(config))
     if shared is not None:
         shared.model.set_weights(_weights(config))
     built = shared.model if shared is not None else _seeded(config)[0]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import streamlit as st
+from cachetools import LRUCache
 from _plotly_utils.utils import convert_to_base64
 
 from rnnlab import colours, explain, figures, unrolled as unrolled_layer
@@ -50,8 +50,7 @@ class _Drawn(NamedTuple):
     text: str  # the chart in words (ui.chart_text), for readers who cannot see it
 
 
-_DRAWN: OrderedDict[tuple, tuple[weakref.ref, _Drawn | None]] = OrderedDict()  # charts of cached Runs
-_DRAWN_MAX = 512
+_DRAWN: LRUCache[tuple, tuple[weakref.ref, _Drawn | None]] = LRUCache(512)  # charts of cached Runs
 _DRAWN_LOCK = threading.Lock()
 
 
@@ -88,8 +87,6 @@ def run_chart(name: str, build: Callable[..., figures.Figure | None], run: Run, 
         hit = (weakref.ref(run), _wire(None if figure is None else colours.recoloured(figure, scheme)))
         with _DRAWN_LOCK:
             _DRAWN[key] = hit
-            while len(_DRAWN) > _DRAWN_MAX:
-                _DRAWN.popitem(last=False)
     _show(hit[1], name)
 
 

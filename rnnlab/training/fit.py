@@ -28,6 +28,7 @@ from typing import Any
 
 import keras
 import numpy as np
+from cachetools import LRUCache
 
 from rnnlab import architecture, model, refusals
 from rnnlab.result import Check
@@ -38,8 +39,8 @@ from rnnlab.training.tasks import Data, make_data
 
 OPTIMIZERS = {key: getattr(keras.optimizers, name) for key, name in OPTIMIZER_NAMES.items()}
 
-_NETS = model.Bounded(8)  # compiled trainable models by (structure, optimizer); one training at a time
-_PLAIN = model.Bounded(16)  # uncompiled models (probes, masked or not) by structure
+_NETS: LRUCache = LRUCache(8)  # compiled trainable models by (structure, optimizer); one training at a time
+_PLAIN: LRUCache = LRUCache(16)  # uncompiled models (probes, masked or not) by structure
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -87,11 +88,11 @@ def _net(config: Any, optimizer: str) -> keras.Model:
         net.compile(optimizer=OPTIMIZERS[optimizer](), loss="mse", jit_compile=False)
         return net
 
-    return _NETS.get((_structure(config), optimizer), make)
+    return model.kept(_NETS, (_structure(config), optimizer), make)
 
 
 def _plain(config: Any) -> keras.Model:
-    return _PLAIN.get(_structure(config), lambda: model.build(config, zeros=True))
+    return model.kept(_PLAIN, _structure(config), lambda: model.build(config, zeros=True))
 
 
 def _start(net: keras.Model, weights: list[np.ndarray], learning_rate: float) -> None:
