@@ -35,13 +35,14 @@ import queue
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from rnnlab.engine import worker_setup
 from rnnlab.refusals import Refusal
+from rnnlab.spawning import bare_main
 from rnnlab.training import plan
 from rnnlab.training.settings import Settings
 
@@ -231,7 +232,7 @@ def watching() -> int:
 
 def warm() -> None:
     """Start the worker process and its TensorFlow now, before the first training asks for them."""
-    _worker()[0].submit(_import_keras)
+    _submit(_worker()[0], _import_keras)
 
 
 def close() -> None:
@@ -313,7 +314,7 @@ def _execute(job: Job) -> tuple[str, Any]:
     ("done", fit.Result) or ("refused", Refusal)."""
     pool, epochs, stop = _worker()
     try:
-        future = pool.submit(_train_in_worker, job.number, job.config, job.settings)
+        future = _submit(pool, _train_in_worker, job.number, job.config, job.settings)
         while not future.done():
             if job.abandoned():
                 stop.value = job.number
@@ -344,6 +345,13 @@ def _worker() -> tuple[ProcessPoolExecutor, Any, Any]:
                                        initargs=(epochs, stop))
             _WORKER = (pool, epochs, stop)
         return _WORKER
+
+
+def _submit(pool: ProcessPoolExecutor, function: Any, *args: Any) -> Future:
+    """pool.submit, which starts the worker process when there is none: it imports Keras and rnnlab.training,
+    never the page that asked (app.py, Streamlit)."""
+    with bare_main():
+        return pool.submit(function, *args)
 
 
 def _forget_worker(pool: ProcessPoolExecutor) -> None:

@@ -440,3 +440,27 @@ def test_cli_bad_input_exits_2_with_a_message(args, message):
     proc = cli(*args)
     assert proc.returncode == 2 and proc.stdout == ""
     assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_training_process_imports_keras_not_the_app(monkeypatch):
+    """Started from a page (Streamlit runs app.py as __main__), the training process imports rnnlab.training
+    and Keras: not the app, not Streamlit, and it starts no engine of its own."""
+    import types
+
+    from tests import worker_probe
+
+    page = types.ModuleType("__main__")
+    page.__file__ = str(ROOT / "app.py")  # what Streamlit's script runner installs while a page runs
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    monkeypatch.setattr(jobs, "_WORKER", None)  # a process of its own, started as a page starts it
+    jobs.warm()
+    pool = jobs._WORKER[0]
+    try:
+        seen = jobs._submit(pool, worker_probe.imported, ["streamlit", "ui", "app", "keras", "rnnlab.training.fit"])
+        seen = seen.result(timeout=180)
+    finally:
+        processes = list(pool._processes.values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+    assert seen == {"imported": ["keras", "rnnlab.training.fit"], "main_file": None, "children": 0}
