@@ -345,6 +345,26 @@ def test_a_visitor_holds_one_training_at_a_time(gated):
     assert third.leave("eve")
 
 
+def test_a_browser_holds_one_training_across_its_tabs_and_a_fresh_visitor_goes_next(gated):
+    config = config_of("units=2&seed=24680")
+    tasks = ("echo", "sine_next", "multi", "running_sum")
+    first = jobs.submit(config, Settings(task="echo", epochs=2), "tab0", "kim")
+    wait_for(lambda: first.progress("tab0").status == "running")
+    for n, task in enumerate(tasks[1:], 1):  # every other tab of the same browser asks for another training
+        with pytest.raises(jobs.Held, match="another tab of this browser is still training"):
+            jobs.submit(config, Settings(task=task, epochs=2), f"tab{n}", "kim")
+    assert jobs.waiting() == 1 and first.progress().status == "running"
+    same = jobs.submit(config, Settings(task="echo", epochs=2), "tab5", "kim")  # the same training: joins it
+    assert same is first and first.progress().watchers == 2
+    fresh = jobs.submit(config, Settings(task="multi", epochs=2), "lee", "lee's browser")
+    assert fresh.progress("lee").ahead == 1  # only the running training is ahead of a fresh visitor
+    assert not first.leave("tab0") and first.leave("tab5")  # stopped in its tabs: the browser may train again
+    wait_for(lambda: first.progress().finished)
+    again = jobs.submit(config, Settings(task="sine_next", epochs=2), "tab1", "kim")
+    assert again.progress("tab1").ahead == 1  # behind the fresh visitor's
+    assert fresh.leave("lee") and again.leave("tab1")
+
+
 def test_a_training_nobody_watches_stops_and_a_queued_one_is_dropped(gated, monkeypatch):
     monkeypatch.setattr(jobs, "WATCH_S", 0.5)
     config = config_of("units=2&seed=34567")
