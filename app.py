@@ -1,5 +1,14 @@
-"""RNN Lab: the router. Page settings and the list of pages live in ui/router.py; each page in pages/."""
+"""RNN Lab. Run by Streamlit as the page script, it runs the router (page settings and the list of pages live in
+ui/router.py; each page in pages/). Imported by `streamlit run app.py`, it is the server: Streamlit's own, with
+the app's one route of its own (plotly.js, ui/plot/script.py)."""
 
-from ui import router
+import streamlit as st
 
-router.run()
+if __name__ == "__main__":
+    from ui import router
+
+    router.run()
+else:
+    from ui.plot import script
+
+    app = st.App(__file__, routes=script.routes())

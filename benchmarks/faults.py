@@ -1,6 +1,7 @@
 """Floods and faults: what one hostile or unlucky visitor can do to everybody else, on a real server.
 
-    python -m benchmarks.faults [doctor] [memory] [flood] [kill] [stop] [hog] [recycle]   (default: all)
+    python -m benchmarks.faults [doctor] [memory] [flood] [kill] [stop] [hog] [recycle] [static] [tabs]
+    (default: all)
 
 - doctor: one visitor explores the playground (a random `units` 1-128 or a return_state flip every 0.5 s),
   first alone, then while another visitor diagnoses the largest model the doctor accepts, again and again.
@@ -17,6 +18,14 @@
   disconnects, while another visitor explores; that visitor's p95 must stay within 0.5 s of its idle p95.
 - recycle: RECYCLE distinct configurations through the playground, then two quiet minutes: every playground
   worker must be back within 150 MB of its warm size (RSS, USS and PSS per process written down).
+- static: STATIC_REQUESTS requests for plotly.js at the address the page asks for, half as a first visit does
+  (Accept-Encoding gzip), half as a returning browser does (its ETag), over 8 connections in 20 s (as fast as
+  the server answers, if slower), while another visitor explores the playground. The server process's CPU
+  meanwhile must stay under 5 s, and that visitor's median change within 0.1 s of its idle median.
+- tabs: TABS tabs of one browser (one cookie) each press Train on a model of their own, then keep pressing
+  (another tab every 1.5 s, new data each time) while a fresh visitor (a browser of its own) trains. The queue
+  holds at most one training of theirs, and the fresh visitor's Train -> results stays within 10 s of the same
+  on an idle server.
 Results: printed, and written to results/faults.json.
 """
 
@@ -24,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import random
@@ -31,6 +41,8 @@ import signal
 import statistics
 import sys
 import time
+import urllib.request
+from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -40,7 +52,7 @@ from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import Visitor
 
 RESULTS = Path(__file__).resolve().parent / "results" / "faults.json"
-SCENARIOS = ("doctor", "memory", "flood", "kill", "stop", "hog", "recycle")
+SCENARIOS = ("doctor", "memory", "flood", "kill", "stop", "hog", "recycle", "static", "tabs")
 # The probe's slowest paste: three such layers ran past 5 minutes in the server before the doctor had limits.
 WORST = ("model = keras.Sequential([keras.layers.Reshape((1024, 1024)), "
          "keras.layers.LSTM(1024, return_sequences=True), keras.layers.LSTM(1024, return_sequences=True), "
@@ -51,16 +63,18 @@ FIRST_VISIT = "return_sequences=true&head=dense&head_units=1"  # the Train page'
 HOG, HOG_S = 200, 20.0
 HEAVY = "units={units}&timesteps=390&batch=10&depth=3&return_sequences=true&inner_return_sequences=true&seed={seed}"
 RECYCLE, QUIET_S = 500, 120
-TARGETS = {"hog_slowdown_p95_s": 0.5, "recycle_back_within_mb": 150.0, "doctor_slowdown_s": 0.5, "diagnosis_s": 10.0, "doctor_growth_mb": 500.0, "memory_growth_mb": 200.0,
-           "flood_running_after_15_s": 0, "stop_s": 10.0}
+STATIC_REQUESTS, TABS = 2000, 12
+TARGETS = {"doctor_slowdown_s": 0.5, "diagnosis_s": 10.0, "doctor_growth_mb": 500.0, "memory_growth_mb": 200.0,
+           "flood_running_after_15_s": 0, "stop_s": 10.0, "static_cpu_s": 5.0, "static_slowdown_s": 0.1,
+           "tabs_fresh_slowdown_s": 10.0, "hog_slowdown_p95_s": 0.5, "recycle_back_within_mb": 150.0}
 
 
-def _page(url: str, page: str, query: str = "") -> Visitor:
+def _page(url: str, page: str, query: str = "", cookie: str = "") -> Visitor:
     from streamlit.util import calc_hash
 
     from benchmarks.train import TrainVisitor
 
-    visitor = (TrainVisitor if page == "train" else Visitor)(url, query_string=query, timeout=120)
+    visitor = (TrainVisitor if page == "train" else Visitor)(url, query_string=query, timeout=120, cookie=cookie)
     visitor.page_script_hash = calc_hash(page) if page else ""
     return visitor
 
@@ -154,15 +168,7 @@ async def flood_scenario(server: StreamlitServer, sessions: int = FLOOD) -> dict
     fresh_query = urlencode(base | {"seed": "99999"})
     async with _page(server.ws_url, "train", fresh_query) as fresh:
         await fresh.load()
-        pressed = time.perf_counter()
-        await fresh.click("train-start")
-        while "train_sample" not in fresh.widgets:
-            await asyncio.sleep(0.5)
-            fragment = fresh.widget("train-stop").fragment_id if "train-stop" in fresh.widgets else ""
-            await fresh.rerun(fragment_id=fragment)
-            if time.perf_counter() - pressed > 300:
-                break
-        fresh_s = time.perf_counter() - pressed
+        fresh_s = await _train_to_results(fresh)
     return {"sessions": sessions, "seconds_after_the_last_left": round(time.monotonic() - gone, 1),
             "training_cpu_s_from_15_to_20_s": round(cpu_after - cpu_before, 2),
             "fresh_visitor_train_to_results_s": round(fresh_s, 1), "server_rss_mb": round(sampler.rss())}
@@ -313,8 +319,125 @@ async def recycle_scenario(server: StreamlitServer, count: int = RECYCLE) -> dic
             "after_quiet": quiet, "worst_above_warm_mb": max(m["rss_mb"] for m in quiet.values()) - warm_rss}
 
 
-RUNNERS = {"hog": hog_scenario, "recycle": recycle_scenario, "doctor": doctor_scenario, "memory": memory_scenario, "flood": flood_scenario, "kill": kill_scenario,
-           "stop": stop_scenario}
+def _browser_cookie(server: StreamlitServer) -> str:
+    """The cookie a browser is given on its first request (Streamlit's XSRF token), which all its tabs send."""
+    with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as reply:
+        return reply.headers["Set-Cookie"].split(";", 1)[0]
+
+
+def _fetch(server: StreamlitServer, path: str, count: int, headers: dict,
+           over_s: float = 0.0) -> list[tuple[int, int, str]]:
+    """`count` GETs of `path` on one kept-alive connection, spread evenly over `over_s` seconds: (status, body
+    bytes, ETag) of each."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    seen, began = [], time.perf_counter()
+    for k in range(count):
+        time.sleep(max(0.0, k * over_s / count - (time.perf_counter() - began)))
+        connection.request("GET", path, headers=headers)
+        reply = connection.getresponse()
+        seen.append((reply.status, len(reply.read()), reply.getheader("ETag") or ""))
+    connection.close()
+    return seen
+
+
+async def static_scenario(server: StreamlitServer, requests: int = STATIC_REQUESTS, path: str = "",
+                          connections: int = 8, over_s: float = 20.0) -> dict:
+    """plotly.js asked for again and again, as first visits and as returning browsers, while another visitor
+    explores the playground: the server process's CPU, the explorer's changes."""
+    from ui.plot.script import ADDRESS
+
+    path = path or "/" + ADDRESS
+    first = {"Accept-Encoding": "gzip, deflate, br, zstd", "Accept": "*/*"}
+    etag = (await asyncio.to_thread(_fetch, server, path, 1, first))[0][2]
+    returning = first | ({"If-None-Match": etag} if etag else {})
+    async with _page(server.ws_url, "") as player:
+        await player.load()
+        idle = await _explore(player, None, 30, random.Random(3))
+        done = asyncio.Event()
+        cpu_before, began = _cpu(server.process.pid), time.perf_counter()
+
+        async def flood() -> list[tuple[int, int, str]]:
+            each = requests // connections
+            batches = await asyncio.gather(*(asyncio.to_thread(_fetch, server, path, each,
+                                                               first if k % 2 else returning, over_s)
+                                             for k in range(connections)))
+            done.set()
+            return [seen for batch in batches for seen in batch]
+
+        seen, busy = await asyncio.gather(flood(), _explore(player, done, 10_000, random.Random(4)))
+        seconds, cpu = time.perf_counter() - began, _cpu(server.process.pid) - cpu_before
+    return {"path": path, "requests": len(seen), "seconds": round(seconds, 1), "server_cpu_s": round(cpu, 2),
+            "statuses": dict(Counter(status for status, _, _ in seen)),
+            "mb_sent": round(sum(size for _, size, _ in seen) / 2**20), "idle": summary(idle), "busy": summary(busy),
+            "slowdown_s": round(statistics.median(busy) - statistics.median(idle), 3)}
+
+
+async def _train_to_results(visitor: Visitor, limit: float = 300) -> float:
+    """Press Train and poll the progress as the page does, until the results are drawn: seconds."""
+    pressed = time.perf_counter()
+    await visitor.click("train-start")
+    while "train_sample" not in visitor.widgets and time.perf_counter() - pressed < limit:
+        await asyncio.sleep(0.5)
+        fragment = visitor.widget("train-stop").fragment_id if "train-stop" in visitor.widgets else ""
+        await visitor.rerun(fragment_id=fragment)
+    return time.perf_counter() - pressed
+
+
+async def tabs_scenario(server: StreamlitServer, tabs: int = TABS) -> dict:
+    """One person's tabs pressing Train over and over, and a fresh visitor's Train meanwhile."""
+    base = dict(parse_qsl(FIRST_VISIT))
+    async with _page(server.ws_url, "train", urlencode(base | {"seed": "77777"}),
+                     _browser_cookie(server)) as alone:
+        await alone.load()
+        await _train_to_results(alone)  # the training process is warm
+        await alone.set(seed=77778)
+        idle = await _train_to_results(alone)
+    cookie = _browser_cookie(server)
+    pages = [_page(server.ws_url, "train", urlencode(base | {"seed": str(2000 + k)}), cookie) for k in range(tabs)]
+    told: Counter = Counter()
+
+    def note(text: str) -> None:
+        told["held (another tab of this browser)"] += "another tab of this browser" in text
+        told["queue full"] += "than this server queues" in text or "trainings are waiting" in text
+
+    for tab in pages:
+        await tab.load()
+        note((await tab.click("train-start")).text)
+    stop, presses = asyncio.Event(), Counter()
+
+    async def press() -> None:
+        k = 0
+        while not stop.is_set():
+            tab, k = pages[k % tabs], k + 1
+            began = time.perf_counter()
+            await tab.set(seed=3000 + k)
+            note((await tab.click("train-start")).text)
+            presses["presses"] += 1
+            for other in pages:  # each open tab polls its progress, as the page does
+                if "train-stop" in other.widgets:
+                    await other.rerun(fragment_id=other.widget("train-stop").fragment_id)
+            await asyncio.sleep(max(0.0, 1.5 - (time.perf_counter() - began)))
+
+    async def fresh() -> float:
+        await asyncio.sleep(5)
+        async with _page(server.ws_url, "train", urlencode(base | {"seed": "99999"}),
+                         _browser_cookie(server)) as visitor:
+            await visitor.load()
+            seconds = await _train_to_results(visitor)
+        stop.set()
+        return seconds
+
+    busy, _ = await asyncio.gather(fresh(), press())
+    for tab in pages:
+        await tab.close()
+    return {"tabs": tabs, "presses": presses["presses"] + tabs, "told": dict(told),
+            "fresh_train_to_results_idle_s": round(idle, 1), "fresh_train_to_results_s": round(busy, 1),
+            "slowdown_s": round(busy - idle, 1)}
+
+
+RUNNERS = {"doctor": doctor_scenario, "memory": memory_scenario, "flood": flood_scenario, "kill": kill_scenario,
+           "stop": stop_scenario, "hog": hog_scenario, "recycle": recycle_scenario, "static": static_scenario,
+           "tabs": tabs_scenario}
 
 
 def verdicts(results: dict) -> dict[str, bool]:
@@ -344,6 +467,15 @@ def verdicts(results: dict) -> dict[str, bool]:
     if "stop" in results:
         r = results["stop"]
         checks["stop: within 10 s, no traceback"] = r["stop_s"] <= TARGETS["stop_s"] and not r["tracebacks_in_log"]
+    if "static" in results:
+        r = results["static"]
+        checks["static: under 5 s of the server's CPU"] = r["server_cpu_s"] < TARGETS["static_cpu_s"]
+        checks["static: the explorer's median within 0.1 s of idle"] = r["slowdown_s"] <= TARGETS["static_slowdown_s"]
+    if "tabs" in results:
+        r = results["tabs"]
+        checks["tabs: a fresh visitor's training within 10 s of idle"] = \
+            r["slowdown_s"] <= TARGETS["tabs_fresh_slowdown_s"]
+        checks["tabs: one person's tabs never fill the queue"] = not r["told"].get("queue full")
     return checks
 
 

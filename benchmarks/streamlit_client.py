@@ -140,8 +140,9 @@ class Visitor:
     """One simulated visitor: a WebSocket session that runs the page and moves widgets."""
 
     def __init__(self, ws_url: str, query_string: str = "", cache_messages: bool = True, timeout: float = 120.0,
-                 source: str | None = None, page: str = ""):
+                 source: str | None = None, page: str = "", cookie: str = ""):
         self.ws_url = ws_url
+        self.cookie = cookie  # the Cookie header a browser sends (its tabs share it); "" none, as a script
         self.source = source  # the local address to connect from (e.g. 127.0.0.7: another "client" to nginx)
         self.query_string = query_string  # follows page_info_changed, as the browser's URL does
         self.cache_messages = cache_messages
@@ -156,6 +157,8 @@ class Visitor:
 
     async def connect(self) -> Visitor:
         extra = {"local_addr": (self.source, 0)} if self.source else {}
+        if self.cookie:
+            extra["additional_headers"] = {"Cookie": self.cookie}
         self._ws = await connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
                                  **extra)
         return self

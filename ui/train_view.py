@@ -5,7 +5,8 @@ Live progress: each session's training is a Job that the server's one training p
 seconds (less often when many pages watch: MAX_POLLS_PER_S, never less than every jobs.MAX_POLL_S) and
 draws the progress bar and the loss curve from a copy of the job's state; each poll tells the job this
 session still watches (a training nobody watches stops). When the job finishes, the fragment reruns the
-whole page once, which shows the results and stops the polling.
+whole page once, which shows the results and stops the polling. A browser (every tab of it,
+`visitor.browser()`) holds one training at a time: another tab asking for a different one is told so.
 A script run never waits for a training, so a long training holds none of the server's script
 threads, and nothing polls while no training is under way.
 
@@ -21,14 +22,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from rnnlab.params import MODEL_PARAMS, Parsed
 from rnnlab.refusals import Refusal
 from rnnlab.training import jobs, plan, settings as table, tasks
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
 from rnnlab.training.settings import LEARNING_RATES, TRAIN, TRAIN_PARAMS, Settings
-from ui import controls, panels
+from ui import controls, panels, visitor
 from ui.literal import code as literal
 
 POLL_S = 0.5  # how often a running training's progress is redrawn
@@ -159,24 +159,18 @@ def refused(refusal: Refusal, key: str = "train-fix") -> None:
         st.button(f"Fix it: {refusal.fix_text}", on_click=_apply, args=(refusal.fix,), type="primary", key=key)
 
 
-def _visitor() -> str:
-    """Who watches a training: this browser tab's session."""
-    context = get_script_run_ctx()
-    return context.session_id if context is not None else "no-session"
-
-
 def _progress_of(job: Any) -> jobs.Progress:
     """The job's state; looking at it says this session still watches it."""
-    return job.progress(_visitor())
+    return job.progress(visitor.session())
 
 
 def _start(config: Any, settings: Settings) -> None:
     previous = st.session_state.pop(_JOB, None)
     if previous is not None:
-        previous.leave(_visitor())
+        previous.leave(visitor.session())
     st.session_state[_NOTE] = ""
     try:
-        job = jobs.submit(config, settings, _visitor())
+        job = jobs.submit(config, settings, visitor.session(), visitor.browser())
     except jobs.Busy as busy:
         st.session_state[_NOTE] = str(busy)
         return
@@ -190,7 +184,7 @@ def _start(config: Any, settings: Settings) -> None:
 def _stop() -> None:
     """Stop: the training stops if nobody else watches it; otherwise this session stops watching."""
     job = st.session_state.get(_JOB)
-    if job is not None and not job.leave(_visitor()):
+    if job is not None and not job.leave(visitor.session()):
         del st.session_state[_JOB]
         st.session_state[_NOTE] = "You stopped watching. The same training goes on for the others who started it."
 

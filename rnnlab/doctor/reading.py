@@ -140,16 +140,25 @@ class _Reader(_Calls, _Assembly):
 
     def loop(self, node: ast.For) -> bool:
         """A loop over a few known values (range(3), [64, 32]) is read once per value; any other loop (say over
-        epochs) is read once, its variable unknown."""
+        epochs) is read once, its variable unknown. Such a loop that makes layers leaves the model unread: how
+        many times it makes them is part of the model."""
         if node.orelse or not isinstance(node.target, ast.Name):
             return False
         values = self.iterated(node.iter)
-        if values is None:
+        if values is not None:
+            for value in values:
+                self.env[node.target.id] = value
+                self.block(node.body)
+            return True
+        layers = self.layers
+        self.env[node.target.id] = _Unknown(f"`{node.target.id}` changes from one pass of the loop to the next")
+        self.block(node.body)
+        if self.layers > layers:
+            self.skip(node, f"a loop that makes layers is read only over a few known values (at most {MAX_LAYERS}"
+                            "); this one was read once, so the model read is not the model this code builds",
+                      model=True)
+        else:
             self.notes.append(f"The loop on line {node.lineno} is read once.")
-            values = [_Unknown(f"`{node.target.id}` changes from one pass of the loop to the next")]
-        for value in values:
-            self.env[node.target.id] = value
-            self.block(node.body)
         return True
 
     def iterated(self, node: ast.expr) -> list | None:

@@ -22,7 +22,8 @@ Watchers are named (a page's session) and must keep looking: a page that polls t
 it still watches; one not seen for WATCH_S seconds (its visitor closed the tab or lost the connection)
 has left. A training nobody watches stops within the current batch, a queued one is dropped, and
 `leave()` is how a watcher stops on purpose. A watcher holds at most one training: asking for another
-leaves the first. The queue is bounded by the time it stands for (MAX_QUEUE_S by the cost model) as well
+leaves the first. A browser (all its tabs) holds at most one training queued or running at a time, so one
+person's tabs cannot fill the queue: another of its own waits until the first ends or is stopped. The queue is bounded by the time it stands for (MAX_QUEUE_S by the cost model) as well
 as by its length, and `close()` ends everything at once when the server stops.
 """
 
@@ -35,13 +36,14 @@ import queue
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from rnnlab.engine import worker_setup
 from rnnlab.refusals import Refusal
+from rnnlab.spawning import bare_main
 from rnnlab.training import plan
 from rnnlab.training.settings import Settings
 
@@ -66,6 +68,15 @@ _log = logging.getLogger(__name__)
 
 class Busy(RuntimeError):
     """Too many trainings are waiting already."""
+
+
+class Held(Busy):
+    """This browser has another training queued or running (in another tab)."""
+
+
+HELD = ("A training you started in another tab of this browser is still {status}: one training at a time per "
+        "person, so that everyone in the class gets a turn. Stop it in that tab (or wait for it to finish), then "
+        "press Train here.")
 
 
 LOST = ("The training process ended before this training finished: it was stopped from outside the app, not "
@@ -100,6 +111,7 @@ class Job:
 
     config: Any
     settings: Settings
+    browser: str = ""  # the browser that asked for it first
     number: int = field(default_factory=lambda: next(_NUMBERS))
     status: str = "queued"
     seen: dict[str, float] = field(default_factory=dict)  # watcher -> when it last looked (monotonic)
@@ -172,11 +184,12 @@ class Job:
                 self.val_loss.append(val_loss)
 
 
-def submit(config: Any, settings: Settings, who: str) -> Job:
-    """A job for this request, watched by `who` (who leaves any other training it watched): an identical
-    one already running, waiting or finished, else a new one in the queue. Busy when the queue is full,
-    by length (MAX_WAITING) or by the time it stands for (MAX_QUEUE_S)."""
-    key = (config, settings)
+def submit(config: Any, settings: Settings, who: str, browser: str | None = None) -> Job:
+    """A job for this request, watched by `who` (a tab, who leaves any other training it watched) of `browser`
+    (all the tabs of one person; `who` alone when not given): an identical one already running, waiting or
+    finished, else a new one in the queue. Held when this browser has another training queued or running;
+    Busy when the queue is full, by length (MAX_WAITING) or by the time it stands for (MAX_QUEUE_S)."""
+    key, browser = (config, settings), browser or who
     with _LOCK:
         for job in [*_RUNNING, *_WAITING]:
             if job.key != key and job.seen.pop(who, None) is not None:
@@ -185,8 +198,9 @@ def submit(config: Any, settings: Settings, who: str) -> Job:
             job._stop_if_unwatched()  # watchers who vanished free their places
         job = _joinable(key)
         if job is None:
+            _check_held(browser)
             _check_room()
-            job = Job(config, settings)
+            job = Job(config, settings, browser)
             _WAITING.append(job)
             _dispatcher()
             _LOCK.notify_all()
@@ -203,6 +217,13 @@ def _joinable(key: tuple) -> Job | None:
         _FINISHED.move_to_end(key)
         return _FINISHED[key]
     return None
+
+
+def _check_held(browser: str) -> None:
+    """Held when this browser has a training queued or running that goes on; call under _LOCK."""
+    for job in [*_RUNNING, *_WAITING]:
+        if job.browser == browser and not job.stop.is_set():
+            raise Held(HELD.format(status="training" if job.status == "running" else "waiting for its turn"))
 
 
 def _check_room() -> None:
@@ -231,7 +252,7 @@ def watching() -> int:
 
 def warm() -> None:
     """Start the worker process and its TensorFlow now, before the first training asks for them."""
-    _worker()[0].submit(_import_keras)
+    _submit(_worker()[0], _import_keras)
 
 
 def close() -> None:
@@ -313,7 +334,7 @@ def _execute(job: Job) -> tuple[str, Any]:
     ("done", fit.Result) or ("refused", Refusal)."""
     pool, epochs, stop = _worker()
     try:
-        future = pool.submit(_train_in_worker, job.number, job.config, job.settings)
+        future = _submit(pool, _train_in_worker, job.number, job.config, job.settings)
         while not future.done():
             if job.abandoned():
                 stop.value = job.number
@@ -344,6 +365,13 @@ def _worker() -> tuple[ProcessPoolExecutor, Any, Any]:
                                        initargs=(epochs, stop))
             _WORKER = (pool, epochs, stop)
         return _WORKER
+
+
+def _submit(pool: ProcessPoolExecutor, function: Any, *args: Any) -> Future:
+    """pool.submit, which starts the worker process when there is none: it imports Keras and rnnlab.training,
+    never the page that asked (app.py, Streamlit)."""
+    with bare_main():
+        return pool.submit(function, *args)
 
 
 def _forget_worker(pool: ProcessPoolExecutor) -> None:

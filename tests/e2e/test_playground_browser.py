@@ -120,6 +120,25 @@ def test_defaults_show_the_output_keras_returns(page, open_app, artifacts):
     assert not errors, errors
 
 
+def test_plotly_js_comes_gzipped_once_and_a_reload_takes_it_from_the_browser_cache(page, open_app, settle, server_url):
+    import plotly
+
+    seen = []
+    page.on("response", lambda response: seen.append(response) if "plotly" in response.url else None)
+    open_app()
+    (response,) = seen
+    assert response.url == f"{server_url}/rnnlab/plotly-{plotly.__version__}.min.js"
+    headers = response.all_headers()
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert headers["content-encoding"] == "gzip"
+    page.reload()
+    settle(page)
+    # transferSize 0: taken from the cache without asking the server, not even for a 304
+    sizes = page.evaluate("() => performance.getEntriesByType('resource')"
+                          ".filter(e => e.name.includes('plotly')).map(e => e.transferSize)")
+    assert sizes == [0]
+
+
 def test_return_sequences_returns_the_whole_sequence(open_app, settle, artifacts):
     page = open_app()
     before = output_chart(page)

@@ -59,3 +59,27 @@ def test_a_task_that_needs_three_targets_offers_the_fix(page: Page, server_url: 
     expect(main.get_by_role("button", name="Train", exact=True)).to_be_enabled()
     assert "head_units=3" in page.url and "task=multi" in page.url
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_a_second_tab_of_the_same_browser_is_told_its_training_runs_in_the_first(page: Page, server_url: str,
+                                                                                  settle):
+    """One person's tabs share one training; another browser trains at once."""
+    page.goto(f"{server_url}/train?{MODEL}&seed=4545&task=echo&epochs=50&samples=1024")  # some 20 s
+    settle(page)
+    page.locator("[data-testid=stMain]").get_by_role("button", name="Train", exact=True).click()
+    expect(page.locator(PROGRESS).first).to_be_visible()
+    second = page.context.new_page()  # another tab: the same browser, the same cookie
+    second.goto(f"{server_url}/train?{MODEL}&seed=4646&task=echo&epochs=2")
+    settle(second)
+    main = second.locator("[data-testid=stMain]")
+    main.get_by_role("button", name="Train", exact=True).click()
+    expect(main.get_by_text(re.compile("A training you started in another tab of this browser is still"))) \
+        .to_be_visible()
+    other = page.context.browser.new_context().new_page()  # another person
+    other.goto(f"{server_url}/train?{MODEL}&seed=4646&task=echo&epochs=2")
+    settle(other)
+    other.locator("[data-testid=stMain]").get_by_role("button", name="Train", exact=True).click()
+    expect(other.get_by_text(re.compile("training ahead of yours|^epoch "))).to_be_visible()
+    page.locator("[data-testid=stMain]").get_by_role("button", name="Stop").click()
+    expect(other.locator("[data-testid=stMain]").get_by_text("After training", exact=True)).to_be_visible(timeout=120_000)
+    other.context.close()

@@ -81,3 +81,16 @@ def test_a_model_wrapped_hundreds_deep_gets_a_message_and_exit_2():
     proc = cli("doctor", "--code", "\n".join(lines), "--x-shape", "8,5,2", "--y-shape", "8,4")
     assert proc.returncode == 2 and proc.stdout == ""
     assert "nested too deeply" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_doctor_is_unsure_of_a_loop_that_makes_more_layers_than_it_reads():
+    """51 LSTM(4) without return_sequences: Keras refuses the second one. The doctor reads a loop over at most
+    50 known values; this one it reads once, so it must not say "ok" but "unsure", naming the loop's line."""
+    code = ("import keras\nfrom keras.layers import LSTM, Dense\nmodel = keras.Sequential([keras.Input((10, 3))])\n"
+            "for i in range(51):\n    model.add(LSTM(4))\nmodel.add(Dense(1))\n")
+    proc = cli("doctor", "--x-shape", "32,10,3", "--y-shape", "32,1", "--loss", "mse", "--code", code, "--json")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout)
+    assert result["verdict"] == "unsure"
+    (unread,) = result["not_understood"]
+    assert unread["line"] == 4 and unread["model"] and "read once" in unread["reason"]

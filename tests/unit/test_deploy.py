@@ -27,3 +27,15 @@ def test_the_replica_script_fills_every_placeholder_of_the_nginx_configuration()
     script = (ROOT / "deploy" / "two_replicas.sh").read_text()
     assert placeholders and all(f"s|{p}|" in script for p in placeholders)
     assert "STREAMLIT_SERVER_COOKIE_SECRET" in script  # one secret shared by the replicas
+
+
+def test_the_proxy_bounds_what_the_apps_server_does_not():
+    """A connection that never finishes its request stays open in the app's own server: nginx must close it,
+    and bound the connections one address holds, generously (a class shares one address)."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    seconds = {name: int(value) for name, value in re.findall(r"^\s*(\w+_timeout) (\d+)s;", conf, re.M)}
+    assert seconds["client_header_timeout"] <= 15 and seconds["client_body_timeout"] <= 15
+    assert seconds["keepalive_timeout"] <= 30 and seconds["send_timeout"] <= 60
+    assert re.search(r"limit_conn_zone \$binary_remote_addr zone=(\w+):", conf)
+    per_address = int(re.search(r"^\s*limit_conn \w+ (\d+);", conf, re.M).group(1))
+    assert 300 <= per_address <= 2000  # 120 students behind one address, a few connections each

@@ -705,3 +705,11 @@ def test_assembled_widgets_and_x_shape_come_from_the_parameter_table():
     assert assemble.sequence_axes("118,45,2000") == {} and assemble.sequence_axes("118,45") == {}
     with pytest.raises(DoctorInputError, match="units"):
         assemble.config({"units": 0})
+
+
+def test_a_loop_over_unknown_values_that_makes_layers_leaves_the_verdict_unsure():
+    code = ("model = Sequential([Input((5, 3))])\nfor _ in range(depth):\n    model.add(LSTM(8, return_sequences=True))\n"
+            "model.add(Dense(1))\nfor epoch in range(1000):\n    model.fit(X, y)\n")
+    d = doctor.diagnose(code, "10,5,3", "10,5,1", "mse")
+    assert d.verdict == "unsure" and [n.line for n in d.unread_model] == [2]
+    assert "The loop on line 5 is read once." in d.notes  # a loop over epochs makes no layer: read once, no doubt

@@ -345,6 +345,26 @@ def test_a_visitor_holds_one_training_at_a_time(gated):
     assert third.leave("eve")
 
 
+def test_a_browser_holds_one_training_across_its_tabs_and_a_fresh_visitor_goes_next(gated):
+    config = config_of("units=2&seed=24680")
+    tasks = ("echo", "sine_next", "multi", "running_sum")
+    first = jobs.submit(config, Settings(task="echo", epochs=2), "tab0", "kim")
+    wait_for(lambda: first.progress("tab0").status == "running")
+    for n, task in enumerate(tasks[1:], 1):  # every other tab of the same browser asks for another training
+        with pytest.raises(jobs.Held, match="another tab of this browser is still training"):
+            jobs.submit(config, Settings(task=task, epochs=2), f"tab{n}", "kim")
+    assert jobs.waiting() == 1 and first.progress().status == "running"
+    same = jobs.submit(config, Settings(task="echo", epochs=2), "tab5", "kim")  # the same training: joins it
+    assert same is first and first.progress().watchers == 2
+    fresh = jobs.submit(config, Settings(task="multi", epochs=2), "lee", "lee's browser")
+    assert fresh.progress("lee").ahead == 1  # only the running training is ahead of a fresh visitor
+    assert not first.leave("tab0") and first.leave("tab5")  # stopped in its tabs: the browser may train again
+    wait_for(lambda: first.progress().finished)
+    again = jobs.submit(config, Settings(task="sine_next", epochs=2), "tab1", "kim")
+    assert again.progress("tab1").ahead == 1  # behind the fresh visitor's
+    assert fresh.leave("lee") and again.leave("tab1")
+
+
 def test_a_training_nobody_watches_stops_and_a_queued_one_is_dropped(gated, monkeypatch):
     monkeypatch.setattr(jobs, "WATCH_S", 0.5)
     config = config_of("units=2&seed=34567")
@@ -440,3 +460,27 @@ def test_cli_bad_input_exits_2_with_a_message(args, message):
     proc = cli(*args)
     assert proc.returncode == 2 and proc.stdout == ""
     assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_training_process_imports_keras_not_the_app(monkeypatch):
+    """Started from a page (Streamlit runs app.py as __main__), the training process imports rnnlab.training
+    and Keras: not the app, not Streamlit, and it starts no engine of its own."""
+    import types
+
+    from tests import worker_probe
+
+    page = types.ModuleType("__main__")
+    page.__file__ = str(ROOT / "app.py")  # what Streamlit's script runner installs while a page runs
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    monkeypatch.setattr(jobs, "_WORKER", None)  # a process of its own, started as a page starts it
+    jobs.warm()
+    pool = jobs._WORKER[0]
+    try:
+        seen = jobs._submit(pool, worker_probe.imported, ["streamlit", "ui", "app", "keras", "rnnlab.training.fit"])
+        seen = seen.result(timeout=180)
+    finally:
+        processes = list(pool._processes.values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+    assert seen == {"imported": ["keras", "rnnlab.training.fit"], "main_file": None, "children": 0}

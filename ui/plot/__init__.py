@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
-import plotly
 import streamlit as st
-from streamlit.components import v1 as components_v1
 
-JS = (Path(__file__).parent / "chart.js").read_text()
-# plotly.js is served by this server from the plotly package's own copy: <app>/component/ui.plot.plotly/plotly.min.js
-components_v1.declare_component("plotly", path=Path(plotly.__file__).parent / "package_data")
+from ui.plot import script
+
+# plotly.js comes from this server (ui/plot/script.py), at the address of the installed plotly's version
+JS = (Path(__file__).parent / "chart.js").read_text().replace("PLOTLY_ADDRESS", script.ADDRESS)
 CONFIG = {"displaylogo": False, "displayModeBar": False}  # no mode bar: on a phone it covers the chart's title
 
 

@@ -1,8 +1,9 @@
 // One Plotly chart in the page, kept in place: a new figure for the same chart is applied with Plotly.react
 // (only what changed is redrawn) instead of the chart being unmounted and drawn anew. Every rerun sends every
 // chart again; one whose figure did not change is left alone. plotly.js is loaded once per page, from this
-// server (the plotly package's own copy): nothing is fetched from another host.
-const PLOTLY = "component/ui.plot.plotly/plotly.min.js";
+// server (the plotly package's own copy, at an address naming its version, which the browser keeps): nothing
+// is fetched from another host.
+const PLOTLY = "PLOTLY_ADDRESS";
 
 function plotly() {
   if (!window.rnnlabPlotly) {
