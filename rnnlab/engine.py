@@ -41,10 +41,8 @@ import logging
 import multiprocessing
 import os
 import resource
-import sys
 import threading
 import time
-import types
 from collections import Counter
 from concurrent.futures import Future
 from collections.abc import Callable
@@ -53,6 +51,8 @@ from typing import Any
 
 import numpy as np
 from cachetools import LRUCache
+
+from rnnlab.spawning import bare_main
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # one per core; RNNLAB_ENGINE_WORKERS (1-8) sets another number
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
@@ -95,7 +95,6 @@ class Owner:
 DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20)
 
 _log = logging.getLogger(__name__)
-_SPAWNING = threading.Lock()
 _EXITING = threading.Event()
 atexit.register(_EXITING.set)  # runs before multiprocessing's own exit handler, which ends the workers
 
@@ -456,14 +455,8 @@ class _Worker:
         self.lane = lane
         self.process = context.Process(target=_serve, args=(child, lane.nice, lane.memory_mb), name="rnnlab-engine",
                                        daemon=True)
-        with _SPAWNING:  # a worker imports nothing of its caller's: under Streamlit, __main__ is the page running
-            main = sys.modules.get("__main__")
-            placeholder = sys.modules["__main__"] = types.ModuleType("__main__")
-            try:
-                self.process.start()
-            finally:
-                if sys.modules.get("__main__") is placeholder:  # unless a page run has installed its own since
-                    sys.modules["__main__"] = main
+        with bare_main():  # a worker imports nothing of its caller's: under Streamlit, __main__ is the page running
+            self.process.start()
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
 
