@@ -52,8 +52,12 @@ def code(text: object, in_table: bool = False) -> str:
     text = " ".join(visible(text).splitlines()) or " "  # a code span is one line; an empty one is not a span
     # Streamlit rewrites ":material/" even inside a code span: that colon is written outside, escaped
     head, *rest = text.split(":material/")
-    spans = ([_span(head, in_table)] if head else []) + [_span("material/" + r, in_table) for r in rest]
-    return ("\\:" if text.startswith(":material/") else "") + "\\:".join(spans)
+    if not rest:
+        return _span(text, in_table)
+    # (the spaces before such a colon are written between the spans, where Markdown keeps them)
+    spans = [_span(part.rstrip(" "), in_table) + " " * (len(part) - len(part.rstrip(" "))) if part.strip() else part
+             for part in [head] + ["material/" + r for r in rest]]
+    return "\\:".join(spans)
 
 
 def _span(text: str, in_table: bool) -> str:
