@@ -242,6 +242,7 @@ def show() -> None:
         st.error(f"The doctor could not finish this diagnosis: {lost}. {advice}", icon=":material/block:")
         return
     except Exception as err:  # never a stack trace on the page
-        st.error(f"The doctor failed on this input: {literal(f'{type(err).__name__}: {err}'[:300])}.", icon=":material/block:")
+        st.error(f"The doctor failed on this input: {literal(f'{type(err).__name__}: {err}'[:300])}.",
+                 icon=":material/block:")
         return
     show_diagnosis(diagnosis)

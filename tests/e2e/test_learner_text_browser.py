@@ -32,6 +32,7 @@ PAYLOADS = {
 MARKERS = {"image": "![x](http://evil.example/p.png)", "link": "[vote here](http://evil.example)",
            "html": '<b>bold</b><span style="font-size:80px"', "maths": "huge x$", "directive": ":red-background[red]",
            "bidi": ")46"}
+SETTINGS = urlencode(dict(zip(("layer", "activation", "head", "lengths", "colours", "show"), PAYLOADS.values())))
 BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 PHONE = {"width": 390, "height": 844}
 POLL_MS = 20_000
@@ -147,12 +148,49 @@ def test_class_answers_and_nicknames_are_text_on_the_projector(browser: Browser,
         teacher.wait_for_timeout(1500)  # the chart redraws at its new width
         assert_no_markup_made(teacher)
         teacher.screenshot(path=str(artifacts / "learner-text-teacher-390.png"), full_page=True)
+        teacher.set_viewport_size(LAPTOP)
+        # The teacher's own boxes take pasted settings too: the configuration every student follows, a question
+        follow = main(teacher).get_by_role("textbox", name="Configuration (a playground link or its query string)")
+        follow.fill(SETTINGS)
+        follow.press("Enter")
+        expect(main(teacher).locator("[data-testid=stAlert]").filter(has_text="is not one of")).to_have_count(4)
+        main(teacher).get_by_text("Pose a question").click()
+        main(teacher).get_by_role("textbox", name=re.compile("^Playground settings")).fill(SETTINGS)
+        main(teacher).get_by_role("button", name="Pose it to the class").click()
+        expect(main(teacher).get_by_text("That question cannot be posed")).to_be_visible()
+        assert_shown_as_text(teacher)
+        assert_no_markup_made(teacher)
         finish(teacher, teacher_urls, server_url)
         for student, urls in zip(students, student_urls):
             assert not foreign(urls, server_url)
     finally:
         for page in (teacher, *students):
             page.context.close()
+
+
+# The Classroom page: a playground link pasted into the link builder, and the class's address.
+
+def test_classroom_boxes_are_text(page: Page, server_url: str):
+    urls = record_requests(page)
+    page.goto(f"{server_url}/classroom")
+    settle(page, charts=False)
+    page.get_by_role("tab", name="Links for slides").click()
+    page.get_by_text("the playground", exact=True).click()
+    settle(page, charts=False)
+    box = main(page).get_by_role("textbox", name=re.compile("^Playground settings"))
+    box.fill(SETTINGS)
+    box.press("Enter")
+    expect(main(page).locator("[data-testid=stAlert]").filter(has_text="is not one of")).to_have_count(4)
+    assert_shown_as_text(page)
+    assert_no_markup_made(page)
+    address = main(page).get_by_role("textbox", name="The app's address for your class")
+    for payload in PAYLOADS.values():  # a wrong address is refused and never quoted back
+        address.fill(payload)
+        address.press("Enter")
+        expect(main(page).get_by_text("That address cannot be used")).to_be_visible()
+        settle(page, charts=False)
+        assert_no_markup_made(page)
+    finish(page, urls, server_url)
 
 
 # Lessons and the quiz: typed answers, and the quiz's link.
@@ -202,7 +240,8 @@ def test_doctor_code_names_and_shapes_are_text(page: Page, server_url: str):
     # Keras takes a layer name without "/": those two are names; the others are in a line the doctor cannot read
     names = ", ".join(f"keras.layers.Dense(2, name={PAYLOADS[k]!r})" for k in ("maths", "bidi"))
     unread = "".join(f"model.add(helper({PAYLOADS[k]!r}))\n" for k in ("image", "link", "html", "directive"))
-    code = f"import keras\nmodel = keras.Sequential([keras.Input(shape=(5, 3)), keras.layers.LSTM(8), {names}])\n{unread}"
+    code = (f"import keras\nmodel = keras.Sequential([keras.Input(shape=(5, 3)), keras.layers.LSTM(8), {names}])\n"
+            + unread)
     page.get_by_role("textbox", name="Your Keras model code (read, never run)").fill(code)
     page.get_by_role("textbox", name="X shape", exact=True).fill("32,5,3")
     page.get_by_role("textbox", name="y shape (optional)").fill("32,2")
@@ -226,8 +265,7 @@ def test_doctor_code_names_and_shapes_are_text(page: Page, server_url: str):
 @pytest.mark.parametrize("path", ["train", ""], ids=["train", "playground"])
 def test_typed_settings_are_text(page: Page, server_url: str, path: str):
     urls = record_requests(page)
-    keys = ("layer", "activation", "head", "lengths", "colours", "show")
-    page.goto(f"{server_url}/{path}?{urlencode(dict(zip(keys, PAYLOADS.values())))}")
+    page.goto(f"{server_url}/{path}?{SETTINGS}")
     settle(page, charts=False)
     assert_shown_as_text(page)
     assert_no_markup_made(page)

@@ -30,6 +30,7 @@ ELEMENTS = {"markdown", "caption", "warning", "error", "info", "success", "write
             "title", "subheader", "code", "text", "expander", "popover", "text_input", "text_area", "number_input",
             "selectbox", "multiselect", "radio", "toggle", "checkbox", "button", "form_submit_button",
             "segmented_control", "slider", "select_slider", "download_button", "link_button", "tabs", "spinner"}
+KEYWORDS_ONLY = {"page_link", "image"}  # elements whose first argument is a page or a picture, not text
 SHOWN_KEYWORDS = {"label", "help", "body", "caption", "alt", "format_func"}
 METRIC_KEYWORDS = {"value", "delta"}
 NOT_ELEMENTS = {"log", "logger", "logging", "warnings", "re", "parser"}  # receivers whose .error/.info are no text
@@ -97,7 +98,8 @@ OURS = {
     "panels:r": "a returned tensor of a run (its name, shape, axes)", "panels:part.label": "a weight part's label",
     "panels:text": "a parameter-count term written by rnnlab.explain", "panels:list": "sequence lengths",
     "panels:code_for": "Keras code written from a run",
-    "panels:unpack_line": "Keras code written from a checked Config", "panels:head_line": "Keras code written from a checked Config",
+    "panels:unpack_line": "Keras code written from a checked Config",
+    "panels:head_line": "Keras code written from a checked Config",
     "panels:explain": "our explanation of a run, with its numbers", "panels:tuple": "a weight's shape",
     "panels:view": "the view's settings, checked like a Config", "panels:name": "a weight's name in Keras",
     # the quiz
@@ -105,7 +107,8 @@ OURS = {
     "quiz_view:_link": "this page's address with a quiz seed (a number) and a level (one of LEVELS)",
     # runs and training
     "runs:what": "what the page waits for, written by the page",
-    "train_view:name": "a task's name, from the task table", "train_view:tasks.TASKS": "the task table", "train_view:task": "a task from the task table",
+    "train_view:name": "a task's name, from the task table", "train_view:tasks.TASKS": "the task table",
+    "train_view:task": "a task from the task table",
     "train_view:_shape": "a shape", "train_view:refusal": "Keras's refusal of a checked Config, explained by us",
     "train_view:st.session_state[]": "our note about a training already running or stopped",
     "train_view:progress": "a training's progress: counts, and the failure of Keras on a checked Config",
@@ -197,12 +200,13 @@ class Checker:
 
     def _shown(self, call: ast.Call) -> list[ast.AST]:
         funcs = [call.func.body, call.func.orelse] if isinstance(call.func, ast.IfExp) else [call.func]
-        if not all(isinstance(f, ast.Attribute) and f.attr in ELEMENTS for f in funcs):
+        if not all(isinstance(f, ast.Attribute) and f.attr in ELEMENTS | KEYWORDS_ONLY for f in funcs):
             return []
         if any(isinstance(f.value, ast.Name) and f.value.id in NOT_ELEMENTS for f in funcs):
             return []
-        shown = call.args[:3] if funcs[0].attr == "metric" else call.args[:1]
-        keywords = SHOWN_KEYWORDS | (METRIC_KEYWORDS if funcs[0].attr == "metric" else set())
+        kind = funcs[0].attr
+        shown = call.args[:3] if kind == "metric" else [] if kind in KEYWORDS_ONLY else call.args[:1]
+        keywords = SHOWN_KEYWORDS | (METRIC_KEYWORDS if kind == "metric" else set())
         return shown + [k.value for k in call.keywords if k.arg in keywords]
 
     def _check(self, node: ast.AST, local: dict) -> None:
