@@ -168,7 +168,7 @@ def unsure_text(diagnosis) -> str:
 def _problems(diagnosis) -> None:
     errors = [p for p in diagnosis.problems if p.severity == "error"]
     if diagnosis.verdict == "unsure":
-        st.warning(unsure_text(diagnosis), icon=":material/help:")
+        st.warning(message(unsure_text(diagnosis)), icon=":material/help:")
     elif diagnosis.verdict == "ok" or not errors:
         st.success(headline(diagnosis.problems), icon=":material/check_circle:")
     else:

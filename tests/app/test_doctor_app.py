@@ -215,7 +215,7 @@ def test_a_model_partly_unread_is_shown_as_unsure_naming_the_lines():
     at = diagnose_on_page(open_doctor(), code, "32,10,3", "32,1")
     expected = doctor.diagnose(code, "32,10,3", "32,1", "mse")
     assert expected.verdict == "unsure"
-    assert at.warning[0].value == doctor_view.unsure_text(expected)
+    assert at.warning[0].value == message(doctor_view.unsure_text(expected))
     assert "line" in at.warning[0].value and "3" in at.warning[0].value and not at.success
 
 

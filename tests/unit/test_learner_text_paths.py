@@ -78,7 +78,6 @@ OURS = {
     "embed_view:embed.snippet": "HTML of an address built from a checked base and checked settings (in st.code)",
     # the doctor: its sentences, the numbers of lines, and code it writes from its own widgets
     "doctor_view:assemble.code": "code written from the assemble widgets' bounded values",
-    "doctor_view:unsure_text": "our sentence with line numbers and the doctor's reason, which quotes no code",
     "doctor_view:headline": "counts of problems", "doctor_view:n": "a problem's number",
     "doctor_view:r.line": "a line number", "doctor_view:diagnosis.keras_error_line": "a line number",
     "doctor_view:n.line": "a line number", "doctor_view:problem.line": "a line number",
