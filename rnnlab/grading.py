@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab import architecture, refusals
+from rnnlab import architecture, learner_text, refusals
 from rnnlab.inputs import lengths_of
 from rnnlab.result import TOLERANCE
 
@@ -19,9 +19,9 @@ SHAPE_EXAMPLE = "write shapes as (32, 10, 64), (32, 64)"
 
 
 def quoted(token: str) -> str:
-    """A piece of the learner's text for a message: a code span of its first 20 letters, digits and '._-'
-    (anything else reads '?'), so Markdown shows it as written."""
-    return "`" + re.sub(r"[^\w.\-]", "?", token[:20]) + "`"
+    """A piece of the learner's text for a message: its first 20 letters, digits and '._-' (anything else reads
+    '?'), quoted for learner_text.message."""
+    return learner_text.quoted(re.sub(r"[^\w.\-]", "?", token[:20]))
 
 # --- reading typed answers --------------------------------------------------------------------------------
 

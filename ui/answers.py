@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from rnnlab import lessons
+from rnnlab.learner_text import message
 
 EXAMPLE = "e.g. (32, 10, 64), (32, 64)"
 _VERDICTS = "_verdicts"  # form key -> (what was asked, its verdict): each question keeps its own
@@ -35,4 +36,4 @@ def forget(prefix: str) -> None:
 
 def verdict(graded: tuple[bool, str]) -> None:
     right, why = graded
-    (st.success if right else st.error)(why)
+    (st.success if right else st.error)(message(why))  # the grader quotes the learner's words

@@ -7,7 +7,6 @@ The evidence is computed in the engine's workers (the task "article"), once per 
 from __future__ import annotations
 
 import difflib
-import re
 from urllib.parse import parse_qsl
 
 import streamlit as st
@@ -16,7 +15,7 @@ from rnnlab import engine
 from rnnlab.articles import (EXAMPLES, MISLEADING, OUTDATED, RIGHT, WRONG, Claim, Evidence, Example, Link,
                              example_evidence)
 from rnnlab.own_code import Attempt
-from ui.literal import code as literal, escape
+from rnnlab.learner_text import code as literal, escape, message
 
 EVIDENCE_S = 90.0  # an example whose evidence takes longer is stopped (its worker is replaced)
 BADGES = {WRONG: ":red-badge[Wrong]", MISLEADING: ":orange-badge[Misleading]",
@@ -29,12 +28,6 @@ _IDS = [e.id for e in EXAMPLES]
 WRAPPED_LINE_NUMBERS = """<style>
 [data-testid="stCode"] .react-syntax-highlighter-line-number { color: #5b5f6e !important; opacity: 1 !important; }
 </style>"""
-
-
-def _md(text: str) -> str:
-    """Our shipped text for st.markdown: code spans kept, everything else shown as written."""
-    parts = re.split(r"(`[^`]*`)", text)
-    return "".join(part if part.startswith("`") else escape(part) for part in parts)
 
 
 def _label(example: Example) -> str:
@@ -113,7 +106,7 @@ def _fix(example: Example, evidence: Evidence) -> None:
     if example.fix is None or evidence.fixed is None:
         return
     st.subheader("The smallest fix")
-    st.markdown(_md(_correction_of(example, "name_error")))
+    st.markdown(message(_correction_of(example, "name_error")))
     diff = difflib.unified_diff(example.code.splitlines(), example.fix.splitlines(), "as written", "fixed",
                                 lineterm="", n=1)
     st.code("\n".join(diff), language="diff", wrap_lines=True)
@@ -132,11 +125,11 @@ def _claim(claim: Claim, evidence: Evidence) -> None:
         if claim.in_code:
             st.code(claim.quote, language="python", wrap_lines=True)
         else:
-            st.markdown(f"“{_md(claim.quote)}”")
+            st.markdown(f"“{message(claim.quote)}”")
         lead, elsewhere = claim.elsewhere
         if elsewhere:
-            st.markdown(f"{escape(lead)}: “{_md(elsewhere)}”")
-        st.markdown(f"**What Keras does.** {_md(claim.correction)}")
+            st.markdown(f"{escape(lead)}: “{message(elsewhere)}”")
+        st.markdown(f"**What Keras does.** {message(claim.correction)}")
         st.markdown(f"**Measured by this server on Keras {evidence.keras_version}:**\n\n"
                     + "\n".join(f"- {escape(fact)}" for fact in check.facts))
         if not check.holds:

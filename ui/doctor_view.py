@@ -3,7 +3,6 @@ and shapes in, the diagnosis out (cached per input)."""
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import CancelledError
 
 import streamlit as st
@@ -17,7 +16,7 @@ from rnnlab.doctor.report import shapes_text
 from rnnlab.doctor.titles import title
 from rnnlab.params import Param
 from ui.controls import GROUPS
-from ui.literal import code as literal
+from rnnlab.learner_text import code as literal, message, visible
 from ui.runs import owner
 
 NO_LOSS = "(none)"
@@ -30,13 +29,6 @@ TRIAL_S = DIAGNOSIS_S - 1  # a diagnosis that runs longer is stopped (its worker
 BUSY = f"the doctor had other models to try before this one and could not finish it within {DIAGNOSIS_S:.0f} s"
 ASSEMBLE_GROUPS = {**GROUPS, "data": "Masking, stateful"}
 ASSEMBLE_COLUMNS = (("layer",), ("structure",), ("head", "data"))  # the groups in each column
-_MARKDOWN = re.compile(r"([\\*_$~<>\[\]#|])")
-
-
-def _md(text: str) -> str:
-    """Plain text for st.markdown: special characters escaped, except inside `code`."""
-    parts = text.split("`")
-    return "`".join(part if i % 2 else _MARKDOWN.sub(r"\\\1", part) for i, part in enumerate(parts))
 
 
 def get_diagnosis(code: str, x_shape: str, y_shape: str, loss: str):
@@ -176,7 +168,7 @@ def unsure_text(diagnosis) -> str:
 def _problems(diagnosis) -> None:
     errors = [p for p in diagnosis.problems if p.severity == "error"]
     if diagnosis.verdict == "unsure":
-        st.warning(unsure_text(diagnosis), icon=":material/help:")
+        st.warning(message(unsure_text(diagnosis)), icon=":material/help:")
     elif diagnosis.verdict == "ok" or not errors:
         st.success(headline(diagnosis.problems), icon=":material/check_circle:")
     else:
@@ -185,16 +177,16 @@ def _problems(diagnosis) -> None:
         with st.container(border=True):
             mark = ":red[:material/error:]" if problem.severity == "error" else ":orange[:material/warning:]"
             where = f" · line {problem.line}" if problem.line else ""
-            st.markdown(f"{mark} **{n}. {_md(title(problem.kind))}**{where}")
-            st.markdown(_md(problem.message))
-            st.markdown(f"**Fix:** {_md(problem.fix)}")
+            st.markdown(f"{mark} **{n}. {message(title(problem.kind))}**{where}")
+            st.markdown(message(problem.message))
+            st.markdown(f"**Fix:** {message(problem.fix)}")
 
 
 def _table(diagnosis) -> None:
     st.header("What Keras builds, layer by layer")
     st.caption("Output shapes at your sizes; None is the batch axis.")
     rows = "\n".join(f"| {r.line or ''} | {literal(r.layer, in_table=True)} | `{shapes_text(r.shapes)}` | "
-                     f"{_md(r.note)} |"
+                     f"{message(r.note, in_table=True)} |"
                      for r in diagnosis.layer_shapes)
     st.markdown(f"| line | layer | output shape | note |\n|---|---|---|---|\n{rows}")
 
@@ -204,17 +196,17 @@ def _fixed(diagnosis) -> None:
         return
     st.header("The fixed code")
     check = diagnosis.verification
-    (st.success if check.verified else st.warning)(f"Checked with Keras: {check.summary}",
+    (st.success if check.verified else st.warning)(f"Checked with Keras: {message(check.summary)}",
                                                    icon=":material/verified:" if check.verified else
                                                    ":material/warning:")
     if diagnosis.fix_what:
-        st.markdown(f"**The smallest change that works:** {_md(diagnosis.fix_what)}")
-    st.code(diagnosis.fixed_code, language="python")
+        st.markdown(f"**The smallest change that works:** {message(diagnosis.fix_what)}")
+    st.code(visible(diagnosis.fixed_code), language="python")
     if diagnosis.alternatives:
         with st.expander(f"Other changes that also work ({len(diagnosis.alternatives)})"):
             for other in diagnosis.alternatives:
-                st.markdown(f"**{_md(other.what)}** · checked with Keras: {_md(other.verification.summary)}")
-                st.code(other.code, language="python")
+                st.markdown(f"**{message(other.what)}** · checked with Keras: {message(other.verification.summary)}")
+                st.code(visible(other.code), language="python")
 
 
 def show_diagnosis(diagnosis) -> None:
@@ -222,15 +214,15 @@ def show_diagnosis(diagnosis) -> None:
     if diagnosis.keras_error:
         where = f" (line {diagnosis.keras_error_line})" if diagnosis.keras_error_line else ""
         st.markdown(f"**Keras's own error**{where}")
-        st.code(diagnosis.keras_error, language="text")
+        st.code(visible(diagnosis.keras_error), language="text")
     _table(diagnosis)
     _fixed(diagnosis)
     if diagnosis.not_read:
         st.header("Not understood (read, never run)")
-        st.markdown("\n".join(f"- line {n.line}: `{n.code.replace('`', '')}`: {_md(n.reason)}"
+        st.markdown("\n".join(f"- line {n.line}: {literal(n.code)}: {message(n.reason)}"
                               for n in diagnosis.not_read))
     for note in (*diagnosis.notes, *(f"Keras warns: {w}" for w in diagnosis.keras_warnings)):
-        st.caption(_md(note))
+        st.caption(message(note))
 
 
 def show() -> None:
@@ -242,7 +234,7 @@ def show() -> None:
     try:
         diagnosis = get_diagnosis(*asked)
     except DoctorInputError as err:
-        st.error(f"The doctor cannot diagnose this: {err}", icon=":material/block:")
+        st.error(f"The doctor cannot diagnose this: {message(err)}", icon=":material/block:")
         return
     except WorkerLost as lost:
         advice = "A model this large cannot be tried here: make it smaller and diagnose again." if lost.too_big \
@@ -250,6 +242,7 @@ def show() -> None:
         st.error(f"The doctor could not finish this diagnosis: {lost}. {advice}", icon=":material/block:")
         return
     except Exception as err:  # never a stack trace on the page
-        st.error(f"The doctor failed on this input ({type(err).__name__}: {err}).", icon=":material/block:")
+        st.error(f"The doctor failed on this input: {literal(f'{type(err).__name__}: {err}'[:300])}.",
+                 icon=":material/block:")
         return
     show_diagnosis(diagnosis)

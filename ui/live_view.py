@@ -30,7 +30,7 @@ from rnnlab.live.store import SETTING, StoreUnavailable, open_store
 from rnnlab.params import parse, to_query
 from ui import panels, plot
 from ui.classroom_view import class_address
-from ui.literal import code as literal, escape
+from rnnlab.learner_text import code as literal, escape, message
 from ui.runs import get_run
 
 POLL_S = 2.0  # a student's page looks for a new question, a reveal or the teacher's configuration
@@ -243,7 +243,7 @@ def _tally(code: str, key: str) -> None:
                 + (" the second vote." if state.round == 2 else "."))
     if now.answered or len(rounds) > 1:
         plot.plotly_chart(tally_figure(rounds, reveal=state.revealed), "class-answers")
-        st.caption(tally_text(rounds, reveal=state.revealed))
+        st.caption(message(tally_text(rounds, reveal=state.revealed)))
     if state.revealed:
         st.success(f"Revealed. Keras returns: {literal(question.right_answer(state.question))}")
 

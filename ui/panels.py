@@ -20,7 +20,7 @@ from ui.classroom_view import PRESENTER_ZOOM
 from ui.controls import apply, classroom, load, sync_url, widget
 from ui.runs import await_confirmation
 from ui.chart_text import describe
-from ui.literal import code as literal, escape
+from rnnlab.learner_text import code as literal, escape
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from rnnlab import quiz
+from rnnlab.learner_text import code, escape
 from ui.answers import answer, forget, verdict
 
 _FORM = "quiz-answer"
@@ -40,7 +41,8 @@ def show() -> None:
     state = st.session_state
     linked, linked_level, notices = quiz.read_link({key: st.query_params.get_all(key) for key in st.query_params})
     for notice in notices:
-        st.warning(f"The link's quiz could not be used: {notice}.", icon=":material/info:")
+        st.warning(f"The link's quiz could not be used: {code(notice.problem)}; {escape(notice.outcome)}.",
+                   icon=":material/info:")
     fresh = linked is not None and linked != state.get(_START) or _START not in state
     if linked is not None and linked != state.get(_START):  # a link to a quiz: it starts from its first question
         _begin(linked)

@@ -28,8 +28,8 @@ from rnnlab.refusals import Refusal
 from rnnlab.training import jobs, plan, settings as table, tasks
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
 from rnnlab.training.settings import LEARNING_RATES, TRAIN, TRAIN_PARAMS, Settings
+from rnnlab.learner_text import code as literal
 from ui import controls, panels, visitor
-from ui.literal import code as literal
 
 POLL_S = 0.5  # how often a running training's progress is redrawn
 POLL_QUEUED_S = 2.0  # ... and a queued one's place in the queue

@@ -18,6 +18,7 @@ import re
 from typing import TYPE_CHECKING
 
 from rnnlab.doctor.reading import MAX_DIM, DoctorInputError, read
+from rnnlab.learner_text import quoted
 
 if TYPE_CHECKING:
     from rnnlab.doctor.verdict import Diagnosis
@@ -35,13 +36,13 @@ def parse_shape(text: str | Shape, name: str = "shape", ranks: range = range(1, 
             raise DoctorInputError(f"{name}: {len(text)} characters is too long for a shape")
         parts = [p for p in re.split(r"[\s,]+", text.strip("()[] ")) if p]
     if not all(re.fullmatch(r"\d+", p) for p in parts):
-        raise DoctorInputError(f"{name} {text!r} is not a list of whole numbers such as 118,45,2")
+        raise DoctorInputError(f"{name} {quoted(text)} is not a list of whole numbers such as 118,45,2")
     shape = tuple(int(p) for p in parts)
     if len(shape) not in ranks:
-        raise DoctorInputError(f"{name} {text!r} has {len(shape)} axes; the doctor takes {ranks.start} to "
+        raise DoctorInputError(f"{name} {quoted(text)} has {len(shape)} axes; the doctor takes {ranks.start} to "
                                f"{ranks.stop - 1}")
     if any(not 1 <= d <= MAX_DIM for d in shape):
-        raise DoctorInputError(f"{name} {text!r}: every size must be between 1 and {MAX_DIM:,}")
+        raise DoctorInputError(f"{name} {quoted(text)}: every size must be between 1 and {MAX_DIM:,}")
     return shape
 
 
@@ -56,7 +57,7 @@ def diagnose(code: str, x_shape: str | Shape, y_shape: str | Shape | None = None
     y = parse_shape(y_shape, "y shape") if y_shape not in (None, "") else None
     loss = (loss or "").strip() or None
     if loss is not None and not re.fullmatch(r"[A-Za-z_]{1,60}", loss):
-        raise DoctorInputError(f"loss {loss!r} is not a loss name")
+        raise DoctorInputError(f"loss {quoted(loss)} is not a loss name")
     try:
         program = read(code, x, y)  # before the heavy imports: bad input fails fast
 

@@ -19,6 +19,7 @@ from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.doctor.trial import Built, Data, as_written, trial
 from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, RankedFix, Verification, fmt
 from rnnlab.doctor.writing import program_code, step_label
+from rnnlab.learner_text import quoted
 from rnnlab.model import on_keras_thread
 
 MAX_ROUNDS = 6
@@ -72,7 +73,7 @@ def _check_loss(loss: str | None) -> None:
     try:
         keras.losses.get(loss)
     except (ValueError, TypeError):
-        raise DoctorInputError(f"loss {loss!r} is not a Keras loss (e.g. mse, binary_crossentropy, "
+        raise DoctorInputError(f"loss {quoted(loss)} is not a Keras loss (e.g. mse, binary_crossentropy, "
                                "categorical_crossentropy, sparse_categorical_crossentropy)") from None
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rnnlab.learner_text import chart, quoted
 from rnnlab.live.session import Tally
 
 MAX_BARS = 12  # distinct answers drawn; the rest are counted as one bar "other answers"
@@ -58,7 +59,7 @@ def _round_bars(k: int, tally: Tally, order: list[str], labels: list[str], revea
 def tally_figure(tallies: list[Tally], reveal: bool) -> dict[str, Any]:
     """One round (or two, side by side) of answers -> a horizontal bar chart, counts on the x axis."""
     order = _order(tallies)
-    labels = [_label(a, tallies, reveal) for a in order]
+    labels = [chart(_label(a, tallies, reveal)) for a in order]  # Plotly reads HTML in categories and hovers
     names = ROUND_NAMES if len(tallies) > 1 else ("",)
     data = [_round_bars(k, tally, order, labels, reveal, names[k]) for k, tally in enumerate(tallies)]
     most = max([max(d["x"], default=0) for d in data] + [1])
@@ -73,9 +74,10 @@ def tally_figure(tallies: list[Tally], reveal: bool) -> dict[str, Any]:
 
 
 def tally_text(tallies: list[Tally], reveal: bool) -> str:
-    """The chart in words, for readers who cannot see it: each round's answers with their counts."""
+    """The chart in words, for readers who cannot see it: each round's answers with their counts, every answer
+    quoted (for learner_text.message)."""
     parts = []
     for k, tally in enumerate(tallies):
-        answers = "; ".join(f"{_label(a, tallies, reveal)}: {n}" for a, n in tally.counts.items()) or "none yet"
+        answers = "; ".join(f"{quoted(_label(a, tallies, reveal))}: {n}" for a, n in tally.counts.items()) or "none yet"
         parts.append(f"{ROUND_NAMES[k] if len(tallies) > 1 else 'Answers'} ({tally.answered}): {answers}.")
     return " ".join(parts)

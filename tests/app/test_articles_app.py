@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab import engine
 from rnnlab.articles import BY_ID, EXAMPLES
+from rnnlab.learner_text import escape
 from tests.conftest import ROOT
 from ui import article_view
-from ui.literal import escape
 from ui.runs import playground
 
 

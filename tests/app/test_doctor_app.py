@@ -10,6 +10,7 @@ import ui.doctor_view
 from rnnlab import doctor
 from rnnlab.doctor import assemble
 from rnnlab.doctor.examples import all_examples
+from rnnlab.learner_text import message
 from tests.conftest import ROOT
 from ui import doctor_view
 from rnnlab import engine
@@ -75,7 +76,7 @@ def test_loading_example_5_shows_pythons_unpack_error_in_a_code_block():
 
 
 @pytest.mark.parametrize("code, x, message", [
-    (None, "118,forty,2", "X shape '118,forty,2' is not a list of whole numbers"),
+    (None, "118,forty,2", "X shape `118,forty,2` is not a list of whole numbers"),
     ("model = Sequential([LSTM(4)", None, "line 1: this is not valid Python"),
     ("print('no model here')", None, "no Keras layers found"),
 ])
@@ -214,7 +215,7 @@ def test_a_model_partly_unread_is_shown_as_unsure_naming_the_lines():
     at = diagnose_on_page(open_doctor(), code, "32,10,3", "32,1")
     expected = doctor.diagnose(code, "32,10,3", "32,1", "mse")
     assert expected.verdict == "unsure"
-    assert at.warning[0].value == doctor_view.unsure_text(expected)
+    assert at.warning[0].value == message(doctor_view.unsure_text(expected))
     assert "line" in at.warning[0].value and "3" in at.warning[0].value and not at.success
 
 
@@ -224,6 +225,6 @@ def test_a_fix_found_by_search_is_named_and_its_alternatives_listed():
     expected = doctor.diagnose(code, "64,30,2", "64,5", "mse")
     assert expected.fix_what and expected.verification.verified
     text = page_text(at)
-    assert f"**The smallest change that works:** {doctor_view._md(expected.fix_what)}" in text
+    assert f"**The smallest change that works:** {message(expected.fix_what)}" in text
     assert expected.fixed_code.rstrip("\n") in [c.value for c in at.code]
     assert at.success[0].value == f"Checked with Keras: {expected.verification.summary}"

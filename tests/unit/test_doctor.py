@@ -630,7 +630,7 @@ def test_merge_mode_none_unpacked_into_one_layer_is_merged_where_it_was_used():
 def test_a_stateful_batch_of_no_samples_is_a_finding_not_a_crash():
     d = doctor.diagnose("model = Sequential([Input(batch_shape=(0, 10, 3)), LSTM(4, stateful=True), Dense(1)])\n"
                         "model.fit(X, y, batch_size=0, shuffle=False)", "32,10,3", "32,1", "mse")
-    assert kinds(d) == ["stateful_needs_batch_size"] and "fixes it at 0" in d.problems[0].message
+    assert kinds(d) == ["stateful_needs_batch_size"] and "fixes it at `0`" in d.problems[0].message
     assert "keras.Input(batch_shape=(32, 10, 3))" in d.fixed_code and d.verification.verified
 
 
