@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import importlib
 import itertools
 import logging
 import multiprocessing
@@ -99,44 +100,17 @@ _EXITING = threading.Event()
 atexit.register(_EXITING.set)  # runs before multiprocessing's own exit handler, which ends the workers
 
 
-def _preview() -> Callable:
-    from rnnlab.run import preview
-    return preview
+# What a worker can be asked to do: a name, and where the worker finds the function ("module:function"). Only the
+# worker imports it: the web server never imports Keras, and this module imports none of the features it runs.
+TASKS: dict[str, str] = {"preview": "rnnlab.run:preview", "run": "rnnlab.run:run", "describe": "rnnlab:summary",
+                         "diagnose": "rnnlab.doctor:diagnose", "lesson_snippet": "rnnlab.lessons:snippet_output",
+                         "article": "rnnlab.articles:example_evidence", "warm": "rnnlab.engine:warm"}
 
 
-def _run() -> Callable:
-    from rnnlab.run import run
-    return run
-
-
-def _describe() -> Callable:
-    from rnnlab import summary
-    return summary
-
-
-def _diagnose() -> Callable:
-    from rnnlab.doctor import diagnose
-    return diagnose
-
-
-def _lesson_snippet() -> Callable:
-    from rnnlab.lessons import snippet_output
-    return snippet_output
-
-
-def _article() -> Callable:
-    from rnnlab.articles import example_evidence
-    return example_evidence
-
-
-def _warm() -> Callable:
-    return warm
-
-
-# What a worker can be asked to do: a name, and how the worker finds the function (imported there only).
-TASKS: dict[str, Callable[[], Callable]] = {"preview": _preview, "run": _run, "describe": _describe,
-                                            "diagnose": _diagnose, "lesson_snippet": _lesson_snippet,
-                                            "article": _article, "warm": _warm}
+def task(name: str) -> Callable:
+    """The function behind a task's name, imported now (in the worker, or here by `compute` when no engine runs)."""
+    module, function = TASKS[name].split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 class WorkerLost(RuntimeError):
@@ -529,7 +503,7 @@ def _serve(conn: Any, nice: int = NICE, memory_mb: int | None = None) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply = (True, TASKS[function]()(*args), _rss_mb())
+            reply = (True, task(function)(*args), _rss_mb())
         except Exception as err:  # sent back to the caller, who raises it
             reply = (False, err, _rss_mb())
         try:
@@ -627,5 +601,5 @@ def compute(function: str, *args: Any) -> Any:
     """TASKS[function](*args): by this process's engine when it runs (the web server never imports Keras),
     else here (the command line, the tests, a worker itself)."""
     if _ENGINE is None:
-        return TASKS[function]()(*args)
+        return task(function)(*args)
     return _ENGINE.submit(function, *args).result()

@@ -122,6 +122,21 @@ def read_choice(text: str, choices: dict[str, str]) -> str | None:
 
 # --- facts from a run ------------------------------------------------------------------------------------
 
+# The choices of the questions that are answered by choosing (rnnlab.questions.CHOICES): key -> what it says.
+BUILDS = {
+    "builds": "Yes: Keras builds it",
+    "needs_sequence": "No: a recurrent layer needs a sequence from the layer below",
+    "forward_inside_bidirectional": "No: the layer inside Bidirectional must read forwards",
+    "one_tensor_for_the_next_layer": "No: merge_mode=None hands the next layer two tensors",
+    "stateful_bidirectional_states": "No: a stateful Bidirectional layer cannot return its states (a Keras bug)",
+    "time_distributed_needs_sequence": "No: TimeDistributed needs a sequence",
+    "other": "No: for another reason",
+}
+PADDED = {
+    "zeros": "Zeros",
+    "repeat": "The output of the last real step, carried forward",
+    "new": "A new value: the zeros are read as data",
+}
 BUILD_KEYS = ("forward_inside_bidirectional", "needs_sequence", "one_tensor_for_the_next_layer",
               "stateful_bidirectional_states", "time_distributed_needs_sequence")  # refusals.RULES' order
 
@@ -387,8 +402,6 @@ def why_params(given: int, right: int, config: Any, tell: bool) -> str:
 
 def why_builds(given: str, right: str, config: Any, tell: bool) -> str:
     """The rule a wrong 'will Keras build this?' answer broke."""
-    from rnnlab.questions import BUILDS
-
     if right == "builds":
         return f"Keras builds this model: {BUILDS[given][4:].rstrip('.')} does not apply to it."
     explanation = refusals.RULES[BUILD_KEYS.index(right)].explanation if right in BUILD_KEYS else ""
@@ -411,8 +424,6 @@ PADDED_RULES = {
 
 def why_padded(given: str, right: str, config: Any, tell: bool) -> str:
     """The rule a wrong answer about the output at a padded step broke."""
-    from rnnlab.questions import PADDED
-
     key = right if right != "zeros" else ("zeros_masked" if config.mask else "zeros_unmasked")
     return f"Not {PADDED[given][0].lower() + PADDED[given][1:]}. {PADDED_RULES[key]}"
 

@@ -24,24 +24,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from rnnlab import grading
+from rnnlab.grading import BUILDS, PADDED
 from rnnlab.params import parse
 
 KINDS = ("x", "shapes", "names", "count", "equal", "params", "builds", "padded")
 RECALL = ("x", "shapes")  # the kinds that ask to recall a shape; the others ask why
-BUILDS = {
-    "builds": "Yes: Keras builds it",
-    "needs_sequence": "No: a recurrent layer needs a sequence from the layer below",
-    "forward_inside_bidirectional": "No: the layer inside Bidirectional must read forwards",
-    "one_tensor_for_the_next_layer": "No: merge_mode=None hands the next layer two tensors",
-    "stateful_bidirectional_states": "No: a stateful Bidirectional layer cannot return its states (a Keras bug)",
-    "time_distributed_needs_sequence": "No: TimeDistributed needs a sequence",
-    "other": "No: for another reason",
-}
-PADDED = {
-    "zeros": "Zeros",
-    "repeat": "The output of the last real step, carried forward",
-    "new": "A new value: the zeros are read as data",
-}
 CHOICES = {"builds": BUILDS, "padded": PADDED}
 MAX_TYPED = 500  # characters of a typed answer that are read
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.articles.checks import EXACT, LOSS_AGREE, Check, Runs, close, max_diff
+from rnnlab.articles.check_kit import EXACT, LOSS_AGREE, Check, Runs, close, max_diff
 
 SHORT = 1  # the sequence [4, 5]: two real steps, three padded ones
 

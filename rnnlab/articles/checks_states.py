@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.articles.checks import EXACT, Check, Runs, first_sentence, max_diff
+from rnnlab.articles.check_kit import EXACT, Check, Runs, first_sentence, max_diff
 from rnnlab.own_code import error_text
 
 AGREE = 1e-4  # Keras against the NumPy recurrence (float32, ten steps)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.articles.checks import EXACT, LOSS_AGREE, Check, Runs, close, max_diff
+from rnnlab.articles.check_kit import EXACT, LOSS_AGREE, Check, Runs, close, max_diff
 
 CHANGED_FROM = 5  # aligned_steps changes the input from this timestep on
 

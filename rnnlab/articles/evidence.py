@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from rnnlab.articles.checks import Check, Runs, measure
+from rnnlab.articles.check_kit import Check, Runs
+from rnnlab.articles.checks import measure
 from rnnlab.articles.examples import BY_ID, Example
 from rnnlab.own_code import Attempt, attempt
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from rnnlab import articles, doctor
-from rnnlab.articles.checks import EXACT, INPUT_SHAPE_WARNING, close
+from rnnlab.articles.check_kit import EXACT, INPUT_SHAPE_WARNING, close
 from rnnlab.params import parse
 from rnnlab.trace import recurrence
 from rnnlab.training import plan, settings as train_settings
