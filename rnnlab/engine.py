@@ -107,10 +107,11 @@ TASKS: dict[str, str] = {"preview": "rnnlab.run:preview", "run": "rnnlab.run:run
                          "article": "rnnlab.articles:example_evidence", "warm": "rnnlab.engine:warm"}
 
 
-def task(name: str) -> Callable:
+def task(name: str) -> Callable[..., Any]:
     """The function behind a task's name, imported now (in the worker, or here by `compute` when no engine runs)."""
     module, function = TASKS[name].split(":")
-    return getattr(importlib.import_module(module), function)
+    found: Callable[..., Any] = getattr(importlib.import_module(module), function)
+    return found
 
 
 class WorkerLost(RuntimeError):
@@ -122,20 +123,24 @@ class WorkerLost(RuntimeError):
         self.too_big = too_big
 
 
+Key = tuple[Any, ...]  # a task's name and arguments: what identical tasks share
+Args = tuple[Any, ...]
+
+
 @dataclass(order=True)
 class _Task:
     rank: tuple[int, int]
-    key: tuple = field(compare=False)
+    key: Key = field(compare=False)
     function: str = field(compare=False)  # a name in TASKS
-    args: tuple = field(compare=False)
+    args: Args = field(compare=False)
     timeout: float | None = field(compare=False)
-    future: Future = field(compare=False, default_factory=Future)
+    future: Future[Any] = field(compare=False, default_factory=Future)
     tabs: set[str] = field(compare=False, default_factory=set)  # the tabs waiting for it
     pinned: bool = field(compare=False, default=False)  # a caller with no Owner waits: never cancelled for a tab
     browser: str | None = field(compare=False, default=None)  # whose share of the workers it counts in
 
 
-def _key(function: str, args: tuple) -> tuple:
+def _key(function: str, args: Args) -> Key:
     return (function, *args)
 
 
@@ -144,20 +149,20 @@ class Results:
     a result larger than the whole limit is not kept. Safe to share between threads."""
 
     def __init__(self, limit: int):
-        self.lru: LRUCache[tuple, Any] = LRUCache(limit, getsizeof=size_of)
+        self.lru: LRUCache[Key, Any] = LRUCache(limit, getsizeof=size_of)
         self.lock = threading.Lock()
 
-    def get(self, key: tuple) -> tuple[bool, Any]:
+    def get(self, key: Key) -> tuple[bool, Any]:
         with self.lock:
             if key not in self.lru:
                 return False, None
             return True, self.lru[key]
 
-    def drop(self, key: tuple) -> None:
+    def drop(self, key: Key) -> None:
         with self.lock:
             self.lru.pop(key, None)
 
-    def put(self, key: tuple, value: Any) -> None:
+    def put(self, key: Key, value: Any) -> None:
         with self.lock:
             try:
                 self.lru[key] = value
@@ -173,7 +178,7 @@ class Engine:
         self.lane = lane
         self.cache = Results(lane.cache_bytes)
         self._queue: list[_Task] = []  # waiting, in no order: the next is the least eligible one (_eligible)
-        self._pending: dict[tuple, _Task] = {}  # queued or running, by key
+        self._pending: dict[Key, _Task] = {}  # queued or running, by key
         self._latest: dict[str, _Task] = {}  # each tab's answer queued or running
         self._running: Counter[str] = Counter()  # tasks running per browser
         self._changed = threading.Condition()
@@ -190,7 +195,7 @@ class Engine:
     # --- the server's side ---
 
     def submit(self, function: str, *args: Any, priority: int = ANSWER, timeout: float | None = None,
-               owner: Owner | None = None) -> Future:
+               owner: Owner | None = None) -> Future[Any]:
         """A future for TASKS[function](*args) computed in a worker: cached, joined to an identical task, or
         queued. With an owner, this tab's older answer still queued is cancelled unless somebody else waits
         for it."""
@@ -199,7 +204,7 @@ class Engine:
         key = _key(function, args)
         hit, value = self.cache.get(key)
         if hit:
-            done: Future = Future()
+            done: Future[Any] = Future()
             done.set_result(value)
             return done
         with self._changed:
@@ -216,7 +221,7 @@ class Engine:
             self._changed.notify_all()
             return task.future
 
-    def release(self, future: Future, owner: Owner) -> None:
+    def release(self, future: Future[Any], owner: Owner) -> None:
         """The owner's page no longer waits for this future: its task is cancelled if it is still queued and
         nobody else waits for it."""
         with self._changed:
@@ -257,7 +262,7 @@ class Engine:
         with self._changed:
             return self._idle - len(self._queue)
 
-    def ahead_of(self, future: Future) -> int:
+    def ahead_of(self, future: Future[Any]) -> int:
         """Visitors' tasks that will run before this one (0 when it runs or is done); the server's own (its warm-up,
         a check) are not other requests."""
         with self._changed:
@@ -434,7 +439,7 @@ class _Worker:
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
 
-    def ask(self, function: str, args: tuple, timeout: float | None) -> Any:
+    def ask(self, function: str, args: Args, timeout: float | None) -> Any:
         """function(*args) in the process -> its result; raises what it raised, or WorkerLost."""
         try:
             self.conn.send((function, args))

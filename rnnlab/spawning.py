@@ -28,4 +28,7 @@ def bare_main() -> Iterator[None]:
             yield
         finally:
             if sys.modules.get("__main__") is placeholder:  # unless a page run has installed its own since
-                sys.modules["__main__"] = main
+                if main is None:
+                    del sys.modules["__main__"]
+                else:
+                    sys.modules["__main__"] = main

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import plotly
 
@@ -46,7 +47,7 @@ class Script:
         return 200, headers, self.plain
 
 
-def routes() -> list:
+def routes() -> list[Any]:
     """The server's route for the file (Starlette), its gzipped copy made now."""
     from starlette.requests import Request
     from starlette.responses import Response
