@@ -24,13 +24,13 @@ from urllib.parse import parse_qsl
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from rnnlab.learner_text import code as literal
 from rnnlab.params import MODEL_PARAMS, Parsed
 from rnnlab.refusals import Refusal
 from rnnlab.training import jobs, plan, settings as table, tasks
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
 from rnnlab.training.settings import LEARNING_RATES, TRAIN, TRAIN_PARAMS, Settings
 from ui import controls, panels
-from rnnlab.learner_text import code as literal
 
 # TensorFlow and Keras are loaded now (this page may be a server's first): keep their objects out of the
 # full garbage collection Streamlit runs after every script run, every progress poll among them.
