@@ -150,6 +150,14 @@ def test_class_answers_and_nicknames_are_text_on_the_projector(browser: Browser,
         expect(chart.locator("svg .ytick text")).to_have_count(len(PAYLOADS))
         ticks = " ".join(" ".join(t.split()) for t in chart.locator("svg .ytick text").all_text_contents())
         assert all(shown(a) in ticks for a in answers), ticks  # the bars' labels, as typed
+        html = answers[list(PAYLOADS).index("html")]  # bars in the order of sorted answers (each given once)
+        bar = chart.locator("svg .bars .point path").nth(sorted(answers).index(html))  # hover: "%{y}: %{x}"
+        bar.scroll_into_view_if_needed()
+        place = bar.bounding_box()
+        teacher.mouse.move(place["x"] + place["width"] / 2, place["y"] + place["height"] / 2)
+        hover = chart.locator(".hoverlayer .hovertext")
+        expect(hover).to_contain_text(f"{html}: 1")
+        expect(hover.locator("a, b, [style*='80px']")).to_have_count(0)
         assert_shown_as_text(teacher, answers, payloads=())
         assert_no_markup_made(teacher)
         teacher.screenshot(path=str(artifacts / "learner-text-teacher-1366.png"), full_page=True)
