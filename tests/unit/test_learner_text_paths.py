@@ -9,6 +9,8 @@ fields, `+`, `.format`, `.join`, a variable assigned in the same function) must 
 - ours: on OURS below, by its file and the dotted name it is reached by, with the reason it holds no learner
   text. `escape(...)` is for our own text: what it wraps must be ours too.
 
+Raw HTML (st.html, unsafe_allow_html=True) takes our constants only.
+
 A new element that shows a value not on OURS fails here with its file, line and expression: wrap it, or, when
 it is ours, add it to OURS with its reason.
 """
@@ -183,7 +185,11 @@ class Checker:
     def _visit(self, node: ast.AST, local: dict[str, list[ast.AST]]) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             local = self._assigned(node)
-        if isinstance(node, ast.Call):
+        if isinstance(node, ast.Call) and self._raw_html(node):
+            for shown in node.args[:1]:  # HTML: our constants only, nothing a wrapper made for Markdown
+                if not (isinstance(shown, ast.Constant) or isinstance(shown, ast.Name) and shown.id.isupper()):
+                    self.problems.append(f"{self.path.relative_to(ROOT)}:{shown.lineno}: {ast.unparse(shown)}")
+        elif isinstance(node, ast.Call):
             for shown in self._shown(node):
                 self._check(shown, local)
         for child in ast.iter_child_nodes(node):
@@ -204,6 +210,13 @@ class Checker:
                             if isinstance(name, ast.Name):
                                 local.setdefault(name.id, []).append(None)
         return local
+
+    @staticmethod
+    def _raw_html(call: ast.Call) -> bool:
+        """st.html(...), or an element told unsafe_allow_html=True."""
+        return (isinstance(call.func, ast.Attribute) and call.func.attr == "html"
+                or any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                       for k in call.keywords))
 
     def _shown(self, call: ast.Call) -> list[ast.AST]:
         funcs = [call.func.body, call.func.orelse] if isinstance(call.func, ast.IfExp) else [call.func]
@@ -280,7 +293,8 @@ class Checker:
 
 
 def test_the_checker_finds_learner_text_shown_any_other_way(tmp_path):
-    """The checker itself: it fails on a raw value, on one passed through a variable or escape(), and not on
+    """The checker itself: it fails on a raw value (the class's answers in words, as the live class once showed
+    them), on one passed through a variable or escape(), on anything but our constants in raw HTML, and not on
     a wrapped one or a number."""
     page = ROOT / "ui" / "_probe_for_the_checker.py"
     source = '''
@@ -296,6 +310,8 @@ def show(answer, rounds, n):
     st.text_input("Your answer", help=answer)
     st.markdown(f"**{n:,}** said {code(answer)} " + "ok")
     st.metric("answers", len(rounds))
+    st.html(code(answer))
+    st.markdown(STYLE, unsafe_allow_html=True)
 '''
     page.write_text(source)
     try:
@@ -303,7 +319,7 @@ def show(answer, rounds, n):
     finally:
         page.unlink()
     assert [f.split(": ", 1)[1] for f in found] == ["tally_text(rounds)", "answer", "answer", "answer", "answer",
-                                                     "answer"], found
+                                                     "answer", "code(answer)"], found
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
