@@ -1,7 +1,7 @@
 """Learner text is shown as typed on every page, in a real browser: every field a learner types into (class answers
-and nicknames, lesson and quiz answers, the quiz's link, the doctor's code, names and shapes, the Train page's
-and the playground's typed settings) gets an image, a link, HTML, maths, a Streamlit directive and a
-right-to-left override. Each page must ask no other host for anything, create no image, link, bold or styled
+and nicknames, the teacher's pasted settings, the Classroom page's boxes, lesson and quiz answers, the quiz's
+link, the doctor's code, names and shapes, the Train page's and the playground's typed and linked settings) gets
+an image, a link, HTML, maths, a Streamlit directive and a right-to-left override. Each page must ask no other host for anything, create no image, link, bold or styled
 element from them, and show their characters as text (in the page's words and in the chart's SVG)."""
 
 from __future__ import annotations
