@@ -14,8 +14,8 @@ import streamlit as st
 from rnnlab import engine
 from rnnlab.articles import (EXAMPLES, MISLEADING, OUTDATED, RIGHT, WRONG, Claim, Evidence, Example, Link,
                              example_evidence)
-from rnnlab.own_code import Attempt
 from rnnlab.learner_text import code as literal, escape, message
+from rnnlab.own_code import Attempt
 
 EVIDENCE_S = 90.0  # an example whose evidence takes longer is stopped (its worker is replaced)
 BADGES = {WRONG: ":red-badge[Wrong]", MISLEADING: ":orange-badge[Misleading]",

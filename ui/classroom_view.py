@@ -8,10 +8,10 @@ import streamlit as st
 
 from rnnlab import lessons, quiz
 from rnnlab.classroom import CONTROLS, MAX_BASE, Classroom, base_address, is_local, link, playground_settings
+from rnnlab.learner_text import code as literal, escape
 from rnnlab.params import query_string
 from ui.answers import answer, verdict
 from ui.controls import classroom
-from rnnlab.learner_text import code as literal, escape
 
 _REVEALED = "_revealed"  # the lessons and configurations this visitor has revealed
 # Presenter view: the main area drawn 1.4 times larger, using the full width. Charts are the exception to the

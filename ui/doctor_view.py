@@ -14,9 +14,9 @@ from rnnlab.doctor.examples import Example, all_examples
 from rnnlab.doctor.reading import MAX_CODE_CHARS
 from rnnlab.doctor.report import shapes_text
 from rnnlab.doctor.titles import title
+from rnnlab.learner_text import code as literal, message, visible
 from rnnlab.params import Param
 from ui.controls import GROUPS
-from rnnlab.learner_text import code as literal, message, visible
 from ui.runs import owner
 
 NO_LOSS = "(none)"

@@ -23,6 +23,7 @@ import streamlit as st
 
 from rnnlab import lessons
 from rnnlab.classroom import is_local, playground_settings
+from rnnlab.learner_text import code as literal, escape, message
 from rnnlab.live import question
 from rnnlab.live.chart import tally_figure, tally_text
 from rnnlab.live.session import MEMBER, Classes, ClassError, State, read_code
@@ -30,7 +31,6 @@ from rnnlab.live.store import SETTING, StoreUnavailable, open_store
 from rnnlab.params import parse, to_query
 from ui import panels, plot
 from ui.classroom_view import class_address
-from rnnlab.learner_text import code as literal, escape, message
 from ui.runs import get_run
 
 POLL_S = 2.0  # a student's page looks for a new question, a reveal or the teacher's configuration

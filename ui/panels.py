@@ -13,6 +13,7 @@ from _plotly_utils.utils import convert_to_base64
 
 from rnnlab import colours, explain, figures, unrolled as unrolled_layer
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
+from rnnlab.learner_text import code as literal, escape
 from rnnlab.params import PARAMS, Notice
 from rnnlab.result import TOLERANCE, Check, Run
 from ui import plot
@@ -20,7 +21,6 @@ from ui.classroom_view import PRESENTER_ZOOM
 from ui.controls import apply, classroom, load, sync_url, widget
 from ui.runs import await_confirmation
 from ui.chart_text import describe
-from rnnlab.learner_text import code as literal, escape
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}

@@ -23,12 +23,12 @@ from urllib.parse import parse_qsl
 
 import streamlit as st
 
+from rnnlab.learner_text import code as literal
 from rnnlab.params import MODEL_PARAMS, Parsed
 from rnnlab.refusals import Refusal
 from rnnlab.training import jobs, plan, settings as table, tasks
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
 from rnnlab.training.settings import LEARNING_RATES, TRAIN, TRAIN_PARAMS, Settings
-from rnnlab.learner_text import code as literal
 from ui import controls, panels, visitor
 
 POLL_S = 0.5  # how often a running training's progress is redrawn

@@ -35,7 +35,8 @@ def _open_batch(program: Program, built: Built, samples: int, first: Step) -> li
     return [Finding(Problem(
         "stateful_needs_batch_size", f"The {layer_name(first.layer)} on line {first.line} is stateful: it keeps one "
         "state per row of the batch, so the batch size must be fixed when the model is built, and this input "
-        + ("leaves it open." if batch is None else f"fixes it at {quoted(repr(batch))}, which is no number of samples.")
+        + ("leaves it open." if batch is None else
+           f"fixes it at {quoted(repr(batch))}, which is no number of samples.")
         + (f" Keras says: {built.error}" if built.error else ""),
         f"keras.Input(batch_shape={fmt((size, *entry.features_shape))})", entry.line),
         _set_batch(entry.id, size, "stateful: a fixed batch size"))]

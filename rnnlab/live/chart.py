@@ -78,6 +78,7 @@ def tally_text(tallies: list[Tally], reveal: bool) -> str:
     quoted (for learner_text.message)."""
     parts = []
     for k, tally in enumerate(tallies):
-        answers = "; ".join(f"{quoted(_label(a, tallies, reveal))}: {n}" for a, n in tally.counts.items()) or "none yet"
+        answers = "; ".join(f"{quoted(_label(a, tallies, reveal))}: {n}"
+                            for a, n in tally.counts.items()) or "none yet"
         parts.append(f"{ROUND_NAMES[k] if len(tallies) > 1 else 'Answers'} ({tally.answered}): {answers}.")
     return " ".join(parts)

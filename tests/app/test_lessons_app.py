@@ -3,6 +3,7 @@
 from streamlit.testing.v1 import AppTest
 
 from rnnlab import lessons, questions
+from rnnlab.learner_text import message
 from tests.conftest import ROOT
 
 
@@ -53,7 +54,7 @@ def test_each_question_keeps_its_verdict_and_explanation_when_another_is_checked
     first, second = (lessons.expected(lessons.answer_query(lesson, q), q.of) for q in lesson.questions)
     at.text_input[0].input(", ".join(map(str, first)))
     at.button[0].click().run()
-    assert [s.value for s in at.success] == ["Right: that is exactly what Keras returns."]
+    assert [s.value for s in at.success] == [message("Right: that is exactly what Keras returns.")]
     at.text_input[1].input("(1, 2)")  # the second question, wrong
     at.button[1].click().run()
     assert not at.exception

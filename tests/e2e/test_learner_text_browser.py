@@ -1,7 +1,7 @@
 """Learner text is shown as typed on every page, in a real browser: every field a learner types into (class answers
-and nicknames, lesson and quiz answers, the quiz's link, the doctor's code, names and shapes, the Train page's
-and the playground's typed settings) gets an image, a link, HTML, maths, a Streamlit directive and a
-right-to-left override. Each page must ask no other host for anything, create no image, link, bold or styled
+and nicknames, the teacher's pasted settings, the Classroom page's boxes, lesson and quiz answers, the quiz's
+link, the doctor's code, names and shapes, the Train page's and the playground's typed and linked settings) gets
+an image, a link, HTML, maths, a Streamlit directive and a right-to-left override. Each page must ask no other host for anything, create no image, link, bold or styled
 element from them, and show their characters as text (in the page's words and in the chart's SVG)."""
 
 from __future__ import annotations
@@ -81,6 +81,15 @@ def assert_shown_as_text(page: Page, texts=(), payloads=PAYLOADS) -> None:
     assert not BIDI.search(words), "a bidirectional control reached the page's text"
 
 
+def load(page: Page, address: str) -> None:
+    """Open a page and wait until it has settled, and is still settled a moment later (a page may run again
+    once Keras has confirmed its numbers)."""
+    page.goto(address)
+    settle(page, charts=False)
+    page.wait_for_timeout(500)
+    settle(page, charts=False)
+
+
 def finish(page: Page, urls: list[str], server_url: str) -> None:
     page.wait_for_timeout(500)  # anything the page would still fetch (images, icons) has asked by now
     assert urls, "the recording saw nothing"
@@ -141,6 +150,14 @@ def test_class_answers_and_nicknames_are_text_on_the_projector(browser: Browser,
         expect(chart.locator("svg .ytick text")).to_have_count(len(PAYLOADS))
         ticks = " ".join(" ".join(t.split()) for t in chart.locator("svg .ytick text").all_text_contents())
         assert all(shown(a) in ticks for a in answers), ticks  # the bars' labels, as typed
+        html = answers[list(PAYLOADS).index("html")]  # bars in the order of sorted answers (each given once)
+        bar = chart.locator("svg .bars .point path").nth(sorted(answers).index(html))  # hover: "%{y}: %{x}"
+        bar.scroll_into_view_if_needed()
+        place = bar.bounding_box()
+        teacher.mouse.move(place["x"] + place["width"] / 2, place["y"] + place["height"] / 2)
+        hover = chart.locator(".hoverlayer .hovertext")
+        expect(hover).to_contain_text(f"{html}: 1")
+        expect(hover.locator("a, b, [style*='80px']")).to_have_count(0)
         assert_shown_as_text(teacher, answers, payloads=())
         assert_no_markup_made(teacher)
         teacher.screenshot(path=str(artifacts / "learner-text-teacher-1366.png"), full_page=True)
@@ -172,8 +189,7 @@ def test_class_answers_and_nicknames_are_text_on_the_projector(browser: Browser,
 
 def test_classroom_boxes_are_text(page: Page, server_url: str):
     urls = record_requests(page)
-    page.goto(f"{server_url}/classroom")
-    settle(page, charts=False)
+    load(page, f"{server_url}/classroom")
     page.get_by_role("tab", name="Links for slides").click()
     page.get_by_text("the playground", exact=True).click()
     settle(page, charts=False)
@@ -195,10 +211,9 @@ def test_classroom_boxes_are_text(page: Page, server_url: str):
 
 # Lessons and the quiz: typed answers, and the quiz's link.
 
-def check_each(page: Page, form: str, texts) -> None:
-    """Type each text into the answer box of `form` and press Check (one rerun each, no reload)."""
-    box = main(page).locator(f"[data-testid=stForm]").filter(has=page.get_by_role("button", name="Check")).nth(0) \
-        if form == "first" else main(page).locator(f"[data-testid=stForm]").filter(has_text=form).nth(0)
+def check_each(page: Page, texts) -> None:
+    """Type each text into the page's first answer box and press Check (one rerun each, no reload)."""
+    box = main(page).locator("[data-testid=stForm]").filter(has=page.get_by_role("button", name="Check")).first
     for text in texts:
         box.get_by_role("textbox").fill(text)
         box.get_by_role("button", name="Check").click()
@@ -209,9 +224,8 @@ def check_each(page: Page, form: str, texts) -> None:
 
 def test_lesson_answers_are_text(page: Page, server_url: str):
     urls = record_requests(page)
-    page.goto(f"{server_url}/lessons")
-    settle(page)
-    check_each(page, "first", PAYLOADS.values())
+    load(page, f"{server_url}/lessons")
+    check_each(page, PAYLOADS.values())
     verdict = main(page).locator("[data-testid=stAlert]").last
     expect(verdict).to_be_visible()
     assert_shown_as_text(page, ["Could not read"], payloads=())  # the grader quotes a sanitised part, as text
@@ -221,13 +235,12 @@ def test_lesson_answers_are_text(page: Page, server_url: str):
 def test_quiz_answers_and_link_values_are_text(page: Page, server_url: str):
     urls = record_requests(page)
     query = urlencode([(key, p) for p in PAYLOADS.values() for key in ("level", "quiz_seed")])
-    page.goto(f"{server_url}/quiz?{query}")
-    settle(page, charts=False)
+    load(page, f"{server_url}/quiz?{query}")
     notices = main(page).locator("[data-testid=stAlert]").filter(has_text="The link's quiz could not be used")
     expect(notices).to_have_count(2 * len(PAYLOADS))
     assert_shown_as_text(page)
     assert_no_markup_made(page)
-    check_each(page, "first", PAYLOADS.values())
+    check_each(page, PAYLOADS.values())
     finish(page, urls, server_url)
 
 
@@ -235,8 +248,7 @@ def test_quiz_answers_and_link_values_are_text(page: Page, server_url: str):
 
 def test_doctor_code_names_and_shapes_are_text(page: Page, server_url: str):
     urls = record_requests(page)
-    page.goto(f"{server_url}/doctor")
-    settle(page, charts=False)
+    load(page, f"{server_url}/doctor")
     # Keras takes a layer name without "/": those two are names; the others are in a line the doctor cannot read
     names = ", ".join(f"keras.layers.Dense(2, name={PAYLOADS[k]!r})" for k in ("maths", "bidi"))
     unread = "".join(f"model.add(helper({PAYLOADS[k]!r}))\n" for k in ("image", "link", "html", "directive"))
@@ -265,8 +277,7 @@ def test_doctor_code_names_and_shapes_are_text(page: Page, server_url: str):
 @pytest.mark.parametrize("path", ["train", ""], ids=["train", "playground"])
 def test_typed_settings_are_text(page: Page, server_url: str, path: str):
     urls = record_requests(page)
-    page.goto(f"{server_url}/{path}?{SETTINGS}")
-    settle(page, charts=False)
+    load(page, f"{server_url}/{path}?{SETTINGS}")
     assert_shown_as_text(page)
     assert_no_markup_made(page)
     sidebar = page.locator("[data-testid=stSidebar]")

@@ -9,6 +9,8 @@ fields, `+`, `.format`, `.join`, a variable assigned in the same function) must 
 - ours: on OURS below, by its file and the dotted name it is reached by, with the reason it holds no learner
   text. `escape(...)` is for our own text: what it wraps must be ours too.
 
+Raw HTML (st.html, unsafe_allow_html=True) takes our constants only.
+
 A new element that shows a value not on OURS fails here with its file, line and expression: wrap it, or, when
 it is ours, add it to OURS with its reason.
 """
@@ -37,32 +39,33 @@ NOT_ELEMENTS = {"log", "logger", "logging", "warnings", "re", "parser"}  # recei
 NUMBERS = {"len", "sum", "round", "int", "float", "abs", "min", "max", "bool", "isinstance"}
 SAME_TEXT = {"str", "repr"}
 
-# file stem (or *) : dotted name -> why it holds no learner text.
+# file stem (or *) : dotted name -> why it holds no learner text. A name matches itself and a call of it;
+# "name.*" also everything reached from it (its attributes, items and calls).
 OURS = {
     # checked settings, and what our code computes from them
-    "*:config": "a Config: every field checked against its parameter's bounds or choices (rnnlab.params)",
-    "*:parsed.config": "a checked Config (rnnlab.params.parse)",
-    "*:run": "a Keras run of a checked Config: shapes, names, numbers and Keras's words about our own model",
+    "*:config.*": "a Config: every field checked against its parameter's bounds or choices (rnnlab.params)",
+    "*:parsed.config.*": "a checked Config (rnnlab.params.parse)",
+    "*:run.*": "a Keras run of a checked Config: shapes, names, numbers and Keras's words about our own model",
     "*:panels.title": "the playground's title, from a checked Config",
     "*:lost": "WorkerLost: our sentence about a worker that ended or a queue that was full",
     "*:notice.outcome": "a Notice's outcome is ours ('ignored', 'using 64'); its problem quotes the input",
     "*:n.outcome": "a Notice's outcome (see notice.outcome)",
-    "*:ls": "a shipped lesson (its number and title)",
-    "*:param": "a parameter of the parameter table (its name, label, help)",
+    "*:ls.*": "a shipped lesson (its number and title)",
+    "*:param.*": "a parameter of the parameter table (its name, label, help)",
     "*:question.ask": "a lesson's question, shipped with the app",
     "*:question.choices.get": "a question's choices, shipped with the app",
     "*:posed.choices.get": "the posed question's choices, from the question kinds' table",
     "*:question.code": "a quiz question's code, written from a checked Config",
     "*:quiz.question_code": "Keras code written from a checked Config",
     "*:titles.get": "the titles of the doctor's shipped examples",
-    "*:lesson": "a shipped lesson (title, text rendered with numbers from Keras)",
+    "*:lesson.*": "a shipped lesson (title, text rendered with numbers from Keras)",
     "*:lessons.render": "a shipped lesson's Markdown with numbers filled in from Keras",
     "answers:ask": "the question a form asks, written by the page",
     # the articles page shows the two articles' shipped examples and what this server measured running them
     "article_view:_label": "an example's number and title", "article_view:title": "our heading",
-    "article_view:attempt": "the output of running a shipped example", "article_view:warning": "Keras's warning "
+    "article_view:attempt.*": "the output of running a shipped example", "article_view:warning": "Keras's warning "
     "on a shipped example", "article_view:keras_version": "the installed Keras's version",
-    "article_view:version": "the installed Keras's version", "article_view:example": "a shipped example",
+    "article_view:version": "the installed Keras's version", "article_view:example.*": "a shipped example",
     "article_view:difflib.unified_diff": "the diff of two shipped versions of an example",
     "article_view:claim.quote": "a shipped quote of the article", "article_view:lead": "our words",
     "article_view:written.error_line": "a line number", "article_view:fact": "a fact this server measured, in our "
@@ -79,39 +82,40 @@ OURS = {
     # the doctor: its sentences, the numbers of lines, and code it writes from its own widgets
     "doctor_view:assemble.code": "code written from the assemble widgets' bounded values",
     "doctor_view:headline": "counts of problems", "doctor_view:n": "a problem's number",
+    "doctor_view:n.line": "a line number",
     "doctor_view:r.line": "a line number", "doctor_view:diagnosis.keras_error_line": "a line number",
-    "doctor_view:n.line": "a line number", "doctor_view:problem.line": "a line number",
+    "doctor_view:problem.line": "a line number",
     "doctor_view:shapes_text": "shapes Keras built",
     # the live class
     "live_view:err": "a StoreUnavailable or ClassError: our sentences (a code in them is a checked code)",
-    "live_view:code": "a join code, checked by read_code: six characters of its alphabet",
+    "live_view:code.*": "a join code, checked by read_code: six characters of its alphabet",
     "live_view:_address": "an address of the checked class address and a checked code",
     "live_view:classes().tally().joined": "a count", "live_view:now.answered": "a count",
     "live_view:now.joined": "a count", "live_view:second": "our words for the second vote",
     "live_view:n": "a question's number", "live_view:state.asked": "a question's number",
-    "live_view:state.question": "the posed question: a shipped lesson's or the playground's (checked Config)",
+    "live_view:state.question.*": "the posed question: a shipped lesson's or the playground's (checked Config)",
     "live_view:question.code": "Keras code of the posed question, written from a checked Config or a lesson",
     # the playground's panels
     "panels:drawn.text": "a chart in words (ui.chart_text) of a figure built from a run",
     "panels:check.claim": "an identity check written by rnnlab.returned", "panels:below_name": "a tensor name",
-    "panels:r": "a returned tensor of a run (its name, shape, axes)", "panels:part.label": "a weight part's label",
+    "panels:r.*": "a returned tensor of a run (its name, shape, axes)", "panels:part.label": "a weight part's label",
     "panels:text": "a parameter-count term written by rnnlab.explain", "panels:list": "sequence lengths",
     "panels:code_for": "Keras code written from a run",
     "panels:unpack_line": "Keras code written from a checked Config",
     "panels:head_line": "Keras code written from a checked Config",
-    "panels:explain": "our explanation of a run, with its numbers", "panels:tuple": "a weight's shape",
-    "panels:view": "the view's settings, checked like a Config", "panels:name": "a weight's name in Keras",
+    "panels:explain.*": "our explanation of a run, with its numbers", "panels:tuple": "a weight's shape",
+    "panels:view.*": "the view's settings, checked like a Config", "panels:name": "a weight's name in Keras",
     # the quiz
     "quiz_view:state[]": "the quiz's question number", "quiz_view:right": "a score", "quiz_view:asked": "a score",
     "quiz_view:_link": "this page's address with a quiz seed (a number) and a level (one of LEVELS)",
     # runs and training
     "runs:what": "what the page waits for, written by the page",
-    "train_view:name": "a task's name, from the task table", "train_view:tasks.TASKS": "the task table",
-    "train_view:task": "a task from the task table",
-    "train_view:_shape": "a shape", "train_view:refusal": "Keras's refusal of a checked Config, explained by us",
+    "train_view:name": "a task's name, from the task table", "train_view:tasks.TASKS.*": "the task table",
+    "train_view:task.*": "a task from the task table",
+    "train_view:_shape": "a shape", "train_view:refusal.*": "Keras's refusal of a checked Config, explained by us",
     "train_view:st.session_state[]": "our note about a training already running or stopped",
-    "train_view:progress": "a training's progress: counts, and the failure of Keras on a checked Config",
-    "train_view:result.settings": "checked training settings", "train_view:_calls": "Keras code written from "
+    "train_view:progress.*": "a training's progress: counts, and the failure of Keras on a checked Config",
+    "train_view:result.settings.*": "checked training settings", "train_view:_calls": "Keras code written from "
     "checked settings",
 }
 
@@ -132,6 +136,9 @@ def _dotted(node: ast.AST) -> str | None:
     return None
 
 
+USED: set[str] = set()  # the entries of OURS that some element needed
+
+
 def _ours(stem: str, path: str | None) -> bool:
     if path is None:
         return False
@@ -142,7 +149,10 @@ def _ours(stem: str, path: str | None) -> bool:
         for name in OURS:
             if name.startswith(key):
                 wanted = name[len(key):]
-                if path == wanted or path.startswith((wanted + ".", wanted + "[", wanted + "(")):
+                base = wanted.removesuffix(".*")
+                if path in (base, base + "()") or wanted.endswith(".*") and path.startswith(
+                        (base + ".", base + "[", base + "(")):
+                    USED.add(name)
                     return True
     return False
 
@@ -175,7 +185,11 @@ class Checker:
     def _visit(self, node: ast.AST, local: dict[str, list[ast.AST]]) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             local = self._assigned(node)
-        if isinstance(node, ast.Call):
+        if isinstance(node, ast.Call) and self._raw_html(node):
+            for shown in node.args[:1]:  # HTML: our constants only, nothing a wrapper made for Markdown
+                if not (isinstance(shown, ast.Constant) or isinstance(shown, ast.Name) and shown.id.isupper()):
+                    self.problems.append(f"{self.path.relative_to(ROOT)}:{shown.lineno}: {ast.unparse(shown)}")
+        elif isinstance(node, ast.Call):
             for shown in self._shown(node):
                 self._check(shown, local)
         for child in ast.iter_child_nodes(node):
@@ -196,6 +210,13 @@ class Checker:
                             if isinstance(name, ast.Name):
                                 local.setdefault(name.id, []).append(None)
         return local
+
+    @staticmethod
+    def _raw_html(call: ast.Call) -> bool:
+        """st.html(...), or an element told unsafe_allow_html=True."""
+        return (isinstance(call.func, ast.Attribute) and call.func.attr == "html"
+                or any(k.arg == "unsafe_allow_html" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                       for k in call.keywords))
 
     def _shown(self, call: ast.Call) -> list[ast.AST]:
         funcs = [call.func.body, call.func.orelse] if isinstance(call.func, ast.IfExp) else [call.func]
@@ -272,7 +293,8 @@ class Checker:
 
 
 def test_the_checker_finds_learner_text_shown_any_other_way(tmp_path):
-    """The checker itself: it fails on a raw value, on one passed through a variable or escape(), and not on
+    """The checker itself: it fails on a raw value (the class's answers in words, as the live class once showed
+    them), on one passed through a variable or escape(), on anything but our constants in raw HTML, and not on
     a wrapped one or a number."""
     page = ROOT / "ui" / "_probe_for_the_checker.py"
     source = '''
@@ -288,6 +310,8 @@ def show(answer, rounds, n):
     st.text_input("Your answer", help=answer)
     st.markdown(f"**{n:,}** said {code(answer)} " + "ok")
     st.metric("answers", len(rounds))
+    st.html(code(answer))
+    st.markdown(STYLE, unsafe_allow_html=True)
 '''
     page.write_text(source)
     try:
@@ -295,7 +319,7 @@ def show(answer, rounds, n):
     finally:
         page.unlink()
     assert [f.split(": ", 1)[1] for f in found] == ["tally_text(rounds)", "answer", "answer", "answer", "answer",
-                                                     "answer"], found
+                                                     "answer", "code(answer)"], found
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -303,3 +327,10 @@ def test_every_page_shows_learner_text_one_way(path: Path):
     problems = Checker(path).run()
     assert not problems, ("shown without rnnlab.learner_text and not on OURS (wrap it, or add it to OURS with the "
                           "reason it holds no learner text):\n" + "\n".join(problems))
+
+
+def test_every_entry_of_ours_is_still_needed():
+    """An entry no element needs any more goes, so that the list says only what pages show."""
+    for path in FILES:
+        Checker(path).run()
+    assert not set(OURS) - USED, sorted(set(OURS) - USED)
