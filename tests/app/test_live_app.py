@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from rnnlab.live.session import ALPHABET, CODE_LENGTH, SESSION_HOURS, Classes, ClassError, read_code
+from rnnlab.live.session import ALPHABET, CODE_LENGTH, LIVE_MINUTES, Classes, ClassError, Who, read_code
 from rnnlab.live.store import SETTING, MemoryStore
 from tests.conftest import ROOT
 from ui import live_view
@@ -19,6 +19,8 @@ BAD_CODE = "A join code is 6 letters and digits"
 NO_SESSION = "There is no class session"
 WRONG_KEY = "does not hold the teacher's key"
 UNREACHABLE = "The class sessions cannot be reached just now"
+ENDED = "has ended"
+TEACHER = Who("browser:teacher", "address:school")  # not the browser of any AppTest page
 
 
 class Clock:
@@ -42,7 +44,7 @@ def clock(monkeypatch) -> Clock:
 @pytest.fixture
 def session(clock) -> tuple[str, str]:
     """A started session: (join code, teacher key)."""
-    return live_view.classes().start()
+    return live_view.classes().start(TEACHER)
 
 
 def class_page(query: dict[str, str | list[str]] | None = None) -> AppTest:
@@ -102,21 +104,23 @@ def test_an_unknown_code_says_there_is_no_such_session(clock):
     assert "K7MQ2X" in errors(at)
 
 
-def test_an_expired_session_says_it_may_have_ended(clock, session):
+def test_an_unused_session_ends_and_says_so(clock, session):
     code, _ = session
     at = class_page({"code": code})
     assert not at.exception and not at.error and [t.value for t in at.title] == [f"Class {code}"]
-    clock.now += SESSION_HOURS * 3600 + 1
-    at.run()  # the same student's page, after the session expired
-    assert_refused(at, NO_SESSION)
-    assert f"{SESSION_HOURS} hours" in errors(at)
+    clock.now += LIVE_MINUTES * 60 + 1
+    at.run()  # the same student's page, after the session ended unused
+    assert_refused(at, ENDED)
 
 
-def test_the_teachers_link_to_an_expired_session_says_it_has_ended(clock, session):
+def test_the_teachers_link_to_an_ended_session_offers_its_results(clock, session):
     code, key = session
-    clock.now += SESSION_HOURS * 3600 + 1
+    clock.now += LIVE_MINUTES * 60 + 1
     at = class_page({"code": code, "key": key})
-    assert_refused(at, NO_SESSION)
+    assert not at.exception and not at.error
+    assert "This session has ended" in shown(at)
+    assert not is_teacher_view(at)  # nothing left to pose
+    assert [b.label for b in at.get("download_button")] == ["Download the answers (CSV)"]
 
 
 @pytest.mark.parametrize("key", ["wrong", "", "x" * 10_240, "<script>", "%00"])
@@ -246,7 +250,7 @@ def test_read_code_gives_a_canonical_code_or_a_plain_refusal(typed):
 @given(code=CODES, key=st.one_of(KEYS, st.none(), st.integers(), st.lists(st.text(max_size=5), max_size=3)))
 def test_only_the_teachers_own_key_opens_the_teachers_view(code, key):
     classes = Classes(MemoryStore())
-    real_code, real_key = classes.start()
+    real_code, real_key = classes.start(TEACHER)
     assert classes.is_teacher(real_code, real_key)
     assert not classes.is_teacher(real_code, key) or key == real_key
     assert not classes.is_teacher(real_code, real_key[:-1]) and not classes.is_teacher(real_code, real_key + "x")
