@@ -34,7 +34,7 @@ from rnnlab.live.session import (SEEN_S, WARN_MINUTES, Classes, ClassError, Devi
 from rnnlab.live.store import SETTING, StoreUnavailable, open_store
 from rnnlab.params import parse, to_query
 from ui import panels, plot, visitor
-from ui.classroom_view import class_address
+from ui.classroom_view import class_address, opened_at
 from ui.literal import code as literal, escape
 from ui.runs import get_run
 
@@ -115,8 +115,11 @@ def page() -> None:
         if code is None:
             _join_box()
             return
+        key = st.query_params.get("key")
+        if "key" in st.query_params:  # out of the address bar at once, whatever happens next
+            del st.query_params["key"]
         _enter(code)
-        credential = _teacher_key(code)
+        credential = _teacher_key(code, key)
         if st.query_params.get("view") == "project":
             projector(code)
         elif credential:
@@ -146,14 +149,12 @@ def _enter(code: str) -> State:
     return state
 
 
-def _teacher_key(code: str) -> str | Device | None:
+def _teacher_key(code: str, key: str | None) -> str | Device | None:
     """This tab's teacher credential for `code`: the key it holds, or this browser when the teacher used it. A
-    key in the address is checked, makes this browser the teacher's, and is removed from the address bar. A
-    wrong key is refused in plain words."""
+    key from the address is checked and makes this browser the teacher's. A wrong key is refused in plain
+    words."""
     teaches = st.session_state.setdefault(_TEACHES, {})
-    if "key" in st.query_params:
-        key = st.query_params.get("key")
-        del st.query_params["key"]
+    if key is not None:
         classes().state(code)  # an ended session says so, whatever the key
         if not classes().is_teacher(code, key):
             raise ClassError("This link does not hold the teacher's key of this session: only the teacher's "
@@ -401,16 +402,17 @@ def projector(code: str) -> None:
 def _projected(code: str) -> None:
     with _told():
         state = classes().state(code)
+        join = _address(opened_at(), code)
         st.title(f"Class {code[:3]} {code[3:]}")
         if not state.live:
             st.info("This class session has ended.", icon=":material/event_busy:")
             return
         if state.question is None:
             left, right = st.columns([2, 1])
-            left.markdown(f"Join at {literal(_address(class_address(), code))} or scan the code.")
+            left.markdown(f"Join at {literal(join)} or scan the code.")
+            left.metric("Students present", classes().progress(state)[1])
             with right:
-                _qr(_address(class_address(), code))
-            st.metric("Students present", classes().progress(state)[1])
+                _qr(join)
             return
         _asked(state, " — second vote" if state.round == 2 else "")
         answered, present = classes().progress(state)
@@ -422,7 +424,7 @@ def _projected(code: str) -> None:
             st.caption(tally_text(shared, reveal=state.revealed))
         if state.revealed:
             st.success(f"Keras returns: {literal(question.right_answer(state.question))}")
-        st.caption(f"Join: {literal(_address(class_address(), code))} · code {code}")
+        st.caption(f"Join: {literal(join)} · code {code}")
 
 
 def student(code: str) -> None:

@@ -20,6 +20,7 @@ NO_SESSION = "There is no class session"
 WRONG_KEY = "does not hold the teacher's key"
 UNREACHABLE = "The class sessions cannot be reached just now"
 ENDED = "has ended"
+SLOWED = "Too many join codes"
 TEACHER = Who("browser:teacher", "address:school")  # not the browser of any AppTest page
 
 
@@ -281,7 +282,7 @@ def test_the_class_page_with_any_code_and_key_never_shows_a_traceback(session, c
     if is_teacher_view(at):
         assert real and key == real_key
     elif at.error:
-        assert any(m in errors(at) for m in (BAD_CODE, NO_SESSION, WRONG_KEY)), errors(at)
+        assert any(m in errors(at) for m in (BAD_CODE, NO_SESSION, WRONG_KEY, SLOWED)), errors(at)
     else:
         assert real and key is None and [t.value for t in at.title] == [f"Class {started}"]
 
@@ -304,3 +305,124 @@ def test_a_student_sees_a_revealed_answer_and_the_teachers_configuration_togethe
     followed = [tuple(r["shape"]) for r in rnnlab.describe("units=4&return_sequences=true")["returns"]]
     assert all(str(shape) in text for shape in followed), (followed, text)
     assert "Turn on return_state" not in text  # no control to turn on this page
+
+
+# Who a student is; what the projector shows; what a followed configuration may show.
+
+def posed_session(session, query: str = "units=8") -> tuple[str, str]:
+    from rnnlab.live import question
+
+    code, key = session
+    live_view.classes().pose(code, key, question.playground(query))
+    return code, key
+
+
+def teacher_tab(code: str, key: str) -> AppTest:
+    """A tab holding the teacher's key without opening the key link (so this test's one browser, which every
+    AppTest page shares, is not made the teacher's: other pages stay students')."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/live_class.py")
+    at.session_state["_class_teaches"] = {code: key}
+    at.query_params["code"] = code
+    return at.run()
+
+
+def send(at: AppTest, text: str) -> AppTest:
+    box = next(t for t in at.text_input if t.label == "Your answer")
+    box.input(text)
+    return button(at, "Send my answer").click().run()
+
+
+def test_an_id_in_the_address_is_nobodys_identity(session):
+    """`me=` was a student's identity: whoever had it (from a shared link) could overwrite their answer. Now it
+    does nothing and is taken out of the address."""
+    code, key = posed_session(session)
+    classes = live_view.classes()
+    victim = "member-0001"  # as a link of the old pages would have carried it
+    classes.join(code, victim, TEACHER)
+    classes.answer(code, victim, 1, 1, "(32, 8)", True)
+    page = class_page({"code": code, "me": victim})
+    assert "me" not in page.query_params
+    send(page, "(32, 9)")
+    assert not page.exception
+    tally = classes.tally(code, key)
+    assert (tally.answered, tally.counts) == (2, {"(32, 8)": 1, "(32, 9)": 1})
+    assert classes.my_answer(classes.state(code), victim) == ("(32, 8)", True)
+
+
+def test_a_followed_configuration_waits_for_the_reveal_while_a_question_is_open(session):
+    import rnnlab
+
+    code, key = posed_session(session, "units=8&return_state=true")
+    live_view.classes().follow(code, key, "units=8&return_state=true")  # the very answer
+    at = class_page({"code": code})
+    text = shown(at)
+    answer = [str(tuple(r["shape"])) for r in rnnlab.describe("units=8&return_state=true")["returns"]]
+    assert "Your teacher's configuration" in text and "Shown after the reveal" in text
+    assert not any(shape in text for shape in answer), text
+    live_view.classes().reveal(code, key)
+    at.run()
+    assert all(shape in shown(at) for shape in answer)
+
+
+def test_the_projectors_view_has_no_controls_no_key_and_no_answers_until_shown(session):
+    code, key = posed_session(session)
+    student = class_page({"code": code})
+    send(student, "(32, 8)")
+    wall = class_page({"code": code, "key": key, "view": "project"})  # even opened from the teacher's link
+    assert not wall.exception and not wall.error
+    assert not list(wall.button) and not list(wall.text_input) and not list(wall.toggle)
+    assert key not in shown(wall) and "key=" not in shown(wall)
+    assert "1 of 1" in shown(wall) and "(32, 8)" not in shown(wall)  # how many, never what, while voting
+    live_view.classes().show(code, key, True)
+    wall.run()
+    assert "(32, 8)" in shown(wall) and "✓" not in shown(wall)
+    live_view.classes().reveal(code, key)
+    wall.run()
+    assert "✓ (32, 8): 1" in shown(wall) and "Keras returns: `(32, 8)`" in shown(wall)
+
+
+def test_the_teacher_closes_voting_then_reveals(session):
+    code, key = posed_session(session)
+    teacher = teacher_tab(code, key)
+    student = class_page({"code": code})
+    button(teacher, "Close voting").click().run()
+    assert live_view.classes().state(code).closed
+    student.run()
+    assert "Voting is closed" in shown(student) and not [t for t in student.text_input if t.label == "Your answer"]
+    button(teacher, "Open voting again").click().run()
+    student.run()
+    send(student, "(32, 9)")
+    button(teacher, "Reveal to everyone").click().run()
+    student.run()
+    text = shown(student)
+    assert "not this one" in text and "Why:" in text and "The class's answers" in [e.label for e in student.expander]
+
+
+def test_the_answer_box_does_not_hint_at_the_answer(session):
+    code, _ = posed_session(session)
+    at = class_page({"code": code})
+    box = next(t for t in at.text_input if t.label == "Your answer")
+    assert "(" not in (box.placeholder or "")
+
+
+def test_guessing_codes_is_slowed_down_with_a_plain_message(session):
+    from rnnlab.live import limits
+
+    code, _ = session
+    for k in range(limits.GUESSES.browser):
+        at = class_page({"code": "ABCDE" + "FGHJKLMNPQ"[k] if code[:5] != "ABCDE" else "ZZZZZ" + "FGHJKLMNPQ"[k]})
+        assert_refused(at, NO_SESSION)
+    at = class_page({"code": code})  # a live code now gets the same refusal as a dead one
+    assert_refused(at, "Too many join codes")
+
+
+def test_the_teacher_ends_the_session(session):
+    code, key = posed_session(session)
+    teacher = teacher_tab(code, key)
+    button(teacher, "End it now").click().run()
+    assert not teacher.exception
+    assert not live_view.classes().state(code).live
+    assert "This session has ended" in shown(teacher)
+    student = class_page({"code": code})
+    assert_refused(student, ENDED)
