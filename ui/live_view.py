@@ -34,7 +34,7 @@ from rnnlab.live.session import (SEEN_S, WARN_MINUTES, Classes, ClassError, Devi
 from rnnlab.live.store import SETTING, StoreUnavailable, open_store
 from rnnlab.params import parse, to_query
 from ui import panels, plot, visitor
-from ui.classroom_view import class_address, opened_at
+from ui.classroom_view import PRESENTER_CSS, class_address, opened_at
 from ui.literal import code as literal, escape
 from ui.runs import get_run
 
@@ -394,7 +394,9 @@ def _follow(code: str, key: str, state: State) -> None:
 # A student's page.
 
 def projector(code: str) -> None:
-    """What the class sees on the wall: redrawn by itself, never a control or the teacher's key."""
+    """What the class sees on the wall, in the presenter size: redrawn by itself, never a control or the
+    teacher's key."""
+    st.html(PRESENTER_CSS)
     _projected(code)
 
 
