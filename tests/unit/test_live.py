@@ -837,3 +837,10 @@ def test_fuzz_grade(posed, text):
     except (ClassError, BadQuestion):
         return
     assert isinstance(right, bool) and isinstance(why, str) and why
+
+
+def test_bars_say_the_share_beside_the_count():
+    from rnnlab.live.chart import tally_figure
+
+    figure = tally_figure([session.Tally({"(32, 8)": 2, "(32, 9)": 1}, frozenset(), 3, 4)], reveal=False)
+    assert figure["data"][0]["x"] == [2, 1] and figure["data"][0]["text"] == ["2 (67%)", "1 (33%)"]
