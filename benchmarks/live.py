@@ -59,7 +59,7 @@ RIGHT_SHARE = 0.6
 POLL_S, TALLY_S = 2.0, 1.0  # as ui/live_view.py: the students' and the teacher's timed fragments (read from pages)
 ANSWER_S = 20.0  # every student answers within this after the question reached their page
 TARGETS = {"ack_p95_s": 1.0, "teacher_lag_s": 2.0}
-COUNT = re.compile(r"\*\*(\d+) of (\d+)\*\* students have answered")
+COUNT = re.compile(r"\*\*(\d+) of (\d+)\*\* students present have answered")
 UNAVAILABLE = "The class sessions cannot be reached just now"
 ACK = "Your answer is in"
 

@@ -4,6 +4,7 @@ counts together).
 
     limits.check(store, GUESSES, who)   # raises ClassError when this browser or address is over the bound
     limits.count(store, GUESSES, who)   # one more
+    limits.take(store, STARTS, who)     # one more, refused (ClassError) past the bound: atomic per counter
 """
 
 from __future__ import annotations
@@ -59,3 +60,11 @@ def count(store: Store, limit: Limit, who: Who) -> None:
     """One more event of this client."""
     for name, _ in _names(limit, who):
         store.hit(name, limit.window_s)
+
+
+def take(store: Store, limit: Limit, who: Who) -> None:
+    """One more event of this client, refused with the limit's message when it goes past either bound (counted
+    first, so clients racing each other cannot all slip under the bound)."""
+    counts = [(store.hit(name, limit.window_s), most) for name, most in _names(limit, who)]
+    if any(n > most for n, most in counts):
+        raise ClassError(limit.message.format(n=limit.browser))

@@ -144,7 +144,7 @@ class Classes:
     def start(self, who: Who) -> tuple[str, str]:
         """A new session -> (join code, teacher key); `who`'s browser is the teacher's. Raises ClassError when
         this client started too many lately or the store is full."""
-        limits.check(self.store, limits.STARTS, who)
+        limits.take(self.store, limits.STARTS, who)
         key = secrets.token_urlsafe(KEY_BYTES)
         fields = {"key_hash": _hash(key), "question": "", "asked": "0", "round": "1", "revealed": "0",
                   "closed": "0", "shown": "0", "follow": ""}
@@ -156,7 +156,6 @@ class Classes:
                 raise ClassError(f"This server already runs {MAX_SESSIONS} class sessions, as many as it may: "
                                  f"try again later (a session unused for {LIVE_MINUTES} minutes ends).")
             if made:
-                limits.count(self.store, limits.STARTS, who)
                 return code, key
         raise ClassError("No free join code was found: try again.")
 
