@@ -40,6 +40,7 @@ from ui.runs import get_run
 
 POLL_S = 2.0  # a student's page looks for a new question, a reveal or the teacher's configuration
 TALLY_S = 1.0  # the teacher's chart of answers is redrawn
+LIFE_S = 30.0  # the teacher's page looks whether the session is about to end unused
 _TEACHES = "_class_teaches"  # {code: key} of the sessions this tab holds the teacher's key of
 _SEEN = "_class_seen"  # the session version this page was drawn for
 _ENTERED = "_class_entered"  # codes this tab has entered (a rerun is not another code tried)
@@ -194,7 +195,7 @@ def teacher(code: str, key: str | Device) -> None:
     if not state.live:
         _ended(code, key, state)
         return
-    _life(code, key, state)
+    _life(code, key)
     with st.expander("Join code, link and QR code", expanded=state.question is None):
         _join_panel(code, key)
     if state.question is None:
@@ -208,14 +209,18 @@ def teacher(code: str, key: str | Device) -> None:
     _finish(code, key)
 
 
-def _life(code: str, key: str | Device, state: State) -> None:
+@st.fragment(run_every=LIFE_S)
+def _life(code: str, key: str | Device) -> None:
     """The teacher is warned before an unused session ends, and can keep it going."""
-    if state.ends_in < WARN_MINUTES * 60:
+    state = None
+    with _told():
+        state = classes().state(code)
+    if state is not None and state.live and state.ends_in < WARN_MINUTES * 60:
         st.warning(f"This session ends in {max(1, round(state.ends_in / 60))} minutes unless it is used.",
                    icon=":material/timer:")
         if st.button("Keep the session going", icon=":material/more_time:"):
             classes().keep(code, key)
-            st.rerun()
+            st.rerun(scope="app")
 
 
 def _ended(code: str, key: str | Device, state: State) -> None:
@@ -305,7 +310,7 @@ def _tally(code: str, key: str | Device) -> None:
     rounds = [classes().tally(code, key, r) for r in range(1, state.round + 1)]
     now = rounds[-1]
     st.markdown(f"**{now.answered} of {now.joined}** students present have answered"
-                + (" the second vote." if state.round == 2 else "."))
+                + (" the second vote." if state.round == 2 else ".") + _countdown(state))
     if now.answered or len(rounds) > 1:
         plot.plotly_chart(tally_figure(rounds, reveal=state.revealed), "class-answers")
         st.caption(tally_text(rounds, reveal=state.revealed))
@@ -313,6 +318,13 @@ def _tally(code: str, key: str | Device) -> None:
         st.success(f"Revealed. Keras returns: {literal(question.right_answer(state.question))}")
     if state.live:
         _roster(code, key)
+
+
+def _countdown(state: State) -> str:
+    """The timer, in words: " Voting closes in 25 s." (or closed by it); "" without a timer."""
+    if state.closes_in is None or state.revealed or state.closed:
+        return ""
+    return f" Voting closes in {state.closes_in:.0f} s." if state.closes_in > 0 else " Voting closed (timer)."
 
 
 def _roster(code: str, key: str | Device) -> None:
@@ -348,6 +360,13 @@ def _steer(code: str, key: str | Device, state: State) -> None:
                          "side by side."):
         classes().vote_again(code, key)
         st.rerun()
+    if not state.revealed:
+        seconds, go = st.columns([1, 2], vertical_alignment="bottom")
+        timed = seconds.number_input("Timer (seconds)", min_value=5, max_value=3600, value=60, step=15,
+                                     key="timer_s")
+        if go.button("Close voting when the timer ends", icon=":material/timer:"):
+            classes().timer(code, key, timed)
+            st.rerun()
     shown = st.toggle("Show the answers on the projector before the reveal", value=state.shown,
                       disabled=state.revealed, key=f"shown-{state.version}",
                       help="Off: the projector shows only how many answered, so nobody copies the majority.")
@@ -419,7 +438,7 @@ def _projected(code: str) -> None:
         _asked(state, " — second vote" if state.round == 2 else "")
         answered, present = classes().progress(state)
         st.markdown(f"**{answered} of {present}** students present have answered"
-                    + (" · voting closed" if state.closed and not state.revealed else ""))
+                    + (" · voting closed" if state.closed and not state.revealed else "") + _countdown(state))
         shared = classes().shared(state)
         if shared:
             plot.plotly_chart(tally_figure(shared, reveal=state.revealed), "class-answers")
@@ -432,7 +451,7 @@ def _projected(code: str) -> None:
 def student(code: str) -> None:
     nick = st.session_state.get(_NICK) or ""
     state = classes().join(code, _member(code), _who(), nick)
-    st.session_state[_SEEN] = state.version
+    st.session_state[_SEEN] = (state.version, state.open)
     st.session_state[_SAID] = classes().store.now()
     st.title(f"Class {code}")
     st.caption(f"You are in class {code}" + (f" as {literal(nick)} (your teacher sees it)" if nick else "")
@@ -456,7 +475,8 @@ def _watch(code: str) -> None:
     every SEEN_S, tell the store this student is still here (a seat whose page is gone is freed)."""
     changed = False
     with _told():
-        changed = classes().state(code).version != st.session_state.get(_SEEN)
+        state = classes().state(code)
+        changed = (state.version, state.open) != st.session_state.get(_SEEN)
         if classes().store.now() - st.session_state.get(_SAID, 0.0) >= SEEN_S:
             st.session_state[_SAID] = classes().store.now()
             changed = changed or not classes().seen(code, _member(code))  # freed or removed: join again
@@ -471,10 +491,12 @@ def _question(state: State) -> None:
     if state.revealed:
         _revealed(state, mine)
         return
-    if state.closed:
+    if not state.open:
         st.info("Voting is closed: discuss it with your neighbours. Your teacher reveals the answer next.",
                 icon=":material/lock:")
     else:
+        if state.closes_in is not None:
+            st.caption(f"Voting closes in about {state.closes_in:.0f} seconds.")
         with st.form(f"answer-{state.asked}-{state.round}"):
             if posed.choices:
                 typed = st.radio("Your answer", list(posed.choices), index=None, format_func=posed.choices.get) or ""
@@ -487,7 +509,7 @@ def _question(state: State) -> None:
             classes().answer(state.code, _member(state.code), state.asked, state.round, *mine)
     if mine:
         st.success(f"Your answer is in: {literal(mine[0])}."
-                   + ("" if state.closed else " You can change it until the teacher closes the vote."),
+                   + ("" if not state.open else " You can change it until the teacher closes the vote."),
                    icon=":material/check:")
 
 

@@ -97,6 +97,7 @@ class State:
     shown: bool  # the projector shows the answers while the class votes
     follow: str  # the configuration students' pages follow ("" for none)
     ends_in: float = field(compare=False)  # seconds until it ends if unused (<= 0: it has ended)
+    closes_in: float | None = field(default=None, compare=False)  # seconds left on the teacher's timer
 
     @property
     def box(self) -> str:
@@ -109,7 +110,8 @@ class State:
     @property
     def open(self) -> bool:
         """Whether the class's answers are taken now."""
-        return self.live and self.question is not None and not (self.revealed or self.closed)
+        timed_out = self.closes_in is not None and self.closes_in <= 0
+        return self.live and self.question is not None and not (self.revealed or self.closed or timed_out)
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,11 @@ class Classes:
         record = self.store.read(code)
         if record is None:
             raise ClassError(f"There is no class session {code}: it may have ended, or the code was mistyped.")
+        now, closes_at = self.store.now(), float(record.get("closes_at") or 0)
         return State(code, int(record["version"]), Posed.from_json(record["question"]), int(record["asked"]),
                      int(record["round"]), record["revealed"] == "1", record["closed"] == "1",
-                     record["shown"] == "1", record["follow"], float(record["live_until"]) - self.store.now())
+                     record["shown"] == "1", record["follow"], float(record["live_until"]) - now,
+                     closes_at - now if closes_at else None)
 
     def enter(self, code: str, who: Who) -> State:
         """The state of a session a visitor asks for by its code. Codes that lead nowhere are counted per browser
@@ -233,7 +237,8 @@ class Classes:
         """A new question: round 1, voting open, answers hidden."""
         asked = self._running(code, key).asked + 1
         self._act(code, key, {"question": posed.to_json(), f"q{asked}": posed.to_json(), "asked": str(asked),
-                              "round": "1", "revealed": "0", "closed": "0", "shown": "0"})
+                              "round": "1", "revealed": "0", "closed": "0", "shown": "0",
+                              "closes_at": ""})
 
     def _asking(self, code: str, key: object) -> State:
         state = self._running(code, key)
@@ -242,9 +247,15 @@ class Classes:
         return state
 
     def close(self, code: str, key: object, closed: bool = True) -> None:
-        """Voting closed (answers refused, nothing revealed), or open again."""
+        """Voting closed (answers refused, nothing revealed), or open again (without a timer)."""
         self._asking(code, key)
-        self._act(code, key, {"closed": "1" if closed else "0"})
+        self._act(code, key, {"closed": "1" if closed else "0", "closes_at": ""})
+
+    def timer(self, code: str, key: object, seconds: float) -> None:
+        """Voting closes by itself `seconds` from now (between 5 s and an hour); voting open again if closed."""
+        self._asking(code, key)
+        seconds = min(max(float(seconds), 5.0), 3600.0)
+        self._act(code, key, {"closes_at": repr(self.store.now() + seconds), "closed": "0"})
 
     def show(self, code: str, key: object, shown: bool) -> None:
         """Whether the projector shows the class's answers before the reveal."""
@@ -259,7 +270,7 @@ class Classes:
     def vote_again(self, code: str, key: object) -> None:
         """A second round of the same question (after the discussion): voting open, answers hidden again."""
         self._asking(code, key)
-        self._act(code, key, {"round": "2", "revealed": "0", "closed": "0", "shown": "0"})
+        self._act(code, key, {"round": "2", "revealed": "0", "closed": "0", "shown": "0", "closes_at": ""})
 
     def follow(self, code: str, key: object, query: str) -> None:
         """Every member's page follows this playground configuration, a query string ("" to stop)."""

@@ -426,3 +426,30 @@ def test_the_teacher_ends_the_session(session):
     assert "This session has ended" in shown(teacher)
     student = class_page({"code": code})
     assert_refused(student, ENDED)
+
+
+def test_a_timer_closes_voting_on_every_page(clock, session):
+    code, key = posed_session(session)
+    teacher = teacher_tab(code, key)
+    student = class_page({"code": code})
+    teacher.number_input(key="timer_s").set_value(30)
+    button(teacher, "Close voting when the timer ends").click().run()
+    student.run()
+    assert "Voting closes in about 30 seconds" in shown(student)
+    clock.now += 31
+    student.run()
+    teacher.run()
+    assert "Voting is closed" in shown(student) and not [t for t in student.text_input if t.label == "Your answer"]
+    assert "Voting closed (timer)" in shown(teacher)
+
+
+def test_the_teacher_is_warned_before_an_unused_session_ends_and_keeps_it(clock, session):
+    code, key = session
+    teacher = teacher_tab(code, key)
+    assert "ends in" not in "\n".join(w.value for w in teacher.warning)
+    clock.now += (LIVE_MINUTES - 10) * 60
+    teacher.run()
+    assert "This session ends in 10 minutes unless it is used" in "\n".join(w.value for w in teacher.warning)
+    button(teacher, "Keep the session going").click().run()
+    assert live_view.classes().state(code).ends_in > (LIVE_MINUTES - 1) * 60
+    assert "ends in" not in "\n".join(w.value for w in teacher.warning)

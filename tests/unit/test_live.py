@@ -844,3 +844,25 @@ def test_bars_say_the_share_beside_the_count():
 
     figure = tally_figure([session.Tally({"(32, 8)": 2, "(32, 9)": 1}, frozenset(), 3, 4)], reveal=False)
     assert figure["data"][0]["x"] == [2, 1] and figure["data"][0]["text"] == ["2 (67%)", "1 (33%)"]
+
+
+def test_a_timer_closes_voting_by_itself(monkeypatch):
+    now = [1_000.0]
+    classes = Classes(MemoryStore(clock=lambda: now[0]))
+    code, key = one_answer_in(classes)
+    classes.join(code, member(2), anyone())
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.timer(code, "wrong", 30)
+    classes.timer(code, key, 30)
+    assert classes.state(code).closes_in == 30 and classes.state(code).open
+    now[0] += 29
+    classes.answer(code, member(2), 1, 1, "(32, 4)", False)
+    now[0] += 1
+    assert not classes.state(code).open and not classes.state(code).revealed
+    with pytest.raises(ClassError, match="Voting on this question is closed"):
+        classes.answer(code, member(2), 1, 1, "(32, 8)", True)
+    classes.close(code, key, False)  # opened again by hand: no timer
+    assert classes.state(code).open and classes.state(code).closes_in is None
+    classes.timer(code, key, 30)
+    classes.vote_again(code, key)
+    assert classes.state(code).closes_in is None
