@@ -269,10 +269,39 @@ def _joined(code: str, key: str | Device) -> None:
         st.metric("Students present", classes().tally(code, key).joined)
 
 
+def _next(code: str, key: str | Device) -> None:
+    """The next question of the teacher's prepared list, one click away."""
+    questions, planned = classes().prepared(code, key)
+    if planned < len(questions):
+        upcoming = questions[planned]
+        if st.button(f"Pose the next prepared question ({planned + 1} of {len(questions)})", type="primary",
+                     icon=":material/skip_next:", help=upcoming.ask + " " + upcoming.query):
+            classes().pose_next(code, key)
+            st.rerun()
+
+
+def _prepare(code: str, key: str | Device) -> None:
+    """A list of questions written before the class, posed one by one."""
+    typed = st.text_area("One question a line: a playground link or query string, or a lesson's question as "
+                         "`lesson-name 2`", key="plan_text", max_chars=8000, height=140,
+                         placeholder="units=64&return_sequences=true\nunits=64&return_state=true\nboth-flags 1")
+    if st.button("Keep this list", icon=":material/playlist_add_check:"):
+        try:
+            classes().prepare(code, key, question.plan(typed))
+        except question.BadQuestion as err:
+            st.error(f"That list cannot be posed: {literal(str(err))}.", icon=":material/error:")
+            return
+        st.rerun()
+
+
 def _pose(code: str, key: str, state: State) -> None:
+    _next(code, key)
     with st.expander("Pose a question", expanded=state.question is None):
-        source = st.radio("Ask about", ["a playground configuration", "a lesson's question"], horizontal=True,
-                          key="pose_source")
+        source = st.radio("Ask about", ["a playground configuration", "a lesson's question", "a prepared list"],
+                          horizontal=True, key="pose_source")
+        if source == "a prepared list":
+            _prepare(code, key)
+            return
         if source == "a lesson's question":
             lesson = st.selectbox("Lesson", lessons.all_lessons(), format_func=lambda ls: f"{ls.order}. {ls.title}",
                                   key="pose_lesson")

@@ -78,6 +78,32 @@ def from_lesson(slug: str, number: int) -> Posed:
     return Posed(question.kind, lessons.answer_query(lesson, question), question.ask, lesson.slug, number)
 
 
+MAX_PLAN = 30  # questions in a prepared list
+
+
+def plan(text: str) -> list[Posed]:
+    r"""A prepared list of questions, one a line: a playground link or query string, or `lesson-slug 2` (a
+    lesson's question 2). Raises BadQuestion naming the first line that cannot be posed.
+
+    >>> [p.kind for p in plan("units=8\nboth-flags 1")]
+    ['shapes', 'shapes']
+    """
+    lines = [line.strip() for line in text.splitlines()[:200] if line.strip()]
+    if len(lines) > MAX_PLAN:
+        raise BadQuestion(f"at most {MAX_PLAN} questions in a list")
+    posed = []
+    for n, line in enumerate(lines, 1):
+        words = line.split()
+        try:
+            if len(words) == 2 and words[1].isdigit() and lessons.find(words[0]) is not None:
+                posed.append(from_lesson(words[0], int(words[1]) - 1))
+            else:
+                posed.append(playground(line))
+        except BadQuestion as err:
+            raise BadQuestion(f"line {n}: {err}") from None
+    return posed
+
+
 def grade(posed: Posed, text: str, tell: bool = False) -> tuple[bool, str]:
     """A typed answer -> (right, why) against the live Keras model; the right answer in `why` only with tell
     (after the reveal)."""

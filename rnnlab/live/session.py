@@ -240,6 +240,23 @@ class Classes:
                               "round": "1", "revealed": "0", "closed": "0", "shown": "0",
                               "closes_at": ""})
 
+    def prepare(self, code: str, key: object, questions: list[Posed]) -> None:
+        """A list of questions to pose in order, one by one with `pose_next` (replacing any list before)."""
+        self._act(code, key, {"plan": json.dumps([json.loads(q.to_json()) for q in questions]), "planned": "0"})
+
+    def prepared(self, code: str, key: object) -> tuple[list[Posed], int]:
+        """The prepared list and how many of it have been posed."""
+        record = self.store.read(self._teacher(code, key).code) or {}
+        return [Posed(**q) for q in json.loads(record.get("plan") or "[]")], int(record.get("planned") or 0)
+
+    def pose_next(self, code: str, key: object) -> None:
+        """The next question of the prepared list. Raises ClassError when none is left."""
+        questions, planned = self.prepared(code, key)
+        if planned >= len(questions):
+            raise ClassError("Every question of the prepared list has been posed.")
+        self.pose(code, key, questions[planned])
+        self._act(code, key, {"planned": str(planned + 1)})
+
     def _asking(self, code: str, key: object) -> State:
         state = self._running(code, key)
         if state.question is None:

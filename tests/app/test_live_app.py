@@ -453,3 +453,20 @@ def test_the_teacher_is_warned_before_an_unused_session_ends_and_keeps_it(clock,
     button(teacher, "Keep the session going").click().run()
     assert live_view.classes().state(code).ends_in > (LIVE_MINUTES - 1) * 60
     assert "ends in" not in "\n".join(w.value for w in teacher.warning)
+
+
+def test_a_prepared_list_is_posed_one_click_at_a_time(session):
+    code, key = session
+    teacher = teacher_tab(code, key)
+    teacher.radio(key="pose_source").set_value("a prepared list").run()
+    teacher.text_area(key="plan_text").input("units=8\nunits=0").run()
+    button(teacher, "Keep this list").click().run()
+    assert "line 2" in errors(teacher)
+    teacher.text_area(key="plan_text").input("units=8\nboth-flags 1").run()
+    button(teacher, "Keep this list").click().run()
+    button(teacher, "Pose the next prepared question (1 of 2)").click().run()
+    assert "units=8" in live_view.classes().state(code).question.query
+    button(teacher, "Pose the next prepared question (2 of 2)").click().run()
+    assert live_view.classes().state(code).question.lesson == "both-flags"
+    assert not [b for b in teacher.button if b.label.startswith("Pose the next")]
+    assert not teacher.exception

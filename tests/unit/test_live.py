@@ -866,3 +866,24 @@ def test_a_timer_closes_voting_by_itself(monkeypatch):
     classes.timer(code, key, 30)
     classes.vote_again(code, key)
     assert classes.state(code).closes_in is None
+
+
+def test_a_prepared_list_is_posed_in_order(classes):
+    code, key = classes.start(anyone())
+    questions = question.plan("units=8\nboth-flags 1\nhttp://x.example/?units=4&return_state=true")
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.prepare(code, "wrong", questions)
+    classes.prepare(code, key, questions)
+    for n, posed in enumerate(questions, 1):
+        classes.pose_next(code, key)
+        state = classes.state(code)
+        assert (state.asked, state.question) == (n, posed)
+        assert classes.prepared(code, key) == (questions, n)
+    with pytest.raises(ClassError, match="has been posed"):
+        classes.pose_next(code, key)
+
+
+@pytest.mark.parametrize("text, line", [("units=8\nunits=0", 2), ("both-flags 99", 1), ("nonsense=1", 1)])
+def test_a_prepared_list_names_the_line_it_cannot_pose(text, line):
+    with pytest.raises(BadQuestion, match=f"line {line}:"):
+        question.plan(text)
