@@ -434,7 +434,7 @@ def _follow(code: str, key: str, state: State) -> None:
     query = urlencode(settings) if on else ""
     if query != state.follow:
         classes().follow(code, key, query)
-    if on and state.open:
+    if on and state.question is not None and not state.revealed:
         st.info("A question is open: students see this configuration only after the reveal (its returned "
                 "tensors would give the answer away).", icon=":material/visibility_off:")
 
@@ -445,13 +445,21 @@ def projector(code: str) -> None:
     """What the class sees on the wall, in the presenter size: redrawn by itself, never a control or the
     teacher's key."""
     st.html(PRESENTER_CSS)
+    state = classes().state(code)
+    st.session_state[_SEEN] = (state.version, state.open)
     _projected(code)
+    if state.live and state.revealed:  # the answer with the picture, drawn once per change
+        _tensors(state.question.query)
 
 
 @st.fragment(run_every=TALLY_S)
 def _projected(code: str) -> None:
+    """The counts, the countdown and (when the class may see them) the answers, each second; the whole view
+    redrawn when the session has changed."""
     with _told():
         state = classes().state(code)
+        if (state.version, state.open) != st.session_state.get(_SEEN):
+            st.rerun(scope="app")
         join = _address(opened_at(), code)
         st.title(f"Class {code[:3]} {code[3:]}")
         if not state.live:
@@ -490,7 +498,7 @@ def student(code: str) -> None:
         st.info("Waiting for the teacher's first question…", icon=":material/hourglass_empty:")
     if state.follow:  # what the teacher shows now comes first
         st.header("Your teacher's configuration")
-        if state.open:  # its returned tensors would answer the open question
+        if state.question is not None and not state.revealed:  # its tensors could answer the question
             st.info("Shown after the reveal.", icon=":material/visibility_off:")
         else:
             _tensors(state.follow)

@@ -198,7 +198,7 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
     students[2].screenshot(path=artifacts / "live-student-phone-before-reveal.png")
 
     # The teacher closes the vote: the class discusses; nobody can answer meanwhile.
-    main(teacher).get_by_role("button", name="Close voting").click()
+    main(teacher).get_by_role("button", name="Close voting", exact=True).click()
     for student in students:
         expect(main(student).get_by_text("Voting is closed")).to_be_visible(timeout=POLL_MS)
         expect(main(student).get_by_role("textbox", name="Your answer")).to_have_count(0)
@@ -257,6 +257,19 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
             timeout=POLL_MS)
         expect(main(student).get_by_text("Shown after the reveal")).to_be_visible()
         expect(main(student).locator("table")).to_have_count(0)
+
+    # A timer closes the second vote by itself, on every page.
+    main(teacher).get_by_role("spinbutton", name="Timer (seconds)").fill("5")
+    main(teacher).get_by_role("spinbutton", name="Timer (seconds)").press("Enter")
+    settle(teacher, charts=False)
+    main(teacher).get_by_role("button", name="Close voting when the timer ends").click()
+    expect(main(wall)).to_contain_text("Voting closes in", timeout=POLL_MS)
+    wall.screenshot(path=artifacts / "live-projector-timer.png")
+    for student in students:
+        expect(main(student).get_by_text("Voting is closed")).to_be_visible(timeout=POLL_MS)
+        expect(main(student).get_by_role("textbox", name="Your answer")).to_have_count(0)
+        expect(main(student).locator("table")).to_have_count(0)  # still held: not revealed
+    expect(main(teacher)).to_contain_text("Voting closed (timer)", timeout=POLL_MS)
     main(teacher).get_by_role("button", name="Reveal to everyone").click()
     for student in students:
         expect(main(student).locator("table tbody tr")).to_have_count(len(rows), timeout=POLL_MS)
