@@ -475,7 +475,7 @@ def _projected(code: str) -> None:
         _asked(state, " — second vote" if state.round == 2 else "")
         answered, present = classes().progress(state)
         st.markdown(f"**{answered} of {present}** students present have answered"
-                    + (" · voting closed" if state.closed and not state.revealed else "") + _countdown(state))
+                    + (" · voting closed." if state.closed and not state.revealed else ".") + _countdown(state))
         shared = classes().shared(state)
         if shared:
             plot.plotly_chart(tally_figure(shared, reveal=state.revealed), "class-answers")
