@@ -341,8 +341,7 @@ def _tally(code: str, key: str | Device) -> None:
     st.markdown(f"**{now.answered} of {now.joined}** students present have answered"
                 + (" the second vote." if state.round == 2 else ".") + _countdown(state))
     if now.answered or len(rounds) > 1:
-        plot.plotly_chart(tally_figure(rounds, reveal=state.revealed), "class-answers")
-        st.caption(tally_text(rounds, reveal=state.revealed))
+        _chart(rounds, state.revealed)
     if state.revealed:
         st.success(f"Revealed. Keras returns: {literal(question.right_answer(state.question))}")
     if state.live:
@@ -356,13 +355,19 @@ def _countdown(state: State) -> str:
     return f" Voting closes in {state.closes_in:.0f} s." if state.closes_in > 0 else " Voting closed (timer)."
 
 
+def _chart(tallies: list, reveal: bool) -> None:
+    """The class's answers: the chart, and the same in words under it (the one place either is drawn)."""
+    plot.plotly_chart(tally_figure(tallies, reveal=reveal), "class-answers")
+    st.caption(literal(tally_text(tallies, reveal=reveal)))
+
+
 def _roster(code: str, key: str | Device) -> None:
     """Who is present now; by nickname, who has not answered yet."""
     students = classes().roster(code, key)
     named = [s for s in students if s.nick]
     waiting = [s.nick for s in named if s.present and not s.answered]
     if waiting:
-        st.caption("Not answered yet: " + ", ".join(waiting))
+        st.caption("Not answered yet: " + ", ".join(literal(nick) for nick in waiting))
     if named:
         with st.popover("Remove a student"):
             gone = st.selectbox("Student", named, format_func=lambda s: s.nick, index=None, key="remove_who")
@@ -478,8 +483,7 @@ def _projected(code: str) -> None:
                     + (" · voting closed." if state.closed and not state.revealed else ".") + _countdown(state))
         shared = classes().shared(state)
         if shared:
-            plot.plotly_chart(tally_figure(shared, reveal=state.revealed), "class-answers")
-            st.caption(tally_text(shared, reveal=state.revealed))
+            _chart(shared, state.revealed)
         if state.revealed:
             st.success(f"Keras returns: {literal(question.right_answer(state.question))}")
         st.caption(f"Join: {literal(join)} · code {code}")
@@ -558,12 +562,11 @@ def _revealed(state: State, mine: tuple[str, bool] | None) -> None:
         (st.info if mine[1] else st.warning)(f"Your answer was {literal(mine[0])}: "
                                              + ("right." if mine[1] else "not this one."))
         if not mine[1]:
-            st.markdown(f"Why: {escape(question.grade(state.question, mine[0], tell=True)[1])}")
+            st.text(f"Why: {question.grade(state.question, mine[0], tell=True)[1]}")  # may quote their words
     shared = classes().shared(state)
     if shared:
         with st.expander("The class's answers", expanded=True):
-            plot.plotly_chart(tally_figure(shared, reveal=True), "class-answers")
-            st.caption(tally_text(shared, reveal=True))
+            _chart(shared, True)
     if state.follow:  # one configuration drawn at a time: the one the teacher shows now, above
         st.caption("What Keras returns for your teacher's configuration is shown above.")
     else:

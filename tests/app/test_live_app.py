@@ -59,7 +59,7 @@ def class_page(query: dict[str, str | list[str]] | None = None) -> AppTest:
 
 def shown(at: AppTest) -> str:
     return "\n".join(str(e.value) for kind in ("title", "header", "markdown", "caption", "error", "warning",
-                                                 "info", "success", "code") for e in at.get(kind))
+                                                 "info", "success", "code", "text") for e in at.get(kind))
 
 
 def errors(at: AppTest) -> str:
@@ -470,3 +470,16 @@ def test_a_prepared_list_is_posed_one_click_at_a_time(session):
     assert live_view.classes().state(code).question.lesson == "both-flags"
     assert not [b for b in teacher.button if b.label.startswith("Pose the next")]
     assert not teacher.exception
+
+
+def test_a_nickname_reaches_the_teacher_as_text(session):
+    code, key = posed_session(session)
+    nick = "![x](http://e.ex/p) :red[a]"  # within the 30 characters a nickname holds
+    student = class_page()
+    student.text_input[0].input(code)
+    student.text_input[1].input(nick)
+    student.button[0].click().run()
+    assert not student.exception and [t.value for t in student.title] == [f"Class {code}"]
+    teacher = teacher_tab(code, key)
+    waiting = [c.value for c in teacher.caption if c.value.startswith("Not answered yet")]
+    assert waiting == [f"Not answered yet: `{nick}`"]
