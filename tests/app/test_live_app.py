@@ -483,3 +483,17 @@ def test_a_nickname_reaches_the_teacher_as_text(session):
     teacher = teacher_tab(code, key)
     waiting = [c.value for c in teacher.caption if c.value.startswith("Not answered yet")]
     assert waiting == [f"Not answered yet: `{nick}`"]
+
+
+def test_the_teacher_removes_a_student_by_nickname(session):
+    code, key = posed_session(session)
+    student = class_page()
+    student.text_input[0].input(code)
+    student.text_input[1].input("Ada")
+    student.button[0].click().run()
+    teacher = teacher_tab(code, key)
+    teacher.selectbox(key="remove_who").select_index(0).run()
+    button(teacher, "Remove from this session").click().run()
+    assert not teacher.exception and live_view.classes().roster(code, key) == []
+    student.run()
+    assert_refused(student, "removed this browser")
