@@ -7,7 +7,8 @@ every loop bounded by its count).
 
 The server is warmed first (a session, a question, one answer: the question's Keras model built). The flooding client speaks Streamlit's own protocol (`streamlit_client.Visitor`) from one local address and sends
 no cookie, so every WebSocket session it opens is a new "browser": only the bounds per address hold it. The real
-teacher and the real student come from addresses of their own (127.0.x.y, as different machines would).
+teacher and the real student come from addresses of their own (127.0.x.y, as different machines would), each
+with a browser's cookie.
 
 - joins: a teacher has posed a question; the flooder opens the class page --joins times (a new session each,
   CONCURRENCY at a time). Halfway through, a real student opens the page and answers. Measured: seats the flood
@@ -34,7 +35,7 @@ from pathlib import Path
 from benchmarks.live import QUERY, RIGHT, Redis, Teacher, warm
 from benchmarks.report import machine
 from benchmarks.server import StreamlitServer
-from benchmarks.streamlit_client import Visitor
+from benchmarks.streamlit_client import Visitor, browser_cookie
 
 RESULTS = Path(__file__).resolve().parent / "results" / "flood-{store}.json"
 FLOODER, STUDENT, TEACHER, HOST = "127.0.0.2", "127.0.3.1", "127.0.4.1", "127.0.5.1"
@@ -76,7 +77,7 @@ def _tally(said: list[str]) -> dict[str, int]:
 async def real_student(ws_url: str, code: str, source: str = STUDENT) -> dict:
     """A student opens the join link and answers once the question is on the page: seconds to the ack."""
     began = time.perf_counter()
-    async with Visitor(ws_url, page="class", source=source, timeout=60) as v:
+    async with Visitor(ws_url, page="class", source=source, timeout=60, cookie=browser_cookie()) as v:
         opened = await v.load(f"code={code}")
         if "Your answer" not in v.widgets:
             return {"ok": False, "told": _said(opened.text), "seconds": time.perf_counter() - began}
