@@ -95,8 +95,9 @@ def _address(base: str, code: str, key: str = "", view: str = "") -> str:
 def start() -> None:
     """On the Classroom page: start a session and go to its teacher's view."""
     st.markdown("Start a **live class session**: students join from a link or a QR code on their own devices (no "
-                "accounts, no names), you pose a question, watch the class's answers come in, reveal the answer "
-                "to everyone at once, and let the class vote again after discussing it.")
+                "accounts; a nickname if they like, seen by you alone), you pose a question and watch the class's "
+                "answers come in, close the vote, let the class discuss and vote again, then reveal the answer "
+                "to everyone at once.")
     if st.button("Start a class session", type="primary", icon=":material/play_arrow:"):
         try:
             code, key = classes().start(_who())
