@@ -176,13 +176,21 @@ class Classes:
 
     def enter(self, code: str, who: Who) -> State:
         """The state of a session a visitor asks for by its code. Codes that lead nowhere are counted per browser
-        and address; past the bound every code is refused alike, live or not, until the window has passed."""
+        and address; past the bound every code is refused alike, live or not, until the window has passed, except
+        to a browser the session already knows (a student with a seat, the teacher's)."""
+        code = read_code(code)
+        if self._known(code, who):  # a student with a seat, or the teacher, coming back (a reload, a new tab)
+            return self.state(code)
         limits.check(self.store, limits.GUESSES, who)
         try:
             return self.state(code)
         except ClassError:
             limits.count(self.store, limits.GUESSES, who)
             raise
+
+    def _known(self, code: str, who: Who) -> bool:
+        """Whether this browser holds a seat in the session or is its teacher's (it knows the code already)."""
+        return member_id(who.browser, code) in self.store.roster(code) or self.is_teacher(code, Device(who.browser))
 
     def is_teacher(self, code: str, key: object) -> bool:
         """Whether `key` is this session's teacher key (compared in constant time) or a Device of its teacher."""

@@ -887,3 +887,19 @@ def test_a_prepared_list_is_posed_in_order(classes):
 def test_a_prepared_list_names_the_line_it_cannot_pose(text, line):
     with pytest.raises(BadQuestion, match=f"line {line}:"):
         question.plan(text)
+
+
+def test_a_guesser_on_the_class_network_does_not_lock_out_the_class(classes, monkeypatch):
+    """Past the bound an address gets no answer about any code, except for browsers the session knows: a
+    student with a seat and the teacher come back (a reload, a new tab) whatever a guesser next to them did."""
+    monkeypatch.setattr(limits, "GUESSES", limits.Limit("guess", 10, 3, 600, limits.GUESSES.message))
+    teacher, student = anyone("address:school"), anyone("address:school")
+    code, _ = classes.start(teacher)
+    classes.join(code, session.member_id(student.browser, code), student)
+    for _ in range(3):
+        with pytest.raises(ClassError, match="no class session"):
+            classes.enter("ABCDEF" if code != "ABCDEF" else "ABCDEG", anyone("address:school"))
+    with pytest.raises(ClassError, match="Too many join codes"):
+        classes.enter(code, anyone("address:school"))  # a newcomer on that network waits
+    assert classes.enter(code, student).code == code
+    assert classes.enter(code, teacher).code == code
