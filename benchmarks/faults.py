@@ -322,7 +322,7 @@ async def recycle_scenario(server: StreamlitServer, count: int = RECYCLE) -> dic
 def _browser_cookie(server: StreamlitServer) -> str:
     """The cookie a browser is given on its first request (Streamlit's XSRF token), which all its tabs send."""
     with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as reply:
-        return reply.headers["Set-Cookie"].split(";", 1)[0]
+        return reply.headers["Set-Cookie"].split(";", 1)[0].split("=", 1)[1]
 
 
 def _fetch(server: StreamlitServer, path: str, count: int, headers: dict,

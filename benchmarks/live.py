@@ -49,7 +49,7 @@ from urllib.parse import parse_qs
 from benchmarks.load import ServerSampler, percentile, settled, ws_url_of
 from benchmarks.report import machine, ms
 from benchmarks.server import StreamlitServer
-from benchmarks.streamlit_client import RunResult, Visitor
+from benchmarks.streamlit_client import RunResult, Visitor, browser_cookie
 
 RESULTS = Path(__file__).resolve().parent / "results" / "live.json"
 SCENARIOS = ("class", "idle", "restart", "redis-down")
@@ -59,7 +59,7 @@ RIGHT_SHARE = 0.6
 POLL_S, TALLY_S = 2.0, 1.0  # as ui/live_view.py: the students' and the teacher's timed fragments (read from pages)
 ANSWER_S = 20.0  # every student answers within this after the question reached their page
 TARGETS = {"ack_p95_s": 1.0, "teacher_lag_s": 2.0}
-COUNT = re.compile(r"\*\*(\d+) of (\d+)\*\* students have answered")
+COUNT = re.compile(r"\*\*(\d+) of (\d+)\*\* students present have answered")
 UNAVAILABLE = "The class sessions cannot be reached just now"
 ACK = "Your answer is in"
 
@@ -85,7 +85,7 @@ class Teacher:
     """The teacher's tab: starts a session from the Classroom page, poses, and keeps its view refreshing."""
 
     def __init__(self, ws_url: str, source: str | None = None):
-        self.visitor = Visitor(ws_url, page="classroom", source=source, timeout=60)
+        self.visitor = Visitor(ws_url, page="classroom", source=source, timeout=60, cookie=browser_cookie())
         self.code = self.key = ""
         self.seen: list[Seen] = []
         self.failures: list[str] = []
@@ -115,7 +115,8 @@ class Teacher:
     async def reopen(self, ws_url: str | None = None) -> None:
         """The teacher's link opened again (after the replica holding the tab went away)."""
         await self.visitor.close()
-        self.visitor = Visitor(ws_url or self.visitor.ws_url, page="class", source=self.visitor.source, timeout=60)
+        self.visitor = Visitor(ws_url or self.visitor.ws_url, page="class", source=self.visitor.source, timeout=60,
+                               cookie=self.visitor.cookie)
         _check(await self.visitor.load(f"code={self.code}&key={self.key}"), "teacher's link")
 
     async def refresh(self, stop: asyncio.Event) -> None:
@@ -266,7 +267,8 @@ def _source(k: int, sources: bool) -> str | None:
 
 def _class_of(ws_url: str, answers: list[str], sources: bool) -> list[Student]:
     """One student (not yet connected) per answer."""
-    return [Student(k, answer, Visitor(ws_url, page="class", source=_source(k, sources), timeout=60))
+    return [Student(k, answer, Visitor(ws_url, page="class", source=_source(k, sources), timeout=60,
+                                       cookie=browser_cookie()))
             for k, answer in enumerate(answers)]
 
 
@@ -674,16 +676,22 @@ async def _reconnect_dropped(halves: Halves, ws_url: str) -> list[Student]:
         s.failures.clear()
         s.reconnects += 1
         await s.visitor.close()
-        s.visitor = Visitor(ws_url, s.visitor.query_string, page="class", source=s.visitor.source, timeout=60)
+        s.visitor = Visitor(ws_url, s.visitor.query_string, page="class", source=s.visitor.source, timeout=60,
+                            cookie=s.visitor.cookie)  # the browser keeps its cookie over a reconnect
         s.asked_at = None
         halves.attend(s, halves.now2 if s in halves.second else asyncio.Event())
     return dropped
 
 
+def _counting(teacher: Teacher) -> str:
+    """The teacher's fragment that counts the answers: the most frequent one (others check less often)."""
+    return min(teacher.visitor.timers, key=teacher.visitor.timers.get)
+
+
 async def _teacher_view_again(teacher: Teacher) -> dict | None:
     """The teacher's link opened again (harmless if its replica stayed) and its view run: the count it shows."""
     await teacher.reopen()
-    final_view = await teacher.visitor.tick(next(iter(teacher.visitor.timers)))
+    final_view = await teacher.visitor.tick(_counting(teacher))
     found = COUNT.search(final_view.text)
     return {"answered": int(found[1]), "joined": int(found[2])} if found else None
 
@@ -708,7 +716,7 @@ async def redis_down_scenario(ws_url: str, redis: Redis, sources: bool) -> dict:
             seen["class_page_s"] = round(page.seconds, 2)
         poll = await open_tab.tick(next(iter(open_tab.timers)))
         seen["open_tab_poll"] = {"ok": poll.ok, "message": UNAVAILABLE in poll.text, "errors": poll.errors[:2]}
-        tally = await teacher.visitor.tick(next(iter(teacher.visitor.timers)))
+        tally = await teacher.visitor.tick(_counting(teacher))
         seen["teacher_view_refresh"] = {"ok": tally.ok, "message": UNAVAILABLE in tally.text,
                                         "errors": tally.errors[:2]}
         flip = await player.set(return_state=True)

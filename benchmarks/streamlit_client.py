@@ -33,6 +33,16 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
+XSRF_COOKIE = "_streamlit_xsrf"
+
+
+def browser_cookie() -> str:
+    """A browser's `_streamlit_xsrf` cookie, as Streamlit's server gives one on the first page load (a random
+    token): a Visitor that sends it is one browser to the server, over every reconnect that keeps it."""
+    from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
+
+    return generate_xsrf_token_string(None, None)
+
 MAX_CACHED_MESSAGE_AGE = 2  # script runs a cached message survives unused (global.maxCachedMessageAge)
 
 
@@ -142,7 +152,7 @@ class Visitor:
     def __init__(self, ws_url: str, query_string: str = "", cache_messages: bool = True, timeout: float = 120.0,
                  source: str | None = None, page: str = "", cookie: str = ""):
         self.ws_url = ws_url
-        self.cookie = cookie  # the Cookie header a browser sends (its tabs share it); "" none, as a script
+        self.cookie = cookie  # the browser's XSRF cookie (browser_cookie()); "" sends none, as a script might
         self.source = source  # the local address to connect from (e.g. 127.0.0.7: another "client" to nginx)
         self.query_string = query_string  # follows page_info_changed, as the browser's URL does
         self.cache_messages = cache_messages
@@ -158,7 +168,7 @@ class Visitor:
     async def connect(self) -> Visitor:
         extra = {"local_addr": (self.source, 0)} if self.source else {}
         if self.cookie:
-            extra["additional_headers"] = {"Cookie": self.cookie}
+            extra["additional_headers"] = {"Cookie": f"{XSRF_COOKIE}={self.cookie}"}
         self._ws = await connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
                                  **extra)
         return self

@@ -61,7 +61,7 @@ def predict_first(config) -> None:
     reveal_button(key)
 
 
-def _base_url() -> str:
+def opened_at() -> str:
     """This app's address, without the page's own path (the app may be served under a prefix)."""
     url = urlsplit(st.context.url or "http://localhost:8501/classroom")
     return f"{url.scheme}://{url.netloc}{url.path.rsplit('/', 1)[0]}"
@@ -70,7 +70,7 @@ def _base_url() -> str:
 def class_address() -> str:
     """The address the class will use: typed by the teacher (at first the one this page was opened at) and
     checked; a warning when it would open only on this computer. A wrong address is never quoted back."""
-    detected = _base_url()
+    detected = opened_at()
     typed = st.text_input("The app's address for your class", value=detected, key="classroom_base",
                           max_chars=MAX_BASE,
                           help="Where your students open this app, e.g. https://rnnlab.school.example or "

@@ -4,8 +4,9 @@
     browser()  one browser profile: every tab of it, reloads included (a private window is another browser).
                Derived from the token of Streamlit's XSRF cookie, which the browser keeps and sends itself and
                which never travels in a link; a client that sends no cookie is its own session.
-    address()  the connection's network address ("local" on this machine); a school's network is one address
-               for a whole class, so only generous bounds may count by it.
+    address()  the connection's network address (behind a proxy on this machine, the one the proxy saw; "local"
+               on this machine); a school's network is one address for a whole class, so only generous bounds
+               may count by it.
 
 None of these is shown to anyone: each is a hash, and only compared.
 """
@@ -49,10 +50,22 @@ def browser() -> str:
     return _hash("browser", token.hex()) if token else session()
 
 
+def _forwarded() -> str | None:
+    """The client a proxy on this machine names (nginx in deploy/ appends the address it saw last in
+    X-Forwarded-For; what comes before it the client could have written itself)."""
+    try:
+        header = st.context.headers.get("X-Forwarded-For") or ""
+    except Exception:
+        return None
+    return header.split(",")[-1].strip()[:64] or None
+
+
 def address() -> str:
-    """The connection's address, hashed ("address:..."); "address:local" when it is this machine."""
+    """The connection's address, hashed ("address:..."); through a proxy on this machine, the address the proxy
+    saw; "address:local" when it is this machine itself."""
     try:
         ip = st.context.ip_address
     except Exception:
         ip = None
+    ip = ip or _forwarded()  # Streamlit gives no address for a connection from this machine (a proxy's)
     return _hash("address", ip) if ip else "address:local"

@@ -5,8 +5,8 @@ marked "✓", wrong ones grey and marked "✗" (told apart by mark as well as co
 (before and after the discussion) are drawn side by side on one answer axis.
 
     >>> figure = tally_figure([Tally({"(32, 64)": 3}, frozenset({"(32, 64)"}), 3, 5)], reveal=False)
-    >>> figure["data"][0]["x"]
-    [3]
+    >>> figure["data"][0]["x"], figure["data"][0]["text"]
+    ([3], ['3 (100%)'])
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ def _colour(answer: str, tally: Tally, reveal: bool) -> str:
 def _round_bars(k: int, tally: Tally, order: list[str], labels: list[str], reveal: bool, name: str) -> dict:
     """Round k's bars (the second vote hatched)."""
     counts = _bars(tally, order)
-    return {"type": "bar", "orientation": "h", "x": counts, "y": labels, "name": name or "answers", "text": counts,
+    shares = [f"{n} ({round(100 * n / tally.answered)}%)" if tally.answered else str(n) for n in counts]
+    return {"type": "bar", "orientation": "h", "x": counts, "y": labels, "name": name or "answers", "text": shares,
             "textposition": "outside", "cliponaxis": False,
             "marker": {"color": [_colour(a, tally, reveal) for a in order], "pattern": {"shape": "/" if k else ""}},
             "hovertemplate": f"%{{y}}: %{{x}}<extra>{name}</extra>"}
@@ -67,7 +68,7 @@ def tally_figure(tallies: list[Tally], reveal: bool) -> dict[str, Any]:
         "barmode": "group", "height": 120 + 48 * max(len(order), 1) * len(tallies) ** 0.5,
         "margin": {"l": 10, "r": 30, "t": 40, "b": 40 + 50 * (len(tallies) > 1)},
         "title": {"text": "The class's answers" + (" (right ones marked ✓)" if reveal else "")},
-        "xaxis": {"title": {"text": "students"}, "range": [0, most * 1.15], "dtick": max(1, round(most / 6))},
+        "xaxis": {"title": {"text": "students"}, "range": [0, most * 1.3], "dtick": max(1, round(most / 6))},
         "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
         "showlegend": len(tallies) > 1, "legend": {"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0},
         "font": {"size": 16}, "plot_bgcolor": "white"}}

@@ -9,6 +9,9 @@ answer the way the class's bar chart groups it, so "(32,64)" and "( 32, 64 )" ar
     ('shapes', 'return_state=true&units=8')
     >>> canonical(posed, " (32,64),(32, 64) , (32,64)")
     '(32, 64), (32, 64), (32, 64)'
+    >>> names = Posed("names", "return_state=true", "Name them")
+    >>> canonical(names, "out, h, c") == canonical(names, "output,state_h,state_c") == "output, state_h, state_c"
+    True
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from rnnlab import lessons, quiz, snippets
+from rnnlab import grading, lessons, quiz, snippets
 from rnnlab import questions as kinds
 from rnnlab.classroom import playground_settings
 from rnnlab.params import parse, query_string
@@ -75,13 +78,40 @@ def from_lesson(slug: str, number: int) -> Posed:
     return Posed(question.kind, lessons.answer_query(lesson, question), question.ask, lesson.slug, number)
 
 
-def grade(posed: Posed, text: str) -> tuple[bool, str]:
-    """A typed answer -> (right, why) against the live Keras model, without the right answer in `why`."""
+MAX_PLAN = 30  # questions in a prepared list
+
+
+def plan(text: str) -> list[Posed]:
+    r"""A prepared list of questions, one a line: a playground link or query string, or `lesson-slug 2` (a
+    lesson's question 2). Raises BadQuestion naming the first line that cannot be posed.
+
+    >>> [p.kind for p in plan("units=8\nboth-flags 1")]
+    ['shapes', 'shapes']
+    """
+    lines = [line.strip() for line in text.splitlines()[:200] if line.strip()]
+    if len(lines) > MAX_PLAN:
+        raise BadQuestion(f"at most {MAX_PLAN} questions in a list")
+    posed = []
+    for n, line in enumerate(lines, 1):
+        words = line.split()
+        try:
+            if len(words) == 2 and words[1].isdigit() and lessons.find(words[0]) is not None:
+                posed.append(from_lesson(words[0], int(words[1]) - 1))
+            else:
+                posed.append(playground(line))
+        except BadQuestion as err:
+            raise BadQuestion(f"line {n}: {err}") from None
+    return posed
+
+
+def grade(posed: Posed, text: str, tell: bool = False) -> tuple[bool, str]:
+    """A typed answer -> (right, why) against the live Keras model; the right answer in `why` only with tell
+    (after the reveal)."""
     text = text[:MAX_ANSWER]
     if posed.lesson:
         lesson = lessons.find(posed.lesson)
-        return lessons.grade_question(lesson, lesson.questions[posed.number], text, tell=False)
-    return kinds.grade(posed.kind, text, posed.query, tell=False)
+        return lessons.grade_question(lesson, lesson.questions[posed.number], text, tell=tell)
+    return kinds.grade(posed.kind, text, posed.query, tell=tell)
 
 
 def right_answer(posed: Posed) -> str:
@@ -113,4 +143,12 @@ def canonical(posed: Posed, text: str) -> str:
         value = kinds.read_answer(posed.kind, text)
         if not isinstance(value, str):
             return kinds.written(posed.kind, value)[:MAX_SHOWN]
+    if posed.kind == "names":  # "out, h, c" and "output,state_h,state_c" are one answer
+        names = grading.read_names(text, ["output"])
+        if not isinstance(names, str):
+            return kinds.written("names", names)[:MAX_SHOWN]
+    if posed.kind == "equal":  # "h = out" and "output = state_h" are one answer
+        groups = grading.read_groups(text, posed.config)
+        if not isinstance(groups, str):
+            return kinds.written("equal", groups)[:MAX_SHOWN]
     return text.lower()[:MAX_SHOWN]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from rnnlab.live.session import ALPHABET, CODE_LENGTH, SESSION_HOURS, Classes, ClassError, read_code
+from rnnlab.live.session import ALPHABET, CODE_LENGTH, LIVE_MINUTES, Classes, ClassError, Who, read_code
 from rnnlab.live.store import SETTING, MemoryStore
 from tests.conftest import ROOT
 from ui import live_view
@@ -19,6 +19,9 @@ BAD_CODE = "A join code is 6 letters and digits"
 NO_SESSION = "There is no class session"
 WRONG_KEY = "does not hold the teacher's key"
 UNREACHABLE = "The class sessions cannot be reached just now"
+ENDED = "has ended"
+SLOWED = "Too many join codes"
+TEACHER = Who("browser:teacher", "address:school")  # not the browser of any AppTest page
 
 
 class Clock:
@@ -42,7 +45,7 @@ def clock(monkeypatch) -> Clock:
 @pytest.fixture
 def session(clock) -> tuple[str, str]:
     """A started session: (join code, teacher key)."""
-    return live_view.classes().start()
+    return live_view.classes().start(TEACHER)
 
 
 def class_page(query: dict[str, str | list[str]] | None = None) -> AppTest:
@@ -56,7 +59,7 @@ def class_page(query: dict[str, str | list[str]] | None = None) -> AppTest:
 
 def shown(at: AppTest) -> str:
     return "\n".join(str(e.value) for kind in ("title", "header", "markdown", "caption", "error", "warning",
-                                                 "info", "success", "code") for e in at.get(kind))
+                                                 "info", "success", "code", "text") for e in at.get(kind))
 
 
 def errors(at: AppTest) -> str:
@@ -102,21 +105,23 @@ def test_an_unknown_code_says_there_is_no_such_session(clock):
     assert "K7MQ2X" in errors(at)
 
 
-def test_an_expired_session_says_it_may_have_ended(clock, session):
+def test_an_unused_session_ends_and_says_so(clock, session):
     code, _ = session
     at = class_page({"code": code})
     assert not at.exception and not at.error and [t.value for t in at.title] == [f"Class {code}"]
-    clock.now += SESSION_HOURS * 3600 + 1
-    at.run()  # the same student's page, after the session expired
-    assert_refused(at, NO_SESSION)
-    assert f"{SESSION_HOURS} hours" in errors(at)
+    clock.now += LIVE_MINUTES * 60 + 1
+    at.run()  # the same student's page, after the session ended unused
+    assert_refused(at, ENDED)
 
 
-def test_the_teachers_link_to_an_expired_session_says_it_has_ended(clock, session):
+def test_the_teachers_link_to_an_ended_session_offers_its_results(clock, session):
     code, key = session
-    clock.now += SESSION_HOURS * 3600 + 1
+    clock.now += LIVE_MINUTES * 60 + 1
     at = class_page({"code": code, "key": key})
-    assert_refused(at, NO_SESSION)
+    assert not at.exception and not at.error
+    assert "This session has ended" in shown(at)
+    assert not is_teacher_view(at)  # nothing left to pose
+    assert [b.label for b in at.get("download_button")] == ["Download the answers (CSV)"]
 
 
 @pytest.mark.parametrize("key", ["wrong", "", "x" * 10_240, "<script>", "%00"])
@@ -246,7 +251,7 @@ def test_read_code_gives_a_canonical_code_or_a_plain_refusal(typed):
 @given(code=CODES, key=st.one_of(KEYS, st.none(), st.integers(), st.lists(st.text(max_size=5), max_size=3)))
 def test_only_the_teachers_own_key_opens_the_teachers_view(code, key):
     classes = Classes(MemoryStore())
-    real_code, real_key = classes.start()
+    real_code, real_key = classes.start(TEACHER)
     assert classes.is_teacher(real_code, real_key)
     assert not classes.is_teacher(real_code, key) or key == real_key
     assert not classes.is_teacher(real_code, real_key[:-1]) and not classes.is_teacher(real_code, real_key + "x")
@@ -277,7 +282,7 @@ def test_the_class_page_with_any_code_and_key_never_shows_a_traceback(session, c
     if is_teacher_view(at):
         assert real and key == real_key
     elif at.error:
-        assert any(m in errors(at) for m in (BAD_CODE, NO_SESSION, WRONG_KEY)), errors(at)
+        assert any(m in errors(at) for m in (BAD_CODE, NO_SESSION, WRONG_KEY, SLOWED)), errors(at)
     else:
         assert real and key is None and [t.value for t in at.title] == [f"Class {started}"]
 
@@ -300,3 +305,195 @@ def test_a_student_sees_a_revealed_answer_and_the_teachers_configuration_togethe
     followed = [tuple(r["shape"]) for r in rnnlab.describe("units=4&return_sequences=true")["returns"]]
     assert all(str(shape) in text for shape in followed), (followed, text)
     assert "Turn on return_state" not in text  # no control to turn on this page
+
+
+# Who a student is; what the projector shows; what a followed configuration may show.
+
+def posed_session(session, query: str = "units=8") -> tuple[str, str]:
+    from rnnlab.live import question
+
+    code, key = session
+    live_view.classes().pose(code, key, question.playground(query))
+    return code, key
+
+
+def teacher_tab(code: str, key: str) -> AppTest:
+    """A tab holding the teacher's key without opening the key link (so this test's one browser, which every
+    AppTest page shares, is not made the teacher's: other pages stay students')."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.switch_page("pages/live_class.py")
+    at.session_state["_class_teaches"] = {code: key}
+    at.query_params["code"] = code
+    return at.run()
+
+
+def send(at: AppTest, text: str) -> AppTest:
+    box = next(t for t in at.text_input if t.label == "Your answer")
+    box.input(text)
+    return button(at, "Send my answer").click().run()
+
+
+def test_an_id_in_the_address_is_nobodys_identity(session):
+    """`me=` was a student's identity: whoever had it (from a shared link) could overwrite their answer. Now it
+    does nothing and is taken out of the address."""
+    code, key = posed_session(session)
+    classes = live_view.classes()
+    victim = "member-0001"  # as a link of the old pages would have carried it
+    classes.join(code, victim, TEACHER)
+    classes.answer(code, victim, 1, 1, "(32, 8)", True)
+    page = class_page({"code": code, "me": victim})
+    assert "me" not in page.query_params
+    send(page, "(32, 9)")
+    assert not page.exception
+    tally = classes.tally(code, key)
+    assert (tally.answered, tally.counts) == (2, {"(32, 8)": 1, "(32, 9)": 1})
+    assert classes.my_answer(classes.state(code), victim) == ("(32, 8)", True)
+
+
+def test_a_followed_configuration_waits_for_the_reveal_while_a_question_is_open(session):
+    import rnnlab
+
+    code, key = posed_session(session, "units=8&return_state=true")
+    live_view.classes().follow(code, key, "units=8&return_state=true")  # the very answer
+    at = class_page({"code": code})
+    text = shown(at)
+    answer = [str(tuple(r["shape"])) for r in rnnlab.describe("units=8&return_state=true")["returns"]]
+    assert "Your teacher's configuration" in text and "Shown after the reveal" in text
+    assert not any(shape in text for shape in answer), text
+    live_view.classes().reveal(code, key)
+    at.run()
+    assert all(shape in shown(at) for shape in answer)
+
+
+def test_the_projectors_view_has_no_controls_no_key_and_no_answers_until_shown(session):
+    code, key = posed_session(session)
+    student = class_page({"code": code})
+    send(student, "(32, 8)")
+    wall = class_page({"code": code, "key": key, "view": "project"})  # even opened from the teacher's link
+    assert not wall.exception and not wall.error
+    assert not list(wall.button) and not list(wall.text_input) and not list(wall.toggle)
+    assert key not in shown(wall) and "key=" not in shown(wall)
+    assert "1 of 1" in shown(wall) and "(32, 8)" not in shown(wall)  # how many, never what, while voting
+    live_view.classes().show(code, key, True)
+    wall.run()
+    assert "(32, 8)" in shown(wall) and "✓" not in shown(wall)
+    live_view.classes().reveal(code, key)
+    wall.run()
+    assert "✓ (32, 8): 1" in shown(wall) and "Keras returns: `(32, 8)`" in shown(wall)
+
+
+def test_the_teacher_closes_voting_then_reveals(session):
+    code, key = posed_session(session)
+    teacher = teacher_tab(code, key)
+    student = class_page({"code": code})
+    button(teacher, "Close voting").click().run()
+    assert live_view.classes().state(code).closed
+    student.run()
+    assert "Voting is closed" in shown(student) and not [t for t in student.text_input if t.label == "Your answer"]
+    button(teacher, "Open voting again").click().run()
+    student.run()
+    send(student, "(32, 9)")
+    button(teacher, "Reveal to everyone").click().run()
+    student.run()
+    text = shown(student)
+    assert "not this one" in text and "Why:" in text and "The class's answers" in [e.label for e in student.expander]
+
+
+def test_the_answer_box_does_not_hint_at_the_answer(session):
+    code, _ = posed_session(session)
+    at = class_page({"code": code})
+    box = next(t for t in at.text_input if t.label == "Your answer")
+    assert "(" not in (box.placeholder or "")
+
+
+def test_guessing_codes_is_slowed_down_with_a_plain_message(session):
+    from rnnlab.live import limits
+
+    code, _ = session
+    for k in range(limits.GUESSES.browser):
+        at = class_page({"code": "ABCDE" + "FGHJKLMNPQ"[k] if code[:5] != "ABCDE" else "ZZZZZ" + "FGHJKLMNPQ"[k]})
+        assert_refused(at, NO_SESSION)
+    at = class_page({"code": code})  # a live code now gets the same refusal as a dead one
+    assert_refused(at, "Too many join codes")
+
+
+def test_the_teacher_ends_the_session(session):
+    code, key = posed_session(session)
+    teacher = teacher_tab(code, key)
+    button(teacher, "End it now").click().run()
+    assert not teacher.exception
+    assert not live_view.classes().state(code).live
+    assert "This session has ended" in shown(teacher)
+    student = class_page({"code": code})
+    assert_refused(student, ENDED)
+
+
+def test_a_timer_closes_voting_on_every_page(clock, session):
+    code, key = posed_session(session)
+    teacher = teacher_tab(code, key)
+    student = class_page({"code": code})
+    teacher.number_input(key="timer_s").set_value(30)
+    button(teacher, "Close voting when the timer ends").click().run()
+    student.run()
+    assert "Voting closes in about 30 seconds" in shown(student)
+    clock.now += 31
+    student.run()
+    teacher.run()
+    assert "Voting is closed" in shown(student) and not [t for t in student.text_input if t.label == "Your answer"]
+    assert "Voting closed (timer)" in shown(teacher)
+
+
+def test_the_teacher_is_warned_before_an_unused_session_ends_and_keeps_it(clock, session):
+    code, key = session
+    teacher = teacher_tab(code, key)
+    assert "ends in" not in "\n".join(w.value for w in teacher.warning)
+    clock.now += (LIVE_MINUTES - 10) * 60
+    teacher.run()
+    assert "This session ends in 10 minutes unless it is used" in "\n".join(w.value for w in teacher.warning)
+    button(teacher, "Keep the session going").click().run()
+    assert live_view.classes().state(code).ends_in > (LIVE_MINUTES - 1) * 60
+    assert "ends in" not in "\n".join(w.value for w in teacher.warning)
+
+
+def test_a_prepared_list_is_posed_one_click_at_a_time(session):
+    code, key = session
+    teacher = teacher_tab(code, key)
+    teacher.radio(key="pose_source").set_value("a prepared list").run()
+    teacher.text_area(key="plan_text").input("units=8\nunits=0").run()
+    button(teacher, "Keep this list").click().run()
+    assert "line 2" in errors(teacher)
+    teacher.text_area(key="plan_text").input("units=8\nboth-flags 1").run()
+    button(teacher, "Keep this list").click().run()
+    button(teacher, "Pose the next prepared question (1 of 2)").click().run()
+    assert "units=8" in live_view.classes().state(code).question.query
+    button(teacher, "Pose the next prepared question (2 of 2)").click().run()
+    assert live_view.classes().state(code).question.lesson == "both-flags"
+    assert not [b for b in teacher.button if b.label.startswith("Pose the next")]
+    assert not teacher.exception
+
+
+def test_a_nickname_reaches_the_teacher_as_text(session):
+    code, key = posed_session(session)
+    nick = "![x](http://e.ex/p) :red[a]"  # within the 30 characters a nickname holds
+    student = class_page()
+    student.text_input[0].input(code)
+    student.text_input[1].input(nick)
+    student.button[0].click().run()
+    assert not student.exception and [t.value for t in student.title] == [f"Class {code}"]
+    teacher = teacher_tab(code, key)
+    waiting = [c.value for c in teacher.caption if c.value.startswith("Not answered yet")]
+    assert waiting == [f"Not answered yet: `{nick}`"]
+
+
+def test_the_teacher_removes_a_student_by_nickname(session):
+    code, key = posed_session(session)
+    student = class_page()
+    student.text_input[0].input(code)
+    student.text_input[1].input("Ada")
+    student.button[0].click().run()
+    teacher = teacher_tab(code, key)
+    teacher.selectbox(key="remove_who").select_index(0).run()
+    button(teacher, "Remove from this session").click().run()
+    assert not teacher.exception and live_view.classes().roster(code, key) == []
+    student.run()
+    assert_refused(student, "removed this browser")

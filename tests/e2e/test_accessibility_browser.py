@@ -109,7 +109,7 @@ def class_session(browser, server_url: str) -> tuple[Page, Page, list[str], list
     expect(main_area(student).get_by_role("heading", name="Question 1")).to_be_visible()
     main_area(student).get_by_role("textbox", name="Your answer").fill("(32, 10, 64)")
     main_area(student).get_by_role("button", name="Send my answer").click()
-    expect(main_area(teacher).get_by_text("1 of 1 students have answered")).to_be_visible()
+    expect(main_area(teacher).get_by_text("1 of 1 students present have answered")).to_be_visible()
     main_area(teacher).get_by_role("button", name="Reveal to everyone").click()
     expect(main_area(student).get_by_role("heading", name="What Keras returns")).to_be_visible()
     for page in (teacher, student):
@@ -130,13 +130,18 @@ def test_a_class_session_asks_no_host_but_the_app_itself(browser, server_url: st
             page.context.close()
 
 
-@pytest.mark.parametrize("view", ["teacher", "student"])
+@pytest.mark.parametrize("view", ["teacher", "student", "projector"])
 def test_a_class_session_passes_axe(browser, server_url: str, artifacts: Path, view: str):
     teacher, student, _, _ = class_session(browser, server_url)
     try:
-        violations = axe_violations(teacher if view == "teacher" else student)
+        if view == "projector":  # the projector's view (it needs no key: any browser opens it)
+            wall = browser.new_page(viewport={"width": 1920, "height": 1080})
+            wall.goto(teacher.url + "&view=project")
+            expect(main_area(wall).get_by_role("heading", name="Question 1")).to_be_visible()
+            settled(wall)
+        violations = axe_violations({"teacher": teacher, "student": student}.get(view) or wall)
     finally:
-        for page in (teacher, student):
+        for page in (teacher, student) + ((wall,) if view == "projector" else ()):
             page.context.close()
     (artifacts / f"axe-class-{view}.json").write_text(json.dumps(violations, indent=1))
     blocking = [(v["id"], v["impact"], [n["html"][:80] for n in v["nodes"][:3]], v["nodes"][0]["failureSummary"])

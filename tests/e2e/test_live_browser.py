@@ -1,10 +1,16 @@
-"""A live class session in real browsers: one teacher on a projector, three students on phones, each a browser
-context of its own. The teacher poses, the students answer without reloading, the teacher sees the count and
-the chart, reveals, asks for a second vote and makes every student's page follow a configuration."""
+"""A live class session in real browsers: one teacher (controls on a laptop-sized screen, the projector's view in
+a second tab), three students on phones, each a browser context of its own. The teacher poses, the students
+answer without reloading, the projector shows how many answered but not what until the teacher shows it, the
+teacher closes the vote, downloads the answers, reveals, asks for a second vote, makes every student's page
+follow a configuration (held while a question is open) and ends the session. A reload keeps the teacher the
+teacher; one browser is one student however many tabs it opens."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -92,15 +98,37 @@ def start_session(teacher: Page, server_url: str) -> str:
     return parse_qs(urlparse(teacher.url).query)["code"][0]
 
 
+def projector_view(teacher: Page, server_url: str, code: str) -> Page:
+    """The projector's view, a second tab of the teacher's browser."""
+    wall = teacher.context.new_page()
+    wall.set_viewport_size(PROJECTOR)
+    wall.set_default_timeout(30_000)
+    wall.goto(f"{server_url}/class?code={code}&view=project")
+    settle(wall, charts=False)
+    return wall
+
+
+def assert_no_controls(wall: Page) -> None:
+    """Nothing on the projected screen to press or type into, and no key."""
+    labels = main(wall).get_by_role("button").evaluate_all(
+        "bs => bs.map(b => b.getAttribute('aria-label') || b.innerText)")
+    assert all("fullscreen" in label.lower() for label in labels), labels  # only the picture's own zoom
+    expect(main(wall).get_by_role("textbox")).to_have_count(0)
+    expect(main(wall).get_by_role("switch")).to_have_count(0)
+    assert "key=" not in main(wall).inner_text() and "key=" not in wall.url
+
+
 def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url, artifacts):
     teacher, students = classroom
     code = start_session(teacher, server_url)
     assert "key" not in teacher.url  # a projected address bar never shows the teacher's key
     expect(main(teacher).locator("h1")).to_have_text(f"Class session {code[:3]} {code[3:]}")
     expect(main(teacher).get_by_text("Scan to join")).to_be_visible()
-    expect(main(teacher).locator("[data-testid=stImage]").first).to_be_visible()
     expect(main(teacher)).to_contain_text(f"/class?code={code}")
     assert_no_exception(teacher)
+    wall = projector_view(teacher, server_url, code)
+    expect(main(wall).get_by_text("Scan to join")).to_be_visible()
+    assert_no_controls(wall)
 
     # Two students follow the join link; the third types the code (as read off the projector) on /class.
     for student in students[:2]:
@@ -110,22 +138,25 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
     settle(third, charts=False)
     expect(main(third).locator("h1")).to_have_text("Join a class")
     main(third).get_by_role("textbox", name="Join code").fill(f"{code[:3].lower()}-{code[3:].lower()}")
+    main(third).get_by_role("textbox", name=re.compile("Nickname")).fill("Ada")
     main(third).get_by_role("button", name="Join", exact=True).click()
-    third.wait_for_url(re.compile(rf"/class\?code={code}(&me=[\w-]+)?$"))  # with its own anonymous id
+    third.wait_for_url(re.compile(rf"/class\?code={code}$"))  # no id of the student in the address
     for student in students:
         settle(student, charts=False)
         expect(main(student).locator("h1")).to_have_text(f"Class {code}")
         expect(main(student).get_by_text("Waiting for the teacher's first question")).to_be_visible()
         expect(main(student).get_by_role("button", name="Pose it to the class")).to_have_count(0)
+        assert "me=" not in student.url
         mark_no_reload(student)
-    expect(main(teacher).locator("[data-testid=stMetric]").filter(has_text="Students joined")
+    expect(main(teacher).locator("[data-testid=stMetric]").filter(has_text="Students present")
            ).to_contain_text("3", timeout=POLL_MS)
+    expect(main(wall).locator("[data-testid=stMetric]")).to_contain_text("3", timeout=POLL_MS)
 
     # The teacher poses a playground configuration.
     commit(teacher, "Playground settings (a playground link or its query string)", QUESTION)
     main(teacher).get_by_role("button", name="Pose it to the class").click()
     expect(main(teacher).get_by_role("heading", name="Question 1")).to_be_visible()
-    expect(main(teacher).get_by_text("0 of 3 students have answered")).to_be_visible(timeout=POLL_MS)
+    expect(main(teacher).get_by_text("0 of 3 students present have answered")).to_be_visible(timeout=POLL_MS)
     right = keras_answer(QUESTION)
     wrong = right.split("), ")[0] + ")"  # the first tensor alone: the states forgotten
     assert right.count("(") == 3
@@ -133,13 +164,26 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
     for student in students:  # the question arrives by itself
         expect(main(student).get_by_role("heading", name="Question 1")).to_be_visible(timeout=POLL_MS)
         expect(main(student)).to_contain_text("LSTM(16, return_sequences=True, return_state=True)")
+        assert "(32" not in (main(student).get_by_role("textbox", name="Your answer").get_attribute("placeholder")
+                             or "")
         assert_not_reloaded(student)
     for student, typed in zip(students, [right, " (32,10,16),(32,16) ,(32, 16)", wrong]):
         answer(student, typed)
-    expect(main(teacher).get_by_text("3 of 3 students have answered")).to_be_visible(timeout=POLL_MS)
+    expect(main(teacher).get_by_text("3 of 3 students present have answered")).to_be_visible(timeout=POLL_MS)
     expect(caption(teacher)).to_have_text(f"Answers (3): {right}: 2; {wrong}: 1.", timeout=POLL_MS)
-    expect(main(teacher).locator(".rnnlab-chart")).to_have_count(1)
+    expect(main(teacher).get_by_text("Not answered yet")).to_have_count(0)  # Ada answered
     assert "✓" not in caption(teacher).inner_text()  # right and wrong stay unmarked until the reveal
+
+    # The projector: how many answered, never what, until the teacher shows it.
+    expect(main(wall).get_by_text("3 of 3 students present have answered")).to_be_visible(timeout=POLL_MS)
+    expect(main(wall).locator(".rnnlab-chart")).to_have_count(0)
+    assert wrong not in main(wall).inner_text()
+    wall.screenshot(path=artifacts / "live-projector-voting-hidden.png")
+    main(teacher).get_by_text("Show the answers on the projector before the reveal").click()
+    expect(main(wall).locator(".rnnlab-chart")).to_have_count(1, timeout=POLL_MS)
+    expect(main(wall)).to_contain_text(f"Answers (3): {right}: 2; {wrong}: 1.")
+    assert "✓" not in main(wall).inner_text()
+    assert_no_controls(wall)
 
     # Before the reveal a student sees only their own answer, never whether it is right, never the others'.
     for student, mine, other in zip(students, [right, right, wrong], [wrong, wrong, right]):
@@ -150,12 +194,25 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
             assert telling not in text, (telling, text)
         expect(main(student).locator(".rnnlab-chart")).to_have_count(0)
         assert_not_reloaded(student)
-    teacher.screenshot(path=artifacts / "live-teacher-projector-answers.png")
-    main(teacher).locator(".rnnlab-chart").scroll_into_view_if_needed()
-    teacher.screenshot(path=artifacts / "live-teacher-projector-chart.png")
+    teacher.screenshot(path=artifacts / "live-teacher-controls-answers.png")
     students[2].screenshot(path=artifacts / "live-student-phone-before-reveal.png")
 
-    # The reveal reaches every student.
+    # The teacher closes the vote: the class discusses; nobody can answer meanwhile.
+    main(teacher).get_by_role("button", name="Close voting", exact=True).click()
+    for student in students:
+        expect(main(student).get_by_text("Voting is closed")).to_be_visible(timeout=POLL_MS)
+        expect(main(student).get_by_role("textbox", name="Your answer")).to_have_count(0)
+    expect(main(wall)).to_contain_text("voting closed", timeout=POLL_MS)
+    students[0].screenshot(path=artifacts / "live-student-phone-voting-closed.png")
+
+    # The answers so far, as CSV.
+    with teacher.expect_download() as download:
+        main(teacher).get_by_role("button", name="Download the answers (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert sorted(r["answer"] for r in rows) == sorted([right, right, wrong])
+    assert [r["nickname"] for r in rows if r["answer"] == wrong] == ["Ada"]
+
+    # The reveal reaches every student, with why a wrong answer is wrong and the class's answers.
     main(teacher).get_by_role("button", name="Reveal to everyone").click()
     expect(main(teacher).get_by_text(f"Revealed. Keras returns: {right}")).to_be_visible(timeout=POLL_MS)
     expect(caption(teacher)).to_have_text(f"Answers (3): ✓ {right}: 2; ✗ {wrong}: 1.", timeout=POLL_MS)
@@ -165,13 +222,15 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
         expect(main(student).get_by_role("heading", name="What Keras returns")).to_be_visible()
         expect(main(student).get_by_text("Your answer was")).to_contain_text(verdict)
         expect(main(student).locator("table tbody tr")).to_have_count(len(rows))
+        expect(main(student).locator(".rnnlab-chart").first).to_be_visible()  # the class's answers
         assert returned_rows(student) == rows
         expect(main(student).get_by_role("textbox", name="Your answer")).to_have_count(0)
         assert_not_reloaded(student)
         assert_no_exception(student)
+    expect(main(students[2]).get_by_text("Why:")).to_be_visible()
+    expect(main(wall)).to_contain_text(f"Keras returns: {right}", timeout=POLL_MS)
+    wall.screenshot(path=artifacts / "live-projector-revealed.png")
     students[2].screenshot(path=artifacts / "live-student-phone-after-reveal.png")
-    main(students[2]).locator("table").scroll_into_view_if_needed()
-    students[2].screenshot(path=artifacts / "live-student-phone-after-reveal-tensors.png")
 
     # A second vote: a fresh box for everyone; the teacher's chart keeps the first vote beside the second.
     main(teacher).get_by_role("button", name="Vote again").click()
@@ -180,47 +239,103 @@ def test_a_class_session_with_a_teacher_and_three_students(classroom, server_url
         expect(main(student).get_by_role("heading", name="Question 1 — vote again")).to_be_visible(timeout=POLL_MS)
         expect(main(student).get_by_text("Your answer is in:")).to_have_count(0)
         expect(main(student).get_by_text("The answer:")).to_have_count(0)
+    expect(main(wall).locator(".rnnlab-chart")).to_have_count(0, timeout=POLL_MS)  # hidden again
     for student in students:
         answer(student, right)
-    expect(main(teacher).get_by_text("3 of 3 students have answered the second vote")).to_be_visible(timeout=POLL_MS)
+    expect(main(teacher).get_by_text("3 of 3 students present have answered the second vote")).to_be_visible(
+        timeout=POLL_MS)
     expect(caption(teacher)).to_have_text(
         f"First vote (3): {right}: 2; {wrong}: 1. Second vote (3): {right}: 3.", timeout=POLL_MS)
-    teacher_chart = teacher.evaluate("""() => document.querySelector('[data-testid=stMain] .js-plotly-plot')
-        .data.map(t => ({name: t.name, x: Array.from(t.x), y: Array.from(t.y)}))""")
-    assert teacher_chart == [{"name": "First vote", "x": [2, 1], "y": [right, wrong]},
-                             {"name": "Second vote", "x": [3, 0], "y": [right, wrong]}]
-    teacher.screenshot(path=artifacts / "live-teacher-projector-second-vote.png")
+    teacher.screenshot(path=artifacts / "live-teacher-controls-second-vote.png")
 
-    # Follow: every student's page shows the teacher's configuration, live.
-    commit(teacher, "Configuration (a playground link or its query string)", f"{server_url}/?{FOLLOW}")
+    # Follow while the second vote is open: held on the students' pages (it would show the answer).
+    commit(teacher, "Configuration (a playground link or its query string)", f"{server_url}/?{QUESTION}")
     main(teacher).get_by_text("Every student's page shows this configuration, live").click()
-    expect(main(teacher).get_by_role("switch", name="Every student's page shows this configuration, live")
-           ).to_be_checked()
-    followed = expected_rows(FOLLOW)
+    expect(main(teacher).get_by_text("students see this configuration only after the reveal")).to_be_visible()
     for student in students:
         expect(main(student).get_by_role("heading", name="Your teacher's configuration")).to_be_visible(
             timeout=POLL_MS)
-        expect(main(student).locator("table tbody tr")).to_have_count(len(followed))
-        expect(main(student).locator("table tbody tr").first).to_contain_text(followed[0][1])
-        assert returned_rows(student) == followed
+        expect(main(student).get_by_text("Shown after the reveal")).to_be_visible()
+        expect(main(student).locator("table")).to_have_count(0)
+
+    # A timer closes the second vote by itself, on every page.
+    main(teacher).get_by_role("spinbutton", name="Timer (seconds)").fill("5")
+    main(teacher).get_by_role("spinbutton", name="Timer (seconds)").press("Enter")
+    settle(teacher, charts=False)
+    main(teacher).get_by_role("button", name="Close voting when the timer ends").click()
+    expect(main(wall)).to_contain_text("Voting closes in", timeout=POLL_MS)
+    wall.screenshot(path=artifacts / "live-projector-timer.png")
+    for student in students:
+        expect(main(student).get_by_text("Voting is closed")).to_be_visible(timeout=POLL_MS)
+        expect(main(student).get_by_role("textbox", name="Your answer")).to_have_count(0)
+        expect(main(student).locator("table")).to_have_count(0)  # still held: not revealed
+    expect(main(teacher)).to_contain_text("Voting closed (timer)", timeout=POLL_MS)
+    main(teacher).get_by_role("button", name="Reveal to everyone").click()
+    for student in students:
+        expect(main(student).locator("table tbody tr")).to_have_count(len(rows), timeout=POLL_MS)
+        assert returned_rows(student) == rows
         assert_not_reloaded(student)
         assert_no_exception(student)
     students[0].screenshot(path=artifacts / "live-student-phone-follow.png")
-    assert_no_exception(teacher)
 
-    # The teacher's link without its key, or with a wrong one: a student's page or a plain refusal.
-    intruder = students[0]
-    intruder.goto(f"{server_url}/class?code={code}&key=wrong")
-    settle(intruder, charts=False)
-    expect(main(intruder).locator("[data-testid=stAlertContentError]")).to_contain_text(
-        "does not hold the teacher's key")
-    for control in ("Pose it to the class", "Reveal to everyone", "Vote again"):
-        expect(main(intruder).get_by_role("button", name=control)).to_have_count(0)
-    expect(main(intruder).get_by_role("switch")).to_have_count(0)
-    assert "key=" not in intruder.url
-    intruder.goto(f"{server_url}/class?code={code}")
-    settle(intruder, charts=False)
-    expect(main(intruder).locator("h1")).to_have_text(f"Class {code}")
-    for control in ("Pose it to the class", "Reveal to everyone", "Vote again"):
-        expect(main(intruder).get_by_role("button", name=control)).to_have_count(0)
-    assert_no_exception(intruder)
+    # The end: students are told, the projector says so, the teacher can still download the answers.
+    main(teacher).get_by_role("button", name="End the session").click()
+    teacher.get_by_role("button", name="End it now").click()  # in the popover, drawn above the page
+    expect(main(teacher).get_by_text("This session has ended")).to_be_visible(timeout=POLL_MS)
+    expect(main(teacher).get_by_role("button", name="Download the answers (CSV)")).to_be_visible()
+    for student in students:
+        expect(main(student).get_by_text("has ended")).to_be_visible(timeout=POLL_MS)
+    expect(main(wall).get_by_text("This class session has ended")).to_be_visible(timeout=POLL_MS)
+    teacher.screenshot(path=artifacts / "live-teacher-ended.png")
+    assert_no_exception(teacher)
+    wall.close()
+
+
+def test_a_reload_keeps_the_teacher_and_one_browser_is_one_student(browser: Browser, server_url, artifacts):
+    """F5 on the teacher's page keeps the teacher's controls (it used to make them a student of their own class,
+    with no way back but the private link); two tabs of one browser are one student, a second browser another;
+    the wrong key is refused and gives no controls."""
+    teacher = open_context(browser, PROJECTOR)
+    phone, other = open_context(browser, PHONE), open_context(browser, PHONE)
+    try:
+        code = start_session(teacher, server_url)
+        teacher.reload()
+        settle(teacher, charts=False)
+        expect(main(teacher).locator("h1")).to_have_text(f"Class session {code[:3]} {code[3:]}")
+        expect(main(teacher).get_by_role("button", name="Pose it to the class")).to_be_visible()
+        expect(main(teacher).get_by_role("textbox", name="Your answer")).to_have_count(0)
+        commit(teacher, "Playground settings (a playground link or its query string)", QUESTION)
+        main(teacher).get_by_role("button", name="Pose it to the class").click()
+        teacher.reload()  # again, with a question open
+        settle(teacher, charts=False)
+        expect(main(teacher).get_by_role("button", name="Reveal to everyone")).to_be_visible()
+        expect(main(teacher).get_by_text("0 of 0 students present have answered")).to_be_visible(timeout=POLL_MS)
+
+        second_tab = phone.context.new_page()
+        for page in (phone, second_tab, other):
+            page.goto(f"{server_url}/class?code={code}")
+            settle(page, charts=False)
+            expect(main(page).get_by_role("heading", name="Question 1")).to_be_visible(timeout=POLL_MS)
+        right = keras_answer(QUESTION)
+        answer(phone, "(1, 2)")
+        answer(second_tab, right)  # the same student changes their answer from another tab
+        answer(other, right)
+        expect(main(teacher).get_by_text("2 of 2 students present have answered")).to_be_visible(timeout=POLL_MS)
+        expect(caption(teacher)).to_have_text(f"Answers (2): {right}: 2.", timeout=POLL_MS)
+
+        for page in (phone, second_tab):  # a reload keeps the student (and their answer)
+            page.reload()
+            settle(page, charts=False)
+            expect(main(page).get_by_text("Your answer is in:")).to_contain_text(right)
+        phone.goto(f"{server_url}/class?code={code}&key=wrong")
+        settle(phone, charts=False)
+        expect(main(phone).locator("[data-testid=stAlertContentError]")).to_contain_text(
+            "does not hold the teacher's key")
+        for control in ("Pose it to the class", "Reveal to everyone", "Vote again", "Close voting"):
+            expect(main(phone).get_by_role("button", name=control)).to_have_count(0)
+        assert "key=" not in phone.url
+        teacher.screenshot(path=artifacts / "live-teacher-after-reload.png")
+        assert_no_exception(teacher)
+    finally:
+        for page in (teacher, phone, other):
+            page.context.close()

@@ -8,7 +8,10 @@ away, and the grading of answers against what the installed Keras returns.
 from __future__ import annotations
 
 import os
+import csv
+import io
 import re
+import secrets
 import signal
 import threading
 import time
@@ -20,9 +23,9 @@ from hypothesis import strategies as st
 
 import rnnlab
 from rnnlab import questions as kinds
-from rnnlab.live import question, session
+from rnnlab.live import export, limits, question, session
 from rnnlab.live.question import MAX_SHOWN, BadQuestion
-from rnnlab.live.session import ALPHABET, CODE_LENGTH, SESSION_HOURS, ClassError, Classes, read_code
+from rnnlab.live.session import ALPHABET, CODE_LENGTH, LIVE_MINUTES, ClassError, Classes, Who, read_code
 from rnnlab.live.store import MemoryStore, RedisStore, StoreUnavailable, open_store
 
 STORES = ["memory", "redis"]
@@ -31,6 +34,11 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 def member(i: int) -> str:
     return f"member-{i:04d}"
+
+
+def anyone(address: str = "") -> Who:
+    """A client of its own: a browser nobody else has, on its own address (or `address`)."""
+    return Who(f"browser:{secrets.token_hex(8)}", address or f"address:{secrets.token_hex(8)}")
 
 
 def new_store(kind: str, request, clock=None):
@@ -64,9 +72,9 @@ def answer(classes: Classes, code: str, who: str, posed, text: str) -> None:
 
 def one_answer_in(classes: Classes) -> tuple[str, str]:
     """A session with question 1 (units=8) posed and member 1's answer "(32, 8)" in: (code, key)."""
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     classes.pose(code, key, question.playground("units=8"))
-    classes.join(code, member(1))
+    classes.join(code, member(1), anyone())
     classes.answer(code, member(1), 1, 1, "(32, 8)", True)
     return code, key
 
@@ -74,7 +82,7 @@ def one_answer_in(classes: Classes) -> tuple[str, str]:
 # The whole round.
 
 def test_full_round(classes):
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     assert len(code) == CODE_LENGTH and set(code) <= set(ALPHABET)
     assert re.fullmatch(r"[A-Za-z0-9_-]{24}", key)
     start = classes.state(code)
@@ -83,11 +91,11 @@ def test_full_round(classes):
 
     posed = question.playground("units=8")
     classes.pose(code, key, posed)
-    state = classes.join(code, member(1))
+    state = classes.join(code, member(1), anyone())
     assert state.question == posed and (state.asked, state.round, state.revealed) == (1, 1, False)
     assert state.version > start.version
-    classes.join(code.lower()[:3] + "-" + code.lower()[3:], member(2))  # typed as it is read aloud
-    classes.join(code, member(3))
+    classes.join(code.lower()[:3] + "-" + code.lower()[3:], member(2), anyone())  # typed as it is read aloud
+    classes.join(code, member(3), anyone())
 
     right = written(shapes_of("units=8"))
     wrong = written([(s[0], s[-1] + 1) for s in shapes_of("units=8")])
@@ -126,7 +134,7 @@ def test_full_round(classes):
 
 
 def test_reveal_and_vote_again_need_a_question(classes):
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     for change in (classes.reveal, classes.vote_again):
         with pytest.raises(ClassError, match="Pose a question first"):
             change(code, key)
@@ -135,10 +143,10 @@ def test_reveal_and_vote_again_need_a_question(classes):
 # One answer per member per round.
 
 def test_a_second_answer_replaces_the_first(classes):
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     posed = question.playground("units=8&return_state=true")
     classes.pose(code, key, posed)
-    classes.join(code, member(1))
+    classes.join(code, member(1), anyone())
     answer(classes, code, member(1), posed, "(1, 2)")
     answer(classes, code, member(1), posed, "(3, 4)")
     answer(classes, code, member(1), posed, written(shapes_of("units=8&return_state=true")))
@@ -149,27 +157,27 @@ def test_a_second_answer_replaces_the_first(classes):
 
 
 def test_answers_after_the_question_moved_on_are_refused(classes):
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     posed = question.playground("units=8")
     classes.pose(code, key, posed)
-    classes.join(code, member(1))
-    classes.join(code, member(2))
+    classes.join(code, member(1), anyone())
+    classes.join(code, member(2), anyone())
     classes.answer(code, member(1), 1, 1, "(32, 8)", True)
     classes.reveal(code, key)
-    with pytest.raises(ClassError, match="moved on"):  # after the reveal
+    with pytest.raises(ClassError, match="Voting on this question is closed"):  # after the reveal
         classes.answer(code, member(2), 1, 1, "(32, 8)", True)
-    with pytest.raises(ClassError, match="moved on"):  # nor may a member change theirs
+    with pytest.raises(ClassError, match="Voting on this question is closed"):  # nor may a member change theirs
         classes.answer(code, member(1), 1, 1, "(1, 1)", False)
     assert classes.tally(code, key).counts == {"(32, 8)": 1}
 
     classes.vote_again(code, key)
-    with pytest.raises(ClassError, match="moved on"):  # a page still showing round 1
+    with pytest.raises(ClassError, match="Voting on this question is closed"):  # a page still showing round 1
         classes.answer(code, member(2), 1, 1, "(32, 8)", True)
     classes.answer(code, member(2), 1, 2, "(32, 8)", True)
 
     classes.pose(code, key, question.playground("units=4"))
     for asked, round_ in ((1, 2), (1, 1), (0, 1), (3, 1), (2, 2)):  # the old question, or one never asked
-        with pytest.raises(ClassError, match="moved on"):
+        with pytest.raises(ClassError, match="Voting on this question is closed"):
             classes.answer(code, member(1), asked, round_, "(32, 8)", True)
     assert classes.tally(code, key).answered == 0
     assert classes.tally(code, key, round_=2).answered == 0  # question 2 has no second round yet
@@ -178,11 +186,11 @@ def test_answers_after_the_question_moved_on_are_refused(classes):
 
 
 def test_a_bad_member_id_is_refused(classes):
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     classes.pose(code, key, question.playground("units=8"))
     for bad in ("", "short", "x" * 65, "has space1", "ünïcödé-id", "member-01\n", "a/b/c/d/e/f"):
         with pytest.raises(ClassError, match="reload the page"):
-            classes.join(code, bad)
+            classes.join(code, bad, anyone())
         with pytest.raises(ClassError, match="reload the page"):
             classes.answer(code, bad, 1, 1, "(32, 8)", True)
     assert classes.tally(code, key) == session.Tally({}, frozenset(), 0, 0)
@@ -192,7 +200,7 @@ def test_a_bad_member_id_is_refused(classes):
 
 def test_only_the_teacher_key_changes_the_session(classes):
     code, key = one_answer_in(classes)
-    other_code, other_key = classes.start()
+    other_code, other_key = classes.start(anyone())
     before = classes.state(code)
     bad_keys = [None, "", "x" * 10_240, other_key, key + " ", " " + key, key[:-1], key + "A", key.encode(),
                 member(1), code, 0, [key], "wrong-key"]
@@ -228,42 +236,58 @@ def test_read_code_refuses_what_cannot_be_a_code(typed):
 
 
 def test_an_unknown_code_is_told_clearly(classes):
-    code, _ = classes.start()
+    code, _ = classes.start(anyone())
     unknown = "ABCDEF" if code != "ABCDEF" else "ABCDEG"
     with pytest.raises(ClassError, match=f"There is no class session {unknown}: it may have ended"):
         classes.state(unknown.lower())
     with pytest.raises(ClassError, match=f"no class session {unknown}"):
-        classes.join(unknown, member(1))
+        classes.join(unknown, member(1), anyone())
     assert classes.is_teacher(unknown, "anything") is False
     with pytest.raises(ClassError, match="6 letters and digits"):
-        classes.join("nope", member(1))
+        classes.join("nope", member(1), anyone())
 
 
 # Expiry.
 
-def test_memory_sessions_expire(monkeypatch):
+def test_a_session_lives_while_it_is_used_then_keeps_its_results(monkeypatch):
     now = [1_000.0]
     classes = Classes(MemoryStore(clock=lambda: now[0]))
-    code, key = classes.start()
-    classes.pose(code, key, question.playground("units=8"))
-    classes.join(code, member(1))
-    now[0] += SESSION_HOURS * 3600 - 1
-    assert classes.state(code).asked == 1 and classes.store.live() == 1
-    now[0] += 1
-    assert_gone(classes, code, key)
-    assert classes.store.live() == 0
+    code, key = classes.start(anyone())
+    posed = question.playground("units=8")
+    classes.pose(code, key, posed)
+    classes.join(code, member(1), anyone())
+    now[0] += LIVE_MINUTES * 60 - 10
+    answer(classes, code, member(1), posed, "(32, 8)")  # in use: it lives LIVE_MINUTES from now
+    now[0] += LIVE_MINUTES * 60 - 1  # long past four hours from the start, if it is used
+    assert classes.state(code).live and classes.store.live() == 1
+    now[0] += 2
+    assert not classes.state(code).live and classes.store.live() == 0
+    with pytest.raises(ClassError, match="has ended"):
+        classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    with pytest.raises(ClassError, match="has ended"):
+        classes.join(code, member(2), anyone())
+    with pytest.raises(ClassError, match="has ended"):
+        classes.pose(code, key, posed)
+    assert classes.tally(code, key).counts == {"(32, 8)": 1}  # the teacher still reads the results
+    assert [r["answer"] for r in classes.results(code, key)] == ["(32, 8)"]
     monkeypatch.setattr(session, "MAX_SESSIONS", 1)
-    classes.start()  # the expired session no longer counts
+    classes.start(anyone())  # an ended session no longer counts
+    now[0] += session.KEEP_HOURS * 3600
+    assert_gone(classes, code, key)
 
 
 class ShortLived:
-    """A store whose sessions last `ttl_s` seconds, whatever Classes asks."""
+    """A store whose sessions live `live_s` seconds after their last use and are kept `keep_s` after that,
+    whatever Classes asks."""
 
-    def __init__(self, store, ttl_s: int):
-        self.store, self.ttl_s = store, ttl_s
+    def __init__(self, store, live_s: float, keep_s: float):
+        self.store, self.live_s, self.keep_s = store, live_s, keep_s
 
-    def create(self, code, fields, ttl_s, **bounds):
-        return self.store.create(code, fields, self.ttl_s, **bounds)
+    def create(self, code, fields, live_s, keep_s, **bounds):
+        return self.store.create(code, fields, self.live_s, self.keep_s, **bounds)
+
+    def touch(self, code, live_s, keep_s):
+        return self.store.touch(code, self.live_s, self.keep_s)
 
     def __getattr__(self, name):
         return getattr(self.store, name)
@@ -272,18 +296,36 @@ class ShortLived:
 def test_redis_sessions_expire_with_everything_they_hold(redis_url):
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     client.flushdb()
-    classes = Classes(ShortLived(RedisStore(redis_url), ttl_s=1))
+    classes = Classes(ShortLived(RedisStore(redis_url), live_s=1, keep_s=1))
     code, key = one_answer_in(classes)
     assert classes.tally(code, key).answered == 1
-    assert len(client.keys(f"{RedisStore.PREFIX}{code}*")) == 3  # the record, its members, one box of answers
-    time.sleep(1.5)
+    # the record, its members' times, addresses, its set of boxes, one box of answers
+    assert len(client.keys(f"{RedisStore.PREFIX}{code}*")) == 5
+    time.sleep(1.2)
+    assert not classes.state(code).live and classes.tally(code, key).answered == 1
+    assert classes.store.live() == 0
+    time.sleep(1.2)
     assert_gone(classes, code, key)
     assert client.keys(f"{RedisStore.PREFIX}{code}*") == []
-    assert classes.store.live() == 0
+
+
+def test_the_teacher_ends_the_session_and_keeps_the_results(classes):
+    code, key = one_answer_in(classes)
+    live = classes.store.live()
+    classes.end(code, key)
+    assert not classes.state(code).live and classes.store.live() == live - 1
+    with pytest.raises(ClassError, match="has ended"):
+        classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    with pytest.raises(ClassError, match="has ended"):
+        classes.join(code, member(2), anyone())
+    rows = classes.results(code, key)
+    assert [(r["question"], r["round"], r["answer"], r["right"]) for r in rows] == [("1", "1", "(32, 8)", "yes")]
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.results(code, "wrong")
 
 
 def assert_gone(classes: Classes, code: str, key: str) -> None:
-    for call in (lambda: classes.state(code), lambda: classes.join(code, member(1)),
+    for call in (lambda: classes.state(code), lambda: classes.join(code, member(1), anyone()),
                  lambda: classes.answer(code, member(1), 1, 1, "(32, 8)", True), lambda: classes.tally(code, key),
                  lambda: classes.pose(code, key, question.playground("units=4")), lambda: classes.reveal(code, key),
                  lambda: classes.vote_again(code, key), lambda: classes.follow(code, key, "units=4")):
@@ -296,29 +338,228 @@ def assert_gone(classes: Classes, code: str, key: str) -> None:
 
 def test_a_session_holds_at_most_max_members(classes, monkeypatch):
     monkeypatch.setattr(session, "MAX_MEMBERS", 3)
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     for i in range(3):
-        classes.join(code, member(i))
+        classes.join(code, member(i), anyone())
     with pytest.raises(ClassError, match=r"full \(3 students\)"):
-        classes.join(code, member(3))
+        classes.join(code, member(3), anyone())
     for i in range(3):
-        classes.join(code, member(i))  # a member already in may come back (a reload)
+        classes.join(code, member(i), anyone())  # a member already in may come back (a reload)
     assert classes.tally(code, key).joined == 3
 
 
 def test_a_store_holds_at_most_max_sessions(classes, monkeypatch):
     monkeypatch.setattr(session, "MAX_SESSIONS", 3)
-    codes = {classes.start()[0] for _ in range(3)}
+    codes = {classes.start(anyone())[0] for _ in range(3)}
     assert len(codes) == 3
     with pytest.raises(ClassError, match="already runs 3 class sessions"):
-        classes.start()
+        classes.start(anyone())
     assert classes.store.live() == 3
+
+
+def test_seats_left_idle_are_given_to_new_students(classes, monkeypatch):
+    monkeypatch.setattr(session, "MAX_MEMBERS", 2)
+    monkeypatch.setattr(session, "SEAT_S", 1.0)  # real seconds: Redis keeps its own time
+    code, key = classes.start(anyone())
+    classes.join(code, member(1), anyone())
+    classes.join(code, member(2), anyone())
+    with pytest.raises(ClassError, match="full"):
+        classes.join(code, member(3), anyone())
+    time.sleep(0.7)
+    assert classes.seen(code, member(2))  # member 2's page is still open; member 1's is not
+    time.sleep(0.4)
+    classes.join(code, member(3), anyone())  # member 1's seat, idle past SEAT_S, is freed
+    assert not classes.seen(code, member(1)) and classes.seen(code, member(2))
+    with pytest.raises(ClassError, match="full"):
+        classes.join(code, member(4), anyone())
+
+
+def test_one_address_holds_at_most_per_address_seats(classes, monkeypatch):
+    monkeypatch.setattr(session, "PER_ADDRESS", 2)
+    code, key = classes.start(anyone())
+    school = "address:school"
+    classes.join(code, member(1), anyone(school))
+    classes.join(code, member(2), anyone(school))
+    with pytest.raises(ClassError, match="from this network"):
+        classes.join(code, member(3), anyone(school))
+    classes.join(code, member(1), anyone(school))  # a reload of one already in
+    classes.join(code, member(4), anyone())  # another network still gets in
+
+
+def test_one_browser_counts_once_and_holds_one_seat(classes):
+    """Every tab of a browser is one member (the id comes from the browser, hashed with the code); another
+    browser is another member; and the id in one session says nothing of the id in another."""
+    code, key = classes.start(anyone())
+    posed = question.playground("units=8")
+    classes.pose(code, key, posed)
+    phone, laptop = anyone(), anyone()
+    for tab in range(2):  # two tabs of the phone's browser
+        classes.join(code, session.member_id(phone.browser, code), phone)
+        answer(classes, code, session.member_id(phone.browser, code), posed, ["(32, 8)", "(32, 9)"][tab])
+    classes.join(code, session.member_id(laptop.browser, code), laptop)
+    answer(classes, code, session.member_id(laptop.browser, code), posed, "(32, 8)")
+    tally = classes.tally(code, key)
+    assert (tally.answered, tally.joined, tally.counts) == (2, 2, {"(32, 8)": 1, "(32, 9)": 1})
+    other, _ = classes.start(anyone())
+    assert session.member_id(phone.browser, code) != session.member_id(phone.browser, other)
+
+
+def test_an_answer_needs_a_seat(classes):
+    code, key = classes.start(anyone())
+    classes.pose(code, key, question.playground("units=8"))
+    with pytest.raises(ClassError, match="reload the page to join again"):
+        classes.answer(code, member(1), 1, 1, "(32, 8)", True)
+    assert classes.tally(code, key).answered == 0
+
+
+def test_the_teacher_removes_a_student(classes):
+    code, key = one_answer_in(classes)
+    classes.join(code, member(2), anyone(), "Ada")
+    assert {s.nick for s in classes.roster(code, key)} == {"", "Ada"}
+    ada = next(s.member for s in classes.roster(code, key) if s.nick == "Ada")
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.remove(code, "wrong", ada)
+    classes.remove(code, key, ada)
+    assert {s.nick for s in classes.roster(code, key)} == {""}
+    with pytest.raises(ClassError, match="removed this browser"):
+        classes.join(code, member(2), anyone())
+    with pytest.raises(ClassError, match="reload the page to join again"):
+        classes.answer(code, member(2), 1, 1, "(32, 8)", True)
+
+
+def test_the_roster_says_who_is_present_and_who_has_not_answered(classes, monkeypatch):
+    monkeypatch.setattr(session, "PRESENT_S", 1.0)
+    code, key = one_answer_in(classes)  # member 1 answered
+    classes.join(code, member(2), anyone(), "Grace")
+    classes.join(code, member(3), anyone(), "Alan")
+    assert [(s.nick, s.present, s.answered) for s in classes.roster(code, key)] == [
+        ("Alan", True, False), ("Grace", True, False), ("", True, True)]
+    assert classes.tally(code, key).joined == 3
+    time.sleep(1.1)
+    classes.seen(code, member(2))
+    assert [(s.nick, s.present) for s in classes.roster(code, key)] == [("Grace", True), ("", False)]
+    assert classes.tally(code, key).joined == 1  # present now, not every id that ever joined
+
+
+def test_the_teachers_browser_stays_the_teacher(classes):
+    """The browser that started the session, or opened the teacher's key, is the teacher's: a reload (no key in
+    the tab any more) keeps it the teacher; any other browser is not."""
+    teacher, student, laptop = anyone(), anyone(), anyone()
+    code, key = classes.start(teacher)
+    assert classes.is_teacher(code, session.Device(teacher.browser))
+    assert not classes.is_teacher(code, session.Device(student.browser))
+    classes.pose(code, session.Device(teacher.browser), question.playground("units=8"))
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.reveal(code, session.Device(student.browser))
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.admit(code, "wrong", student.browser)
+    classes.admit(code, key, laptop.browser)
+    assert classes.is_teacher(code, session.Device(laptop.browser))
+    other, _ = classes.start(anyone())
+    assert not classes.is_teacher(other, session.Device(teacher.browser))
+    assert teacher.browser not in str(classes.store.read(code))  # kept hashed
+
+
+def test_one_browser_starts_a_bounded_number_of_sessions(classes):
+    teacher = anyone("address:school")
+    for _ in range(limits.STARTS.browser):
+        classes.start(teacher)
+    with pytest.raises(ClassError, match="as many as it may"):
+        classes.start(teacher)
+    classes.start(anyone("address:school"))  # a colleague on the same network still starts one
+
+
+def test_one_address_starts_a_bounded_number_of_sessions(classes, monkeypatch):
+    monkeypatch.setattr(limits, "STARTS", limits.Limit("start", 5, 3, 3600, limits.STARTS.message))
+    for _ in range(3):
+        classes.start(anyone("address:flood"))
+    with pytest.raises(ClassError, match="as many as it may"):
+        classes.start(anyone("address:flood"))
+    classes.start(anyone())
+
+
+def test_guessed_codes_are_slowed_down_and_then_told_nothing(classes):
+    code, key = classes.start(anyone())
+    guesser = anyone()
+    dead = [c for c in ("ABCDEF", "ABCDEG", "ABCDEH", "ABCDEJ", "ABCDEK", "ABCDEL", "ABCDEM", "ABCDEN", "ABCDEP",
+                        "ABCDEQ", "ABCDER") if c != code][:limits.GUESSES.browser]
+    assert classes.enter(code, guesser).code == code  # a live code found is not counted
+    for wrong in dead:
+        with pytest.raises(ClassError, match="no class session"):
+            classes.enter(wrong, guesser)
+    for typed in (code, dead[0]):  # past the bound, a live code and a dead one get the same answer
+        with pytest.raises(ClassError, match="Too many join codes"):
+            classes.enter(typed, guesser)
+    assert classes.enter(code, anyone()).code == code  # another browser and network is not slowed
+
+
+def test_guesses_from_one_address_are_bounded(classes, monkeypatch):
+    monkeypatch.setattr(limits, "GUESSES", limits.Limit("guess", 10, 3, 600, limits.GUESSES.message))
+    code, _ = classes.start(anyone())
+    for _ in range(3):  # a fresh browser each time (a script that sends no cookie)
+        with pytest.raises(ClassError, match="no class session"):
+            classes.enter("ABCDEF" if code != "ABCDEF" else "ABCDEG", anyone("address:guesser"))
+    with pytest.raises(ClassError, match="Too many join codes"):
+        classes.enter(code, anyone("address:guesser"))
+
+
+def test_voting_closes_apart_from_the_reveal(classes):
+    code, key = one_answer_in(classes)
+    classes.join(code, member(2), anyone())
+    classes.close(code, key)
+    state = classes.state(code)
+    assert state.closed and not state.revealed and not state.open
+    with pytest.raises(ClassError, match="Voting on this question is closed"):
+        classes.answer(code, member(2), 1, 1, "(32, 8)", True)
+    assert classes.shared(state) == []  # closed is not revealed: the class sees no answers yet
+    classes.close(code, key, False)
+    classes.answer(code, member(2), 1, 1, "(32, 4)", False)
+    classes.reveal(code, key)
+    assert classes.state(code).closed
+    with pytest.raises(ClassError, match="Voting on this question is closed"):
+        classes.answer(code, member(2), 1, 1, "(32, 8)", True)
+    classes.vote_again(code, key)
+    assert classes.state(code).open
+
+
+def test_the_class_sees_the_answers_only_when_shown_or_revealed(classes):
+    code, key = one_answer_in(classes)
+    assert classes.shared(classes.state(code)) == []
+    assert classes.progress(classes.state(code)) == (1, 1)  # how many answered may always be shown
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.show(code, "wrong", True)
+    classes.show(code, key, True)
+    shown = classes.shared(classes.state(code))
+    assert [t.counts for t in shown] == [{"(32, 8)": 1}]
+    classes.show(code, key, False)
+    classes.reveal(code, key)
+    assert [t.counts for t in classes.shared(classes.state(code))] == [{"(32, 8)": 1}]
+    classes.vote_again(code, key)
+    assert classes.shared(classes.state(code)) == []
+
+
+def test_results_export_as_csv_with_formulas_defused(classes):
+    code, key = one_answer_in(classes)
+    classes.join(code, member(2), anyone(), "=cmd|' /C calc'!A0")
+    classes.answer(code, member(2), 1, 1, "=1+1", False)
+    text = export.to_csv(classes.results(code, key))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [(r["question"], r["round"], r["answer"], r["right"]) for r in rows] == [
+        ("1", "1", "(32, 8)", "yes"), ("1", "1", "'=1+1", "no")]
+    assert rows[1]["nickname"].startswith("'=") and rows[0]["asked"] == question.PLAYGROUND_ASK
+
+
+@pytest.mark.parametrize("typed", ["output, state_h, state_c", "out, h, c", "output,state_h,state_c",
+                                   "Output  State_H  State_C"])
+def test_names_that_mean_the_same_are_one_bar(typed):
+    posed = question.Posed("names", "return_state=true", "Name them in order")
+    assert question.canonical(posed, typed) == "output, state_h, state_c"
 
 
 # Concurrency.
 
 def test_sixty_students_answer_at_once(classes):
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     posed = question.playground("units=8")
     classes.pose(code, key, posed)
     texts = [written(shapes_of("units=8")), "(32,10,8)", "( 32 , 8 , 1 )"]
@@ -329,7 +570,7 @@ def test_sixty_students_answer_at_once(classes):
     def student(i: int) -> None:
         try:
             barrier.wait(timeout=10)
-            classes.join(code, member(i))
+            classes.join(code, member(i), anyone())
             classes.answer(code, member(i), 1, 1, *graded[texts[i % 3]])
         except Exception as err:  # noqa: BLE001 (reported below)
             failures.append(repr(err))
@@ -354,7 +595,7 @@ def test_max_sessions_holds_when_teachers_start_at_once(classes, monkeypatch):
     def teacher() -> None:
         barrier.wait(timeout=10)
         try:
-            started.append(classes.start())
+            started.append(classes.start(anyone()))
         except ClassError:
             refused.append(1)
 
@@ -371,10 +612,10 @@ def test_max_sessions_holds_when_teachers_start_at_once(classes, monkeypatch):
 
 def every_call(classes: Classes, code: str, key: str, state) -> list:
     posed = question.playground("units=8")
-    return [classes.start, lambda: classes.state(code), lambda: classes.is_teacher(code, key),
+    return [lambda: classes.start(anyone()), lambda: classes.state(code), lambda: classes.is_teacher(code, key),
             lambda: classes.pose(code, key, posed), lambda: classes.reveal(code, key),
             lambda: classes.vote_again(code, key), lambda: classes.follow(code, key, "units=4"),
-            lambda: classes.join(code, member(9)), lambda: classes.answer(code, member(1), 1, 1, "(32, 8)", True),
+            lambda: classes.join(code, member(9), anyone()), lambda: classes.answer(code, member(1), 1, 1, "(32, 8)", True),
             lambda: classes.tally(code, key), lambda: classes.tally(code, key, round_=1),
             lambda: classes.my_answer(state, member(1)), classes.store.live]
 
@@ -400,7 +641,7 @@ def test_redis_unavailable_then_back(redis_server):
 
 def test_redis_that_does_not_answer_is_unavailable(redis_server):
     classes = Classes(RedisStore(redis_server.url))
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     os.kill(redis_server.process.pid, signal.SIGSTOP)
     try:
         began = time.monotonic()
@@ -420,7 +661,7 @@ def test_a_redis_restart_that_saves_loses_nothing(redis_server):
     assert classes.state(code) == state
     assert classes.tally(code, key) == tally
     assert classes.is_teacher(code, key)
-    assert 0 < redis_server.client().ttl(RedisStore.PREFIX + code) <= SESSION_HOURS * 3600
+    assert 0 < redis_server.client().ttl(RedisStore.PREFIX + code) <= LIVE_MINUTES * 60 + session.KEEP_HOURS * 3600
     classes.answer(code, member(1), 1, 1, "(32, 9)", False)  # the scripts are loaded again as needed
     assert classes.tally(code, key).counts == {"(32, 9)": 1}
 
@@ -431,7 +672,7 @@ def test_a_redis_restart_that_saves_loses_nothing(redis_server):
                                      "redis://127.0.0.1:6379/0?no_such_option=1"])
 def test_a_store_setting_that_cannot_be_used_is_unavailable(setting):
     with pytest.raises(StoreUnavailable):
-        Classes(open_store(setting)).start()  # refused at once, or at the first call: never another error
+        Classes(open_store(setting)).start(anyone())  # refused at once, or at the first call: never another error
 
 
 def test_open_store_reads_its_setting(redis_url):
@@ -539,7 +780,7 @@ members = st.one_of(st.text(max_size=20), st.from_regex(r"[A-Za-z0-9_-]{8,64}", 
 @FUZZ
 @given(data=st.data())
 def test_fuzz_state_and_is_teacher(classes, data):
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     typed = data.draw(st.one_of(codes, st.just(code), st.just(code.lower())))
     try:
         state = classes.state(typed)
@@ -555,7 +796,7 @@ def test_fuzz_state_and_is_teacher(classes, data):
 @FUZZ
 @given(data=st.data())
 def test_fuzz_answer(classes, data):
-    code, key = classes.start()
+    code, key = classes.start(anyone())
     classes.pose(code, key, question.playground("units=8"))
     typed = data.draw(st.one_of(st.just(code), codes))
     who = data.draw(members)
@@ -596,3 +837,69 @@ def test_fuzz_grade(posed, text):
     except (ClassError, BadQuestion):
         return
     assert isinstance(right, bool) and isinstance(why, str) and why
+
+
+def test_bars_say_the_share_beside_the_count():
+    from rnnlab.live.chart import tally_figure
+
+    figure = tally_figure([session.Tally({"(32, 8)": 2, "(32, 9)": 1}, frozenset(), 3, 4)], reveal=False)
+    assert figure["data"][0]["x"] == [2, 1] and figure["data"][0]["text"] == ["2 (67%)", "1 (33%)"]
+
+
+def test_a_timer_closes_voting_by_itself(monkeypatch):
+    now = [1_000.0]
+    classes = Classes(MemoryStore(clock=lambda: now[0]))
+    code, key = one_answer_in(classes)
+    classes.join(code, member(2), anyone())
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.timer(code, "wrong", 30)
+    classes.timer(code, key, 30)
+    assert classes.state(code).closes_in == 30 and classes.state(code).open
+    now[0] += 29
+    classes.answer(code, member(2), 1, 1, "(32, 4)", False)
+    now[0] += 1
+    assert not classes.state(code).open and not classes.state(code).revealed
+    with pytest.raises(ClassError, match="Voting on this question is closed"):
+        classes.answer(code, member(2), 1, 1, "(32, 8)", True)
+    classes.close(code, key, False)  # opened again by hand: no timer
+    assert classes.state(code).open and classes.state(code).closes_in is None
+    classes.timer(code, key, 30)
+    classes.vote_again(code, key)
+    assert classes.state(code).closes_in is None
+
+
+def test_a_prepared_list_is_posed_in_order(classes):
+    code, key = classes.start(anyone())
+    questions = question.plan("units=8\nboth-flags 1\nhttp://x.example/?units=4&return_state=true")
+    with pytest.raises(ClassError, match="teacher's key"):
+        classes.prepare(code, "wrong", questions)
+    classes.prepare(code, key, questions)
+    for n, posed in enumerate(questions, 1):
+        classes.pose_next(code, key)
+        state = classes.state(code)
+        assert (state.asked, state.question) == (n, posed)
+        assert classes.prepared(code, key) == (questions, n)
+    with pytest.raises(ClassError, match="has been posed"):
+        classes.pose_next(code, key)
+
+
+@pytest.mark.parametrize("text, line", [("units=8\nunits=0", 2), ("both-flags 99", 1), ("nonsense=1", 1)])
+def test_a_prepared_list_names_the_line_it_cannot_pose(text, line):
+    with pytest.raises(BadQuestion, match=f"line {line}:"):
+        question.plan(text)
+
+
+def test_a_guesser_on_the_class_network_does_not_lock_out_the_class(classes, monkeypatch):
+    """Past the bound an address gets no answer about any code, except for browsers the session knows: a
+    student with a seat and the teacher come back (a reload, a new tab) whatever a guesser next to them did."""
+    monkeypatch.setattr(limits, "GUESSES", limits.Limit("guess", 10, 3, 600, limits.GUESSES.message))
+    teacher, student = anyone("address:school"), anyone("address:school")
+    code, _ = classes.start(teacher)
+    classes.join(code, session.member_id(student.browser, code), student)
+    for _ in range(3):
+        with pytest.raises(ClassError, match="no class session"):
+            classes.enter("ABCDEF" if code != "ABCDEF" else "ABCDEG", anyone("address:school"))
+    with pytest.raises(ClassError, match="Too many join codes"):
+        classes.enter(code, anyone("address:school"))  # a newcomer on that network waits
+    assert classes.enter(code, student).code == code
+    assert classes.enter(code, teacher).code == code
