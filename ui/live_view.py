@@ -26,7 +26,7 @@ import streamlit as st
 
 from rnnlab import lessons
 from rnnlab.classroom import is_local, playground_settings
-from rnnlab.learner_text import code as literal, escape, message
+from rnnlab.learner_text import code as literal, escape, message, visible
 from rnnlab.live import question
 from rnnlab.live.chart import tally_figure, tally_text
 from rnnlab.live.export import to_csv
@@ -261,7 +261,7 @@ def _join_panel(code: str, key: str | Device) -> None:
 
 def _qr(address: str) -> None:
     st.image(segno.make(address, error="m").svg_inline(scale=10, border=2), width=360,
-             caption="Scan to join", alt=f"QR code of the join link {address}")
+             caption="Scan to join", alt=f"QR code of the join link {visible(address)}")
 
 
 @st.fragment(run_every=TALLY_S)
@@ -275,8 +275,8 @@ def _next(code: str, key: str | Device) -> None:
     questions, planned = classes().prepared(code, key)
     if planned < len(questions):
         upcoming = questions[planned]
-        if st.button(f"Pose the next prepared question ({planned + 1} of {len(questions)})", type="primary",
-                     icon=":material/skip_next:", help=upcoming.ask + " " + upcoming.query):
+        if st.button(f"Pose the next prepared question ({int(planned) + 1} of {len(questions)})", type="primary",
+                     icon=":material/skip_next:", help=escape(upcoming.ask) + " " + literal(upcoming.query)):
             classes().pose_next(code, key)
             st.rerun()
 
@@ -371,7 +371,7 @@ def _roster(code: str, key: str | Device) -> None:
         st.caption("Not answered yet: " + ", ".join(literal(nick) for nick in waiting))
     if named:
         with st.popover("Remove a student"):
-            gone = st.selectbox("Student", named, format_func=lambda s: s.nick, index=None, key="remove_who")
+            gone = st.selectbox("Student", named, format_func=lambda s: visible(s.nick), index=None, key="remove_who")
             if gone is not None and st.button("Remove from this session", key="remove_go"):
                 classes().remove(code, key, gone.member)
                 st.rerun()
@@ -474,13 +474,13 @@ def _projected(code: str) -> None:
         if state.question is None:
             left, right = st.columns([2, 1])
             left.markdown(f"Join at {literal(join)} or scan the code.")
-            left.metric("Students present", classes().progress(state)[1])
+            left.metric("Students present", int(classes().progress(state)[1]))
             with right:
                 _qr(join)
             return
         _asked(state, " — second vote" if state.round == 2 else "")
         answered, present = classes().progress(state)
-        st.markdown(f"**{answered} of {present}** students present have answered"
+        st.markdown(f"**{int(answered)} of {int(present)}** students present have answered"
                     + (" · voting closed." if state.closed and not state.revealed else ".") + _countdown(state))
         shared = classes().shared(state)
         if shared:
@@ -563,7 +563,7 @@ def _revealed(state: State, mine: tuple[str, bool] | None) -> None:
         (st.info if mine[1] else st.warning)(f"Your answer was {literal(mine[0])}: "
                                              + ("right." if mine[1] else "not this one."))
         if not mine[1]:
-            st.text(f"Why: {question.grade(state.question, mine[0], tell=True)[1]}")  # may quote their words
+            st.text(f"Why: {visible(question.grade(state.question, mine[0], tell=True)[1])}")  # may quote their words
     shared = classes().shared(state)
     if shared:
         with st.expander("The class's answers", expanded=True):

@@ -87,6 +87,9 @@ OURS = {
     "doctor_view:problem.line": "a line number",
     "doctor_view:shapes_text": "shapes Keras built",
     # the live class
+    "live_view:upcoming.ask": "a prepared question's ask: a shipped lesson's question, or our sentence for a "
+                              "playground configuration (rnnlab.live.question)",
+    "live_view:_countdown": "the timer in words, from a number of seconds",
     "live_view:err": "a StoreUnavailable or ClassError: our sentences (a code in them is a checked code)",
     "live_view:code.*": "a join code, checked by read_code: six characters of its alphabet",
     "live_view:_address": "an address of the checked class address and a checked code",
