@@ -312,7 +312,10 @@ def _pose(code: str, key: str, state: State) -> None:
         else:
             typed = st.text_input("Playground settings (a playground link or its query string)",
                                   value="units=64&return_sequences=true", key="pose_query", max_chars=2000)
-            make = lambda: question.playground(typed)  # noqa: E731
+            offer = st.toggle("Offer choices", key="pose_choices",
+                              help="The class chooses among what Keras returns for this layer with "
+                                   "return_sequences and return_state each set either way.")
+            make = lambda: question.playground(typed, choices=offer)  # noqa: E731
         if st.button("Pose it to the class", type="primary", icon=":material/campaign:"):
             try:
                 classes().pose(code, key, make())

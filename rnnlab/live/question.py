@@ -42,9 +42,13 @@ class Posed:
     ask: str
     lesson: str = ""
     number: int = -1
+    options: tuple[str, ...] = ()  # a playground question's choices, when the teacher offers them
 
     @property
     def choices(self) -> dict[str, str]:
+        """{answer: how it reads}: a choice kind's table, a playground question's offered shapes, or none."""
+        if self.options:
+            return {option: option for option in self.options}
         return kinds.CHOICES.get(self.kind, {})
 
     @property
@@ -57,16 +61,40 @@ class Posed:
     @classmethod
     def from_json(cls, text: str) -> Posed | None:
         """A stored question, or None for nothing posed yet."""
-        return cls(**json.loads(text)) if text else None
+        if not text:
+            return None
+        fields = json.loads(text)
+        return cls(**fields | {"options": tuple(fields.get("options", ()))})
 
 
-def playground(pasted: str) -> Posed:
-    """A pasted playground link (or its query string) as a question. Raises BadQuestion when any of it was not
-    taken as it is."""
+def playground(pasted: str, choices: bool = False) -> Posed:
+    """A pasted playground link (or its query string) as a question; with `choices`, answered by choosing among
+    what Keras returns for the same layer with each flag set either way (offered_shapes). Raises BadQuestion
+    when any of it was not taken as it is."""
     settings, notices = playground_settings(pasted)
     if notices:
         raise BadQuestion("; ".join(n.problem for n in notices))
-    return Posed("shapes", query_string(parse(settings).config), PLAYGROUND_ASK)
+    query = query_string(parse(settings).config)
+    if not choices:
+        return Posed("shapes", query, PLAYGROUND_ASK)
+    return Posed("shapes", query, CHOICE_ASK, options=offered_shapes(query))
+
+
+CHOICE_ASK = "What does this layer return? Choose the shapes of every returned tensor, in order."
+
+
+def offered_shapes(query: str) -> tuple[str, ...]:
+    """The choices of a playground question: what Keras returns for this layer with return_sequences and
+    return_state each set either way (the right answer among them, each from Keras), in an order that does
+    not give the right one away (sorted by length, then as written)."""
+    written = {kinds.written("shapes", kinds.expected("shapes", query))}
+    for sequences in ("false", "true"):
+        for states in ("false", "true"):
+            flipped = query_string(parse(f"{query}&return_sequences={sequences}&return_state={states}").config)
+            described = kinds.described(flipped)
+            if not described.get("refusal"):  # a flip Keras refuses is no answer to offer
+                written.add(kinds.written("shapes", [tuple(r["shape"]) for r in described["returns"]]))
+    return tuple(sorted(written, key=lambda text: (len(text), text)))
 
 
 def from_lesson(slug: str, number: int) -> Posed:

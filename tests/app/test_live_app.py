@@ -497,3 +497,17 @@ def test_the_teacher_removes_a_student_by_nickname(session):
     assert not teacher.exception and live_view.classes().roster(code, key) == []
     student.run()
     assert_refused(student, "removed this browser")
+
+
+def test_a_playground_question_can_be_posed_with_choices_and_a_student_chooses(session):
+    code, key = session
+    teacher = teacher_tab(code, key)
+    teacher.text_input(key="pose_query").input("units=8&return_state=true").run()
+    teacher.toggle(key="pose_choices").set_value(True).run()
+    button(teacher, "Pose it to the class").click().run()
+    posed = live_view.classes().state(code).question
+    assert len(posed.options) == 4
+    at = class_page({"code": code})
+    choices = [r for r in at.radio if r.label == "Your answer"]
+    assert choices and list(choices[0].options) == list(posed.options)
+    assert not at.exception

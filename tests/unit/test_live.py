@@ -903,3 +903,15 @@ def test_a_guesser_on_the_class_network_does_not_lock_out_the_class(classes, mon
         classes.enter(code, anyone("address:school"))  # a newcomer on that network waits
     assert classes.enter(code, student).code == code
     assert classes.enter(code, teacher).code == code
+
+
+def test_a_playground_question_with_choices_offers_what_keras_returns_for_each_flag_setting():
+    posed = question.playground("units=6&timesteps=4&batch=2&return_sequences=true", choices=True)
+    from_keras = {", ".join(str(tuple(r["shape"])) for r in rnnlab.describe(
+        f"units=6&timesteps=4&batch=2&return_sequences={s}&return_state={t}")["returns"])
+        for s in ("false", "true") for t in ("false", "true")}
+    assert set(posed.options) == from_keras and len(posed.options) == 4
+    assert [question.grade(posed, option)[0] for option in posed.options].count(True) == 1
+    assert question.right_answer(posed) in posed.options
+    assert question.Posed.from_json(posed.to_json()) == posed
+    assert question.playground("units=6", choices=False).options == ()
