@@ -296,6 +296,12 @@ class Engine:
         task.future.cancel()
         self.stats["superseded"] += 1
 
+    def _unlatch(self, task: _Task) -> None:
+        """The task is over: it is no longer any tab's latest."""
+        for tab in task.tabs:
+            if self._latest.get(tab) is task:
+                del self._latest[tab]
+
     def _drop_old_confirms(self) -> None:
         confirms = sorted(t for t in self._queue if t.rank[0] == CONFIRM)
         for task in confirms[MAX_CONFIRMS:]:
@@ -329,7 +335,8 @@ class Engine:
                     if task.browser is not None:
                         self._running[task.browser] += 1
                     return task
-                self._pending.pop(task.key, None)
+                self._pending.pop(task.key, None)  # cancelled by its caller while queued
+                self._unlatch(task)
             return None
 
     def _dispatch(self) -> None:
@@ -416,9 +423,7 @@ class Engine:
                 self._running[task.browser] -= 1
                 if self._running[task.browser] <= 0:
                     del self._running[task.browser]
-            for tab in task.tabs:
-                if self._latest.get(tab) is task:
-                    del self._latest[tab]
+            self._unlatch(task)
             self._changed.notify_all()
         if error is None:
             task.future.set_result(value)
