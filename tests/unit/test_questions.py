@@ -255,3 +255,137 @@ def test_lesson_12_says_tanh_bounds_h_only():
 def test_lesson_11_carries_state_per_row_with_shuffle_off_and_whole_batches():
     text = lessons.render(lessons.find("stateful"))
     assert "row i of" in text and "shuffle=False" in text and "divisible by the batch size" in text
+
+
+# --- each question is hinted from what it is about ----------------------------------------------------------
+
+
+def graded(slug: str, number: int, typed: str, tell: bool = True) -> tuple[bool, str]:
+    lesson = lessons.find(slug)
+    return lessons.grade_question(lesson, lesson.questions[number - 1], typed, tell)
+
+
+@pytest.mark.parametrize("slug, number, typed, rule, never", [
+    ("layers-around-an-lstm", 3, "(32, 10, 6)", "padding=\"valid\"", "keeps the input's length"),
+    ("layers-around-an-lstm", 3, "(32, 7, 6)", "each layer does to each axis", "keeps the input's length"),
+    ("layers-around-an-lstm", 2, "80", "bias", "recurrent"),
+    ("layers-around-an-lstm", 2, "850", "every timestep", "recurrent"),
+    ("targets", 1, "(32, 10, 1)", "trailing axis of 1", "return_sequences"),
+    ("targets", 2, "(32, 10)", "class axis", "return_sequences"),
+    ("text-and-any-length", 1, "(2, 6, 16)", "from the Embedding", "return_sequences"),
+    ("text-and-any-length", 3, "16,016", "lookup table", "recurrent"),
+    ("text-and-any-length", 3, "1,000", "output_dim", "recurrent"),
+])
+def test_a_snippet_question_is_hinted_from_its_own_model_never_from_the_presets_lstm(slug, number, typed, rule, never):
+    right, why = graded(slug, number, typed)
+    assert not right and rule in why and never not in why, why
+
+
+def test_the_conv1d_question_can_tell_filters_from_timesteps():
+    """With 8 filters the 8 output steps and the 8 features could not be told apart."""
+    printed = lessons.snippet_output("layers-around-an-lstm", "around")
+    batch, steps, filters = eval(printed["conv"])  # a tuple Keras printed
+    assert steps == 10 - 3 + 1 and steps != filters
+
+
+def test_merged_bidirectional_states_are_told_each_direction_returns_its_own():
+    arrays = keras_returns("bidirectional=true&return_state=true")
+    assert len(arrays) == 5
+    right, why = graded("bidirectional", 1, ", ".join(str(arrays[0].shape) for _ in range(3)))
+    assert not right and "each direction returns its own states" in why and "an LSTM has two states" not in why
+
+
+# --- hidden-answer mode: the rule, never the right value ----------------------------------------------------
+
+
+@pytest.mark.parametrize("number", [2, 3, 4])
+def test_a_padded_step_question_without_telling_never_names_the_right_value(number):
+    lesson = lessons.find("padding-and-masking")
+    question = lesson.questions[number - 1]
+    right = questions.expected("padded", lessons.answer_query(lesson, question))
+    for wrong in set(questions.PADDED) - {right}:
+        ok, why = lessons.grade_question(lesson, question, wrong, tell=False)
+        rule = why.split(". ", 1)[1]  # after "Not <the learner's choice>."
+        assert not ok and not any(word in rule.lower() for word in ("zero", "forward", "new value", "carr")), why
+
+
+def test_will_keras_build_it_without_telling_does_not_say_it_builds():
+    right, why = questions.grade("builds", "needs_sequence", "depth=2", tell=False)
+    assert not right and "builds" not in why.lower()
+
+
+# --- reading typed answers ------------------------------------------------------------------------------------
+
+
+def test_output_equal_to_c_is_told_why_not_that_the_shapes_differ():
+    output, _, c = keras_returns(LSTM_STATE)
+    assert output.shape == c.shape and not np.allclose(output, c)
+    right, why = questions.grade("equal", "output = state_c", LSTM_STATE)
+    assert not right and "same shape" not in why and "memory" in why
+
+
+@pytest.mark.parametrize("kind, query, typed", [
+    ("equal", LSTM_STATE, "output and state_h"),
+    ("names", LSTM_STATE, "output, h_n, c_n"),
+    ("shapes", LSTM_STATE, "3 x (32, 64)"),
+    ("shapes", LSTM_STATE, "(32, 64) × 3"),
+    ("params", "units=64&features=3", "17408 parameters"),
+    ("params", "units=64&features=3", "17,408 params"),
+])
+def test_ways_learners_write_a_right_answer_are_read(kind, query, typed):
+    assert questions.grade(kind, typed, query)[0], (kind, typed)
+
+
+def test_two_equalities_joined_by_and_stay_two_groups():
+    from rnnlab.grading import read_groups
+    from rnnlab.params import parse
+
+    config = parse("bidirectional=true&return_state=true&merge_mode=none").config
+    assert len(read_groups("forward_output = forward_h and backward_h = backward_output", config)) == 2
+
+
+def test_timesteps_in_the_parameter_formula_is_named():
+    import keras
+
+    layer = keras.layers.LSTM(64)
+    layer(np.zeros((1, 500, 3), "float32"))
+    scaled = layer.count_params() * 50  # "10 steps hold 17,408, so 500 hold 50 times as many"
+    right, why = questions.grade("params", f"{scaled:,}", "units=64&features=3&timesteps=500")
+    assert not right and "do not depend on timesteps" in why
+
+
+# --- sentences re-measured on the installed Keras -----------------------------------------------------------
+
+
+def test_an_untrained_lstm_keeps_a_zero_state_because_g_is_zero_not_because_every_bias_is():
+    import keras
+
+    layer = keras.layers.LSTM(4, return_sequences=True)
+    out = np.asarray(layer(np.zeros((1, 5, 3), "float32")))
+    bias = np.asarray(layer.weights[2])
+    assert np.all(out == 0) and np.all(bias[4:8] == 1) and np.all(bias[:4] == 0) and np.all(bias[8:12] == 0)
+    lesson = lessons.find("padding-and-masking")
+    text = lessons.render(lesson, text=lesson.questions[3].explain, query=lessons.answer_query(lesson, lesson.questions[3]))
+    assert "zero\nbiases" not in text and "zero biases" not in text and "forget gate's bias starts at 1" in text
+    why = graded("padding-and-masking", 4, "new")[1]
+    assert "zero biases" not in why and "forget bias starts at 1" in why
+
+
+def test_inside_bidirectional_a_masked_step_reads_zeros_and_the_lesson_says_so():
+    import keras
+
+    x = keras.utils.pad_sequences([np.ones((10, 3)), np.ones((4, 3))], padding="post", dtype="float32")
+    seq = np.asarray(keras.Sequential([keras.Input((10, 3)), keras.layers.Masking(),
+                                      keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True))])(x))
+    assert np.all(seq[1, -1] == 0)
+    lesson = lessons.find("padding-and-masking")
+    text = lessons.render(lesson, text=lesson.questions[1].explain)
+    assert "zero_output_for_mask" in text and "reads Zeros" in " ".join(text.split())
+
+
+def test_targets_say_broadcasting_happens_only_where_shapes_can_broadcast():
+    printed = lessons.snippet_output("targets", "targets")
+    assert "Incompatible shapes" in printed["unbroadcastable"]
+    assert printed["trailing_one_loss"] == printed["sparse_loss"]
+    text = lessons.render(lessons.find("targets"))
+    assert "cannot be broadcast" in text and printed["unbroadcastable"] in text
