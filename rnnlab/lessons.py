@@ -278,6 +278,11 @@ def _answer_texts(lesson: Lesson, question: Question) -> list[str]:
     return []
 
 
+def stands_in(answer: str, text: str) -> bool:
+    """The answer written in the text as a whole ('85' in 'holds 85.', not in '850' or '(4, 185)')."""
+    return re.search(rf"(?<![\w,.]){re.escape(answer)}(?![\w,]|\.\d)", text) is not None
+
+
 def given_away(lesson: Lesson) -> list[str]:
     """Questions whose answer stands above them. The page shows the lesson's text, then each question with,
     once answered, its explanation: no shape of an answer may stand in the text or in a question asked, and
@@ -288,8 +293,8 @@ def given_away(lesson: Lesson) -> list[str]:
     explained = ""
     for n, question in enumerate(lesson.questions, 1):
         answer = _answer_texts(lesson, question)
-        found = list(dict.fromkeys(shape for shape in answer if shape in text))
-        if not found and answer and ", ".join(answer) in explained:
+        found = list(dict.fromkeys(shape for shape in answer if stands_in(shape, text)))
+        if not found and answer and stands_in(", ".join(answer), explained):
             found = answer
         if found:
             problems.append(f"{lesson.slug}: question {n}'s answer {', '.join(found)} stands above it: move it to "
@@ -366,7 +371,7 @@ def typical_problems(lesson: Lesson, question: Question, written: str) -> list[s
             problems.append(f"the typical wrong answer {wrong.answer!r} is graded right")
         elif wrong.rule.lower() not in why.lower():
             problems.append(f"the hint for {wrong.answer!r} names another rule: {why!r} (its rule: {wrong.rule!r})")
-        elif re.search(rf"(?<![\w,]){re.escape(written)}(?![\w,])", hidden):
+        elif stands_in(written, hidden):
             problems.append(f"the hint for {wrong.answer!r} names the right answer without telling: {hidden!r}")
     return problems
 

@@ -389,3 +389,44 @@ def test_targets_say_broadcasting_happens_only_where_shapes_can_broadcast():
     assert printed["trailing_one_loss"] == printed["sparse_loss"]
     text = lessons.render(lessons.find("targets"))
     assert "cannot be broadcast" in text and printed["unbroadcastable"] in text
+
+
+def test_myths_say_how_c_grows_with_tanh_and_how_h_grows_with_relu():
+    printed = lessons.snippet_output("myths", "bound")
+    assert float(printed["max_h"]) < 1 and 1 < float(printed["c"]) <= 200  # at most one a step with tanh
+    assert float(printed["relu_h_10"]) > 1000 and printed["relu_h_200"] == "inf"
+    text = " ".join(lessons.render(lessons.find("myths")).split())
+    assert "tanh or relu alike" not in text and f"h = {printed['relu_h_10']} at step 10" in text
+
+
+def test_hidden_cell_is_kerass_state_order_and_the_lesson_does_not_call_it_wrong():
+    _, h, c = keras_returns(LSTM_STATE)
+    assert questions.grade("names", "output, hidden, cell", LSTM_STATE)[0]
+    lesson = lessons.find("return-state")
+    text = " ".join(lessons.render(lesson, text=lesson.questions[0].explain).split())
+    assert '"hidden, cell" is Keras\'s order' in text and '"hidden, cell, output"' in text
+
+
+def test_stacking_explains_both_layers_in_its_total():
+    import keras
+
+    first, second = keras.layers.LSTM(64, return_sequences=True), keras.layers.LSTM(64)
+    second(first(np.zeros((1, 10, 3), "float32")))
+    total = first.count_params() + second.count_params()
+    assert questions.expected("params", "depth=2&return_state=true") == total
+    lesson = lessons.find("stacking")
+    text = lessons.render(lesson, text=lesson.questions[2].explain)
+    assert f"{total:,}" in text and "features × units" in text and "units × units + units × units" in text
+
+
+def test_a_conv1d_drops_the_mask_and_a_dense_keeps_it_as_the_lessons_say():
+    printed = lessons.snippet_output("layers-around-an-lstm", "around")
+    assert (printed["conv_mask"], printed["dense_mask"]) == ("False", "True")
+    masks = lessons.snippet_output("masks-through-layers", "masks")
+    assert (masks["conv_keeps"], masks["flatten_keeps"], masks["dense_keeps"]) == ("False", "False", "True")
+    assert float(masks["pooled_difference"]) == 0
+
+
+def test_why_return_the_states_says_when_the_decoder_doubles_and_how_inference_loops():
+    text = " ".join(lessons.render(lessons.find("why-return-the-states")).split())
+    assert "started from the concatenated states must have twice" in text and "one step at a time" in text
