@@ -430,3 +430,19 @@ def test_a_conv1d_drops_the_mask_and_a_dense_keeps_it_as_the_lessons_say():
 def test_why_return_the_states_says_when_the_decoder_doubles_and_how_inference_loops():
     text = " ".join(lessons.render(lessons.find("why-return-the-states")).split())
     assert "started from the concatenated states must have twice" in text and "one step at a time" in text
+
+
+def test_windowing_pairs_each_window_with_the_steps_after_it_and_a_per_step_head_does_not_fit_a_horizon():
+    import keras
+
+    series = np.arange(30, dtype="float32").reshape(-1, 1)
+    windows = keras.utils.timeseries_dataset_from_array(series[:-10], series[10:, 0], sequence_length=10,
+                                                        batch_size=64)
+    x, y = next(iter(windows))
+    assert tuple(x.shape) == (11, 10, 1) and float(y[0]) == 10.0  # the step right after the first window
+    printed = lessons.snippet_output("windowing-a-series", "windows")
+    assert printed["x"] == "(32, 10, 1)" and printed["windows"] == str(100 - 2 * 10 + 1)
+    assert printed["target_check"] == "True" and "Incompatible shapes" in printed["every_fit"]
+    assert printed["last"] == printed["horizon_y"] != printed["every"]
+    right, why = graded("windowing-a-series", 3, "(32, 3)")
+    assert not right and "Dense acts at every step" in why
