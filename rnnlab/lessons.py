@@ -278,6 +278,12 @@ def _answer_texts(lesson: Lesson, question: Question) -> list[str]:
     return []
 
 
+def _echo(question: Question, typed: str) -> str:
+    """A typed answer as a hint repeats it ("Not (4, 32), (4, 32). ..."): the learner's words, not the answer."""
+    read = kinds.typed(question.kind, typed, [], None) if question.kind in ("x", "shapes", "params", "count") else typed
+    return typed if isinstance(read, str) else kinds.written(question.kind, read)
+
+
 def stands_in(answer: str, text: str) -> bool:
     """The answer written in the text as a whole ('85' in 'holds 85.', not in '850' or '(4, 185)')."""
     return re.search(rf"(?<![\w,.]){re.escape(answer)}(?![\w,]|\.\d)", text) is not None
@@ -371,7 +377,7 @@ def typical_problems(lesson: Lesson, question: Question, written: str) -> list[s
             problems.append(f"the typical wrong answer {wrong.answer!r} is graded right")
         elif wrong.rule.lower() not in why.lower():
             problems.append(f"the hint for {wrong.answer!r} names another rule: {why!r} (its rule: {wrong.rule!r})")
-        elif stands_in(written, hidden):
+        elif stands_in(written, hidden.replace(_echo(question, wrong.answer), "")):
             problems.append(f"the hint for {wrong.answer!r} names the right answer without telling: {hidden!r}")
     return problems
 

@@ -446,3 +446,12 @@ def test_windowing_pairs_each_window_with_the_steps_after_it_and_a_per_step_head
     assert printed["last"] == printed["horizon_y"] != printed["every"]
     right, why = graded("windowing-a-series", 3, "(32, 3)")
     assert not right and "Dense acts at every step" in why
+
+
+def test_the_inference_loop_reuses_the_trained_layers_and_reproduces_teacher_forcing():
+    printed = lessons.snippet_output("encoder-decoder-inference", "inference")
+    assert printed["params"] == printed["decoder_params"]  # the same layers, not a copy
+    assert float(printed["same_as_training"]) <= 1e-5
+    assert printed["step_returns"].startswith("(4, 1, 1)") and printed["predicted"] == "(4, 6, 1)"
+    right, why = graded("encoder-decoder-inference", 3, "8,770")
+    assert not right and "same weights" in why
