@@ -455,3 +455,12 @@ def test_the_inference_loop_reuses_the_trained_layers_and_reproduces_teacher_for
     assert printed["step_returns"].startswith("(4, 1, 1)") and printed["predicted"] == "(4, 6, 1)"
     right, why = graded("encoder-decoder-inference", 3, "8,770")
     assert not right and "same weights" in why
+
+
+def test_pooling_reads_any_length_flatten_one_and_attention_weights_sum_to_one():
+    printed = lessons.snippet_output("what-to-do-with-whole-seq", "whole")
+    assert printed["pooled"] == printed["pooled_longer"] == "(4, 16)"
+    assert printed["flat_longer"].startswith("ValueError") and printed["flat_head_params"] == str(10 * 16 + 1)
+    assert printed["scores"] == "(4, 1, 10)" and float(printed["scores_sum"]) == 1.0
+    right, why = graded("what-to-do-with-whole-seq", 2, "17")
+    assert not right and "side by side" in why
