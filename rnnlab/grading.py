@@ -393,6 +393,8 @@ def _params_rules(config: Any, right: int) -> dict[int, str]:
     found = {
         n * (f * u + u * u): "every block has a bias too: + blocks × units",
         n * (f * u + u): "every block has a recurrent kernel too, (units × units), for the previous h",
+        n * (f * u + u * u + 2 * u): ("Keras keeps one bias per block: PyTorch's count, with its two bias vectors "
+                                      "(bias_ih and bias_hh), is blocks × units more"),
         f * u + u * u + u: f"{kind}, each with a kernel, a recurrent kernel and a bias",
         n * (config.timesteps * u + u * u + u): "the weights do not depend on timesteps: the same weights are used at "
                                                  "every step; the kernel is (features, blocks × units)",

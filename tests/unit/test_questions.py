@@ -464,3 +464,15 @@ def test_pooling_reads_any_length_flatten_one_and_attention_weights_sum_to_one()
     assert printed["scores"] == "(4, 1, 10)" and float(printed["scores_sum"]) == 1.0
     right, why = graded("what-to-do-with-whole-seq", 2, "17")
     assert not right and "side by side" in why
+
+
+def test_a_pytorch_learner_is_read_and_told_pytorchs_second_bias():
+    import keras
+
+    layer = keras.layers.LSTM(64)
+    layer(np.zeros((1, 10, 3), "float32"))
+    assert [w.shape for w in layer.weights][2] == (4 * 64,)  # one bias vector, four blocks
+    two_biases = layer.count_params() + 4 * 64  # PyTorch's documented bias_ih + bias_hh
+    right, why = graded("from-pytorch", 1, f"{two_biases:,}")
+    assert not right and "one bias per block" in why
+    assert graded("from-pytorch", 2, "out, h_n, c_n")[0]
