@@ -40,7 +40,7 @@ REPEATED = re.compile(r"(\d+)\s*[x×*]\s*([(\[][^()\[\]]*[)\]])|([(\[][^()\[\]]*
 
 def _unrepeated(text: str) -> str:
     """'3 x (32, 64)' (or '(32, 64) x 3') -> '(32, 64), (32, 64), (32, 64)' (at most 9 copies)."""
-    def copies(m: re.Match) -> str:
+    def copies(m: re.Match[str]) -> str:
         times, shape = (int(m[1]), m[2]) if m[1] else (int(m[4]), m[3])
         return ", ".join([shape] * min(times, 9))
     return REPEATED.sub(copies, text)
