@@ -35,8 +35,21 @@ def _read_shape(group: str) -> tuple | str | None:
     return tuple(None if t.lower() == "none" else int(t) for t in tokens) or None
 
 
+REPEATED = re.compile(r"(\d+)\s*[x×*]\s*([(\[][^()\[\]]*[)\]])|([(\[][^()\[\]]*[)\]])\s*[x×*]\s*(\d+)")
+
+
+def _unrepeated(text: str) -> str:
+    """'3 x (32, 64)' (or '(32, 64) x 3') -> '(32, 64), (32, 64), (32, 64)' (at most 9 copies)."""
+    def copies(m: re.Match[str]) -> str:
+        times, shape = (int(m[1]), m[2]) if m[1] else (int(m[4]), m[3])
+        return ", ".join([shape] * min(times, 9))
+    return REPEATED.sub(copies, text)
+
+
 def read_shapes(text: str) -> list[tuple] | str:
-    """'(32, 10, 64), (None, 64)' -> [(32, 10, 64), (None, 64)]; a message when it cannot be read."""
+    """'(32, 10, 64), (None, 64)' -> [(32, 10, 64), (None, 64)]; '3 x (32, 64)' is three shapes; a message when
+    it cannot be read."""
+    text = _unrepeated(text)
     shapes = [_read_shape(g) for g in re.findall(r"[(\[]([^()\[\]]*)[)\]]", text) or [text]]
     problem = next((s for s in shapes if isinstance(s, str)), None)
     return problem or [s for s in shapes if s] or f"Type at least one shape: {SHAPE_EXAMPLE}."
@@ -44,7 +57,8 @@ def read_shapes(text: str) -> list[tuple] | str:
 
 def read_number(text: str) -> int | str:
     """'17,408' -> 17408; a message when it is not a whole number."""
-    digits = re.sub(r"(?<=\d)[,_ ](?=\d{3})", "", text.strip())
+    number = re.sub(r"\s*(parameters|parameter|params|weights)?\.?\s*$", "", text.strip(), flags=re.I)
+    digits = re.sub(r"(?<=\d)[,_ ](?=\d{3})", "", number)
     if not re.fullmatch(r"\d{1,15}", digits):
         return "Type a whole number, e.g. 3 or 17,408."
     return int(digits)
@@ -53,9 +67,9 @@ def read_number(text: str) -> int | str:
 FIRST = {"output", "out", "outputs", "y", "last_output", "whole_seq", "seq", "sequence", "sequences",
          "whole_sequence", "whole_seq_output", "whole_sequence_output", "lstm_out"}
 STATE_ALIASES = {
-    "state_h": {"h", "state_h", "hidden", "hidden_state", "h_t", "final_h", "memory", "memory_state",
+    "state_h": {"h", "state_h", "hidden", "hidden_state", "h_t", "final_h", "h_n", "hn", "memory", "memory_state",
                 "final_memory_state", "hidden_state_h"},
-    "state_c": {"c", "state_c", "cell", "cell_state", "c_t", "final_c", "carry", "carry_state",
+    "state_c": {"c", "state_c", "cell", "cell_state", "c_t", "final_c", "c_n", "cn", "carry", "carry_state",
                 "final_carry_state"},
 }
 DIRECTED = re.compile(r"(forward|fwd|backward|bwd)_(h|c|output|out|state_h|state_c)|(h|c)_(forward|fwd|backward|bwd)")
@@ -95,7 +109,7 @@ def read_groups(text: str, config: Any) -> tuple[tuple[str, ...], ...] | str:
         return ()
     names = list(architecture.output_names(config))
     groups = []
-    for part in re.split(r"[;\n]|\band\b", text):
+    for part in _group_texts(text):
         if not part.strip():
             continue
         read = read_names(part, names)
@@ -105,6 +119,16 @@ def read_groups(text: str, config: Any) -> tuple[tuple[str, ...], ...] | str:
             return "Name at least two tensors that are equal (e.g. output = state_h), or type none."
         groups.append(tuple(sorted(set(read), key=_order(names))))
     return tuple(groups)
+
+
+def _group_texts(text: str) -> list[str]:
+    """Groups apart with ';' or a new line; 'and' parts them only between two equalities ('output = state_h
+    and forward_h = backward_h'), else it joins names of one group ('output and state_h')."""
+    parts = []
+    for line in re.split(r"[;\n]", text):
+        pieces = re.split(r"\band\b", line)
+        parts += pieces if len(pieces) > 1 and all("=" in p for p in pieces) else [re.sub(r"\band\b", " ", line)]
+    return parts
 
 
 def _order(names: list[str]):
@@ -223,12 +247,12 @@ COUNT_RULES = (
      "the model hands back the layer's output and, after it, the head's prediction"),
     (lambda g, r, c: c.bidirectional and c.merge_mode == "none" and g == r - 1,
      "merge_mode=None returns the forward and the backward outputs as two tensors, not one"),
+    (lambda g, r, c: c.bidirectional and c.return_state and g == r - _state_count(c) // 2,
+     "each direction returns its own states: Bidirectional never merges them"),
     (lambda g, r, c: c.return_state and c.layer == "lstm" and g == r - _directions(c),
      "an LSTM has two states, h and c, and return_state returns both"),
     (lambda g, r, c: c.return_state and c.layer != "lstm" and g == r + _directions(c),
      "a GRU or a SimpleRNN has one state, h: there is no cell state c"),
-    (lambda g, r, c: c.bidirectional and c.return_state and g == r - _state_count(c) // 2,
-     "each direction returns its own states: Bidirectional never merges them"),
     (lambda g, r, c: c.return_state and g < r, "return_state adds the final states after the output"),
 )
 
@@ -305,7 +329,7 @@ def _last_axis_rule(g: int, e: int, name: str, config: Any) -> str:
 
 def why_shapes(given: list[tuple], right: list[tuple], config: Any, tell: bool) -> str:
     """The rule the first wrong shape broke, naming the tensor."""
-    names = () if getattr(config, "snippet", False) else architecture.output_names(config)
+    names = architecture.output_names(config)
     k = next(i for i, (g, e) in enumerate(zip(given, right)) if g != e)
     name = names[k] if len(names) == len(right) else ""
     rule = _shape_rule(given[k], right[k], name, config, tell)
@@ -332,6 +356,8 @@ def why_order(given: list[str], right: list[str], tell: bool) -> str:
 EQUAL_RULES = (
     (lambda said, groups, right, c: any({"state_h", "state_c"} <= set(g) for g in groups),
      "h and c are different numbers: c is the cell's memory, and h = o × tanh(c) is what it outputs."),
+    (lambda said, groups, right, c: any({"output", "state_c"} <= set(g) for g in groups),
+     "c is the cell's memory and never leaves the cell as the output: the layer outputs h = o × tanh(c)."),
     (lambda said, groups, right, c: "whole_seq" in said,
      "whole_seq has a timesteps axis and state_h has not: only its last step equals the final h, "
      "whole_seq[:, -1, :] == state_h. Tensors of different shapes are never equal."),
@@ -350,7 +376,9 @@ def why_equal(given: tuple, right: tuple, config: Any, tell: bool) -> str:
     """The rule a wrong answer about equal tensors broke."""
     said = {n for group in given for n in group}
     rule = next((rule for applies, rule in EQUAL_RULES if applies(said, given, right, config)),
-                "Only tensors of the same shape can be equal; the output without return_sequences is the last h.")
+                "Those tensors hold different numbers in Keras's run.")
+    if not tell and rule == EQUAL_RULES[-1][1]:
+        rule = "Some two of the tensors returned hold the same numbers: what is the output without return_sequences?"
     return rule + (f" Keras's run: {'; '.join(' = '.join(g) for g in right) or 'none'}." if tell else "")
 
 
@@ -365,6 +393,8 @@ def _params_rules(config: Any, right: int) -> dict[int, str]:
     found = {
         n * (f * u + u * u): "every block has a bias too: + blocks × units",
         n * (f * u + u): "every block has a recurrent kernel too, (units × units), for the previous h",
+        n * (f * u + u * u + 2 * u): ("Keras keeps one bias per block: PyTorch's count, with its two bias vectors "
+                                      "(bias_ih and bias_hh), is blocks × units more"),
         f * u + u * u + u: f"{kind}, each with a kernel, a recurrent kernel and a bias",
         n * (config.timesteps * u + u * u + u): "the weights do not depend on timesteps: the same weights are used at "
                                                  "every step; the kernel is (features, blocks × units)",
@@ -389,6 +419,9 @@ def _params_rule(given: int, right: int, config: Any) -> str | None:
         return None
     if right - given == _head_weights(config):
         return "the head's Dense has its own kernel and bias: (units × head_units) + head_units"
+    if given > right and given % right == 0:
+        return ("the weights do not depend on timesteps (nor on the batch): the same weights are used at every "
+                "step, so a longer sequence needs no more of them")
     return _params_rules(config, right).get(given) if config.head == "none" else None
 
 
@@ -403,6 +436,8 @@ def why_params(given: int, right: int, config: Any, tell: bool) -> str:
 def why_builds(given: str, right: str, config: Any, tell: bool) -> str:
     """The rule a wrong 'will Keras build this?' answer broke."""
     if right == "builds":
+        if not tell:
+            return f"{BUILDS[given][4:].rstrip('.')}: that does not apply to this model. Look at what each layer hands on."
         return f"Keras builds this model: {BUILDS[given][4:].rstrip('.')} does not apply to it."
     explanation = refusals.RULES[BUILD_KEYS.index(right)].explanation if right in BUILD_KEYS else ""
     if given == "builds":
@@ -415,17 +450,26 @@ PADDED_RULES = {
                "CPU; cuDNN on a GPU writes zeros there)."),
     "zeros_masked": ("With pre-padding the padded steps come first: nothing real has been read yet, and a masked "
                      "step carries the initial state, zeros."),
-    "zeros_unmasked": ("Without a mask the zeros are read as data, but an untrained layer (zero biases, zero initial "
-                       "state) turns zero inputs into a zero state: pre-padding changes nothing until training "
-                       "moves the biases."),
+    "zeros_unmasked": ("Without a mask the zeros are read as data, but an untrained layer turns zero inputs into a zero "
+                       "state: from a zero state, the candidate g = tanh(W·0 + U·0 + b) is 0 because its bias b "
+                       "starts at 0 (only the LSTM's forget bias starts at 1, and it multiplies a zero c), so "
+                       "pre-padding changes nothing until training moves the biases."),
+    "zeros_bidirectional": ("Inside Bidirectional with return_sequences Keras sets zero_output_for_mask: a masked "
+                            "step is skipped and its output written as zeros, on a CPU too."),
     "new": "Without a mask the zeros are read as data: every padded step computes a new state from a zero input.",
 }
 
 
 def why_padded(given: str, right: str, config: Any, tell: bool) -> str:
     """The rule a wrong answer about the output at a padded step broke."""
-    key = right if right != "zeros" else ("zeros_masked" if config.mask else "zeros_unmasked")
-    return f"Not {PADDED[given][0].lower() + PADDED[given][1:]}. {PADDED_RULES[key]}"
+    key = right if right != "zeros" else ("zeros_unmasked" if not config.mask else
+                                          "zeros_bidirectional" if config.bidirectional else "zeros_masked")
+    return f"Not {PADDED[given][0].lower() + PADDED[given][1:]}. {PADDED_RULES[key] if tell else PADDED_HIDDEN}"
+
+
+# the rule for a wrong answer when the right one stays hidden: what decides it, never what it is
+PADDED_HIDDEN = ("Ask two things: does a mask reach the layer, and do the padded steps come before the real ones or "
+                 "after them? A masked step is skipped; a step without a mask is read as data, like any other.")
 
 
 WHY_CHOICE = {"builds": why_builds, "padded": why_padded}

@@ -44,6 +44,14 @@ TYPED_SHAPE = re.compile(r"[(\[]\s*\d+\s*,\s*\d*")  # "(32, 10" or "[4," : a sha
 
 
 @dataclass(frozen=True)
+class Wrong:
+    """A typical wrong answer to one question and the rule it breaks, in the words its hint must use."""
+
+    answer: str
+    rule: str
+
+
+@dataclass(frozen=True)
 class Question:
     ask: str
     query: str = ""  # changes to the preset for this question
@@ -51,8 +59,10 @@ class Question:
     of: str = "returns"  # the former name of kind: "returns" (shapes) or "x"
     kind: str = ""  # one of kinds.KINDS (default: from `of`)
     answer: str = ""  # a placeholder giving the right answer from Keras, e.g. "{{names}}" or "{{snippet s.k}}"
+    wrong: tuple[Wrong, ...] = ()  # the question's typical wrong answers, each with the rule it breaks
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "wrong", tuple(w if isinstance(w, Wrong) else Wrong(**w) for w in self.wrong))
         if self.of not in OF:
             raise ValueError(f"a question is about one of {', '.join(OF)}, not {self.of!r}")
         if not self.kind:
@@ -254,7 +264,9 @@ def _snippet_answer(lesson: Lesson, question: Question) -> Any:
 def grade_question(lesson: Lesson, question: Question, text: str, tell: bool = True) -> tuple[bool, str]:
     """A learner's answer to one of the lesson's questions -> (right, why), graded against the installed Keras
     (or the lesson's snippet that the question's answer names)."""
-    return kinds.grade(question.kind, text, answer_query(lesson, question), tell, _snippet_answer(lesson, question))
+    typical = tuple((wrong.answer, wrong.rule) for wrong in question.wrong)
+    return kinds.grade(question.kind, text, answer_query(lesson, question), tell, _snippet_answer(lesson, question),
+                       typical)
 
 
 def _answer_texts(lesson: Lesson, question: Question) -> list[str]:
@@ -264,6 +276,17 @@ def _answer_texts(lesson: Lesson, question: Question) -> list[str]:
     if question.kind in ("names", "params") or question.answer.strip().startswith("{{snippet"):
         return [right_answer(lesson, question)]
     return []
+
+
+def _echo(question: Question, typed: str) -> str:
+    """A typed answer as a hint repeats it ("Not (4, 32), (4, 32). ..."): the learner's words, not the answer."""
+    read = kinds.typed(question.kind, typed, [], None) if question.kind in ("x", "shapes", "params", "count") else typed
+    return typed if isinstance(read, str) else kinds.written(question.kind, read)
+
+
+def stands_in(answer: str, text: str) -> bool:
+    """The answer written in the text as a whole ('85' in 'holds 85.', not in '850' or '(4, 185)')."""
+    return re.search(rf"(?<![\w,.]){re.escape(answer)}(?![\w,]|\.\d)", text) is not None
 
 
 def given_away(lesson: Lesson) -> list[str]:
@@ -276,8 +299,8 @@ def given_away(lesson: Lesson) -> list[str]:
     explained = ""
     for n, question in enumerate(lesson.questions, 1):
         answer = _answer_texts(lesson, question)
-        found = list(dict.fromkeys(shape for shape in answer if shape in text))
-        if not found and answer and ", ".join(answer) in explained:
+        found = list(dict.fromkeys(shape for shape in answer if stands_in(shape, text)))
+        if not found and answer and stands_in(", ".join(answer), explained):
             found = answer
         if found:
             problems.append(f"{lesson.slug}: question {n}'s answer {', '.join(found)} stands above it: move it to "
@@ -336,6 +359,26 @@ def question_problems(lesson: Lesson) -> list[str]:
         if not right:
             problems.append(f"{lesson.slug}: question {n} ({question.kind}) grades Keras's own answer "
                             f"{question.answer} = {written!r} wrong: {why}")
+        problems += [f"{lesson.slug}: question {n}: {p}" for p in typical_problems(lesson, question, written)]
+    return problems
+
+
+def typical_problems(lesson: Lesson, question: Question, written: str) -> list[str]:
+    """A question's typical wrong answers graded as a learner's: each must be graded wrong, its hint must name
+    the rule the front matter gives it, and without telling (Reveal, a live class) must not name the right
+    answer. A question a snippet answers needs typical wrong answers: its hints come only from them."""
+    if not question.wrong and question.answer.strip().startswith("{{snippet"):
+        return ["a snippet answers it, so it needs typical wrong answers ([[questions.wrong]] answer and rule)"]
+    problems = []
+    for wrong in question.wrong:
+        right, why = grade_question(lesson, question, wrong.answer)
+        hidden = grade_question(lesson, question, wrong.answer, tell=False)[1]
+        if right:
+            problems.append(f"the typical wrong answer {wrong.answer!r} is graded right")
+        elif wrong.rule.lower() not in why.lower():
+            problems.append(f"the hint for {wrong.answer!r} names another rule: {why!r} (its rule: {wrong.rule!r})")
+        elif stands_in(written, hidden.replace(_echo(question, wrong.answer), "")):
+            problems.append(f"the hint for {wrong.answer!r} names the right answer without telling: {hidden!r}")
     return problems
 
 

@@ -17,10 +17,8 @@ The right answer comes from a live run of the question's query (or from a lesson
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from functools import lru_cache
-from types import SimpleNamespace
 from typing import Any
 
 from rnnlab import grading
@@ -87,98 +85,92 @@ def written(kind: str, value: Any) -> str:
     return str(value)
 
 
-def grade(kind: str, text: str, query: str, tell: bool = True, answer: Any = None) -> tuple[bool, str]:
+def grade(kind: str, text: str, query: str, tell: bool = True, answer: Any = None,
+          typical: tuple[tuple[str, str], ...] = ()) -> tuple[bool, str]:
     """A learner's answer to a question of this kind about `query` -> (right, why). `answer` overrides the
-    answer from a live run (a lesson snippet's printed value); with tell=False a wrong answer is told the rule
-    it broke but not the right answer."""
+    answer from a live run (a lesson snippet's printed value): the preset's rules are about another model then,
+    so a wrong answer is told the rule of the matching typical wrong answer in `typical` ((answer, rule)
+    pairs, the question's own), or a neutral hint. With tell=False a wrong answer is told the rule it broke but
+    not the right answer."""
     if kind not in KINDS:
         raise KeyError(f"no question kind {kind!r}")
     text = text[:MAX_TYPED]
     if not text.strip():
         return False, "Type an answer first" + (", or choose one." if kind in CHOICES else ".")
+    config = parse(query).config
+    right = expected(kind, query) if answer is None else answer
+    given = typed(kind, text, right, config)
+    if given is None:
+        return False, f"Choose one of: {'; '.join(CHOICES[kind].values())}."
+    if isinstance(given, str) and kind not in CHOICES:
+        return False, given
+    if given == right or (kind == "equal" and set(given) == set(right)):
+        return True, _right(kind, right)
     if answer is None:
-        return GRADERS[kind](text, expected(kind, query), parse(query).config, tell)
-    return GRADERS[kind](text, answer, _snippet_config(parse(query).config), tell)
+        return False, WHY[kind](given, right, config, tell)
+    rule = next((rule for wrong, rule in typical if typed(kind, wrong, right, config) == given), None)
+    return False, _snippet_why(kind, given, right, rule, tell)
 
 
-def _snippet_config(config: Any) -> SimpleNamespace:
-    """The settings the rules read, for an answer a lesson snippet printed: not the preset's model, so no size
-    of it can match the learner's numbers, and its tensors have no names."""
-    fields = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
-    return SimpleNamespace(**fields | {"units": -1, "timesteps": -1, "features": -1, "batch": -1, "snippet": True})
+def typed(kind: str, text: str, right: Any, config: Any) -> Any:
+    """A typed answer read as its kind reads it (a choice's key, a number, shapes, names, groups), or a message
+    saying why it cannot be read (None for a choice that is none of the choices)."""
+    if kind in ("x", "shapes"):
+        return grading.read_shapes(text)
+    if kind in ("count", "params"):
+        return grading.read_number(text)
+    if kind == "names":
+        return grading.read_names(text, right)
+    if kind == "equal":
+        return grading.read_groups(text, config)
+    return grading.read_choice(text, CHOICES[kind])
 
 
-def _grade_x(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
-    given = grading.read_shapes(text)
-    if isinstance(given, str):
-        return False, given
-    if given == right:
-        return True, "Right: that is the shape of x."
-    return False, grading.why_x(given, right[0], config, tell)
+def _right(kind: str, right: Any) -> str:
+    if kind == "equal":
+        return "Right: " + (f"{written('equal', right)} hold the same numbers." if right else
+                            "no two returned tensors hold the same numbers.")
+    if kind in CHOICES:
+        return f"Right. {CHOICES[kind][right]}."
+    return RIGHT[kind].format(right=right, s="s" * (right != 1) if isinstance(right, int) else "")
 
 
-def _grade_shapes(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
-    given = grading.read_shapes(text)
-    if isinstance(given, str):
-        return False, given
-    if given == right:
-        return True, "Right: that is exactly what Keras returns."
+RIGHT = {"x": "Right: that is the shape of x.", "shapes": "Right: that is exactly what Keras returns.",
+         "names": "Right: that is Keras's order.", "count": "Right: {right} tensor{s}.",
+         "params": "Right: {right:,} parameters, as count_params() says."}
+
+
+def _why_shapes(given: list, right: list, config: Any, tell: bool) -> str:
     if len(given) != len(right):
-        return False, grading.why_count(len(given), len(right), config, tell)
-    return False, grading.why_shapes(given, right, config, tell)
+        return grading.why_count(len(given), len(right), config, tell)
+    return grading.why_shapes(given, right, config, tell)
 
 
-def _grade_names(text: str, right: list, config: Any, tell: bool) -> tuple[bool, str]:
-    given = grading.read_names(text, right)
-    if isinstance(given, str):
-        return False, given
-    if given == right:
-        return True, "Right: that is Keras's order."
+def _why_names(given: list, right: list, config: Any, tell: bool) -> str:
     if len(given) != len(right):
-        return False, grading.why_count(len(given), len(right), config, tell)
-    return False, grading.why_order(given, right, tell)
+        return grading.why_count(len(given), len(right), config, tell)
+    return grading.why_order(given, right, tell)
 
 
-def _grade_number(right_text: str, why: Callable[[int, int, Any, bool], str]) -> Callable[..., tuple[bool, str]]:
-    """A grader of one whole number (a count, a parameter count): `right_text` formats the right answer."""
-    def grade(text: str, right: int, config: Any, tell: bool) -> tuple[bool, str]:
-        given = grading.read_number(text)
-        if isinstance(given, str):
-            return False, given
-        if given == right:
-            return True, right_text.format(right=right, s="s" * (right != 1))
-        return False, why(given, right, config, tell)
-    return grade
+# kind -> why(given, right, config, tell): the rule a wrong answer about the question's own model broke
+WHY: dict[str, Callable[[Any, Any, Any, bool], str]] = {
+    "x": lambda given, right, config, tell: grading.why_x(given, right[0], config, tell),
+    "shapes": _why_shapes, "names": _why_names, "count": grading.why_count, "params": grading.why_params,
+    "equal": grading.why_equal, **grading.WHY_CHOICE,
+}
+
+NEUTRAL = {  # what a wrong answer to a snippet's question is told when it is none of the question's typical ones
+    "params": "Count every weight array the snippet's layer creates: its kernels and its biases",
+    "count": "Count every tensor the snippet's call hands back",
+}
 
 
-_grade_count = _grade_number("Right: {right} tensor{s}.", grading.why_count)
-_grade_params = _grade_number("Right: {right:,} parameters, as count_params() says.", grading.why_params)
-
-
-def _grade_equal(text: str, right: tuple, config: Any, tell: bool) -> tuple[bool, str]:
-    given = grading.read_groups(text, config)
-    if isinstance(given, str):
-        return False, given
-    if set(given) == set(right):
-        return True, "Right: " + (f"{written('equal', right)} hold the same numbers." if right else
-                                  "no two returned tensors hold the same numbers.")
-    return False, grading.why_equal(given, right, config, tell)
-
-
-def _grade_choice(kind: str):
-    def graded(text: str, right: str, config: Any, tell: bool) -> tuple[bool, str]:
-        given = grading.read_choice(text, CHOICES[kind])
-        if given is None:
-            return False, f"Choose one of: {'; '.join(CHOICES[kind].values())}."
-        if given == right:
-            return True, f"Right. {CHOICES[kind][right]}."
-        return False, grading.WHY_CHOICE[kind](given, right, config, tell)
-    return graded
-
-
-GRADERS = {"x": _grade_x, "shapes": _grade_shapes, "names": _grade_names, "count": _grade_count,
-           "params": _grade_params, "equal": _grade_equal, "builds": _grade_choice("builds"),
-           "padded": _grade_choice("padded")}
+def _snippet_why(kind: str, given: Any, right: Any, rule: str | None, tell: bool) -> str:
+    """The hint for a wrong answer to a question a lesson snippet answers: the question's own rule, else
+    neutral; never a rule about the preset's recurrent layer."""
+    rule = rule or NEUTRAL.get(kind, "read the snippet line by line: what each layer does to each axis")
+    said = f" The snippet prints {written(kind, right)}." if tell else ""
+    return f"Not {written(kind, given)}. {rule.rstrip('.')}.{said}"
 
 
 def read_answer(kind: str, text: str) -> Any:

@@ -1,5 +1,6 @@
 """Lessons agree with the installed Keras; their questions are graded against it."""
 
+import re
 import subprocess
 import sys
 
@@ -12,8 +13,9 @@ ALL = lessons.all_lessons()
 QUESTIONS = [(lesson, q) for lesson in ALL for q in lesson.questions]
 
 
-def test_at_least_eighteen_lessons_in_order_each_with_two_questions_mostly_beyond_shape_recall():
-    assert len(ALL) >= 18
+def test_as_many_lessons_as_the_readme_says_in_order_each_with_two_questions_mostly_beyond_shape_recall():
+    said = re.search(r"\*\*Lessons\*\*: ([\w-]+) short steps", (ROOT / "README.md").read_text())[1]
+    assert len(ALL) == ["twenty-two", "twenty-three", "twenty-four", "twenty-five"].index(said) + 22 >= 22
     assert [lesson.order for lesson in ALL] == sorted({lesson.order for lesson in ALL})
     assert all(len(lesson.questions) >= 2 for lesson in ALL)
     beyond = [q for _, q in QUESTIONS if q.kind not in questions.RECALL]
@@ -143,3 +145,32 @@ def test_snippets_run_only_from_the_lesson_files():
     with pytest.raises(KeyError):
         lessons.snippet_output("the-input", "not-a-snippet")
     assert lessons.snippet_output("the-input", "two_d")["expanded"]
+
+
+def test_check_fails_when_a_typical_wrong_answers_hint_names_a_rule_that_does_not_apply():
+    """A Bidirectional question whose typical wrong answer (merged states) is told an LSTM's rule."""
+    wrong = lessons.Wrong("3", "each direction returns its own states")
+    asked = lessons.Question("How many tensors?", kind="count", answer="{{count}}", wrong=(wrong,))
+    plain = lessons.Lesson("t", "t", 1, "return_state=true&units=4", "text", (asked,))
+    assert any("graded right" in p for p in lessons.check(plain))  # an LSTM does return 3
+    lesson = lessons.Lesson("t", "t", 1, "bidirectional=true&return_state=true&units=4", "text", (asked,))
+    assert lessons.check(lesson) == []
+    wrongly = lessons.Question("How many tensors?", kind="count", answer="{{count}}",
+                               wrong=[{"answer": "3", "rule": "an LSTM has two states"}])
+    lesson = lessons.Lesson("t", "t", 1, "bidirectional=true&return_state=true&units=4", "text", (wrongly,))
+    assert any("names another rule" in p for p in lessons.check(lesson))
+
+
+def test_check_fails_when_a_snippet_question_has_no_typical_wrong_answers():
+    lesson = lessons.find("targets")
+    bare = lessons.Lesson(lesson.slug, lesson.title, lesson.order, lesson.preset, lesson.body,
+                          tuple(lessons.Question(q.ask, q.query, q.explain, kind=q.kind, answer=q.answer)
+                                for q in lesson.questions))
+    assert any("needs typical wrong answers" in p for p in lessons.check(bare))
+
+
+def test_every_typical_wrong_answer_gets_its_own_rule_and_hidden_mode_keeps_the_answer():
+    found = [(lesson, q, w) for lesson, q in QUESTIONS for w in q.wrong]
+    assert len(found) >= 25
+    for lesson, question, wrong in found:
+        assert lessons.typical_problems(lesson, question, lessons.right_answer(lesson, question)) == []

@@ -255,3 +255,224 @@ def test_lesson_12_says_tanh_bounds_h_only():
 def test_lesson_11_carries_state_per_row_with_shuffle_off_and_whole_batches():
     text = lessons.render(lessons.find("stateful"))
     assert "row i of" in text and "shuffle=False" in text and "divisible by the batch size" in text
+
+
+# --- each question is hinted from what it is about ----------------------------------------------------------
+
+
+def graded(slug: str, number: int, typed: str, tell: bool = True) -> tuple[bool, str]:
+    lesson = lessons.find(slug)
+    return lessons.grade_question(lesson, lesson.questions[number - 1], typed, tell)
+
+
+@pytest.mark.parametrize("slug, number, typed, rule, never", [
+    ("layers-around-an-lstm", 3, "(32, 10, 6)", "padding=\"valid\"", "keeps the input's length"),
+    ("layers-around-an-lstm", 3, "(32, 7, 6)", "each layer does to each axis", "keeps the input's length"),
+    ("layers-around-an-lstm", 2, "80", "bias", "recurrent"),
+    ("layers-around-an-lstm", 2, "850", "every timestep", "recurrent"),
+    ("targets", 1, "(32, 10, 1)", "trailing axis of 1", "return_sequences"),
+    ("targets", 2, "(32, 10)", "class axis", "return_sequences"),
+    ("text-and-any-length", 1, "(2, 6, 16)", "from the Embedding", "return_sequences"),
+    ("text-and-any-length", 3, "16,016", "lookup table", "recurrent"),
+    ("text-and-any-length", 3, "1,000", "output_dim", "recurrent"),
+])
+def test_a_snippet_question_is_hinted_from_its_own_model_never_from_the_presets_lstm(slug, number, typed, rule, never):
+    right, why = graded(slug, number, typed)
+    assert not right and rule in why and never not in why, why
+
+
+def test_the_conv1d_question_can_tell_filters_from_timesteps():
+    """With 8 filters the 8 output steps and the 8 features could not be told apart."""
+    printed = lessons.snippet_output("layers-around-an-lstm", "around")
+    batch, steps, filters = eval(printed["conv"])  # a tuple Keras printed
+    assert steps == 10 - 3 + 1 and steps != filters
+
+
+def test_merged_bidirectional_states_are_told_each_direction_returns_its_own():
+    arrays = keras_returns("bidirectional=true&return_state=true")
+    assert len(arrays) == 5
+    right, why = graded("bidirectional", 1, ", ".join(str(arrays[0].shape) for _ in range(3)))
+    assert not right and "each direction returns its own states" in why and "an LSTM has two states" not in why
+
+
+# --- hidden-answer mode: the rule, never the right value ----------------------------------------------------
+
+
+@pytest.mark.parametrize("number", [2, 3, 4])
+def test_a_padded_step_question_without_telling_never_names_the_right_value(number):
+    lesson = lessons.find("padding-and-masking")
+    question = lesson.questions[number - 1]
+    right = questions.expected("padded", lessons.answer_query(lesson, question))
+    for wrong in set(questions.PADDED) - {right}:
+        ok, why = lessons.grade_question(lesson, question, wrong, tell=False)
+        rule = why.split(". ", 1)[1]  # after "Not <the learner's choice>."
+        assert not ok and not any(word in rule.lower() for word in ("zero", "forward", "new value", "carr")), why
+
+
+def test_will_keras_build_it_without_telling_does_not_say_it_builds():
+    right, why = questions.grade("builds", "needs_sequence", "depth=2", tell=False)
+    assert not right and "builds" not in why.lower()
+
+
+# --- reading typed answers ------------------------------------------------------------------------------------
+
+
+def test_output_equal_to_c_is_told_why_not_that_the_shapes_differ():
+    output, _, c = keras_returns(LSTM_STATE)
+    assert output.shape == c.shape and not np.allclose(output, c)
+    right, why = questions.grade("equal", "output = state_c", LSTM_STATE)
+    assert not right and "same shape" not in why and "memory" in why
+
+
+@pytest.mark.parametrize("kind, query, typed", [
+    ("equal", LSTM_STATE, "output and state_h"),
+    ("names", LSTM_STATE, "output, h_n, c_n"),
+    ("shapes", LSTM_STATE, "3 x (32, 64)"),
+    ("shapes", LSTM_STATE, "(32, 64) × 3"),
+    ("params", "units=64&features=3", "17408 parameters"),
+    ("params", "units=64&features=3", "17,408 params"),
+])
+def test_ways_learners_write_a_right_answer_are_read(kind, query, typed):
+    assert questions.grade(kind, typed, query)[0], (kind, typed)
+
+
+def test_two_equalities_joined_by_and_stay_two_groups():
+    from rnnlab.grading import read_groups
+    from rnnlab.params import parse
+
+    config = parse("bidirectional=true&return_state=true&merge_mode=none").config
+    assert len(read_groups("forward_output = forward_h and backward_h = backward_output", config)) == 2
+
+
+def test_timesteps_in_the_parameter_formula_is_named():
+    import keras
+
+    layer = keras.layers.LSTM(64)
+    layer(np.zeros((1, 500, 3), "float32"))
+    scaled = layer.count_params() * 50  # "10 steps hold 17,408, so 500 hold 50 times as many"
+    right, why = questions.grade("params", f"{scaled:,}", "units=64&features=3&timesteps=500")
+    assert not right and "do not depend on timesteps" in why
+
+
+# --- sentences re-measured on the installed Keras -----------------------------------------------------------
+
+
+def test_an_untrained_lstm_keeps_a_zero_state_because_g_is_zero_not_because_every_bias_is():
+    import keras
+
+    layer = keras.layers.LSTM(4, return_sequences=True)
+    out = np.asarray(layer(np.zeros((1, 5, 3), "float32")))
+    bias = np.asarray(layer.weights[2])
+    assert np.all(out == 0) and np.all(bias[4:8] == 1) and np.all(bias[:4] == 0) and np.all(bias[8:12] == 0)
+    lesson = lessons.find("padding-and-masking")
+    text = lessons.render(lesson, text=lesson.questions[3].explain, query=lessons.answer_query(lesson, lesson.questions[3]))
+    assert "zero\nbiases" not in text and "zero biases" not in text and "forget gate's bias starts at 1" in text
+    why = graded("padding-and-masking", 4, "new")[1]
+    assert "zero biases" not in why and "forget bias starts at 1" in why
+
+
+def test_inside_bidirectional_a_masked_step_reads_zeros_and_the_lesson_says_so():
+    import keras
+
+    x = keras.utils.pad_sequences([np.ones((10, 3)), np.ones((4, 3))], padding="post", dtype="float32")
+    seq = np.asarray(keras.Sequential([keras.Input((10, 3)), keras.layers.Masking(),
+                                      keras.layers.Bidirectional(keras.layers.LSTM(4, return_sequences=True))])(x))
+    assert np.all(seq[1, -1] == 0)
+    lesson = lessons.find("padding-and-masking")
+    text = lessons.render(lesson, text=lesson.questions[1].explain)
+    assert "zero_output_for_mask" in text and "reads Zeros" in " ".join(text.split())
+
+
+def test_targets_say_broadcasting_happens_only_where_shapes_can_broadcast():
+    printed = lessons.snippet_output("targets", "targets")
+    assert "Incompatible shapes" in printed["unbroadcastable"]
+    assert printed["trailing_one_loss"] == printed["sparse_loss"]
+    text = lessons.render(lessons.find("targets"))
+    assert "cannot be broadcast" in text and printed["unbroadcastable"] in text
+
+
+def test_myths_say_how_c_grows_with_tanh_and_how_h_grows_with_relu():
+    printed = lessons.snippet_output("myths", "bound")
+    assert float(printed["max_h"]) < 1 and 1 < float(printed["c"]) <= 200  # at most one a step with tanh
+    assert float(printed["relu_h_10"]) > 1000 and printed["relu_h_200"] == "inf"
+    text = " ".join(lessons.render(lessons.find("myths")).split())
+    assert "tanh or relu alike" not in text and f"h = {printed['relu_h_10']} at step 10" in text
+
+
+def test_hidden_cell_is_kerass_state_order_and_the_lesson_does_not_call_it_wrong():
+    _, h, c = keras_returns(LSTM_STATE)
+    assert questions.grade("names", "output, hidden, cell", LSTM_STATE)[0]
+    lesson = lessons.find("return-state")
+    text = " ".join(lessons.render(lesson, text=lesson.questions[0].explain).split())
+    assert '"hidden, cell" is Keras\'s order' in text and '"hidden, cell, output"' in text
+
+
+def test_stacking_explains_both_layers_in_its_total():
+    import keras
+
+    first, second = keras.layers.LSTM(64, return_sequences=True), keras.layers.LSTM(64)
+    second(first(np.zeros((1, 10, 3), "float32")))
+    total = first.count_params() + second.count_params()
+    assert questions.expected("params", "depth=2&return_state=true") == total
+    lesson = lessons.find("stacking")
+    text = lessons.render(lesson, text=lesson.questions[2].explain)
+    assert f"{total:,}" in text and "features × units" in text and "units × units + units × units" in text
+
+
+def test_a_conv1d_drops_the_mask_and_a_dense_keeps_it_as_the_lessons_say():
+    printed = lessons.snippet_output("layers-around-an-lstm", "around")
+    assert (printed["conv_mask"], printed["dense_mask"]) == ("False", "True")
+    masks = lessons.snippet_output("masks-through-layers", "masks")
+    assert (masks["conv_keeps"], masks["flatten_keeps"], masks["dense_keeps"]) == ("False", "False", "True")
+    assert float(masks["pooled_difference"]) == 0
+
+
+def test_why_return_the_states_says_when_the_decoder_doubles_and_how_inference_loops():
+    text = " ".join(lessons.render(lessons.find("why-return-the-states")).split())
+    assert "started from the concatenated states must have twice" in text and "one step at a time" in text
+
+
+def test_windowing_pairs_each_window_with_the_steps_after_it_and_a_per_step_head_does_not_fit_a_horizon():
+    import keras
+
+    series = np.arange(30, dtype="float32").reshape(-1, 1)
+    windows = keras.utils.timeseries_dataset_from_array(series[:-10], series[10:, 0], sequence_length=10,
+                                                        batch_size=64)
+    x, y = next(iter(windows))
+    assert tuple(x.shape) == (11, 10, 1) and float(y[0]) == 10.0  # the step right after the first window
+    printed = lessons.snippet_output("windowing-a-series", "windows")
+    assert printed["x"] == "(32, 10, 1)" and printed["windows"] == str(100 - 2 * 10 + 1)
+    assert printed["target_check"] == "True" and "Incompatible shapes" in printed["every_fit"]
+    assert printed["last"] == printed["horizon_y"] != printed["every"]
+    right, why = graded("windowing-a-series", 3, "(32, 3)")
+    assert not right and "Dense acts at every step" in why
+
+
+def test_the_inference_loop_reuses_the_trained_layers_and_reproduces_teacher_forcing():
+    printed = lessons.snippet_output("encoder-decoder-inference", "inference")
+    assert printed["params"] == printed["decoder_params"]  # the same layers, not a copy
+    assert float(printed["same_as_training"]) <= 1e-5
+    assert printed["step_returns"].startswith("(4, 1, 1)") and printed["predicted"] == "(4, 6, 1)"
+    right, why = graded("encoder-decoder-inference", 3, "8,770")
+    assert not right and "same weights" in why
+
+
+def test_pooling_reads_any_length_flatten_one_and_attention_weights_sum_to_one():
+    printed = lessons.snippet_output("what-to-do-with-whole-seq", "whole")
+    assert printed["pooled"] == printed["pooled_longer"] == "(4, 16)"
+    assert printed["flat_longer"].startswith("ValueError") and printed["flat_head_params"] == str(10 * 16 + 1)
+    assert printed["scores"] == "(4, 1, 10)" and float(printed["scores_sum"]) == 1.0
+    right, why = graded("what-to-do-with-whole-seq", 2, "17")
+    assert not right and "side by side" in why
+
+
+def test_a_pytorch_learner_is_read_and_told_pytorchs_second_bias():
+    import keras
+
+    layer = keras.layers.LSTM(64)
+    layer(np.zeros((1, 10, 3), "float32"))
+    assert [w.shape for w in layer.weights][2] == (4 * 64,)  # one bias vector, four blocks
+    two_biases = layer.count_params() + 4 * 64  # PyTorch's documented bias_ih + bias_hh
+    right, why = graded("from-pytorch", 1, f"{two_biases:,}")
+    assert not right and "one bias per block" in why
+    assert graded("from-pytorch", 2, "out, h_n, c_n")[0]
