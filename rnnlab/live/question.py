@@ -44,6 +44,9 @@ class Posed:
     number: int = -1
     options: tuple[str, ...] = ()  # a playground question's choices, when the teacher offers them
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "options", tuple(self.options))  # read back from JSON as a list
+
     @property
     def choices(self) -> dict[str, str]:
         """{answer: how it reads}: a choice kind's table, a playground question's offered shapes, or none."""
@@ -61,10 +64,7 @@ class Posed:
     @classmethod
     def from_json(cls, text: str) -> Posed | None:
         """A stored question, or None for nothing posed yet."""
-        if not text:
-            return None
-        fields = json.loads(text)
-        return cls(**fields | {"options": tuple(fields.get("options", ()))})
+        return cls(**json.loads(text)) if text else None
 
 
 def playground(pasted: str, choices: bool = False) -> Posed:

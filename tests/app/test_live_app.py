@@ -379,7 +379,7 @@ def test_the_projectors_view_has_no_controls_no_key_and_no_answers_until_shown(s
     assert "(32, 8)" in shown(wall) and "✓" not in shown(wall)
     live_view.classes().reveal(code, key)
     wall.run()
-    assert "✓ (32, 8): 1" in shown(wall) and "Keras returns: `(32, 8)`" in shown(wall)
+    assert "`✓ (32, 8)`\\: 1" in shown(wall) and "Keras returns: `(32, 8)`" in shown(wall)
 
 
 def test_the_teacher_closes_voting_then_reveals(session):
