@@ -14,7 +14,7 @@ import time
 import keras
 
 from rnnlab.doctor import repair, rules
-from rnnlab.doctor.program import Program
+from rnnlab.doctor.program import NotRead, Program
 from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.doctor.trial import Built, Data, as_written, trial
 from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, RankedFix, Verification, fmt
@@ -202,3 +202,19 @@ def _with_fix(finding: rules.Finding, what: str) -> rules.Finding:
         return finding
     return dataclasses.replace(finding, problem=dataclasses.replace(
         finding.problem, fix=f"{what} (tried with Keras: it builds, trains one step and fits y)"))
+
+
+def unjudged(program: Program, code: str, err: BaseException) -> Diagnosis:
+    """'unsure', naming the line that makes the model: the doctor itself failed to judge it (its own failure,
+    not Keras's, which a diagnosis reports)."""
+    made = [s.line for s in program.steps if s.line] + [program.fit_line or 0, program.loss_line or 0]
+    line = max(1, min((n for n in made if n), default=1))
+    lines = code.splitlines()
+    reason = (f"the doctor could not judge the model made here ({type(err).__name__} in the doctor itself, not "
+              "a fault of the code): nothing is claimed about it")
+    return Diagnosis(problems=(), keras_error=None, keras_error_line=None, keras_warnings=(), layer_shapes=(),
+                     output_shapes=None, fixed_code=None, verification=None,
+                     not_read=program.not_read + (NotRead(line, lines[line - 1].strip() if line <= len(lines) else "",
+                                                          reason, model=True),),
+                     notes=program.notes, keras_version=keras.__version__,
+                     untested="the doctor could not judge this model")
