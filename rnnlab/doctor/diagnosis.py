@@ -182,15 +182,20 @@ def examine(program: Program, data: Data) -> Diagnosis:
                                           else translated.fit_line or translated.loss_line)
     state = _rounds(found, translated, first, data)
     found = _claimed(state.found, program, first, data)
-    fix = _fix(state, translated, found, data, max(1.0, TOTAL_SECONDS - (time.perf_counter() - start)))
+    # the search runs on the part read even when lines left unread keep the doctor from claiming what is wrong
+    fix = _fix(state, translated, state.found, data, max(1.0, TOTAL_SECONDS - (time.perf_counter() - start)))
+    notes = _notes(program, translated, first, data)
     if fix.what:
         found = [_with_fix(f, fix.what) for f in found]
+        if any(n.model for n in program.not_read):
+            notes += ("The fix was found on the part of the model the doctor read: the lines it could not read "
+                      "are left out of it.",)
     return Diagnosis(
         problems=tuple(f.problem for f in found), keras_error=error, keras_error_line=error_line,
         keras_warnings=tuple(dict.fromkeys(warned + first.warnings)),
         layer_shapes=_table(translated, first), output_shapes=first.outputs,
         fixed_code=program_code(fix.program) if fix.program is not None else None,
-        verification=fix.verification, not_read=program.not_read, notes=_notes(program, translated, first, data),
+        verification=fix.verification, not_read=program.not_read, notes=notes,
         keras_version=keras.__version__,
         untested="" if first.trained or first.error else first.skipped or "no training step ran",
         fix_what=fix.what, alternatives=fix.others)

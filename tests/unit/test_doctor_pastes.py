@@ -153,3 +153,15 @@ def test_the_command_line_prints_json_when_the_doctor_itself_fails(monkeypatch, 
 def test_per_step_one_unit_softmax_under_a_sparse_loss_is_explained():
     d = diagnose(PER_STEP_ONE_UNIT, y="32,10")
     assert "one_unit_categorical" in kinds(d) and d.verdict == "problem"
+
+
+# --- lines left unread do not stop the fix search ---------------------------------------------------------
+
+def test_unread_lines_and_keras_error_still_get_a_fix_on_the_part_read():
+    d = diagnose("model = Sequential()\nmodel.add(Input((10, 3)))\nmodel.add(LSTM(8, return_sequences=True))\n"
+                 "model.add(LSTM(config.units, return_sequences=True))\nfor i in range(n_layers):\n"
+                 "    model.add(LSTM(8, return_sequences=True))\nmodel.add(LSTM(8))\nmodel.add(Dense(4))\n"
+                 "model.compile(loss='mse', optimizer='adam')", y="32,10,1")
+    assert len(d.unread_model) == 2 and d.keras_error and d.verdict == "unsure"
+    assert d.fix_what and d.verification.verified and d.fixed_output_shape == [10, 1]
+    assert any("part of the model the doctor read" in n for n in d.notes)
