@@ -40,6 +40,7 @@ class _Reader(_Calls, _Assembly):
         self.returned: Any = None
         self.called: set[str] = set()
         self.legacy: list[Legacy] = []  # Keras 1/2 calls read as the Keras 3 call they meant
+        self.keras_names: set[str] = set()  # names imported from keras.layers (or an old module of it)
 
     # --- bookkeeping -------------------------------------------------------------------------
     def source(self, node: ast.AST) -> str:
@@ -106,6 +107,9 @@ class _Reader(_Calls, _Assembly):
         """Imports change nothing the doctor reads, but a module path Keras 3 no longer has is noted."""
         paths = [a.name for a in node.names] if isinstance(node, ast.Import) else \
             [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+        module = (getattr(node, "module", None) or "").removeprefix("tensorflow.").removeprefix("tf.")
+        if module == "keras.layers" or module in OLD_MODULES:
+            self.keras_names |= {a.asname or a.name for a in node.names if a.name != "*"}
         for path in paths:
             plain = path.removeprefix("tensorflow.").removeprefix("tf.")
             if plain in OLD_MODULES:

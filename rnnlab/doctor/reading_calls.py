@@ -41,7 +41,16 @@ class _Calls:
             self.old_call(node.lineno, "old_module_path", module, old,
                           module.removeprefix("tensorflow.").removeprefix("tf."))
         read = next((method for test, method in _CALLS if test(name, dotted)), None)
+        if read is None and self.keras_layer(name, dotted):
+            read = _Calls.layer
         return read(self, name, node) if read else self.unknown(node)
+
+    def keras_layer(self, name: str, dotted: str) -> bool:
+        """Any other layer of keras.layers (Conv2D, MaxPooling2D, ...), named through keras.layers or imported
+        from it by name: Keras builds it as written (a name Keras does not have is Keras's error to report)."""
+        module = dotted.rpartition(".")[0].removeprefix("tensorflow.").removeprefix("tf.")
+        return name[:1].isupper() and (module in ("keras.layers", "layers") or module in OLD_MODULES
+                                       or not module and name in self.keras_names)
 
     def quiet(self, name: str, node: ast.Call) -> Any:
         return _QUIET

@@ -165,3 +165,27 @@ def test_unread_lines_and_keras_error_still_get_a_fix_on_the_part_read():
     assert len(d.unread_model) == 2 and d.keras_error and d.verdict == "unsure"
     assert d.fix_what and d.verification.verified and d.fixed_output_shape == [10, 1]
     assert any("part of the model the doctor read" in n for n in d.notes)
+
+
+# --- any layer of keras.layers ----------------------------------------------------------------------------
+
+def test_any_keras_layer_before_and_after_the_recurrent_part_is_built_by_keras():
+    d = doctor.diagnose(
+        "from keras.models import Sequential\nfrom keras.layers import LSTM, Dense, Input, TimeDistributed, "
+        "Conv2D, MaxPooling2D, Flatten\nfrom tensorflow.keras import layers\nmodel = Sequential()\n"
+        "model.add(Input(shape=(10, 8, 8, 1)))\nmodel.add(TimeDistributed(Conv2D(4, (3, 3), activation='relu')))\n"
+        "model.add(TimeDistributed(MaxPooling2D((2, 2))))\nmodel.add(TimeDistributed(Flatten()))\n"
+        "model.add(LSTM(8, return_sequences=True))\nmodel.add(layers.GaussianNoise(0.1))\nmodel.add(Dense(1))\n"
+        "model.compile(loss='mse', optimizer='adam')", "32,10,8,8,1", "32,1")
+    L = keras.layers
+    model = keras.Sequential([keras.Input((10, 8, 8, 1)), L.TimeDistributed(L.Conv2D(4, (3, 3))),
+                              L.TimeDistributed(L.MaxPooling2D((2, 2))), L.TimeDistributed(L.Flatten()),
+                              L.LSTM(8, return_sequences=True), L.GaussianNoise(0.1), L.Dense(1)])
+    assert not d.not_read
+    assert [r.shapes[0] for r in d.layer_shapes[1:]] == [tuple(layer.output.shape) for layer in model.layers]
+    assert d.verdict == "problem" and d.verification.verified and d.fixed_output_shape == [1]
+
+
+def test_a_custom_layer_under_a_star_import_is_left_unread_not_blamed_on_keras():
+    d = diagnose("model = Sequential([Input((10, 3)), LSTM(8, return_sequences=True), MyAttention(8), Dense(1)])")
+    assert [n.line for n in d.not_read] == [4] and not d.keras_error
