@@ -105,8 +105,7 @@ class _Reader(_Calls, _Assembly):
 
     def imported(self, node: ast.Import | ast.ImportFrom) -> None:
         """Imports change nothing the doctor reads, but a module path Keras 3 no longer has is noted."""
-        paths = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-            [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+        paths = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
         module = (getattr(node, "module", None) or "").removeprefix("tensorflow.").removeprefix("tf.")
         if module == "keras.layers" or module in OLD_MODULES:
             self.keras_names |= {a.asname or a.name for a in node.names if a.name != "*"}
