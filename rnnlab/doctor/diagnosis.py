@@ -182,8 +182,10 @@ def examine(program: Program, data: Data) -> Diagnosis:
                                           else translated.fit_line or translated.loss_line)
     state = _rounds(found, translated, first, data)
     found = _claimed(state.found, program, first, data)
-    # the search runs on the part read even when lines left unread keep the doctor from claiming what is wrong
-    fix = _fix(state, translated, state.found, data, max(1.0, TOTAL_SECONDS - (time.perf_counter() - start)))
+    # Keras's own error in a model whose making was read: the search runs on the part read even when unread lines
+    # keep the doctor from claiming what is wrong
+    fix = _fix(state, translated, state.found if first.error and program.has_model else found, data,
+               max(1.0, TOTAL_SECONDS - (time.perf_counter() - start)))
     notes = _notes(program, translated, first, data)
     if fix.what:
         found = [_with_fix(f, fix.what) for f in found]
