@@ -61,10 +61,15 @@ def diagnose(code: str, x_shape: str | Shape, y_shape: str | Shape | None = None
     try:
         program = read(code, x, y)  # before the heavy imports: bad input fails fast
 
-        from rnnlab.doctor.diagnosis import examine
+        from rnnlab.doctor.diagnosis import examine, unjudged
         from rnnlab.doctor.trial import Data
 
-        return examine(program, Data(x, y, loss))
+        try:
+            return examine(program, Data(x, y, loss))
+        except (DoctorInputError, MemoryError, RecursionError):
+            raise
+        except Exception as err:  # noqa: BLE001 - a failure of the doctor's own: every paste gets a diagnosis
+            return unjudged(program, code, err)
     except RecursionError:  # layers wrapped in layers, hundreds deep
         raise DoctorInputError("its layers are nested too deeply to diagnose (a wrapper inside a wrapper, "
                                "hundreds of times)") from None

@@ -54,6 +54,12 @@ RENAMED: dict[str, str | None] = {
     "nb_filter": "filters", "filter_length": "kernel_size", "border_mode": "padding",
     "subsample_length": "strides", "pool_length": "pool_size",
 }
+# Keras 1's merge(mode=...) -> the Keras 3 merge function that does it.
+KERAS1_MERGE_MODES = {"sum": "add", "concat": "concatenate", "mul": "multiply", "ave": "average", "max": "maximum"}
+# Keras 1/2 module paths that Keras 3 no longer has -> where their layers are now.
+OLD_MODULES = {f"keras.layers.{m}": "keras.layers" for m in (
+    "recurrent", "core", "embeddings", "wrappers", "convolutional", "convolutional_recurrent", "pooling", "merge",
+    "normalization", "advanced_activations", "noise", "cudnn_recurrent")}
 MISSPELT = {"return_sequence": "return_sequences", "return_states": "return_state",
             "returns_sequences": "return_sequences", "return_sequnces": "return_sequences"}
 KEEPS_NAME = {("Embedding", "output_dim")}  # a Keras 1 name that is still right for this layer

@@ -14,7 +14,7 @@ import time
 import keras
 
 from rnnlab.doctor import repair, rules
-from rnnlab.doctor.program import Program
+from rnnlab.doctor.program import NotRead, Program
 from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.doctor.trial import Built, Data, as_written, trial
 from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, RankedFix, Verification, fmt
@@ -182,15 +182,22 @@ def examine(program: Program, data: Data) -> Diagnosis:
                                           else translated.fit_line or translated.loss_line)
     state = _rounds(found, translated, first, data)
     found = _claimed(state.found, program, first, data)
-    fix = _fix(state, translated, found, data, max(1.0, TOTAL_SECONDS - (time.perf_counter() - start)))
+    # Keras's own error in a model whose making was read: the search runs on the part read even when unread lines
+    # keep the doctor from claiming what is wrong
+    fix = _fix(state, translated, state.found if first.error and program.has_model else found, data,
+               max(1.0, TOTAL_SECONDS - (time.perf_counter() - start)))
+    notes = _notes(program, translated, first, data)
     if fix.what:
         found = [_with_fix(f, fix.what) for f in found]
+        if any(n.model for n in program.not_read):
+            notes += ("The fix was found on the part of the model the doctor read: the lines it could not read "
+                      "are left out of it.",)
     return Diagnosis(
         problems=tuple(f.problem for f in found), keras_error=error, keras_error_line=error_line,
         keras_warnings=tuple(dict.fromkeys(warned + first.warnings)),
         layer_shapes=_table(translated, first), output_shapes=first.outputs,
         fixed_code=program_code(fix.program) if fix.program is not None else None,
-        verification=fix.verification, not_read=program.not_read, notes=_notes(program, translated, first, data),
+        verification=fix.verification, not_read=program.not_read, notes=notes,
         keras_version=keras.__version__,
         untested="" if first.trained or first.error else first.skipped or "no training step ran",
         fix_what=fix.what, alternatives=fix.others)
@@ -202,3 +209,19 @@ def _with_fix(finding: rules.Finding, what: str) -> rules.Finding:
         return finding
     return dataclasses.replace(finding, problem=dataclasses.replace(
         finding.problem, fix=f"{what} (tried with Keras: it builds, trains one step and fits y)"))
+
+
+def unjudged(program: Program, code: str, err: BaseException) -> Diagnosis:
+    """'unsure', naming the line that makes the model: the doctor itself failed to judge it (its own failure,
+    not Keras's, which a diagnosis reports)."""
+    made = [s.line for s in program.steps if s.line] + [program.fit_line or 0, program.loss_line or 0]
+    line = max(1, min((n for n in made if n), default=1))
+    lines = code.splitlines()
+    reason = (f"the doctor could not judge the model made here ({type(err).__name__} in the doctor itself, not "
+              "a fault of the code): nothing is claimed about it")
+    return Diagnosis(problems=(), keras_error=None, keras_error_line=None, keras_warnings=(), layer_shapes=(),
+                     output_shapes=None, fixed_code=None, verification=None,
+                     not_read=program.not_read + (NotRead(line, lines[line - 1].strip() if line <= len(lines) else "",
+                                                          reason, model=True),),
+                     notes=program.notes, keras_version=keras.__version__,
+                     untested="the doctor could not judge this model")

@@ -139,6 +139,17 @@ class NotRead:
 
 
 @dataclass(frozen=True)
+class Legacy:
+    """A Keras 1/2 call or path, read as the Keras 3 one it meant; Keras 3 refuses it as written."""
+
+    line: int
+    kind: str  # keras1_merge, keras1_model_arguments, old_module_path
+    written: str  # as the code writes it
+    meant: str  # the Keras 3 way
+    check: str  # what Keras is asked about it: "merge", "Model" or an old module's path
+
+
+@dataclass(frozen=True)
 class Program:
     """What the code builds and does with its model."""
 
@@ -158,6 +169,7 @@ class Program:
     reset_loop: bool = False  # reset each recurrent layer instead (what Keras 3 offers)
     not_read: tuple[NotRead, ...] = ()
     notes: tuple[str, ...] = ()
+    legacy: tuple[Legacy, ...] = ()
 
     def step(self, step_id: int) -> Step:
         return next(s for s in self.steps if s.id == step_id)

@@ -15,8 +15,8 @@ import ast
 import dataclasses
 from typing import Any
 
-from rnnlab.doctor.catalogue import MERGES, POSITIONAL
-from rnnlab.doctor.program import Layer, NotRead, Program, Shape, Step
+from rnnlab.doctor.catalogue import MERGES, OLD_MODULES, POSITIONAL
+from rnnlab.doctor.program import Layer, Legacy, NotRead, Program, Shape, Step
 from rnnlab.doctor.reading_calls import _Calls
 from rnnlab.doctor.reading_program import _Assembly
 from rnnlab.doctor.reading_values import (_PLAIN, _X_NAME, _Y_NAME, MAX_CODE_CHARS, MAX_DIM,  # noqa: F401
@@ -39,6 +39,8 @@ class _Reader(_Calls, _Assembly):
         self.statements = self.depth = self.uid = self.layers = 0
         self.returned: Any = None
         self.called: set[str] = set()
+        self.legacy: list[Legacy] = []  # Keras 1/2 calls read as the Keras 3 call they meant
+        self.keras_names: set[str] = set()  # names imported from keras.layers (or an old module of it)
 
     # --- bookkeeping -------------------------------------------------------------------------
     def source(self, node: ast.AST) -> str:
@@ -99,7 +101,18 @@ class _Reader(_Calls, _Assembly):
             self.skip(node, f"a `{kind}` statement is not read: the doctor follows straight-line model code")
 
     def nothing(self, node: ast.stmt) -> None:
-        return None  # imports, pass
+        return None  # pass
+
+    def imported(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Imports change nothing the doctor reads, but a module path Keras 3 no longer has is noted."""
+        paths = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        module = (getattr(node, "module", None) or "").removeprefix("tensorflow.").removeprefix("tf.")
+        if module == "keras.layers" or module in OLD_MODULES:
+            self.keras_names |= {a.asname or a.name for a in node.names if a.name != "*"}
+        for path in paths:
+            plain = path.removeprefix("tensorflow.").removeprefix("tf.")
+            if plain in OLD_MODULES:
+                self.old_call(node.lineno, "old_module_path", path, OLD_MODULES[plain], plain)
 
     def expression(self, node: ast.Expr) -> None:
         if isinstance(node.value, ast.Constant):
@@ -329,7 +342,7 @@ class _Reader(_Calls, _Assembly):
 
 
 # Statement kind -> the _Reader method that reads it (False back: not read after all); any other is not read.
-_STATEMENTS = {ast.Import: _Reader.nothing, ast.ImportFrom: _Reader.nothing, ast.Pass: _Reader.nothing,
+_STATEMENTS = {ast.Import: _Reader.imported, ast.ImportFrom: _Reader.imported, ast.Pass: _Reader.nothing,
                ast.Expr: _Reader.expression, ast.Assign: _Reader.assignment, ast.AnnAssign: _Reader.assignment,
                ast.FunctionDef: _Reader.function, ast.Return: _Reader.give_back, ast.If: _Reader.branch,
                ast.With: _Reader.inside, ast.For: _Reader.loop}

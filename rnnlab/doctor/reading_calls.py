@@ -5,10 +5,11 @@ arguments bound. A mixin of the reader (reading._Reader): it uses the reader's b
 from __future__ import annotations
 
 import ast
+import re
 from typing import Any
 
-from rnnlab.doctor.catalogue import MERGES, OPTIMIZERS, POSITIONAL, QUIET_CALLS
-from rnnlab.doctor.program import Layer, Ref
+from rnnlab.doctor.catalogue import KERAS1_MERGE_MODES, MERGES, OLD_MODULES, OPTIMIZERS, POSITIONAL, QUIET_CALLS
+from rnnlab.doctor.program import Layer, Legacy, Ref
 from rnnlab.doctor.reading_values import (_QUIET, MAX_CALL_DEPTH, MAX_DIM, SHAPE_ARGUMENTS, DoctorInputError, _Data,
                                           _dotted, _Function, _ints, _Model, _Name, _plain, _Tensor, _Unknown)
 
@@ -34,12 +35,60 @@ class _Calls:
         dotted = _dotted(func)
         if dotted is None:
             return self.unknown(node)
-        name = dotted.rsplit(".", 1)[-1]
+        module, _, name = dotted.rpartition(".")
+        old = OLD_MODULES.get(module.removeprefix("tensorflow.").removeprefix("tf."))
+        if old:
+            self.old_call(node.lineno, "old_module_path", module, old,
+                          module.removeprefix("tensorflow.").removeprefix("tf."))
         read = next((method for test, method in _CALLS if test(name, dotted)), None)
+        if read is None and self.keras_layer(name, dotted):
+            read = _Calls.layer
         return read(self, name, node) if read else self.unknown(node)
+
+    def keras_layer(self, name: str, dotted: str) -> bool:
+        """Any other layer of keras.layers (Conv2D, MaxPooling2D, ...), named through keras.layers or imported
+        from it by name: Keras builds it as written (a name Keras does not have is Keras's error to report)."""
+        module = dotted.rpartition(".")[0].removeprefix("tensorflow.").removeprefix("tf.")
+        return name[:1].isupper() and (module in ("keras.layers", "layers") or module in OLD_MODULES
+                                       or not module and name in self.keras_names)
 
     def quiet(self, name: str, node: ast.Call) -> Any:
         return _QUIET
+
+    def old_call(self, line: int, kind: str, written: str, meant: str, check: str) -> None:
+        """A Keras 1/2 call read as the Keras 3 call it meant; `check` is what Keras is asked to say about it."""
+        item = Legacy(line, kind, written, meant, check)
+        if item not in self.legacy:
+            self.legacy.append(item)
+
+    def loss_object(self, name: str, node: ast.Call) -> Any:
+        """keras.losses.MeanSquaredError(), SparseCategoricalCrossentropy(from_logits=True): the loss (or metric)
+        by its name; its arguments change no shape."""
+        return _Name(_dotted(node.func))
+
+    def number(self, name: str, node: ast.Call) -> Any:
+        """int(100), float(0.5), abs(-3), round(2.0): a plain number from plain numbers."""
+        given = self.value(node.args[0]) if len(node.args) == 1 and not node.keywords else None
+        if not isinstance(given, (int, float)) or isinstance(given, bool) or abs(given) > MAX_DIM * MAX_DIM:
+            return self.unknown(node)
+        return {"int": int, "float": float, "abs": abs, "round": round}[name](given)
+
+    def keras1_merge(self, name: str, node: ast.Call) -> Any:
+        """Keras 1's merge([a, b], mode='sum', concat_axis=-1) -> the Keras 3 merge layer it meant (add, ...)."""
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        mode = self.value(keywords["mode"]) if "mode" in keywords else "sum"
+        function = KERAS1_MERGE_MODES.get(mode) if isinstance(mode, str) else None
+        if function is None:
+            return self.unknown(node)
+        kept = [k for k in node.keywords if k.arg not in ("mode", "concat_axis", "dot_axes")]
+        if "concat_axis" in keywords and function == "concatenate":
+            kept.append(ast.keyword(arg="axis", value=keywords["concat_axis"]))
+        meant = ast.copy_location(ast.Call(func=ast.Name(function), args=node.args[:1], keywords=kept), node)
+        read = self.merge_function(function, meant)
+        if not isinstance(read, _Unknown):
+            self.old_call(node.lineno, "keras1_merge", self.source(node), f"keras.layers.{function}([...])",
+                          "merge")
+        return read
 
     def length(self, name: str, node: ast.Call) -> Any:
         """len(X) or len(y): the number of samples."""
@@ -192,10 +241,14 @@ class _Calls:
 
     def functional_model(self, node: ast.Call) -> Any:
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        given = [node.args[i] if len(node.args) > i else keywords.get(key) for i, key in
+        given = [node.args[i] if len(node.args) > i else keywords.get(key, keywords.get(key[:-1])) for i, key in
                  enumerate(("inputs", "outputs"))]
         if any(g is None for g in given):
             return self.unknown(node)
+        old = [k for k in ("input", "output") if k in keywords]
+        if old:
+            self.old_call(node.lineno, "keras1_model_arguments", ", ".join(f"{k}=" for k in old),
+                          ", ".join(f"{k}s=" for k in old), "Model")
         ends = [self.tensors(g) for g in given]
         if any(e is None for e in ends):
             return self.unknown(node)
@@ -241,7 +294,9 @@ class _Calls:
     def read_compile(self, node: ast.Call, keywords: dict[str, ast.expr]) -> None:
         loss = keywords.get("loss", node.args[1] if len(node.args) > 1 else None)
         if loss is not None:
-            value = self.value(loss.func if isinstance(loss, ast.Call) else loss)
+            value = self.value(loss)
+            if isinstance(loss, ast.Name) and loss.id not in self.env and _LOSS_FUNCTION.fullmatch(loss.id):
+                value = _Name(loss.id)  # a Keras loss function imported by its name
             value = value.dotted if isinstance(value, _Name) else value
             if isinstance(value, str):
                 self.compiled.update(loss=value.rsplit(".", 1)[-1], loss_line=node.lineno)
@@ -278,6 +333,11 @@ class _Calls:
         return result
 
 
+# A loss or metric made as an object: keras.losses.X(...), metrics.X(...), or a loss class by its name.
+_LOSS_OBJECT = re.compile(r"\.(losses|metrics)\.\w+$|\.[A-Z]\w*(Crossentropy|Error|Hinge|Divergence|Huber|LogCosh|"
+                          r"Poisson|Similarity)$")
+_LOSS_FUNCTION = re.compile(r"mse|mae|mape|msle|kld|\w*(crossentropy|error|hinge|divergence|huber|logcosh|poisson)")
+
 # A called name -> the _Reader method that reads the call (name, node); the first test that holds wins.
 _CALLS = (
     (lambda name, dotted: name in QUIET_CALLS, _Calls.quiet),
@@ -289,6 +349,9 @@ _CALLS = (
     (lambda name, dotted: name in ("flip", "reverse") and "." in dotted, lambda r, name, node: r.flip(node)),
     (lambda name, dotted: name == "len", _Calls.length),
     (lambda name, dotted: name in OPTIMIZERS, _Calls.optimizer),
+    (lambda name, dotted: name == "merge", _Calls.keras1_merge),
+    (lambda name, dotted: _LOSS_OBJECT.search(f".{dotted}") is not None, _Calls.loss_object),
+    (lambda name, dotted: dotted in ("int", "float", "abs", "round"), _Calls.number),
 )
 
 # A model's method -> the _Reader method that reads the call (model, node, keywords).

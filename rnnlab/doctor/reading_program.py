@@ -30,7 +30,7 @@ class _Assembly:
                      optimizer=self.compiled.get("optimizer", "adam"),
                      optimizer_line=self.compiled.get("optimizer_line"), fit_batch=self.compiled.get("fit_batch"),
                      fit_line=self.compiled.get("fit_line"), fit_shuffle=self.compiled.get("fit_shuffle"),
-                     resets=tuple(self.resets), not_read=tuple(self.not_read))
+                     resets=tuple(self.resets), not_read=tuple(self.not_read), legacy=tuple(self.legacy))
         if model is not None and model.kind == "sequential":
             if not model.layers:
                 raise DoctorInputError("the Sequential model has no layers the doctor knows")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import dataclasses
 
 from rnnlab.doctor.catalogue import INPUT_ARGUMENTS, KEEPS_NAME, MISSPELT, REMOVED_LAYERS, RENAMED
-from rnnlab.doctor.program import Layer, Program, Step
+from rnnlab.doctor.program import Layer, Legacy, Program, Step
 from rnnlab.doctor.rule_kit import Finding, _change, _layers
-from rnnlab.doctor.trial import Data
+from rnnlab.doctor.trial import Data, refusal
 from rnnlab.doctor.verdict import Problem
 from rnnlab.doctor.writing import layer_name, value_code
 
@@ -30,6 +30,7 @@ def translations(program: Program, data: Data) -> list[Finding]:
                 "one axis; Keras 3 refuses a bare number.", f"keras.Input(shape=({size},))", step.line),
                 lambda p, step=step, size=size: p.update(step.id, layer=step.layer.drop("shape").set("shape",
                                                                                                    (size,)))))
+    found += [_legacy(item) for item in program.legacy]
     optimizer = program.optimizer
     if isinstance(optimizer, Layer) and optimizer.has("lr"):
         found.append(Finding(Problem(
@@ -38,6 +39,20 @@ def translations(program: Program, data: Data) -> list[Finding]:
             program.optimizer_line),
             lambda p: dataclasses.replace(p, optimizer=p.optimizer.rename("lr", "learning_rate"))))
     return found
+
+
+def _legacy(item: Legacy) -> Finding:
+    """A Keras 1/2 call the reader took as the Keras 3 call it meant: Keras 3 refuses it as written."""
+    said = refusal(item.check)
+    keras_says = f" Keras 3 refuses it as written: \"{said}\"." if said else " Keras 3 refuses it as written."
+    what = {"keras1_merge": f"{item.written} is Keras 1's merge, which Keras 3 no longer has; the doctor read it "
+                            f"as {item.meant}.",
+            "keras1_model_arguments": f"Model({item.written.replace('=', '=...')}) uses Keras 1's argument names; "
+                                      f"Keras 3 takes {item.meant} and the doctor read them so.",
+            "old_module_path": f"{item.written} is a Keras 1/2 module path; Keras 3's layers are all in "
+                               f"{item.meant}, where the doctor looked them up."}[item.kind]
+    return Finding(Problem(item.kind, what + keras_says, f"{item.meant} instead of {item.written}", item.line),
+                   lambda p: p)
 
 
 def _renamed(step: Step) -> list[Finding]:

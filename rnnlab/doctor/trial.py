@@ -17,7 +17,7 @@ from typing import Any
 import keras
 import numpy as np
 
-from rnnlab.doctor.catalogue import OPTIMIZERS, POSITIONAL, SIZES
+from rnnlab.doctor.catalogue import OLD_MODULES, OPTIMIZERS, POSITIONAL, SIZES
 from rnnlab.doctor.program import Layer, Program, Ref, Shape
 
 LIMIT = 128  # sizes above this are shrunk for the trial run (X of 3 axes)
@@ -71,6 +71,25 @@ def clean(err: BaseException) -> str:
     if isinstance(err, KeyError) and text.startswith(("'", '"')) and text.endswith(("'", '"')):
         text = text[1:-1]
     return text if len(text) <= 1500 else text[:1497] + "..."
+
+
+_KERAS_TENSOR = re.compile(r"<KerasTensor[^>]*>")
+
+
+def refusal(check: str) -> str | None:
+    """What the installed Keras says to a Keras 1/2 call or path: "merge" (keras.layers.merge), "Model"
+    (Model(input=..., output=...)) or an old module's path (a name from OLD_MODULES); None if it accepts it."""
+    try:
+        if check == "merge" or check in OLD_MODULES:  # keras.layers.merge, keras.layers.recurrent, ...
+            getattr(keras.layers, check.rsplit(".", 1)[-1])
+        elif check == "Model":
+            given = keras.Input((1,))
+            keras.Model(input=given, output=given)
+        else:
+            return None
+    except Exception as err:  # Keras's refusal is what is shown
+        return _KERAS_TENSOR.sub("…", clean(err))
+    return None
 
 
 def _size_values(layer: Layer) -> Iterable[int]:

@@ -1,15 +1,19 @@
-"""Property-based fuzzing of the shape doctor's reading: whatever is pasted (any text, or learner-like programs
-with absurd arguments) the reader answers with a Program or its own input error, every line it names is a
-line of the code, the Keras 1/2 translations and the code it writes back stay valid Python; and the
-`doctor` command line refuses bad shapes with exit 2 and a message, before Keras is ever reached.
+"""Property-based fuzzing of the shape doctor: whatever is pasted (any text, or learner-like programs with absurd
+arguments) the reader answers with a Program or its own input error, every line it names is a line of the code,
+the Keras 1/2 translations and the code it writes back stay valid Python; the `doctor` command line refuses bad
+shapes with exit 2 and a message, before Keras is ever reached; and the whole pipeline (reader, rules, Keras's
+trial, the fix search) on mutations of every measured case never lets an exception escape: a diagnosis, or the
+doctor's own input error, and the command line prints JSON.
 
-Nothing here builds a Keras model: the reading, the rules on a made-up trial and the writing are fuzzed."""
+Only the last part builds Keras models, on a few dozen mutations (each diagnosis is a real build and step)."""
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import string
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,11 +22,13 @@ from hypothesis import strategies as st
 import rnnlab.doctor.diagnosis
 from rnnlab import doctor
 from rnnlab.doctor import catalogue, rules
+from rnnlab.doctor.examples import read as read_example
 from rnnlab.doctor.reading import MAX_CODE_CHARS, DoctorInputError, read
 from rnnlab.doctor.trial import Built, Data
 from rnnlab.doctor.writing import program_code
 from tests.conftest import run_cli
 
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 X, Y = (32, 10, 3), (32, 1)
 LINE = re.compile(r"\bline (\d+)\b")
@@ -86,6 +92,7 @@ TEXT = st.one_of(
 )
 
 
+@pytest.mark.usefixtures("keras_never_runs")
 @EXAMPLES
 @given(TEXT)
 def test_any_pasted_text_is_read_or_refused_with_the_doctors_own_error(code):
@@ -180,6 +187,7 @@ STARTS = ("model = Sequential()\nmodel.add(LSTM(8, input_shape=(10, 3)))",
           "x = Bidirectional(LSTM(8, return_state=True))(inputs)", "")
 
 
+@pytest.mark.usefixtures("keras_never_runs")
 @EXAMPLES
 @given(st.sampled_from(STARTS), st.lists(learner_line(), min_size=1, max_size=12),
        st.tuples(st.integers(1, 10**6), st.integers(1, 500), st.integers(1, 64)),
@@ -230,7 +238,7 @@ SHAPES = st.one_of(
 )
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def keras_never_runs(monkeypatch):
     """Bad input is refused before the doctor builds anything."""
     def refuse(*args, **kwargs):
@@ -248,6 +256,7 @@ def refused(text: str | None, name: str, ranks: range) -> str | None:
     return None
 
 
+@pytest.mark.usefixtures("keras_never_runs")
 @EXAMPLES
 @given(SHAPES, st.one_of(st.none(), SHAPES), st.booleans(),
        st.sampled_from(["print('no model')", "model = (", "", "é" * 10, "model.add(LSTM(4))\0"]))
@@ -262,3 +271,82 @@ def test_the_doctor_command_line_refuses_bad_shapes_with_exit_2_and_a_message(x,
     assert printed == "" and said.strip() and "Traceback" not in said
     if "usage:" not in said:  # argparse took the shape for an option (it starts with -): its own message
         assert (x_refused or y_refused or "rnnlab doctor: ") in said, (argv, said)
+
+
+# --- (d) the whole pipeline on mutations of the measured cases ----------------------------------------
+
+CASES = tuple(read_example(path) for path in sorted((ROOT / "benchmarks" / "doctor_cases").glob("*.py")))
+NUMBER = re.compile(r"(?<![\w.])\d+(?![\w.])")
+SWAPS = ("LSTM", "GRU", "SimpleRNN", "Dense", "TimeDistributed", "Bidirectional", "RepeatVector", "Flatten",
+         "Dropout", "Conv1D", "Embedding", "Reshape", "Permute", "Conv2D", "MaxPooling2D", "Add")
+KERAS1 = ("output_dim=1", "init='orthogonal'", "input_dim=3", "batch_input_shape=(32, 10, 3)", "lr=0.01",
+          "consume_less='gpu'", "input_length=5", "return_sequences=True", "mode='sum'", "input=x", "output=x")
+WHOLE = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def code_lines(example) -> list[int]:
+    """The indexes of the lines after the header: the code a learner pasted."""
+    lines = example.code.splitlines()
+    return [i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")]
+
+
+@st.composite
+def mutated(draw):
+    """A measured case with one to three learner-like slips: a line dropped, a number changed, a layer swapped,
+    a Keras 1 argument added."""
+    example = draw(st.sampled_from(CASES))
+    lines = example.code.splitlines()
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.sampled_from([i for i in code_lines(example) if i < len(lines)] or [0]))
+        line = lines[where]
+        how = draw(st.sampled_from(("drop", "number", "swap", "keras1")))
+        if how == "drop":
+            lines[where] = ""
+        elif how == "number" and NUMBER.search(line):
+            new = draw(st.sampled_from(("0", "1", "2", "7", "64", "999999", "-1")))
+            lines[where] = NUMBER.sub(new, line, count=1)
+        elif how == "swap":
+            old = next((name for name in SWAPS if re.search(rf"\b{name}\(", line)), None)
+            if old:
+                lines[where] = re.sub(rf"\b{old}\(", draw(st.sampled_from(SWAPS)) + "(", line, count=1)
+        elif ")" in line:
+            cut = line.rindex(")")
+            lines[where] = f"{line[:cut]}, {draw(st.sampled_from(KERAS1))}{line[cut:]}"
+    return example, "\n".join(lines)
+
+
+def named_lines_exist(diagnosis, code: str) -> None:
+    count = lines_in(code)
+    assert all(1 <= n.line <= count for n in diagnosis.not_read), diagnosis.not_read
+    assert all(p.line is None or 1 <= p.line <= count for p in diagnosis.problems), diagnosis.problems
+    if diagnosis.verdict == "unsure":
+        assert diagnosis.unread_model or diagnosis.untested, diagnosis
+
+
+@WHOLE
+@given(mutated())
+def test_the_whole_doctor_on_mutated_cases_answers_with_a_diagnosis_or_its_own_error(case):
+    example, code = case
+    try:
+        diagnosis = doctor.diagnose(code, example.x_shape, example.y_shape, example.loss)
+    except DoctorInputError as err:
+        assert str(err).strip()
+        return
+    assert diagnosis.verdict in ("ok", "problem", "unsure")
+    named_lines_exist(diagnosis, code)
+    json.dumps(diagnosis.to_json())
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated())
+def test_the_doctor_command_line_prints_json_for_mutated_cases(case):
+    example, code = case
+    argv = ["doctor", "--x-shape", example.x_shape, "--code", code, "--json"]
+    argv += ["--y-shape", example.y_shape] if example.y_shape else []
+    argv += ["--loss", example.loss] if example.loss else []
+    status, printed, said = run_cli(argv)
+    assert "Traceback" not in said
+    if status == 2:  # the doctor's own refusal: a message, no output
+        assert said.strip() and printed == ""
+    else:
+        assert json.loads(printed)["verdict"] in ("ok", "problem", "unsure")
