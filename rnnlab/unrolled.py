@@ -252,8 +252,9 @@ class _Picture:
                 self.notes.append(_text(reach, row.y + dy, _name(piece), colour, 14, xanchor=anchor, returned=True))
                 if same:  # the same vector under its other name: output = state_h
                     self.notes.append(_text(reach, row.y + dy * 2.1, same, colour, 12, xanchor=anchor))
-            elif also:
-                self.notes.append(_text(reach, row.y + dy, f"{state}<sub>T</sub> {same}", colour, 13, xanchor=anchor))
+            elif also:  # clear of the arrow's head, which the thin "not returned" label never meets
+                self.notes.append(_text(reach + out / 2, row.y + dy, f"{state}<sub>T</sub> {same}", colour, 13,
+                                        xanchor=anchor))
             elif self.run.parts[row.part].layer == self.run.config.depth - 1:
                 self.notes.append(_text(reach, row.y + dy, f"{state}_T<br>not returned", FADED, 12, xanchor=anchor))
 
