@@ -144,7 +144,7 @@ def test_class_answers_and_nicknames_are_text_on_the_projector(browser: Browser,
             answers.append(answer)
             assert_shown_as_text(student, [answer, payload[:30]], payloads=())  # their answer and nickname
             assert_no_markup_made(student)
-        expect(main(teacher).get_by_text(f"{len(PAYLOADS)} of {len(PAYLOADS)} students have answered")
+        expect(main(teacher).get_by_text(f"{len(PAYLOADS)} of {len(PAYLOADS)} students present have answered")
                ).to_be_visible(timeout=POLL_MS)
         chart = main(teacher).locator(".rnnlab-chart")
         expect(chart.locator("svg .ytick text")).to_have_count(len(PAYLOADS))
