@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from rnnlab.learner_text import visible
 from tests.e2e.conftest import LAPTOP, settle
 from tests.e2e.test_accessibility_browser import foreign, record_requests
+from tests.e2e.test_live_browser import start_session
 
 pytestmark = pytest.mark.browser
 
@@ -109,16 +110,6 @@ def join(browser: Browser, server_url: str, code: str, nickname: str) -> Page:
     main(student).get_by_role("button", name="Join", exact=True).click()
     expect(main(student).locator("h1")).to_contain_text(f"Class {code}")
     return student
-
-
-def start_session(teacher: Page, server_url: str) -> str:
-    teacher.goto(f"{server_url}/classroom")
-    settle(teacher, charts=False)
-    main(teacher).get_by_role("tab", name="Live class session").click()
-    main(teacher).get_by_role("button", name="Start a class session").click()
-    teacher.wait_for_url(re.compile(r"/class\?code=[A-Z0-9]{6}$"))
-    settle(teacher, charts=False)
-    return teacher.url.rsplit("=", 1)[1]
 
 
 def test_class_answers_and_nicknames_are_text_on_the_projector(browser: Browser, server_url: str,
