@@ -22,6 +22,10 @@ its arguments: `engine.submit("preview", config)`; the server never imports the 
   MAX_RSS_MB of memory, or, once idle for IDLE_S, when it has grown `growth_mb` above its warm size
   (one worker of an engine at a time, so the others go on answering).
 
+Training has an engine of its own too (`training()`, lane TRAINING): one worker at a lower priority, started on first
+use, whose task sends every epoch back as a message on the same pipe (`channel()` in the worker) and is asked to
+stop the same way; a training whose worker dies is not run again (it would start over), the caller is told.
+
 The shape doctor has an engine of its own (`doctor()`, lane DOCTOR): two workers at a lower priority, whose
 memory has a ceiling (an allocation past `memory_mb` above what a worker holds once warm fails) and which are
 replaced once they have grown `growth_mb`, so a pasted model, however large, never holds up a playground nor
@@ -42,6 +46,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import sys
 import threading
 import time
 from collections import Counter
@@ -77,6 +82,7 @@ class Lane:
     growth_mb: float | None = 800  # a worker grown this much above its warm size is replaced after its task
     idle_growth_mb: float = 150.0  # a worker idle for IDLE_S and grown this much is replaced
     cache_bytes: int = CACHE_BYTES
+    retry: bool = True  # a task whose worker dies is given once more to a fresh worker
 
     @property
     def share(self) -> int:
@@ -94,6 +100,9 @@ class Owner:
 
 
 DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20)
+TRAINING = Lane(workers=1, nice=10, cache_bytes=0, retry=False)
+RELAY_S = 0.1  # while a task that talks runs: how often its caller is asked whether to stop it
+STOP = "stop"  # sent to a worker whose task its caller wants stopped
 
 _log = logging.getLogger(__name__)
 _EXITING = threading.Event()
@@ -104,7 +113,8 @@ atexit.register(_EXITING.set)  # runs before multiprocessing's own exit handler,
 # worker imports it: the web server never imports Keras, and this module imports none of the features it runs.
 TASKS: dict[str, str] = {"preview": "rnnlab.run:preview", "run": "rnnlab.run:run", "describe": "rnnlab:summary",
                          "diagnose": "rnnlab.doctor:diagnose", "lesson_snippet": "rnnlab.lessons:snippet_output",
-                         "article": "rnnlab.articles:example_evidence", "warm": "rnnlab.engine:warm"}
+                         "article": "rnnlab.articles:example_evidence", "train": "rnnlab.training.fit:train_task",
+                         "warm": "rnnlab.engine:warm", "loaded": "rnnlab.engine:loaded"}
 
 
 def task(name: str) -> Callable[..., Any]:
@@ -138,6 +148,16 @@ class _Task:
     tabs: set[str] = field(compare=False, default_factory=set)  # the tabs waiting for it
     pinned: bool = field(compare=False, default=False)  # a caller with no Owner waits: never cancelled for a tab
     browser: str | None = field(compare=False, default=None)  # whose share of the workers it counts in
+    talk: Talk | None = field(compare=False, default=None)
+
+
+@dataclass(frozen=True)
+class Talk:
+    """A caller's side of a task that talks while it runs: `hear(message)` gets each message the task sends (on
+    the engine's thread), and `stop()` says, every RELAY_S, whether to ask the task to stop."""
+
+    hear: Callable[[Any], None]
+    stop: Callable[[], bool]
 
 
 def _key(function: str, args: Args) -> Key:
@@ -195,13 +215,13 @@ class Engine:
     # --- the server's side ---
 
     def submit(self, function: str, *args: Any, priority: int = ANSWER, timeout: float | None = None,
-               owner: Owner | None = None) -> Future[Any]:
+               owner: Owner | None = None, talk: Talk | None = None) -> Future[Any]:
         """A future for TASKS[function](*args) computed in a worker: cached, joined to an identical task, or
         queued. With an owner, this tab's older answer still queued is cancelled unless somebody else waits
-        for it."""
+        for it. A task that talks (`talk`) is its caller's own: never joined, never cached."""
         if function not in TASKS:
             raise KeyError(f"no task {function!r}")
-        key = _key(function, args)
+        key = _key(function, args) if talk is None else ("talk", next(self._order))
         hit, value = self.cache.get(key)
         if hit:
             done: Future[Any] = Future()
@@ -211,7 +231,8 @@ class Engine:
             task = self._pending.get(key)
             if task is None:
                 order = next(self._order)
-                task = _Task((priority, -order if priority == CONFIRM else order), key, function, args, timeout)
+                task = _Task((priority, -order if priority == CONFIRM else order), key, function, args, timeout,
+                             talk=talk)
                 self._pending[key] = task
                 self._queue.append(task)
                 self._drop_old_confirms()
@@ -377,10 +398,10 @@ class Engine:
         """Run the task in the worker (once more in a fresh one if the worker died under it); finish it."""
         for attempt in (1, 2):
             try:
-                value = worker.ask(task.function, task.args, task.timeout)
+                value = worker.ask(task.function, task.args, task.timeout, task.talk)
             except WorkerLost as lost:
                 worker = self._replace(worker)
-                if lost.too_big or attempt == 2 or self._closed or _EXITING.is_set():
+                if lost.too_big or attempt == 2 or not self.lane.retry or self._closed or _EXITING.is_set():
                     self._finish(task, error=lost)
                     return worker
                 self.stats["retried"] += 1
@@ -444,15 +465,12 @@ class _Worker:
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
 
-    def ask(self, function: str, args: Args, timeout: float | None) -> Any:
-        """function(*args) in the process -> its result; raises what it raised, or WorkerLost."""
+    def ask(self, function: str, args: Args, timeout: float | None, talk: Talk | None = None) -> Any:
+        """function(*args) in the process -> its result; raises what it raised, or WorkerLost. Messages the task
+        sends on the way go to `talk`, which may have it stopped."""
         try:
             self.conn.send((function, args))
-            limit = (timeout or 0) + (0 if self.ready else START_S)
-            if limit and not self.conn.poll(limit):
-                raise WorkerLost(f"it took longer than {timeout:.0f} s and was stopped" if timeout
-                                 else "the engine did not start in time", too_big=bool(timeout))
-            ok, value, self.rss_mb = self.conn.recv()
+            ok, value, self.rss_mb = self._reply(timeout, talk)
         except (EOFError, OSError):
             raise WorkerLost("the process computing it ended unexpectedly") from None
         if not self.ready:
@@ -464,6 +482,28 @@ class _Worker:
         if not ok:
             raise value
         return value
+
+    def _reply(self, timeout: float | None, talk: Talk | None) -> tuple[bool, Any, float]:
+        """The task's last word (ok, result or exception, memory in MB), relaying its messages to `talk` and
+        `talk`'s stop to the task until then; WorkerLost past the time limit."""
+        limit = (timeout or 0) + (0 if self.ready else START_S)
+        deadline, stopping = time.monotonic() + limit if limit else None, False
+        while True:
+            left = None if deadline is None else deadline - time.monotonic()
+            wait = RELAY_S if talk is not None else left
+            if not self.conn.poll(wait if left is None or wait is None else max(0.0, min(wait, left))):
+                if left is not None and left <= 0:
+                    raise WorkerLost(f"it took longer than {timeout:.0f} s and was stopped" if timeout
+                                     else "the engine did not start in time", too_big=bool(timeout))
+            else:
+                said = self.conn.recv()
+                if said[0] == "done":
+                    return said[1], said[2], said[3]
+                if talk is not None:
+                    talk.hear(said[1])
+            if talk is not None and not stopping and talk.stop():
+                self.conn.send(STOP)
+                stopping = True
 
     def tired(self) -> bool:
         grown = self.lane.growth_mb is not None and self.rss_mb > self.warm_mb + self.lane.growth_mb
@@ -501,28 +541,60 @@ def _limit_memory(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit, resource.getrlimit(resource.RLIMIT_DATA)[1]))
 
 
+class Channel:
+    """A running task's line to its caller: `send` a message, `is_set()` once the caller has asked it to stop
+    (an Event's test, so a task can take it where it takes a stop Event). Outside a worker it goes nowhere."""
+
+    def __init__(self, conn: Any = None):
+        self.conn, self.stopped = conn, False
+
+    def send(self, message: Any) -> None:
+        if self.conn is not None:
+            self.conn.send(("said", message))
+
+    def is_set(self) -> bool:
+        while self.conn is not None and not self.stopped and self.conn.poll():
+            self.stopped = self.conn.recv() == STOP
+        return self.stopped
+
+
+_CHANNEL = Channel()
+
+
+def channel() -> Channel:
+    """The line to the caller of the task running now in this worker (one that goes nowhere outside a worker)."""
+    return _CHANNEL
+
+
 def _serve(conn: Any, nice: int = NICE, memory_mb: int | None = None) -> None:
-    """A worker's life: take a task, send back (ok, result or exception, memory in MB); end with the pipe,
-    or after a task that ran out of memory (the caller replaces the worker). The first task warms the
-    worker; memory_mb limits what every later one may allocate."""
+    """A worker's life: take a task, send back ("done", ok, result or exception, memory in MB); end with the
+    pipe, or after a task that ran out of memory (the caller replaces the worker). The first task warms the
+    worker; memory_mb limits what every later one may allocate. A stop that came too late for its task is
+    ignored."""
+    global _CHANNEL
     worker_setup(nice)
     warm = True
     while True:
         try:
-            function, args = conn.recv()
+            asked = conn.recv()
         except (EOFError, OSError):
             return
+        if asked == STOP:
+            continue
+        function, args = asked
+        _CHANNEL = Channel(conn)
         try:
-            reply = (True, task(function)(*args), _rss_mb())
+            reply = ("done", True, task(function)(*args), _rss_mb())
         except Exception as err:  # sent back to the caller, who raises it
-            reply = (False, err, _rss_mb())
+            reply = ("done", False, err, _rss_mb())
+        _CHANNEL = Channel()
         try:
             conn.send(reply)
         except OSError:  # the server has gone, or has given up on this task and this worker
             return
         except Exception as err:  # a result or an exception that cannot travel: its text does
-            conn.send((False, RuntimeError(f"{type(err).__name__}: {err}"), _rss_mb()))
-        if isinstance(reply[1], MemoryError):
+            conn.send(("done", False, RuntimeError(f"{type(err).__name__}: {err}"), _rss_mb()))
+        if isinstance(reply[2], MemoryError):
             return
         if warm and memory_mb:
             _limit_memory(memory_mb)
@@ -553,10 +625,19 @@ def warm() -> str:
     return preview(parse("").config).keras_version
 
 
+def loaded(names: tuple[str, ...]) -> dict[str, Any]:
+    """Which of `names` this worker has imported, the file its `__mp_main__` came from, and how many processes
+    it started: a worker must never import the page that started it, nor start processes of its own."""
+    main = sys.modules.get("__mp_main__")
+    return {"imported": [name for name in names if name in sys.modules],
+            "main_file": getattr(main, "__file__", None), "children": len(multiprocessing.active_children())}
+
+
 # --- the one engine of this process ---
 
 _ENGINE: Engine | None = None
 _DOCTOR: Engine | None = None
+_TRAINING: Engine | None = None
 _CLOSED = False  # the server is stopping: no engine starts any more
 _STARTING = threading.Lock()
 
@@ -593,11 +674,20 @@ def doctor() -> Engine:
         return _DOCTOR
 
 
+def training() -> Engine:
+    """Training's engine (lane TRAINING), started on the first call."""
+    global _TRAINING
+    with _STARTING:
+        if _TRAINING is None:
+            _TRAINING = Engine(lane=TRAINING)
+        return _TRAINING
+
+
 def close() -> None:
-    """Stop both engines' workers (the server is stopping)."""
+    """Stop every engine's workers (the server is stopping)."""
     global _CLOSED
     _CLOSED = True
-    for running_engine in (_ENGINE, _DOCTOR):
+    for running_engine in (_ENGINE, _DOCTOR, _TRAINING):
         if running_engine is not None:
             running_engine.close()
 

@@ -14,7 +14,8 @@ with zero initial weights, compiled once per structure and optimizer and reused:
 its starting weights, zeroes the optimizer's slots and sets the learning rate, which saves Keras's
 tracing of the train step (seconds) on every training after the first. `fit` gets `shuffle=False`:
 the samples are random already, and with a fixed order the same settings give the same numbers.
-One training runs at a time per process (`rnnlab.training.jobs` queues the page's).
+In the server, training runs as the task "train" of training's engine (`train_task`), one at a time in its worker
+process (`rnnlab.training.jobs` queues the pages' trainings).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import keras
 import numpy as np
 from cachetools import LRUCache
 
-from rnnlab import architecture, model, refusals
+from rnnlab import architecture, engine, model, refusals
 from rnnlab.result import Check
 from rnnlab.training.plan import (MAX_SECONDS, OPTIMIZER_NAMES, SHOWN, VALIDATION_SEED, PaddingLoss, Result,
                                    TrainRefused, mse, refusal)
@@ -41,14 +42,15 @@ OPTIMIZERS = {key: getattr(keras.optimizers, name) for key, name in OPTIMIZER_NA
 
 _NETS: LRUCache = LRUCache(8)  # compiled trainable models by (structure, optimizer); one training at a time
 _PLAIN: LRUCache = LRUCache(16)  # uncompiled models (probes, masked or not) by structure
-_ONE_AT_A_TIME = threading.Lock()
+
+
+Stop = threading.Event | engine.Channel  # set: stop training after the current batch
 
 
 class _Watch(keras.callbacks.Callback):
     """Reports every epoch's losses; stops after the current batch when asked, or at the time limit."""
 
-    def __init__(self, on_epoch: Callable[[int, float, float], None] | None, stop: threading.Event | None,
-                 max_seconds: float):
+    def __init__(self, on_epoch: Callable[[int, float, float], None] | None, stop: Stop | None, max_seconds: float):
         super().__init__()
         self.on_epoch, self.stop, self.max_seconds = on_epoch, stop, max_seconds
         self.reason, self.began = "", time.monotonic()
@@ -152,7 +154,7 @@ def starting_point(config: Any, x: np.ndarray) -> tuple[list[np.ndarray], np.nda
 
 
 def train(config: Any, settings: Settings, on_epoch: Callable[[int, float, float], None] | None = None,
-          stop: threading.Event | None = None, max_seconds: float = MAX_SECONDS) -> Result:
+          stop: Stop | None = None, max_seconds: float = MAX_SECONDS) -> Result:
     """Train config's model on settings.task: TrainRefused when it cannot be, else the Result.
 
     on_epoch(epoch, loss, val_loss) is called after every epoch (on this thread); setting `stop`
@@ -165,20 +167,19 @@ def train(config: Any, settings: Settings, on_epoch: Callable[[int, float, float
     val = make_data(config, settings.task, settings.validation_samples, config.seed + VALIDATION_SEED)
     probe = dataclasses.replace(config, return_sequences=True)  # h_t at every step; same weights
     initial, before, states_before = starting_point(config, val.x[:SHOWN])
-    with _ONE_AT_A_TIME:
-        net = _net(config, settings.optimizer)
-        _start(net, initial, settings.learning_rate)
-        watch = _Watch(on_epoch, stop, max_seconds)
-        began = time.perf_counter()
-        history = net.fit(data.x, data.y, epochs=settings.epochs, batch_size=config.batch, shuffle=False,
-                          validation_data=(val.x, val.y), callbacks=[watch], verbose=0).history
-        seconds = time.perf_counter() - began
-        trained = net.get_weights()
-        prediction = model.predict_once(net, config, val.x)[0]
-        predicted_shape = model.predict_once(net, config, data.x)[0].shape
-        after = _outputs(_plain(probe), probe, trained, val.x[:SHOWN])[0]
-        padding = _padding(config, trained, val) if config.lengths else ()
-        check = _keras_check(net, config, val, padding) if config.lengths else None
+    net = _net(config, settings.optimizer)
+    _start(net, initial, settings.learning_rate)
+    watch = _Watch(on_epoch, stop, max_seconds)
+    began = time.perf_counter()
+    history = net.fit(data.x, data.y, epochs=settings.epochs, batch_size=config.batch, shuffle=False,
+                      validation_data=(val.x, val.y), callbacks=[watch], verbose=0).history
+    seconds = time.perf_counter() - began
+    trained = net.get_weights()
+    prediction = model.predict_once(net, config, val.x)[0]
+    predicted_shape = model.predict_once(net, config, data.x)[0].shape
+    after = _outputs(_plain(probe), probe, trained, val.x[:SHOWN])[0]
+    padding = _padding(config, trained, val) if config.lengths else ()
+    check = _keras_check(net, config, val, padding) if config.lengths else None
     baseline = _baseline(config, data, val)
     return Result(
         config=config, settings=settings,
@@ -189,3 +190,13 @@ def train(config: Any, settings: Settings, on_epoch: Callable[[int, float, float
         real=val.real[:SHOWN], states_before=states_before, states_after=after,
         padding=padding, keras_check=check,
     )
+
+
+def train_task(config: Any, settings: Settings) -> tuple[str, Any]:
+    """Training as a worker's task: ("done", Result) or ("refused", Refusal). Every epoch's (epoch, loss, val_loss)
+    goes to the caller as a message; the caller's stop ends training after the current batch."""
+    line = engine.channel()
+    try:
+        return "done", train(config, settings, on_epoch=lambda *epoch: line.send(epoch), stop=line)
+    except TrainRefused as refused:
+        return "refused", refused.refusal

@@ -1,8 +1,8 @@
 """One training at a time for the whole server, in a process of its own; trainings queue among themselves.
 
 A page calls `submit(config, settings)` and gets a Job it can poll (`job.progress()`). Jobs wait in a
-queue here and go, one at a time, to a single worker process, which runs `fit.train` and sends every
-epoch's losses back. Only one model trains at a time: a class of 30-60 on two cores gains nothing from
+queue here and go, one at a time, to training's engine (`engine.training()`: one worker process), which
+runs `fit.train` and sends every epoch's losses back as messages. Only one model trains at a time: a class of 30-60 on two cores gains nothing from
 more, and each waiting job knows how many are ahead of it.
 
 Why a process and not a thread: Keras's training loop calls TensorFlow many times per batch, releasing
@@ -10,7 +10,7 @@ and retaking Python's global interpreter lock each time; with the server's scrip
 page's reruns, the progress polls) running Python at the same time, the training thread waited for the
 lock at every call. Measured on two cores (benchmarks/README.md): a training polled every 0.5 s took
 3-5 times as long in a thread as alone, and the playground's reruns slowed down 3-7 times while it ran.
-The worker process has its own interpreter, and runs at a lower priority (NICE): the server's reruns
+The worker process has its own interpreter, and runs at a lower priority (engine.TRAINING): the server's reruns
 come first, training takes what is left. Its first training also pays for importing TensorFlow there;
 `warm()` starts that early.
 
@@ -23,27 +23,24 @@ it still watches; one not seen for WATCH_S seconds (its visitor closed the tab o
 has left. A training nobody watches stops within the current batch, a queued one is dropped, and
 `leave()` is how a watcher stops on purpose. A watcher holds at most one training: asking for another
 leaves the first. A browser (all its tabs) holds at most one training queued or running at a time, so one
-person's tabs cannot fill the queue: another of its own waits until the first ends or is stopped. The queue is bounded by the time it stands for (MAX_QUEUE_S by the cost model) as well
-as by its length, and `close()` ends everything at once when the server stops.
+person's tabs cannot fill the queue: another of its own waits until the first ends or is stopped. The queue is
+bounded by the time it stands for (MAX_QUEUE_S by the cost model) as well as by its length, and `close()` ends
+everything at once when the server stops.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
-import queue
 import threading
 import time
-from collections import OrderedDict
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from rnnlab.engine import worker_setup
+from cachetools import LRUCache
+
+from rnnlab import engine
 from rnnlab.refusals import Refusal
-from rnnlab.spawning import bare_main
 from rnnlab.training import plan
 from rnnlab.training.settings import Settings
 
@@ -52,17 +49,14 @@ MAX_QUEUE_S = 300.0  # ... or when the trainings ahead would take longer than th
 WATCH_S = 10.0  # a watcher not seen for this long has left (pages poll at most every MAX_POLL_S)
 MAX_POLL_S = 3.0
 KEEP_FINISHED = 24  # finished jobs kept for identical requests
-NICE = 10  # the worker's priority below the server's (0 is normal, 19 the lowest)
-RELAY_S = 0.1  # how often the dispatcher relays a stop request and collects epochs
 
-_LOCK = threading.Condition()  # guards _WAITING, _RUNNING, _FINISHED, _WORKER and every Job's fields
+_LOCK = threading.Condition()  # guards _WAITING, _RUNNING, _FINISHED and every Job's fields
 _DISPATCHER: threading.Thread | None = None  # takes queued jobs in turn
 _CLOSED = False  # the server is stopping
 _WAITING: list[Job] = []
 _RUNNING: list[Job] = []  # the job being trained (at most one)
-_FINISHED: OrderedDict[tuple, Job] = OrderedDict()
+_FINISHED: LRUCache[tuple, Job] = LRUCache(KEEP_FINISHED)
 _NUMBERS = itertools.count(1)
-_WORKER: tuple[ProcessPoolExecutor, Any, Any] | None = None  # the pool, its epoch queue, its stop value
 _log = logging.getLogger(__name__)
 
 
@@ -213,10 +207,8 @@ def _joinable(key: tuple) -> Job | None:
     for job in [*_RUNNING, *_WAITING]:
         if job.key == key and not job.stop.is_set():
             return job
-    if key in _FINISHED:
-        _FINISHED.move_to_end(key)
-        return _FINISHED[key]
-    return None
+    finished: Job | None = _FINISHED.get(key)  # (a look counts as a use)
+    return finished
 
 
 def _check_held(browser: str) -> None:
@@ -251,14 +243,14 @@ def watching() -> int:
 
 
 def warm() -> None:
-    """Start the worker process and its TensorFlow now, before the first training asks for them."""
-    _submit(_worker()[0], _import_keras)
+    """Start training's engine (its worker imports TensorFlow) now, before the first training asks for it."""
+    engine.training()
 
 
 def close() -> None:
-    """The server stops: every training waiting or running is stopped, the worker process ends now, and no
-    training starts any more (`submit` says Busy)."""
-    global _WORKER, _CLOSED
+    """The server stops: every training waiting or running is stopped and no training starts any more (`submit`
+    says Busy); `engine.close()` ends the worker process."""
+    global _CLOSED
     with _LOCK:
         _CLOSED = True
         for job in [*_WAITING, *_RUNNING]:
@@ -267,14 +259,7 @@ def close() -> None:
         for job in _WAITING:
             job.status = "stopped"
         _WAITING.clear()
-        worker, _WORKER = _WORKER, None
         _LOCK.notify_all()
-    if worker is not None:
-        pool = worker[0]
-        processes = list((getattr(pool, "_processes", None) or {}).values())  # the executor has no kill of its own
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.kill()
 
 
 def _dispatcher() -> None:
@@ -325,97 +310,18 @@ def _run(job: Job) -> None:
         job.status, job.result, job.refusal, job.error, job.ended = status, result, refusal, error, time.monotonic()
         if status == "done":
             _FINISHED[job.key] = job
-            while len(_FINISHED) > KEEP_FINISHED:
-                _FINISHED.popitem(last=False)
 
 
 def _execute(job: Job) -> tuple[str, Any]:
-    """Train the job in the worker process, relaying its epochs here and a stop request there:
+    """Train the job in training's engine, its epochs heard here and a stop sent there when it is abandoned:
     ("done", fit.Result) or ("refused", Refusal)."""
-    pool, epochs, stop = _worker()
+    talk = engine.Talk(hear=lambda epoch: job.record(*epoch), stop=job.abandoned)
     try:
-        future = _submit(pool, _train_in_worker, job.number, job.config, job.settings)
-        while not future.done():
-            if job.abandoned():
-                stop.value = job.number
-            try:
-                number, epoch, loss, val_loss = epochs.get(timeout=RELAY_S)
-            except queue.Empty:
-                continue
-            if number == job.number:
-                job.record(epoch, loss, val_loss)
-        return future.result()
-    except BrokenProcessPool:
-        _forget_worker(pool)
+        outcome: tuple[str, Any] = engine.training().submit("train", job.config, job.settings, talk=talk).result()
+    except engine.WorkerLost:
         raise _Lost from None
+    return outcome
 
 
 class _Lost(RuntimeError):
     """The worker process died under a training."""
-
-
-def _worker() -> tuple[ProcessPoolExecutor, Any, Any]:
-    """The worker process pool (one process), with the queue it reports epochs on and its stop value."""
-    global _WORKER
-    with _LOCK:
-        if _WORKER is None:
-            context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
-            epochs, stop = context.Queue(), context.Value("q", 0)
-            pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker,
-                                       initargs=(epochs, stop))
-            _WORKER = (pool, epochs, stop)
-        return _WORKER
-
-
-def _submit(pool: ProcessPoolExecutor, function: Any, *args: Any) -> Future:
-    """pool.submit, which starts the worker process when there is none: it imports Keras and rnnlab.training,
-    never the page that asked (app.py, Streamlit)."""
-    with bare_main():
-        return pool.submit(function, *args)
-
-
-def _forget_worker(pool: ProcessPoolExecutor) -> None:
-    global _WORKER
-    with _LOCK:
-        if _WORKER is not None and _WORKER[0] is pool:
-            _WORKER = None
-
-
-# --- in the worker process ---
-
-_CHANNEL: tuple[Any, Any] | None = None  # the epoch queue and the stop value, in the worker
-
-
-def _start_worker(epochs: Any, stop: Any) -> None:
-    global _CHANNEL
-    _CHANNEL = (epochs, stop)
-    worker_setup(NICE)
-
-
-def _import_keras() -> None:
-    import rnnlab.training.fit  # noqa: F401  (TensorFlow, Keras and the engine)
-
-
-class _StopValue:
-    """A stop flag for one job, read from the value the server sets: an Event's is_set()."""
-
-    def __init__(self, value: Any, number: int):
-        self.value, self.number = value, number
-
-    def is_set(self) -> bool:
-        return self.value.value == self.number
-
-
-def _train_in_worker(number: int, config: Any, settings: Settings) -> tuple[str, Any]:
-    from rnnlab.training.fit import train
-    from rnnlab.training.plan import TrainRefused
-
-    epochs, stop = _CHANNEL
-
-    def report(epoch: int, loss: float, val_loss: float) -> None:
-        epochs.put((number, epoch, loss, val_loss))
-
-    try:
-        return "done", train(config, settings, on_epoch=report, stop=_StopValue(stop, number))
-    except TrainRefused as refused:
-        return "refused", refused.refusal

@@ -15,8 +15,8 @@ for module in pkgutil.iter_modules(ui.__path__):
     if module.name != "serve":
         importlib.import_module(f"ui.{module.name}")
 from rnnlab import engine
-from rnnlab.training import jobs
-print(len(multiprocessing.active_children()), engine.running() is None, engine._DOCTOR is None, jobs._WORKER is None)
+from rnnlab.training import jobs  # noqa: F401
+print(len(multiprocessing.active_children()), engine.running() is None, engine._DOCTOR is None, engine._TRAINING is None)
 """
 
 

@@ -6,6 +6,8 @@ Keras (silent broadcasting, the KeyError with return_state, the mask reaching th
 
 import dataclasses
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -18,7 +20,7 @@ import plotly.graph_objects as go
 import pytest
 
 import rnnlab
-from rnnlab import model
+from rnnlab import engine, model
 from rnnlab.params import ConfigError, parse
 from rnnlab.training import fit, jobs, plan, settings as table
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
@@ -422,8 +424,8 @@ def test_a_killed_training_process_is_reported_plainly_and_replaced():
     config = config_of("units=16&timesteps=8&features=1&return_sequences=true&head=dense&seed=778")
     job = jobs.submit(config, Settings(task="echo", epochs=50, samples=512), "kim")
     wait_for(lambda: len(job.progress("kim").loss) >= 1, seconds=180)
-    for process in jobs._WORKER[0]._processes.values():
-        process.kill()
+    for pid in engine.training().pids():
+        os.kill(pid, signal.SIGKILL)
     wait_for(lambda: job.progress("kim").finished, seconds=30)
     assert job.progress().status == "failed" and job.progress().error == jobs.LOST
     assert "memory" not in jobs.LOST
@@ -467,20 +469,12 @@ def test_the_training_process_imports_keras_not_the_app(monkeypatch):
     and Keras: not the app, not Streamlit, and it starts no engine of its own."""
     import types
 
-    from tests import worker_probe
-
     page = types.ModuleType("__main__")
     page.__file__ = str(ROOT / "app.py")  # what Streamlit's script runner installs while a page runs
     monkeypatch.setitem(sys.modules, "__main__", page)
-    monkeypatch.setattr(jobs, "_WORKER", None)  # a process of its own, started as a page starts it
-    jobs.warm()
-    pool = jobs._WORKER[0]
+    lane = engine.Engine(engine.TRAINING)  # a process of its own, started as a page starts it
     try:
-        seen = jobs._submit(pool, worker_probe.imported, ["streamlit", "ui", "app", "keras", "rnnlab.training.fit"])
-        seen = seen.result(timeout=180)
+        seen = lane.submit("loaded", ("streamlit", "ui", "app", "keras")).result(timeout=180)
     finally:
-        processes = list(pool._processes.values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.kill()
-    assert seen == {"imported": ["keras", "rnnlab.training.fit"], "main_file": None, "children": 0}
+        lane.close()
+    assert seen == {"imported": ["keras"], "main_file": None, "children": 0}
