@@ -29,8 +29,9 @@ stop the same way; a training whose worker dies is not run again (it would start
 The shape doctor has an engine of its own (`doctor()`, lane DOCTOR): two workers at a lower priority, whose
 memory has a ceiling (an allocation past `memory_mb` above what a worker holds once warm fails) and which are
 replaced once they have grown `growth_mb`, so a pasted model, however large, never holds up a playground nor
-takes the server's memory; while one is replaced (a paste past its time), the other answers. It starts once
-the playground's workers are warm.
+takes the server's memory; while one is replaced (a paste past its time), the other answers. It starts when
+the doctor's page first opens. The doctor's and training's workers are there by need: one idle for LINGER_S
+ends, and the next task starts a fresh one (a class that never opens the doctor never pays for it).
 
 Without `start()` (the command line, the tests) nothing here runs: `compute` runs a task in the caller's process.
 Nothing starts at import: `ui/serve.py` starts the engines with the server (or the first page that needs one).
@@ -83,6 +84,7 @@ class Lane:
     idle_growth_mb: float = 150.0  # a worker idle for IDLE_S and grown this much is replaced
     cache_bytes: int = CACHE_BYTES
     retry: bool = True  # a task whose worker dies is given once more to a fresh worker
+    linger_s: float | None = None  # a worker idle this long ends, and the next task starts one (None: never)
 
     @property
     def share(self) -> int:
@@ -99,8 +101,9 @@ class Owner:
     browser: str
 
 
-DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20)
-TRAINING = Lane(workers=1, nice=10, cache_bytes=0, retry=False)
+LINGER_S = 600.0  # the doctor's and training's workers end after this long without a task
+DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20, linger_s=LINGER_S)
+TRAINING = Lane(workers=1, nice=10, cache_bytes=0, retry=False, linger_s=LINGER_S)
 RELAY_S = 0.1  # while a task that talks runs: how often its caller is asked whether to stop it
 STOP = "stop"  # sent to a worker whose task its caller wants stopped
 
@@ -204,7 +207,8 @@ class Engine:
         self._changed = threading.Condition()
         self._order = itertools.count()
         self._context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
-        self.stats = {"tasks": 0, "replaced": 0, "dropped": 0, "superseded": 0, "retried": 0, "recycled": 0}
+        self.stats = {"tasks": 0, "replaced": 0, "dropped": 0, "superseded": 0, "retried": 0, "recycled": 0,
+                      "retired": 0}
         self._workers: list[_Worker] = []
         self._closed = False
         self._idle = 0  # dispatchers waiting for a task
@@ -361,27 +365,33 @@ class Engine:
             return None
 
     def _dispatch(self) -> None:
-        worker, idle_since = self._replace(None), time.monotonic()
+        worker: _Worker | None = self._replace(None)
         while not self._closed:
             task = self._next()
             if task is None:
-                worker = self._look_after(worker, idle_since)
+                if worker is not None:
+                    worker = self._look_after(worker)
                 continue
-            if not worker.process.is_alive():  # ended while idle (killed from outside): its task goes to a fresh one
+            if worker is None or not worker.process.is_alive():  # gone while idle: its task goes to a fresh one
                 worker = self._replace(worker)
             worker = self._compute(worker, task)
-            idle_since = time.monotonic()
+            worker.idle_since = time.monotonic()
             if worker.tired():
                 worker = self._replace(worker)
 
-    def _look_after(self, worker: _Worker, idle_since: float) -> _Worker:
-        """While idle: a dead worker is replaced at once; one grown past its warm size after IDLE_S quiet."""
+    def _look_after(self, worker: _Worker) -> _Worker | None:
+        """While idle: a dead worker is replaced at once; one grown past its warm size after IDLE_S quiet; one idle
+        for the lane's linger_s ends (None: the next task starts a fresh one)."""
         if self._closed or _EXITING.is_set():  # the interpreter ends its children as it exits: none is replaced
             return worker
         if not worker.process.is_alive():
             return self._replace(worker)
+        quiet = time.monotonic() - worker.idle_since
+        if self.lane.linger_s is not None and quiet > self.lane.linger_s:
+            self._retire(worker)
+            return None
         grown = worker.ready and worker.rss_mb > worker.warm_mb + self.lane.idle_growth_mb
-        if not grown or time.monotonic() - idle_since < IDLE_S:
+        if not grown or quiet < IDLE_S:
             return worker
         with self._changed:
             if self._recycling:
@@ -393,6 +403,14 @@ class Engine:
         finally:
             with self._changed:
                 self._recycling = False
+
+    def _retire(self, worker: _Worker) -> None:
+        """The worker ends for want of tasks; its memory goes back to the machine."""
+        worker.close()
+        with self._changed:
+            if worker in self._workers:
+                self._workers.remove(worker)
+                self.stats["retired"] += 1
 
     def _compute(self, worker: _Worker, task: _Task) -> _Worker:
         """Run the task in the worker (once more in a fresh one if the worker died under it); finish it."""
@@ -464,6 +482,7 @@ class _Worker:
             self.process.start()
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
+        self.idle_since = time.monotonic()
 
     def ask(self, function: str, args: Args, timeout: float | None, talk: Talk | None = None) -> Any:
         """function(*args) in the process -> its result; raises what it raised, or WorkerLost. Messages the task
@@ -654,14 +673,14 @@ def workers_wanted() -> int:
 
 def start(workers: int | None = None) -> Engine:
     """The engine of this process, started on the first call: every worker warmed, and the default
-    configuration's run computed for the first visitor; then the doctor's engine starts."""
+    configuration's run computed for the first visitor."""
     global _ENGINE
     with _STARTING:
         if _ENGINE is None:
             from rnnlab.params import parse
 
             _ENGINE = Engine(Lane(workers=workers or workers_wanted()))
-            _ENGINE.submit("run", parse("").config).add_done_callback(lambda _: None if _CLOSED else doctor())
+            _ENGINE.submit("run", parse("").config)
         return _ENGINE
 
 

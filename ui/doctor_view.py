@@ -226,6 +226,7 @@ def show_diagnosis(diagnosis) -> None:
 
 
 def show() -> None:
+    engine.doctor()  # started by need: its workers import TensorFlow while the learner pastes
     asked = inputs()
     if asked is None:
         how = "Paste your model" if st.session_state["doctor_mode"] == PASTE else "Assemble the model"

@@ -218,6 +218,26 @@ def test_a_worker_grown_while_idle_is_replaced(monkeypatch):
         pool.close()
 
 
+def test_a_worker_idle_past_its_lanes_linger_ends_and_the_next_task_starts_one():
+    pool = engine.Engine(engine.Lane(workers=1, linger_s=1.0, cache_bytes=50_000))
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and not pool.warm():
+            time.sleep(0.1)
+        first = pool.pids()
+        while time.monotonic() < deadline and pool.pids():
+            time.sleep(0.1)
+        gone = [pid for pid in first if os.path.exists(f"/proc/{pid}")]
+        assert pool.pids() == [] and pool.stats["retired"] == 1 and not pool.warm() and gone == []
+        config = parse("units=3&seed=21").config
+        there = pool.submit("run", config).result(timeout=180)
+        assert len(pool.pids()) == 1 and pool.pids() != first and pool.stats["tasks"] == 1
+        for a, b in zip(there.returns, run(config).returns, strict=True):
+            np.testing.assert_array_equal(a.value, b.value)
+    finally:
+        pool.close()
+
+
 def test_only_the_newest_confirmations_wait(workers):
     blocker = workers.submit("run", parse("units=128&timesteps=200&batch=64&depth=2").config)
     while not blocker.running():
