@@ -143,7 +143,7 @@ def _train(args: argparse.Namespace) -> int:
     from rnnlab.training.fit import train
     from rnnlab.training.plan import TrainRefused
 
-    def report(epoch: int, loss: float, val_loss: float) -> None:
+    def report(epoch: int, loss: float, val_loss: float, _glimpse: object) -> None:
         print(f"epoch {epoch + 1}/{settings.epochs}: loss {loss:.5g}, val_loss {val_loss:.5g}", flush=True)
 
     try:

@@ -230,6 +230,10 @@ def _live(polling: bool, epochs: int) -> None:
         st.button("Stop", icon=":material/stop_circle:", on_click=_stop, key="train-stop")
     baseline = progress.result.baseline if progress.result else None
     panels.chart(loss_figure(progress.loss, progress.val_loss, progress.epochs, baseline), "train-loss")
+    if progress.glimpse is not None and not progress.finished:
+        panels.chart(predictions_figure(progress.glimpse, 0), "train-live-predictions")
+        st.caption("The model as it trains: its predictions for validation sample 0 after every epoch, computed by "
+                   "Keras in the training process, beside the targets and the predictions before training.")
 
 
 def live(epochs: int) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from rnnlab.figures import PALETTE, Figure, _axis, _axis_id, _axis_key, _bound, _domains, _figure, _heatmap, \
     _label, _window
-from rnnlab.training.plan import Result
+from rnnlab.training.plan import Glimpse, Result
 from rnnlab.training.tasks import TASKS
 
 TARGET, BEFORE, AFTER, INPUT = "#222222", "#9e9e9e", PALETTE[3], PALETTE[0]
@@ -55,8 +55,9 @@ def _last_real(real: np.ndarray) -> int:
     return int(np.flatnonzero(real)[-1]) if real.any() else real.size - 1
 
 
-def predictions_figure(result: Result, sample: int) -> Figure:
-    """Targets, predictions before and after training for one validation sample, one panel per target.
+def predictions_figure(result: Result | Glimpse, sample: int) -> Figure:
+    """Targets, predictions before and after training (or, while it trains, after its latest epoch) for one
+    validation sample, one panel per target.
 
     With return_sequences every timestep has a target; without it the sequence has one, drawn at its
     last real timestep, next to the input that led to it."""
@@ -65,6 +66,7 @@ def predictions_figure(result: Result, sample: int) -> Figure:
     steps = np.arange(real.size)
     per_step = result.y_val.ndim == 3
     rows = _domains(task.width, 0.1)[::-1]
+    now = f"after epoch {result.epoch + 1}" if isinstance(result, Glimpse) else "after training"
     traces, layout, labels = [], {}, []
     for k, (name, domain) in enumerate(zip(task.targets, rows), start=1):
         axes = {"xaxis": _axis_id("x", k), "yaxis": _axis_id("y", k)}
@@ -82,7 +84,7 @@ def predictions_figure(result: Result, sample: int) -> Figure:
         for label, values, style in (
                 ("target y", result.y_val, {"color": TARGET, "width": 3}),
                 ("before training", result.prediction_before, {"color": BEFORE, "width": 2, "dash": "dot"}),
-                ("after training", result.prediction, {"color": AFTER, "width": 3, "dash": "dash"})):
+                (now, result.prediction, {"color": AFTER, "width": 3, "dash": "dash"})):
             traces.append({"type": "scatter", "x": where, "y": picked(values), "mode": mode, "name": label,
                            "line": style, "marker": {"size": 9 if per_step else 16, "color": style["color"],
                                                      "symbol": "circle" if label == "target y" else "x"},

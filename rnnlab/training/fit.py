@@ -33,8 +33,8 @@ from cachetools import LRUCache
 
 from rnnlab import architecture, engine, model, refusals
 from rnnlab.result import Check
-from rnnlab.training.plan import (MAX_SECONDS, OPTIMIZER_NAMES, SHOWN, VALIDATION_SEED, PaddingLoss, Result,
-                                   TrainRefused, mse, refusal)
+from rnnlab.training.plan import (MAX_SECONDS, OPTIMIZER_NAMES, SHOWN, VALIDATION_SEED, Glimpse, PaddingLoss,
+                                   Result, TrainRefused, mse, refusal)
 from rnnlab.training.settings import Settings
 from rnnlab.training.tasks import Data, make_data
 
@@ -45,14 +45,17 @@ _PLAIN: LRUCache = LRUCache(16)  # uncompiled models (probes, masked or not) by 
 
 
 Stop = threading.Event | engine.Channel  # set: stop training after the current batch
+OnEpoch = Callable[[int, float, float, Glimpse], None]  # (epoch from 0, loss, val_loss, the model as it is now)
 
 
 class _Watch(keras.callbacks.Callback):
-    """Reports every epoch's losses; stops after the current batch when asked, or at the time limit."""
+    """Reports every epoch's losses and the model's predictions for the shown samples (`glimpse(epoch)`); stops
+    after the current batch when asked, or at the time limit."""
 
-    def __init__(self, on_epoch: Callable[[int, float, float], None] | None, stop: Stop | None, max_seconds: float):
+    def __init__(self, on_epoch: OnEpoch | None, stop: Stop | None, max_seconds: float,
+                 glimpse: Callable[[int], Glimpse]):
         super().__init__()
-        self.on_epoch, self.stop, self.max_seconds = on_epoch, stop, max_seconds
+        self.on_epoch, self.stop, self.max_seconds, self.glimpse = on_epoch, stop, max_seconds, glimpse
         self.reason, self.began = "", time.monotonic()
 
     def on_train_begin(self, logs: dict | None = None) -> None:
@@ -69,7 +72,8 @@ class _Watch(keras.callbacks.Callback):
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs or {}
         if self.on_epoch is not None:
-            self.on_epoch(epoch, float(logs.get("loss", math.nan)), float(logs.get("val_loss", math.nan)))
+            self.on_epoch(epoch, float(logs.get("loss", math.nan)), float(logs.get("val_loss", math.nan)),
+                          self.glimpse(epoch))
 
 
 def _structure(config: Any) -> tuple:
@@ -153,12 +157,12 @@ def starting_point(config: Any, x: np.ndarray) -> tuple[list[np.ndarray], np.nda
     return weights, called.arrays[-1], sequence.arrays[0]
 
 
-def train(config: Any, settings: Settings, on_epoch: Callable[[int, float, float], None] | None = None,
-          stop: Stop | None = None, max_seconds: float = MAX_SECONDS) -> Result:
+def train(config: Any, settings: Settings, on_epoch: OnEpoch | None = None, stop: Stop | None = None,
+          max_seconds: float = MAX_SECONDS) -> Result:
     """Train config's model on settings.task: TrainRefused when it cannot be, else the Result.
 
-    on_epoch(epoch, loss, val_loss) is called after every epoch (on this thread); setting `stop`
-    ends training after the current batch.
+    on_epoch(epoch, loss, val_loss, glimpse) is called after every epoch (on this thread), the glimpse holding the
+    model's predictions for the shown samples then; setting `stop` ends training after the current batch.
     """
     problem = refusal(config, settings)
     if problem:
@@ -169,7 +173,9 @@ def train(config: Any, settings: Settings, on_epoch: Callable[[int, float, float
     initial, before, states_before = starting_point(config, val.x[:SHOWN])
     net = _net(config, settings.optimizer)
     _start(net, initial, settings.learning_rate)
-    watch = _Watch(on_epoch, stop, max_seconds)
+    shown = val.x[:SHOWN]
+    watch = _Watch(on_epoch, stop, max_seconds, lambda epoch: Glimpse(
+        settings, epoch, shown, val.y[:SHOWN], before, model.predict_once(net, config, shown)[0], val.real[:SHOWN]))
     began = time.perf_counter()
     history = net.fit(data.x, data.y, epochs=settings.epochs, batch_size=config.batch, shuffle=False,
                       validation_data=(val.x, val.y), callbacks=[watch], verbose=0).history

@@ -93,6 +93,7 @@ class Progress:
     refusal: Refusal | None = None
     error: str = ""
     wait_s: float = 0.0  # while queued: the cost model's estimate of the trainings ahead of this one
+    glimpse: plan.Glimpse | None = None  # while running: the model's predictions after the latest epoch
 
     @property
     def finished(self) -> bool:
@@ -117,6 +118,7 @@ class Job:
     refusal: Refusal | None = None
     error: str = ""
     stop: threading.Event = field(default_factory=threading.Event)
+    glimpse: plan.Glimpse | None = None
 
     @property
     def key(self) -> tuple:
@@ -139,7 +141,7 @@ class Job:
             running = self.started and (self.ended or time.monotonic()) - self.started
             return Progress(self.status, len(before), self.settings.epochs, tuple(self.loss), tuple(self.val_loss),
                             self.watchers, running or 0.0, self.result, self.refusal, self.error,
-                            sum(job.expected_left() for job in before))
+                            sum(job.expected_left() for job in before), self.glimpse)
 
     def finished_status(self) -> bool:
         return self.status not in ("queued", "running")
@@ -170,12 +172,13 @@ class Job:
             self.status, self.ended = "stopped", time.monotonic()
         return True
 
-    def record(self, epoch: int, loss: float, val_loss: float) -> None:
-        """One epoch's losses (epochs arrive in order; a repeated one is ignored)."""
+    def record(self, epoch: int, loss: float, val_loss: float, glimpse: plan.Glimpse | None = None) -> None:
+        """One epoch's losses and predictions (epochs arrive in order; a repeated one is ignored)."""
         with _LOCK:
             if epoch == len(self.loss):
                 self.loss.append(loss)
                 self.val_loss.append(val_loss)
+                self.glimpse = glimpse
 
 
 def submit(config: Any, settings: Settings, who: str, browser: str | None = None) -> Job:

@@ -149,6 +149,21 @@ class PaddingLoss:
 
 
 @dataclass(frozen=True)
+class Glimpse:
+    """The model as it trains, after one epoch: the first SHOWN validation samples and its predictions for them
+    (what `figures.predictions_figure` draws, like a Result's). x_val (n, timesteps, features); y_val, prediction
+    and prediction_before (n, timesteps, targets) with return_sequences, else (n, targets); real (n, timesteps)."""
+
+    settings: Settings
+    epoch: int  # counted from 0
+    x_val: np.ndarray
+    y_val: np.ndarray
+    prediction_before: np.ndarray
+    prediction: np.ndarray
+    real: np.ndarray
+
+
+@dataclass(frozen=True)
 class Result:
     """One training: the loss per epoch, shapes as Keras saw them, and what the model does after it.
 

@@ -46,6 +46,29 @@ def test_training_moves_the_progress_bar_and_draws_the_loss_curve(page: Page, se
     page.screenshot(path=artifacts / "train-after.png")
 
 
+LIVE_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(el => el.layout.title.text.startsWith('validation sample 0'))
+    .flatMap(el => el.data.filter(t => t.name.startsWith('after epoch')).map(t => [t.name, Array.from(t.y._inputArray ?? t.y)]))"""
+
+
+def test_the_predictions_move_while_it_trains(page: Page, server_url: str, settle, artifacts):
+    """Between two epochs of a running training, the page shows the model's new predictions."""
+    page.goto(f"{server_url}/train?{MODEL}&seed=4747&task=echo&epochs={EPOCHS}&samples=512")
+    settle(page)
+    main = page.locator("[data-testid=stMain]")
+    main.get_by_role("button", name="Train", exact=True).click()
+    seen, deadline = {}, time.monotonic() + 180
+    while len(seen) < 2 and not main.get_by_text("After training").count():
+        assert time.monotonic() < deadline, "no predictions while training"
+        for name, values in page.evaluate(LIVE_JS):
+            seen[name] = values
+        time.sleep(0.1)
+    assert len(seen) >= 2, f"predictions seen only for {sorted(seen)}"
+    first, second = list(seen.values())[:2]
+    assert len(first) == len(second) == 8 and first != second
+    page.screenshot(path=artifacts / "train-while-training.png")
+
+
 def test_a_task_that_needs_three_targets_offers_the_fix(page: Page, server_url: str, settle):
     page.goto(f"{server_url}/train?{MODEL}&seed=4343")
     settle(page)

@@ -241,12 +241,32 @@ def test_a_diverged_training_is_named_and_its_json_has_nulls(trained):
     assert json.loads(json.dumps(result.as_json(), allow_nan=False))["loss"] == [0.5, None]
 
 
+# --- watching it train ---
+
+def test_every_epoch_shows_the_models_predictions_then_and_the_last_are_the_trained_models():
+    """What the Train page draws while training runs: after each epoch, Keras's predictions for the shown
+    samples; they move as it learns, and after the last epoch they are the trained model's own."""
+    seen = []
+    settings = Settings(task="echo", samples=SAMPLES, epochs=4)
+    result = train(config_of(TINY), settings, on_epoch=lambda epoch, loss, val, glimpse: seen.append(glimpse))
+    assert [g.epoch for g in seen] == [0, 1, 2, 3]
+    for glimpse in seen:
+        assert glimpse.prediction.shape == result.prediction.shape and glimpse.settings == settings
+        np.testing.assert_array_equal(glimpse.y_val, result.y_val)
+        np.testing.assert_array_equal(glimpse.prediction_before, result.prediction_before)
+    assert not np.allclose(seen[0].prediction, seen[-1].prediction)
+    np.testing.assert_allclose(seen[-1].prediction, result.prediction, atol=1e-6)
+    live = predictions_figure(seen[1], 0)["data"]
+    drawn = next(t for t in live if t["name"] == "after epoch 2")
+    np.testing.assert_array_equal(drawn["y"], seen[1].prediction[0, :, 0])
+
+
 # --- stopping ---
 
 def test_a_stop_request_ends_training_within_one_epoch():
     stop, asked = threading.Event(), []
 
-    def on_epoch(epoch, loss, val_loss):
+    def on_epoch(epoch, loss, val_loss, glimpse):
         if epoch == 1:
             asked.append(epoch)
             stop.set()
@@ -412,6 +432,7 @@ def test_a_job_trains_in_the_worker_process_and_stops_within_one_epoch():
     job = jobs.submit(config, Settings(task="echo", epochs=50, samples=512), "jay")
     wait_for(lambda: len(job.progress("jay").loss) >= 2, seconds=180)  # the worker imports TensorFlow first
     seen = len(job.progress().loss)
+    assert job.progress().glimpse.epoch >= 1 and job.progress().glimpse.prediction.shape == (8, 8, 1)
     assert job.leave("jay")
     wait_for(lambda: job.progress().finished, seconds=60)
     progress = job.progress()
