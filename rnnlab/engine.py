@@ -483,6 +483,7 @@ class _Worker:
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
         self.idle_since = time.monotonic()
+        self.owed = 0  # replies still to come for tasks given up on (past their time): never another task's answer
 
     def ask(self, function: str, args: Args, timeout: float | None, talk: Talk | None = None) -> Any:
         """function(*args) in the process -> its result; raises what it raised, or WorkerLost. Messages the task
@@ -512,13 +513,16 @@ class _Worker:
             wait = RELAY_S if talk is not None else left
             if not self.conn.poll(wait if left is None or wait is None else max(0.0, min(wait, left))):
                 if left is not None and left <= 0:
+                    self.owed += 1
                     raise WorkerLost(f"it took longer than {timeout:.0f} s and was stopped" if timeout
                                      else "the engine did not start in time", too_big=bool(timeout))
             else:
                 said = self.conn.recv()
-                if said[0] == "done":
+                if said[0] == "done" and not self.owed:
                     return said[1], said[2], said[3]
-                if talk is not None:
+                if said[0] == "done":
+                    self.owed -= 1
+                elif talk is not None and not self.owed:
                     talk.hear(said[1])
             if talk is not None and not stopping and talk.stop():
                 self.conn.send(STOP)

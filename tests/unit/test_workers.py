@@ -3,6 +3,7 @@ worker processes compute each task once, survive a lost worker and bound a task'
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -236,6 +237,22 @@ def test_a_worker_idle_past_its_lanes_linger_ends_and_the_next_task_starts_one()
             np.testing.assert_array_equal(a.value, b.value)
     finally:
         pool.close()
+
+
+def test_a_reply_that_came_too_late_is_never_taken_for_the_next_tasks(monkeypatch):
+    """A worker whose warm-up ran past the time allowed keeps taking tasks: the late reply of its warm-up (a
+    version string) must not be read as the answer to the task after it."""
+    worker = engine._Worker(multiprocessing.get_context("spawn"), engine.Lane(workers=1))
+    try:
+        monkeypatch.setattr(engine, "START_S", 0.01)
+        with pytest.raises(engine.WorkerLost, match="did not start in time"):
+            worker.ask("warm", (), None)
+        monkeypatch.setattr(engine, "START_S", 180.0)
+        assert worker.ask("loaded", (("keras",),), None)["imported"] == ["keras"]
+        config = parse("units=2&seed=22").config
+        assert worker.ask("run", (config,), None).config == config
+    finally:
+        worker.close()
 
 
 def test_only_the_newest_confirmations_wait(workers):
