@@ -2,7 +2,8 @@
 
 Four query parameters ride along with a page's own (the playground's settings, a lesson's name):
 
-    hide=return_state,units   these controls are not shown (their values come from the link)
+    hide=return_state,units   these controls are not shown (their values come from the link): any setting of
+                              the playground, the Train page (task, epochs, ...) or the lesson picker
     lock=return_sequences     these controls are shown but cannot be changed
     reveal=true               what Keras returns stays hidden until the learner presses "Reveal"
     present=true              presenter view: large type and tall charts, for a projector
@@ -23,12 +24,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
-from rnnlab.params import PARAMS, Notice, Param, listed, parse, query_pairs, to_query
+from rnnlab.params import PARAMS, parse, to_query
+from rnnlab.settings import Notice, Table, listed, query_pairs, setting
+from rnnlab.training.settings import TRAIN
 
 LESSON = "lesson"  # the lessons page's own parameter: the lesson picker
-CONTROLS = (*PARAMS, LESSON)  # what a link may hide or lock
-FLAGS = {name: Param(name, False, "") for name in ("reveal", "present")}
-KEYS = ("hide", "lock", *FLAGS)
+CONTROLS = (*PARAMS, *TRAIN, LESSON)  # what a link may hide or lock
 STREAMLIT_KEYS = ("embed", "embed_options")  # Streamlit's own: st.query_params never shows them to a page
 _MAX_PARTS_READ = 1000  # names of one list read (every control fits many times over)
 
@@ -39,8 +40,8 @@ class Classroom:
 
     hide: tuple[str, ...] = ()
     lock: tuple[str, ...] = ()
-    reveal: bool = False
-    present: bool = False
+    reveal: bool = setting(False, "What Keras returns stays hidden until the learner presses Reveal.")
+    present: bool = setting(False, "Presenter view: large type and tall charts, for a projector.")
 
     def hides(self, name: str) -> bool:
         return name in self.hide
@@ -51,7 +52,11 @@ class Classroom:
     def to_query(self) -> dict[str, str]:
         """The non-default settings as query parameters."""
         query = {key: ",".join(names) for key, names in (("hide", self.hide), ("lock", self.lock)) if names}
-        return query | {name: "true" for name in FLAGS if getattr(self, name)}
+        return query | FLAGS.query(self)
+
+
+FLAGS: Table[Classroom] = Table(Classroom)  # reveal and present, read like every other setting
+KEYS = ("hide", "lock", *FLAGS.settings)
 
 
 def _names(key: str, text: str, notices: list[Notice]) -> tuple[str, ...]:
@@ -78,9 +83,9 @@ def split(query: str | Mapping[str, str | list[str]]) -> tuple[Classroom, dict[s
     notices: list[Notice] = []
     for key, text in pairs:
         name = key.strip().lower()
-        if name in FLAGS:
+        if name in FLAGS.settings:
             try:
-                settings[name] = FLAGS[name].parse(text)
+                settings[name] = FLAGS.settings[name].parse(text)
             except ValueError as err:
                 notices.append(Notice(str(err), "using false"))
         elif name in ("hide", "lock"):

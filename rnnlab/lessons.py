@@ -36,7 +36,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from rnnlab import questions as kinds, snippets
-from rnnlab.params import ConfigError, parse
+from rnnlab.params import parse
+from rnnlab.settings import ConfigError
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)(?:\s+([\w.]+))?\s*(?:\|\s*([^}]*?))?\s*\}\}")

@@ -14,7 +14,8 @@ from _plotly_utils.utils import convert_to_base64
 from rnnlab import colours, explain, figures, unrolled as unrolled_layer
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.learner_text import code as literal, escape
-from rnnlab.params import PARAMS, Notice
+from rnnlab.params import PARAMS
+from rnnlab.settings import Notice
 from rnnlab.result import TOLERANCE, Check, Run
 from ui import plot
 from ui.classroom_view import PRESENTER_ZOOM
