@@ -22,6 +22,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from rnnlab.params import PARAMS, parse, to_query
@@ -78,7 +79,7 @@ def split(query: str | Mapping[str, str | list[str]]) -> tuple[Classroom, dict[s
         pairs = query_pairs(query)
     except (TypeError, ValueError, AttributeError):
         return Classroom(), {}, (Notice("the query string could not be read", "using defaults"),)
-    settings: dict[str, object] = {}
+    settings: dict[str, Any] = {}
     rest: dict[str, list[str]] = {}
     notices: list[Notice] = []
     for key, text in pairs:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from rnnlab.settings import Notice, Query, Read, Setting, Table, listed, query_pairs, read_texts, setting
@@ -128,7 +129,8 @@ def _lower(config: Config, notices: list[Notice], name: str, most: int, rule: st
     if value <= most:
         return config
     notices.append(Notice(f"{name}={value} is too large here: {rule}", f"using {name}={most}"))
-    return dataclasses.replace(config, **{name: most})
+    lowered: dict[str, Any] = {name: most}
+    return dataclasses.replace(config, **lowered)
 
 
 def _limit_sizes(config: Config, notices: list[Notice]) -> Config:
@@ -166,7 +168,7 @@ def _limits(config: Config, notices: list[Notice]) -> Config:
 def _fit_view(view: View, config: Config, notices: list[Notice]) -> View:
     """Clamp view indices into the config's axes (the same link may come from a larger config)."""
     limits = {"sample": config.batch, "step": config.timesteps, "unit": config.units, "part": config.layers}
-    fitted: dict[str, int] = {}
+    fitted: dict[str, Any] = {}
     for name, size in limits.items():
         if getattr(view, name) >= size:
             notices.append(Notice(f"{name}={getattr(view, name)} is past the last index {size - 1}",

@@ -24,7 +24,6 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import keras
 import numpy as np
@@ -34,6 +33,7 @@ from rnnlab import architecture, model, refusals
 from rnnlab.result import Check
 from rnnlab.training.plan import (MAX_SECONDS, OPTIMIZER_NAMES, SHOWN, VALIDATION_SEED, PaddingLoss, Result,
                                    TrainRefused, mse, refusal)
+from rnnlab.params import Config
 from rnnlab.training.settings import Settings
 from rnnlab.training.tasks import Data, make_data
 
@@ -70,18 +70,18 @@ class _Watch(keras.callbacks.Callback):
             self.on_epoch(epoch, float(logs.get("loss", math.nan)), float(logs.get("val_loss", math.nan)))
 
 
-def _structure(config: Any) -> tuple:
+def _structure(config: Config) -> tuple:
     return (architecture.masking(config), architecture.recurrent(config, last=False), architecture.recurrent(config),
             architecture.head(config), config.depth, config.timesteps, config.features)
 
 
-def _prediction_model(config: Any) -> keras.Model:
+def _prediction_model(config: Config) -> keras.Model:
     """The Config's model with only the head's prediction as output (the layer's returns feed it)."""
     full = model.build(config, zeros=True)
     return keras.Model(full.inputs[0], full.outputs[-1])
 
 
-def _net(config: Any, optimizer: str) -> keras.Model:
+def _net(config: Config, optimizer: str) -> keras.Model:
     def make() -> keras.Model:
         net = _prediction_model(config)
         # No XLA: compiling a new structure costs about 8 s against 3 s traced, for the same step time here.
@@ -91,7 +91,7 @@ def _net(config: Any, optimizer: str) -> keras.Model:
     return model.kept(_NETS, (_structure(config), optimizer), make)
 
 
-def _plain(config: Any) -> keras.Model:
+def _plain(config: Config) -> keras.Model:
     return model.kept(_PLAIN, _structure(config), lambda: model.build(config, zeros=True))
 
 
@@ -103,12 +103,12 @@ def _start(net: keras.Model, weights: list[np.ndarray], learning_rate: float) ->
     net.optimizer.learning_rate = learning_rate
 
 
-def _outputs(plain: keras.Model, config: Any, weights: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, ...]:
+def _outputs(plain: keras.Model, config: Config, weights: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, ...]:
     plain.set_weights(weights)
     return model.predict_once(plain, config, x)
 
 
-def _padding(config: Any, weights: list[np.ndarray], val: Data) -> tuple[PaddingLoss, ...]:
+def _padding(config: Config, weights: list[np.ndarray], val: Data) -> tuple[PaddingLoss, ...]:
     losses = []
     for masked in (True, False):
         variant = dataclasses.replace(config, mask=masked)
@@ -118,7 +118,7 @@ def _padding(config: Any, weights: list[np.ndarray], val: Data) -> tuple[Padding
     return tuple(losses)
 
 
-def _keras_check(net: keras.Model, config: Any, val: Data, padding: tuple[PaddingLoss, ...]) -> Check:
+def _keras_check(net: keras.Model, config: Config, val: Data, padding: tuple[PaddingLoss, ...]) -> Check:
     """Keras's own loss on the validation set (one batch) against our count for the model as trained."""
     ours = padding[0 if config.mask else 1]
     counted_real = config.mask and config.return_sequences
@@ -130,7 +130,7 @@ def _keras_check(net: keras.Model, config: Any, val: Data, padding: tuple[Paddin
     return Check(f"Keras's loss (model.evaluate) == {what}", abs(keras_loss - expected), True)
 
 
-def _baseline(config: Any, data: Data, val: Data) -> float:
+def _baseline(config: Config, data: Data, val: Data) -> float:
     """The validation loss of always predicting the training targets' average, counted as Keras counts
     (real timesteps only when the Masking layer's mask reaches the loss)."""
     counted = config.mask and config.return_sequences
@@ -138,7 +138,7 @@ def _baseline(config: Any, data: Data, val: Data) -> float:
     return mse(np.broadcast_to(targets.mean(axis=0), val.y.shape), val.y, val.real, counted)
 
 
-def starting_point(config: Any, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+def starting_point(config: Config, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     """The playground's weights for config, in get_weights() order, and what they give for x: the
     prediction and h_t at every step. Called on the Keras thread, which draws and caches them."""
     try:
@@ -151,7 +151,7 @@ def starting_point(config: Any, x: np.ndarray) -> tuple[list[np.ndarray], np.nda
     return weights, called.arrays[-1], sequence.arrays[0]
 
 
-def train(config: Any, settings: Settings, on_epoch: Callable[[int, float, float], None] | None = None,
+def train(config: Config, settings: Settings, on_epoch: Callable[[int, float, float], None] | None = None,
           stop: threading.Event | None = None, max_seconds: float = MAX_SECONDS) -> Result:
     """Train config's model on settings.task: TrainRefused when it cannot be, else the Result.
 

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rnnlab.engine import worker_setup
+from rnnlab.params import Config
 from rnnlab.refusals import Refusal
 from rnnlab.spawning import bare_main
 from rnnlab.training import plan
@@ -109,7 +110,7 @@ class Progress:
 class Job:
     """One training request and everything that happened to it; read it through `progress()`."""
 
-    config: Any
+    config: Config
     settings: Settings
     browser: str = ""  # the browser that asked for it first
     number: int = field(default_factory=lambda: next(_NUMBERS))
@@ -184,7 +185,7 @@ class Job:
                 self.val_loss.append(val_loss)
 
 
-def submit(config: Any, settings: Settings, who: str, browser: str | None = None) -> Job:
+def submit(config: Config, settings: Settings, who: str, browser: str | None = None) -> Job:
     """A job for this request, watched by `who` (a tab, who leaves any other training it watched) of `browser`
     (all the tabs of one person; `who` alone when not given): an identical one already running, waiting or
     finished, else a new one in the queue. Held when this browser has another training queued or running;
@@ -406,7 +407,7 @@ class _StopValue:
         return self.value.value == self.number
 
 
-def _train_in_worker(number: int, config: Any, settings: Settings) -> tuple[str, Any]:
+def _train_in_worker(number: int, config: Config, settings: Settings) -> tuple[str, Any]:
     from rnnlab.training.fit import train
     from rnnlab.training.plan import TrainRefused
 
