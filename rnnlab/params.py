@@ -229,7 +229,8 @@ def values(*frozen: Config | View) -> dict[str, Value]:
 
 def to_query(*frozen: Config | View) -> dict[str, str]:
     """Config / View -> query parameters, leaving out every value equal to its default."""
-    return {k: PARAMS[k].format(v) for k, v in values(*frozen).items() if v != PARAMS[k].default}
+    return {k: v for item in frozen for k, v in (CONFIG.query(item) if isinstance(item, Config)
+                                                  else VIEW.query(item)).items()}
 
 
 def query_string(*frozen: Config | View) -> str:

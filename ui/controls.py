@@ -130,8 +130,10 @@ def _draw(setting: Setting, box: Any, label: str, common: dict[str, Any], low: i
         box.select_slider(label, sorted({*setting.offered, st.session_state[common["key"]]}), **common)
     elif setting.choices and shown:
         box.radio(label, setting.choices, format_func=shown.__getitem__, horizontal=True, **common)
+    elif setting.choices and labels:
+        box.selectbox(label, setting.choices, format_func=labels.__getitem__, **common)
     elif setting.choices:
-        box.selectbox(label, setting.choices, format_func=labels.__getitem__ if labels else str, **common)
+        box.selectbox(label, setting.choices, **common)
     elif setting.typed:
         box.text_input(label, placeholder="e.g. 10,7,4", **common)
     elif setting.kind is tuple:
