@@ -114,8 +114,10 @@ def settings_controls(config: Config) -> None:
     """Task and hyperparameters, one widget per training setting (a link may hide or lock each)."""
     controls.widget(TRAIN["task"], key=_key("task"), labels={name: f"{name}: {task.title}"
                                                                for name, task in tasks.TASKS.items()})
-    first, second = st.columns(2), st.columns(2)
-    for name, box in zip(("optimizer", "learning_rate", "epochs", "samples"), (*first, *second)):
+    room = controls.classroom()
+    shown = [name for name in ("optimizer", "learning_rate", "epochs", "samples") if not room.hides(name)]
+    boxes = [box for _ in range(0, len(shown), 2) for box in st.columns(2)]  # two a row, no gap where one is hidden
+    for name, box in zip(shown, boxes):
         controls.widget(TRAIN[name], key=_key(name), container=box)
     st.caption(f"batch_size is `batch` in the sidebar ({config.batch}): the sequences each gradient step sees. "
                "The data comes from the sidebar's `seed`.")
