@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 from rnnlab.params import PARAMS, parse, to_query
 from rnnlab.settings import Notice, Table, listed, query_pairs, setting
-from rnnlab.training.settings import TRAIN
+from rnnlab.training.settings import TABLE as TRAINING, TRAIN
 
 LESSON = "lesson"  # the lessons page's own parameter: the lesson picker
 CONTROLS = (*PARAMS, *TRAIN, LESSON)  # what a link may hide or lock
@@ -105,12 +105,15 @@ def link(base: str, page: str, settings: Mapping[str, str], classroom: Classroom
     return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 
 
-def playground_settings(pasted: str) -> tuple[dict[str, str], tuple[Notice, ...]]:
+def playground_settings(pasted: str, training: bool = False) -> tuple[dict[str, str], tuple[Notice, ...]]:
     """A pasted playground link (or only its query string) -> (the playground's non-default settings, notices
-    for what was ignored). Its classroom settings are dropped (the builder chooses them). Never raises.
+    for what was ignored); `training`: a Train page's link, whose training settings are kept too. Its classroom
+    settings are dropped (the builder chooses them). Never raises.
 
         >>> playground_settings("http://lab.example/?units=8&hide=units&embed=true")
         ({'units': '8'}, ())
+        >>> playground_settings("units=8&epochs=3", training=True)
+        ({'units': '8', 'epochs': '3'}, ())
     """
     text = pasted.strip()
     try:
@@ -122,8 +125,10 @@ def playground_settings(pasted: str) -> tuple[dict[str, str], tuple[Notice, ...]
     except (TypeError, ValueError) as err:  # e.g. more fields than are read
         return {}, (Notice(f"the pasted settings could not be read ({err})", "using defaults"),)
     _, rest, _ = split(query)
-    parsed = parse(rest)
-    return to_query(parsed.config, parsed.view), parsed.notices
+    trained = {key: texts for key, texts in rest.items() if training and key.strip().lower() in TRAIN}
+    parsed = parse({key: texts for key, texts in rest.items() if key not in trained})
+    read = TRAINING.read(trained)
+    return to_query(parsed.config, parsed.view) | TRAINING.query(read.value), parsed.notices + read.notices
 
 
 MAX_BASE = 300  # characters of a base address
