@@ -112,8 +112,9 @@ def widget(setting: Setting, key: str | None = None, container: Any = st, low: i
     if room.hides(setting.name):
         return
     locked = room.locks(setting.name)
-    common: dict[str, Any] = dict(key=key or setting.name, help=setting.help + (" Fixed by this link." if locked else ""),
-                                  on_change=None if key else _normalise, disabled=disabled or locked)
+    common: dict[str, Any] = dict(key=key or setting.name, on_change=None if key else _normalise,
+                                  help=setting.help + (" Fixed by this link." if locked else ""),
+                                  disabled=disabled or locked)
     if persist:
         common["persist_state"] = "session"
     _draw(setting, container, setting.label or setting.name, common, low, high, names, shown, labels)
