@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rnnlab.params import ConfigError, parse
+from rnnlab.params import parse
+from rnnlab.settings import ConfigError
 
 
 def describe(query: str) -> dict[str, Any]:

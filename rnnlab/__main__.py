@@ -7,7 +7,8 @@ import json
 import os
 import sys
 
-from rnnlab.params import MODEL_PARAMS, ConfigError
+from rnnlab.params import MODEL_PARAMS
+from rnnlab.settings import ConfigError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -128,7 +129,8 @@ def _train(args: argparse.Namespace) -> int:
     """Exit 0 with the training's result, 2 with a message on any bad input or mismatch."""
     from urllib.parse import urlencode
 
-    from rnnlab.params import parse, query_pairs
+    from rnnlab.params import parse
+    from rnnlab.settings import query_pairs
     from rnnlab.training import settings as table
 
     overrides = {k: getattr(args, k) for k in ("batch", "seed") if getattr(args, k) is not None}
@@ -139,7 +141,7 @@ def _train(args: argparse.Namespace) -> int:
     if problems:
         print("rnnlab: invalid input:", *problems, sep="\n  ", file=sys.stderr)
         return 2
-    config, settings = parsed.config, checked.settings
+    config, settings = parsed.config, checked.value
     from rnnlab.training.fit import train
     from rnnlab.training.plan import TrainRefused
 

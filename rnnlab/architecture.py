@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rnnlab.params import Config
+
 KERAS_CLASSES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 # Initial weights that cost nothing to draw, for models whose weights are replaced straight away.
 ZEROS = {cls: {"kernel_initializer": "zeros", "recurrent_initializer": "zeros"} for cls in KERAS_CLASSES.values()}
@@ -44,7 +46,7 @@ def _flags(**flags: Any) -> tuple[tuple[str, Any], ...]:
     return tuple((k, v) for k, v in flags.items() if v not in (False, None))
 
 
-def recurrent(config: Any, last: bool = True) -> Call:
+def recurrent(config: Config, last: bool = True) -> Call:
     """One recurrent layer of the stack; layers below the last use inner_return_sequences, no states."""
     sequences = config.return_sequences if last else config.inner_return_sequences
     layer = Call(KERAS_CLASSES[config.layer], (config.units,), _flags(
@@ -60,7 +62,7 @@ def recurrent(config: Any, last: bool = True) -> Call:
     return Call("Bidirectional", (layer,), () if merge == "concat" else (("merge_mode", merge),))
 
 
-def head(config: Any) -> Call | None:
+def head(config: Config) -> Call | None:
     """The layer on top of the first returned tensor, if any."""
     if config.head == "none":
         return None
@@ -69,23 +71,23 @@ def head(config: Any) -> Call | None:
     return dense if config.head == "dense" else Call("TimeDistributed", (dense,))
 
 
-def masking(config: Any) -> Call | None:
+def masking(config: Config) -> Call | None:
     return Call("Masking", (), (("mask_value", 0.0),)) if config.mask else None
 
 
-def layer_name(config: Any) -> str:
+def layer_name(config: Config) -> str:
     """What the learner calls the last recurrent layer in code, e.g. 'lstm' or 'bi_gru'."""
     return ("bi_" if config.bidirectional else "") + SHORT_NAMES[config.layer]
 
 
-def first_names(config: Any) -> tuple[str, ...]:
+def first_names(config: Config) -> tuple[str, ...]:
     kind = "seq" if config.return_sequences else "output"
     if config.bidirectional and config.merge_mode == "none":
         return (f"forward_{kind}", f"backward_{kind}")
     return ("whole_seq" if config.return_sequences else "output",)
 
 
-def returned_names(config: Any) -> tuple[str, ...]:
+def returned_names(config: Config) -> tuple[str, ...]:
     """What the last recurrent layer returns, in Keras's order, e.g. ('whole_seq', 'state_h', 'state_c')."""
     letters = STATE_LETTERS[config.layer]
     if not config.return_state:
@@ -97,17 +99,17 @@ def returned_names(config: Any) -> tuple[str, ...]:
     return first_names(config) + states
 
 
-def output_names(config: Any) -> tuple[str, ...]:
+def output_names(config: Config) -> tuple[str, ...]:
     """Every tensor the model hands back: the layer's returns, then the head's prediction."""
     return returned_names(config) + (("prediction",) if config.head != "none" else ())
 
 
-def width(config: Any) -> str:
+def width(config: Config) -> str:
     """The last axis of the first returned tensor: 'units', or '2 × units' for concatenated directions."""
     return "2 × units" if config.bidirectional and config.merge_mode == "concat" else "units"
 
 
-def returned_axes(config: Any, name: str) -> tuple[str, ...]:
+def returned_axes(config: Config, name: str) -> tuple[str, ...]:
     """The axes of one returned tensor, e.g. ('batch', 'timesteps', 'units')."""
     time = ("timesteps",) if config.return_sequences else ()
     if name == "prediction":

@@ -2,7 +2,8 @@
 
 Four query parameters ride along with a page's own (the playground's settings, a lesson's name):
 
-    hide=return_state,units   these controls are not shown (their values come from the link)
+    hide=return_state,units   these controls are not shown (their values come from the link): any setting of
+                              the playground, the Train page (task, epochs, ...) or the lesson picker
     lock=return_sequences     these controls are shown but cannot be changed
     reveal=true               what Keras returns stays hidden until the learner presses "Reveal"
     present=true              presenter view: large type and tall charts, for a projector
@@ -21,14 +22,15 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from rnnlab.params import PARAMS, Notice, Param, listed, parse, query_pairs, to_query
+from rnnlab.params import PARAMS, parse, to_query
+from rnnlab.settings import Notice, Table, listed, query_pairs, setting
+from rnnlab.training.settings import TABLE as TRAINING, TRAIN
 
 LESSON = "lesson"  # the lessons page's own parameter: the lesson picker
-CONTROLS = (*PARAMS, LESSON)  # what a link may hide or lock
-FLAGS = {name: Param(name, False, "") for name in ("reveal", "present")}
-KEYS = ("hide", "lock", *FLAGS)
+CONTROLS = (*PARAMS, *TRAIN, LESSON)  # what a link may hide or lock
 STREAMLIT_KEYS = ("embed", "embed_options")  # Streamlit's own: st.query_params never shows them to a page
 _MAX_PARTS_READ = 1000  # names of one list read (every control fits many times over)
 
@@ -39,8 +41,8 @@ class Classroom:
 
     hide: tuple[str, ...] = ()
     lock: tuple[str, ...] = ()
-    reveal: bool = False
-    present: bool = False
+    reveal: bool = setting(False, "What Keras returns stays hidden until the learner presses Reveal.")
+    present: bool = setting(False, "Presenter view: large type and tall charts, for a projector.")
 
     def hides(self, name: str) -> bool:
         return name in self.hide
@@ -51,7 +53,11 @@ class Classroom:
     def to_query(self) -> dict[str, str]:
         """The non-default settings as query parameters."""
         query = {key: ",".join(names) for key, names in (("hide", self.hide), ("lock", self.lock)) if names}
-        return query | {name: "true" for name in FLAGS if getattr(self, name)}
+        return query | FLAGS.query(self)
+
+
+FLAGS: Table[Classroom] = Table(Classroom)  # reveal and present, read like every other setting
+KEYS = ("hide", "lock", *FLAGS.settings)
 
 
 def _names(key: str, text: str, notices: list[Notice]) -> tuple[str, ...]:
@@ -73,14 +79,14 @@ def split(query: str | Mapping[str, str | list[str]]) -> tuple[Classroom, dict[s
         pairs = query_pairs(query)
     except (TypeError, ValueError, AttributeError):
         return Classroom(), {}, (Notice("the query string could not be read", "using defaults"),)
-    settings: dict[str, object] = {}
+    settings: dict[str, Any] = {}
     rest: dict[str, list[str]] = {}
     notices: list[Notice] = []
     for key, text in pairs:
         name = key.strip().lower()
-        if name in FLAGS:
+        if name in FLAGS.settings:
             try:
-                settings[name] = FLAGS[name].parse(text)
+                settings[name] = FLAGS.settings[name].parse(text)
             except ValueError as err:
                 notices.append(Notice(str(err), "using false"))
         elif name in ("hide", "lock"):
@@ -99,12 +105,15 @@ def link(base: str, page: str, settings: Mapping[str, str], classroom: Classroom
     return f"{base.rstrip('/')}/{page}" + (f"?{query}" if query else "")
 
 
-def playground_settings(pasted: str) -> tuple[dict[str, str], tuple[Notice, ...]]:
+def playground_settings(pasted: str, training: bool = False) -> tuple[dict[str, str], tuple[Notice, ...]]:
     """A pasted playground link (or only its query string) -> (the playground's non-default settings, notices
-    for what was ignored). Its classroom settings are dropped (the builder chooses them). Never raises.
+    for what was ignored); `training`: a Train page's link, whose training settings are kept too. Its classroom
+    settings are dropped (the builder chooses them). Never raises.
 
         >>> playground_settings("http://lab.example/?units=8&hide=units&embed=true")
         ({'units': '8'}, ())
+        >>> playground_settings("units=8&epochs=3", training=True)
+        ({'units': '8', 'epochs': '3'}, ())
     """
     text = pasted.strip()
     try:
@@ -116,8 +125,10 @@ def playground_settings(pasted: str) -> tuple[dict[str, str], tuple[Notice, ...]
     except (TypeError, ValueError) as err:  # e.g. more fields than are read
         return {}, (Notice(f"the pasted settings could not be read ({err})", "using defaults"),)
     _, rest, _ = split(query)
-    parsed = parse(rest)
-    return to_query(parsed.config, parsed.view), parsed.notices
+    trained = {key: texts for key, texts in rest.items() if training and key.strip().lower() in TRAIN}
+    parsed = parse({key: texts for key, texts in rest.items() if key not in trained})
+    read = TRAINING.read(trained)
+    return to_query(parsed.config, parsed.view) | TRAINING.query(read.value), parsed.notices + read.notices
 
 
 MAX_BASE = 300  # characters of a base address

@@ -2,42 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from rnnlab import architecture
-from rnnlab.inputs import data_code
 from rnnlab.architecture import first_names, output_names, returned_names
+from rnnlab.inputs import data_code
+from rnnlab.params import Config
 
 RESET = """for layer in model.layers:  # Keras 3 models have no reset_states(): reset each recurrent layer
     if hasattr(layer, "reset_state"):
         layer.reset_state()"""
 
 
-def below_name(config: Any) -> str:
+def below_name(config: Config) -> str:
     """What the last recurrent layer reads, named as the generated code names it: x, or in a stack the
     sequence the layer below returns (seq_1, seq_2)."""
     return f"seq_{config.depth - 1}" if config.depth > 1 else "x"
 
 
-def unpack_line(config: Any, call: str | None = None) -> str:
+def unpack_line(config: Config, call: str | None = None) -> str:
     """The line a learner writes to receive what the layer returns, e.g. 'output, state_h, state_c = lstm(x)';
     the top of a stack reads the layer below: 'output = lstm(seq_1)'."""
     return f"{', '.join(returned_names(config))} = {call or f'{architecture.layer_name(config)}({below_name(config)})'}"
 
 
-def head_line(config: Any) -> str:
+def head_line(config: Config) -> str:
     """The head applied to the first returned tensor, e.g. 'prediction = keras.layers.Dense(1)(output)'."""
     firsts = first_names(config)
     given = firsts[0] if len(firsts) == 1 else f"({', '.join(firsts)})"
     return f"prediction = {architecture.head(config).code()}({given})"
 
 
-def layer_code(config: Any) -> str:
+def layer_code(config: Config) -> str:
     """The last recurrent layer's constructor call as the app builds it."""
     return architecture.recurrent(config).code()
 
 
-def model_lines(config: Any) -> list[str]:
+def model_lines(config: Config) -> list[str]:
     """From keras.Input to keras.Model, constructing layers in the order the app does."""
     if config.stateful:
         lines = [f"inputs = keras.Input(batch_shape=({config.batch}, {config.timesteps}, {config.features}))"
@@ -62,7 +62,7 @@ def model_lines(config: Any) -> list[str]:
     return lines
 
 
-def code_for(config: Any, shapes: dict[str, tuple[int, ...]], params: int) -> str:
+def code_for(config: Config, shapes: dict[str, tuple[int, ...]], params: int) -> str:
     """The whole program; `shapes` maps each returned name to its shape, `params` is count_params().
 
     With no shapes (Keras refused the model), the program stops where Keras does.

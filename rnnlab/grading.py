@@ -7,12 +7,12 @@ question's Config; with tell=False it names the rule without giving the right an
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
 
 from rnnlab import architecture, learner_text, refusals
 from rnnlab.inputs import lengths_of
+from rnnlab.params import Config
 from rnnlab.result import TOLERANCE
 
 SHAPE_EXAMPLE = "write shapes as (32, 10, 64), (32, 64)"
@@ -103,7 +103,7 @@ def read_names(text: str, right: list[str]) -> list[str] | str:
     return names
 
 
-def read_groups(text: str, config: Any) -> tuple[tuple[str, ...], ...] | str:
+def read_groups(text: str, config: Config) -> tuple[tuple[str, ...], ...] | str:
     """'output = state_h' -> (('output', 'state_h'),); 'none' -> (); groups apart with ';'."""
     if re.fullmatch(r"\s*(none|nothing|no|neither|no two)\.?\s*", text, re.I):
         return ()
@@ -191,7 +191,7 @@ def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape == b.shape and float(np.max(np.abs(a - b), initial=0.0)) <= TOLERANCE
 
 
-def padded_value(values: dict[str, np.ndarray], config: Any) -> str:
+def padded_value(values: dict[str, np.ndarray], config: Config) -> str:
     """What the first returned sequence holds at a padded step of the shortest row: zeros, the last real
     step's output carried forward, or a new value."""
     seq = values[architecture.output_names(config)[0]]
@@ -210,7 +210,7 @@ def padded_value(values: dict[str, np.ndarray], config: Any) -> str:
 # --- why an answer is wrong --------------------------------------------------------------------------------
 
 
-def why_x(given: list[tuple], shape: tuple, config: Any, tell: bool) -> str:
+def why_x(given: list[tuple], shape: tuple, config: Config, tell: bool) -> str:
     """The rule a typed input shape broke: x is one array (batch, timesteps, features)."""
     here = f", here {shape}" if tell else ""
     rule = "x is one array with three axes: (batch, timesteps, features)"
@@ -230,12 +230,8 @@ def why_x(given: list[tuple], shape: tuple, config: Any, tell: bool) -> str:
     return f"Not {g}: {rule}{here}."
 
 
-def _directions(config: Any) -> int:
-    return 2 if config.bidirectional else 1
-
-
-def _state_count(config: Any) -> int:
-    return (2 if config.layer == "lstm" else 1) * _directions(config) if config.return_state else 0
+def _state_count(config: Config) -> int:
+    return (2 if config.layer == "lstm" else 1) * config.directions if config.return_state else 0
 
 
 # (applies(given, right, config), rule): the first that applies names what a wrong count of tensors broke
@@ -249,20 +245,20 @@ COUNT_RULES = (
      "merge_mode=None returns the forward and the backward outputs as two tensors, not one"),
     (lambda g, r, c: c.bidirectional and c.return_state and g == r - _state_count(c) // 2,
      "each direction returns its own states: Bidirectional never merges them"),
-    (lambda g, r, c: c.return_state and c.layer == "lstm" and g == r - _directions(c),
+    (lambda g, r, c: c.return_state and c.layer == "lstm" and g == r - c.directions,
      "an LSTM has two states, h and c, and return_state returns both"),
-    (lambda g, r, c: c.return_state and c.layer != "lstm" and g == r + _directions(c),
+    (lambda g, r, c: c.return_state and c.layer != "lstm" and g == r + c.directions,
      "a GRU or a SimpleRNN has one state, h: there is no cell state c"),
     (lambda g, r, c: c.return_state and g < r, "return_state adds the final states after the output"),
 )
 
 
-def _count_rule(given: int, right: int, config: Any) -> str:
+def _count_rule(given: int, right: int, config: Config) -> str:
     return next((rule for applies, rule in COUNT_RULES if applies(given, right, config)),
                 "count the output, then (with return_state) the final states, then any head's prediction")
 
 
-def why_count(given: int, right: int, config: Any, tell: bool) -> str:
+def why_count(given: int, right: int, config: Config, tell: bool) -> str:
     """The rule a wrong number of tensors broke."""
     rule = _count_rule(given, right, config)
     if tell:
@@ -295,7 +291,7 @@ def _none_rule(g: tuple, e: tuple, tell: bool) -> str | None:
     return None
 
 
-def _shape_rule(g: tuple, e: tuple, name: str, config: Any, tell: bool) -> str:
+def _shape_rule(g: tuple, e: tuple, name: str, config: Config, tell: bool) -> str:
     none = _none_rule(g, e, tell)
     if none:
         return none
@@ -322,12 +318,12 @@ LAST_AXIS_RULES = (
 )
 
 
-def _last_axis_rule(g: int, e: int, name: str, config: Any) -> str:
+def _last_axis_rule(g: int, e: int, name: str, config: Config) -> str:
     return next((rule for applies, rule in LAST_AXIS_RULES if applies(g, e, name, config)),
                 "the first axis is the batch and the last is units, the layer's size (never the input's features)")
 
 
-def why_shapes(given: list[tuple], right: list[tuple], config: Any, tell: bool) -> str:
+def why_shapes(given: list[tuple], right: list[tuple], config: Config, tell: bool) -> str:
     """The rule the first wrong shape broke, naming the tensor."""
     names = architecture.output_names(config)
     k = next(i for i, (g, e) in enumerate(zip(given, right)) if g != e)
@@ -372,7 +368,7 @@ EQUAL_RULES = (
 )
 
 
-def why_equal(given: tuple, right: tuple, config: Any, tell: bool) -> str:
+def why_equal(given: tuple, right: tuple, config: Config, tell: bool) -> str:
     """The rule a wrong answer about equal tensors broke."""
     said = {n for group in given for n in group}
     rule = next((rule for applies, rule in EQUAL_RULES if applies(said, given, right, config)),
@@ -382,11 +378,11 @@ def why_equal(given: tuple, right: tuple, config: Any, tell: bool) -> str:
     return rule + (f" Keras's run: {'; '.join(' = '.join(g) for g in right) or 'none'}." if tell else "")
 
 
-def _blocks(config: Any) -> int:
+def _blocks(config: Config) -> int:
     return {"lstm": 4, "gru": 3, "simple_rnn": 1}[config.layer]
 
 
-def _params_rules(config: Any, right: int) -> dict[int, str]:
+def _params_rules(config: Config, right: int) -> dict[int, str]:
     """Typical wrong counts for one plain layer -> the rule each one breaks."""
     n, f, u = _blocks(config), config.features, config.units
     kind = {4: "an LSTM has four blocks (i, f, c, o)", 3: "a GRU has three blocks (z, r, h)", 1: "one block"}[n]
@@ -406,11 +402,11 @@ def _params_rules(config: Any, right: int) -> dict[int, str]:
     return found
 
 
-def _head_weights(config: Any) -> int:
+def _head_weights(config: Config) -> int:
     return config.units * config.head_units + config.head_units if config.head != "none" else -1
 
 
-def _params_rule(given: int, right: int, config: Any) -> str | None:
+def _params_rule(given: int, right: int, config: Config) -> str | None:
     """The rule of a typical wrong count, when the learner's number is one."""
     if config.bidirectional:
         return "Bidirectional holds two copies of the layer, forward and backward: twice the parameters" \
@@ -425,7 +421,7 @@ def _params_rule(given: int, right: int, config: Any) -> str | None:
     return _params_rules(config, right).get(given) if config.head == "none" else None
 
 
-def why_params(given: int, right: int, config: Any, tell: bool) -> str:
+def why_params(given: int, right: int, config: Config, tell: bool) -> str:
     """The rule a wrong parameter count broke."""
     rule = _params_rule(given, right, config) or (
         "each recurrent layer holds blocks × (inputs × units + units × units + units), where inputs is the "
@@ -433,7 +429,7 @@ def why_params(given: int, right: int, config: Any, tell: bool) -> str:
     return rule[0].upper() + rule[1:] + "." + (f" count_params() says {right:,}." if tell else "")
 
 
-def why_builds(given: str, right: str, config: Any, tell: bool) -> str:
+def why_builds(given: str, right: str, config: Config, tell: bool) -> str:
     """The rule a wrong 'will Keras build this?' answer broke."""
     if right == "builds":
         if not tell:
@@ -460,7 +456,7 @@ PADDED_RULES = {
 }
 
 
-def why_padded(given: str, right: str, config: Any, tell: bool) -> str:
+def why_padded(given: str, right: str, config: Config, tell: bool) -> str:
     """The rule a wrong answer about the output at a padded step broke."""
     key = right if right != "zeros" else ("zeros_unmasked" if not config.mask else
                                           "zeros_bidirectional" if config.bidirectional else "zeros_masked")

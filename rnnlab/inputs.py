@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
+
+from rnnlab.params import Config
 
 SINE_PERIOD = 8  # timesteps per cycle
 STEP_LENGTH = 4  # timesteps each level of `steps` is held
@@ -73,7 +74,7 @@ def lengths_of(batch: int, lengths: tuple[int, ...], timesteps: int) -> np.ndarr
     return np.resize(np.array(lengths or (timesteps,)), batch)
 
 
-def make_data(config: Any) -> np.ndarray:
+def make_data(config: Config) -> np.ndarray:
     """What the model is fed: (batch, timesteps, features); stateful: (batch, 2 * timesteps, features),
     two consecutive chunks. With `lengths`, each sequence is cut to its length and zero-padded back."""
     steps = config.timesteps * (2 if config.stateful else 1)
@@ -86,7 +87,7 @@ def make_data(config: Any) -> np.ndarray:
     return keras.utils.pad_sequences(cut, maxlen=config.timesteps, dtype="float32", padding=config.padding)
 
 
-def data_code(config: Any) -> str:
+def data_code(config: Config) -> str:
     """The lines that make the same data as make_data after `keras.utils.set_random_seed(seed)`."""
     steps = config.timesteps * (2 if config.stateful else 1)
     lines = [input_code(config.input, config.batch, steps, config.features)]

@@ -36,7 +36,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from rnnlab import questions as kinds, snippets
-from rnnlab.params import ConfigError, parse
+from rnnlab.params import Config, parse
+from rnnlab.settings import ConfigError
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)(?:\s+([\w.]+))?\s*(?:\|\s*([^}]*?))?\s*\}\}")
@@ -161,7 +162,7 @@ def snippet_values(slug: str, name: str) -> dict[str, str]:
     return engine.compute("lesson_snippet", slug, name)
 
 
-def rows(config: Any) -> str:
+def rows(config: Config) -> str:
     """How `lengths` repeat over the batch, e.g. 'sequence 1 has 10 real steps, 2 has 7, ..., 4 has 10 again'."""
     from rnnlab.inputs import lengths_of
 

@@ -20,6 +20,7 @@ from cachetools import LRUCache
 
 from rnnlab import architecture
 from rnnlab.architecture import first_names
+from rnnlab.params import Config
 
 # Above this many layer-steps (timesteps x recurrent layers) an eager call (a Python loop over steps)
 # is slower than tracing the model once, which costs about 60 eager steps.
@@ -58,7 +59,7 @@ _MODELS: LRUCache = LRUCache(24)  # shared models by structure
 _WEIGHTS: LRUCache = LRUCache(48)  # seeded weights by structure and seed
 
 
-def _functional(config: Any, zeros: bool, any_length: bool = False) -> keras.Model:
+def _functional(config: Config, zeros: bool, any_length: bool = False) -> keras.Model:
     """The model, constructing layers in the same order as the generated code (seeds are drawn then).
 
     any_length: the time axis is left open (None), so one model takes sequences of every length.
@@ -83,7 +84,7 @@ def _functional(config: Any, zeros: bool, any_length: bool = False) -> keras.Mod
     return keras.Model(inputs, outputs)
 
 
-def build(config: Any, zeros: bool = False, any_length: bool = False) -> keras.Model:
+def build(config: Config, zeros: bool = False, any_length: bool = False) -> keras.Model:
     """A fresh model for config; KerasRefused with Keras's own message if Keras will not build it.
 
     zeros: start every weight at zero (cheap) because the seeded weights are set right after.
@@ -94,24 +95,19 @@ def build(config: Any, zeros: bool = False, any_length: bool = False) -> keras.M
         raise KerasRefused(str(err)) from err
 
 
-def _weight_key(config: Any) -> tuple:
-    return (config.layer, config.units, config.features, config.bidirectional, config.merge_mode,
-            config.depth, config.head, config.head_units, config.seed)
-
-
-def _seeded(config: Any) -> tuple[keras.Model, list[np.ndarray]]:
+def _seeded(config: Config) -> tuple[keras.Model, list[np.ndarray]]:
     """A model of config's own, its weights drawn as the generated code draws them; the weights are kept."""
     keras.utils.set_random_seed(config.seed)
     seeded = build(config)
     weights = seeded.get_weights()
     for array in weights:
         array.flags.writeable = False
-    _WEIGHTS[_weight_key(config)] = weights
+    _WEIGHTS[config.weight_key] = weights
     return seeded, weights
 
 
-def _weights(config: Any) -> list[np.ndarray]:
-    return kept(_WEIGHTS, _weight_key(config), lambda: _seeded(config)[1])
+def _weights(config: Config) -> list[np.ndarray]:
+    return kept(_WEIGHTS, config.weight_key, lambda: _seeded(config)[1])
 
 
 @dataclass(frozen=True)
@@ -164,9 +160,9 @@ class _Traced:
         return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
 
-def predict_once(model: keras.Model, config: Any, x: np.ndarray) -> tuple[np.ndarray, ...]:
+def predict_once(model: keras.Model, config: Config, x: np.ndarray) -> tuple[np.ndarray, ...]:
     """A model of its own (stateful, or one-off) called once: eagerly when short, else compiled."""
-    eager = config.timesteps * config.depth * (2 if config.bidirectional else 1) <= EAGER_MAX_STEPS
+    eager = config.timesteps * config.layers <= EAGER_MAX_STEPS
     result = model(x) if eager else model.predict_on_batch(x)
     return tuple(np.asarray(a) for a in (result if isinstance(result, (tuple, list)) else (result,)))
 
@@ -181,13 +177,13 @@ class Prepared:
     head: list[np.ndarray] | None  # kernel, bias
 
 
-def _structure(config: Any) -> tuple:
+def _structure(config: Config) -> tuple:
     """What makes two configs share a model: the layers (not their sizes in time and batch, nor the seed)."""
     return (architecture.masking(config), architecture.recurrent(config, last=False),
             architecture.recurrent(config), architecture.head(config), config.depth, config.features)
 
 
-def _shared(config: Any) -> _Traced:
+def _shared(config: Config) -> _Traced:
     """The shared model for config's layers, its seeded weights set."""
     seeded = _weights(config)
     traced = kept(_MODELS, _structure(config), lambda: _Traced(build(config, zeros=True, any_length=True)))
@@ -196,7 +192,7 @@ def _shared(config: Any) -> _Traced:
 
 
 @on_keras_thread
-def prepare(config: Any) -> Prepared:
+def prepare(config: Config) -> Prepared:
     """Keras's output shapes (symbolic; open batch and time axes filled in from config), parameter count
     and seeded weights, without calling the model (KerasRefused if Keras will not build it). One build at
     most: the shared model when its layers have been seen, else a seeded model of config's own."""
@@ -210,19 +206,19 @@ def prepare(config: Any) -> Prepared:
 
 
 @on_keras_thread
-def call(config: Any, x: np.ndarray) -> Called:
+def call(config: Config, x: np.ndarray) -> Called:
     """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not).
 
     Models are shared by every config with the same layers: their time and batch axes are open, so one
     traced model serves every length and batch size (and the unpadded sequences of a padding comparison).
     """
     traced = _shared(config)
-    steps = x.shape[1] * config.depth * (2 if config.bidirectional else 1)
+    steps = x.shape[1] * config.layers
     return Called(traced(x, steps), traced.model.count_params(), *_layer_weights(traced.model))
 
 
 @on_keras_thread
-def call_stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[Called, Called, Called]:
+def call_stateful(config: Config, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[Called, Called, Called]:
     """A stateful model of its own (never shared): chunk 1, then chunk 2 carrying the state, then chunk 2
     again after reset_state() on every recurrent layer."""
     model = build(config, zeros=True)

@@ -23,7 +23,7 @@ from typing import Any
 
 from rnnlab import grading
 from rnnlab.grading import BUILDS, PADDED
-from rnnlab.params import parse
+from rnnlab.params import Config, parse
 
 KINDS = ("x", "shapes", "names", "count", "equal", "params", "builds", "padded")
 RECALL = ("x", "shapes")  # the kinds that ask to recall a shape; the others ask why
@@ -112,7 +112,7 @@ def grade(kind: str, text: str, query: str, tell: bool = True, answer: Any = Non
     return False, _snippet_why(kind, given, right, rule, tell)
 
 
-def typed(kind: str, text: str, right: Any, config: Any) -> Any:
+def typed(kind: str, text: str, right: Any, config: Config) -> Any:
     """A typed answer read as its kind reads it (a choice's key, a number, shapes, names, groups), or a message
     saying why it cannot be read (None for a choice that is none of the choices)."""
     if kind in ("x", "shapes"):
@@ -140,13 +140,13 @@ RIGHT = {"x": "Right: that is the shape of x.", "shapes": "Right: that is exactl
          "params": "Right: {right:,} parameters, as count_params() says."}
 
 
-def _why_shapes(given: list, right: list, config: Any, tell: bool) -> str:
+def _why_shapes(given: list, right: list, config: Config, tell: bool) -> str:
     if len(given) != len(right):
         return grading.why_count(len(given), len(right), config, tell)
     return grading.why_shapes(given, right, config, tell)
 
 
-def _why_names(given: list, right: list, config: Any, tell: bool) -> str:
+def _why_names(given: list, right: list, config: Config, tell: bool) -> str:
     if len(given) != len(right):
         return grading.why_count(len(given), len(right), config, tell)
     return grading.why_order(given, right, tell)

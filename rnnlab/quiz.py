@@ -16,13 +16,14 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from rnnlab import architecture
-from rnnlab.params import Notice, Param, parse, query_pairs
+from rnnlab.params import parse
+from rnnlab.settings import Notice, Setting, query_pairs
 
 LEVELS = ("easy", "harder")
 SEEDS = 2**31  # a quiz's seed is one of range(SEEDS)
 # The quiz page's own query parameters: which quiz, at which level.
-LINK = {p.name: p for p in (Param("quiz_seed", 0, "the quiz: its questions, in order", 0, SEEDS - 1),
-                            Param("level", "easy", "how hard the questions are", choices=LEVELS))}
+LINK = {p.name: p for p in (Setting(0, "the quiz: its questions, in order", 0, SEEDS - 1, name="quiz_seed"),
+                            Setting("easy", "how hard the questions are", choices=LEVELS, name="level"))}
 
 EASY = {"return_sequences": ("true", "false"), "return_state": ("true", "false")}
 HARDER = {**EASY, "layer": ("lstm", "gru", "simple_rnn"), "bidirectional": ("true", "false", "false"),

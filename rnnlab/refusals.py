@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.params import Config
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -46,7 +48,7 @@ RULES = (
 )
 
 
-def explain(config: Any, message: str) -> Refusal:
+def explain(config: Config, message: str) -> Refusal:
     """Keras's message for config -> a Refusal with the first rule that applies."""
     for rule in RULES:
         if rule.applies(config):

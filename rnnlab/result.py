@@ -7,11 +7,11 @@ caller's) and read where pages are drawn, which never imports Keras.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from rnnlab import refusals, trace
+from rnnlab.params import Config
 
 # Two float32 tensors "are equal" when they differ by at most this much.
 TOLERANCE = 1e-5
@@ -75,7 +75,7 @@ class Run:
     there are no returns, parts or checks.
     """
 
-    config: Any
+    config: Config
     x: np.ndarray  # (batch, timesteps, features): what the model is fed (the first chunk when stateful)
     returns: tuple[Tensor, ...]  # in the order Keras returns them, then the head's prediction
     parts: tuple[Part, ...]

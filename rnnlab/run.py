@@ -10,8 +10,9 @@ import keras
 import numpy as np
 
 from rnnlab import architecture, model, refusals, trace
-from rnnlab.result import TOLERANCE, Check, Part, Run, Stateful, Tensor
 from rnnlab.inputs import lengths_of, make_data
+from rnnlab.params import Config
+from rnnlab.result import TOLERANCE, Check, Part, Run, Stateful, Tensor
 
 KERAS_VERSION = keras.__version__
 
@@ -36,7 +37,7 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _trace_stack(config: Any, x: np.ndarray, mask: np.ndarray | None, weights: tuple,
+def _trace_stack(config: Config, x: np.ndarray, mask: np.ndarray | None, weights: tuple,
                  initial: list | None = None) -> tuple[list[list[trace.Trace]], list[np.ndarray]]:
     """Trace every layer of the stack bottom-up -> (per layer [forward] or [forward, backward], its inputs)."""
     layers, inputs, seen = [], x, []
@@ -52,7 +53,7 @@ def _trace_stack(config: Any, x: np.ndarray, mask: np.ndarray | None, weights: t
     return layers, seen
 
 
-def _sequence_output(config: Any, traces: list[trace.Trace], mask: np.ndarray | None) -> np.ndarray | tuple:
+def _sequence_output(config: Config, traces: list[trace.Trace], mask: np.ndarray | None) -> np.ndarray | tuple:
     """What a layer returning sequences hands on: per direction in input time order, merged."""
     outs = []
     for d, steps in enumerate(traces):
@@ -63,7 +64,7 @@ def _sequence_output(config: Any, traces: list[trace.Trace], mask: np.ndarray | 
     return _merge(config, outs)
 
 
-def _merge(config: Any, outs: list[np.ndarray]) -> np.ndarray | tuple:
+def _merge(config: Config, outs: list[np.ndarray]) -> np.ndarray | tuple:
     if len(outs) == 1:
         return outs[0]
     if config.merge_mode == "none":
@@ -71,7 +72,7 @@ def _merge(config: Any, outs: list[np.ndarray]) -> np.ndarray | tuple:
     return MERGES[config.merge_mode](*outs)
 
 
-def _expected(config: Any, last: list[trace.Trace], mask: np.ndarray | None, head: list | None) -> dict:
+def _expected(config: Config, last: list[trace.Trace], mask: np.ndarray | None, head: list | None) -> dict:
     """What the trace says Keras returns, by name."""
     if config.return_sequences:
         first = _sequence_output(config, last, mask)
@@ -86,7 +87,7 @@ def _expected(config: Any, last: list[trace.Trace], mask: np.ndarray | None, hea
     return dict(zip(architecture.output_names(config), values))
 
 
-def _checks(config: Any, returns: dict[str, np.ndarray]) -> tuple[Check, ...]:
+def _checks(config: Config, returns: dict[str, np.ndarray]) -> tuple[Check, ...]:
     """The identities a learner should see hold (or not) between the returned tensors."""
     if not config.return_state:
         return ()
@@ -121,7 +122,7 @@ def _checks(config: Any, returns: dict[str, np.ndarray]) -> tuple[Check, ...]:
     return tuple(checks)
 
 
-def _parts(config: Any, traced: list[list[trace.Trace]], inputs: list[np.ndarray], weights: tuple
+def _parts(config: Config, traced: list[list[trace.Trace]], inputs: list[np.ndarray], weights: tuple
            ) -> tuple[Part, ...]:
     parts = []
     for k in reversed(range(len(traced))):
@@ -136,22 +137,22 @@ def _parts(config: Any, traced: list[list[trace.Trace]], inputs: list[np.ndarray
     return tuple(parts)
 
 
-def _tensors(config: Any, arrays: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
+def _tensors(config: Config, arrays: tuple[np.ndarray, ...]) -> tuple[Tensor, ...]:
     names = architecture.output_names(config)
     return tuple(Tensor(n, _frozen(a), architecture.returned_axes(config, n)) for n, a in zip(names, arrays))
 
 
-def _plain(config: Any) -> Any:
+def _plain(config: Config) -> Any:
     """The same layers with sequences, states and head switched off: the (merged) last output only."""
     return dataclasses.replace(config, return_sequences=False, return_state=False, head="none", lengths=())
 
 
-def _keras_final(config: Any, x: np.ndarray) -> np.ndarray:
+def _keras_final(config: Config, x: np.ndarray) -> np.ndarray:
     """Keras's (merged) last output for x, with sequences, states and head switched off."""
     return model.call(_plain(config), x).arrays[0]
 
 
-def _traced(config: Any, x: np.ndarray, weights: model.Prepared | model.Called, initial: list | None = None
+def _traced(config: Config, x: np.ndarray, weights: model.Prepared | model.Called, initial: list | None = None
             ) -> tuple[tuple[np.ndarray, ...], list]:
     """What the NumPy trace says Keras returns for x (in output_names order), and the trace itself."""
     mask = np.any(x != 0.0, axis=-1) if config.mask else None
@@ -160,7 +161,7 @@ def _traced(config: Any, x: np.ndarray, weights: model.Prepared | model.Called, 
     return tuple(expected[n] for n in architecture.output_names(config)), traced
 
 
-def _padding_effect(config: Any, x: np.ndarray, final: Callable[[Any, np.ndarray], np.ndarray]) -> tuple[Check, ...]:
+def _padding_effect(config: Config, x: np.ndarray, final: Callable[[Any, np.ndarray], np.ndarray]) -> tuple[Check, ...]:
     """Final outputs of the padded batch against those of each sequence run unpadded, with and without the
     mask; final(config, x) gives them (Keras's own numbers, or the trace's before Keras has run).
 
@@ -187,7 +188,7 @@ def _padding_effect(config: Any, x: np.ndarray, final: Callable[[Any, np.ndarray
     )
 
 
-def _stateful_checks(config: Any, second: tuple, after_reset: tuple, ends_whole: np.ndarray,
+def _stateful_checks(config: Config, second: tuple, after_reset: tuple, ends_whole: np.ndarray,
                      starts_fresh: np.ndarray, x_second: np.ndarray) -> Stateful:
     name = architecture.output_names(config)[0]
     pick = (lambda a: a[:, -1]) if config.return_sequences else (lambda a: a)
@@ -202,12 +203,12 @@ def _stateful_checks(config: Any, second: tuple, after_reset: tuple, ends_whole:
                     _diff(second[0], after_reset[0]))
 
 
-def _whole(config: Any) -> Any:
+def _whole(config: Config) -> Any:
     """The stateful config as one stateless sequence of both chunks."""
     return dataclasses.replace(config, stateful=False, timesteps=2 * config.timesteps)
 
 
-def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model.Called, Stateful]:
+def _stateful(config: Config, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model.Called, Stateful]:
     """Keras: chunk 1, chunk 2 carrying the states, chunk 2 after reset_state()."""
     first, second, after_reset = model.call_stateful(config, chunks)
     ends_whole = model.call(_whole(config), np.concatenate(chunks, axis=1)).arrays[0]
@@ -215,14 +216,14 @@ def _stateful(config: Any, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[model
     return first, _stateful_checks(config, second.arrays, after_reset.arrays, ends_whole, starts_fresh, chunks[1])
 
 
-def _second_chunk(config: Any, chunks: tuple[np.ndarray, np.ndarray], weights: model.Prepared | model.Called,
+def _second_chunk(config: Config, chunks: tuple[np.ndarray, np.ndarray], weights: model.Prepared | model.Called,
                   first: list) -> tuple[np.ndarray, ...]:
     """Chunk 2 traced from the final states the trace `first` of chunk 1 left, per layer and direction."""
     initial = [[(s.h[:, -1], None if s.c is None else s.c[:, -1]) for s in layer] for layer in first]
     return _traced(config, chunks[1], weights, initial)[0]
 
 
-def _stateful_traced(config: Any, chunks: tuple[np.ndarray, np.ndarray], prepared: model.Prepared) -> Stateful:
+def _stateful_traced(config: Config, chunks: tuple[np.ndarray, np.ndarray], prepared: model.Prepared) -> Stateful:
     """The same as _stateful from the NumPy trace: chunk 2 starts from chunk 1's final states."""
     second = _second_chunk(config, chunks, prepared, _traced(config, chunks[0], prepared)[1])
     after_reset, _ = _traced(config, chunks[1], prepared)
@@ -230,11 +231,11 @@ def _stateful_traced(config: Any, chunks: tuple[np.ndarray, np.ndarray], prepare
     return _stateful_checks(config, second, after_reset, ends_whole, after_reset[0], chunks[1])
 
 
-def _refused(config: Any, x: np.ndarray, error: model.KerasRefused) -> Run:
+def _refused(config: Config, x: np.ndarray, error: model.KerasRefused) -> Run:
     return Run(config, _frozen(x), (), (), {}, 0, KERAS_VERSION, 0.0, (), refusal=refusals.explain(config, str(error)))
 
 
-def _inputs(config: Any) -> tuple[np.ndarray, np.ndarray | None, tuple[np.ndarray, np.ndarray] | None]:
+def _inputs(config: Config) -> tuple[np.ndarray, np.ndarray | None, tuple[np.ndarray, np.ndarray] | None]:
     """The seeded input x (the first chunk when stateful), its mask, and the two chunks when stateful."""
     data = make_data(config)
     chunks = (data[:, :config.timesteps], data[:, config.timesteps:]) if config.stateful else None
@@ -242,7 +243,7 @@ def _inputs(config: Any) -> tuple[np.ndarray, np.ndarray | None, tuple[np.ndarra
     return x, (np.any(x != 0.0, axis=-1) if config.mask else None), chunks
 
 
-def _run(config: Any, x: np.ndarray, mask: np.ndarray | None, called: model.Called | model.Prepared,
+def _run(config: Config, x: np.ndarray, mask: np.ndarray | None, called: model.Called | model.Prepared,
          traced: list, inputs: list, returns: tuple[Tensor, ...], agreement: float | None, **extra: Any) -> Run:
     return Run(
         config=config,
@@ -259,7 +260,7 @@ def _run(config: Any, x: np.ndarray, mask: np.ndarray | None, called: model.Call
     )
 
 
-def run(config: Any) -> Run:
+def run(config: Config) -> Run:
     """Build (or reuse) the Keras model for config, call it on the seeded input, trace every step."""
     x, mask, chunks = _inputs(config)
     try:
@@ -281,7 +282,7 @@ def run(config: Any) -> Run:
                 padding_effect=padding_effect, stateful=stateful)
 
 
-def preview(config: Any) -> Run:
+def preview(config: Config) -> Run:
     """The answer before Keras's forward pass: Keras's own output shapes, parameter count and seeded
     weights (the model is built, not called), the values from the NumPy trace (also for the padding
     comparison and the stateful chunks); `agreement` is None until run(config) has confirmed them."""

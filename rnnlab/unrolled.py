@@ -24,6 +24,7 @@ import numpy as np
 from rnnlab import returned
 from rnnlab.colours import FADED, RDBU, line_style, tensor_colour
 from rnnlab.figures import Figure, _axis, _bound, _figure, _index_axis, _label
+from rnnlab.params import Config
 from rnnlab.result import Run
 
 ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0, 1, 2, ..., T-2, T-1
@@ -77,7 +78,7 @@ def _rows(run: Run) -> tuple[list[Row], dict[int, float], float]:
     return rows, merges, y + 0.35
 
 
-def _row_label(config: Any, layer: int, backward: bool) -> str:
+def _row_label(config: Config, layer: int, backward: bool) -> str:
     """'LSTM →', '← LSTM' (go_backwards), 'forward →' / '← backward', 'layer 2 →': the row's reading direction."""
     name = f"layer {layer + 1}" if config.depth > 1 else CLASS_NAMES[config.layer]
     if config.bidirectional:

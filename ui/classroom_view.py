@@ -88,12 +88,14 @@ def class_address() -> str:
     return base
 
 
-def pasted_settings(key: str | None = None) -> dict[str, str]:
-    """A box for a playground link (or its query string) -> the playground's settings; what is ignored is said
-    in a notice, never in a stack trace. `key`: the box's own, for a second builder on the same page."""
-    pasted = st.text_input("Playground settings: paste a playground link (or its query string)",
+def pasted_settings(key: str | None = None, training: bool = False) -> dict[str, str]:
+    """A box for a playground link (or its query string) -> the playground's settings (and a Train page's
+    training settings with `training`); what is ignored is said in a notice, never in a stack trace. `key`: the
+    box's own, for a second builder on the same page."""
+    pasted = st.text_input("Train page settings: paste a Train page link (or its query string)" if training else
+                           "Playground settings: paste a playground link (or its query string)",
                            placeholder="e.g. units=8&return_sequences=true", key=key)
-    settings, notices = playground_settings(pasted)
+    settings, notices = playground_settings(pasted, training)
     for notice in notices:
         st.warning(f"{literal(notice.problem)}; {escape(notice.outcome)}", icon=":material/info:")
     return settings
@@ -112,14 +114,15 @@ def hidden_and_locked(names: list[str], key: str | None = None, help: str | None
 
 
 def builder(base: str) -> None:
-    """Pick a lesson or playground settings, what is hidden or locked, reveal and presenter view -> a URL under
-    `base` (the app's address for the class, from `class_address`)."""
-    target = st.radio("The link opens", ["a lesson", "the playground"], horizontal=True)
+    """Pick a lesson, playground or Train page settings, what is hidden or locked, reveal and presenter view -> a
+    URL under `base` (the app's address for the class, from `class_address`)."""
+    target = st.radio("The link opens", ["a lesson", "the playground", "the Train page"], horizontal=True)
     if target == "a lesson":
         lesson = st.selectbox("Lesson", lessons.all_lessons(), format_func=lambda ls: f"{ls.order}. {ls.title}")
         page, settings = "lessons", {"lesson": lesson.slug}
     else:
-        page, settings = "", pasted_settings()
+        training = target == "the Train page"
+        page, settings = "train" if training else "", pasted_settings(training=training)
     hide, lock = hidden_and_locked(list(CONTROLS), help="`lesson` is the lessons page's picker: hide it to keep "
                                                         "everyone on one lesson.")
     reveal = st.toggle("Answers stay hidden until the learner presses Reveal", value=True)

@@ -1,22 +1,25 @@
-"""Widgets generated from the parameter table, kept in step with the URL query string.
+"""The one widget function for every setting (the playground's, the Train page's, the doctor's), and the
+playground's widgets kept in step with the URL query string.
 
 On a visitor's first run the query string fills the widgets (with notices for whatever was
 ignored); afterwards the widgets are the truth and the URL follows them. Every change goes
 through params.resolve, so widgets can only ever hold a valid Config and View.
 
-A classroom link (rnnlab.classroom) may hide controls, which then keep the link's values, or lock
-them, which shows them greyed out; its settings stay in the URL.
+A classroom link (rnnlab.classroom) may hide any setting, which then keeps the link's value, or lock
+it, which shows it greyed out; its settings stay in the URL.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
 
 from rnnlab.classroom import Classroom, split
-from rnnlab.params import MODEL_PARAMS, PARAMS, Param, Parsed, is_on, parse, resolve, to_query, values
+from rnnlab.params import MODEL_PARAMS, PARAMS, Config, Parsed, parse, resolve, to_query, values
+from rnnlab.settings import Setting, is_on
 
 _SYNCED = "_query_written"  # the query string as this page last wrote it
 _NOTICES = "_notices"
@@ -84,7 +87,7 @@ def load() -> Parsed:
         st.session_state[_SYNCED] = query
     kept = values(linked.config, linked.view)
     parsed = resolve(_widget_values() | {name: kept[name] for name in room.hide if name in kept})
-    return Parsed(parsed.config, parsed.view, st.session_state.pop(_NOTICES, ()))
+    return parsed.with_notices(st.session_state.pop(_NOTICES, ()))
 
 
 def sync_url(parsed: Parsed) -> None:
@@ -96,42 +99,58 @@ def sync_url(parsed: Parsed) -> None:
     st.session_state[_SYNCED] = {key: [value] for key, value in wanted.items()}
 
 
-def widget(param: Param, low: int | None = None, high: int | None = None, container: Any = st,
-           names: list[str] | None = None, disabled: bool = False, shown: dict[str, str] | None = None) -> None:
-    """One widget for one parameter, labelled with its name; bounds may be narrowed (view params), and
-    `names` label the indices of an int parameter; `shown` labels the choices of a parameter drawn as a
-    row of options instead of a list."""
+def widget(setting: Setting, key: str | None = None, container: Any = st, low: int | None = None,
+           high: int | None = None, names: list[str] | None = None, shown: Mapping[str, str] | None = None,
+           labels: Mapping[str, str] | None = None, disabled: bool = False, persist: bool = False) -> None:
+    """One widget for one setting, labelled with its name, unless this page's link hides it (greyed out when
+    the link locks it). Without a `key` it is the playground's own, kept valid with the others on every change.
+
+    Bounds may be narrowed (view settings); `names` label the indices of a whole-number setting; `shown` labels
+    the choices of a setting drawn as a row of options, `labels` those of one drawn as a list; `persist`
+    keeps the value while the visitor is on another page."""
     room = classroom()
-    if room.hides(param.name):
+    if room.hides(setting.name):
         return
-    low = param.low if low is None else low
-    high = param.high if high is None else high
-    label = param.label or param.name
-    locked = room.locks(param.name)
-    common = dict(key=param.name, help=param.help + (" Fixed by this link." if locked else ""),
-                  on_change=_normalise, disabled=disabled or locked)
-    if param.kind is bool:
-        container.toggle(label, **common)
-    elif param.choices and shown:
-        container.radio(label, param.choices, format_func=shown.__getitem__, horizontal=True, **common)
-    elif param.choices:
-        container.selectbox(label, param.choices, **common)
-    elif param.typed:
-        container.text_input(label, placeholder="e.g. 10,7,4", **common)
-    elif param.kind is tuple:
-        container.multiselect(label, list(range(low, high + 1)), max_selections=param.most,
-                              placeholder="the first four", **common)
+    locked = room.locks(setting.name)
+    common: dict[str, Any] = dict(key=key or setting.name, on_change=None if key else _normalise,
+                                  help=setting.help + (" Fixed by this link." if locked else ""),
+                                  disabled=disabled or locked)
+    if persist:
+        common["persist_state"] = "session"
+    _draw(setting, container, setting.label or setting.name, common, low, high, names, shown, labels)
+
+
+def _draw(setting: Setting, box: Any, label: str, common: dict[str, Any], low: int | None, high: int | None,
+          names: list[str] | None, shown: Mapping[str, str] | None, labels: Mapping[str, str] | None) -> None:
+    """The widget that fits the setting's kind: a toggle, a row of options or a list, a slider, a box."""
+    low = int(setting.low or 0) if low is None else low
+    high = int(setting.high or 0) if high is None else high
+    if setting.kind is bool:
+        box.toggle(label, **common)
+    elif setting.offered:  # the values offered, and the one a link or a fix asked for when it is not one of them
+        box.select_slider(label, sorted({*setting.offered, st.session_state[common["key"]]}), **common)
+    elif setting.choices and shown:
+        box.radio(label, setting.choices, format_func=shown.__getitem__, horizontal=True, **common)
+    elif setting.choices and labels:
+        box.selectbox(label, setting.choices, format_func=labels.__getitem__, **common)
+    elif setting.choices:
+        box.selectbox(label, setting.choices, **common)
+    elif setting.typed:
+        box.text_input(label, placeholder="e.g. 10,7,4", **common)
+    elif setting.kind is tuple:
+        box.multiselect(label, list(range(low, high + 1)), max_selections=setting.most,
+                        placeholder="the first four", **common)
     elif names:
-        container.selectbox(label, range(len(names)), format_func=names.__getitem__, **common)
+        box.selectbox(label, range(len(names)), format_func=names.__getitem__, **common)
     elif high - low > _SLIDER_SPAN:  # a float box shown as whole numbers: Streamlit's own checks turn a
         # non-finite number sent over the WebSocket into the default (an int box would fail on it)
-        container.number_input(label, min_value=float(low), max_value=float(high), step=1.0, format="%d", **common)
+        box.number_input(label, min_value=float(low), max_value=float(high), step=1.0, format="%d", **common)
     elif high > low:
-        container.slider(label, min_value=low, max_value=high, **common)
+        box.slider(label, min_value=low, max_value=high, **common)
 
 
 def _next_seed() -> None:
-    st.session_state["seed"] = (st.session_state["seed"] + 1) % (PARAMS["seed"].high + 1)
+    st.session_state["seed"] = (st.session_state["seed"] + 1) % (int(PARAMS["seed"].high or 0) + 1)
     _normalise()
 
 
@@ -143,7 +162,7 @@ def apply(changes: dict[str, str]) -> None:
     _normalise()
 
 
-def model_controls(config: Any) -> None:
+def model_controls(config: Config) -> None:
     """The sidebar: one widget per model parameter, grouped; those that do not matter now are greyed out."""
     with st.sidebar:
         st.header("Keras arguments")

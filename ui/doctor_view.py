@@ -15,8 +15,7 @@ from rnnlab.doctor.reading import MAX_CODE_CHARS
 from rnnlab.doctor.report import shapes_text
 from rnnlab.doctor.titles import title
 from rnnlab.learner_text import code as literal, message, visible
-from rnnlab.params import Param
-from ui.controls import GROUPS
+from ui.controls import GROUPS, widget
 from ui.runs import owner
 
 NO_LOSS = "(none)"
@@ -90,18 +89,6 @@ def _arg_key(name: str) -> str:
     return f"doctor_arg_{name}"
 
 
-def _arg_widget(param: Param, container, disabled: bool) -> None:
-    """One widget for one row of the parameter table: its name, help, choices and bounds."""
-    common = dict(key=_arg_key(param.name), help=param.help, disabled=disabled, persist_state="session")
-    label = param.label or param.name
-    if param.kind is bool:
-        container.toggle(label, **common)
-    elif param.choices:
-        container.selectbox(label, param.choices, **common)
-    else:
-        container.slider(label, min_value=param.low, max_value=param.high, **common)
-
-
 def _assembled() -> tuple[str, str, str, str]:
     """Widgets from the parameter table, their model's code, and X following timesteps and features."""
     state = st.session_state
@@ -114,7 +101,8 @@ def _assembled() -> tuple[str, str, str, str]:
             box = column.container(border=True)
             box.markdown(f"**{ASSEMBLE_GROUPS[group]}**")
             for param in (p for p in assemble.PARAMS if p.group == group):
-                _arg_widget(param, box, disabled=not assemble.matters(param.name, given))
+                widget(param, key=_arg_key(param.name), container=box, persist=True,
+                       disabled=not assemble.matters(param.name, given))
     config = assemble.config({p.name: state[_arg_key(p.name)] for p in assemble.PARAMS})
     axes = (config.timesteps, config.features)
     if state.get("doctor_x_from") != axes:  # X follows timesteps and features; its samples stay the learner's

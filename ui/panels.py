@@ -14,7 +14,8 @@ from _plotly_utils.utils import convert_to_base64
 from rnnlab import colours, explain, figures, unrolled as unrolled_layer
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.learner_text import code as literal, escape
-from rnnlab.params import PARAMS, Notice
+from rnnlab.params import Config, PARAMS
+from rnnlab.settings import Notice
 from rnnlab.result import TOLERANCE, Check, Run
 from ui import plot
 from ui.classroom_view import PRESENTER_ZOOM
@@ -37,7 +38,7 @@ SHAPES_CSS = """<style>
 NBSP = "\u00a0"  # the space inside a shape written in a sentence
 
 
-def title(config: Any) -> str:
+def title(config: Config) -> str:
     """The page title names the layer as it is built, e.g. 'Bidirectional(LSTM)'."""
     name = KERAS_NAMES[config.layer]
     return f"What does a Keras {f'Bidirectional({name})' if config.bidirectional else name} return?"

@@ -13,7 +13,8 @@ threads, and nothing polls while no training is under way.
 The model is the playground's Config, read from the same query parameters. Arriving through the
 navigation (which drops the query string), the page takes the configuration the playground last put in
 this session's URL; a first visit to this page starts from a model that can be trained as it is. The
-training settings (task, optimizer, ...) join the query string too, so a link restores them.
+training settings (task, optimizer, ...) join the query string too, so a link restores them, and a
+teacher's link may hide them (they keep the link's values) or lock them like any other setting.
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ from urllib.parse import parse_qsl
 import streamlit as st
 
 from rnnlab.learner_text import code as literal
-from rnnlab.params import MODEL_PARAMS, Parsed
+from rnnlab.params import MODEL_PARAMS, Config, Parsed
 from rnnlab.refusals import Refusal
 from rnnlab.training import jobs, plan, settings as table, tasks
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
-from rnnlab.training.settings import LEARNING_RATES, TRAIN, TRAIN_PARAMS, Settings
+from rnnlab.training.settings import TRAIN, Settings
 from ui import controls, panels, visitor
 
 POLL_S = 0.5  # how often a running training's progress is redrawn
@@ -38,7 +39,6 @@ POLL_QUEUED_S = 2.0  # ... and a queued one's place in the queue
 MAX_POLLS_PER_S = 20
 # A first visit to this page: per-timestep targets with a Dense(1) head, trainable as it is.
 FIRST_VISIT = "return_sequences=true&head=dense&head_units=1"
-SAMPLE_CHOICES = (64, 128, 256, 512, 1024, 2048, 4096)
 _JOB, _NOTE = "train_job", "train_note"
 _WRITTEN, _SAVED = "_train_query_written", "_train_settings"  # settings as last put in the URL; as last used
 _MODEL_NAMES = {p.name for p in MODEL_PARAMS}
@@ -49,8 +49,8 @@ def _key(name: str) -> str:
 
 
 def _store(values: Settings) -> None:
-    for param in TRAIN_PARAMS:
-        st.session_state[_key(param.name)] = getattr(values, param.name)
+    for name in TRAIN:
+        st.session_state[_key(name)] = getattr(values, name)
 
 
 def load() -> tuple[Parsed, Settings, list[str]]:
@@ -67,13 +67,15 @@ def load() -> tuple[Parsed, Settings, list[str]]:
     if arrived or (not has_model and st.session_state.get(controls._SYNCED)):  # a dropped query string
         _arrive(has_model, restore_settings=arrived)
     problems = []
+    linked = table.parse(given)
     if given and (arrived or given != st.session_state.get(_WRITTEN)):  # a link sets the settings
-        checked = table.parse(given)
-        _store(checked.settings)
-        problems = checked.problems
-    checked = table.check({p.name: st.session_state[_key(p.name)] for p in TRAIN_PARAMS})
-    st.session_state[_SAVED] = checked.settings
-    return controls.load(), checked.settings, problems + checked.problems
+        _store(linked.value)
+        problems = linked.problems
+    room = controls.classroom()
+    checked = table.check({name: st.session_state[_key(name)] for name in TRAIN}
+                          | {name: getattr(linked.value, name) for name in TRAIN if room.hides(name)})
+    st.session_state[_SAVED] = checked.value
+    return controls.load(), checked.value, problems + checked.problems
 
 
 def _arrive(has_model: bool, restore_settings: bool) -> None:
@@ -108,32 +110,24 @@ def _apply(fix: dict[str, str]) -> None:
         controls.apply(model_part)
 
 
-def settings_controls(config: Any) -> None:
-    """Task and hyperparameters, one widget per row of the settings table."""
-    st.selectbox("task", tuple(tasks.TASKS), key=_key("task"), help=TRAIN["task"].help,
-                 format_func=lambda name: f"{name}: {tasks.TASKS[name].title}")
-    first, second = st.columns(2), st.columns(2)
-    first[0].selectbox("optimizer", TRAIN["optimizer"].choices, key=_key("optimizer"), help=TRAIN["optimizer"].help)
-    first[1].select_slider("learning_rate", _with_current("learning_rate", LEARNING_RATES),
-                           key=_key("learning_rate"), help=TRAIN["learning_rate"].help)
-    second[0].slider("epochs", TRAIN["epochs"].low, TRAIN["epochs"].high, key=_key("epochs"),
-                     help=TRAIN["epochs"].help)
-    second[1].select_slider("samples", _with_current("samples", SAMPLE_CHOICES), key=_key("samples"),
-                            help=TRAIN["samples"].help)
+def settings_controls(config: Config) -> None:
+    """Task and hyperparameters, one widget per training setting (a link may hide or lock each)."""
+    controls.widget(TRAIN["task"], key=_key("task"), labels={name: f"{name}: {task.title}"
+                                                               for name, task in tasks.TASKS.items()})
+    room = controls.classroom()
+    shown = [name for name in ("optimizer", "learning_rate", "epochs", "samples") if not room.hides(name)]
+    boxes = [box for _ in range(0, len(shown), 2) for box in st.columns(2)]  # two a row, no gap where one is hidden
+    for name, box in zip(shown, boxes):
+        controls.widget(TRAIN[name], key=_key(name), container=box)
     st.caption(f"batch_size is `batch` in the sidebar ({config.batch}): the sequences each gradient step sees. "
                "The data comes from the sidebar's `seed`.")
-
-
-def _with_current(name: str, choices: tuple) -> list:
-    """A widget's choices, plus the value a link or a fix asked for when it is not one of them."""
-    return sorted({*choices, st.session_state[_key(name)]})
 
 
 def _shape(values: tuple[int, ...]) -> str:
     return f"`{tuple(values)}`"
 
 
-def task_and_shapes(config: Any, settings: Settings) -> None:
+def task_and_shapes(config: Config, settings: Settings) -> None:
     """What x and y are, why the task can or cannot be learned, and the shapes that must agree."""
     task = tasks.TASKS[settings.task]
     x_shape, y_shape = tasks.shapes(config, settings.task, settings.samples)
@@ -164,7 +158,7 @@ def _progress_of(job: Any) -> jobs.Progress:
     return job.progress(visitor.session())
 
 
-def _start(config: Any, settings: Settings) -> None:
+def _start(config: Config, settings: Settings) -> None:
     previous = st.session_state.pop(_JOB, None)
     if previous is not None:
         previous.leave(visitor.session())
@@ -189,7 +183,7 @@ def _stop() -> None:
         st.session_state[_NOTE] = "You stopped watching. The same training goes on for the others who started it."
 
 
-def train_button(config: Any, settings: Settings, blocked: bool) -> None:
+def train_button(config: Config, settings: Settings, blocked: bool) -> None:
     job = st.session_state.get(_JOB)
     running = job is not None and not _progress_of(job).finished
     st.button("Train", type="primary", icon=":material/model_training:", disabled=blocked or running,
@@ -323,7 +317,7 @@ def results() -> None:
         _padding(result)
 
 
-def stale(config: Any, settings: Settings) -> None:
+def stale(config: Config, settings: Settings) -> None:
     job = st.session_state.get(_JOB)
     if job is not None and job.key != (config, settings):
         st.caption("The training shown is of another model or other settings: press Train for these ones.")
@@ -353,7 +347,7 @@ def show(parsed: Parsed, settings: Settings, problems: list[str]) -> None:
     results()
 
 
-def _calls(config: Any, settings: Settings) -> str:
+def _calls(config: Config, settings: Settings) -> str:
     """The Keras calls behind the Train button (the model is the playground's, ending in its head)."""
     optimizer = plan.OPTIMIZER_NAMES[settings.optimizer]
     return (f"model = keras.Model(inputs, prediction)\n"

@@ -9,40 +9,36 @@ playground writes it, for the doctor to read like pasted code.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
 from rnnlab import codegen
 from rnnlab.doctor import parse_shape
 from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.architecture import returned_names
-from rnnlab.params import MODEL_PARAMS, PARAMS as TABLE, Config, Param, is_on
+from rnnlab.params import CONFIG, MODEL_PARAMS, PARAMS as TABLE, Config
+from rnnlab.settings import Setting, is_on
 
 # Rows that change the data the playground draws, never the layers: not asked for here.
 DATA_ONLY = frozenset({"input", "seed", "lengths", "padding"})
-PARAMS: tuple[Param, ...] = tuple(p for p in MODEL_PARAMS if p.name not in DATA_ONLY)
+PARAMS: tuple[Setting, ...] = tuple(p for p in MODEL_PARAMS if p.name not in DATA_ONLY)
 # In the model code the batch size appears only as a stateful layer's fixed batch.
 NEEDS = {p.name: p.needs for p in PARAMS} | {"batch": "stateful"}
 
 
-def config(values: Mapping[str, Any]) -> Any:
+def config(values: Mapping[str, object]) -> Config:
     """Widget values by parameter name -> Config (missing ones take their defaults); DoctorInputError when one is
-    not allowed."""
-    checked = {}
-    for param in MODEL_PARAMS:
-        try:
-            checked[param.name] = param.check(values.get(param.name, param.default))
-        except ValueError as err:
-            raise DoctorInputError(str(err)) from None
-    return Config(**checked)
+    not allowed. The playground's size limits do not apply: the doctor bounds its own trials."""
+    made, notices = CONFIG.checked(values)
+    if notices:
+        raise DoctorInputError(notices[0].problem)
+    return made
 
 
-def matters(name: str, values: Mapping[str, Any]) -> bool:
+def matters(name: str, values: Mapping[str, object]) -> bool:
     """Whether a parameter changes the model as the others are set (merge_mode only with bidirectional, ...)."""
     need = NEEDS.get(name, "")
     return not need or is_on(values.get(need, TABLE[need].default))
 
 
-def code(cfg: Any, loss: str | None = None) -> str:
+def code(cfg: Config, loss: str | None = None) -> str:
     """The model code for a Config: the playground's layers, with the model's output what a learner trains on y:
     the head's prediction when there is a head, else what the last recurrent layer returns."""
     lines = codegen.model_lines(cfg)[:-1]  # the playground's model also returns every tensor it shows
@@ -63,7 +59,7 @@ def samples(*shapes: str, default: int) -> int:
     return default
 
 
-def x_shape(cfg: Any, count: int) -> str:
+def x_shape(cfg: Config, count: int) -> str:
     """X's shape for the assembled model: (count samples, timesteps, features)."""
     return f"{count},{cfg.timesteps},{cfg.features}"
 

@@ -25,7 +25,6 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 import keras
 import numpy as np
@@ -33,6 +32,7 @@ from cachetools import LRUCache
 
 from rnnlab import architecture, engine, model, refusals
 from rnnlab.result import Check
+from rnnlab.params import Config
 from rnnlab.training.plan import (MAX_SECONDS, OPTIMIZER_NAMES, SHOWN, VALIDATION_SEED, Glimpse, PaddingLoss,
                                    Result, TrainRefused, mse, refusal)
 from rnnlab.training.settings import Settings
@@ -76,18 +76,18 @@ class _Watch(keras.callbacks.Callback):
                           self.glimpse(epoch))
 
 
-def _structure(config: Any) -> tuple:
+def _structure(config: Config) -> tuple:
     return (architecture.masking(config), architecture.recurrent(config, last=False), architecture.recurrent(config),
             architecture.head(config), config.depth, config.timesteps, config.features)
 
 
-def _prediction_model(config: Any) -> keras.Model:
+def _prediction_model(config: Config) -> keras.Model:
     """The Config's model with only the head's prediction as output (the layer's returns feed it)."""
     full = model.build(config, zeros=True)
     return keras.Model(full.inputs[0], full.outputs[-1])
 
 
-def _net(config: Any, optimizer: str) -> keras.Model:
+def _net(config: Config, optimizer: str) -> keras.Model:
     def make() -> keras.Model:
         net = _prediction_model(config)
         # No XLA: compiling a new structure costs about 8 s against 3 s traced, for the same step time here.
@@ -97,7 +97,7 @@ def _net(config: Any, optimizer: str) -> keras.Model:
     return model.kept(_NETS, (_structure(config), optimizer), make)
 
 
-def _plain(config: Any) -> keras.Model:
+def _plain(config: Config) -> keras.Model:
     return model.kept(_PLAIN, _structure(config), lambda: model.build(config, zeros=True))
 
 
@@ -109,12 +109,12 @@ def _start(net: keras.Model, weights: list[np.ndarray], learning_rate: float) ->
     net.optimizer.learning_rate = learning_rate
 
 
-def _outputs(plain: keras.Model, config: Any, weights: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, ...]:
+def _outputs(plain: keras.Model, config: Config, weights: list[np.ndarray], x: np.ndarray) -> tuple[np.ndarray, ...]:
     plain.set_weights(weights)
     return model.predict_once(plain, config, x)
 
 
-def _padding(config: Any, weights: list[np.ndarray], val: Data) -> tuple[PaddingLoss, ...]:
+def _padding(config: Config, weights: list[np.ndarray], val: Data) -> tuple[PaddingLoss, ...]:
     losses = []
     for masked in (True, False):
         variant = dataclasses.replace(config, mask=masked)
@@ -124,7 +124,7 @@ def _padding(config: Any, weights: list[np.ndarray], val: Data) -> tuple[Padding
     return tuple(losses)
 
 
-def _keras_check(net: keras.Model, config: Any, val: Data, padding: tuple[PaddingLoss, ...]) -> Check:
+def _keras_check(net: keras.Model, config: Config, val: Data, padding: tuple[PaddingLoss, ...]) -> Check:
     """Keras's own loss on the validation set (one batch) against our count for the model as trained."""
     ours = padding[0 if config.mask else 1]
     counted_real = config.mask and config.return_sequences
@@ -136,7 +136,7 @@ def _keras_check(net: keras.Model, config: Any, val: Data, padding: tuple[Paddin
     return Check(f"Keras's loss (model.evaluate) == {what}", abs(keras_loss - expected), True)
 
 
-def _baseline(config: Any, data: Data, val: Data) -> float:
+def _baseline(config: Config, data: Data, val: Data) -> float:
     """The validation loss of always predicting the training targets' average, counted as Keras counts
     (real timesteps only when the Masking layer's mask reaches the loss)."""
     counted = config.mask and config.return_sequences
@@ -144,7 +144,7 @@ def _baseline(config: Any, data: Data, val: Data) -> float:
     return mse(np.broadcast_to(targets.mean(axis=0), val.y.shape), val.y, val.real, counted)
 
 
-def starting_point(config: Any, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+def starting_point(config: Config, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     """The playground's weights for config, in get_weights() order, and what they give for x: the
     prediction and h_t at every step. Called on the Keras thread, which draws and caches them."""
     try:
@@ -157,7 +157,7 @@ def starting_point(config: Any, x: np.ndarray) -> tuple[list[np.ndarray], np.nda
     return weights, called.arrays[-1], sequence.arrays[0]
 
 
-def train(config: Any, settings: Settings, on_epoch: OnEpoch | None = None, stop: Stop | None = None,
+def train(config: Config, settings: Settings, on_epoch: OnEpoch | None = None, stop: Stop | None = None,
           max_seconds: float = MAX_SECONDS) -> Result:
     """Train config's model on settings.task: TrainRefused when it cannot be, else the Result.
 
@@ -198,7 +198,7 @@ def train(config: Any, settings: Settings, on_epoch: OnEpoch | None = None, stop
     )
 
 
-def train_task(config: Any, settings: Settings) -> tuple[str, Any]:
+def train_task(config: Config, settings: Settings) -> tuple[str, Result | refusals.Refusal]:
     """Training as a worker's task: ("done", Result) or ("refused", Refusal). Every epoch's (epoch, loss, val_loss)
     goes to the caller as a message; the caller's stop ends training after the current batch."""
     line = engine.channel()

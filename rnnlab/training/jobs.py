@@ -40,6 +40,7 @@ from typing import Any
 from cachetools import LRUCache
 
 from rnnlab import engine
+from rnnlab.params import Config
 from rnnlab.refusals import Refusal
 from rnnlab.training import plan
 from rnnlab.training.settings import Settings
@@ -104,7 +105,7 @@ class Progress:
 class Job:
     """One training request and everything that happened to it; read it through `progress()`."""
 
-    config: Any
+    config: Config
     settings: Settings
     browser: str = ""  # the browser that asked for it first
     number: int = field(default_factory=lambda: next(_NUMBERS))
@@ -181,7 +182,7 @@ class Job:
                 self.glimpse = glimpse
 
 
-def submit(config: Any, settings: Settings, who: str, browser: str | None = None) -> Job:
+def submit(config: Config, settings: Settings, who: str, browser: str | None = None) -> Job:
     """A job for this request, watched by `who` (a tab, who leaves any other training it watched) of `browser`
     (all the tabs of one person; `who` alone when not given): an identical one already running, waiting or
     finished, else a new one in the queue. Held when this browser has another training queued or running;

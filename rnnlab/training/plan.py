@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from rnnlab import architecture, refusals
+from rnnlab.params import Config
 from rnnlab.refusals import Refusal
 from rnnlab.result import Check
 from rnnlab.training.settings import Settings
@@ -40,25 +41,20 @@ class TrainRefused(ValueError):
         super().__init__(refusal.message)
 
 
-def layers(config: Any) -> int:
-    """Recurrent layers the data goes through: depth, twice when Bidirectional."""
-    return config.depth * (2 if config.bidirectional else 1)
-
-
-def estimate_seconds(config: Any, settings: Settings, epochs: int | None = None, samples: int | None = None) -> float:
+def estimate_seconds(config: Config, settings: Settings, epochs: int | None = None, samples: int | None = None) -> float:
     """Roughly how long fit takes on the server once the train step is traced (STEP_S, ...)."""
     steps = -(-(samples or settings.samples) // config.batch) * (epochs or settings.epochs)
-    per_step = STEP_S + config.timesteps * layers(config) * (TIMESTEP_S + config.batch * config.units ** 2 * MATMUL_S)
+    per_step = STEP_S + config.timesteps * config.layers * (TIMESTEP_S + config.batch * config.units ** 2 * MATMUL_S)
     return (epochs or settings.epochs) * EPOCH_S + steps * per_step * VALIDATION_SHARE
 
 
-def prediction_shape(config: Any, samples: int) -> tuple[int, ...]:
+def prediction_shape(config: Config, samples: int) -> tuple[int, ...]:
     """What the head predicts for `samples` sequences, from the axes the model module names."""
     sizes = {"batch": samples, "timesteps": config.timesteps, "head_units": config.head_units}
     return tuple(sizes[axis] for axis in architecture.returned_axes(config, "prediction"))
 
 
-def _layer_return(config: Any, samples: int) -> str:
+def _layer_return(config: Config, samples: int) -> str:
     name = architecture.first_names(config)[0]
     axes = architecture.returned_axes(config, name)
     sizes = {"batch": samples, "timesteps": config.timesteps, "units": config.units,
@@ -66,7 +62,7 @@ def _layer_return(config: Any, samples: int) -> str:
     return f"`{name}` ({', '.join(axes)}) = `{tuple(sizes[a] for a in axes)}`"
 
 
-def _within_budget(config: Any, settings: Settings) -> dict[str, str]:
+def _within_budget(config: Config, settings: Settings) -> dict[str, str]:
     """The smallest change that brings the estimate within MAX_ESTIMATE_S: fewer epochs, else fewer
     samples (in one epoch); none when even that is too long (the sizes of the model must shrink)."""
     per_epoch = estimate_seconds(config, settings, epochs=1)
@@ -78,7 +74,7 @@ def _within_budget(config: Any, settings: Settings) -> dict[str, str]:
     return {}
 
 
-def refusal(config: Any, settings: Settings) -> Refusal | None:
+def refusal(config: Config, settings: Settings) -> Refusal | None:
     """The first reason this Config cannot be trained on the task, with the smallest fix; None if it can.
 
     Fixes are query parameters of the Config, or of the settings (samples, epochs)."""
@@ -172,7 +168,7 @@ class Result:
     (samples, timesteps, width): the layer's whole sequence, whatever return_sequences says.
     """
 
-    config: Any
+    config: Config
     settings: Settings
     loss: tuple[float, ...]
     val_loss: tuple[float, ...]

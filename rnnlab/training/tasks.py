@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from rnnlab.inputs import PATTERNS, SINE_PERIOD, lengths_of
+from rnnlab.params import Config
 
 ECHO_DELAY = 3  # timesteps the echo task looks back
 
@@ -130,7 +130,7 @@ def _pad(parts: list[np.ndarray], timesteps: int, padding: str) -> np.ndarray:
     return keras.utils.pad_sequences(parts, maxlen=timesteps, dtype="float32", padding=padding)
 
 
-def make_data(config: Any, task: str, samples: int, seed: int) -> Data:
+def make_data(config: Config, task: str, samples: int, seed: int) -> Data:
     """x and y for `task` with the Config's timesteps, features, return_sequences and padding."""
     x, y = TASKS[task].make(np.random.RandomState(seed), samples, config.timesteps, config.features)
     x, y = x.astype("float32"), y.astype("float32")
@@ -145,7 +145,7 @@ def make_data(config: Any, task: str, samples: int, seed: int) -> Data:
     return Data(x, y if config.return_sequences else last, real)
 
 
-def shapes(config: Any, task: str, samples: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def shapes(config: Config, task: str, samples: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The shapes of x and y for `samples` sequences, without making them."""
     width = TASKS[task].width
     time = (config.timesteps,) if config.return_sequences else ()

@@ -76,6 +76,16 @@ def test_the_builder_makes_the_link_a_teacher_asked_for():
     assert "hide=return_state,units" in url and "lock=return_sequences" in url and "reveal=true" in url
 
 
+def test_the_builder_makes_a_train_page_link_that_hides_a_training_setting():
+    at = open_app().switch_page("pages/classroom.py").run()
+    at.tabs[1].radio[0].set_value("the Train page").run()
+    at.tabs[1].text_input[0].input("http://any.host/train?units=8&head=dense&epochs=3").run()
+    at.tabs[1].multiselect[0].set_value(["epochs"]).run()
+    assert not at.exception and not at.tabs[1].warning
+    url = at.tabs[1].code[-1].value
+    assert "/train?" in url and "units=8" in url and "epochs=3" in url and "hide=epochs" in url
+
+
 def open_builder() -> AppTest:
     at = open_app().switch_page("pages/classroom.py").run()
     assert not at.exception

@@ -111,3 +111,18 @@ def test_stop_ends_the_training_early():
         time.sleep(0.2)
         at.run()
     assert "you stopped it" in text(at)
+
+
+def test_a_teachers_link_hides_and_locks_training_settings():
+    at = open_train({**SMALL, "head": "dense", "return_sequences": "true", "task": "echo", "epochs": "3",
+                     "hide": "epochs", "lock": "task"})
+    assert not at.exception and not at.warning
+    assert "train_epochs" not in {s.key for s in at.slider}  # hidden: no control, the link's value kept
+    assert at.selectbox(key="train_task").value == "echo" and at.selectbox(key="train_task").disabled
+    assert not at.selectbox(key="train_optimizer").disabled
+    at.selectbox(key="train_optimizer").set_value("sgd").run()
+    assert not at.exception
+    calls = "\n".join(c.value for c in at.code)
+    assert "epochs=3" in calls and "SGD" in calls
+    assert at.query_params["epochs"] in ("3", ["3"]) and at.query_params["hide"] in ("epochs", ["epochs"])
+    assert at.query_params["lock"] in ("task", ["task"])

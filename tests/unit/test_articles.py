@@ -208,7 +208,7 @@ def test_a_sequential_builds_without_any_input_shape(evidence):
 # --- the page's data ---------------------------------------------------------------------------------------------
 
 def test_every_link_opens_its_page_with_exactly_these_settings():
-    train_names = {p.name for p in train_settings.TRAIN_PARAMS}
+    train_names = set(train_settings.TRAIN)
     for example in articles.EXAMPLES:
         for link in example.links:
             if link.page == "doctor":
@@ -219,7 +219,7 @@ def test_every_link_opens_its_page_with_exactly_these_settings():
             if link.page == "train":
                 checked = train_settings.parse({k: v for k, v in pairs.items() if k in train_names})
                 assert not checked.problems
-                assert plan.refusal(parse(model).config, checked.settings) is None, (example.id, link.query)
+                assert plan.refusal(parse(model).config, checked.value) is None, (example.id, link.query)
 
 
 @pytest.mark.parametrize("example_id, verdict", [("shape-2", "problem"), ("shape-3", None), ("steps-2", "problem")])

@@ -7,6 +7,7 @@ import pytest
 from rnnlab import lessons
 from rnnlab.classroom import CONTROLS, Classroom, base_address, is_local, link, split
 from rnnlab.params import PARAMS
+from rnnlab.training.settings import TRAIN
 
 
 def test_a_link_carries_the_page_settings_and_the_classroom_settings():
@@ -35,7 +36,7 @@ def test_bad_classroom_settings_are_named_and_the_rest_still_applies(query, prob
 
 
 def test_every_control_of_the_playground_and_the_lesson_picker_can_be_hidden():
-    assert set(PARAMS) | {"lesson"} == set(CONTROLS)
+    assert set(PARAMS) | set(TRAIN) | {"lesson"} == set(CONTROLS)
 
 
 @pytest.mark.parametrize("lesson", lessons.all_lessons(), ids=lambda ls: ls.slug)

@@ -51,7 +51,6 @@ OURS = {
     "*:notice.outcome": "a Notice's outcome is ours ('ignored', 'using 64'); its problem quotes the input",
     "*:n.outcome": "a Notice's outcome (see notice.outcome)",
     "*:ls.*": "a shipped lesson (its number and title)",
-    "*:param.*": "a parameter of the parameter table (its name, label, help)",
     "*:question.ask": "a lesson's question, shipped with the app",
     "*:question.choices.get": "a question's choices, shipped with the app",
     "*:posed.choices.get": "the posed question's choices, from the question kinds' table",
@@ -75,6 +74,8 @@ OURS = {
     "classroom_view:help": "the help text the page passes in", "classroom_view:link": "a link built from an "
     "address base_address checked (http(s), printable, no markup characters) and checked settings",
     "controls:shown.__getitem__": "a parameter's choice labels, from the parameter table",
+    "controls:labels.__getitem__": "a setting's choice labels, given by the page (the task table's titles)",
+    "controls:label": "a setting's label, or its name",
     "controls:names.__getitem__": "a parameter's choice labels, from the parameter table",
     "controls:title": "a group's title, from GROUPS",
     "embed_view:parse().config": "a checked Config",
@@ -113,7 +114,6 @@ OURS = {
     "quiz_view:_link": "this page's address with a quiz seed (a number) and a level (one of LEVELS)",
     # runs and training
     "runs:what": "what the page waits for, written by the page",
-    "train_view:name": "a task's name, from the task table", "train_view:tasks.TASKS.*": "the task table",
     "train_view:task.*": "a task from the task table",
     "train_view:_shape": "a shape", "train_view:refusal.*": "Keras's refusal of a checked Config, explained by us",
     "train_view:st.session_state[]": "our note about a training already running or stopped",

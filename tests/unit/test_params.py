@@ -3,8 +3,9 @@
 import pytest
 
 from rnnlab.params import (
-    MAX_LAYER_STEPS, MAX_UNIT_WORK, MAX_WORK, MAX_SEQUENCE_VALUES, passes, MODEL_PARAMS, PARAMS, VIEW_PARAMS, ConfigError, Config, View, parse, query_string, resolve,
+    MAX_LAYER_STEPS, MAX_UNIT_WORK, MAX_WORK, MAX_SEQUENCE_VALUES, MODEL_PARAMS, PARAMS, VIEW_PARAMS, Config, View, parse, query_string, resolve,
 )
+from rnnlab.settings import ConfigError
 
 
 def test_defaults_follow_the_classic_example():
@@ -135,7 +136,7 @@ def test_the_part_looked_at_exists():
 @pytest.mark.parametrize("value, on", [(True, True), (False, False), ((), False), ((3,), True), ("none", False),
                                        ("dense", True), (1, False), (2, True)])
 def test_is_on(value, on):
-    from rnnlab.params import is_on
+    from rnnlab.settings import is_on
     assert is_on(value) is on
 
 
@@ -148,8 +149,8 @@ def test_every_dependent_parameter_names_an_existing_one():
                                    "units=300&timesteps=400&lengths=400,300,200,100&mask=1&depth=2"])
 def test_the_sequential_work_of_a_run_is_bounded(query):
     parsed = parse(query)
-    c, v = parsed.config, dict(vars(parsed.config))
-    runs = (2 if c.bidirectional else 1) * c.depth * passes(v)
+    c = parsed.config
+    runs = c.layers * c.passes
     assert c.units * runs <= MAX_UNIT_WORK
     assert c.timesteps * runs <= MAX_LAYER_STEPS and c.timesteps * c.units * runs <= MAX_WORK
     assert parsed.notices and all(n.outcome.startswith("using ") for n in parsed.notices)

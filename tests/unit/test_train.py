@@ -21,7 +21,8 @@ import pytest
 
 import rnnlab
 from rnnlab import engine, model
-from rnnlab.params import ConfigError, parse
+from rnnlab.params import parse
+from rnnlab.settings import ConfigError
 from rnnlab.training import fit, jobs, plan, settings as table
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
 from rnnlab.training.fit import train
@@ -60,7 +61,7 @@ def trained():
 def test_bad_settings_get_a_message_and_the_defaults(raw, problem):
     checked = table.check(raw)
     assert checked.problems == [problem]
-    assert checked.settings == Settings()
+    assert checked.value == Settings()
     with pytest.raises(ConfigError, match="outside|above|number|one of|unknown"):
         checked.strict()
 
@@ -68,8 +69,8 @@ def test_bad_settings_get_a_message_and_the_defaults(raw, problem):
 def test_settings_from_text_round_trip():
     checked = table.parse({"task": "echo", "learning_rate": "0.003", "epochs": "7", "samples": "64"})
     assert not checked.problems
-    assert checked.settings == Settings(task="echo", learning_rate=0.003, epochs=7, samples=64)
-    assert table.to_query(checked.settings) == {"task": "echo", "learning_rate": "0.003", "epochs": "7",
+    assert checked.value == Settings(task="echo", learning_rate=0.003, epochs=7, samples=64)
+    assert table.to_query(checked.value) == {"task": "echo", "learning_rate": "0.003", "epochs": "7",
                                                 "samples": "64"}
     assert table.parse({"learning_rate": "abc"}).problems == ["learning_rate='abc' is not a number"]
 
@@ -140,7 +141,7 @@ def test_a_training_too_long_for_a_shared_server_is_refused_with_a_shorter_one()
     config, settings = config_of("head=dense&units=256&timesteps=200&batch=4"), Settings(epochs=50, samples=4096)
     found = refusal(config, settings)
     assert found is not None and "would take about" in found.message
-    shorter = table.check({**dataclasses.asdict(settings), **{k: int(v) for k, v in found.fix.items()}}).strict()
+    shorter = table.check({**dataclasses.asdict(settings), **{k: int(v) for k, v in found.fix.items()}}).strict().value
     assert plan.estimate_seconds(config, shorter) <= plan.MAX_ESTIMATE_S
     assert refusal(config_of("head=dense&return_sequences=true"), Settings()) is None  # the defaults train
 
