@@ -5,6 +5,7 @@
 # loss: sparse_categorical_crossentropy
 # verdict: problem
 # asked: 2022-07-07
+# held out: 2
 import tensorflow as tf
 
 model = tf.keras.Sequential()

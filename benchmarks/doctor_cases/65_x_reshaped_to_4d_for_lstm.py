@@ -5,6 +5,7 @@
 # loss: sparse_categorical_crossentropy
 # expect: ok
 # asked: 2020-04-15
+# held out: 2
 from keras.models import Sequential
 from keras.layers import LSTM, Dropout, Dense, Flatten
 from keras.optimizers import Adam

@@ -5,6 +5,7 @@
 # loss: mse
 # expect: ok
 # asked: 2021-09-12
+# held out: 2
 from keras.models import Sequential
 from keras.layers import LSTM, Dense
 

@@ -5,6 +5,7 @@
 # loss: mse
 # verdict: problem
 # asked: 2019-10-13
+# held out: 2
 from keras.models import Sequential
 from keras.layers import Dense,LSTM,TimeDistributed,Dropout,Conv1D,Flatten,concatenate,MaxPooling1D,GRU
 

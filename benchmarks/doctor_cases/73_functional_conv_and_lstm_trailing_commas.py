@@ -4,6 +4,7 @@
 # y_shape: 1000,4
 # verdict: problem
 # asked: 2021-04-22
+# held out: 2
 from tensorflow import keras
 from tensorflow.keras import layers
 

@@ -5,6 +5,7 @@
 # loss: mean_squared_error
 # verdict: problem
 # asked: 2024-08-09
+# held out: 2
 import numpy as np
 from keras.models import Sequential
 from keras.layers import LSTM, Dense

@@ -3,6 +3,7 @@
 # x_shape: 1000,100
 # expect: ok
 # asked: 2021-08-10
+# held out: 2
 import tensorflow as tf
 
 vocab_size = 10000

@@ -5,6 +5,7 @@
 # loss: sparse_categorical_crossentropy
 # expect: ok
 # asked: 2020-06-30
+# held out: 2
 import numpy as np
 from keras.layers import Input, GRU, Dense
 from keras.models import Model

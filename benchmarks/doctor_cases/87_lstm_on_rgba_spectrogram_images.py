@@ -3,6 +3,7 @@
 # x_shape: 100,288,864,4
 # verdict: problem
 # asked: 2022-06-30
+# held out: 2
 from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import LSTM
 

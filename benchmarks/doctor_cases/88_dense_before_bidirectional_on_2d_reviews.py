@@ -5,6 +5,7 @@
 # loss: binary_crossentropy
 # verdict: problem
 # asked: 2020-01-11
+# held out: 2
 from keras.models import Sequential
 from keras.layers import Dense, Dropout, Embedding, LSTM, Bidirectional, Flatten, Input
 
