@@ -8,6 +8,10 @@ the right verdict, whose expected kinds were all found, false alarms on the ok c
 Keras built and verified, the problem cases with a y whose verified fix gives y's shape, and the seconds per
 diagnosis (after one untimed warm-up, which imports TensorFlow). Prints a table, or one JSON object with
 --json; writes no file. --from N measures only the cases numbered N and above.
+
+A case collected after the code it measures was written says so in its header: `# held out: NAME` (after the
+lines above). Each held-out set is reported on its own beside the totals of all cases. An exception escaping the
+doctor is a crash: counted, its last line kept, and the run goes on.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -22,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CASES = Path(__file__).resolve().parent / "doctor_cases"
+_HELD_OUT = re.compile(r"#\s*held out:\s*(\S+)")
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class Outcome:
     fix_fits_y: bool  # a verified fix whose output gives y's shape
     seconds: float
     note: str = ""
+    held_out: str = ""  # the held-out set the case belongs to ("" for none)
 
     @property
     def right(self) -> bool:
@@ -54,18 +61,32 @@ class Outcome:
         return self.ok_case and self.verdict != "ok"
 
 
-def _diagnose(example, repeats: int) -> tuple[object | None, float, str]:
+def held_out(path: Path) -> str:
+    """The held-out set a case file names in its header comments, "" for none."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        match = _HELD_OUT.fullmatch(line.strip())
+        if match:
+            return match.group(1)
+    return ""
+
+
+def _diagnose(example, repeats: int) -> tuple[object | None, float, str, bool]:
+    """The diagnosis, its median seconds, the doctor's refusal or the crash's last line, and whether it crashed."""
     from rnnlab.doctor import DoctorInputError, diagnose
 
-    times, result, note = [], None, ""
+    times, result, note, crashed = [], None, "", False
     for _ in range(repeats):
         start = time.perf_counter()
         try:
             result = diagnose(example.code, example.x_shape, example.y_shape, example.loss)
         except DoctorInputError as err:
             note = str(err)
+        except Exception as err:  # noqa: BLE001 - a crash is a measured outcome, not the end of the run
+            note, crashed = f"crash: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", True
         times.append(time.perf_counter() - start)
-    return result, statistics.median(times), note
+    return result, statistics.median(times), note, crashed
 
 
 def measure(repeats: int = 1, first: int = 0) -> list[Outcome]:
@@ -73,11 +94,12 @@ def measure(repeats: int = 1, first: int = 0) -> list[Outcome]:
     order."""
     from rnnlab.doctor.examples import read
 
-    examples = [read(path) for path in sorted(CASES.glob("*.py")) if int(path.name.split("_")[0]) >= first]
+    paths = [path for path in sorted(CASES.glob("*.py")) if int(path.name.split("_")[0]) >= first]
+    examples = [read(path) for path in paths]
     _diagnose(examples[0], 1)  # warm-up: TensorFlow's import and first model
     outcomes = []
-    for ex in examples:
-        d, seconds, note = _diagnose(ex, repeats)
+    for path, ex in zip(paths, examples):
+        d, seconds, note, crashed = _diagnose(ex, repeats)
         expected = tuple(k for k in ex.expect if k != "ok")
         kinds = tuple(p.kind for p in d.problems) if d else ()
         reported = tuple(p.kind + ("" if p.severity == "error" else " (w)") for p in d.problems) if d else ()
@@ -85,9 +107,11 @@ def measure(repeats: int = 1, first: int = 0) -> list[Outcome]:
             "not verified"
         wanted = "ok" if "ok" in ex.expect else ex.verdict or "problem"
         fits = bool(d and d.verification and d.verification.verified and d.verification.matches_y)
+        verdict = "crashed" if crashed else d.verdict if d else "refused"
         outcomes.append(Outcome(ex.slug, expected, "ok" in ex.expect, wanted, bool(ex.y_shape),
-                                tuple(dict.fromkeys(reported)), d.verdict if d else "refused",
-                                tuple(k for k in expected if k not in kinds), fix, fits, seconds, note))
+                                tuple(dict.fromkeys(reported)), verdict,
+                                tuple(k for k in expected if k not in kinds), fix, fits, seconds, note,
+                                held_out(path)))
     return outcomes
 
 
@@ -111,10 +135,17 @@ def totals(outcomes: list[Outcome]) -> dict[str, object]:
         "fixes_proposed": len(fixes),
         "problem_cases_fixed": sum(o.fix == "verified" for o in outcomes if not o.ok_case),
         "problem_cases": sum(not o.ok_case for o in outcomes),
+        "crashes": sum(o.verdict == "crashed" for o in outcomes),
         "seconds_median": round(statistics.median(seconds), 3),
         "seconds_max": round(max(seconds), 3),
         "slowest": max(outcomes, key=lambda o: o.seconds).case,
     }
+
+
+def held_out_sets(outcomes: list[Outcome]) -> dict[str, dict[str, object]]:
+    """The totals of each held-out set, by the name its cases give."""
+    names = sorted({o.held_out for o in outcomes if o.held_out})
+    return {name: totals([o for o in outcomes if o.held_out == name]) for name in names}
 
 
 def _rate(part: int, whole: int) -> str:
@@ -141,9 +172,16 @@ def table(outcomes: list[Outcome]) -> str:
               f"fixes built and verified   {_rate(t['fixes_verified'], t['fixes_proposed'])}",
               f"problem cases so fixed     {_rate(t['problem_cases_fixed'], t['problem_cases'])}",
               f"seconds per diagnosis      median {t['seconds_median']:.2f}, max {t['seconds_max']:.2f} "
-              f"({t['slowest']})"]
+              f"({t['slowest']})",
+              f"crashes                    {t['crashes']}"]
+    for name, h in held_out_sets(outcomes).items():
+        lines += ["", f"held out {name} ({h['cases']} cases)",
+                  f"  right verdict              {_rate(h['right_verdict'], h['cases'])}",
+                  f"  verified fix gives y shape {_rate(h['verified_fix_fits_y'], h['problem_cases_with_y'])}",
+                  f"  crashes                    {h['crashes']}",
+                  f"  seconds per diagnosis      median {h['seconds_median']:.2f}, max {h['seconds_max']:.2f}"]
     notes = [f"{o.case}: {o.note}" for o in outcomes if o.note]
-    return "\n".join(lines + (["", "Refused:"] + notes if notes else []))
+    return "\n".join(lines + (["", "Refused or crashed:"] + notes if notes else []))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     outcomes = measure(args.repeats, args.first)
     if args.json:
         json.dump({"keras_version": keras.__version__, "repeats": args.repeats, "totals": totals(outcomes),
+                   "held_out": held_out_sets(outcomes),
                    "cases": [asdict(o) | {"found_all": o.found_all, "false_alarm": o.false_alarm, "right": o.right}
                              for o in outcomes]}, sys.stdout, indent=2)
         print()

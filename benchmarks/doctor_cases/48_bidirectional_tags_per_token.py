@@ -4,6 +4,7 @@
 # y_shape: 2560,69,3
 # loss: categorical_crossentropy
 # verdict: problem
+# held out: 1
 from keras.models import Sequential
 from keras.layers import Embedding, Bidirectional, LSTM, Dense
 

@@ -4,6 +4,7 @@
 # y_shape: 500,11
 # loss: categorical_crossentropy
 # verdict: problem
+# held out: 1
 from keras.models import Sequential
 from keras.layers import LSTM, Activation, Dropout, TimeDistributed, Dense
 

@@ -2,6 +2,7 @@
 # source: https://github.com/keras-team/keras/issues/8877
 # x_shape: 100,60
 # expect: ok
+# held out: 1
 from keras.layers import Input, Embedding, GRU, Dense
 from keras.models import Model
 

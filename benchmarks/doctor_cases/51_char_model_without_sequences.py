@@ -4,6 +4,7 @@
 # y_shape: 6400,100
 # loss: sparse_categorical_crossentropy
 # verdict: problem
+# held out: 1
 import tensorflow as tf
 
 vocab_size, embedding_dim, rnn_units, batch_size = 65, 256, 1024, 64

@@ -4,6 +4,7 @@
 # y_shape: 2,2,2
 # loss: categorical_crossentropy
 # expect: ok
+# held out: 1
 from keras.models import Sequential
 from keras.layers import Embedding, LSTM, TimeDistributed, Dense, Activation
 from keras.optimizers import RMSprop

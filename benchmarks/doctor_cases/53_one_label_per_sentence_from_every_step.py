@@ -4,6 +4,7 @@
 # y_shape: 1000,4
 # loss: categorical_crossentropy
 # verdict: problem
+# held out: 1
 from keras.models import Sequential
 from keras.layers import Embedding, LSTM, Dropout, TimeDistributed, Dense, Activation
 

@@ -4,6 +4,7 @@
 # y_shape: 64,16,500
 # loss: categorical_crossentropy
 # expect: ok
+# held out: 1
 from keras.models import Sequential
 from keras.layers import Embedding, GRU, Dense, Activation
 

@@ -4,6 +4,7 @@
 # y_shape: 200,16,128
 # loss: mse
 # verdict: problem
+# held out: 1
 from keras.models import Sequential
 from keras.layers import Embedding, GRU, Dense
 
