@@ -6,9 +6,16 @@ import argparse
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from rnnlab.params import MODEL_PARAMS
 from rnnlab.settings import ConfigError
+
+if TYPE_CHECKING:
+    from rnnlab.params import Config
+    from rnnlab.refusals import Refusal
+    from rnnlab.training.plan import Result
+    from rnnlab.training.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,6 +134,30 @@ def main(argv: list[str] | None = None) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     """Exit 0 with the training's result, 2 with a message on any bad input or mismatch."""
+    from rnnlab.training.fit import train
+    from rnnlab.training.plan import TrainRefused
+
+    read = _train_input(args)
+    if isinstance(read, list):
+        print("rnnlab: invalid input:", *read, sep="\n  ", file=sys.stderr)
+        return 2
+    config, settings = read
+
+    def report(epoch: int, loss: float, val_loss: float, _glimpse: object) -> None:
+        print(f"epoch {epoch + 1}/{settings.epochs}: loss {loss:.5g}, val_loss {val_loss:.5g}", flush=True)
+
+    try:
+        result = train(config, settings, on_epoch=None if args.json else report)
+    except TrainRefused as refused:
+        _print_refusal(refused.refusal)
+        return 2
+    _print_trained(result, args.json)
+    return 0
+
+
+def _train_input(args: argparse.Namespace) -> tuple[Config, Settings] | list[str]:
+    """The command line's query and flags -> (Config, training Settings), or the problems found in them
+    (--batch and --seed override the query's)."""
     from urllib.parse import urlencode
 
     from rnnlab.params import parse
@@ -138,32 +169,27 @@ def _train(args: argparse.Namespace) -> int:
     given = {name: getattr(args, name) for name in table.TRAIN if getattr(args, name) is not None}
     parsed, checked = parse(urlencode(pairs + list(overrides.items()))), table.parse(given)
     problems = [n.problem for n in parsed.notices] + checked.problems
-    if problems:
-        print("rnnlab: invalid input:", *problems, sep="\n  ", file=sys.stderr)
-        return 2
-    config, settings = parsed.config, checked.value
-    from rnnlab.training.fit import train
-    from rnnlab.training.plan import TrainRefused
+    return problems if problems else (parsed.config, checked.value)
 
-    def report(epoch: int, loss: float, val_loss: float, _glimpse: object) -> None:
-        print(f"epoch {epoch + 1}/{settings.epochs}: loss {loss:.5g}, val_loss {val_loss:.5g}", flush=True)
 
-    try:
-        result = train(config, settings, on_epoch=None if args.json else report)
-    except TrainRefused as refused:
-        why = refused.refusal
-        text = f"rnnlab: cannot train this: {why.message}\n  {why.explanation}".replace("`", "")
-        print(text + (f"\n  fix: add {urlencode(why.fix)}" if why.fix else ""), file=sys.stderr)
-        return 2
-    if args.json:
+def _print_refusal(why: Refusal) -> None:
+    """Why the model cannot be trained on the task, on stderr, with the fix as query parameters."""
+    from urllib.parse import urlencode
+
+    text = f"rnnlab: cannot train this: {why.message}\n  {why.explanation}".replace("`", "")
+    print(text + (f"\n  fix: add {urlencode(why.fix)}" if why.fix else ""), file=sys.stderr)
+
+
+def _print_trained(result: Result, as_json: bool) -> None:
+    """The training's result: one JSON object, or two lines for a person."""
+    if as_json:
         json.dump(result.as_json(), sys.stdout, indent=2)
         print()
-        return 0
+        return
     print(f"x {result.x_shape}, y {result.y_shape}, prediction {result.prediction_shape}; "
           f"fit {result.seconds:.1f} s{', ' + result.stop_reason if result.stop_reason else ''}")
     print(f"final val_loss {result.val_loss[-1]:.5g} against {result.baseline:.5g} for always predicting the "
           f"average: {'learned' if result.learned else 'not learned'}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import SplitResult, urlencode, urlsplit
 
 from rnnlab.params import PARAMS, parse, to_query
 from rnnlab.settings import Notice, Table, listed, query_pairs, setting
@@ -144,26 +144,42 @@ def base_address(text: str) -> tuple[str | None, str]:
         ('https://lab.school.example/rnn', '')
     """
     text = text.strip()
-    if not text:
-        return None, "the address is empty"
-    if len(text) > MAX_BASE:
-        return None, f"the address is longer than {MAX_BASE} characters"
-    if any(c.isspace() or not c.isprintable() for c in text) or any(c in text for c in "\\<>\"`{}|^"):
-        return None, "the address holds spaces or characters an address cannot have"
+    problem = _text_problem(text)
+    if problem:
+        return None, problem
     try:
         url = urlsplit(text)
         url.port  # noqa: B018  (a port that is not a number raises here)
     except ValueError:
         return None, "the address cannot be read"
-    if url.scheme.lower() not in ("http", "https"):
-        return None, "the address must start with http:// or https://"
-    if not url.hostname:
-        return None, "the address has no host name"
-    if url.username is not None or url.password is not None:
-        return None, "the address must not hold a user name or password"
-    if url.query or url.fragment or text.endswith(("?", "#")):
-        return None, "the address must not hold a query (?...) or a fragment (#...)"
+    problem = _address_problem(url, text)
+    if problem:
+        return None, problem
     return f"{url.scheme.lower()}://{url.netloc}{url.path.rstrip('/')}", ""
+
+
+def _text_problem(text: str) -> str:
+    """What makes the typed text no address at all ("" if nothing)."""
+    if not text:
+        return "the address is empty"
+    if len(text) > MAX_BASE:
+        return f"the address is longer than {MAX_BASE} characters"
+    if any(c.isspace() or not c.isprintable() for c in text) or any(c in text for c in "\\<>\"`{}|^"):
+        return "the address holds spaces or characters an address cannot have"
+    return ""
+
+
+def _address_problem(url: SplitResult, text: str) -> str:
+    """What makes a readable address unfit as a base for links ("" if nothing)."""
+    if url.scheme.lower() not in ("http", "https"):
+        return "the address must start with http:// or https://"
+    if not url.hostname:
+        return "the address has no host name"
+    if url.username is not None or url.password is not None:
+        return "the address must not hold a user name or password"
+    if url.query or url.fragment or text.endswith(("?", "#")):
+        return "the address must not hold a query (?...) or a fragment (#...)"
+    return ""
 
 
 def is_local(address: str) -> bool:

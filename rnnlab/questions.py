@@ -100,16 +100,29 @@ def grade(kind: str, text: str, query: str, tell: bool = True, answer: Any = Non
     config = parse(query).config
     right = expected(kind, query) if answer is None else answer
     given = typed(kind, text, right, config)
-    if given is None:
-        return False, f"Choose one of: {'; '.join(CHOICES[kind].values())}."
-    if isinstance(given, str) and kind not in CHOICES:
-        return False, given
+    unreadable = _unreadable(kind, given)
+    if unreadable:
+        return False, unreadable
     if given == right or (kind == "equal" and set(given) == set(right)):
         return True, _right(kind, right)
     if answer is None:
         return False, WHY[kind](given, right, config, tell)
-    rule = next((rule for wrong, rule in typical if typed(kind, wrong, right, config) == given), None)
-    return False, _snippet_why(kind, given, right, rule, tell)
+    return False, _snippet_why(kind, given, right, _typical_rule(kind, given, right, config, typical), tell)
+
+
+def _unreadable(kind: str, given: Any) -> str:
+    """Why a typed answer could not be read as its kind ("" when it was)."""
+    if given is None:
+        return f"Choose one of: {'; '.join(CHOICES[kind].values())}."
+    if isinstance(given, str) and kind not in CHOICES:
+        return given
+    return ""
+
+
+def _typical_rule(kind: str, given: Any, right: Any, config: Config,
+                  typical: tuple[tuple[str, str], ...]) -> str | None:
+    """The rule of the question's typical wrong answer that reads as `given` (None if none does)."""
+    return next((rule for wrong, rule in typical if typed(kind, wrong, right, config) == given), None)
 
 
 def typed(kind: str, text: str, right: Any, config: Config) -> Any:

@@ -42,16 +42,21 @@ def draw(level: str, seed: int) -> Question:
     """A random configuration Keras builds, for level 'easy' (one LSTM, the two flags) or 'harder'."""
     rng = random.Random(seed)
     choices = HARDER if level == "harder" else EASY
-    while True:
-        pairs = {name: rng.choice(values) for name, values in choices.items()}
-        pairs.update({name: str(rng.choice(values)) for name, values in SIZES.items()})
-        if pairs.get("merge_mode") == "none" and pairs.get("depth") == "2":
-            continue  # Keras refuses this; the playground explains why
-        if pairs.get("head") == "dense" and (pairs["return_state"] == "true" or pairs.get("merge_mode") == "none"):
-            pairs["head"] = "none"  # a head takes one tensor
-        query = "&".join(f"{k}={v}" for k, v in pairs.items())
-        config = parse(query).strict().config
-        return Question(query, question_code(config))
+    pairs = _drawn(rng, choices)
+    while pairs.get("merge_mode") == "none" and pairs.get("depth") == "2":
+        pairs = _drawn(rng, choices)  # Keras refuses this; the playground explains why
+    if pairs.get("head") == "dense" and (pairs["return_state"] == "true" or pairs.get("merge_mode") == "none"):
+        pairs["head"] = "none"  # a head takes one tensor
+    query = "&".join(f"{k}={v}" for k, v in pairs.items())
+    config = parse(query).strict().config
+    return Question(query, question_code(config))
+
+
+def _drawn(rng: random.Random, choices: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """One configuration drawn at random: a choice for every option, then a size for every size."""
+    pairs = {name: rng.choice(values) for name, values in choices.items()}
+    pairs.update({name: str(rng.choice(values)) for name, values in SIZES.items()})
+    return pairs
 
 
 def question(level: str, seed: int, number: int) -> Question:

@@ -91,34 +91,52 @@ def _checks(config: Config, returns: dict[str, np.ndarray]) -> tuple[Check, ...]
     """The identities a learner should see hold (or not) between the returned tensors."""
     if not config.return_state:
         return ()
-    checks, units = [], config.units
     first_name = architecture.returned_names(config)[0]
-    first = returns[first_name]
-    padded = config.mask and config.lengths
-    if not config.bidirectional:
-        if config.return_sequences:
-            checks.append(Check("whole_seq[:, -1, :] == state_h", _diff(first[:, -1], returns["state_h"]), True))
-        else:
-            checks.append(Check("output == state_h", _diff(first, returns["state_h"]), True))
-        if config.layer == "lstm":
-            checks.append(Check("state_h != state_c", _diff(returns["state_h"], returns["state_c"]), False))
-        return tuple(checks)
-    fwd, bwd = returns["forward_h"], returns["backward_h"]
+    if config.bidirectional:
+        return _direction_checks(config, first_name, returns[first_name], returns["forward_h"],
+                                 returns["backward_h"])
+    return _state_checks(config, returns[first_name], returns)
+
+
+def _state_checks(config: Config, first: np.ndarray, returns: dict[str, np.ndarray]) -> tuple[Check, ...]:
+    """One direction: the output is state_h (at the last step), and an LSTM's state_h is not its state_c."""
+    if config.return_sequences:
+        checks = [Check("whole_seq[:, -1, :] == state_h", _diff(first[:, -1], returns["state_h"]), True)]
+    else:
+        checks = [Check("output == state_h", _diff(first, returns["state_h"]), True)]
+    if config.layer == "lstm":
+        checks.append(Check("state_h != state_c", _diff(returns["state_h"], returns["state_c"]), False))
+    return tuple(checks)
+
+
+def _direction_checks(config: Config, first_name: str, first: np.ndarray, fwd: np.ndarray, bwd: np.ndarray
+                      ) -> tuple[Check, ...]:
+    """Bidirectional: where forward_h and backward_h are found in the first returned tensor, by merge mode."""
     if config.merge_mode == "none":
         pick = (lambda a: a[:, -1]) if config.return_sequences else (lambda a: a)
-        checks.append(Check(f"{first_name}{'[:, -1]' * config.return_sequences} == forward_h",
-                            _diff(pick(first), fwd), True))
-    elif config.merge_mode == "concat" and not config.return_sequences:
-        checks += [Check("output[:, :units] == forward_h", _diff(first[:, :units], fwd), True),
-                   Check("output[:, units:] == backward_h", _diff(first[:, units:], bwd), True)]
-    elif config.merge_mode == "concat" and not padded:
-        checks += [Check("whole_seq[:, -1, :units] == forward_h", _diff(first[:, -1, :units], fwd), True),
-                   Check("whole_seq[:, 0, units:] == backward_h", _diff(first[:, 0, units:], bwd), True)]
-        if config.timesteps > 1:
-            checks.append(Check("whole_seq[:, -1, units:] != backward_h", _diff(first[:, -1, units:], bwd), False))
-    elif not config.return_sequences:
-        checks.append(Check(f"output == {config.merge_mode}(forward_h, backward_h)",
-                            _diff(first, MERGES[config.merge_mode](fwd, bwd)), True))
+        return (Check(f"{first_name}{'[:, -1]' * config.return_sequences} == forward_h",
+                      _diff(pick(first), fwd), True),)
+    if config.merge_mode == "concat":
+        return _concat_checks(config, first, fwd, bwd)
+    if not config.return_sequences:
+        return (Check(f"output == {config.merge_mode}(forward_h, backward_h)",
+                      _diff(first, MERGES[config.merge_mode](fwd, bwd)), True),)
+    return ()
+
+
+def _concat_checks(config: Config, first: np.ndarray, fwd: np.ndarray, bwd: np.ndarray) -> tuple[Check, ...]:
+    """merge_mode=concat: forward_h in the first units, backward_h in the rest (of the first step, for the whole
+    sequence: the backward direction ends there); nothing to say of a padded sequence."""
+    units = config.units
+    if not config.return_sequences:
+        return (Check("output[:, :units] == forward_h", _diff(first[:, :units], fwd), True),
+                Check("output[:, units:] == backward_h", _diff(first[:, units:], bwd), True))
+    if config.mask and config.lengths:
+        return ()
+    checks = [Check("whole_seq[:, -1, :units] == forward_h", _diff(first[:, -1, :units], fwd), True),
+              Check("whole_seq[:, 0, units:] == backward_h", _diff(first[:, 0, units:], bwd), True)]
+    if config.timesteps > 1:
+        checks.append(Check("whole_seq[:, -1, units:] != backward_h", _diff(first[:, -1, units:], bwd), False))
     return tuple(checks)
 
 
@@ -169,16 +187,8 @@ def _padding_effect(config: Config, x: np.ndarray, final: Callable[[Any, np.ndar
     reads them first (padding "pre" read forwards, "post" read with go_backwards; never both directions of
     Bidirectional) and a zero input leaves the zero state at zero (as it does while the biases the zeros meet
     are zero: an untrained layer with its default activation)."""
-    lengths = lengths_of(config.batch, config.lengths, config.timesteps)
-    unpadded = np.empty_like(final(config, x))
-    for n in np.unique(lengths):
-        rows = np.flatnonzero(lengths == n)
-        real = x[rows, :n] if config.padding == "post" else x[rows, config.timesteps - n:]
-        unpadded[rows] = final(dataclasses.replace(config, mask=False), real)
-    step = dataclasses.replace(config, mask=False, timesteps=1)
-    zero_stays = _diff(final(step, np.zeros_like(x[:, :1])), 0.0) <= TOLERANCE
-    zeros_first = not config.bidirectional and (config.padding == "pre") != config.go_backwards
-    unchanged = zeros_first and zero_stays
+    unpadded = _unpadded(config, x, final)
+    unchanged = _zeros_change_nothing(config, x, final)
     why = " (the zeros, read first, leave the zero state at zero)" if unchanged else ""
     return tuple(
         Check(f"{'with' if masked else 'without'} the mask: padded output {'==' if masked or unchanged else '!='} "
@@ -186,6 +196,26 @@ def _padding_effect(config: Config, x: np.ndarray, final: Callable[[Any, np.ndar
               _diff(final(dataclasses.replace(config, mask=masked), x), unpadded), masked or unchanged)
         for masked in (True, False)
     )
+
+
+def _unpadded(config: Config, x: np.ndarray, final: Callable[[Config, np.ndarray], np.ndarray]) -> np.ndarray:
+    """The final outputs of each sequence of the padded batch x, run without its padding."""
+    lengths = lengths_of(config.batch, config.lengths, config.timesteps)
+    unpadded = np.empty_like(final(config, x))
+    for n in np.unique(lengths):
+        rows = np.flatnonzero(lengths == n)
+        real = x[rows, :n] if config.padding == "post" else x[rows, config.timesteps - n:]
+        unpadded[rows] = final(dataclasses.replace(config, mask=False), real)
+    return unpadded
+
+
+def _zeros_change_nothing(config: Config, x: np.ndarray, final: Callable[[Config, np.ndarray], np.ndarray]) -> bool:
+    """Whether the padded zeros, unmasked, leave the output as it was: the layer reads them first and a zero
+    input keeps the zero state at zero."""
+    step = dataclasses.replace(config, mask=False, timesteps=1)
+    zero_stays = _diff(final(step, np.zeros_like(x[:, :1])), 0.0) <= TOLERANCE
+    zeros_first = not config.bidirectional and (config.padding == "pre") != config.go_backwards
+    return zeros_first and zero_stays
 
 
 def _stateful_checks(config: Config, second: tuple, after_reset: tuple, ends_whole: np.ndarray,

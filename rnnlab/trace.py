@@ -75,33 +75,19 @@ def recurrence(layer: str, x: Array, weights: list[Array], activation: str = "ta
     mask (B, T) bool: at a masked step the states and the output carry over from the step before.
     initial: (h_0, c_0), each (B, U) (c_0 None without a cell state); zeros when not given.
     """
-    kernel, recurrent_kernel, bias = weights
-    act = ACTIVATIONS[activation]
     if go_backwards:
         x = x[:, ::-1]
         mask = None if mask is None else mask[:, ::-1]
-    if layer == "gru":
-        x_part = x @ kernel + bias[0]
-        step = lambda xp, h, c: _gru_step(xp, h, c, recurrent_kernel, act, bias[1])  # noqa: E731
-    else:
-        x_part = x @ kernel + bias
-        cell = _lstm_step if layer == "lstm" else _simple_step
-        step = lambda xp, h, c: cell(xp, h, c, recurrent_kernel, act)  # noqa: E731
+    x_part, step = _stepper(layer, x, weights, ACTIVATIONS[activation])
     batch, timesteps, _ = x.shape
-    units = recurrent_kernel.shape[0]
-    h = np.zeros((batch, units), x.dtype)
-    c = np.zeros((batch, units), x.dtype) if layer == "lstm" else None
-    if initial is not None:
-        h, c = initial
-    hs = np.empty((batch, timesteps, units), x.dtype)
+    h, c = _start(layer, x, weights[1].shape[0], initial)
+    hs = np.empty((batch, timesteps, h.shape[1]), x.dtype)
     cs = np.empty_like(hs) if c is not None else None
     gates = {name: np.empty_like(hs) for name in GATES[layer]}
     for t in range(timesteps):
         new_h, new_c, new_gates = step(x_part[:, t], h, c)
         if mask is not None:
-            keep = mask[:, t, None]
-            new_h = np.where(keep, new_h, h)
-            new_c = None if c is None else np.where(keep, new_c, c)
+            new_h, new_c = _carried(mask[:, t, None], new_h, new_c, h, c)
         h, c = new_h, new_c
         hs[:, t] = h
         if cs is not None:
@@ -109,3 +95,25 @@ def recurrence(layer: str, x: Array, weights: list[Array], activation: str = "ta
         for name, value in new_gates.items():
             gates[name][:, t] = value
     return Trace(hs, cs, gates)
+
+
+def _stepper(layer: str, x: Array, weights: list[Array], act):
+    """The input's part of every step at once (x W + b), and the function of one step (x part, h, c)."""
+    kernel, recurrent_kernel, bias = weights
+    if layer == "gru":
+        return x @ kernel + bias[0], lambda xp, h, c: _gru_step(xp, h, c, recurrent_kernel, act, bias[1])
+    cell = _lstm_step if layer == "lstm" else _simple_step
+    return x @ kernel + bias, lambda xp, h, c: cell(xp, h, c, recurrent_kernel, act)
+
+
+def _start(layer: str, x: Array, units: int, initial: tuple[Array, Array | None] | None):
+    """The states before the first step: `initial`, else zeros (no cell state but the LSTM's)."""
+    if initial is not None:
+        return initial
+    batch = x.shape[0]
+    return np.zeros((batch, units), x.dtype), np.zeros((batch, units), x.dtype) if layer == "lstm" else None
+
+
+def _carried(keep: Array, new_h: Array, new_c: Array | None, h: Array, c: Array | None):
+    """The states after a step where the mask says so, else the states before it carried over."""
+    return np.where(keep, new_h, h), None if c is None else np.where(keep, new_c, c)

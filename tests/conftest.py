@@ -11,22 +11,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402,F401  (loaded once here, so no single test pays for it)
 
 
-def run_cli(argv: list[str]) -> tuple[int, str, str]:
-    """`python -m rnnlab *argv` in this process -> (exit status, stdout, stderr); argparse's exits included."""
-    import contextlib
-    import io
-
-    from rnnlab.__main__ import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = main(argv)
-        except SystemExit as exit_:  # argparse: usage and one line of error
-            status = exit_.code
-    return status, out.getvalue(), err.getvalue()
-
-
 # A real redis-server for the live class tests (tests/redis_server.py): fails, never skips, when it is missing.
 import pytest  # noqa: E402
 

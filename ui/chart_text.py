@@ -60,17 +60,25 @@ def describe(figure: dict) -> str:
     """One or two sentences: "Chart: <title>. Heatmap whole_seq, 8 × 10 (unit by timestep t). Values from
     -0.31 to 0.45." Works on the figure dicts the builders return (arrays as lists or NumPy)."""
     layout = figure.get("layout") or {}
+    title = f"Chart: {_text(layout.get('title')) or 'untitled'}"
+    meta = layout.get("meta")
+    if isinstance(meta, dict) and meta.get("description"):  # a picture that says itself what it shows
+        return f"{title}. {meta['description']}"
+    grids, lines = _grids_and_lines(figure)
+    parts = [title, *([_grids(layout, grids)] if grids else []), *([_series(lines)] if lines else []),
+             _value_range(grids, lines)]
+    return ". ".join(p.rstrip(".") for p in parts) + "."
+
+
+def _grids_and_lines(figure: dict) -> tuple[list[dict], list[dict]]:
+    """The figure's traces with values: heatmaps (z), and lines or bars (y)."""
     traces = [t for t in figure.get("data") or () if isinstance(t, dict)]
     grids = [t for t in traces if t.get("z") is not None and np.size(t["z"])]
     lines = [t for t in traces if t.get("z") is None and len(_numbers(t.get("y", ())))]
-    parts = [f"Chart: {_text(layout.get('title')) or 'untitled'}"]
-    meta = layout.get("meta")
-    if isinstance(meta, dict) and meta.get("description"):  # a picture that says itself what it shows
-        return f"{parts[0]}. {meta['description']}"
-    if grids:
-        parts.append(_grids(layout, grids))
-    if lines:
-        parts.append(_series(lines))
+    return grids, lines
+
+
+def _value_range(grids: list[dict], lines: list[dict]) -> str:
+    """From the smallest value shown to the largest."""
     values = np.concatenate([_numbers(t["z"]) for t in grids] + [_numbers(t["y"]) for t in lines] + [np.empty(0)])
-    parts.append(f"Values from {values.min():.3g} to {values.max():.3g}" if values.size else "No values yet")
-    return ". ".join(p.rstrip(".") for p in parts) + "."
+    return f"Values from {values.min():.3g} to {values.max():.3g}" if values.size else "No values yet"

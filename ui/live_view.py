@@ -373,22 +373,23 @@ def _roster(code: str, key: str | Device) -> None:
     if waiting:
         st.caption("Not answered yet: " + ", ".join(literal(nick) for nick in waiting))
     if named:
-        with st.popover("Remove a student"):
-            gone = st.selectbox("Student", named, format_func=lambda s: visible(s.nick), index=None, key="remove_who")
-            if gone is not None and st.button("Remove from this session", key="remove_go"):
-                classes().remove(code, key, gone.member)
-                st.rerun()
+        _remove(code, key, named)
+
+
+def _remove(code: str, key: str | Device, named: list) -> None:
+    """Remove a student, chosen by nickname: their browser cannot join again."""
+    with st.popover("Remove a student"):
+        gone = st.selectbox("Student", named, format_func=lambda s: visible(s.nick), index=None, key="remove_who")
+        if gone is not None and st.button("Remove from this session", key="remove_go"):
+            classes().remove(code, key, gone.member)
+            st.rerun()
 
 
 def _steer(code: str, key: str | Device, state: State) -> None:
     """Vote, close the vote, (vote again,) reveal; and whether the projector shows the answers meanwhile."""
     close, reveal, again = st.columns(3)
-    if state.revealed:
-        close.button("Voting closed", icon=":material/lock:", disabled=True)
-    elif close.button("Open voting again" if state.closed else "Close voting",
-                      icon=":material/lock_open:" if state.closed else ":material/lock:"):
-        classes().close(code, key, not state.closed)
-        st.rerun()
+    with close:
+        _close(code, key, state)
     if reveal.button("Reveal to everyone", type="primary", icon=":material/visibility:",
                      disabled=state.revealed):
         classes().reveal(code, key)
@@ -399,12 +400,31 @@ def _steer(code: str, key: str | Device, state: State) -> None:
         classes().vote_again(code, key)
         st.rerun()
     if not state.revealed:
-        seconds, go = st.columns([1, 2], vertical_alignment="bottom")
-        timed = seconds.number_input("Timer (seconds)", min_value=5, max_value=3600, value=60, step=15,
-                                     key="timer_s")
-        if go.button("Close voting when the timer ends", icon=":material/timer:"):
-            classes().timer(code, key, timed)
-            st.rerun()
+        _timer(code, key)
+    _projector(code, key, state)
+
+
+def _close(code: str, key: str | Device, state: State) -> None:
+    """Close the vote (the class discusses), or open it again; nothing to close after the reveal."""
+    if state.revealed:
+        st.button("Voting closed", icon=":material/lock:", disabled=True)
+    elif st.button("Open voting again" if state.closed else "Close voting",
+                   icon=":material/lock_open:" if state.closed else ":material/lock:"):
+        classes().close(code, key, not state.closed)
+        st.rerun()
+
+
+def _timer(code: str, key: str | Device) -> None:
+    """Close the vote when a timer ends (the countdown shows on every page)."""
+    seconds, go = st.columns([1, 2], vertical_alignment="bottom")
+    timed = seconds.number_input("Timer (seconds)", min_value=5, max_value=3600, value=60, step=15, key="timer_s")
+    if go.button("Close voting when the timer ends", icon=":material/timer:"):
+        classes().timer(code, key, timed)
+        st.rerun()
+
+
+def _projector(code: str, key: str | Device, state: State) -> None:
+    """Whether the projector shows the answers before the reveal."""
     shown = st.toggle("Show the answers on the projector before the reveal", value=state.shown,
                       disabled=state.revealed, key=f"shown-{state.version}",
                       help="Off: the projector shows only how many answered, so nobody copies the majority.")
@@ -530,7 +550,6 @@ def _watch(code: str) -> None:
 
 
 def _question(state: State) -> None:
-    posed = state.question
     _asked(state, " — vote again" if state.round == 2 and not state.revealed else "")
     mine = classes().my_answer(state, _member(state.code))
     if state.revealed:
@@ -540,22 +559,30 @@ def _question(state: State) -> None:
         st.info("Voting is closed: discuss it with your neighbours. Your teacher reveals the answer next.",
                 icon=":material/lock:")
     else:
-        if state.closes_in is not None:
-            st.caption(f"Voting closes in about {state.closes_in:.0f} seconds.")
-        with st.form(f"answer-{state.asked}-{state.round}"):
-            if posed.choices:
-                typed = st.radio("Your answer", list(posed.choices), index=None, format_func=posed.choices.get) or ""
-            else:
-                typed = st.text_input("Your answer", max_chars=question.MAX_ANSWER, placeholder="Type your answer")
-            sent = st.form_submit_button("Send my answer", type="primary")
-        if sent and typed.strip():
-            right, _ = question.grade(posed, typed)
-            mine = (question.canonical(posed, typed), right)
-            classes().answer(state.code, _member(state.code), state.asked, state.round, *mine)
+        mine = _vote(state) or mine
     if mine:
         st.success(f"Your answer is in: {literal(mine[0])}."
                    + ("" if not state.open else " You can change it until the teacher closes the vote."),
                    icon=":material/check:")
+
+
+def _vote(state: State) -> tuple[str, bool] | None:
+    """The answer box (or the choices) while voting is open: the answer just sent, graded, or None."""
+    posed = state.question
+    if state.closes_in is not None:
+        st.caption(f"Voting closes in about {state.closes_in:.0f} seconds.")
+    with st.form(f"answer-{state.asked}-{state.round}"):
+        if posed.choices:
+            typed = st.radio("Your answer", list(posed.choices), index=None, format_func=posed.choices.get) or ""
+        else:
+            typed = st.text_input("Your answer", max_chars=question.MAX_ANSWER, placeholder="Type your answer")
+        sent = st.form_submit_button("Send my answer", type="primary")
+    if not (sent and typed.strip()):
+        return None
+    right, _ = question.grade(posed, typed)
+    mine = (question.canonical(posed, typed), right)
+    classes().answer(state.code, _member(state.code), state.asked, state.round, *mine)
+    return mine
 
 
 def _revealed(state: State, mine: tuple[str, bool] | None) -> None:

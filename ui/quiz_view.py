@@ -39,6 +39,30 @@ def _link(seed: int, level: str) -> str:
 
 def show() -> None:
     state = st.session_state
+    _start_quiz()
+    level = st.segmented_control("Level", list(quiz.LEVELS), key="quiz_level",
+                                 help="easy: one LSTM and its two flags; harder: GRU, SimpleRNN, Bidirectional, "
+                                      "stacks and heads") or "easy"
+    _keep_address(level)
+    question = quiz.question(level, state[_START], state[_NUMBER])
+    form = f"{_FORM}-{level}-{state[_START]}-{state[_NUMBER]}"  # a new question, a new box: nothing typed carries over
+    st.caption(f"Question {state[_NUMBER] + 1}")
+    st.code(question.code, language="python")
+    graded = answer(form, "Every shape returned, in order (the prediction last, if there is one)", question.query)
+    if graded:  # this question's own verdict, never the one before it
+        _score(form, graded[0])
+        verdict(graded)
+    st.button("Next question", on_click=_next_question)
+    right, asked = state["quiz_score"]
+    st.metric("Score this visit", f"{right} / {asked}")
+    st.markdown("**Link to this quiz** (the same questions in the same order, from the first):")
+    st.code(_link(state[_START], level), language=None, wrap_lines=True)
+
+
+def _start_quiz() -> None:
+    """The quiz this visit takes: the link's (from its first question, at the link's level), else the one it
+    has, else a quiz of its own; what the link held that could not be used is said."""
+    state = st.session_state
     linked, linked_level, notices = quiz.read_link({key: st.query_params.get_all(key) for key in st.query_params})
     for notice in notices:
         st.warning(f"The link's quiz could not be used: {code(notice.problem)}; {escape(notice.outcome)}.",
@@ -51,26 +75,20 @@ def show() -> None:
     if fresh and linked_level:
         state["quiz_level"] = linked_level
     state.setdefault("quiz_level", "easy")
-    level = st.segmented_control("Level", list(quiz.LEVELS), key="quiz_level",
-                                 help="easy: one LSTM and its two flags; harder: GRU, SimpleRNN, Bidirectional, "
-                                      "stacks and heads") or "easy"
-    st.query_params["quiz_seed"] = str(state[_START])  # the address bar is a link to this quiz, too
+
+
+def _keep_address(level: str) -> None:
+    """The address bar is a link to this quiz, too (its level only when not the default)."""
+    st.query_params["quiz_seed"] = str(st.session_state[_START])
     if level == quiz.LINK["level"].default:
         st.query_params.pop("level", None)
     else:
         st.query_params["level"] = level
-    question = quiz.question(level, state[_START], state[_NUMBER])
-    form = f"{_FORM}-{level}-{state[_START]}-{state[_NUMBER]}"  # a new question, a new box: nothing typed carries over
-    st.caption(f"Question {state[_NUMBER] + 1}")
-    st.code(question.code, language="python")
-    graded = answer(form, "Every shape returned, in order (the prediction last, if there is one)", question.query)
-    if graded and form not in state[_SCORED]:  # each question counts once in the score
+
+
+def _score(form: str, right: bool) -> None:
+    """Count a graded answer in the score, once per question."""
+    state = st.session_state
+    if form not in state[_SCORED]:
         state[_SCORED].add(form)
-        state["quiz_score"] = [state["quiz_score"][0] + graded[0], state["quiz_score"][1] + 1]
-    if graded:  # this question's own verdict, never the one before it
-        verdict(graded)
-    st.button("Next question", on_click=_next_question)
-    right, asked = state["quiz_score"]
-    st.metric("Score this visit", f"{right} / {asked}")
-    st.markdown("**Link to this quiz** (the same questions in the same order, from the first):")
-    st.code(_link(state[_START], level), language=None, wrap_lines=True)
+        state["quiz_score"] = [state["quiz_score"][0] + right, state["quiz_score"][1] + 1]

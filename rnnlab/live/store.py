@@ -78,6 +78,26 @@ class _Session:
     def live_until(self) -> float:
         return float(self.fields["live_until"])
 
+    def refusal(self, member: str, address: str, stale_before: float, most: int, per_address: int) -> int | None:
+        """REMOVED, FULL or ADDRESS_FULL when `member` may not have a seat now (a newcomer gets the seat of
+        someone idle since before stale_before); None when they may."""
+        if member in self.removed:
+            return REMOVED
+        if member in self.seen:
+            return None
+        for gone in [m for m, t in self.seen.items() if t < stale_before]:  # seats left idle are freed
+            self.forget(gone)
+        if len(self.seen) >= most:
+            return FULL
+        if sum(a == address for a in self.addresses.values()) >= per_address:
+            return ADDRESS_FULL
+        return None
+
+    def forget(self, member: str) -> None:
+        """The member's seat, address and nickname gone."""
+        for held in (self.seen, self.addresses, self.nicks):
+            held.pop(member, None)
+
 
 class MemoryStore:
     """Sessions in this process's memory, behind one lock: for one server."""
@@ -157,16 +177,9 @@ class MemoryStore:
             found = self._get(code)
             if not found:
                 return None
-            if member in found.removed:
-                return REMOVED
-            if member not in found.seen:
-                for gone in [m for m, t in found.seen.items() if t < stale_before]:  # seats left idle are freed
-                    for held in (found.seen, found.addresses, found.nicks):
-                        held.pop(gone, None)
-                if len(found.seen) >= most:
-                    return FULL
-                if sum(a == address for a in found.addresses.values()) >= per_address:
-                    return ADDRESS_FULL
+            refused = found.refusal(member, address, stale_before, most, per_address)
+            if refused is not None:
+                return refused
             found.seen[member], found.addresses[member] = self._clock(), address
             if nick:
                 found.nicks[member] = nick
@@ -191,8 +204,7 @@ class MemoryStore:
             if not found:
                 return False
             found.removed.add(member)
-            for held in (found.seen, found.addresses, found.nicks):
-                held.pop(member, None)
+            found.forget(member)
             return True
 
     def put(self, code: str, box: str, member: str, value: str) -> int | None:

@@ -78,9 +78,13 @@ def refusal(config: Config, settings: Settings) -> Refusal | None:
     """The first reason this Config cannot be trained on the task, with the smallest fix; None if it can.
 
     Fixes are query parameters of the Config, or of the settings (samples, epochs)."""
-    task = TASKS[settings.task]
-    width, n = task.width, settings.samples
-    _, y_shape = shapes(config, settings.task, n)
+    _, y_shape = shapes(config, settings.task, settings.samples)
+    return (_model_refusal(config) or _head_refusal(config, settings, y_shape)
+            or _size_refusal(config, settings))
+
+
+def _model_refusal(config: Config) -> Refusal | None:
+    """What Keras will not build, or what this page does not train (stateful layers, returned states)."""
     for rule in refusals.RULES:  # what Keras itself will not build
         if rule.applies(config):
             return Refusal("Keras would not build this model.", rule.explanation, dict(rule.fix))
@@ -96,6 +100,12 @@ def refusal(config: Config, settings: Settings) -> Refusal | None:
                        "with Keras's KeyError \"The path: (0,) in the `loss` argument, can't be found in either "
                        "the model's output (`y_pred`) or in the labels (`y_true`).\"",
                        {"return_state": "false"})
+    return None
+
+
+def _head_refusal(config: Config, settings: Settings, y_shape: tuple[int, ...]) -> Refusal | None:
+    """A head missing, or one whose predictions cannot match the task's targets."""
+    width, n = TASKS[settings.task].width, settings.samples
     if config.head == "none":
         return Refusal(f"There is no head: the layer returns {_layer_return(config, n)}, and y is "
                        f"`{y_shape}`.",
@@ -117,7 +127,12 @@ def refusal(config: Config, settings: Settings) -> Refusal | None:
                        "The targets are numbers of any size and sign (a sine goes below 0, a running sum past 1). "
                        "relu never goes below 0, sigmoid stays in (0, 1), tanh in (-1, 1), and softmax over one "
                        "unit is always 1. A head that predicts numbers is linear.", {"head_activation": "linear"})
-    if config.timesteps < task.min_timesteps:
+    return None
+
+
+def _size_refusal(config: Config, settings: Settings) -> Refusal | None:
+    """Sizes this task or the shared training process cannot take: too few timesteps, too many units, too long."""
+    if config.timesteps < TASKS[settings.task].min_timesteps:
         return Refusal(f"timesteps={config.timesteps}: the echo task looks {ECHO_DELAY} steps back.",
                        f"With {config.timesteps} timesteps there is nothing {ECHO_DELAY} steps earlier to repeat.",
                        {"timesteps": "10"})

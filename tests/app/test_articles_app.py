@@ -13,15 +13,13 @@ from rnnlab import engine
 from rnnlab.articles import BY_ID, EXAMPLES
 from rnnlab.learner_text import escape
 from tests.conftest import ROOT
+from tests.helpers import open_page
 from ui import article_view
 from ui.runs import playground
 
 
 def open_articles(example_id: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-    if example_id is not None:
-        at.query_params["example"] = example_id
-    at.switch_page("pages/articles.py").run()
+    at = open_page("pages/articles.py", {} if example_id is None else {"example": example_id})
     assert not at.exception
     return at
 
@@ -69,9 +67,7 @@ def test_an_unknown_example_in_the_address_falls_back_to_the_first_with_a_notice
 
 @pytest.mark.parametrize("values", [["shape-1", "steps-3"], ["x" * 5000], ["\x00`|$x$:smile:"], [""]])
 def test_a_hostile_example_in_the_address_shows_no_exception(values):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
-    at.query_params["example"] = values
-    at.switch_page("pages/articles.py").run()
+    at = open_page("pages/articles.py", {"example": values})
     assert not at.exception
     assert at.header and at.query_params["example"] in [e.id for e in EXAMPLES]
 

@@ -12,13 +12,13 @@ from rnnlab.doctor import assemble
 from rnnlab.doctor.examples import all_examples
 from rnnlab.learner_text import message
 from tests.conftest import ROOT
+from tests.helpers import open_page
 from ui import doctor_view
 from rnnlab import engine
 
 
 def open_doctor() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/doctor.py").run()
+    at = open_page("pages/doctor.py")
     assert not at.exception
     return at
 

@@ -1,9 +1,8 @@
 """Hostile addresses: every page opened with query strings meant to break it shows notices, never an exception."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.helpers import open_page
 
 HOSTILE = [
     "units=99999999999999999999999999&timesteps=-5&batch=0",
@@ -46,12 +45,7 @@ def query_pairs(query: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
 @pytest.mark.parametrize("page", PAGES)
 def test_a_hostile_address_shows_no_exception(page, query):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.run()
-    at.switch_page(page)
-    for key, values in query_pairs(query).items():
-        at.query_params[key] = values
-    at.run()
+    at = open_page(page, query_pairs(query))
     assert not at.exception, [e.value for e in at.exception]
     if page == "pages/playground.py" and query_pairs(query):
         assert at.warning, "whatever was set aside is named in a notice"
@@ -62,10 +56,7 @@ def test_a_learners_text_in_a_notice_is_quoted_as_code_never_read_as_markdown():
     import re
 
     image, link = "![x](http://127.0.0.1:9999/i)", "[Log in](http://evil.example/)"
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-    at.query_params["units"] = image
-    at.query_params[link] = "1"
-    at.run()
+    at = open_page(query={"units": image, link: "1"})
     assert not at.exception
     notice = at.warning[0].value
     spans = [m.group(2) for m in re.finditer(r"(`+)(.+?)\1", notice)]
@@ -76,7 +67,7 @@ def test_a_learners_text_in_a_notice_is_quoted_as_code_never_read_as_markdown():
 
 @pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
 def test_a_non_finite_seed_sent_by_a_client_falls_back_and_the_session_goes_on(number):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = open_page()
     default = at.number_input(key="seed").value
     at.number_input(key="seed").set_value(number).run()
     assert not at.exception and at.number_input(key="seed").value == default

@@ -4,15 +4,11 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab import lessons, questions
 from rnnlab.learner_text import message
-from tests.conftest import ROOT
+from tests.helpers import open_page
 
 
 def open_lessons(slug: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    if slug:
-        at.query_params["lesson"] = slug
-    at.run()
-    return at.switch_page("pages/lessons.py").run()
+    return open_page("pages/lessons.py", {"lesson": slug} if slug else None)
 
 
 def test_every_lesson_renders_its_live_text_without_exception():

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from rnnlab.live.session import ALPHABET, CODE_LENGTH, LIVE_MINUTES, Classes, ClassError, Who, read_code
 from rnnlab.live.store import SETTING, MemoryStore
-from tests.conftest import ROOT
+from tests.helpers import open_page
 from ui import live_view
 
 BAD_CODE = "A join code is 6 letters and digits"
@@ -50,11 +50,7 @@ def session(clock) -> tuple[str, str]:
 
 def class_page(query: dict[str, str | list[str]] | None = None) -> AppTest:
     """The /class page run with this address's query string."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()  # AppTest switches pages after a run
-    at.switch_page("pages/live_class.py")
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("pages/live_class.py", query)
 
 
 def shown(at: AppTest) -> str:
@@ -222,8 +218,7 @@ def test_an_unreachable_store_says_so_when_joining_and_starting(unreachable):
     at.text_input[0].input("K7MQ2X")
     at.button[0].click().run()
     assert not at.exception and UNREACHABLE in errors(at), errors(at)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/classroom.py").run()
+    at = open_page("pages/classroom.py")
     button(at, "Start a class session").click().run()
     assert not at.exception and UNREACHABLE in errors(at), errors(at)
 
@@ -320,11 +315,7 @@ def posed_session(session, query: str = "units=8") -> tuple[str, str]:
 def teacher_tab(code: str, key: str) -> AppTest:
     """A tab holding the teacher's key without opening the key link (so this test's one browser, which every
     AppTest page shares, is not made the teacher's: other pages stay students')."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/live_class.py")
-    at.session_state["_class_teaches"] = {code: key}
-    at.query_params["code"] = code
-    return at.run()
+    return open_page("pages/live_class.py", {"code": code}, state={"_class_teaches": {code: key}})
 
 
 def send(at: AppTest, text: str) -> AppTest:

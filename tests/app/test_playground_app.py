@@ -5,14 +5,11 @@ from streamlit.testing.v1 import AppTest
 
 import rnnlab
 from tests.app.charts import charts
-from tests.conftest import ROOT
+from tests.helpers import open_page
 
 
 def open_app(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page(query=query)
 
 
 def page_text(at: AppTest) -> str:

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rnnlab import lessons, quiz
-from tests.conftest import ROOT
+from tests.helpers import open_page
 
 
 @pytest.mark.parametrize("level", ["easy", "harder"])
@@ -24,11 +24,7 @@ def test_grading_over_a_grid_of_questions():
 
 
 def open_quiz(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.switch_page("pages/quiz.py")
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.run()
+    return open_page("pages/quiz.py", query)
 
 
 def test_the_quiz_page_grades_and_keeps_score():

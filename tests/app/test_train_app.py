@@ -8,17 +8,14 @@ from rnnlab.training.settings import Settings
 from rnnlab.training.tasks import shapes
 from rnnlab.params import parse
 from tests.app.charts import charts
-from tests.conftest import ROOT
+from tests.helpers import open_page
 
 SMALL = {"units": "8", "timesteps": "6", "features": "1"}
 
 
 def open_train(query: dict[str, str] | None = None) -> AppTest:
     """The Train page opened by a link (its own address with a query string)."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    return at.switch_page("pages/train.py").run()
+    return open_page("pages/train.py", query)
 
 
 def text(at: AppTest) -> str:
@@ -44,10 +41,7 @@ def train_until_done(at: AppTest, seconds: float = 120) -> list[str]:
 
 
 def test_from_the_playground_a_model_without_a_head_is_refused_with_a_one_click_fix():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in SMALL.items():
-        at.query_params[key] = value
-    at.run()  # the playground, then the Train page through the navigation
+    at = open_page(query=SMALL)  # the playground, then the Train page through the navigation
     at.switch_page("pages/train.py").run()
     assert not at.exception
     assert at.slider(key="units").value == 8 and at.slider(key="timesteps").value == 6

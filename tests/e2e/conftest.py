@@ -88,6 +88,53 @@ def settle(page: Page, timeout: int = SETTLE_MS, charts: bool = True) -> None:
     )
 
 
+# Every chart is drawn at its box's width: what chart.js's ResizeObserver asks Plotly for (a hidden chart, in a closed
+# tab or expander, is drawn when shown), with no resize still pending in Plotly (it waits 100 ms for more).
+CHARTS_FIT_JS = """() => [...document.querySelectorAll('.rnnlab-chart')].every(chart => !chart.clientWidth
+    || (chart._fullLayout && !chart.dataset.drawing && !chart._resolveResize
+        && Math.abs(chart.clientWidth - chart._fullLayout.width) <= 1))"""
+# No transition or animation with an end (a sidebar sliding in) still running; spinners run for ever.
+STILL_JS = """() => document.getAnimations().every(a => a.playState !== 'running'
+    || a.effect.getComputedTiming().endTime === Infinity)"""
+# Every image the page shows has loaded or failed and every font it uses has loaded: all it fetches was asked.
+FETCHED_JS = "() => [...document.images].every(image => image.complete) && document.fonts.status === 'loaded'"
+# From now on, count the page's finished script runs (a rerun, or a fragment's poll) in window.rnnlabRuns.
+COUNT_RUNS_JS = """() => {
+    const app = document.querySelector('[data-testid=stApp]');
+    window.rnnlabRuns = 0;
+    new MutationObserver(() => { if (app.dataset.testScriptState === 'notRunning') window.rnnlabRuns += 1; })
+        .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def charts_fit(page) -> None:
+    """Wait until every chart of the page (or frame) is drawn at its box's width, and nothing is still sliding."""
+    page.wait_for_function(CHARTS_FIT_JS)
+    page.wait_for_function(STILL_JS)
+
+
+def resized(page: Page, width: int, height: int) -> None:
+    """Give the page that viewport, and wait until it is laid out at that width with every chart redrawn."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function("(width) => window.innerWidth === width", arg=width)
+    charts_fit(page)
+
+
+def fetched(page: Page) -> None:
+    """Wait until everything the page would fetch for what it shows (images, fonts) has been asked for."""
+    page.wait_for_function(FETCHED_JS)
+
+
+def polled(*pages: Page, runs: int = 2) -> None:
+    """Wait until each page has finished `runs` more script runs (its own polls included), then fetched what they
+    show."""
+    for page in pages:
+        page.evaluate(COUNT_RUNS_JS)
+    for page in pages:
+        page.wait_for_function("(runs) => window.rnnlabRuns >= runs", arg=runs)
+        fetched(page)
+
+
 @pytest.fixture(name="settle")
 def settle_fixture():
     """The settle helper, for waiting after an interaction."""

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from benchmarks.server import StreamlitServer
-from tests.e2e.conftest import ROOT, settle
+from tests.e2e.conftest import ROOT, fetched, polled, resized, settle
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +29,8 @@ BLOCKING = {"serious", "critical"}
 
 
 def settled(page: Page) -> None:
-    """Settled, and still settled a moment later (a page may rerun once Keras has confirmed its numbers); the page
-    is drawn (its title), not an error message."""
-    settle(page, charts=False)
-    page.wait_for_timeout(500)
+    """Settled on Keras's own numbers (a page rerun once Keras has confirmed them); the page is drawn (its
+    title), not an error message."""
     settle(page, charts=False)
     expect(main_area(page).locator("h1").first).to_be_visible()
     expect(page.locator("[data-testid=stException]")).to_have_count(0)
@@ -86,7 +84,7 @@ def test_no_page_asks_any_host_but_the_app_itself(page: Page, server_url: str, p
         settled(page)
         expect(main_area(page).locator("[data-testid=stAlert]").filter(has_text=IMAGE)).to_have_count(1)
         expect(main_area(page).locator("img[src*='9999'], a[href*='evil.example']")).to_have_count(0)
-    page.wait_for_timeout(500)  # anything the page would still fetch (images, icons) has asked by now
+    fetched(page)
     assert urls, "the recording saw nothing"
     assert not foreign(urls, server_url)
 
@@ -122,7 +120,7 @@ def test_a_class_session_asks_no_host_but_the_app_itself(browser, server_url: st
     teacher, student, teacher_urls, student_urls = class_session(browser, server_url)
     try:
         expect(main_area(teacher).locator(".rnnlab-chart")).to_have_count(1)
-        teacher.wait_for_timeout(2500)  # a poll or two of each page: anything they fetch has asked by now
+        polled(teacher, student)  # a poll or two of each page, and whatever they show fetched
         assert teacher_urls and student_urls, "the recording saw nothing"
         assert not foreign(teacher_urls, server_url) and not foreign(student_urls, server_url)
     finally:
@@ -163,7 +161,7 @@ def test_the_doctor_shows_a_pasted_layer_name_literally(page: Page, server_url: 
     table = main_area(page).locator("table")
     expect(table).to_contain_text(f"LSTM(8, name='{IMAGE} {LINK} `|`')")
     expect(main_area(page).locator("img")).to_have_count(0)
-    page.wait_for_timeout(500)
+    fetched(page)
     assert not foreign(urls, server_url)
 
 
@@ -203,8 +201,7 @@ def axe_violations(page: Page) -> list[dict]:
     page, drawn in a tall viewport so that every element is on screen."""
     bottom = page.evaluate("""() => Math.ceil(document.querySelector('[data-testid=stMainBlockContainer]')
         .getBoundingClientRect().bottom)""")
-    page.set_viewport_size({"width": 1366, "height": min(max(bottom + 40, 768), TALL)})
-    page.wait_for_timeout(600)  # charts redraw at the new size
+    resized(page, 1366, min(max(bottom + 40, 768), TALL))
     return Axe().run(page).response["violations"]
 
 
@@ -307,8 +304,7 @@ def test_every_page_at_three_sizes(page: Page, server_url: str, artifacts: Path,
     page.goto(f"{server_url}/{path}")
     settled(page)
     for size, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(700)  # charts redraw at the new width
+        resized(page, width, height)
         page.screenshot(path=artifacts / f"page-{PAGES[path]}-{size}.png")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{PAGES[path]} scrolls sideways at {size}: {overflow}px"

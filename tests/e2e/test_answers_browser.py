@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from rnnlab import lessons, quiz
 from rnnlab.doctor.examples import all_examples
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import resized, settle
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +20,7 @@ VIEWPORTS = {"laptop": (1366, 768), "projector": (1920, 1080), "phone": (390, 84
 def photograph(page: Page, artifacts, name: str, focus=None) -> None:
     """The page at every viewport size, with `focus` (a locator) scrolled into view."""
     for size, (width, height) in VIEWPORTS.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(400)  # the layout settles (columns stack on a phone)
+        resized(page, width, height)  # laid out at that width (columns stack on a phone), charts redrawn
         if focus is not None:
             focus.scroll_into_view_if_needed()
         page.screenshot(path=artifacts / f"{name}-{size}-{width}x{height}.png")
@@ -50,8 +49,7 @@ def test_both_verdicts_of_a_lesson_stay_on_screen_with_their_explanations(page: 
     error = main.locator("[data-testid=stAlertContentError]")
     assert success.bounding_box()["y"] < error.bounding_box()["y"]
     for width in (1366, 390):  # a shape in the text is never broken across lines, in a column or on a phone
-        page.set_viewport_size({"width": width, "height": 768})
-        page.wait_for_timeout(300)
+        resized(page, width, 768)
         spans = page.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] p code')]
             .filter(c => /^\\(\\d+(, \\d+)*,?\\)$/.test(c.innerText))
             .map(c => ({text: c.innerText, lines: c.getClientRects().length}))""")

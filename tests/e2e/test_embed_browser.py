@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Frame, FrameLocator, Page, expect
 
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import charts_fit, settle
 from tests.e2e.test_playground_browser import expected_rows
 
 pytestmark = pytest.mark.browser
@@ -168,7 +168,7 @@ def test_the_snippet_shows_the_playground_in_a_tutorials_frame_compact_and_worki
         const box = document.querySelector('[data-testid=stSidebar]').getBoundingClientRect();
         return Math.abs(box.left) < 1 && box.width > 200;
     }""")
-    page.wait_for_timeout(300)
+    charts_fit(inner)
     page.screenshot(path=artifacts / "embed-tutorial-phone-390x844-controls.png")
 
     # everything the tutorial page and its frame asked for came from the two local servers

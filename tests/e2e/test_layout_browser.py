@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import charts_fit, settle
 
 pytestmark = pytest.mark.browser
 
@@ -34,19 +34,17 @@ BOXES_JS = """() => {
 
 
 def open_at(browser, server_url: str, query: str, width: int, height: int) -> Page:
-    """A fresh page of that size on the playground with that query, settled (twice: the page may redraw once
-    Keras has confirmed the numbers) and with every chart drawn at its final width."""
+    """A fresh page of that size on the playground with that query, settled on Keras's own numbers and with
+    every chart drawn at its final width."""
     page = browser.new_context(viewport={"width": width, "height": height}).new_page()
     page.set_default_timeout(30_000)
     page.goto(f"{server_url}/?{query}")
-    settle(page)
-    page.wait_for_timeout(500)
     settle(page)
     page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].every(el =>
         Math.abs(el.querySelector('.main-svg').getBoundingClientRect().width
                  - el.parentElement.getBoundingClientRect().width) < 2
         || el.querySelector('.main-svg').getBoundingClientRect().width > innerWidth)""")
-    page.wait_for_timeout(400)  # Plotly's resize is debounced
+    charts_fit(page)
     return page
 
 

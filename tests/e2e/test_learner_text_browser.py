@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from rnnlab.learner_text import visible
-from tests.e2e.conftest import LAPTOP, settle
+from tests.e2e.conftest import LAPTOP, fetched, resized, settle
 from tests.e2e.test_accessibility_browser import foreign, record_requests
 from tests.e2e.test_live_browser import start_session
 
@@ -83,16 +83,14 @@ def assert_shown_as_text(page: Page, texts=(), payloads=PAYLOADS) -> None:
 
 
 def load(page: Page, address: str) -> None:
-    """Open a page and wait until it has settled, and is still settled a moment later (a page may run again
-    once Keras has confirmed its numbers)."""
+    """Open a page and wait until it has settled on Keras's own numbers (a page runs again once Keras has
+    confirmed them)."""
     page.goto(address)
-    settle(page, charts=False)
-    page.wait_for_timeout(500)
     settle(page, charts=False)
 
 
 def finish(page: Page, urls: list[str], server_url: str) -> None:
-    page.wait_for_timeout(500)  # anything the page would still fetch (images, icons) has asked by now
+    fetched(page)
     assert urls, "the recording saw nothing"
     assert not foreign(urls, server_url)
 
@@ -152,8 +150,7 @@ def test_class_answers_and_nicknames_are_text_on_the_projector(browser: Browser,
         assert_shown_as_text(teacher, answers, payloads=())
         assert_no_markup_made(teacher)
         teacher.screenshot(path=str(artifacts / "learner-text-teacher-1366.png"), full_page=True)
-        teacher.set_viewport_size(PHONE)
-        teacher.wait_for_timeout(1500)  # the chart redraws at its new width
+        resized(teacher, **PHONE)  # the chart redraws at its new width
         assert_no_markup_made(teacher)
         teacher.screenshot(path=str(artifacts / "learner-text-teacher-390.png"), full_page=True)
         teacher.set_viewport_size(LAPTOP)

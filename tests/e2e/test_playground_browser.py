@@ -14,6 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 import rnnlab
 from rnnlab.params import parse
 from rnnlab.run import run
+from tests.e2e.conftest import fetched, resized
 
 pytestmark = pytest.mark.browser
 
@@ -77,29 +78,17 @@ def assert_no_exception(page: Page) -> None:
     expect(page.locator("[data-testid=stException]")).to_have_count(0)
 
 
-def _fit_charts(page: Page) -> None:
-    """Wait until every chart has been redrawn at its container's width after a resize."""
-    page.wait_for_function("""() => [...document.querySelectorAll('.js-plotly-plot')].every(el => {
-        const box = el.parentElement.getBoundingClientRect();
-        return Math.abs(el.getBoundingClientRect().width - box.width) < 2;
-    })""")
-    page.evaluate("document.fonts.ready.then(() => true)")
-    page.wait_for_timeout(400)  # Plotly's resize is debounced
-
-
 def shoot(page: Page, artifacts: Path, name: str) -> None:
     """Screenshots at laptop and projector size: the first screen, and the whole page in a tall viewport."""
     for size, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        _fit_charts(page)
+        resized(page, width, height)
+        fetched(page)  # the fonts too
         page.screenshot(path=artifacts / f"{name}-{size}.png")
-        page.set_viewport_size({"width": width, "height": TALL})
-        _fit_charts(page)
+        resized(page, width, TALL)
         bottom = page.evaluate("""() => Math.ceil(document.querySelector('[data-testid=stMainBlockContainer]')
             .getBoundingClientRect().bottom)""")
         if bottom > TALL:  # still taller: grow the viewport to the whole page
-            page.set_viewport_size({"width": width, "height": bottom})
-            _fit_charts(page)
+            resized(page, width, bottom)
         page.screenshot(path=artifacts / f"{name}-{size}-full.png",
                         clip={"x": 0, "y": 0, "width": width, "height": max(bottom, height)})
     width, height = SIZES["laptop"]

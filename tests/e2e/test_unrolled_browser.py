@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 import rnnlab
 from rnnlab import colours
+from tests.e2e.conftest import resized
 from tests.e2e.test_playground_browser import assert_no_exception, flip
 
 pytestmark = pytest.mark.browser
@@ -21,6 +22,8 @@ LABELS_JS = f"""() => {PICTURE}.layout.annotations.map(a => a.text.match(/^<b>([
 NOW_JS = f"""() => {{ const el = {PICTURE};
     return {{active: el._fullLayout.sliders[0].active, text: el.data.find(t => t.name === 'now' && t.text).text
         .filter(Boolean)}}; }}"""
+STOPPED_JS = f"""() => {{ const play = {PICTURE}._transitionData;
+    return !play._animationRaf && !play._frameQueue.length; }}"""
 OPTIONS = {
     "lstm": "return_sequences=true&return_state=true",
     "gru": "layer=gru&return_sequences=true&return_state=true",
@@ -87,8 +90,7 @@ def test_every_layer_option_is_drawn_with_what_keras_returns(open_app, artifacts
     assert picture_labels(page) == expected_labels(query)
     assert_no_exception(page)
     for size, (width, height) in SIZES.items():
-        page.set_viewport_size({"width": width, "height": height})
-        page.wait_for_timeout(500)  # Plotly's resize is debounced
+        resized(page, width, height)
         page.screenshot(path=artifacts / f"unrolled-{option}-{size}-{width}x{height}.png")
 
 
@@ -107,10 +109,10 @@ def test_play_moves_the_timestep_in_the_browser_without_the_server(open_app, pag
     button.filter(has_text="▶ 4×").click()
     page.wait_for_function(f"() => ({NOW_JS})().active >= 6")
     button.filter(has_text="❚❚ pause").click()
-    page.wait_for_timeout(500)
+    page.wait_for_function(STOPPED_JS)  # Plotly has no frame queued and none scheduled: nothing will move it
     paused = page.evaluate(NOW_JS)
-    page.wait_for_timeout(500)
-    assert page.evaluate(NOW_JS) == paused and paused["text"] == [f"t={paused['active']}"]
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    assert page.evaluate(STOPPED_JS) and page.evaluate(NOW_JS) == paused and paused["text"] == [f"t={paused['active']}"]
     button.filter(has_text="▶ 4×").click()
     page.wait_for_function(f"() => ({NOW_JS})().active === 11")
     assert len(sent) == before, "playing sent messages to the server"

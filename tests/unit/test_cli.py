@@ -1,14 +1,12 @@
 """python -m rnnlab describe: one JSON object for a query string; bad input exits 2 without a traceback."""
 
 import json
-import subprocess
-import sys
 
 import keras
 import pytest
 
 import rnnlab
-from tests.conftest import ROOT
+from tests.helpers import cli
 
 
 def described(query):
@@ -16,11 +14,6 @@ def described(query):
     proc = cli("describe", query)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return json.loads(proc.stdout)
-
-
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "rnnlab", *args], capture_output=True, text=True, timeout=300,
-                          cwd=ROOT)
 
 
 def test_describe_prints_the_documented_fields():

@@ -6,8 +6,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import subprocess
-import sys
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +20,7 @@ from rnnlab.doctor.reading import MAX_CODE_CHARS, MAX_DIM, MAX_LAYERS, DoctorInp
 from rnnlab.doctor.report import text
 from rnnlab.doctor.trial import _unpack_error
 from tests.conftest import ROOT
+from tests.helpers import cli, run_fixed
 
 L = keras.layers
 
@@ -66,15 +65,6 @@ def keras_error(build) -> str:
     with pytest.raises(Exception) as caught:
         build()
     return str(caught.value)
-
-
-def run_fixed(code: str) -> dict:
-    """The doctor's fixed code, run as printed; any Keras warning fails the test."""
-    namespace: dict = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", UserWarning)
-        exec(compile(code, "<fixed code>", "exec"), namespace)  # our own generated code, not pasted code
-    return namespace
 
 
 def test_every_example_file_says_what_to_diagnose_it_against():
@@ -122,7 +112,7 @@ def test_example_1_fix_is_built_checked_and_runs_as_printed():
     assert d.verification.summary.startswith("built: output (None, 1) matches y (118, 1); one training step ran")
     assert d.verification.trained and d.verification.matches_y
     assert d.fixed_output_shape == [1]
-    assert run_fixed(d.fixed_code)["model"].output_shape == (None, 1)
+    assert run_fixed(d.fixed_code, warnings_fail=True)["model"].output_shape == (None, 1)
 
 
 # --- 2: the batch axis inside input_shape ---------------------------------------------------------
@@ -135,7 +125,7 @@ def test_example_2_batch_axis_in_input_shape():
     assert unnumbered(d.keras_error) == unnumbered(said)
     assert "keras.Input(shape=(6, 30))" in d.fixed_code
     assert d.verification.matches_y and d.verification.trained
-    assert run_fixed(d.fixed_code)["model"].output_shape == (None, 1)
+    assert run_fixed(d.fixed_code, warnings_fail=True)["model"].output_shape == (None, 1)
 
 
 # --- 3: LSTM -> LSTM without return_sequences ------------------------------------------------------
@@ -148,7 +138,7 @@ def test_example_3_first_lstm_must_return_sequences():
     assert d.layer_shapes[1].shapes == ((None, 100),) and d.layer_shapes[2].note.startswith("Keras: ")
     assert d.layer_shapes[3].note == "not reached"
     assert "keras.layers.LSTM(100, return_sequences=True)" in d.fixed_code
-    assert run_fixed(d.fixed_code)["model"].output_shape == (None, 1)
+    assert run_fixed(d.fixed_code, warnings_fail=True)["model"].output_shape == (None, 1)
 
 
 # --- 4: batch_input_shape and model.reset_states ---------------------------------------------------
@@ -160,7 +150,7 @@ def test_example_4_batch_input_shape_is_refused_by_keras_3():
     assert {"batch_input_shape_removed", "model_reset_states"} <= set(kinds(d))
     assert "keras.Input(batch_shape=(1, 1, 7))" in d.fixed_code and "layer.reset_state()" in d.fixed_code
     assert "The loop on line 12 is read once." in d.notes
-    model = run_fixed(d.fixed_code)["model"]
+    model = run_fixed(d.fixed_code, warnings_fail=True)["model"]
     assert model.output_shape == (1, 1) and model.layers[0].stateful
 
 
@@ -186,7 +176,7 @@ def test_example_5_bidirectional_returns_five_tensors():
     assert d.layer_shapes[1].shapes == tuple(tuple(t.shape) for t in returned)
     assert d.fixed_output_shape == [list(t.shape[1:]) for t in returned]
     assert "one training step ran" in d.verification.summary  # on targets of the outputs' own shapes
-    assert len(run_fixed(d.fixed_code)) > len(returned)
+    assert len(run_fixed(d.fixed_code, warnings_fail=True)) > len(returned)
 
 
 def test_unpack_errors_are_pythons_own():
@@ -291,7 +281,7 @@ def test_keras_1_arguments_are_translated_and_the_result_checked():
     d = doctor.diagnose(code, "20,10,3", "20,10,1")
     assert {"keras1_argument", "misspelt_argument", "input_argument_removed", "optimizer_lr_removed"} <= set(kinds(d))
     assert unnumbered(d.keras_error) == unnumbered(keras_error(lambda: L.LSTM(output_dim=32)))
-    model = run_fixed(d.fixed_code)["model"]
+    model = run_fixed(d.fixed_code, warnings_fail=True)["model"]
     lstm = model.layers[0]
     assert (lstm.units, lstm.return_sequences, lstm.dropout, lstm.recurrent_dropout) == (32, True, 0.2, 0.2)
     assert d.verification.matches_y and d.verification.trained
@@ -321,7 +311,7 @@ def test_unpacking_the_wrong_number_of_names():
     assert "out, h = keras.layers.GRU(4, return_state=True)(inp)" in d.fixed_code
     assert "o2, s2, c2 = keras.layers.LSTM(4, return_state=True)(inp)" in d.fixed_code
     assert d.keras_error == "not enough values to unpack (expected 3, got 2)"
-    run_fixed(d.fixed_code)
+    run_fixed(d.fixed_code, warnings_fail=True)
 
 
 def test_go_backwards_outputs_merged_without_flipping():
@@ -504,14 +494,9 @@ def test_the_report_reads_like_the_json():
 
 # --- the command line -----------------------------------------------------------------------------
 
-def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rnnlab", "doctor", *args], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT, input=stdin)
-
-
 def test_cli_json_for_example_1():
     path = example(1)
-    proc = cli("--x-shape", "118,45,2", "--y-shape", "118,1", "--loss", "mse", "--code-file",
+    proc = cli("doctor", "--x-shape", "118,45,2", "--y-shape", "118,1", "--loss", "mse", "--code-file",
                str(examples.EXAMPLES / f"{path.slug}.py"), "--json")
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(proc.stdout)
@@ -525,7 +510,7 @@ def test_cli_json_for_example_1():
 
 
 def test_cli_reads_code_from_stdin_and_prints_a_report():
-    proc = cli("--x-shape", "64,20,8", "--y-shape", "64,1", "--code-file", "-", stdin=example(3).code)
+    proc = cli("doctor", "--x-shape", "64,20,8", "--y-shape", "64,1", "--code-file", "-", stdin=example(3).code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.startswith("Verdict: problem") and "inner_layer_needs_sequences (line 9)" in proc.stdout
 
@@ -539,7 +524,7 @@ def test_cli_reads_code_from_stdin_and_prints_a_report():
     (("--x-shape", "118,45,2"), None),
 ])
 def test_cli_exits_2_on_unusable_input_without_a_traceback(args, stdin):
-    proc = cli(*args, stdin=stdin)
+    proc = cli("doctor", *args, stdin=stdin)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stdout == ""
     assert proc.stderr.strip()
@@ -564,7 +549,7 @@ def test_merge_of_branches_with_different_units():
     assert kinds(d) == ["merge_shapes_differ"] and unnumbered(d.keras_error) == unnumbered(said)
     assert "(None, 32), (None, 64)" in d.problems[0].message
     assert "b = keras.layers.LSTM(32)(inp)" in d.fixed_code and d.verification.verified
-    assert run_fixed(d.fixed_code)["model"].output_shape == (None, 1)
+    assert run_fixed(d.fixed_code, warnings_fail=True)["model"].output_shape == (None, 1)
 
 
 @pytest.mark.parametrize("y, changed", [("256,1", "seq = keras.layers.LSTM(32)(inp)"),
@@ -595,7 +580,7 @@ def test_a_2d_x_into_an_lstm_needs_a_feature_axis():
     assert "x_needs_feature_axis" in kinds(d) and unnumbered(d.keras_error) == unnumbered(said)
     assert "X.reshape((1000, 30, 1))" in problem(d, "x_needs_feature_axis").fix
     assert "keras.Input(shape=(30, 1))" in d.fixed_code and d.verification.verified
-    model = run_fixed(d.fixed_code)["model"]
+    model = run_fixed(d.fixed_code, warnings_fail=True)["model"]
     model.compile(loss="mse")
     assert np.isfinite(model.train_on_batch(np.zeros((4, 30)), np.zeros((4, 1))))  # Keras adds the axis of 1
 
@@ -615,7 +600,7 @@ def test_fixed_unpacking_keeps_each_name_on_its_tensor():
     assert kinds(d) == ["unpack_count"]
     assert "encoder_outputs, forward_h, backward_h = encoder(encoder_inputs)" in d.fixed_code
     assert "keras.layers.Concatenate()([forward_h, backward_h])" in d.fixed_code
-    assert d.verification.verified and run_fixed(d.fixed_code)["state_h"].shape == (None, 256)
+    assert d.verification.verified and run_fixed(d.fixed_code, warnings_fail=True)["state_h"].shape == (None, 256)
 
 
 def test_merge_mode_none_unpacked_into_one_layer_is_merged_where_it_was_used():
@@ -684,7 +669,7 @@ def test_an_assembled_model_is_the_playgrounds_layers_with_a_learners_output():
     assert code.splitlines()[2:-2] == codegen.model_lines(config)[:-1]
     assert code.splitlines()[-2:] == ["model = keras.Model(inputs, prediction)",
                                       "model.compile(optimizer='adam', loss='mse')"]
-    assert run_fixed(code)["model"].output_shape == (None, 10, 1)
+    assert run_fixed(code, warnings_fail=True)["model"].output_shape == (None, 10, 1)
     d = doctor.diagnose(code, assemble.x_shape(config, 40), "40,1", "mse")
     pasted = doctor.diagnose("model = Sequential([Input((10, 3)), Masking(0.0), LSTM(8, return_sequences=True), "
                              "LSTM(8, return_sequences=True), Dense(1)])", "40,10,3", "40,1", "mse")

@@ -4,17 +4,16 @@ with the installed Keras: it builds, trains one step on zeros of the learner's s
 
 from __future__ import annotations
 
-import warnings
 from functools import lru_cache
 from pathlib import Path
 
-import keras
 import numpy as np
 import pytest
 
 from rnnlab import doctor
 from rnnlab.doctor import examples
 from tests.conftest import ROOT
+from tests.helpers import model_in, run_fixed
 
 CASES = ROOT / "benchmarks" / "doctor_cases"
 PATHS = sorted(CASES.glob("*.py"))
@@ -42,15 +41,6 @@ def fits(output: tuple, y: tuple, loss: str | None) -> bool:
     return same(out, tuple(y)) or same(trim(out), trim(tuple(y)))
 
 
-def run_fixed(code: str) -> keras.Model | None:
-    """The fixed code run as printed; its model (None when the code, like the learner's, makes none)."""
-    namespace: dict = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(compile(code, "<fixed code>", "exec"), namespace)  # the doctor's own generated code, not pasted code
-    return next((v for k, v in namespace.items() if isinstance(v, keras.Model) and not k.startswith("_")), None)
-
-
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
 def test_case_reports_what_it_must(path):
     case, d = diagnosed(path)
@@ -68,7 +58,7 @@ def test_case_fix_runs_as_printed_and_gives_y_shape(path):
     if not d.fixed_code:
         return
     assert d.verification.verified and d.verification.trained, d.verification.summary
-    model = run_fixed(d.fixed_code)
+    model = model_in(run_fixed(d.fixed_code))  # None when the code, like the learner's, makes none
     if model is None or len(model.inputs) != 1:
         return
     x = doctor.parse_shape(case.x_shape)

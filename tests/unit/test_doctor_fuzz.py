@@ -26,7 +26,7 @@ from rnnlab.doctor.examples import read as read_example
 from rnnlab.doctor.reading import MAX_CODE_CHARS, DoctorInputError, read
 from rnnlab.doctor.trial import Built, Data
 from rnnlab.doctor.writing import program_code
-from tests.conftest import run_cli
+from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -266,7 +266,8 @@ def test_the_doctor_command_line_refuses_bad_shapes_with_exit_2_and_a_message(x,
     code = "model = Sequential([Input((5, 3)), LSTM(4), Dense(1)])" if x_refused or y_refused else unreadable
     argv = ["doctor", *([f"--x-shape={x}"] if joined else ["--x-shape", x]), "--code", code]
     argv += [f"--y-shape={y}"] if y is not None else []
-    status, printed, said = run_cli(argv)
+    done = cli(*argv, here=True)
+    status, printed, said = done.returncode, done.stdout, done.stderr
     assert status == 2, (argv, printed, said)
     assert printed == "" and said.strip() and "Traceback" not in said
     if "usage:" not in said:  # argparse took the shape for an option (it starts with -): its own message
@@ -344,7 +345,8 @@ def test_the_doctor_command_line_prints_json_for_mutated_cases(case):
     argv = ["doctor", "--x-shape", example.x_shape, "--code", code, "--json"]
     argv += ["--y-shape", example.y_shape] if example.y_shape else []
     argv += ["--loss", example.loss] if example.loss else []
-    status, printed, said = run_cli(argv)
+    done = cli(*argv, here=True)
+    status, printed, said = done.returncode, done.stdout, done.stderr
     assert "Traceback" not in said
     if status == 2:  # the doctor's own refusal: a message, no output
         assert said.strip() and printed == ""

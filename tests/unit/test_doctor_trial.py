@@ -5,7 +5,6 @@ finds by search build, train and give y's shape when run as printed."""
 
 from __future__ import annotations
 
-import warnings
 
 import keras
 import numpy as np
@@ -15,21 +14,14 @@ from rnnlab import doctor
 from rnnlab.doctor import trial
 from rnnlab.doctor.program import Layer
 from rnnlab.doctor.reading import read
+from tests.helpers import model_in, run_fixed
 
 L = keras.layers
 
 
-def run_fixed(code: str) -> keras.Model:
-    namespace: dict = {}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        exec(compile(code, "<fixed code>", "exec"), namespace)  # the doctor's own generated code
-    return namespace["model"]
-
-
 def trains_to_y(code: str, x: tuple, y: tuple) -> tuple:
     """The fixed model, run as printed and trained one step on zeros; its output shape without the batch axis."""
-    model = run_fixed(code)
+    model = model_in(run_fixed(code))
     model.train_on_batch(np.zeros((2, *x[1:]), "float32"), np.zeros((2, *y[1:]), "float32"))
     return tuple(model.outputs[0].shape[1:])
 
@@ -106,13 +98,13 @@ model.compile(loss="categorical_crossentropy", optimizer="adam")
 
 def test_without_y_a_decoder_narrower_than_its_states_fails_in_training_as_keras_does():
     d = doctor.diagnose(DECODER.format(units=32), "100,12,20")
-    model = run_fixed(DECODER.format(units=32))
+    model = model_in(run_fixed(DECODER.format(units=32)))
     feeds = [np.zeros((2, 12, 20), "float32"), np.zeros((2, 12, 30), "float32")]
     with pytest.raises(Exception):
         model.train_on_batch(feeds, np.zeros((2, 12, 30), "float32"))
     assert d.verdict == "problem" and d.keras_error and not d.not_read
     assert "LSTM(64)" in d.fix_what and d.verification.verified
-    fixed = run_fixed(d.fixed_code)
+    fixed = model_in(run_fixed(d.fixed_code))
     fixed.train_on_batch(feeds, np.zeros((2, 12, 30), "float32"))
 
 

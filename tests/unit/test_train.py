@@ -8,7 +8,6 @@ import dataclasses
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -30,6 +29,7 @@ from rnnlab.training.plan import TrainRefused, refusal
 from rnnlab.training.settings import Settings
 from rnnlab.training.tasks import ECHO_DELAY, TASKS, make_data, shapes
 from tests.conftest import ROOT
+from tests.helpers import cli
 
 TINY = "units=16&timesteps=8&features=1&batch=16&return_sequences=true&head=dense"  # one structure for most fits
 SAMPLES = 128
@@ -458,14 +458,9 @@ def test_a_killed_training_process_is_reported_plainly_and_replaced():
 
 # --- the command line ---
 
-def cli(*args):
-    return subprocess.run([sys.executable, "-m", "rnnlab", "train", *args], capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)
-
-
 def test_cli_prints_one_json_object():
-    proc = cli("units=4&timesteps=5&features=1&return_sequences=true&head=dense&head_units=1", "--task", "echo",
-               "--epochs", "2", "--samples", "64", "--batch-size", "16", "--json")
+    proc = cli("train", "units=4&timesteps=5&features=1&return_sequences=true&head=dense&head_units=1",
+               "--task", "echo", "--epochs", "2", "--samples", "64", "--batch-size", "16", "--json")
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = json.loads(proc.stdout)
     assert {"loss", "val_loss", "x_shape", "y_shape", "prediction_shape", "seconds"} <= set(result)
@@ -481,7 +476,7 @@ def test_cli_prints_one_json_object():
     (("return_sequences=true", "--task", "multi"), "fix: add head=dense&head_units=3"),
 ])
 def test_cli_bad_input_exits_2_with_a_message(args, message):
-    proc = cli(*args)
+    proc = cli("train", *args)
     assert proc.returncode == 2 and proc.stdout == ""
     assert message in proc.stderr and "Traceback" not in proc.stderr
 
