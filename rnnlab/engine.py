@@ -505,28 +505,43 @@ class _Worker:
 
     def _reply(self, timeout: float | None, talk: Talk | None) -> tuple[bool, Any, float]:
         """The task's last word (ok, result or exception, memory in MB), relaying its messages to `talk` and
-        `talk`'s stop to the task until then; WorkerLost past the time limit."""
+        `talk`'s stop to the task until then. Replies owed to tasks given up on are skipped."""
         limit = (timeout or 0) + (0 if self.ready else START_S)
         deadline, stopping = time.monotonic() + limit if limit else None, False
         while True:
-            left = None if deadline is None else deadline - time.monotonic()
-            wait = RELAY_S if talk is not None else left
-            if not self.conn.poll(wait if left is None or wait is None else max(0.0, min(wait, left))):
-                if left is not None and left <= 0:
-                    self.owed += 1
-                    raise WorkerLost(f"it took longer than {timeout:.0f} s and was stopped" if timeout
-                                     else "the engine did not start in time", too_big=bool(timeout))
-            else:
-                said = self.conn.recv()
-                if said[0] == "done" and not self.owed:
-                    return said[1], said[2], said[3]
-                if said[0] == "done":
-                    self.owed -= 1
-                elif talk is not None and not self.owed:
-                    talk.hear(said[1])
+            said = self._next_word(deadline, timeout, talk)
+            last = None if said is None else self._take(said, talk)
+            if last is not None:
+                return last
             if talk is not None and not stopping and talk.stop():
                 self.conn.send(STOP)
                 stopping = True
+
+    def _take(self, said: tuple[Any, ...], talk: Talk | None) -> tuple[bool, Any, float] | None:
+        """A message from the worker: the task's last word (returned), one owed to an older task (skipped), or
+        something the task says on the way (to `talk`)."""
+        if said[0] != "done":
+            if talk is not None and not self.owed:
+                talk.hear(said[1])
+            return None
+        if self.owed:
+            self.owed -= 1
+            return None
+        return said[1], said[2], said[3]
+
+    def _next_word(self, deadline: float | None, timeout: float | None, talk: Talk | None) -> tuple[Any, ...] | None:
+        """The worker's next message; None after RELAY_S without one (a task that talks: time to ask about a stop);
+        WorkerLost past the deadline (its reply is then owed)."""
+        left = None if deadline is None else deadline - time.monotonic()
+        wait = left if talk is None else RELAY_S if left is None else min(RELAY_S, left)
+        if self.conn.poll(None if wait is None else max(0.0, wait)):
+            said: tuple[Any, ...] = self.conn.recv()
+            return said
+        if deadline is not None and time.monotonic() >= deadline:
+            self.owed += 1
+            raise WorkerLost(f"it took longer than {timeout:.0f} s and was stopped" if timeout
+                             else "the engine did not start in time", too_big=bool(timeout))
+        return None
 
     def tired(self) -> bool:
         grown = self.lane.growth_mb is not None and self.rss_mb > self.warm_mb + self.lane.growth_mb

@@ -21,7 +21,7 @@ from rnnlab.classroom import Classroom, split
 from rnnlab.params import MODEL_PARAMS, PARAMS, Config, Parsed, parse, resolve, to_query, values
 from rnnlab.settings import Setting, is_on
 
-_SYNCED = "_query_written"  # the query string as this page last wrote it
+SYNCED = "_query_written"  # the query string as this page last wrote it
 _NOTICES = "_notices"
 _SLIDER_SPAN = 1000  # wider integer ranges get a number box instead of a slider
 # That box holds floats shown as whole numbers (see `widget`), which Streamlit logs with a stack on every run.
@@ -72,7 +72,7 @@ def load() -> Parsed:
     """The valid Config and View for this run. The URL fills the widgets when it is not the one this page
     last wrote: a visitor's first run, or arriving by a link (a lesson's "open in the playground").
     Hidden controls always take the link's values."""
-    query, remembered = _query(), st.session_state.get(_SYNCED)
+    query, remembered = _query(), st.session_state.get(SYNCED)
     # Widgets of a page that was not drawn lose their values; the site's navigation drops the address's
     # settings: back from another page, this session's last settings come back.
     missing = any(p.name not in st.session_state for p in MODEL_PARAMS)
@@ -84,7 +84,7 @@ def load() -> Parsed:
     if query != remembered or missing:
         _store(linked)
         st.session_state[_NOTICES] = room_notices + linked.notices
-        st.session_state[_SYNCED] = query
+        st.session_state[SYNCED] = query
     kept = values(linked.config, linked.view)
     parsed = resolve(_widget_values() | {name: kept[name] for name in room.hide if name in kept})
     return parsed.with_notices(st.session_state.pop(_NOTICES, ()))
@@ -96,7 +96,7 @@ def sync_url(parsed: Parsed) -> None:
     wanted = to_query(parsed.config, parsed.view) | classroom().to_query()
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
-    st.session_state[_SYNCED] = {key: [value] for key, value in wanted.items()}
+    st.session_state[SYNCED] = {key: [value] for key, value in wanted.items()}
 
 
 def widget(setting: Setting, key: str | None = None, container: Any = st, low: int | None = None,

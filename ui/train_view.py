@@ -64,7 +64,7 @@ def load() -> tuple[Parsed, Settings, list[str]]:
     for name in given:
         del st.query_params[name]
     has_model = any(k in _MODEL_NAMES for k in query)
-    if arrived or (not has_model and st.session_state.get(controls._SYNCED)):  # a dropped query string
+    if arrived or (not has_model and st.session_state.get(controls.SYNCED)):  # a dropped query string
         _arrive(has_model, restore_settings=arrived)
     problems = []
     linked = table.parse(given)
@@ -86,7 +86,7 @@ def _arrive(has_model: bool, restore_settings: bool) -> None:
     nobody): the URL's own, or the one the playground (or this page) last wrote, or for a session
     that has written none, FIRST_VISIT. The training settings come back from this session's last
     visit."""
-    written = st.session_state.pop(controls._SYNCED, None)
+    written = st.session_state.pop(controls.SYNCED, None)
     if not has_model:
         st.query_params.update(dict(parse_qsl(FIRST_VISIT)) if written is None else written)
     if restore_settings:
