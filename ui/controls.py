@@ -123,19 +123,30 @@ def widget(setting: Setting, key: str | None = None, container: Any = st, low: i
 def _draw(setting: Setting, box: Any, label: str, common: dict[str, Any], low: int | None, high: int | None,
           names: list[str] | None, shown: Mapping[str, str] | None, labels: Mapping[str, str] | None) -> None:
     """The widget that fits the setting's kind: a toggle, a row of options or a list, a slider, a box."""
-    low = int(setting.low or 0) if low is None else low
-    high = int(setting.high or 0) if high is None else high
     if setting.kind is bool:
         box.toggle(label, **common)
-    elif setting.offered:  # the values offered, and the one a link or a fix asked for when it is not one of them
+    elif setting.offered or setting.choices:
+        _draw_choice(setting, box, label, common, shown, labels)
+    else:
+        low = int(setting.low or 0) if low is None else low
+        _draw_number(setting, box, label, common, low, int(setting.high or 0) if high is None else high, names)
+
+
+def _draw_choice(setting: Setting, box: Any, label: str, common: dict[str, Any], shown: Mapping[str, str] | None,
+                 labels: Mapping[str, str] | None) -> None:
+    """A setting with values to pick from: a select slider, a row of options or a list."""
+    if setting.offered:  # the values offered, and the one a link or a fix asked for when it is not one of them
         box.select_slider(label, sorted({*setting.offered, st.session_state[common["key"]]}), **common)
-    elif setting.choices and shown:
+    elif shown:
         box.radio(label, setting.choices, format_func=shown.__getitem__, horizontal=True, **common)
-    elif setting.choices and labels:
-        box.selectbox(label, setting.choices, format_func=labels.__getitem__, **common)
-    elif setting.choices:
-        box.selectbox(label, setting.choices, **common)
-    elif setting.typed:
+    else:
+        box.selectbox(label, setting.choices, **({"format_func": labels.__getitem__} if labels else {}), **common)
+
+
+def _draw_number(setting: Setting, box: Any, label: str, common: dict[str, Any], low: int, high: int,
+                 names: list[str] | None) -> None:
+    """A number (or a list of them, or a named index): a typed box, a multiselect, a list, a box or a slider."""
+    if setting.typed:
         box.text_input(label, placeholder="e.g. 10,7,4", **common)
     elif setting.kind is tuple:
         box.multiselect(label, list(range(low, high + 1)), max_selections=setting.most,

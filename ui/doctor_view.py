@@ -4,6 +4,7 @@ and shapes in, the diagnosis out (cached per input)."""
 from __future__ import annotations
 
 from concurrent.futures import CancelledError
+from typing import Any
 
 import streamlit as st
 
@@ -92,18 +93,7 @@ def _arg_key(name: str) -> str:
 def _assembled() -> tuple[str, str, str, str]:
     """Widgets from the parameter table, their model's code, and X following timesteps and features."""
     state = st.session_state
-    if _arg_key("layer") not in state:  # first visit: the table's defaults, timesteps and features from X
-        first = {p.name: p.default for p in assemble.PARAMS} | assemble.sequence_axes(state["doctor_x"])
-        state.update({_arg_key(name): value for name, value in first.items()})
-    given = {p.name: state[_arg_key(p.name)] for p in assemble.PARAMS}
-    for column, groups in zip(st.columns(len(ASSEMBLE_COLUMNS)), ASSEMBLE_COLUMNS):
-        for group in groups:
-            box = column.container(border=True)
-            box.markdown(f"**{ASSEMBLE_GROUPS[group]}**")
-            for param in (p for p in assemble.PARAMS if p.group == group):
-                widget(param, key=_arg_key(param.name), container=box, persist=True,
-                       disabled=not assemble.matters(param.name, given))
-    config = assemble.config({p.name: state[_arg_key(p.name)] for p in assemble.PARAMS})
+    config = assemble.config(_assemble_widgets())
     axes = (config.timesteps, config.features)
     if state.get("doctor_x_from") != axes:  # X follows timesteps and features; its samples stay the learner's
         samples = assemble.samples(state["doctor_x"], state["doctor_y"], default=config.batch)
@@ -116,6 +106,28 @@ def _assembled() -> tuple[str, str, str, str]:
     if st.button("Diagnose", type="primary", icon=":material/stethoscope:", key="doctor_assemble"):
         state["doctor_asked"] = (code, state["doctor_x"], state["doctor_y"], loss)
     return code, state["doctor_x"], state["doctor_y"], loss
+
+
+def _assemble_widgets() -> dict[str, object]:
+    """The assembly's widgets in their columns and groups (greyed out where a setting does not matter) -> their
+    values by setting name."""
+    state = st.session_state
+    if _arg_key("layer") not in state:  # first visit: the table's defaults, timesteps and features from X
+        first = {p.name: p.default for p in assemble.PARAMS} | assemble.sequence_axes(state["doctor_x"])
+        state.update({_arg_key(name): value for name, value in first.items()})
+    given = {p.name: state[_arg_key(p.name)] for p in assemble.PARAMS}
+    for column, groups in zip(st.columns(len(ASSEMBLE_COLUMNS)), ASSEMBLE_COLUMNS):
+        for group in groups:
+            _assemble_group(column.container(border=True), group, given)
+    return {p.name: state[_arg_key(p.name)] for p in assemble.PARAMS}
+
+
+def _assemble_group(box: Any, group: str, given: dict[str, object]) -> None:
+    """One group of the assembly's widgets in its box."""
+    box.markdown(f"**{ASSEMBLE_GROUPS[group]}**")
+    for param in (p for p in assemble.PARAMS if p.group == group):
+        widget(param, key=_arg_key(param.name), container=box, persist=True,
+               disabled=not assemble.matters(param.name, given))
 
 
 def inputs() -> tuple[str, str, str, str] | None:
