@@ -1,6 +1,6 @@
 """The values the reader gives to pieces of pasted code: plain Python values, tensors of the model (by the step
 that made them), the learner's X and y (known only by their shapes), functions and models of the code, and
-_Unknown with the reason a piece was not read. Also the reader's limits."""
+Unknown with the reason a piece was not read. Also the reader's limits."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ MAX_STATEMENTS = 2_000  # statements read, counting loop bodies and function cal
 
 MAX_CALL_DEPTH = 4
 
-_X_NAME = re.compile(r"^x|x$", re.IGNORECASE)
+X_NAME = re.compile(r"^x|x$", re.IGNORECASE)
 
-_Y_NAME = re.compile(r"^y|y$", re.IGNORECASE)
+Y_NAME = re.compile(r"^y|y$", re.IGNORECASE)
 
-_PLAIN = (int, float, str, bool, type(None))
+PLAIN_TYPES = (int, float, str, bool, type(None))
 
 MODEL_NAMES = frozenset({"Sequential", "Model", "Functional", "Input"})
 
@@ -41,32 +41,32 @@ class DoctorInputError(ValueError):
 
 
 @dataclass(frozen=True)
-class _Unknown:
+class Unknown:
     why: str
 
 
 @dataclass(frozen=True)
-class _Tensor:
+class Tensor:
     ref: Ref
 
 
 @dataclass(frozen=True)
-class _Data:
+class LearnerData:
     which: str  # "x" or "y": the learner's arrays, known only by the shapes given
 
 
 @dataclass(frozen=True)
-class _Name:
+class DottedName:
     dotted: str  # a dotted name used as a value, e.g. keras.losses.mse
 
 
 @dataclass(frozen=True)
-class _Function:
+class FunctionValue:
     node: ast.FunctionDef
 
 
 @dataclass
-class _Model:
+class ModelValue:
     kind: str  # "sequential" or "functional"
     line: int
     layers: list = field(default_factory=list)  # Sequential: Layers and input _Tensors, in order
@@ -78,9 +78,9 @@ class _Model:
     built_shape: Shape | None = None  # from model.build(...)
 
 
-_QUIET = object()  # a call that changes nothing the doctor looks at
+QUIET = object()  # a call that changes nothing the doctor looks at
 
-def _dotted(node: ast.AST) -> str | None:
+def dotted_name(node: ast.AST) -> str | None:
     """keras.layers.LSTM -> 'keras.layers.LSTM'; None for anything but a chain of names."""
     parts = []
     while isinstance(node, ast.Attribute):
@@ -91,20 +91,20 @@ def _dotted(node: ast.AST) -> str | None:
     return ".".join([node.id, *reversed(parts)])
 
 
-def _plain(value: Any) -> bool:
+def is_plain(value: Any) -> bool:
     if isinstance(value, (tuple, list)):
-        return all(_plain(v) for v in value)
-    return isinstance(value, _PLAIN + (Layer,))
+        return all(is_plain(v) for v in value)
+    return isinstance(value, PLAIN_TYPES + (Layer,))
 
 
-def _ints(value: Any) -> Iterator[int]:
+def ints_in(value: Any) -> Iterator[int]:
     if isinstance(value, bool):
         return
     if isinstance(value, int):
         yield value
     elif isinstance(value, (tuple, list)):
         for item in value:
-            yield from _ints(item)
+            yield from ints_in(item)
     elif isinstance(value, Layer):
         for item in value.args + tuple(v for _, v in value.kwargs):
-            yield from _ints(item)
+            yield from ints_in(item)

@@ -8,7 +8,7 @@ import dataclasses
 
 from rnnlab.doctor.catalogue import INPUT_ARGUMENTS, KEEPS_NAME, MISSPELT, REMOVED_LAYERS, RENAMED
 from rnnlab.doctor.program import Layer, Legacy, Program, Step
-from rnnlab.doctor.rule_kit import Finding, _change, _layers
+from rnnlab.doctor.rule_kit import Finding, change_layer, wrapped_layers
 from rnnlab.doctor.trial import Data, refusal
 from rnnlab.doctor.verdict import Problem
 from rnnlab.doctor.writing import layer_name, value_code
@@ -57,13 +57,13 @@ def _legacy(item: Legacy) -> Finding:
 
 def _renamed(step: Step) -> list[Finding]:
     found = []
-    for layer in _layers(step.layer):
+    for layer in wrapped_layers(step.layer):
         if layer.cls in REMOVED_LAYERS:
             now = REMOVED_LAYERS[layer.cls]
             found.append(Finding(Problem(
                 "layer_removed", f"Keras 3 has no {layer.cls} (line {layer.line}): {now} uses the cuDNN kernel by "
                 "itself on a GPU when its options allow it.", f"{now}(...) instead of {layer.cls}(...)", layer.line),
-                _change(step.id, lambda lay: dataclasses.replace(lay, cls=REMOVED_LAYERS.get(lay.cls, lay.cls)),
+                change_layer(step.id, lambda lay: dataclasses.replace(lay, cls=REMOVED_LAYERS.get(lay.cls, lay.cls)),
                         f"{now}: Keras 3 has no {layer.cls}")))
         old = [k for k, _ in layer.kwargs if k in RENAMED and (layer.cls, k) not in KEEPS_NAME]
         typos = [k for k, _ in layer.kwargs if k in MISSPELT]
@@ -75,14 +75,14 @@ def _renamed(step: Step) -> list[Finding]:
                 "keras1_argument", f"The {layer.cls} on line {layer.line} uses argument names from Keras 1 that "
                 f"Keras 3 does not accept: {says}.{extra}",
                 ", ".join(f"{RENAMED[k]}= instead of {k}=" if RENAMED[k] else f"leave out {k}=" for k in old),
-                layer.line), _change(step.id, lambda lay, old=old: _rename_all(lay, old, RENAMED),
+                layer.line), change_layer(step.id, lambda lay, old=old: _rename_all(lay, old, RENAMED),
                                      "Keras 3 argument names")))
         if typos:
             found.append(Finding(Problem(
                 "misspelt_argument", f"The {layer.cls} on line {layer.line} has an argument Keras does not know: "
                 f"{', '.join(typos)} (a misspelling). Keras 3 refuses unknown arguments.",
                 ", ".join(f"{MISSPELT[k]}= instead of {k}=" for k in typos), layer.line),
-                _change(step.id, lambda lay, typos=typos: _rename_all(lay, typos, MISSPELT), "spelling")))
+                change_layer(step.id, lambda lay, typos=typos: _rename_all(lay, typos, MISSPELT), "spelling")))
     return found
 
 
@@ -94,7 +94,7 @@ def _rename_all(layer: Layer, names: list[str], table: dict[str, str | None]) ->
 
 
 def _input_arguments(program: Program, step: Step, first: bool) -> list[Finding]:
-    given = {k: v for layer in _layers(step.layer) for k, v in layer.kwargs if k in INPUT_ARGUMENTS
+    given = {k: v for layer in wrapped_layers(step.layer) for k, v in layer.kwargs if k in INPUT_ARGUMENTS
              and not (layer.cls == "Embedding" and k == "input_dim")}
     if not given:
         return []
@@ -102,7 +102,7 @@ def _input_arguments(program: Program, step: Step, first: bool) -> list[Finding]
     refused = [k for k in given if k in ("batch_input_shape", "batch_size")
                or k == "input_length" and step.layer.cls != "Embedding"
                or k == "input_dim" and (step.layer.recurrent or step.layer.cls in ("Conv1D", "TimeDistributed"))]
-    drop = _change(step.id, lambda layer: layer.drop(*INPUT_ARGUMENTS) if layer.cls != "Embedding" else
+    drop = change_layer(step.id, lambda layer: layer.drop(*INPUT_ARGUMENTS) if layer.cls != "Embedding" else
                    layer.drop("input_shape", "batch_input_shape", "input_length", "batch_size"))
     name = layer_name(step.layer)
     if not first:

@@ -199,7 +199,7 @@ def _messages(caught: list) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _unpack_error(result: Any, count: int) -> str | None:
+def unpack_error(result: Any, count: int) -> str | None:
     """The error Python raises for `a, b, ... = result` with count names (None if it unpacks)."""
     try:
         items = iter(result)
@@ -245,7 +245,7 @@ def ref_shapes(shapes: dict[int, Any], ref: Ref) -> tuple[Shape, ...]:
     return (found[ref[1]],) if ref[1] < len(found) else ()
 
 
-def _real_shapes(program: Program, built: dict[int, Any],
+def real_shapes(program: Program, built: dict[int, Any],
                  refused: dict[int, str] | None = None) -> dict[int, tuple[Shape, ...] | None]:
     """Each built step's output shapes at the learner's sizes, from fresh layers that hold no weights.
     A Reshape that does not multiply out at those sizes (the trial's runs with -1) goes into refused."""
@@ -342,7 +342,7 @@ class _Graph:
             return
         self.results[step.id] = result
         self.counts[step.id] = len(result) if isinstance(result, (tuple, list)) else 1
-        message = _unpack_error(result, len(step.names)) if step.unpacked else None
+        message = unpack_error(result, len(step.names)) if step.unpacked else None
         if message:
             self.fail(step.id, message, "unpack")
 
@@ -363,7 +363,7 @@ def _build(program: Program, data: Data, shrunk: dict[int, int], quick: bool = F
     for step in program.steps:
         graph.add(step)
     refused: dict[int, str] = {}
-    shapes = _real_shapes(program, graph.results, refused)
+    shapes = real_shapes(program, graph.results, refused)
     for step_id, message in refused.items():
         graph.fail(step_id, message, "build")
     out = dict(shapes=shapes, counts=graph.counts, failures=graph.failures)
