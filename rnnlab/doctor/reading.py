@@ -19,9 +19,11 @@ from rnnlab.doctor.catalogue import MERGES, OLD_MODULES, POSITIONAL
 from rnnlab.doctor.program import Layer, Legacy, NotRead, Program, Shape, Step
 from rnnlab.doctor.reading_calls import read_call
 from rnnlab.doctor.reading_program import program
-from rnnlab.doctor.reading_values import (PLAIN_TYPES, X_NAME, Y_NAME, MAX_CODE_CHARS, MAX_DIM,  # noqa: F401
-                                          MAX_LAYERS, MAX_STATEMENTS, MODEL_NAMES, DoctorInputError, LearnerData,
-                                          dotted_name, FunctionValue, ModelValue, DottedName, QUIET, Tensor, Unknown)
+from rnnlab.doctor.reading_values import (MAX_CODE_CHARS, MAX_DIM, MAX_LAYERS, MAX_STATEMENTS,  # noqa: F401
+                                          MODEL_NAMES, NOT_READ, PLAIN_TYPES, QUIET, X_NAME, Y_NAME,
+                                          DoctorInputError, DottedName, FunctionValue, LearnerData, ModelValue,
+                                          Tensor, Unknown, arithmetic, dotted_name, is_int, is_layers_module,
+                                          is_number, keras_module)
 
 
 class Reader(ast.NodeVisitor):
@@ -115,15 +117,18 @@ class Reader(ast.NodeVisitor):
         return None  # pass
 
     def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
-        """Imports change nothing the doctor reads, but a module path Keras 3 no longer has is noted."""
+        """Imports change nothing the doctor reads, but the names taken from keras.layers are kept (all of them
+        after `import *`), and a module path Keras 3 no longer has is noted."""
         paths = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-        module = (getattr(node, "module", None) or "").removeprefix("tensorflow.").removeprefix("tf.")
-        if module == "keras.layers" or module in OLD_MODULES:
-            self.keras_names |= {a.asname or a.name for a in node.names if a.name != "*"}
         for path in paths:
-            plain = path.removeprefix("tensorflow.").removeprefix("tf.")
-            if plain in OLD_MODULES:
-                self.old_call(node.lineno, "old_module_path", path, OLD_MODULES[plain], plain)
+            self.note_old_module(node.lineno, path)
+        if isinstance(node, ast.ImportFrom) and is_layers_module(node.module or ""):
+            self.keras_names |= {a.asname or a.name for a in node.names}
+
+    def note_old_module(self, line: int, path: str) -> None:
+        """A Keras 1/2 module path (keras.layers.recurrent, ...) is noted with where its layers are now."""
+        if keras_module(path) in OLD_MODULES:
+            self.old_call(line, "old_module_path", path, OLD_MODULES[keras_module(path)], keras_module(path))
 
     def visit_Expr(self, node: ast.Expr) -> None:
         if isinstance(node.value, ast.Constant):
@@ -186,15 +191,22 @@ class Reader(ast.NodeVisitor):
         return True
 
     def iterated(self, node: ast.expr) -> list | None:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" \
-                and 1 <= len(node.args) <= 3 and not node.keywords:
-            bounds = [self.value(a) for a in node.args]
-            if all(isinstance(b, int) and not isinstance(b, bool) for b in bounds) and (len(bounds) < 3 or bounds[2]):
-                found = range(*bounds)
-                return list(found) if len(found) <= MAX_LAYERS else None
+        """The values a loop goes over, when they are known and few."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+            found = self.range_of(node)
+        else:
+            value = self.value(node)
+            found = value if isinstance(value, (tuple, list)) else None
+        return list(found) if found is not None and len(found) <= MAX_LAYERS else None
+
+    def range_of(self, node: ast.Call) -> range | None:
+        """range(...) of plain whole numbers."""
+        if not 1 <= len(node.args) <= 3 or node.keywords:
             return None
-        value = self.value(node)
-        return list(value) if isinstance(value, (tuple, list)) and len(value) <= MAX_LAYERS else None
+        bounds = [self.value(a) for a in node.args]
+        if all(map(is_int, bounds)) and (len(bounds) < 3 or bounds[2]):
+            return range(*bounds)
+        return None
 
     def assign(self, target: ast.expr, value: Any, node: ast.stmt) -> None:
         """name = value, or a, b, c = value (a layer's tensors, or a tuple's items)."""
@@ -207,12 +219,7 @@ class Reader(ast.NodeVisitor):
 
     def assign_name(self, name: str, value: Any, node: ast.stmt) -> None:
         if isinstance(value, Unknown):
-            if name not in self.env and (X_NAME.search(name) or Y_NAME.search(name)) \
-                    and not self.builds(node.value):
-                self.skip(node, "data preparation is not read: the doctor uses the shapes of X and y you gave", False)
-            else:
-                self.skip(node, value.why)
-                self.env[name] = value
+            self.assign_unknown(name, value, node)
             return
         if isinstance(value, Layer):
             value = dataclasses.replace(value, var=name)
@@ -220,6 +227,15 @@ class Reader(ast.NodeVisitor):
             value.var = name
         elif isinstance(value, Tensor) and value.ref[1] is None and not self.steps[value.ref[0]].names:
             self.steps[value.ref[0]] = dataclasses.replace(self.steps[value.ref[0]], names=(name,))
+        self.env[name] = value
+
+    def assign_unknown(self, name: str, value: Unknown, node: ast.stmt) -> None:
+        """A name bound to what is not read: data preparation (X or y) is passed over without a word."""
+        data = name not in self.env and (X_NAME.search(name) or Y_NAME.search(name))
+        if data and not self.builds(getattr(node, "value", node)):
+            self.skip(node, "data preparation is not read: the doctor uses the shapes of X and y you gave", False)
+            return
+        self.skip(node, value.why)
         self.env[name] = value
 
     def unpack(self, names: tuple[str, ...], value: Any, node: ast.stmt) -> None:
@@ -272,10 +288,8 @@ class Reader(ast.NodeVisitor):
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
         left, right = self.value(node.left), self.value(node.right)
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
-        if numbers and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
-            result = {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right}.get(type(node.op)) \
-                if not isinstance(node.op, ast.FloorDiv) else (left // right if right else None)
+        if is_number(left) and is_number(right):
+            result = arithmetic(node.op, left, right)
             if result is not None and abs(result) <= MAX_DIM * MAX_DIM:
                 return result
         if isinstance(left, tuple) and isinstance(right, tuple) and isinstance(node.op, ast.Add) \
@@ -284,63 +298,43 @@ class Reader(ast.NodeVisitor):
         return self.unknown(node)
 
     def visit_Subscript(self, node: ast.Subscript) -> Any:
-        owner = self.value(node.value)
-        index = node.slice
-        if isinstance(owner, Tensor) and owner.ref[1] is None and not self.is_last_step(index):
-            picked = self.returned_items(owner.ref[0], index)
-            if picked is not None:
-                return picked
+        """A layer's returned tensors by position (enc[0], enc[1:]), a sequence's last step (x[:, -1]), a
+        tuple's items."""
+        owner, index = self.value(node.value), node.slice
+        picked: Any = NOT_READ
         if isinstance(owner, Tensor) and self.is_last_step(index):
-            return self.add_step(kind="last", line=node.lineno, inputs=(owner.ref,))
-        if isinstance(owner, tuple):
-            if isinstance(index, ast.Slice) and index.step is None:
-                bounds = [self.value(b) if b is not None else None for b in (index.lower, index.upper)]
-                if all(b is None or isinstance(b, int) for b in bounds):
-                    return owner[bounds[0]:bounds[1]]
-            position = self.value(index)
-            if isinstance(position, int) and -len(owner) <= position < len(owner):
-                return owner[position]
-        return self.unknown(node)
+            picked = self.add_step(kind="last", line=node.lineno, inputs=(owner.ref,))
+        elif isinstance(owner, Tensor) and owner.ref[1] is None:
+            picked = self.returned_items(owner.ref[0], index)
+        elif isinstance(owner, tuple):
+            picked = self.tuple_items(owner, index)
+        return self.unknown(node) if picked is NOT_READ else picked
+
+    def slice_bounds(self, index: ast.Slice) -> tuple[int | None, int | None] | None:
+        """[lower:upper] with whole numbers or nothing as bounds (None for any other slice)."""
+        bounds = tuple(self.value(b) if b is not None else None for b in (index.lower, index.upper))
+        return bounds if index.step is None and all(b is None or is_int(b) for b in bounds) else None  # type: ignore
+
+    def tuple_items(self, owner: tuple, index: ast.expr) -> Any:
+        """t[1], t[-1], t[1:] on a tuple of plain values (NOT_READ otherwise)."""
+        if isinstance(index, ast.Slice):
+            bounds = self.slice_bounds(index)
+            return owner[bounds[0]:bounds[1]] if bounds else NOT_READ
+        position = self.value(index)
+        return owner[position] if is_int(position) and -len(owner) <= position < len(owner) else NOT_READ
 
     def returned_items(self, step_id: int, index: ast.expr) -> Any:
-        """enc[0], enc[-1], enc[1:] on what a layer returned: its tensors by position (None if not read)."""
-        count = self.returned_count(self.steps[step_id])
+        """enc[0], enc[-1], enc[1:] on what a layer returned: its tensors by position (NOT_READ if not read)."""
+        count = returned_count(self.steps[step_id])
         if isinstance(index, ast.Slice):
-            if index.step is not None or count is None:
-                return None
-            bounds = [self.value(b) if b is not None else None for b in (index.lower, index.upper)]
-            if not all(b is None or isinstance(b, int) and not isinstance(b, bool) for b in bounds):
-                return None
+            bounds = self.slice_bounds(index)
+            if bounds is None or count is None:
+                return NOT_READ
             return [Tensor((step_id, i)) for i in range(count)[bounds[0]:bounds[1]]]
         position = self.value(index)
-        if not isinstance(position, int) or isinstance(position, bool):
-            return None
-        if position < 0:
-            if count is None or position < -count:
-                return None
-            position += count
-        return Tensor((step_id, position))
-
-    @staticmethod
-    def returned_count(step: Step) -> int | None:
-        """How many tensors a recurrent layer returns, from its flags (None for other layers)."""
-        layer = step.layer
-        if layer is None or not layer.recurrent:
-            return None
-        both = layer.cls == "Bidirectional"
-        outputs = 2 if both and layer.has("merge_mode") and layer.get("merge_mode") is None else 1
-        if not layer.flag("return_state"):
-            return outputs
-        if layer.core.cls == "RNN":
-            cell = layer.core.get("cell")
-            cells = cell if isinstance(cell, (list, tuple)) else [cell]
-            if not all(isinstance(c, Layer) for c in cells):
-                return None
-            # stacked cells: one list of states per cell; one cell: its states
-            states = len(cells) if isinstance(cell, (list, tuple)) else 2 if cells[0].cls == "LSTMCell" else 1
-        else:
-            states = 2 if layer.core.cls in ("LSTM", "CuDNNLSTM") else 1
-        return outputs + states * (2 if both else 1)
+        if not is_int(position) or position < 0 and (count is None or position < -count):
+            return NOT_READ
+        return Tensor((step_id, position % count if position < 0 else position))
 
     def is_last_step(self, index: ast.expr) -> bool:
         """x[:, -1] or x[:, -1, :]: the last timestep of a sequence."""
@@ -356,6 +350,31 @@ class Reader(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> Any:
         return read_call(self, node)
+
+
+def returned_count(step: Step) -> int | None:
+    """How many tensors a recurrent layer returns, from its flags (None for other layers)."""
+    layer = step.layer
+    if layer is None or not layer.recurrent:
+        return None
+    both = layer.cls == "Bidirectional"
+    outputs = 2 if both and layer.has("merge_mode") and layer.get("merge_mode") is None else 1
+    if not layer.flag("return_state"):
+        return outputs
+    states = state_count(layer.core)
+    return None if states is None else outputs + states * (2 if both else 1)
+
+
+def state_count(core: Layer) -> int | None:
+    """The states a recurrent layer returns with return_state (None when its cells are not read)."""
+    if core.cls != "RNN":
+        return 2 if core.cls in ("LSTM", "CuDNNLSTM") else 1
+    cell = core.get("cell")
+    cells = cell if isinstance(cell, (list, tuple)) else [cell]
+    if not all(isinstance(c, Layer) for c in cells):
+        return None
+    # stacked cells: one list of states per cell; one cell: its states
+    return len(cells) if isinstance(cell, (list, tuple)) else 2 if cells[0].cls == "LSTMCell" else 1
 
 
 def read(code: str, x_shape: Shape, y_shape: Shape | None = None) -> Program:

@@ -9,11 +9,11 @@ import ast
 import re
 from typing import TYPE_CHECKING, Any
 
-from rnnlab.doctor.catalogue import KERAS1_MERGE_MODES, MERGES, OLD_MODULES, OPTIMIZERS, POSITIONAL, QUIET_CALLS
+from rnnlab.doctor.catalogue import KERAS1_MERGE_MODES, MERGES, OPTIMIZERS, POSITIONAL, QUIET_CALLS
 from rnnlab.doctor.program import Layer, Ref
 from rnnlab.doctor.reading_values import (MAX_CALL_DEPTH, MAX_DIM, QUIET, SHAPE_ARGUMENTS, DoctorInputError, DottedName,
                                           FunctionValue, LearnerData, ModelValue, Tensor, Unknown, dotted_name,
-                                          ints_in, is_plain)
+                                          ints_in, is_layers_module, is_plain)
 
 if TYPE_CHECKING:
     from rnnlab.doctor.reading import Reader
@@ -21,26 +21,43 @@ if TYPE_CHECKING:
 
 def read_call(reader: Reader, node: ast.Call) -> Any:
     """A call: a layer object applied, a function of the code, a model's method, or a name from Keras."""
+    callee = _callee(reader, node.func)
+    if isinstance(callee, Layer):
+        return apply_layer(reader, callee, node)
+    if isinstance(callee, FunctionValue):
+        return run_function(reader, callee, node)
+    if isinstance(callee, Unknown):
+        return callee
+    return _method_call(reader, node) if isinstance(node.func, ast.Attribute) else _named_call(reader, node)
+
+
+def _callee(reader: Reader, func: ast.expr) -> Any:
+    """What a call calls when it is a value of the code (a layer object, a function, ...), else None."""
+    if isinstance(func, ast.Call):
+        return reader.value(func)
+    return reader.env.get(func.id) if isinstance(func, ast.Name) else None
+
+
+def _method_call(reader: Reader, node: ast.Call) -> Any:
+    """owner.method(...): a model's or a layer's method, else a dotted name from Keras."""
     func = node.func
-    callee = reader.value(func) if isinstance(func, ast.Call) else \
-        reader.env.get(func.id) if isinstance(func, ast.Name) else None
-    if isinstance(callee, (Layer, FunctionValue, Unknown)):
-        return apply_layer(reader, callee, node) if isinstance(callee, Layer) else \
-            run_function(reader, callee, node) if isinstance(callee, FunctionValue) else callee
-    owner = reader.env.get(func.value.id) if isinstance(func, ast.Attribute) and \
-        isinstance(func.value, ast.Name) else None
+    assert isinstance(func, ast.Attribute)
+    owner = reader.env.get(func.value.id) if isinstance(func.value, ast.Name) else None
     if isinstance(owner, ModelValue):
         return model_method(reader, owner, func.attr, node)
     if isinstance(owner, Layer) and func.attr in ("reset_states", "reset_state", "get_weights"):
         return QUIET  # a layer's own reset is right in Keras 3
-    dotted = dotted_name(func)
+    return _named_call(reader, node)
+
+
+def _named_call(reader: Reader, node: ast.Call) -> Any:
+    """keras.layers.LSTM(...), Sequential(...), merge(...), int(...): read by the first of _CALLS that takes the
+    name, or built by Keras when it names a layer of keras.layers."""
+    dotted = dotted_name(node.func)
     if dotted is None:
         return reader.unknown(node)
     module, _, name = dotted.rpartition(".")
-    old = OLD_MODULES.get(module.removeprefix("tensorflow.").removeprefix("tf."))
-    if old:
-        reader.old_call(node.lineno, "old_module_path", module, old,
-                      module.removeprefix("tensorflow.").removeprefix("tf."))
+    reader.note_old_module(node.lineno, module)
     read = next((method for test, method in _CALLS if test(name, dotted)), None)
     if read is None and is_keras_layer(reader, name, dotted):
         read = read_layer
@@ -49,10 +66,22 @@ def read_call(reader: Reader, node: ast.Call) -> Any:
 
 def is_keras_layer(reader: Reader, name: str, dotted: str) -> bool:
     """Any other layer of keras.layers (Conv2D, MaxPooling2D, ...), named through keras.layers or imported
-    from it by name: Keras builds it as written (a name Keras does not have is Keras's error to report)."""
-    module = dotted.rpartition(".")[0].removeprefix("tensorflow.").removeprefix("tf.")
-    return name[:1].isupper() and (module in ("keras.layers", "layers") or module in OLD_MODULES
-                                   or not module and name in reader.keras_names)
+    from it (by name, or with `import *` when Keras has it): Keras builds it as written (a name Keras does not have is
+    Keras's error to report)."""
+    module = dotted.rpartition(".")[0]
+    if not name[:1].isupper():
+        return False
+    if module:
+        return module == "layers" or is_layers_module(module)
+    return name in reader.keras_names or "*" in reader.keras_names and keras_has_layer(name)
+
+
+def keras_has_layer(name: str) -> bool:
+    """Whether the installed Keras has a layer of this name (a star import brings its layers, not the code's
+    own)."""
+    import keras  # only for a star import: the diagnosis that reads it loads Keras to build the model anyway
+
+    return isinstance(getattr(keras.layers, name, None), type)
 
 
 def read_quiet(reader: Reader, name: str, node: ast.Call) -> Any:
@@ -80,15 +109,20 @@ def read_keras1_merge(reader: Reader, name: str, node: ast.Call) -> Any:
     function = KERAS1_MERGE_MODES.get(mode) if isinstance(mode, str) else None
     if function is None:
         return reader.unknown(node)
-    kept = [k for k in node.keywords if k.arg not in ("mode", "concat_axis", "dot_axes")]
-    if "concat_axis" in keywords and function == "concatenate":
-        kept.append(ast.keyword(arg="axis", value=keywords["concat_axis"]))
-    meant = ast.copy_location(ast.Call(func=ast.Name(function), args=node.args[:1], keywords=kept), node)
-    read = read_merge_function(reader, function, meant)
+    read = read_merge_function(reader, function, _merge_meant(node, function))
     if not isinstance(read, Unknown):
         reader.old_call(node.lineno, "keras1_merge", reader.source(node), f"keras.layers.{function}([...])",
-                      "merge")
+                        "merge")
     return read
+
+
+def _merge_meant(node: ast.Call, function: str) -> ast.Call:
+    """merge([a, b], mode=..., concat_axis=1) written as the Keras 3 call: function([a, b], axis=1)."""
+    kept = [k for k in node.keywords if k.arg not in ("mode", "concat_axis", "dot_axes")]
+    axis = next((k.value for k in node.keywords if k.arg == "concat_axis"), None)
+    if axis is not None and function == "concatenate":
+        kept.append(ast.keyword(arg="axis", value=axis))
+    return ast.copy_location(ast.Call(func=ast.Name(function), args=node.args[:1], keywords=kept), node)
 
 
 def read_length(reader: Reader, name: str, node: ast.Call) -> Any:
@@ -105,19 +139,38 @@ def read_optimizer(reader: Reader, name: str, node: ast.Call) -> Any:
 
 def constructor(reader: Reader, cls: str, node: ast.Call) -> Layer | None:
     """keras.layers.<cls>(...) with plain values; arguments that are not plain are left out (and noted)."""
+    args = _positional(reader, cls, node)
+    if args is None:
+        return None
+    layer = Layer(cls, tuple(args), tuple(_keywords(reader, cls, node)), node.lineno, reader.next_uid())
+    too_big = next((v for v in ints_in(layer) if abs(v) > MAX_DIM), None)
+    if too_big is not None:
+        raise DoctorInputError(f"line {node.lineno}: {cls} has a size of {too_big:,}; the doctor takes sizes "
+                               f"up to {MAX_DIM:,}")
+    return layer
+
+
+def _positional(reader: Reader, cls: str, node: ast.Call) -> list | None:
+    """The values given by position; None (noted) when there are more than the doctor reads, or one is not
+    plain: the layer is left out."""
     names = POSITIONAL.get(cls)
     if names is not None and len(node.args) > len(names):
         reader.skip(node, f"{cls}: the doctor reads at most {len(names)} arguments by position"
-                        f"{' (' + ', '.join(names) + ')' if names else ''}; give the others by name")
+                          f"{' (' + ', '.join(names) + ')' if names else ''}; give the others by name")
         return None
     args = []
     for arg in node.args:
         value = reader.value(arg)
         if isinstance(arg, ast.Starred) or not is_plain(value):
             reader.skip(node, f"{cls}: the argument `{reader.source(arg)}` is not a plain value, so the layer "
-                            "is left out", True)
+                              "is left out", True)
             return None
         args.append(value)
+    return args
+
+
+def _keywords(reader: Reader, cls: str, node: ast.Call) -> list[tuple[str, Any]]:
+    """The values given by name; one that is not plain is left out (and noted)."""
     kwargs = []
     for keyword in node.keywords:
         value = reader.value(keyword.value)
@@ -125,16 +178,11 @@ def constructor(reader: Reader, cls: str, node: ast.Call) -> Layer | None:
             value = value.dotted.rsplit(".", 1)[-1]  # activation=tf.nn.relu -> "relu"
         if keyword.arg is None or not is_plain(value):
             reader.skip(node, f"{cls}: `{reader.source(keyword.value)}` is not a plain value; argument "
-                            f"{keyword.arg or '**'} left out",
-                      keyword.arg is None or keyword.arg in SHAPE_ARGUMENTS)
+                              f"{keyword.arg or '**'} left out",
+                        keyword.arg is None or keyword.arg in SHAPE_ARGUMENTS)
             continue
         kwargs.append((keyword.arg, tuple(value) if isinstance(value, list) else value))
-    layer = Layer(cls, tuple(args), tuple(kwargs), node.lineno, reader.next_uid())
-    too_big = next((v for v in ints_in(layer) if abs(v) > MAX_DIM), None)
-    if too_big is not None:
-        raise DoctorInputError(f"line {node.lineno}: {cls} has a size of {too_big:,}; the doctor takes sizes "
-                               f"up to {MAX_DIM:,}")
-    return layer
+    return kwargs
 
 
 def read_layer(reader: Reader, cls: str, node: ast.Call) -> Any:
@@ -144,20 +192,28 @@ def read_layer(reader: Reader, cls: str, node: ast.Call) -> Any:
 def tensors(reader: Reader, node: ast.expr) -> tuple[tuple[Ref, ...], bool] | None:
     """What a layer is called on: one tensor, or a list of them (listed=True); None if not understood.
     A name bound to a list of tensors (states = [h, c]) is that list."""
-    listed = isinstance(node, (ast.List, ast.Tuple))
-    refs = []
-    for item in node.elts if listed else [node]:
-        value = reader.value(item)
-        if isinstance(value, Tensor):
-            refs.append(value.ref)
-        elif not listed and isinstance(value, (tuple, list)) and value and \
-                all(isinstance(v, Tensor) for v in value):
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        value = reader.value(node)
+        if isinstance(value, (tuple, list)) and value and all(isinstance(v, Tensor) for v in value):
             return tuple(v.ref for v in value), True
-        elif isinstance(item, ast.Name) and item.id not in reader.env and not inputs_from_x(reader):
-            refs.append(x_input(reader, item.id, item.lineno).ref)
-        else:
+        ref = _tensor_ref(reader, node, value)
+        return None if ref is None else ((ref,), False)
+    refs = []
+    for item in node.elts:
+        ref = _tensor_ref(reader, item, reader.value(item))
+        if ref is None:
             return None
-    return tuple(refs), listed
+        refs.append(ref)
+    return tuple(refs), True
+
+
+def _tensor_ref(reader: Reader, item: ast.expr, value: Any) -> Ref | None:
+    """The tensor an item stands for; an undefined name (before any input of X) stands for X."""
+    if isinstance(value, Tensor):
+        return value.ref
+    if isinstance(item, ast.Name) and item.id not in reader.env and not inputs_from_x(reader):
+        return x_input(reader, item.id, item.lineno).ref
+    return None
 
 
 def tupled(reader: Reader, node: ast.expr | None) -> bool:
@@ -255,21 +311,28 @@ def add_to(reader: Reader, model: ModelValue, value: Any, node: ast.expr) -> Non
 
 
 def read_functional_model(reader: Reader, node: ast.Call) -> Any:
+    """Model(inputs, outputs), or Keras 1's Model(input=..., output=...) (noted)."""
+    given = _model_ends(node)
+    if given is None:
+        return reader.unknown(node)
+    old = [k.arg for k in node.keywords if k.arg in ("input", "output")]
+    if old:
+        reader.old_call(node.lineno, "keras1_model_arguments", ", ".join(f"{k}=" for k in old),
+                        ", ".join(f"{k}s=" for k in old), "Model")
+    inputs, outputs = tensors(reader, given[0]), tensors(reader, given[1])
+    if inputs is None or outputs is None:
+        return reader.unknown(node)
+    model = ModelValue("functional", node.lineno, inputs=inputs[0], outputs=outputs[0])
+    reader.models.append(model)
+    return model
+
+
+def _model_ends(node: ast.Call) -> tuple[ast.expr, ast.expr] | None:
+    """The inputs and outputs Model(...) is given, by position or by name (Keras 1's input=, output= too)."""
     keywords = {k.arg: k.value for k in node.keywords if k.arg}
     given = [node.args[i] if len(node.args) > i else keywords.get(key, keywords.get(key[:-1])) for i, key in
              enumerate(("inputs", "outputs"))]
-    if any(g is None for g in given):
-        return reader.unknown(node)
-    old = [k for k in ("input", "output") if k in keywords]
-    if old:
-        reader.old_call(node.lineno, "keras1_model_arguments", ", ".join(f"{k}=" for k in old),
-                      ", ".join(f"{k}s=" for k in old), "Model")
-    ends = [tensors(reader, g) for g in given]
-    if any(e is None for e in ends):
-        return reader.unknown(node)
-    model = ModelValue("functional", node.lineno, inputs=ends[0][0], outputs=ends[1][0])
-    reader.models.append(model)
-    return model
+    return None if given[0] is None or given[1] is None else (given[0], given[1])
 
 
 def model_method(reader: Reader, model: ModelValue, method: str, node: ast.Call) -> Any:
@@ -316,19 +379,24 @@ def model_build(reader: Reader, model: ModelValue, node: ast.Call, keywords: dic
 def read_compile(reader: Reader, node: ast.Call, keywords: dict[str, ast.expr]) -> None:
     loss = keywords.get("loss", node.args[1] if len(node.args) > 1 else None)
     if loss is not None:
-        value = reader.value(loss)
-        if isinstance(loss, ast.Name) and loss.id not in reader.env and _LOSS_FUNCTION.fullmatch(loss.id):
-            value = DottedName(loss.id)  # a Keras loss function imported by its name
-        value = value.dotted if isinstance(value, DottedName) else value
-        if isinstance(value, str):
-            reader.compiled.update(loss=value.rsplit(".", 1)[-1], loss_line=node.lineno)
-        else:
-            reader.skip(node, "the loss is not a name the doctor reads")
+        _read_loss(reader, node, loss)
     optimizer = keywords.get("optimizer", node.args[0] if node.args else None)
     if optimizer is not None:
         value = reader.value(optimizer)
         if isinstance(value, (str, Layer)):
             reader.compiled.update(optimizer=value, optimizer_line=node.lineno)
+
+
+def _read_loss(reader: Reader, node: ast.Call, loss: ast.expr) -> None:
+    """compile's loss, by its name: a string, a Keras loss function or object."""
+    value = reader.value(loss)
+    if isinstance(loss, ast.Name) and loss.id not in reader.env and _LOSS_FUNCTION.fullmatch(loss.id):
+        value = DottedName(loss.id)  # a Keras loss function imported by its name
+    value = value.dotted if isinstance(value, DottedName) else value
+    if isinstance(value, str):
+        reader.compiled.update(loss=value.rsplit(".", 1)[-1], loss_line=node.lineno)
+    else:
+        reader.skip(node, "the loss is not a name the doctor reads")
 
 
 def run_function(reader: Reader, function: FunctionValue, node: ast.Call) -> Any:

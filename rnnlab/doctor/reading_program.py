@@ -5,9 +5,10 @@ the reader's record (reading.Reader)."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rnnlab.doctor.program import Layer, NotRead, Program, Step
+from rnnlab.doctor.program import Layer, NotRead, Program, Shape, Step
 from rnnlab.doctor.reading_calls import run_function
 from rnnlab.doctor.reading_values import DoctorInputError, FunctionValue, ModelValue, Tensor
 
@@ -24,28 +25,41 @@ def call_unused_functions(reader: Reader) -> None:
 
 
 def program(reader: Reader) -> Program:
+    """The Program of the model the code uses (the last one compiled or fitted, else the last one made), or of
+    the layers applied to tensors when the code makes no model."""
     if not reader.models and not any(s.kind == "layer" for s in reader.steps):
         call_unused_functions(reader)
-    model = next((m for m in reversed(reader.models) if m.used), reader.models[-1] if reader.models else None)
-    extra = dict(loss=reader.compiled.get("loss"), loss_line=reader.compiled.get("loss_line"),
-                 optimizer=reader.compiled.get("optimizer", "adam"),
-                 optimizer_line=reader.compiled.get("optimizer_line"), fit_batch=reader.compiled.get("fit_batch"),
-                 fit_line=reader.compiled.get("fit_line"), fit_shuffle=reader.compiled.get("fit_shuffle"),
-                 resets=tuple(reader.resets), not_read=tuple(reader.not_read), legacy=tuple(reader.legacy))
+    model = _used_model(reader)
     if model is not None and model.kind == "sequential":
-        if not model.layers:
-            raise DoctorInputError("the Sequential model has no layers the doctor knows")
-        steps = sequential_steps(reader, model)
-        return Program(steps, "sequential_add" if model.added else "sequential", model.var,
-                       notes=tuple(reader.notes), **extra)
-    layer_steps = [s for s in reader.steps if s.kind != "input"]
-    if not layer_steps:
+        return _sequential_program(reader, model)
+    if all(s.kind == "input" for s in reader.steps):
         raise DoctorInputError("no Keras layers found in the code (the doctor reads Sequential([...]), "
                                "model.add(...) and x = LSTM(...)(x))")
     if model is not None:
-        return Program(tuple(reader.steps), "functional", model.var, outputs=model.outputs,
-                       notes=tuple(reader.notes), **extra)
-    return Program(tuple(reader.steps), "functional", has_model=False, notes=tuple(reader.notes), **extra)
+        return Program(tuple(reader.steps), "functional", model.var, outputs=model.outputs, **_compiled(reader))
+    return Program(tuple(reader.steps), "functional", has_model=False, **_compiled(reader))
+
+
+def _used_model(reader: Reader) -> ModelValue | None:
+    """The last model compiled or fitted, else the last one made."""
+    used = [m for m in reader.models if m.used] or reader.models
+    return used[-1] if used else None
+
+
+def _sequential_program(reader: Reader, model: ModelValue) -> Program:
+    if not model.layers:
+        raise DoctorInputError("the Sequential model has no layers the doctor knows")
+    return Program(sequential_steps(reader, model), "sequential_add" if model.added else "sequential", model.var,
+                   **_compiled(reader))
+
+
+def _compiled(reader: Reader) -> dict[str, Any]:
+    """What compile and fit said, the notes and what was not read: the Program's fields besides its steps."""
+    said = reader.compiled
+    return dict(loss=said.get("loss"), loss_line=said.get("loss_line"), optimizer=said.get("optimizer", "adam"),
+                optimizer_line=said.get("optimizer_line"), fit_batch=said.get("fit_batch"),
+                fit_line=said.get("fit_line"), fit_shuffle=said.get("fit_shuffle"), resets=tuple(reader.resets),
+                not_read=tuple(reader.not_read), legacy=tuple(reader.legacy), notes=tuple(reader.notes))
 
 
 def sequential_steps(reader: Reader, model: ModelValue) -> tuple[Step, ...]:
@@ -78,28 +92,33 @@ def input_layer(layer: Layer) -> Layer:
 
 def implied_input(reader: Reader, first: Layer, model: ModelValue) -> Step:
     """Sequential without an Input: the shape the first layer's arguments give, else X's."""
-    def step(source: str, **kwargs: Any) -> Step:
-        return Step(0, "input", first.line, Layer("Input", kwargs=tuple(kwargs.items()), line=first.line),
-                    source=source)
-
     def given(name: str) -> Any:  # on the layer, or on the layer a wrapper holds
         return first.get(name, first.inner.get(name) if first.inner else None)
 
+    source, kwargs = _given_shape(first, given, reader.x_shape) or \
+        (("build", {"shape": tuple(model.built_shape[1:])}) if model.built_shape else
+         ("x", {"shape": reader.x_shape[1:]}))
+    return Step(0, "input", first.line, Layer("Input", kwargs=tuple(kwargs.items()), line=first.line),
+                source=source)
+
+
+def _given_shape(first: Layer, given: Callable[[str], Any], x_shape: Shape) -> tuple[str, dict] | None:
+    """The input shape a first layer's Keras 1/2 arguments give: (the argument it came from, Input's keywords)."""
     batch_shape, shape, length = given("batch_input_shape"), given("input_shape"), given("input_length")
     dim = None if first.cls == "Embedding" else given("input_dim")
     if isinstance(batch_shape, tuple):
-        return step("batch_input_shape", batch_shape=batch_shape)
+        return "batch_input_shape", {"batch_shape": batch_shape}
     if isinstance(shape, tuple):
         batch = given("batch_size")
-        return step("input_shape", batch_shape=(batch, *shape)) if isinstance(batch, int) else \
-            step("input_shape", shape=shape)
+        return "input_shape", {"batch_shape": (batch, *shape)} if isinstance(batch, int) else {"shape": shape}
     if isinstance(dim, int):
-        if first.recurrent or first.cls in ("Conv1D", "TimeDistributed"):
-            steps_ = length if isinstance(length, int) else (reader.x_shape[1] if len(reader.x_shape) > 2 else None)
-            return step("input_dim", shape=(steps_, dim))
-        return step("input_dim", shape=(dim,))
-    if isinstance(length, int):
-        return step("input_length", shape=(length,))
-    if model.built_shape:
-        return step("build", shape=tuple(model.built_shape[1:]))
-    return step("x", shape=reader.x_shape[1:])
+        return "input_dim", {"shape": _dim_shape(first, dim, length, x_shape)}
+    return ("input_length", {"shape": (length,)}) if isinstance(length, int) else None
+
+
+def _dim_shape(first: Layer, dim: int, length: Any, x_shape: Shape) -> Shape:
+    """input_dim=F: a sample of F features, or F per timestep for a layer that reads sequences (timesteps from
+    input_length, else X's)."""
+    if not (first.recurrent or first.cls in ("Conv1D", "TimeDistributed")):
+        return (dim,)
+    return (length if isinstance(length, int) else (x_shape[1] if len(x_shape) > 2 else None), dim)

@@ -5,11 +5,13 @@ Unknown with the reason a piece was not read. Also the reader's limits."""
 from __future__ import annotations
 
 import ast
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from rnnlab.doctor.catalogue import OLD_MODULES
 from rnnlab.doctor.program import Layer, Ref, Shape
 
 MAX_CODE_CHARS = 20_000
@@ -79,6 +81,7 @@ class ModelValue:
 
 
 QUIET = object()  # a call that changes nothing the doctor looks at
+NOT_READ = object()  # a piece of code that gives no value the doctor reads (its caller says why)
 
 def dotted_name(node: ast.AST) -> str | None:
     """keras.layers.LSTM -> 'keras.layers.LSTM'; None for anything but a chain of names."""
@@ -108,3 +111,32 @@ def ints_in(value: Any) -> Iterator[int]:
     elif isinstance(value, Layer):
         for item in value.args + tuple(v for _, v in value.kwargs):
             yield from ints_in(item)
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.FloorDiv: operator.floordiv}
+
+
+def arithmetic(op: ast.operator, left: float, right: float) -> float | None:
+    """left + right, -, * or // (None for another operator, or a division by zero)."""
+    apply = _OPERATORS.get(type(op))
+    if apply is None or isinstance(op, ast.FloorDiv) and not right:
+        return None
+    return apply(left, right)
+
+
+def keras_module(path: str) -> str:
+    """tensorflow.keras.layers -> keras.layers: a module path as Keras names it."""
+    return path.removeprefix("tensorflow.").removeprefix("tf.")
+
+
+def is_layers_module(path: str) -> bool:
+    """keras.layers, or a Keras 1/2 module of layers (keras.layers.recurrent, ...)."""
+    return keras_module(path) == "keras.layers" or keras_module(path) in OLD_MODULES

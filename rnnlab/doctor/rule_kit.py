@@ -164,7 +164,8 @@ def fits_shape(model: Shape, given: Shape) -> bool:
 
 def same_shape(output: Shape, target: Shape) -> bool:
     """Shapes without the batch axis that agree, up to a trailing axis of size 1 (Keras adds or drops it)."""
-    return fits_shape(output, target) or len(output) == len(target) + 1 and output[-1] == 1 and fits_shape(output[:-1], target) \
+    return fits_shape(output, target) \
+        or len(output) == len(target) + 1 and output[-1] == 1 and fits_shape(output[:-1], target) \
         or len(target) == len(output) + 1 and target[-1] == 1 and fits_shape(output, target[:-1])
 
 

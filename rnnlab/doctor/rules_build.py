@@ -94,30 +94,39 @@ def _states_into_layer(program: Program, built: Built, data: Data) -> list[Findi
         source = program.producer(step.inputs[0])
         if source.kind != "layer":
             continue
-        name, later = layer_name(source.layer), layer_name(step.layer)
         if source.layer.cls == "Bidirectional" and source.layer.has("merge_mode") and \
                 source.layer.get("merge_mode") is None and not source.layer.flag("return_state"):
-            found.append(Finding(Problem(
-                "merge_mode_none_into_layer", f"The {name} on line {source.line} has merge_mode=None, so it returns "
-                f"its two directions as two tensors, but the {later} on line {step.line} takes one tensor.",
-                f"a merge mode on the {name}: merge_mode='concat' (the default), 'sum', 'mul' or 'ave'", source.line),
-                _merge_directions(source.id)))
-            continue
-        if not source.layer.flag("return_state"):
-            continue
-        if program.style != "functional":
-            repair = set_flag(source.id, "return_state", False, "no return_state: Sequential passes one tensor on")
-            fix = f"remove return_state=True from the {name} on line {source.line}; to get its states, use the " \
-                  "functional API"
-        else:
-            def repair(p: Program, step_id: int = step_id, ref: Ref = step.inputs[0]) -> Program:
-                return p.update(step_id, "the output only, not the states", inputs=((ref[0], 0),))
-            fix = "pass on only the first tensor it returns (the output), e.g. output, *states = ..."
-        found.append(Finding(Problem(
-            "states_into_layer", f"The {name} on line {source.line} has return_state=True, so it returns "
-            f"{built.counts.get(source.id, 'several')} tensors (its output, then its final states), but the {later} on "
-            f"line {step.line} takes one tensor.", fix, source.line), repair))
+            found.append(_two_directions(source, step))
+        elif source.layer.flag("return_state"):
+            found.append(_states_passed(program, built, source, step))
     return found
+
+
+def _two_directions(source: Step, step: Step) -> Finding:
+    """A Bidirectional with merge_mode=None (two tensors) into a layer that takes one."""
+    name = layer_name(source.layer)
+    return Finding(Problem(
+        "merge_mode_none_into_layer", f"The {name} on line {source.line} has merge_mode=None, so it returns "
+        f"its two directions as two tensors, but the {layer_name(step.layer)} on line {step.line} takes one tensor.",
+        f"a merge mode on the {name}: merge_mode='concat' (the default), 'sum', 'mul' or 'ave'", source.line),
+        _merge_directions(source.id))
+
+
+def _states_passed(program: Program, built: Built, source: Step, step: Step) -> Finding:
+    """A layer with return_state=True (its output and states) into a layer that takes one tensor."""
+    name = layer_name(source.layer)
+    if program.style != "functional":
+        repair = set_flag(source.id, "return_state", False, "no return_state: Sequential passes one tensor on")
+        fix = f"remove return_state=True from the {name} on line {source.line}; to get its states, use the " \
+              "functional API"
+    else:
+        def repair(p: Program, step_id: int = step.id, ref: Ref = step.inputs[0]) -> Program:
+            return p.update(step_id, "the output only, not the states", inputs=((ref[0], 0),))
+        fix = "pass on only the first tensor it returns (the output), e.g. output, *states = ..."
+    return Finding(Problem(
+        "states_into_layer", f"The {name} on line {source.line} has return_state=True, so it returns "
+        f"{built.counts.get(source.id, 'several')} tensors (its output, then its final states), but the "
+        f"{layer_name(step.layer)} on line {step.line} takes one tensor.", fix, source.line), repair)
 
 
 def _merge_directions(step_id: int) -> Callable[[Program], Program]:
@@ -153,25 +162,30 @@ def _needs_sequence(program: Program, built: Built, data: Data) -> list[Finding]
             continue
         shape = ref_shape(built, step.inputs[0])
         below, _ = upstream(program, step.inputs[0])
-        if shape is None or len(shape) != 2 or below is None or below.layer.flag("return_sequences"):
-            continue
-        what = (f"the {layer_name(below.layer)} on line {below.line} below it hands on only its last output, "
-                f"{fmt(shape)}: without return_sequences=True a recurrent layer drops the time axis.")
-        fix = f"return_sequences=True on the {layer_name(below.layer)} on line {below.line}"
-        repair = set_flag(below.id, "return_sequences", True, "return_sequences=True: the next layer reads a sequence")
-        if step.layer.recurrent:
-            found.append(Finding(Problem("inner_layer_needs_sequences", f"The {layer_name(step.layer)} on line "
-                                         f"{step.line} reads a sequence (batch, timesteps, features), but {what}",
-                                         fix, below.line), repair))
-        elif step.layer.cls == "TimeDistributed":
-            if data.y is not None and len(data.y) < 3:  # one prediction per sample: no time axis wanted
-                fix = f"use the layer inside TimeDistributed directly on line {step.line}"
-                repair = (lambda p, step_id=step_id: p.update(step_id, "one prediction per sample, no time axis",
-                                                              layer=p.step(step_id).layer.inner))
-            found.append(Finding(Problem("time_distributed_needs_sequence", f"TimeDistributed on line {step.line} "
-                                         f"applies its layer at every timestep, so it needs a sequence, but {what}",
-                                         fix, step.line), repair))
+        if shape is not None and len(shape) == 2 and below is not None and not below.layer.flag("return_sequences"):
+            found += _without_sequence(step, below, shape, data)
     return found
+
+
+def _without_sequence(step: Step, below: Step, shape: Shape, data: Data) -> list[Finding]:
+    """A recurrent layer or TimeDistributed given the last output of the recurrent layer below it."""
+    what = (f"the {layer_name(below.layer)} on line {below.line} below it hands on only its last output, "
+            f"{fmt(shape)}: without return_sequences=True a recurrent layer drops the time axis.")
+    fix = f"return_sequences=True on the {layer_name(below.layer)} on line {below.line}"
+    repair = set_flag(below.id, "return_sequences", True, "return_sequences=True: the next layer reads a sequence")
+    if step.layer.recurrent:
+        return [Finding(Problem("inner_layer_needs_sequences", f"The {layer_name(step.layer)} on line "
+                                f"{step.line} reads a sequence (batch, timesteps, features), but {what}",
+                                fix, below.line), repair)]
+    if step.layer.cls != "TimeDistributed":
+        return []
+    if data.y is not None and len(data.y) < 3:  # one prediction per sample: no time axis wanted
+        fix = f"use the layer inside TimeDistributed directly on line {step.line}"
+        repair = (lambda p, step_id=step.id: p.update(step_id, "one prediction per sample, no time axis",
+                                                      layer=p.step(step_id).layer.inner))
+    return [Finding(Problem("time_distributed_needs_sequence", f"TimeDistributed on line {step.line} "
+                            f"applies its layer at every timestep, so it needs a sequence, but {what}",
+                            fix, step.line), repair)]
 
 
 @rule

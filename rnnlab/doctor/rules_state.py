@@ -95,28 +95,38 @@ def _go_backwards(program: Program, built: Built, data: Data) -> list[Finding]:
         if step.kind != "layer" or step.layer.cls not in MERGES or len(step.inputs) < 2:
             continue
         for i, ref in enumerate(step.inputs):
-            below, flipped = upstream(program, ref)
-            if below is None or below.layer.cls == "Bidirectional" or flipped or \
-                    not (below.layer.flag("go_backwards") and below.layer.flag("return_sequences")):
-                continue
-            name = layer_name(below.layer)
-
-            def repair(p: Program, merge: Step = step, i: int = i, ref: Ref = ref) -> Program:
-                new_id = p.next_id
-                base = p.producer(ref).names[ref[1] or 0] if p.producer(ref).names else "backward"
-                flip = Step(new_id, "flip", merge.line, inputs=(ref,), names=(f"{base}_flipped",),
-                            comment="back in time order")
-                p = p.insert_after(ref[0], flip)
-                inputs = tuple((new_id, None) if j == i else r for j, r in enumerate(p.step(merge.id).inputs))
-                return p.update(merge.id, inputs=inputs)
-
-            found.append(Finding(Problem(
-                "go_backwards_not_flipped", f"The {name} on line {below.line} has go_backwards=True: it reads the "
-                "sequence from the last step to the first and returns its outputs in that reversed order (its output "
-                f"step t belongs to input step T-1-t). The {step.layer.cls} on line {step.line} merges it step by step "
-                "with another sequence, so step t meets step T-1-t.",
-                "flip it back first: keras.ops.flip(x, axis=1) (Bidirectional does this itself)", step.line), repair))
+            below = _read_backwards(program, ref)
+            if below is not None:
+                found.append(_merged_backwards(step, i, ref, below))
     return found
+
+
+def _read_backwards(program: Program, ref: Ref) -> Step | None:
+    """The recurrent layer (not Bidirectional) a sequence comes from when it reads backwards and nothing turns its
+    outputs round."""
+    below, flipped = upstream(program, ref)
+    if below is None or below.layer.cls == "Bidirectional" or flipped:
+        return None
+    return below if below.layer.flag("go_backwards") and below.layer.flag("return_sequences") else None
+
+
+def _merged_backwards(merge: Step, i: int, ref: Ref, below: Step) -> Finding:
+    """A merge's i-th input read backwards: flipped back before the merge."""
+    def repair(p: Program) -> Program:
+        new_id = p.next_id
+        base = p.producer(ref).names[ref[1] or 0] if p.producer(ref).names else "backward"
+        flip = Step(new_id, "flip", merge.line, inputs=(ref,), names=(f"{base}_flipped",),
+                    comment="back in time order")
+        p = p.insert_after(ref[0], flip)
+        inputs = tuple((new_id, None) if j == i else r for j, r in enumerate(p.step(merge.id).inputs))
+        return p.update(merge.id, inputs=inputs)
+
+    return Finding(Problem(
+        "go_backwards_not_flipped", f"The {layer_name(below.layer)} on line {below.line} has go_backwards=True: it "
+        "reads the sequence from the last step to the first and returns its outputs in that reversed order (its "
+        f"output step t belongs to input step T-1-t). The {merge.layer.cls} on line {merge.line} merges it step by "
+        "step with another sequence, so step t meets step T-1-t.",
+        "flip it back first: keras.ops.flip(x, axis=1) (Bidirectional does this itself)", merge.line), repair)
 
 
 @rule

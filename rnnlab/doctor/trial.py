@@ -129,14 +129,17 @@ def shrink_map(program: Program, data: Data) -> dict[int, int]:
 
 def trial_layer(layer: Layer, shrunk: dict[int, int]) -> Layer:
     """A Reshape at trial sizes: its largest axis becomes -1 (the sizes it multiplies out to are the trial's)."""
-    if layer.cls != "Reshape" or not shrunk:
-        return layer
-    target = layer.get("target_shape")
-    if not isinstance(target, tuple) or not target or -1 in target or \
-            not all(isinstance(d, int) and not isinstance(d, bool) for d in target):
+    target = layer.get("target_shape") if layer.cls == "Reshape" and shrunk else None
+    if not _plain_target(target):
         return layer
     widest = max(range(len(target)), key=lambda i: target[i])
     return layer.set("target_shape", tuple(-1 if i == widest else d for i, d in enumerate(target)))
+
+
+def _plain_target(target: Any) -> bool:
+    """A Reshape's target: a tuple of whole numbers, none of them -1."""
+    return isinstance(target, tuple) and bool(target) and -1 not in target and \
+        all(isinstance(d, int) and not isinstance(d, bool) for d in target)
 
 
 def construct(layer: Layer, shrunk: dict[int, int] | None = None) -> Any:
@@ -367,11 +370,7 @@ def _build(program: Program, data: Data, shrunk: dict[int, int], quick: bool = F
     for step_id, message in refused.items():
         graph.fail(step_id, message, "build")
     out = dict(shapes=shapes, counts=graph.counts, failures=graph.failures)
-    try:
-        outputs = [_pick(graph.results, ref) for ref in program.output_refs()]
-        out["outputs"] = tuple(s for ref in program.output_refs() for s in ref_shapes(shapes, ref))
-    except KeyError:
-        outputs = None
+    outputs = _outputs(program, graph, shapes, out)
     if graph.first:
         return out | dict(error=graph.first[0], error_step=graph.first[1], error_phase=graph.first[2])
     model = None
@@ -380,6 +379,16 @@ def _build(program: Program, data: Data, shrunk: dict[int, int], quick: bool = F
     if program.resets and out.get("error") is None:
         out |= _reset(program, model)
     return out
+
+
+def _outputs(program: Program, graph: _Graph, shapes: dict[int, Any], out: dict[str, Any]) -> list | None:
+    """The model's output tensors (None when one was not built); their shapes go in out["outputs"]."""
+    try:
+        outputs = [_pick(graph.results, ref) for ref in program.output_refs()]
+        out["outputs"] = tuple(s for ref in program.output_refs() for s in ref_shapes(shapes, ref))
+    except KeyError:
+        return None
+    return outputs
 
 
 def _model(program: Program, shrunk: dict[int, int], results: dict[int, Any], outputs: list,
