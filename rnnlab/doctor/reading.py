@@ -17,7 +17,7 @@ from typing import Any
 
 from rnnlab.doctor.catalogue import MERGES, OLD_MODULES, POSITIONAL
 from rnnlab.doctor.program import Layer, Legacy, NotRead, Program, Shape, Step
-from rnnlab.doctor.reading_calls import read_call
+from rnnlab.doctor.reading_calls import read_call, run_function
 from rnnlab.doctor.reading_program import program
 from rnnlab.doctor.reading_values import (MAX_CODE_CHARS, MAX_DIM, MAX_LAYERS, MAX_STATEMENTS,  # noqa: F401
                                           MODEL_NAMES, NOT_READ, PLAIN_TYPES, QUIET, X_NAME, Y_NAME,
@@ -85,6 +85,13 @@ class Reader(ast.NodeVisitor):
         if self.layers > MAX_LAYERS:
             raise DoctorInputError(f"line {line}: more than {MAX_LAYERS} layers; the doctor reads at most "
                                    f"{MAX_LAYERS}")
+
+    def call_unused_functions(self) -> None:
+        """No model yet: functions the code defines but never calls (say build_model) are read with their
+        default arguments."""
+        for name, value in list(self.env.items()):
+            if isinstance(value, FunctionValue) and name not in self.called and not self.models:
+                run_function(self, value, ast.Call(func=ast.Name(name), args=[], keywords=[]))
 
     def old_call(self, line: int, kind: str, written: str, meant: str, check: str) -> None:
         """A Keras 1/2 call read as the Keras 3 call it meant; `check` is what Keras is asked to say about it."""
@@ -394,6 +401,8 @@ def read(code: str, x_shape: Shape, y_shape: Shape | None = None) -> Program:
     reader = Reader(code, tuple(x_shape), tuple(y_shape) if y_shape else None)
     try:
         reader.block(tree.body)
+        if not reader.models and not any(s.kind == "layer" for s in reader.steps):
+            reader.call_unused_functions()
     except RecursionError:
         raise DoctorInputError("the code is nested too deeply to read") from None
     return program(reader)

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING, Any
 from rnnlab.doctor.catalogue import KERAS1_MERGE_MODES, MERGES, OPTIMIZERS, POSITIONAL, QUIET_CALLS
 from rnnlab.doctor.program import Layer, Ref
 from rnnlab.doctor.reading_values import (MAX_CALL_DEPTH, MAX_DIM, QUIET, SHAPE_ARGUMENTS, DoctorInputError, DottedName,
-                                          FunctionValue, LearnerData, ModelValue, Tensor, Unknown, dotted_name,
+                                          FunctionValue, LambdaValue, LearnerData, ModelValue, Tensor, Unknown,
+                                          dotted_name,
                                           ints_in, is_layers_module, is_plain)
+
+from rnnlab.doctor.reading_program import graft
 
 if TYPE_CHECKING:
     from rnnlab.doctor.reading import Reader
@@ -26,6 +29,11 @@ def read_call(reader: Reader, node: ast.Call) -> Any:
         return apply_layer(reader, callee, node)
     if isinstance(callee, FunctionValue):
         return run_function(reader, callee, node)
+    if isinstance(callee, LambdaValue):
+        called = tensors(reader, node.args[0]) if node.args else None
+        if called is None or called[1]:
+            return reader.unknown(node)
+        return apply_lambda(reader, callee, Tensor(called[0][0]))
     if isinstance(callee, Unknown):
         return callee
     return _method_call(reader, node) if isinstance(node.func, ast.Attribute) else _named_call(reader, node)
@@ -114,6 +122,65 @@ def read_keras1_merge(reader: Reader, name: str, node: ast.Call) -> Any:
         reader.old_call(node.lineno, "keras1_merge", reader.source(node), f"keras.layers.{function}([...])",
                         "merge")
     return read
+
+
+def read_keras1_Merge(reader: Reader, name: str, node: ast.Call) -> Any:
+    """Keras 1's Merge([left, right], mode='concat') of Sequential models, added first to a Sequential: each
+    branch read as a functional model's from its own input, joined by the Keras 3 merge function it meant."""
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    mode = reader.value(keywords["mode"]) if "mode" in keywords else "sum"
+    function = KERAS1_MERGE_MODES.get(mode) if isinstance(mode, str) else None
+    branches = _branches(reader, node.args[0] if node.args else keywords.get("layers"))
+    if function is None or branches is None:
+        return reader.unknown(node)
+    ends = tuple(graft(reader, branch) for branch in branches)
+    meant = _merge_meant(node, function)
+    meant.keywords = [k for k in meant.keywords if k.arg != "layers"]
+    layer = constructor(reader, next(c for c, f in MERGES.items() if f == function),
+                        ast.copy_location(ast.Call(func=ast.Name(function), args=[], keywords=meant.keywords), node))
+    reader.count_layer(node.lineno)
+    reader.old_call(node.lineno, "keras1_merge", reader.source(node), f"keras.layers.{function}([...])", "Merge")
+    return reader.add_step(kind="layer", line=node.lineno, layer=layer, inputs=ends, listed=True, function=function)
+
+
+def _branches(reader: Reader, given: ast.expr | None) -> list[ModelValue] | None:
+    """The Sequential models a Merge joins (marked as parts of the model), or None when they are not read."""
+    items = [reader.value(item) for item in given.elts] if isinstance(given, (ast.List, ast.Tuple)) else []
+    if len(items) < 2 or not all(isinstance(m, ModelValue) and m.kind == "sequential" and m.layers for m in items):
+        return None
+    for branch in items:
+        branch.merged = True
+    return items
+
+
+def read_lambda(reader: Reader, name: str, node: ast.Call) -> Any:
+    """Lambda(lambda x: x[:, -1]) or Lambda(a function of the code): its body is read where it is applied."""
+    given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "function"), None)
+    if isinstance(given, ast.Lambda) and given.args.args:
+        body = ast.Return(value=given.body)
+        function = ast.FunctionDef(name="<lambda>", args=given.args, body=[ast.copy_location(body, given.body)],
+                                   decorator_list=[], returns=None, type_comment=None, lineno=given.lineno)
+        return LambdaValue(function, node.lineno)
+    value = reader.value(given) if given is not None else None
+    if isinstance(value, FunctionValue) and value.node.args.args:
+        return LambdaValue(value.node, node.lineno)
+    return reader.unknown(node)
+
+
+def apply_lambda(reader: Reader, value: LambdaValue, tensor: Tensor) -> Any:
+    """A Lambda on a tensor: its function read with its first argument bound to the tensor; the tensor it
+    gives back, or Unknown with the reason."""
+    bound = "<the Lambda's input>"
+    reader.env[bound] = tensor
+    call = ast.Call(func=ast.Name(value.function.name), args=[ast.Name(bound)], keywords=[])
+    try:
+        result = run_function(reader, FunctionValue(value.function), call)
+    finally:
+        reader.env.pop(bound, None)
+    if isinstance(result, Tensor):
+        return result
+    return result if isinstance(result, Unknown) else \
+        Unknown("the Lambda's function gives back no tensor the doctor reads")
 
 
 def _merge_meant(node: ast.Call, function: str) -> ast.Call:
@@ -302,12 +369,28 @@ def read_sequential(reader: Reader, node: ast.Call) -> Any:
 
 
 def add_to(reader: Reader, model: ModelValue, value: Any, node: ast.expr) -> None:
-    if isinstance(value, Layer) or isinstance(value, Tensor) and reader.steps[value.ref[0]].kind == "input":
-        if isinstance(value, Layer):
-            reader.count_layer(value.line)
+    """A layer added to a Sequential model; a model's first item may also be an Input or a tensor made in the
+    code (Keras 1's Merge); a Lambda is applied to the model's output so far."""
+    if isinstance(value, Tensor) and (not model.layers or reader.steps[value.ref[0]].kind == "input"):
         model.layers.append(value)
+    elif isinstance(value, Layer):
+        reader.count_layer(value.line)
+        model.layers.append(value)
+    elif isinstance(value, LambdaValue) and model.layers:
+        _add_lambda(reader, model, value, node)
     elif value is not QUIET:
         reader.skip(node, value.why if isinstance(value, Unknown) else "not a layer the doctor knows")
+
+
+def _add_lambda(reader: Reader, model: ModelValue, value: LambdaValue, node: ast.expr) -> None:
+    """A Lambda in a Sequential model: the model so far becomes steps, and the model goes on from the Lambda's
+    tensor (a Lambda whose body is not read leaves the model unread from there)."""
+    end = Tensor(graft(reader, model))
+    reader.count_layer(value.line)
+    result = apply_lambda(reader, value, end)
+    model.layers[:] = [result if isinstance(result, Tensor) else end]
+    if not isinstance(result, Tensor):
+        reader.skip(node, f"Lambda: {result.why}", True)
 
 
 def read_functional_model(reader: Reader, node: ast.Call) -> Any:
@@ -441,6 +524,8 @@ _CALLS = (
     (lambda name, dotted: name == "len", read_length),
     (lambda name, dotted: name in OPTIMIZERS, read_optimizer),
     (lambda name, dotted: name == "merge", read_keras1_merge),
+    (lambda name, dotted: name == "Merge", read_keras1_Merge),
+    (lambda name, dotted: name == "Lambda", read_lambda),
     (lambda name, dotted: _LOSS_OBJECT.search(f".{dotted}") is not None, read_loss_object),
     (lambda name, dotted: dotted in ("int", "float", "abs", "round"), read_number),
 )

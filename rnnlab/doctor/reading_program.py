@@ -4,31 +4,20 @@ the reader's record (reading.Reader)."""
 
 from __future__ import annotations
 
-import ast
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from rnnlab.doctor.program import Layer, NotRead, Program, Shape, Step
-from rnnlab.doctor.reading_calls import run_function
-from rnnlab.doctor.reading_values import DoctorInputError, FunctionValue, ModelValue, Tensor
+from rnnlab.doctor.program import Layer, NotRead, Program, Ref, Shape, Step
+from rnnlab.doctor.reading_values import DoctorInputError, ModelValue, Tensor
 
 if TYPE_CHECKING:
     from rnnlab.doctor.reading import Reader
 
 
-def call_unused_functions(reader: Reader) -> None:
-    """No model yet: functions the code defines but never calls (say build_model) are read with their
-    default arguments."""
-    for name, value in list(reader.env.items()):
-        if isinstance(value, FunctionValue) and name not in reader.called and not reader.models:
-            run_function(reader, value, ast.Call(func=ast.Name(name), args=[], keywords=[]))
-
-
 def program(reader: Reader) -> Program:
     """The Program of the model the code uses (the last one compiled or fitted, else the last one made), or of
     the layers applied to tensors when the code makes no model."""
-    if not reader.models and not any(s.kind == "layer" for s in reader.steps):
-        call_unused_functions(reader)
     model = _used_model(reader)
     if model is not None and model.kind == "sequential":
         return _sequential_program(reader, model)
@@ -42,13 +31,16 @@ def program(reader: Reader) -> Program:
 
 def _used_model(reader: Reader) -> ModelValue | None:
     """The last model compiled or fitted, else the last one made."""
-    used = [m for m in reader.models if m.used] or reader.models
+    used = [m for m in reader.models if m.used] or [m for m in reader.models if not m.merged]
     return used[-1] if used else None
 
 
 def _sequential_program(reader: Reader, model: ModelValue) -> Program:
     if not model.layers:
         raise DoctorInputError("the Sequential model has no layers the doctor knows")
+    if grafted(reader, model):  # Keras 1's Merge, or a Lambda: a functional model in Keras 3
+        end = graft(reader, model)
+        return Program(tuple(reader.steps), "functional", model.var, outputs=(end,), **_compiled(reader))
     return Program(sequential_steps(reader, model), "sequential_add" if model.added else "sequential", model.var,
                    **_compiled(reader))
 
@@ -60,6 +52,30 @@ def _compiled(reader: Reader) -> dict[str, Any]:
                 optimizer_line=said.get("optimizer_line"), fit_batch=said.get("fit_batch"),
                 fit_line=said.get("fit_line"), fit_shuffle=said.get("fit_shuffle"), resets=tuple(reader.resets),
                 not_read=tuple(reader.not_read), legacy=tuple(reader.legacy), notes=tuple(reader.notes))
+
+
+def grafted(reader: Reader, model: ModelValue) -> bool:
+    """Whether a Sequential model starts from a tensor made in the code (Keras 1's Merge, or a Lambda's) rather
+    than from an input."""
+    first = model.layers[0] if model.layers else None
+    return isinstance(first, Tensor) and reader.steps[first.ref[0]].kind != "input"
+
+
+def graft(reader: Reader, model: ModelValue) -> Ref:
+    """A Sequential model's layers so far, added to the reader's steps as a functional model's (from its input,
+    or from the tensor it starts from): the ref of the last one's output."""
+    first = model.layers[0]
+    if not isinstance(first, Tensor):
+        base = len(reader.steps)
+        reader.steps += [dataclasses.replace(step, id=base + step.id,
+                                             inputs=tuple((base + i, k) for i, k in step.inputs))
+                         for step in sequential_steps(reader, model)]
+        return (len(reader.steps) - 1, None)
+    end = first.ref
+    for item in model.layers[1:]:
+        if isinstance(item, Layer):
+            end = reader.add_step(kind="layer", line=item.line, layer=item, inputs=(end,)).ref
+    return end
 
 
 def sequential_steps(reader: Reader, model: ModelValue) -> tuple[Step, ...]:

@@ -71,13 +71,22 @@ class FunctionValue:
 class ModelValue:
     kind: str  # "sequential" or "functional"
     line: int
-    layers: list = field(default_factory=list)  # Sequential: Layers and input _Tensors, in order
+    layers: list = field(default_factory=list)  # Sequential: Layers, Lambdas and a first Tensor, in order
     added: bool = False  # built with model.add(...)
     inputs: tuple[Ref, ...] = ()
     outputs: tuple[Ref, ...] = ()
     var: str = "model"
     used: bool = False  # compiled or fitted
     built_shape: Shape | None = None  # from model.build(...)
+    merged: bool = False  # a branch of Keras 1's Merge: part of another model
+
+
+@dataclass(frozen=True)
+class LambdaValue:
+    """Lambda(function): the function's body is read where the layer is applied."""
+
+    function: ast.FunctionDef
+    line: int
 
 
 QUIET = object()  # a call that changes nothing the doctor looks at

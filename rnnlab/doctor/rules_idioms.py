@@ -17,12 +17,10 @@ from rnnlab.doctor.writing import layer_name, value_code
 def translations(program: Program, data: Data) -> list[Finding]:
     """Keras 1/2 idioms in the code as read -> Keras 3 (each a Finding whose repair translates it)."""
     found: list[Finding] = []
-    first = program.steps[1].id if program.style != "functional" and len(program.steps) > 1 else None
-    implied = program.steps[0].source not in ("Input", "InputLayer", "x")
     for step in program.steps:
         if step.kind == "layer":
             found += _renamed(step)
-            found += _input_arguments(program, step, first == step.id and implied)
+            found += _input_arguments(program, step, _implied_entry(program, step))
         elif step.kind == "input" and isinstance(step.layer.get("shape"), int):
             found.append(_bare_shape(step))
     found += [_legacy(item) for item in program.legacy]
@@ -99,8 +97,16 @@ def _rename_all(layer: Layer, names: list[str], table: dict[str, str | None]) ->
     return layer
 
 
-def _input_arguments(program: Program, step: Step, first: bool) -> list[Finding]:
-    """input_shape=, batch_input_shape=, input_dim=, input_length= on a layer: where Keras 3 wants an Input."""
+def _implied_entry(program: Program, step: Step) -> Step | None:
+    """The input a layer's own arguments gave the model (the layer is a model's first), or None."""
+    entry = program.producer(step.inputs[0]) if step.inputs and not step.listed else None
+    return entry if entry is not None and entry.kind == "input" and \
+        entry.source not in ("Input", "InputLayer", "x") else None
+
+
+def _input_arguments(program: Program, step: Step, entry: Step | None) -> list[Finding]:
+    """input_shape=, batch_input_shape=, input_dim=, input_length= on a layer: where Keras 3 wants an Input
+    (entry: the input the layer's arguments gave, when it is the model's first)."""
     given = _input_given(step)
     if not given:
         return []
@@ -108,10 +114,9 @@ def _input_arguments(program: Program, step: Step, first: bool) -> list[Finding]
                  line=step.line, names=", ".join(given))
     refused = _refused(step, given)
     drop = change_layer(step.id, _without_input_arguments)
-    if not first:
+    if entry is None:
         return [Finding(said("ignored_input_shape:" + ("refused" if refused else "ignored"), step.line,
                              "error" if refused else "warning", **facts), drop)]
-    entry = program.steps[0]
     kind, shape = entry.shape_arg
 
     def repair(p: Program) -> Program:

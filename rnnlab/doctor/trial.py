@@ -77,10 +77,10 @@ _KERAS_TENSOR = re.compile(r"<KerasTensor[^>]*>")
 
 
 def refusal(check: str) -> str | None:
-    """What the installed Keras says to a Keras 1/2 call or path: "merge" (keras.layers.merge), "Model"
+    """What the installed Keras says to a Keras 1/2 call or path: "merge" or "Merge" (keras.layers.merge), "Model"
     (Model(input=..., output=...)) or an old module's path (a name from OLD_MODULES); None if it accepts it."""
     try:
-        if check == "merge" or check in OLD_MODULES:  # keras.layers.merge, keras.layers.recurrent, ...
+        if check in ("merge", "Merge") or check in OLD_MODULES:  # keras.layers.merge, .Merge, .recurrent, ...
             getattr(keras.layers, check.rsplit(".", 1)[-1])
         elif check == "Model":
             given = keras.Input((1,))

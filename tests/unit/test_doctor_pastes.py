@@ -90,6 +90,25 @@ def test_keras1_output_dim_init_and_lr_still_get_the_shape_diagnosis():
     assert d.verification.verified and d.fixed_output_shape == [1]
 
 
+MERGED_SEQUENTIALS = ("left = Sequential()\nleft.add(LSTM(16, input_shape=(10, 8)))\nright = Sequential()\n"
+                      "right.add(LSTM(16, input_shape=(10, 8), go_backwards=True))\nmodel = Sequential()\n"
+                      "model.add(Merge([left, right], mode='concat'))\nmodel.add(Dense(1))\n"
+                      "model.compile(loss='mse', optimizer='adam')")
+
+
+def test_keras1_merge_of_sequentials_is_read_as_two_branches_joined_by_concatenate():
+    d = diagnose(MERGED_SEQUENTIALS, x="32,10,8")
+    said = problem(d, "keras1_merge")
+    assert said.line == 9 and "keras.layers.concatenate" in said.message
+    assert keras_says(lambda: keras.layers.Merge) in said.message
+    assert not d.unread_model and d.verdict == "problem"
+    # each branch from its own input; the concatenated last outputs (16 + 16) then Dense(1)
+    assert next(r for r in d.layer_shapes if r.line == 9).shapes == ((None, 32),)
+    assert d.output_shapes == ((None, 1),)
+    assert d.verification.verified and d.fixed_output_shape == [1]
+    assert "keras.layers.concatenate([" in d.fixed_code and "Merge" not in d.fixed_code
+
+
 # --- plain expressions where a value goes -----------------------------------------------------------------
 
 def test_plain_expressions_are_evaluated_from_the_ast():
@@ -167,6 +186,32 @@ def test_unread_lines_and_keras_error_still_get_a_fix_on_the_part_read():
     assert any("part of the model the doctor read" in n for n in d.notes)
 
 
+# --- Lambda layers ----------------------------------------------------------------------------------------
+
+def test_a_lambda_taking_the_last_step_is_read_in_a_sequential_model():
+    d = diagnose("model = Sequential([Input((10, 3)), LSTM(8, return_sequences=True), "
+                 "Lambda(lambda x: x[:, -1, :]), Dense(1)])\nmodel.compile(loss='mse', optimizer='adam')")
+    assert not d.not_read and d.verdict == "ok"
+    assert d.output_shapes == ((None, 1),)
+
+
+@pytest.mark.parametrize("applied", [
+    "last = Lambda(lambda t: t[:, -1])(h)",
+    "def last_step(x):\n    return x[:, -1, :]\nlast = Lambda(last_step)(h)",
+])
+def test_a_lambda_applied_to_a_tensor_is_read_through_its_function(applied):
+    d = diagnose(f"inp = Input((10, 3))\nh = LSTM(8, return_sequences=True)(inp)\n{applied}\n"
+                 "model = Model(inp, Dense(2)(last))\nmodel.compile(loss='mse', optimizer='adam')", y="32,2")
+    assert not d.not_read and d.verdict == "ok" and d.output_shapes == ((None, 2),)
+
+
+def test_a_lambda_the_doctor_cannot_read_is_unsure_naming_its_line_and_body():
+    d = diagnose("model = Sequential()\nmodel.add(LSTM(16, input_shape=(10, 3), return_sequences=True))\n"
+                 "model.add(Lambda(lambda x: K.mean(x, axis=1)))\nmodel.add(Dense(1))")
+    named = d.unread_model[-1]
+    assert d.verdict == "unsure" and named.line == 6 and named.reason.startswith("Lambda: `K.mean(x, axis=1)`")
+
+
 # --- any layer of keras.layers ----------------------------------------------------------------------------
 
 def test_any_keras_layer_before_and_after_the_recurrent_part_is_built_by_keras():
@@ -189,3 +234,20 @@ def test_any_keras_layer_before_and_after_the_recurrent_part_is_built_by_keras()
 def test_a_custom_layer_under_a_star_import_is_left_unread_not_blamed_on_keras():
     d = diagnose("model = Sequential([Input((10, 3)), LSTM(8, return_sequences=True), MyAttention(8), Dense(1)])")
     assert [n.line for n in d.not_read] == [4] and not d.keras_error
+
+
+def test_a_keras_layer_under_a_star_import_is_built_by_keras():
+    d = diagnose("model = Sequential([Input((10, 3)), GaussianNoise(0.1), LSTM(8), Dense(1)])\n"
+                 "model.compile(loss='mse', optimizer='adam')")
+    assert not d.not_read and d.verdict == "ok"
+    assert [r.shapes[0] for r in d.layer_shapes[1:]] == [(None, 10, 3), (None, 8), (None, 1)]
+
+
+@pytest.mark.parametrize("y", ["32,10", "32,10,1"])
+@pytest.mark.parametrize("head", ["Dense(1)", "TimeDistributed(Dense(1))", "Dense(1, activation='softmax')"])
+def test_a_per_step_classifier_with_one_unit_and_sparse_labels_is_explained(y, head):
+    d = diagnose(f"model = Sequential()\nmodel.add(LSTM(8, input_shape=(10, 8), return_sequences=True))\n"
+                 f"model.add({head})\nmodel.compile(loss='sparse_categorical_crossentropy', optimizer='adam')",
+                 x="32,10,8", y=y)
+    assert d.verdict == "problem" and "one_unit_categorical" in kinds(d)
+    assert not [n for n in d.not_read if "doctor itself" in n.reason]
