@@ -87,8 +87,10 @@ class Reader(ast.NodeVisitor):
                                    f"{MAX_LAYERS}")
 
     def call_unused_functions(self) -> None:
-        """No model yet: functions the code defines but never calls (say build_model) are read with their
-        default arguments."""
+        """No model nor layer read: functions the code defines but never calls (say build_model) are read with
+        their default arguments."""
+        if self.models or any(s.kind == "layer" for s in self.steps):
+            return
         for name, value in list(self.env.items()):
             if isinstance(value, FunctionValue) and name not in self.called and not self.models:
                 run_function(self, value, ast.Call(func=ast.Name(name), args=[], keywords=[]))
@@ -386,23 +388,27 @@ def state_count(core: Layer) -> int | None:
 
 def read(code: str, x_shape: Shape, y_shape: Shape | None = None) -> Program:
     """Pasted code -> Program; DoctorInputError (with the line) when it cannot be read at all."""
+    tree = _parse(code)
+    reader = Reader(code, tuple(x_shape), tuple(y_shape) if y_shape else None)
+    try:
+        reader.block(tree.body)
+        reader.call_unused_functions()
+    except RecursionError:
+        raise DoctorInputError("the code is nested too deeply to read") from None
+    return program(reader)
+
+
+def _parse(code: str) -> ast.Module:
+    """The code's syntax tree; DoctorInputError when it is empty, too long or not Python."""
     if not code.strip():
         raise DoctorInputError("the code is empty")
     if len(code) > MAX_CODE_CHARS:
         raise DoctorInputError(f"the code is {len(code):,} characters long; the doctor reads at most "
                                f"{MAX_CODE_CHARS:,}")
     try:
-        tree = ast.parse(code)
+        return ast.parse(code)
     except SyntaxError as err:
         where = f"line {err.lineno}: " if err.lineno else ""
         raise DoctorInputError(f"{where}this is not valid Python ({err.msg})") from None
     except (RecursionError, MemoryError, ValueError) as err:
         raise DoctorInputError(f"the code cannot be read ({type(err).__name__})") from None
-    reader = Reader(code, tuple(x_shape), tuple(y_shape) if y_shape else None)
-    try:
-        reader.block(tree.body)
-        if not reader.models and not any(s.kind == "layer" for s in reader.steps):
-            reader.call_unused_functions()
-    except RecursionError:
-        raise DoctorInputError("the code is nested too deeply to read") from None
-    return program(reader)

@@ -1,28 +1,23 @@
 """The calls in pasted code, read (never run): Keras constructors with plain values, layers applied to tensors,
 Sequential and Model, a model's add / compile / fit / reset_states, and the code's own functions read with their
-arguments bound. Each is a function of the reader (reading.Reader): its bookkeeping, and its values of
-expressions."""
+arguments bound. Each is a function of the reader (reading.Reader, as reading_values.Reading): its bookkeeping,
+and its values of expressions."""
 
 from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rnnlab.doctor.catalogue import KERAS1_MERGE_MODES, MERGES, OPTIMIZERS, POSITIONAL, QUIET_CALLS
 from rnnlab.doctor.program import Layer, Ref
-from rnnlab.doctor.reading_values import (MAX_CALL_DEPTH, MAX_DIM, QUIET, SHAPE_ARGUMENTS, DoctorInputError, DottedName,
-                                          FunctionValue, LambdaValue, LearnerData, ModelValue, Tensor, Unknown,
-                                          dotted_name,
-                                          ints_in, is_layers_module, is_plain)
-
 from rnnlab.doctor.reading_program import graft
+from rnnlab.doctor.reading_values import (MAX_CALL_DEPTH, MAX_DIM, QUIET, SHAPE_ARGUMENTS, DoctorInputError,
+                                          DottedName, FunctionValue, LambdaValue, LearnerData, ModelValue, Reading,
+                                          Tensor, Unknown, dotted_name, ints_in, is_layers_module, is_plain)
 
-if TYPE_CHECKING:
-    from rnnlab.doctor.reading import Reader
 
-
-def read_call(reader: Reader, node: ast.Call) -> Any:
+def read_call(reader: Reading, node: ast.Call) -> Any:
     """A call: a layer object applied, a function of the code, a model's method, or a name from Keras."""
     callee = _callee(reader, node.func)
     if isinstance(callee, Layer):
@@ -39,14 +34,14 @@ def read_call(reader: Reader, node: ast.Call) -> Any:
     return _method_call(reader, node) if isinstance(node.func, ast.Attribute) else _named_call(reader, node)
 
 
-def _callee(reader: Reader, func: ast.expr) -> Any:
+def _callee(reader: Reading, func: ast.expr) -> Any:
     """What a call calls when it is a value of the code (a layer object, a function, ...), else None."""
     if isinstance(func, ast.Call):
         return reader.value(func)
     return reader.env.get(func.id) if isinstance(func, ast.Name) else None
 
 
-def _method_call(reader: Reader, node: ast.Call) -> Any:
+def _method_call(reader: Reading, node: ast.Call) -> Any:
     """owner.method(...): a model's or a layer's method, else a dotted name from Keras."""
     func = node.func
     assert isinstance(func, ast.Attribute)
@@ -58,7 +53,7 @@ def _method_call(reader: Reader, node: ast.Call) -> Any:
     return _named_call(reader, node)
 
 
-def _named_call(reader: Reader, node: ast.Call) -> Any:
+def _named_call(reader: Reading, node: ast.Call) -> Any:
     """keras.layers.LSTM(...), Sequential(...), merge(...), int(...): read by the first of _CALLS that takes the
     name, or built by Keras when it names a layer of keras.layers."""
     dotted = dotted_name(node.func)
@@ -72,7 +67,7 @@ def _named_call(reader: Reader, node: ast.Call) -> Any:
     return read(reader, name, node) if read else reader.unknown(node)
 
 
-def is_keras_layer(reader: Reader, name: str, dotted: str) -> bool:
+def is_keras_layer(reader: Reading, name: str, dotted: str) -> bool:
     """Any other layer of keras.layers (Conv2D, MaxPooling2D, ...), named through keras.layers or imported
     from it (by name, or with `import *` when Keras has it): Keras builds it as written (a name Keras does not have is
     Keras's error to report)."""
@@ -92,17 +87,17 @@ def keras_has_layer(name: str) -> bool:
     return isinstance(getattr(keras.layers, name, None), type)
 
 
-def read_quiet(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_quiet(reader: Reading, name: str, node: ast.Call) -> Any:
     return QUIET
 
 
-def read_loss_object(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_loss_object(reader: Reading, name: str, node: ast.Call) -> Any:
     """keras.losses.MeanSquaredError(), SparseCategoricalCrossentropy(from_logits=True): the loss (or metric)
     by its name; its arguments change no shape."""
     return DottedName(dotted_name(node.func))
 
 
-def read_number(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_number(reader: Reading, name: str, node: ast.Call) -> Any:
     """int(100), float(0.5), abs(-3), round(2.0): a plain number from plain numbers."""
     given = reader.value(node.args[0]) if len(node.args) == 1 and not node.keywords else None
     if not isinstance(given, (int, float)) or isinstance(given, bool) or abs(given) > MAX_DIM * MAX_DIM:
@@ -110,7 +105,7 @@ def read_number(reader: Reader, name: str, node: ast.Call) -> Any:
     return {"int": int, "float": float, "abs": abs, "round": round}[name](given)
 
 
-def read_keras1_merge(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_keras1_merge(reader: Reading, name: str, node: ast.Call) -> Any:
     """Keras 1's merge([a, b], mode='sum', concat_axis=-1) -> the Keras 3 merge layer it meant (add, ...)."""
     keywords = {k.arg: k.value for k in node.keywords if k.arg}
     mode = reader.value(keywords["mode"]) if "mode" in keywords else "sum"
@@ -124,7 +119,7 @@ def read_keras1_merge(reader: Reader, name: str, node: ast.Call) -> Any:
     return read
 
 
-def read_keras1_Merge(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_keras1_Merge(reader: Reading, name: str, node: ast.Call) -> Any:
     """Keras 1's Merge([left, right], mode='concat') of Sequential models, added first to a Sequential: each
     branch read as a functional model's from its own input, joined by the Keras 3 merge function it meant."""
     keywords = {k.arg: k.value for k in node.keywords if k.arg}
@@ -134,16 +129,20 @@ def read_keras1_Merge(reader: Reader, name: str, node: ast.Call) -> Any:
     if function is None or branches is None:
         return reader.unknown(node)
     ends = tuple(graft(reader, branch) for branch in branches)
-    meant = _merge_meant(node, function)
-    meant.keywords = [k for k in meant.keywords if k.arg != "layers"]
-    layer = constructor(reader, next(c for c, f in MERGES.items() if f == function),
-                        ast.copy_location(ast.Call(func=ast.Name(function), args=[], keywords=meant.keywords), node))
+    layer = _merge_layer(reader, node, function)
     reader.count_layer(node.lineno)
     reader.old_call(node.lineno, "keras1_merge", reader.source(node), f"keras.layers.{function}([...])", "Merge")
     return reader.add_step(kind="layer", line=node.lineno, layer=layer, inputs=ends, listed=True, function=function)
 
 
-def _branches(reader: Reader, given: ast.expr | None) -> list[ModelValue] | None:
+def _merge_layer(reader: Reading, node: ast.Call, function: str) -> Layer | None:
+    """The Keras 3 merge layer a Keras 1 Merge meant, with its other arguments (concat_axis as axis)."""
+    kept = [k for k in _merge_meant(node, function).keywords if k.arg != "layers"]
+    call = ast.copy_location(ast.Call(func=ast.Name(function), args=[], keywords=kept), node)
+    return constructor(reader, next(c for c, f in MERGES.items() if f == function), call)
+
+
+def _branches(reader: Reading, given: ast.expr | None) -> list[ModelValue] | None:
     """The Sequential models a Merge joins (marked as parts of the model), or None when they are not read."""
     items = [reader.value(item) for item in given.elts] if isinstance(given, (ast.List, ast.Tuple)) else []
     if len(items) < 2 or not all(isinstance(m, ModelValue) and m.kind == "sequential" and m.layers for m in items):
@@ -153,7 +152,7 @@ def _branches(reader: Reader, given: ast.expr | None) -> list[ModelValue] | None
     return items
 
 
-def read_lambda(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_lambda(reader: Reading, name: str, node: ast.Call) -> Any:
     """Lambda(lambda x: x[:, -1]) or Lambda(a function of the code): its body is read where it is applied."""
     given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "function"), None)
     if isinstance(given, ast.Lambda) and given.args.args:
@@ -167,7 +166,7 @@ def read_lambda(reader: Reader, name: str, node: ast.Call) -> Any:
     return reader.unknown(node)
 
 
-def apply_lambda(reader: Reader, value: LambdaValue, tensor: Tensor) -> Any:
+def apply_lambda(reader: Reading, value: LambdaValue, tensor: Tensor) -> Any:
     """A Lambda on a tensor: its function read with its first argument bound to the tensor; the tensor it
     gives back, or Unknown with the reason."""
     bound = "<the Lambda's input>"
@@ -192,7 +191,7 @@ def _merge_meant(node: ast.Call, function: str) -> ast.Call:
     return ast.copy_location(ast.Call(func=ast.Name(function), args=node.args[:1], keywords=kept), node)
 
 
-def read_length(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_length(reader: Reading, name: str, node: ast.Call) -> Any:
     """len(X) or len(y): the number of samples."""
     given = reader.value(node.args[0]) if len(node.args) == 1 else None
     if not isinstance(given, LearnerData):
@@ -200,11 +199,11 @@ def read_length(reader: Reader, name: str, node: ast.Call) -> Any:
     return (reader.x_shape if given.which == "x" else reader.y_shape or (0,))[0]
 
 
-def read_optimizer(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_optimizer(reader: Reading, name: str, node: ast.Call) -> Any:
     return constructor(reader, name, node) or reader.unknown(node)
 
 
-def constructor(reader: Reader, cls: str, node: ast.Call) -> Layer | None:
+def constructor(reader: Reading, cls: str, node: ast.Call) -> Layer | None:
     """keras.layers.<cls>(...) with plain values; arguments that are not plain are left out (and noted)."""
     args = _positional(reader, cls, node)
     if args is None:
@@ -217,7 +216,7 @@ def constructor(reader: Reader, cls: str, node: ast.Call) -> Layer | None:
     return layer
 
 
-def _positional(reader: Reader, cls: str, node: ast.Call) -> list | None:
+def _positional(reader: Reading, cls: str, node: ast.Call) -> list | None:
     """The values given by position; None (noted) when there are more than the doctor reads, or one is not
     plain: the layer is left out."""
     names = POSITIONAL.get(cls)
@@ -236,7 +235,7 @@ def _positional(reader: Reader, cls: str, node: ast.Call) -> list | None:
     return args
 
 
-def _keywords(reader: Reader, cls: str, node: ast.Call) -> list[tuple[str, Any]]:
+def _keywords(reader: Reading, cls: str, node: ast.Call) -> list[tuple[str, Any]]:
     """The values given by name; one that is not plain is left out (and noted)."""
     kwargs = []
     for keyword in node.keywords:
@@ -252,11 +251,11 @@ def _keywords(reader: Reader, cls: str, node: ast.Call) -> list[tuple[str, Any]]
     return kwargs
 
 
-def read_layer(reader: Reader, cls: str, node: ast.Call) -> Any:
+def read_layer(reader: Reading, cls: str, node: ast.Call) -> Any:
     return constructor(reader, cls, node) or QUIET
 
 
-def tensors(reader: Reader, node: ast.expr) -> tuple[tuple[Ref, ...], bool] | None:
+def tensors(reader: Reading, node: ast.expr) -> tuple[tuple[Ref, ...], bool] | None:
     """What a layer is called on: one tensor, or a list of them (listed=True); None if not understood.
     A name bound to a list of tensors (states = [h, c]) is that list."""
     if not isinstance(node, (ast.List, ast.Tuple)):
@@ -274,7 +273,7 @@ def tensors(reader: Reader, node: ast.expr) -> tuple[tuple[Ref, ...], bool] | No
     return tuple(refs), True
 
 
-def _tensor_ref(reader: Reader, item: ast.expr, value: Any) -> Ref | None:
+def _tensor_ref(reader: Reading, item: ast.expr, value: Any) -> Ref | None:
     """The tensor an item stands for; an undefined name (before any input of X) stands for X."""
     if isinstance(value, Tensor):
         return value.ref
@@ -283,7 +282,7 @@ def _tensor_ref(reader: Reader, item: ast.expr, value: Any) -> Ref | None:
     return None
 
 
-def tupled(reader: Reader, node: ast.expr | None) -> bool:
+def tupled(reader: Reading, node: ast.expr | None) -> bool:
     """A name bound to a one-item tuple of a tensor, as `x = LSTM(8)(x),` (a trailing comma) makes."""
     if not isinstance(node, ast.Name):
         return False
@@ -291,11 +290,11 @@ def tupled(reader: Reader, node: ast.expr | None) -> bool:
     return isinstance(value, tuple) and len(value) == 1 and isinstance(value[0], Tensor)
 
 
-def inputs_from_x(reader: Reader) -> bool:
+def inputs_from_x(reader: Reading) -> bool:
     return any(s.source == "x" for s in reader.steps)
 
 
-def x_input(reader: Reader, name: str, line: int) -> Tensor:
+def x_input(reader: Reading, name: str, line: int) -> Tensor:
     """An undefined name a layer is called on stands for X: an input of X's shape."""
     reader.notes.append(f"`{name}` is not defined in the code: the doctor took it as the input X, shape "
                       f"{reader.x_shape}.")
@@ -305,7 +304,7 @@ def x_input(reader: Reader, name: str, line: int) -> Tensor:
     return tensor
 
 
-def apply_layer(reader: Reader, layer: Layer, node: ast.Call) -> Any:
+def apply_layer(reader: Reading, layer: Layer, node: ast.Call) -> Any:
     """A layer object called on tensors: one step of the model."""
     keywords = {k.arg: k.value for k in node.keywords if k.arg}
     given = node.args[0] if node.args else keywords.get("inputs", keywords.get("sequences"))
@@ -323,7 +322,7 @@ def apply_layer(reader: Reader, layer: Layer, node: ast.Call) -> Any:
                          initial_state=initial, tupled=tupled(reader, given))
 
 
-def read_input(reader: Reader, node: ast.Call) -> Any:
+def read_input(reader: Reading, node: ast.Call) -> Any:
     layer = constructor(reader, "Input", node)
     if layer is None:
         return reader.unknown(node)
@@ -332,7 +331,7 @@ def read_input(reader: Reader, node: ast.Call) -> Any:
     return reader.add_step(kind="input", line=node.lineno, layer=layer, source="Input")
 
 
-def read_merge_function(reader: Reader, name: str, node: ast.Call) -> Any:
+def read_merge_function(reader: Reading, name: str, node: ast.Call) -> Any:
     cls = next(c for c, f in MERGES.items() if f == name)
     given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "inputs"), None)
     called = tensors(reader, given) if isinstance(given, (ast.List, ast.Tuple)) else None
@@ -346,7 +345,7 @@ def read_merge_function(reader: Reader, name: str, node: ast.Call) -> Any:
                          function=name)
 
 
-def read_flip(reader: Reader, node: ast.Call) -> Any:
+def read_flip(reader: Reading, node: ast.Call) -> Any:
     """keras.ops.flip(t, axis=1), tf.reverse(t, axis=[1]), K.reverse(t, axes=1): reversing the time axis."""
     axis = next((reader.value(k.value) for k in node.keywords if k.arg in ("axis", "axes")),
                 reader.value(node.args[1]) if len(node.args) > 1 else None)
@@ -356,7 +355,7 @@ def read_flip(reader: Reader, node: ast.Call) -> Any:
     return reader.add_step(kind="flip", line=node.lineno, inputs=called[0])
 
 
-def read_sequential(reader: Reader, node: ast.Call) -> Any:
+def read_sequential(reader: Reading, node: ast.Call) -> Any:
     model = ModelValue("sequential", node.lineno)
     given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "layers"), None)
     if isinstance(given, (ast.List, ast.Tuple)):
@@ -368,7 +367,7 @@ def read_sequential(reader: Reader, node: ast.Call) -> Any:
     return model
 
 
-def add_to(reader: Reader, model: ModelValue, value: Any, node: ast.expr) -> None:
+def add_to(reader: Reading, model: ModelValue, value: Any, node: ast.expr) -> None:
     """A layer added to a Sequential model; a model's first item may also be an Input or a tensor made in the
     code (Keras 1's Merge); a Lambda is applied to the model's output so far."""
     if isinstance(value, Tensor) and (not model.layers or reader.steps[value.ref[0]].kind == "input"):
@@ -382,7 +381,7 @@ def add_to(reader: Reader, model: ModelValue, value: Any, node: ast.expr) -> Non
         reader.skip(node, value.why if isinstance(value, Unknown) else "not a layer the doctor knows")
 
 
-def _add_lambda(reader: Reader, model: ModelValue, value: LambdaValue, node: ast.expr) -> None:
+def _add_lambda(reader: Reading, model: ModelValue, value: LambdaValue, node: ast.expr) -> None:
     """A Lambda in a Sequential model: the model so far becomes steps, and the model goes on from the Lambda's
     tensor (a Lambda whose body is not read leaves the model unread from there)."""
     end = Tensor(graft(reader, model))
@@ -393,7 +392,7 @@ def _add_lambda(reader: Reader, model: ModelValue, value: LambdaValue, node: ast
         reader.skip(node, f"Lambda: {result.why}", True)
 
 
-def read_functional_model(reader: Reader, node: ast.Call) -> Any:
+def read_functional_model(reader: Reading, node: ast.Call) -> Any:
     """Model(inputs, outputs), or Keras 1's Model(input=..., output=...) (noted)."""
     given = _model_ends(node)
     if given is None:
@@ -418,7 +417,7 @@ def _model_ends(node: ast.Call) -> tuple[ast.expr, ast.expr] | None:
     return None if given[0] is None or given[1] is None else (given[0], given[1])
 
 
-def model_method(reader: Reader, model: ModelValue, method: str, node: ast.Call) -> Any:
+def model_method(reader: Reading, model: ModelValue, method: str, node: ast.Call) -> Any:
     """model.add / compile / fit / reset_states / build(...), read for what they say about the model."""
     read = _MODEL_METHODS.get(method)
     if read is not None and (node.args or method not in ("add", "build")):
@@ -427,17 +426,17 @@ def model_method(reader: Reader, model: ModelValue, method: str, node: ast.Call)
     return QUIET if method in QUIET_CALLS else reader.unknown(node)
 
 
-def model_add(reader: Reader, model: ModelValue, node: ast.Call, keywords: dict) -> None:
+def model_add(reader: Reading, model: ModelValue, node: ast.Call, keywords: dict) -> None:
     model.added = True
     add_to(reader, model, reader.value(node.args[0]), node.args[0])
 
 
-def model_compile(reader: Reader, model: ModelValue, node: ast.Call, keywords: dict) -> None:
+def model_compile(reader: Reading, model: ModelValue, node: ast.Call, keywords: dict) -> None:
     model.used = True
     read_compile(reader, node, keywords)
 
 
-def model_fit(reader: Reader, model: ModelValue, node: ast.Call, keywords: dict) -> None:
+def model_fit(reader: Reading, model: ModelValue, node: ast.Call, keywords: dict) -> None:
     model.used = True
     batch = keywords.get("batch_size", node.args[2] if len(node.args) > 2 else None)
     value = reader.value(batch) if batch is not None else None
@@ -447,19 +446,19 @@ def model_fit(reader: Reader, model: ModelValue, node: ast.Call, keywords: dict)
     reader.compiled["fit_line"] = node.lineno
 
 
-def model_reset(reader: Reader, model: ModelValue, node: ast.Call, keywords: dict) -> None:
+def model_reset(reader: Reading, model: ModelValue, node: ast.Call, keywords: dict) -> None:
     method = node.func.attr
     if (node.lineno, method) not in reader.resets:
         reader.resets.append((node.lineno, method))
 
 
-def model_build(reader: Reader, model: ModelValue, node: ast.Call, keywords: dict) -> None:
+def model_build(reader: Reading, model: ModelValue, node: ast.Call, keywords: dict) -> None:
     shape = reader.value(node.args[0])
     if isinstance(shape, (tuple, list)) and all(isinstance(d, int) or d is None for d in shape):
         model.built_shape = tuple(shape)
 
 
-def read_compile(reader: Reader, node: ast.Call, keywords: dict[str, ast.expr]) -> None:
+def read_compile(reader: Reading, node: ast.Call, keywords: dict[str, ast.expr]) -> None:
     loss = keywords.get("loss", node.args[1] if len(node.args) > 1 else None)
     if loss is not None:
         _read_loss(reader, node, loss)
@@ -470,7 +469,7 @@ def read_compile(reader: Reader, node: ast.Call, keywords: dict[str, ast.expr]) 
             reader.compiled.update(optimizer=value, optimizer_line=node.lineno)
 
 
-def _read_loss(reader: Reader, node: ast.Call, loss: ast.expr) -> None:
+def _read_loss(reader: Reading, node: ast.Call, loss: ast.expr) -> None:
     """compile's loss, by its name: a string, a Keras loss function or object."""
     value = reader.value(loss)
     if isinstance(loss, ast.Name) and loss.id not in reader.env and _LOSS_FUNCTION.fullmatch(loss.id):
@@ -482,7 +481,7 @@ def _read_loss(reader: Reader, node: ast.Call, loss: ast.expr) -> None:
         reader.skip(node, "the loss is not a name the doctor reads")
 
 
-def run_function(reader: Reader, function: FunctionValue, node: ast.Call) -> Any:
+def run_function(reader: Reading, function: FunctionValue, node: ast.Call) -> Any:
     """A function defined in the code (say build_model) is read with its arguments bound."""
     if reader.depth >= MAX_CALL_DEPTH:
         return reader.unknown(node)

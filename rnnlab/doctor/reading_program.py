@@ -1,21 +1,18 @@
 """The Program the pasted code builds, put together once it has been read: the model the code uses, its input
 (given, implied by the first layer's old arguments, or X's), its steps, and what compile and fit said. Read from
-the reader's record (reading.Reader)."""
+the reader's record (reading.Reader, as reading_values.Reading)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rnnlab.doctor.program import Layer, NotRead, Program, Ref, Shape, Step
-from rnnlab.doctor.reading_values import DoctorInputError, ModelValue, Tensor
-
-if TYPE_CHECKING:
-    from rnnlab.doctor.reading import Reader
+from rnnlab.doctor.reading_values import DoctorInputError, ModelValue, Reading, Tensor
 
 
-def program(reader: Reader) -> Program:
+def program(reader: Reading) -> Program:
     """The Program of the model the code uses (the last one compiled or fitted, else the last one made), or of
     the layers applied to tensors when the code makes no model."""
     model = _used_model(reader)
@@ -29,13 +26,13 @@ def program(reader: Reader) -> Program:
     return Program(tuple(reader.steps), "functional", has_model=False, **_compiled(reader))
 
 
-def _used_model(reader: Reader) -> ModelValue | None:
+def _used_model(reader: Reading) -> ModelValue | None:
     """The last model compiled or fitted, else the last one made."""
     used = [m for m in reader.models if m.used] or [m for m in reader.models if not m.merged]
     return used[-1] if used else None
 
 
-def _sequential_program(reader: Reader, model: ModelValue) -> Program:
+def _sequential_program(reader: Reading, model: ModelValue) -> Program:
     if not model.layers:
         raise DoctorInputError("the Sequential model has no layers the doctor knows")
     if grafted(reader, model):  # Keras 1's Merge, or a Lambda: a functional model in Keras 3
@@ -45,7 +42,7 @@ def _sequential_program(reader: Reader, model: ModelValue) -> Program:
                    **_compiled(reader))
 
 
-def _compiled(reader: Reader) -> dict[str, Any]:
+def _compiled(reader: Reading) -> dict[str, Any]:
     """What compile and fit said, the notes and what was not read: the Program's fields besides its steps."""
     said = reader.compiled
     return dict(loss=said.get("loss"), loss_line=said.get("loss_line"), optimizer=said.get("optimizer", "adam"),
@@ -54,14 +51,14 @@ def _compiled(reader: Reader) -> dict[str, Any]:
                 not_read=tuple(reader.not_read), legacy=tuple(reader.legacy), notes=tuple(reader.notes))
 
 
-def grafted(reader: Reader, model: ModelValue) -> bool:
+def grafted(reader: Reading, model: ModelValue) -> bool:
     """Whether a Sequential model starts from a tensor made in the code (Keras 1's Merge, or a Lambda's) rather
     than from an input."""
     first = model.layers[0] if model.layers else None
     return isinstance(first, Tensor) and reader.steps[first.ref[0]].kind != "input"
 
 
-def graft(reader: Reader, model: ModelValue) -> Ref:
+def graft(reader: Reading, model: ModelValue) -> Ref:
     """A Sequential model's layers so far, added to the reader's steps as a functional model's (from its input,
     or from the tensor it starts from): the ref of the last one's output."""
     first = model.layers[0]
@@ -78,7 +75,7 @@ def graft(reader: Reader, model: ModelValue) -> Ref:
     return end
 
 
-def sequential_steps(reader: Reader, model: ModelValue) -> tuple[Step, ...]:
+def sequential_steps(reader: Reading, model: ModelValue) -> tuple[Step, ...]:
     items = list(model.layers)
     first = items[0]
     if isinstance(first, Tensor):
@@ -106,7 +103,7 @@ def input_layer(layer: Layer) -> Layer:
     return Layer("Input", kwargs=(("batch_shape", batch),) if batch else (("shape", shape),), line=layer.line)
 
 
-def implied_input(reader: Reader, first: Layer, model: ModelValue) -> Step:
+def implied_input(reader: Reading, first: Layer, model: ModelValue) -> Step:
     """Sequential without an Input: the shape the first layer's arguments give, else X's."""
     def given(name: str) -> Any:  # on the layer, or on the layer a wrapper holds
         return first.get(name, first.inner.get(name) if first.inner else None)

@@ -9,10 +9,10 @@ import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from rnnlab.doctor.catalogue import OLD_MODULES
-from rnnlab.doctor.program import Layer, Ref, Shape
+from rnnlab.doctor.program import Layer, Legacy, NotRead, Ref, Shape, Step
 
 MAX_CODE_CHARS = 20_000
 
@@ -149,3 +149,44 @@ def keras_module(path: str) -> str:
 def is_layers_module(path: str) -> bool:
     """keras.layers, or a Keras 1/2 module of layers (keras.layers.recurrent, ...)."""
     return keras_module(path) == "keras.layers" or keras_module(path) in OLD_MODULES
+
+
+class Reading(Protocol):
+    """What the functions that read calls (reading_calls) and put the Program together (reading_program) use of
+    the reader (reading.Reader): its record of what was read, its bookkeeping and its values of expressions."""
+
+    code: str
+    x_shape: Shape
+    y_shape: Shape | None
+    env: dict[str, Any]  # names bound by the code -> their values
+    steps: list[Step]  # the functional model's steps, in the order they were read
+    models: list[ModelValue]
+    not_read: list[NotRead]
+    notes: list[str]
+    compiled: dict[str, Any]  # what compile and fit said
+    resets: list[tuple[int, str]]
+    legacy: list[Legacy]
+    keras_names: set[str]
+    called: set[str]
+    depth: int  # functions of the code being read, one inside another
+    returned: Any
+
+    def value(self, node: ast.expr) -> Any: ...
+
+    def block(self, body: list[ast.stmt]) -> None: ...
+
+    def unknown(self, node: ast.AST) -> Unknown: ...
+
+    def skip(self, node: ast.AST, why: str, model: bool | None = None) -> None: ...
+
+    def source(self, node: ast.AST) -> str: ...
+
+    def add_step(self, **fields: Any) -> Tensor: ...
+
+    def count_layer(self, line: int) -> None: ...
+
+    def next_uid(self) -> int: ...
+
+    def old_call(self, line: int, kind: str, written: str, meant: str, check: str) -> None: ...
+
+    def note_old_module(self, line: int, path: str) -> None: ...
