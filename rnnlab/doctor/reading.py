@@ -315,7 +315,7 @@ class Reader(ast.NodeVisitor):
             picked = self.add_step(kind="last", line=node.lineno, inputs=(owner.ref,))
         elif isinstance(owner, Tensor) and owner.ref[1] is None:
             picked = self.returned_items(owner.ref[0], index)
-        elif isinstance(owner, tuple):
+        elif isinstance(owner, (tuple, list)):
             picked = self.tuple_items(owner, index)
         return self.unknown(node) if picked is NOT_READ else picked
 
@@ -324,8 +324,8 @@ class Reader(ast.NodeVisitor):
         bounds = tuple(self.value(b) if b is not None else None for b in (index.lower, index.upper))
         return bounds if index.step is None and all(b is None or is_int(b) for b in bounds) else None  # type: ignore
 
-    def tuple_items(self, owner: tuple, index: ast.expr) -> Any:
-        """t[1], t[-1], t[1:] on a tuple of plain values (NOT_READ otherwise)."""
+    def tuple_items(self, owner: tuple | list, index: ast.expr) -> Any:
+        """t[1], t[-1], t[1:] on a tuple or list of values read (NOT_READ otherwise)."""
         if isinstance(index, ast.Slice):
             bounds = self.slice_bounds(index)
             return owner[bounds[0]:bounds[1]] if bounds else NOT_READ

@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from rnnlab.doctor.catalogue import READS_SEQUENCES
 from rnnlab.doctor.program import Layer, NotRead, Program, Ref, Shape, Step
 from rnnlab.doctor.reading_values import DoctorInputError, ModelValue, Reading, Tensor
 
@@ -132,6 +133,6 @@ def _given_shape(first: Layer, given: Callable[[str], Any], x_shape: Shape) -> t
 def _dim_shape(first: Layer, dim: int, length: Any, x_shape: Shape) -> Shape:
     """input_dim=F: a sample of F features, or F per timestep for a layer that reads sequences (timesteps from
     input_length, else X's)."""
-    if not (first.recurrent or first.cls in ("Conv1D", "TimeDistributed")):
+    if not (first.recurrent or first.cls in READS_SEQUENCES):
         return (dim,)
     return (length if isinstance(length, int) else (x_shape[1] if len(x_shape) > 2 else None), dim)

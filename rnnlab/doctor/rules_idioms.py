@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from rnnlab.doctor.catalogue import INPUT_ARGUMENTS, KEEPS_NAME, MISSPELT, REMOVED_LAYERS, RENAMED
+from rnnlab.doctor.catalogue import (INPUT_ARGUMENTS, KEEPS_NAME, MISSPELT, READS_SEQUENCES, REMOVED_LAYERS,
+                                     RENAMED)
 from rnnlab.doctor.program import Layer, Legacy, Program, Step
 from rnnlab.doctor.rule_kit import Finding, change_layer, wrapped_layers
 from rnnlab.doctor.trial import Data, refusal
@@ -136,7 +137,7 @@ def _input_given(step: Step) -> dict:
 
 def _refused(step: Step, given: dict) -> bool:
     """Whether Keras 3 refuses one of these input arguments on this layer (rather than warning)."""
-    sequence = step.layer.recurrent or step.layer.cls in ("Conv1D", "TimeDistributed")
+    sequence = step.layer.recurrent or step.layer.cls in READS_SEQUENCES
     return any(k in ("batch_input_shape", "batch_size") or k == "input_length" and step.layer.cls != "Embedding"
                or k == "input_dim" and sequence for k in given)
 

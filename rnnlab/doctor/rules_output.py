@@ -186,7 +186,9 @@ _COMPARISONS = (_one_unit_under_classes, _one_hot_under_sparse, _agrees, _extra_
 
 @rule
 def _output_vs_y(program: Program, built: Built, data: Data) -> list[Finding]:
-    if data.y is None or not built.outputs or len(built.outputs) != 1 or not program.has_model:
+    """The model's one output against y under the loss (nothing when Keras gave no shape for it)."""
+    if data.y is None or not built.outputs or len(built.outputs) != 1 or not built.outputs[0] or \
+            not program.has_model:
         return []
     compared = _Compared(program, built, built.outputs[0], tuple(data.y), program.loss, loss_family(program.loss))
     return next(found for found in (compare(compared) for compare in _COMPARISONS) if found is not None)

@@ -251,3 +251,35 @@ def test_a_per_step_classifier_with_one_unit_and_sparse_labels_is_explained(y, h
                  x="32,10,8", y=y)
     assert d.verdict == "problem" and "one_unit_categorical" in kinds(d)
     assert not [n for n in d.not_read if "doctor itself" in n.reason]
+
+
+# --- sizes, old names and shapes Keras does not give ------------------------------------------------------
+
+def test_sizes_taken_from_a_list_are_read():
+    d = diagnose("sizes = [3, 16, 1]\nmodel = Sequential([Input((10, sizes[0])), LSTM(sizes[1]), Dense(sizes[-1])])\n"
+                 "model.compile(loss='mse', optimizer='adam')")
+    assert not d.not_read and d.verdict == "ok" and d.output_shapes == ((None, 1),)
+
+
+def test_keras1_convolution1d_input_dim_is_the_features_of_each_step():
+    d = diagnose("model = Sequential()\nmodel.add(Convolution1D(input_dim=3, nb_filter=4, filter_length=3, "
+                 "border_mode='same'))\nmodel.add(LSTM(8))\nmodel.add(Dense(1))", x="32,10,3")
+    assert d.layer_shapes[0].shapes == ((None, 10, 3),)
+    assert d.verification.verified and d.fixed_output_shape == [1]
+
+
+def test_a_model_that_pools_time_is_tried_at_sizes_that_keep_it_equal_to_y():
+    # shrunk for the trial, 200 steps pooled to 100 would no longer meet y's 100
+    d = diagnose("model = Sequential([Input((200, 5)), Conv1D(5, 3, padding='same'), MaxPooling1D(2), "
+                 "TimeDistributed(Dense(5))])\nmodel.compile(loss='mse', optimizer='adam')",
+                 x="128,200,5", y="128,100,5")
+    assert d.verdict == "ok" and not d.keras_error
+
+
+def test_a_layer_keras_refuses_to_build_inside_time_distributed_is_explained_not_a_failure_of_the_doctor():
+    d = diagnose("model = Sequential()\nmodel.add(TimeDistributed(Convolution2D(8, 3, 3, border_mode='valid'), "
+                 "input_shape=[4, 1, 56, 14]))\nmodel.add(TimeDistributed(Flatten()))\nmodel.add(LSTM(5))\n"
+                 "model.add(Dense(10))\nmodel.add(Activation('softmax'))\n"
+                 "model.compile(loss='categorical_crossentropy', optimizer='adam')", x="64,4,1,56,14", y="64,10")
+    assert d.verdict == "problem" and "keras1_argument" in kinds(d)
+    assert not [n for n in d.not_read if "doctor itself" in n.reason]
