@@ -303,10 +303,16 @@ def trial(program: Program, data: Data, quick: bool = False) -> Built:
     quick: one way of training only (a failure's exact message in fit's words is not needed)."""
     shrunk = shrink_map(program, data)
     built = _trial_at(program, data, shrunk, quick)
-    if shrunk and built.error_phase == "train" and _small_at_full_size(program, data):
+    if shrunk and built.error_phase == "train" and _fits_y(built, data) and _small_at_full_size(program, data):
         # sizes shrunk apart can disagree where the learner's agree (200 pooled to 100 against y's 100)
         return _trial_at(program, data, {}, quick)
     return built
+
+
+def _fits_y(built: Built, data: Data) -> bool:
+    """Whether the model's one output, at the learner's sizes, has y's shape."""
+    return data.y is not None and built.outputs is not None and len(built.outputs) == 1 \
+        and tuple(built.outputs[0][1:]) == tuple(data.y[1:])
 
 
 def _trial_at(program: Program, data: Data, shrunk: dict[int, int], quick: bool) -> Built:
