@@ -28,13 +28,8 @@ Shape = tuple[int, ...]
 
 def parse_shape(text: str | Shape, name: str = "shape", ranks: range = range(1, 6)) -> Shape:
     """'118,45,2', '(118, 45, 2)' or a tuple -> (118, 45, 2); DoctorInputError with the reason otherwise."""
-    if isinstance(text, (tuple, list)):
-        parts = [str(d) for d in text]
-    else:
-        text = str(text).strip()
-        if len(text) > 100:
-            raise DoctorInputError(f"{name}: {len(text)} characters is too long for a shape")
-        parts = [p for p in re.split(r"[\s,]+", text.strip("()[] ")) if p]
+    text = text if isinstance(text, (tuple, list)) else str(text).strip()
+    parts = _shape_parts(text, name)
     if not all(re.fullmatch(r"\d+", p) for p in parts):
         raise DoctorInputError(f"{name} {quoted(text)} is not a list of whole numbers such as 118,45,2")
     shape = tuple(int(p) for p in parts)
@@ -44,6 +39,15 @@ def parse_shape(text: str | Shape, name: str = "shape", ranks: range = range(1, 
     if any(not 1 <= d <= MAX_DIM for d in shape):
         raise DoctorInputError(f"{name} {quoted(text)}: every size must be between 1 and {MAX_DIM:,}")
     return shape
+
+
+def _shape_parts(text: str | Shape, name: str) -> list[str]:
+    """The sizes a shape is written with, as text."""
+    if isinstance(text, (tuple, list)):
+        return [str(d) for d in text]
+    if len(text) > 100:
+        raise DoctorInputError(f"{name}: {len(text)} characters is too long for a shape")
+    return [p for p in re.split(r"[\s,]+", text.strip("()[] ")) if p]
 
 
 def diagnose(code: str, x_shape: str | Shape, y_shape: str | Shape | None = None,

@@ -31,6 +31,9 @@ REMOVED_LAYERS = {"CuDNNLSTM": "LSTM", "CuDNNGRU": "GRU"}
 RECURRENT = frozenset({"LSTM", "GRU", "SimpleRNN", "RNN", "CuDNNLSTM", "CuDNNGRU"})
 MERGES = {"Add": "add", "Concatenate": "concatenate", "Average": "average", "Multiply": "multiply",
           "Subtract": "subtract", "Maximum": "maximum", "Minimum": "minimum"}
+# Layers whose input_dim= (Keras 1/2) is the features of each timestep: the input is a sequence (Convolution1D is
+# Keras 1's name of Conv1D, still an alias in Keras 3).
+READS_SEQUENCES = frozenset({"Conv1D", "Convolution1D", "TimeDistributed"})
 # Layers that work on each timestep alone: a time axis passes through them unchanged.
 PER_STEP = frozenset({"Dense", "Dropout", "Activation", "BatchNormalization", "LayerNormalization", "Masking",
                       "SpatialDropout1D", "TimeDistributed"})

@@ -17,21 +17,25 @@ from typing import Any
 
 from rnnlab.doctor.catalogue import MERGES, OLD_MODULES, POSITIONAL
 from rnnlab.doctor.program import Layer, Legacy, NotRead, Program, Shape, Step
-from rnnlab.doctor.reading_calls import _Calls
-from rnnlab.doctor.reading_program import _Assembly
-from rnnlab.doctor.reading_values import (_PLAIN, _X_NAME, _Y_NAME, MAX_CODE_CHARS, MAX_DIM,  # noqa: F401
-                                          MAX_LAYERS, MAX_STATEMENTS, MODEL_NAMES, DoctorInputError, _Data,
-                                          _dotted, _Function, _Model, _Name, _QUIET, _Tensor, _Unknown)
+from rnnlab.doctor.reading_calls import read_call, run_function
+from rnnlab.doctor.reading_program import program
+from rnnlab.doctor.reading_values import (MAX_CODE_CHARS, MAX_DIM, MAX_LAYERS, MAX_STATEMENTS,  # noqa: F401
+                                          MODEL_NAMES, NOT_READ, PLAIN_TYPES, QUIET, X_NAME, Y_NAME,
+                                          DoctorInputError, DottedName, FunctionValue, LearnerData, ModelValue,
+                                          Tensor, Unknown, arithmetic, dotted_name, is_int, is_layers_module,
+                                          is_number, keras_module)
 
 
-class _Reader(_Calls, _Assembly):
-    """Reads statements and expressions; calls (reading_calls) and the Program (reading_program) are mixed in."""
+class Reader(ast.NodeVisitor):
+    """Reads statements (visit_* of a statement: False back when it is not read after all) and expressions
+    (visit_* of an expression: its value, Unknown with the reason when it is not read). Calls are read by
+    reading_calls, the Program put together by reading_program, both from this reader's record."""
 
     def __init__(self, code: str, x_shape: Shape, y_shape: Shape | None):
         self.code, self.x_shape, self.y_shape = code, x_shape, y_shape
         self.env: dict[str, Any] = {}
         self.steps: list[Step] = []
-        self.models: list[_Model] = []
+        self.models: list[ModelValue] = []
         self.not_read: list[NotRead] = []
         self.notes: list[str] = []
         self.compiled: dict[str, Any] = {}
@@ -41,6 +45,10 @@ class _Reader(_Calls, _Assembly):
         self.called: set[str] = set()
         self.legacy: list[Legacy] = []  # Keras 1/2 calls read as the Keras 3 call they meant
         self.keras_names: set[str] = set()  # names imported from keras.layers (or an old module of it)
+
+    def generic_visit(self, node: ast.AST) -> Any:
+        """Any other expression is not read; any other statement is listed as not read."""
+        return self.unknown(node) if isinstance(node, ast.expr) else False
 
     # --- bookkeeping -------------------------------------------------------------------------
     def source(self, node: ast.AST) -> str:
@@ -60,13 +68,13 @@ class _Reader(_Calls, _Assembly):
             if name is None:
                 continue
             if name in POSITIONAL or name in MODEL_NAMES or name in MERGES.values() or \
-                    isinstance(self.env.get(name), (_Tensor, _Model, Layer)):
+                    isinstance(self.env.get(name), (Tensor, ModelValue, Layer)):
                 return True
         return False
 
-    def unknown(self, node: ast.AST) -> _Unknown:
+    def unknown(self, node: ast.AST) -> Unknown:
         text = self.source(node)
-        return _Unknown(f"`{text}` is not Keras model code the doctor reads (it reads the code, never runs it)")
+        return Unknown(f"`{text}` is not Keras model code the doctor reads (it reads the code, never runs it)")
 
     def next_uid(self) -> int:
         self.uid += 1
@@ -78,10 +86,25 @@ class _Reader(_Calls, _Assembly):
             raise DoctorInputError(f"line {line}: more than {MAX_LAYERS} layers; the doctor reads at most "
                                    f"{MAX_LAYERS}")
 
-    def add_step(self, **fields: Any) -> _Tensor:
+    def call_unused_functions(self) -> None:
+        """No model nor layer read: functions the code defines but never calls (say build_model) are read with
+        their default arguments."""
+        if self.models or any(s.kind == "layer" for s in self.steps):
+            return
+        for name, value in list(self.env.items()):
+            if isinstance(value, FunctionValue) and name not in self.called and not self.models:
+                run_function(self, value, ast.Call(func=ast.Name(name), args=[], keywords=[]))
+
+    def old_call(self, line: int, kind: str, written: str, meant: str, check: str) -> None:
+        """A Keras 1/2 call read as the Keras 3 call it meant; `check` is what Keras is asked to say about it."""
+        item = Legacy(line, kind, written, meant, check)
+        if item not in self.legacy:
+            self.legacy.append(item)
+
+    def add_step(self, **fields: Any) -> Tensor:
         step = Step(id=len(self.steps), **fields)
         self.steps.append(step)
-        return _Tensor((step.id, None))
+        return Tensor((step.id, None))
 
     # --- statements --------------------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> None:
@@ -95,33 +118,35 @@ class _Reader(_Calls, _Assembly):
         self.statements += 1
         if self.statements > MAX_STATEMENTS:
             raise DoctorInputError(f"line {node.lineno}: more than {MAX_STATEMENTS} statements to read")
-        read = _STATEMENTS.get(type(node))
-        if read is None or read(self, node) is False:
+        if self.visit(node) is False:
             kind = type(node).__name__
             self.skip(node, f"a `{kind}` statement is not read: the doctor follows straight-line model code")
 
-    def nothing(self, node: ast.stmt) -> None:
+    def visit_Pass(self, node: ast.stmt) -> None:
         return None  # pass
 
-    def imported(self, node: ast.Import | ast.ImportFrom) -> None:
-        """Imports change nothing the doctor reads, but a module path Keras 3 no longer has is noted."""
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> None:
+        """Imports change nothing the doctor reads, but the names taken from keras.layers are kept (all of them
+        after `import *`), and a module path Keras 3 no longer has is noted."""
         paths = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
-        module = (getattr(node, "module", None) or "").removeprefix("tensorflow.").removeprefix("tf.")
-        if module == "keras.layers" or module in OLD_MODULES:
-            self.keras_names |= {a.asname or a.name for a in node.names if a.name != "*"}
         for path in paths:
-            plain = path.removeprefix("tensorflow.").removeprefix("tf.")
-            if plain in OLD_MODULES:
-                self.old_call(node.lineno, "old_module_path", path, OLD_MODULES[plain], plain)
+            self.note_old_module(node.lineno, path)
+        if isinstance(node, ast.ImportFrom) and is_layers_module(node.module or ""):
+            self.keras_names |= {a.asname or a.name for a in node.names}
 
-    def expression(self, node: ast.Expr) -> None:
+    def note_old_module(self, line: int, path: str) -> None:
+        """A Keras 1/2 module path (keras.layers.recurrent, ...) is noted with where its layers are now."""
+        if keras_module(path) in OLD_MODULES:
+            self.old_call(line, "old_module_path", path, OLD_MODULES[keras_module(path)], keras_module(path))
+
+    def visit_Expr(self, node: ast.Expr) -> None:
         if isinstance(node.value, ast.Constant):
             return  # a docstring or a bare value
         value = self.value(node.value)
-        if isinstance(value, _Unknown):
+        if isinstance(value, Unknown):
             self.skip(node, value.why)
 
-    def assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
+    def visit_Assign(self, node: ast.Assign | ast.AnnAssign) -> None:
         if node.value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -129,21 +154,21 @@ class _Reader(_Calls, _Assembly):
         for target in targets:
             self.assign(target, value, node)
 
-    def function(self, node: ast.FunctionDef) -> None:
-        self.env[node.name] = _Function(node)
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self.env[node.name] = FunctionValue(node)
 
-    def give_back(self, node: ast.Return) -> None:
+    def visit_Return(self, node: ast.Return) -> None:
         if self.depth:
-            self.returned = self.value(node.value) if node.value else _QUIET
+            self.returned = self.value(node.value) if node.value else QUIET
 
-    def branch(self, node: ast.If) -> bool:
+    def visit_If(self, node: ast.If) -> bool:
         """if __name__ == "__main__": read; any other if is not."""
         if not self.is_main(node.test):
             return False
         self.block(node.body)
         return True
 
-    def inside(self, node: ast.With) -> None:
+    def visit_With(self, node: ast.With) -> None:
         self.block(node.body)
 
     @staticmethod
@@ -151,7 +176,7 @@ class _Reader(_Calls, _Assembly):
         return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
                 and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant))
 
-    def loop(self, node: ast.For) -> bool:
+    def visit_For(self, node: ast.For) -> bool:
         """A loop over a few known values (range(3), [64, 32]) is read once per value; any other loop (say over
         epochs) is read once, its variable unknown. Such a loop that makes layers leaves the model unread: how
         many times it makes them is part of the model."""
@@ -164,7 +189,7 @@ class _Reader(_Calls, _Assembly):
                 self.block(node.body)
             return True
         layers = self.layers
-        self.env[node.target.id] = _Unknown(f"`{node.target.id}` changes from one pass of the loop to the next")
+        self.env[node.target.id] = Unknown(f"`{node.target.id}` changes from one pass of the loop to the next")
         self.block(node.body)
         if self.layers > layers:
             self.skip(node, f"a loop that makes layers is read only over a few known values (at most {MAX_LAYERS}"
@@ -175,15 +200,22 @@ class _Reader(_Calls, _Assembly):
         return True
 
     def iterated(self, node: ast.expr) -> list | None:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" \
-                and 1 <= len(node.args) <= 3 and not node.keywords:
-            bounds = [self.value(a) for a in node.args]
-            if all(isinstance(b, int) and not isinstance(b, bool) for b in bounds) and (len(bounds) < 3 or bounds[2]):
-                found = range(*bounds)
-                return list(found) if len(found) <= MAX_LAYERS else None
+        """The values a loop goes over, when they are known and few."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
+            found = self.range_of(node)
+        else:
+            value = self.value(node)
+            found = value if isinstance(value, (tuple, list)) else None
+        return list(found) if found is not None and len(found) <= MAX_LAYERS else None
+
+    def range_of(self, node: ast.Call) -> range | None:
+        """range(...) of plain whole numbers."""
+        if not 1 <= len(node.args) <= 3 or node.keywords:
             return None
-        value = self.value(node)
-        return list(value) if isinstance(value, (tuple, list)) and len(value) <= MAX_LAYERS else None
+        bounds = [self.value(a) for a in node.args]
+        if all(map(is_int, bounds)) and (len(bounds) < 3 or bounds[2]):
+            return range(*bounds)
+        return None
 
     def assign(self, target: ast.expr, value: Any, node: ast.stmt) -> None:
         """name = value, or a, b, c = value (a layer's tensors, or a tuple's items)."""
@@ -195,77 +227,78 @@ class _Reader(_Calls, _Assembly):
             self.skip(node, "only assignments to plain names are read")
 
     def assign_name(self, name: str, value: Any, node: ast.stmt) -> None:
-        if isinstance(value, _Unknown):
-            if name not in self.env and (_X_NAME.search(name) or _Y_NAME.search(name)) \
-                    and not self.builds(node.value):
-                self.skip(node, "data preparation is not read: the doctor uses the shapes of X and y you gave", False)
-            else:
-                self.skip(node, value.why)
-                self.env[name] = value
+        if isinstance(value, Unknown):
+            self.assign_unknown(name, value, node)
             return
         if isinstance(value, Layer):
             value = dataclasses.replace(value, var=name)
-        elif isinstance(value, _Model):
+        elif isinstance(value, ModelValue):
             value.var = name
-        elif isinstance(value, _Tensor) and value.ref[1] is None and not self.steps[value.ref[0]].names:
+        elif isinstance(value, Tensor) and value.ref[1] is None and not self.steps[value.ref[0]].names:
             self.steps[value.ref[0]] = dataclasses.replace(self.steps[value.ref[0]], names=(name,))
         self.env[name] = value
 
+    def assign_unknown(self, name: str, value: Unknown, node: ast.stmt) -> None:
+        """A name bound to what is not read: data preparation (X or y) is passed over without a word."""
+        data = name not in self.env and (X_NAME.search(name) or Y_NAME.search(name))
+        if data and not self.builds(getattr(node, "value", node)):
+            self.skip(node, "data preparation is not read: the doctor uses the shapes of X and y you gave", False)
+            return
+        self.skip(node, value.why)
+        self.env[name] = value
+
     def unpack(self, names: tuple[str, ...], value: Any, node: ast.stmt) -> None:
-        if isinstance(value, _Tensor) and value.ref[1] is None and self.steps[value.ref[0]].kind == "layer":
+        if isinstance(value, Tensor) and value.ref[1] is None and self.steps[value.ref[0]].kind == "layer":
             step = self.steps[value.ref[0]]
             self.steps[step.id] = dataclasses.replace(step, names=names, unpacked=True)
-            self.env.update({name: _Tensor((step.id, i)) for i, name in enumerate(names)})
+            self.env.update({name: Tensor((step.id, i)) for i, name in enumerate(names)})
         elif isinstance(value, (tuple, list)) and len(value) == len(names):
             self.env.update(zip(names, value))
         else:
-            self.skip(node, value.why if isinstance(value, _Unknown) else "this unpacking is not read")
+            self.skip(node, value.why if isinstance(value, Unknown) else "this unpacking is not read")
 
     # --- expressions -------------------------------------------------------------------------
     def value(self, node: ast.expr) -> Any:
-        """An expression's value as far as the doctor reads it (_Unknown with the reason otherwise)."""
-        read = _EXPRESSIONS.get(type(node))
-        return read(self, node) if read else self.unknown(node)
+        """An expression's value as far as the doctor reads it (Unknown with the reason otherwise)."""
+        return self.visit(node)
 
-    def constant(self, node: ast.Constant) -> Any:
-        if isinstance(node.value, _PLAIN) and not (isinstance(node.value, str) and len(node.value) > 200):
+    def visit_Constant(self, node: ast.Constant) -> Any:
+        if isinstance(node.value, PLAIN_TYPES) and not (isinstance(node.value, str) and len(node.value) > 200):
             return node.value
         return self.unknown(node)
 
-    def name(self, node: ast.Name) -> Any:
+    def visit_Name(self, node: ast.Name) -> Any:
         if node.id in self.env:
             return self.env[node.id]
-        if _X_NAME.search(node.id):
-            return _Data("x")
-        if _Y_NAME.search(node.id):
-            return _Data("y")
-        return _Unknown(f"`{node.id}` is not defined in the code")
+        if X_NAME.search(node.id):
+            return LearnerData("x")
+        if Y_NAME.search(node.id):
+            return LearnerData("y")
+        return Unknown(f"`{node.id}` is not defined in the code")
 
-    def sequence(self, node: ast.Tuple | ast.List) -> Any:
+    def visit_Tuple(self, node: ast.Tuple | ast.List) -> Any:
         items = [self.value(e) for e in node.elts]
-        bad = next((i for i in items if isinstance(i, _Unknown)), None)
+        bad = next((i for i in items if isinstance(i, Unknown)), None)
         return bad or (tuple(items) if isinstance(node, ast.Tuple) else list(items))
 
-    def unary(self, node: ast.UnaryOp) -> Any:
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> Any:
         operand = self.value(node.operand)
         if isinstance(node.op, (ast.USub, ast.UAdd)) and isinstance(operand, (int, float)) \
                 and not isinstance(operand, bool):
             return -operand if isinstance(node.op, ast.USub) else operand
         return self.unknown(node)
 
-    def attribute(self, node: ast.Attribute) -> Any:
+    def visit_Attribute(self, node: ast.Attribute) -> Any:
         owner = self.value(node.value)
-        if isinstance(owner, _Data) and node.attr == "shape":
+        if isinstance(owner, LearnerData) and node.attr == "shape":
             return self.x_shape if owner.which == "x" else self.y_shape or self.unknown(node)
-        dotted = _dotted(node)
-        return _Name(dotted) if dotted else self.unknown(node)
+        dotted = dotted_name(node)
+        return DottedName(dotted) if dotted else self.unknown(node)
 
-    def arithmetic(self, node: ast.BinOp) -> Any:
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
         left, right = self.value(node.left), self.value(node.right)
-        numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
-        if numbers and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv)):
-            result = {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right}.get(type(node.op)) \
-                if not isinstance(node.op, ast.FloorDiv) else (left // right if right else None)
+        if is_number(left) and is_number(right):
+            result = arithmetic(node.op, left, right)
             if result is not None and abs(result) <= MAX_DIM * MAX_DIM:
                 return result
         if isinstance(left, tuple) and isinstance(right, tuple) and isinstance(node.op, ast.Add) \
@@ -273,64 +306,44 @@ class _Reader(_Calls, _Assembly):
             return left + right
         return self.unknown(node)
 
-    def subscript(self, node: ast.Subscript) -> Any:
-        owner = self.value(node.value)
-        index = node.slice
-        if isinstance(owner, _Tensor) and owner.ref[1] is None and not self.is_last_step(index):
+    def visit_Subscript(self, node: ast.Subscript) -> Any:
+        """A layer's returned tensors by position (enc[0], enc[1:]), a sequence's last step (x[:, -1]), a
+        tuple's items."""
+        owner, index = self.value(node.value), node.slice
+        picked: Any = NOT_READ
+        if isinstance(owner, Tensor) and self.is_last_step(index):
+            picked = self.add_step(kind="last", line=node.lineno, inputs=(owner.ref,))
+        elif isinstance(owner, Tensor) and owner.ref[1] is None:
             picked = self.returned_items(owner.ref[0], index)
-            if picked is not None:
-                return picked
-        if isinstance(owner, _Tensor) and self.is_last_step(index):
-            return self.add_step(kind="last", line=node.lineno, inputs=(owner.ref,))
-        if isinstance(owner, tuple):
-            if isinstance(index, ast.Slice) and index.step is None:
-                bounds = [self.value(b) if b is not None else None for b in (index.lower, index.upper)]
-                if all(b is None or isinstance(b, int) for b in bounds):
-                    return owner[bounds[0]:bounds[1]]
-            position = self.value(index)
-            if isinstance(position, int) and -len(owner) <= position < len(owner):
-                return owner[position]
-        return self.unknown(node)
+        elif isinstance(owner, (tuple, list)):
+            picked = self.tuple_items(owner, index)
+        return self.unknown(node) if picked is NOT_READ else picked
+
+    def slice_bounds(self, index: ast.Slice) -> tuple[int | None, int | None] | None:
+        """[lower:upper] with whole numbers or nothing as bounds (None for any other slice)."""
+        bounds = tuple(self.value(b) if b is not None else None for b in (index.lower, index.upper))
+        return bounds if index.step is None and all(b is None or is_int(b) for b in bounds) else None  # type: ignore
+
+    def tuple_items(self, owner: tuple | list, index: ast.expr) -> Any:
+        """t[1], t[-1], t[1:] on a tuple or list of values read (NOT_READ otherwise)."""
+        if isinstance(index, ast.Slice):
+            bounds = self.slice_bounds(index)
+            return owner[bounds[0]:bounds[1]] if bounds else NOT_READ
+        position = self.value(index)
+        return owner[position] if is_int(position) and -len(owner) <= position < len(owner) else NOT_READ
 
     def returned_items(self, step_id: int, index: ast.expr) -> Any:
-        """enc[0], enc[-1], enc[1:] on what a layer returned: its tensors by position (None if not read)."""
-        count = self.returned_count(self.steps[step_id])
+        """enc[0], enc[-1], enc[1:] on what a layer returned: its tensors by position (NOT_READ if not read)."""
+        count = returned_count(self.steps[step_id])
         if isinstance(index, ast.Slice):
-            if index.step is not None or count is None:
-                return None
-            bounds = [self.value(b) if b is not None else None for b in (index.lower, index.upper)]
-            if not all(b is None or isinstance(b, int) and not isinstance(b, bool) for b in bounds):
-                return None
-            return [_Tensor((step_id, i)) for i in range(count)[bounds[0]:bounds[1]]]
+            bounds = self.slice_bounds(index)
+            if bounds is None or count is None:
+                return NOT_READ
+            return [Tensor((step_id, i)) for i in range(count)[bounds[0]:bounds[1]]]
         position = self.value(index)
-        if not isinstance(position, int) or isinstance(position, bool):
-            return None
-        if position < 0:
-            if count is None or position < -count:
-                return None
-            position += count
-        return _Tensor((step_id, position))
-
-    @staticmethod
-    def returned_count(step: Step) -> int | None:
-        """How many tensors a recurrent layer returns, from its flags (None for other layers)."""
-        layer = step.layer
-        if layer is None or not layer.recurrent:
-            return None
-        both = layer.cls == "Bidirectional"
-        outputs = 2 if both and layer.has("merge_mode") and layer.get("merge_mode") is None else 1
-        if not layer.flag("return_state"):
-            return outputs
-        if layer.core.cls == "RNN":
-            cell = layer.core.get("cell")
-            cells = cell if isinstance(cell, (list, tuple)) else [cell]
-            if not all(isinstance(c, Layer) for c in cells):
-                return None
-            # stacked cells: one list of states per cell; one cell: its states
-            states = len(cells) if isinstance(cell, (list, tuple)) else 2 if cells[0].cls == "LSTMCell" else 1
-        else:
-            states = 2 if layer.core.cls in ("LSTM", "CuDNNLSTM") else 1
-        return outputs + states * (2 if both else 1)
+        if not is_int(position) or position < 0 and (count is None or position < -count):
+            return NOT_READ
+        return Tensor((step_id, position % count if position < 0 else position))
 
     def is_last_step(self, index: ast.expr) -> bool:
         """x[:, -1] or x[:, -1, :]: the last timestep of a sequence."""
@@ -340,35 +353,62 @@ class _Reader(_Calls, _Assembly):
         items = index.elts if isinstance(index, ast.Tuple) else []
         return len(items) in (2, 3) and whole(items[0]) and self.value(items[1]) == -1 and all(map(whole, items[2:]))
 
+    visit_ImportFrom = visit_Import
+    visit_AnnAssign = visit_Assign
+    visit_List = visit_Tuple
 
-# Statement kind -> the _Reader method that reads it (False back: not read after all); any other is not read.
-_STATEMENTS = {ast.Import: _Reader.imported, ast.ImportFrom: _Reader.imported, ast.Pass: _Reader.nothing,
-               ast.Expr: _Reader.expression, ast.Assign: _Reader.assignment, ast.AnnAssign: _Reader.assignment,
-               ast.FunctionDef: _Reader.function, ast.Return: _Reader.give_back, ast.If: _Reader.branch,
-               ast.With: _Reader.inside, ast.For: _Reader.loop}
-# Expression kind -> the _Reader method that reads it; any other expression is not read.
-_EXPRESSIONS = {ast.Constant: _Reader.constant, ast.Name: _Reader.name, ast.Tuple: _Reader.sequence,
-                ast.List: _Reader.sequence, ast.UnaryOp: _Reader.unary, ast.BinOp: _Reader.arithmetic,
-                ast.Attribute: _Reader.attribute, ast.Subscript: _Reader.subscript, ast.Call: _Reader.call}
+    def visit_Call(self, node: ast.Call) -> Any:
+        return read_call(self, node)
+
+
+def returned_count(step: Step) -> int | None:
+    """How many tensors a recurrent layer returns, from its flags (None for other layers)."""
+    layer = step.layer
+    if layer is None or not layer.recurrent:
+        return None
+    both = layer.cls == "Bidirectional"
+    outputs = 2 if both and layer.has("merge_mode") and layer.get("merge_mode") is None else 1
+    if not layer.flag("return_state"):
+        return outputs
+    states = state_count(layer.core)
+    return None if states is None else outputs + states * (2 if both else 1)
+
+
+def state_count(core: Layer) -> int | None:
+    """The states a recurrent layer returns with return_state (None when its cells are not read)."""
+    if core.cls != "RNN":
+        return 2 if core.cls in ("LSTM", "CuDNNLSTM") else 1
+    cell = core.get("cell")
+    cells = cell if isinstance(cell, (list, tuple)) else [cell]
+    if not all(isinstance(c, Layer) for c in cells):
+        return None
+    # stacked cells: one list of states per cell; one cell: its states
+    return len(cells) if isinstance(cell, (list, tuple)) else 2 if cells[0].cls == "LSTMCell" else 1
 
 
 def read(code: str, x_shape: Shape, y_shape: Shape | None = None) -> Program:
     """Pasted code -> Program; DoctorInputError (with the line) when it cannot be read at all."""
+    tree = _parse(code)
+    reader = Reader(code, tuple(x_shape), tuple(y_shape) if y_shape else None)
+    try:
+        reader.block(tree.body)
+        reader.call_unused_functions()
+    except RecursionError:
+        raise DoctorInputError("the code is nested too deeply to read") from None
+    return program(reader)
+
+
+def _parse(code: str) -> ast.Module:
+    """The code's syntax tree; DoctorInputError when it is empty, too long or not Python."""
     if not code.strip():
         raise DoctorInputError("the code is empty")
     if len(code) > MAX_CODE_CHARS:
         raise DoctorInputError(f"the code is {len(code):,} characters long; the doctor reads at most "
                                f"{MAX_CODE_CHARS:,}")
     try:
-        tree = ast.parse(code)
+        return ast.parse(code)
     except SyntaxError as err:
         where = f"line {err.lineno}: " if err.lineno else ""
         raise DoctorInputError(f"{where}this is not valid Python ({err.msg})") from None
     except (RecursionError, MemoryError, ValueError) as err:
         raise DoctorInputError(f"the code cannot be read ({type(err).__name__})") from None
-    reader = _Reader(code, tuple(x_shape), tuple(y_shape) if y_shape else None)
-    try:
-        reader.block(tree.body)
-    except RecursionError:
-        raise DoctorInputError("the code is nested too deeply to read") from None
-    return reader.program()

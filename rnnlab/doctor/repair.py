@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rnnlab.doctor import rule_kit, rules
 from rnnlab.doctor.catalogue import RECURRENT
 from rnnlab.doctor.program import Layer, Program, Ref, Step
-from rnnlab.doctor.trial import Built, Data, _real_shapes, trial
+from rnnlab.doctor.trial import Built, Data, real_shapes, trial
 from rnnlab.doctor.writing import layer_name
 
 SEARCH_SECONDS = 5.0  # the whole search stops after this long
@@ -52,7 +52,7 @@ EditFn = Callable[[Program, Shapes, Data], Iterator[Edit]]
 
 def static(program: Program) -> Shapes:
     """Every step's output shapes at the learner's sizes from compute_output_shape (None where unknown)."""
-    shapes = _real_shapes(program, {s.id: None for s in program.steps})
+    shapes = real_shapes(program, {s.id: None for s in program.steps})
     try:
         outputs = tuple(s for ref in program.output_refs() for s in _ref(shapes, ref))
     except (KeyError, TypeError, IndexError):
@@ -134,7 +134,7 @@ def _end(p: Program) -> Ref:
 
 
 def _last_recurrent(p: Program) -> Step | None:
-    below, _ = rule_kit._upstream(p, _end(p))
+    below, _ = rule_kit.upstream(p, _end(p))
     if below is not None:
         return below
     found = [s for s in p.steps if s.kind == "layer" and s.layer.recurrent]
@@ -169,9 +169,9 @@ def flip_last_sequences(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit
         return
     name = f"the {layer_name(last.layer)} on line {last.line}"
     if last.layer.flag("return_sequences"):
-        yield Edit(f"remove return_sequences=True from {name}", 1, rule_kit._drop_time_axis(last.id)(p))
+        yield Edit(f"remove return_sequences=True from {name}", 1, rule_kit.drop_time_axis(last.id)(p))
     else:
-        yield Edit(f"return_sequences=True on {name}", 1, rule_kit._set_flag(
+        yield Edit(f"return_sequences=True on {name}", 1, rule_kit.set_flag(
             last.id, "return_sequences", True, "return_sequences=True: one output per timestep")(p))
 
 
@@ -182,14 +182,14 @@ def flip_lower_sequences(p: Program, shapes: Shapes, data: Data) -> Iterator[Edi
         if step.kind == "layer" and step.layer.recurrent and step is not last and \
                 not step.layer.flag("return_sequences"):
             yield Edit(f"return_sequences=True on the {layer_name(step.layer)} on line {step.line}", 1,
-                       rule_kit._set_flag(step.id, "return_sequences", True,
+                       rule_kit.set_flag(step.id, "return_sequences", True,
                                        "return_sequences=True: the next layer reads a sequence")(p))
 
 
 def dense_units(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
     """The output's Dense with as many units as y's last axis."""
     wanted = _units_wanted(data, p.loss)
-    dense = rule_kit._dense(p.producer(_end(p)))
+    dense = rule_kit.output_dense(p.producer(_end(p)))
     if wanted is None or dense is None or dense[1].get("units") == wanted:
         return
     step, layer = dense
@@ -223,7 +223,7 @@ def repeat_steps(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
         return
     k, size = data.y[1], 2
     if last.layer.flag("return_sequences"):
-        p, size = rule_kit._drop_time_axis(last.id)(p), 3
+        p, size = rule_kit.drop_time_axis(last.id)(p), 3
     units = last.layer.core.get("units")
     cls = "LSTM" if last.layer.core.cls in ("RNN", "CuDNNLSTM") else last.layer.core.cls.replace("CuDNN", "")
     if not isinstance(units, int):
@@ -268,7 +268,7 @@ def reshape_head(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
     if data.y is None or len(data.y) != 3 or rule_kit.loss_family(p.loss) == "sparse":
         return
     k, f = data.y[1:]
-    dense = rule_kit._dense(p.producer(_end(p)))
+    dense = rule_kit.output_dense(p.producer(_end(p)))
     if dense is not None and dense[0].layer.cls == "Dense":
         step = dense[0]
         edited = p.update(step.id, f"{k} steps x {f} values", layer=step.layer.set("units", k * f))
@@ -347,7 +347,7 @@ def no_state_output(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
     for step in p.steps:
         if step.kind == "layer" and step.layer.recurrent and step.layer.flag("return_state"):
             yield Edit(f"remove return_state=True from the {layer_name(step.layer)} on line {step.line}", 1,
-                       rule_kit._set_flag(step.id, "return_state", False, "one tensor on")(p))
+                       rule_kit.set_flag(step.id, "return_state", False, "one tensor on")(p))
 
 
 # Every edit the search tries, the likeliest first (ties in size keep this order).

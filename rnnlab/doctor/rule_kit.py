@@ -1,4 +1,5 @@
-"""What the rules share: a Finding (a Problem and its repair Program -> Program), the loss's family, how a
+"""What the rules share: a Finding (a Problem and its repair Program -> Program), the @rule decorator that
+registers a rule (Program, Built, Data) -> findings, the loss's family, how a
 tensor is traced back to the recurrent layer it comes from, and the small edits repairs are made of.
 """
 
@@ -8,23 +9,39 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 
 from rnnlab import architecture
 from rnnlab.doctor.catalogue import PER_STEP
 from rnnlab.doctor.program import Layer, Program, Ref, Shape, Step
-from rnnlab.doctor.trial import Built, ref_shapes
+from rnnlab.doctor.trial import Built, Data, ref_shapes
 from rnnlab.doctor.verdict import Problem
 
 
-_CONFIG_NAMES = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple_rnn"}
+CONFIG_NAMES = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple_rnn"}
 
 
 @dataclass(frozen=True)
 class Finding:
     problem: Problem
     repair: Callable[[Program], Program] | None = None
+
+
+Rule = Callable[[Program, Built, Data], list[Finding]]
+_REGISTERED: dict[str, list[Rule]] = {}
+
+
+def rule(check: Rule) -> Rule:
+    """Registers a rule with the rules of its module, in the order they are written (rules.RULES lists the
+    modules in the order their findings are reported)."""
+    _REGISTERED.setdefault(check.__module__, []).append(check)
+    return check
+
+
+def registered(module: ModuleType) -> list[Rule]:
+    """The rules a module registered with @rule, in its order."""
+    return list(_REGISTERED.get(module.__name__, ()))
 
 
 def loss_family(loss: str | None) -> str:
@@ -44,27 +61,27 @@ def _map_layer(layer: Layer, change: Callable[[Layer], Layer]) -> Layer:
     return layer.set("layer", _map_layer(inner, change)) if inner else layer
 
 
-def _layers(layer: Layer) -> Iterator[Layer]:
+def wrapped_layers(layer: Layer) -> Iterator[Layer]:
     yield layer
     if layer.inner:
-        yield from _layers(layer.inner)
+        yield from wrapped_layers(layer.inner)
 
 
-def _change(step_id: int, change: Callable[[Layer], Layer], comment: str = "") -> Callable[[Program], Program]:
+def change_layer(step_id: int, change: Callable[[Layer], Layer], comment: str = "") -> Callable[[Program], Program]:
     return lambda p: p.update(step_id, comment, layer=_map_layer(p.step(step_id).layer, change))
 
 
-def _set_flag(step_id: int, name: str, on: bool, comment: str) -> Callable[[Program], Program]:
+def set_flag(step_id: int, name: str, on: bool, comment: str) -> Callable[[Program], Program]:
     return lambda p: p.update(step_id, comment, layer=p.step(step_id).layer.set_flag(name, on))
 
 
-def _ref_shape(built: Built, ref: Ref) -> Shape | None:
+def ref_shape(built: Built, ref: Ref) -> Shape | None:
     """The shape of the one tensor a ref stands for (None if unknown, or several)."""
     found = ref_shapes(built.shapes, ref) if ref[0] in built.shapes else ()
     return found[0] if len(found) == 1 else None
 
 
-def _source(program: Program, ref: Ref) -> tuple[Step, bool]:
+def source_step(program: Program, ref: Ref) -> tuple[Step, bool]:
     """The step a tensor comes from through per-timestep layers, and whether a flip was passed."""
     flipped = False
     step = program.producer(ref)
@@ -74,13 +91,13 @@ def _source(program: Program, ref: Ref) -> tuple[Step, bool]:
     return step, flipped
 
 
-def _upstream(program: Program, ref: Ref) -> tuple[Step | None, bool]:
+def upstream(program: Program, ref: Ref) -> tuple[Step | None, bool]:
     """The recurrent layer a tensor comes from through per-timestep layers, and whether a flip was passed."""
-    step, flipped = _source(program, ref)
+    step, flipped = source_step(program, ref)
     return (step if step.kind == "layer" and step.layer.recurrent else None), flipped
 
 
-def _regroup(p: Program, step_id: int, old: tuple[str, ...], new: tuple[str, ...], joined: bool = False) -> Program:
+def regroup(p: Program, step_id: int, old: tuple[str, ...], new: tuple[str, ...], joined: bool = False) -> Program:
     """A step that now returns the tensors `new` names (it returned those `old` names): every use of one of its
     tensors follows that tensor's name; one tensor left is used whole. joined: its tensors became that one."""
     def moved(ref: Ref) -> Ref:
@@ -101,7 +118,7 @@ def _regroup(p: Program, step_id: int, old: tuple[str, ...], new: tuple[str, ...
     return p.update(step_id, names=new, unpacked=len(new) > 1)
 
 
-def _consequence(built: Built, loss: str | None) -> str:
+def consequence(built: Built, loss: str | None) -> str:
     if built.trained:
         spread = " (it broadcasts y against the output)" if loss_family(loss) == "elementwise" else ""
         return f" Keras 3 does not complain: one training step ran with {loss or 'mse'}{spread}, so the model " \
@@ -111,19 +128,19 @@ def _consequence(built: Built, loss: str | None) -> str:
     return ""
 
 
-def _drop_time_axis(below_id: int) -> Callable[[Program], Program]:
+def drop_time_axis(below_id: int) -> Callable[[Program], Program]:
     """return_sequences off, and TimeDistributed(X) after it becomes X (there is no time axis left)."""
     def repair(p: Program) -> Program:
-        p = _set_flag(below_id, "return_sequences", False, "no return_sequences: one output per sample")(p)
+        p = set_flag(below_id, "return_sequences", False, "no return_sequences: one output per sample")(p)
         for step in p.steps:
             if step.id > below_id and step.kind == "layer" and step.layer.cls == "TimeDistributed" and \
-                    _upstream(p, step.inputs[0])[0] is not None and _upstream(p, step.inputs[0])[0].id == below_id:
+                    upstream(p, step.inputs[0])[0] is not None and upstream(p, step.inputs[0])[0].id == below_id:
                 p = p.update(step.id, "no TimeDistributed: there is no time axis left", layer=step.layer.inner)
         return p
     return repair
 
 
-def _dense(step: Step | None) -> tuple[Step, Layer] | None:
+def output_dense(step: Step | None) -> tuple[Step, Layer] | None:
     """The output's Dense (or the Dense in its TimeDistributed)."""
     if step is None or step.kind != "layer":
         return None
@@ -134,37 +151,38 @@ def _dense(step: Step | None) -> tuple[Step, Layer] | None:
     return None
 
 
-def _sized(step: Step) -> tuple[Step, Layer] | None:
+def sized_recurrent(step: Step) -> tuple[Step, Layer] | None:
     """A recurrent layer (not Bidirectional) whose units are the last axis of what it returns first."""
     if step.kind == "layer" and step.layer.recurrent and step.layer.cls != "Bidirectional" and step.layer.has("units"):
         return step, step.layer
     return None
 
 
-def _fits(model: Shape, given: Shape) -> bool:
+def fits_shape(model: Shape, given: Shape) -> bool:
     return len(model) == len(given) and all(m is None or m == g for m, g in zip(model, given))
 
 
-def _same(output: Shape, target: Shape) -> bool:
+def same_shape(output: Shape, target: Shape) -> bool:
     """Shapes without the batch axis that agree, up to a trailing axis of size 1 (Keras adds or drops it)."""
-    return _fits(output, target) or len(output) == len(target) + 1 and output[-1] == 1 and _fits(output[:-1], target) \
-        or len(target) == len(output) + 1 and target[-1] == 1 and _fits(output, target[:-1])
+    return fits_shape(output, target) \
+        or len(output) == len(target) + 1 and output[-1] == 1 and fits_shape(output[:-1], target) \
+        or len(target) == len(output) + 1 and target[-1] == 1 and fits_shape(output, target[:-1])
 
 
-def _output_step(program: Program) -> Step:
+def output_step(program: Program) -> Step:
     return program.producer(program.output_refs()[0])
 
 
-def _divisor(n: int, most: int) -> int:
+def divisor(n: int, most: int) -> int:
     """The largest batch size <= most that splits n samples evenly."""
     return next(d for d in range(max(1, min(most, n)), 0, -1) if n % d == 0)
 
 
-def _standard_names(layer: Layer) -> tuple[str, ...]:
+def standard_names(layer: Layer) -> tuple[str, ...]:
     """What the app calls the tensors a recurrent layer returns, in Keras's order."""
     core = layer.core
     merge = layer.get("merge_mode", "concat") if layer.cls == "Bidirectional" else "concat"
-    config = SimpleNamespace(layer=_CONFIG_NAMES.get(core.cls, "lstm"), return_sequences=core.flag("return_sequences"),
+    config = SimpleNamespace(layer=CONFIG_NAMES.get(core.cls, "lstm"), return_sequences=core.flag("return_sequences"),
                              return_state=core.flag("return_state"), bidirectional=layer.cls == "Bidirectional",
                              merge_mode="none" if merge is None else merge)
     return architecture.returned_names(config)

@@ -9,29 +9,18 @@ from the trial run, never assumed; the tests check each explanation against the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from rnnlab.doctor import rules_build, rules_output, rules_state
 from rnnlab.doctor.program import Program
-from rnnlab.doctor.rule_kit import Finding
-from rnnlab.doctor.rules_build import (_backwards_in_bidirectional, _merge_shapes, _needs_feature_axis,
-                                       _needs_sequence, _states_into_layer, _trailing_comma, _unknown_arguments,
-                                       _unpacking)
+from rnnlab.doctor.rule_kit import Finding, Rule, registered
 from rnnlab.doctor.rules_idioms import translations  # noqa: F401
-from rnnlab.doctor.rules_output import (_batch_in_input_shape, _input_vs_x, _output_vs_y, _several_outputs,
-                                        output_matches)  # noqa: F401
-from rnnlab.doctor.rules_state import _go_backwards, _reset_states, _stateful
+from rnnlab.doctor.rules_output import output_matches  # noqa: F401
 from rnnlab.doctor.trial import Built, Data
-from rnnlab.doctor.verdict import Problem
+from rnnlab.doctor.verdict import Problem  # noqa: F401
+from rnnlab.doctor.wording import said
 
-Rule = Callable[[Program, Built, Data], list[Finding]]
-# Every rule, in the order its findings are listed: first why Keras refused to build, then the shapes against
-# X and y, then states.
-RULES: tuple[Rule, ...] = (
-    _trailing_comma, _unknown_arguments, _unpacking, _states_into_layer, _backwards_in_bidirectional,
-    _needs_sequence, _needs_feature_axis, _merge_shapes, _batch_in_input_shape, _input_vs_x, _several_outputs,
-    _output_vs_y, _stateful, _go_backwards, _reset_states)
-KERAS_ERROR = ("Keras stops here, and the doctor has no simpler explanation than its own message: {error}",
-               "read Keras's message: it names the layer and the shapes it received")
+# Every rule (each module's @rule functions), in the order its findings are listed: first why Keras refused to
+# build, then the shapes against X and y, then states.
+RULES: tuple[Rule, ...] = tuple(r for module in (rules_build, rules_output, rules_state) for r in registered(module))
 
 
 def findings(program: Program, built: Built, data: Data) -> list[Finding]:
@@ -39,7 +28,6 @@ def findings(program: Program, built: Built, data: Data) -> list[Finding]:
     found: list[Finding] = [f for rule in RULES for f in rule(program, built, data)]
     if built.error and not any(f.problem.severity == "error" for f in found):
         step = program.step(built.error_step) if built.error_step is not None else None
-        message, fix = KERAS_ERROR
-        found.append(Finding(Problem("keras_error", message.format(error=built.error), fix,
-                                     step.line if step else program.fit_line or program.loss_line)))
+        found.append(Finding(said("keras_error", step.line if step else program.fit_line or program.loss_line,
+                                  error=built.error)))
     return found

@@ -9,13 +9,14 @@ from collections.abc import Callable
 
 from rnnlab.doctor.catalogue import MERGES
 from rnnlab.doctor.program import Program, Ref, Shape, Step
-from rnnlab.doctor.rule_kit import (Finding, _CONFIG_NAMES, _change, _dense, _drop_time_axis, _ref_shape, _regroup,
-                                    _set_flag, _sized, _source, _standard_names, _upstream)
+from rnnlab.doctor.rule_kit import (CONFIG_NAMES, Finding, change_layer, drop_time_axis, output_dense, ref_shape,
+                                    regroup, rule, set_flag, sized_recurrent, source_step, standard_names, upstream)
 from rnnlab.doctor.trial import Built, Data
 from rnnlab.doctor.verdict import Problem, fmt
 from rnnlab.doctor.writing import layer_name
 
 
+@rule
 def _trailing_comma(program: Program, built: Built, data: Data) -> list[Finding]:
     """A layer called on a one-item tuple: the trailing comma of `x = LSTM(8)(x),` made x a tuple."""
     found = []
@@ -32,6 +33,7 @@ def _trailing_comma(program: Program, built: Built, data: Data) -> list[Finding]
     return found
 
 
+@rule
 def _unknown_arguments(program: Program, built: Built, data: Data) -> list[Finding]:
     found = []
     for step_id, message in built.failures.items():
@@ -42,10 +44,11 @@ def _unknown_arguments(program: Program, built: Built, data: Data) -> list[Findi
             found.append(Finding(Problem(
                 "unknown_argument", f"The {match.group(1)} on line {step.line} gets arguments Keras 3 does not know: "
                 f"{', '.join(names)}.", f"leave out {', '.join(names)}", step.line),
-                _change(step_id, lambda layer, names=names: layer.drop(*names), f"without {', '.join(names)}")))
+                change_layer(step_id, lambda layer, names=names: layer.drop(*names), f"without {', '.join(names)}")))
     return found
 
 
+@rule
 def _unpacking(program: Program, built: Built, data: Data) -> list[Finding]:
     found = []
     for step_id, message in built.failures.items():
@@ -54,17 +57,17 @@ def _unpacking(program: Program, built: Built, data: Data) -> list[Finding]:
             continue
         wanted, count, layer = len(step.names), built.counts[step_id], step.layer
         written = f"{', '.join(step.names)} = ..."
-        if layer.recurrent and layer.core.cls in _CONFIG_NAMES:
-            with_states = _standard_names(layer.with_core(layer.core.set("return_state", True)))
+        if layer.recurrent and layer.core.cls in CONFIG_NAMES:
+            with_states = standard_names(layer.with_core(layer.core.set("return_state", True)))
             if count == 1 and not layer.flag("return_state") and wanted == len(with_states):
                 found.append(Finding(Problem(
                     "unpack_count", f"`{written}` on line {step.line} asks for {wanted} tensors, but without "
                     f"return_state=True the {layer_name(layer)} returns one tensor (Python: {message}). With "
                     f"return_state=True it returns {wanted}: {', '.join(with_states)}.",
                     f"return_state=True on the {layer_name(layer)}", step.line),
-                    _set_flag(step_id, "return_state", True, "return_state=True: it returns the states too")))
+                    set_flag(step_id, "return_state", True, "return_state=True: it returns the states too")))
                 continue
-            standard = _standard_names(layer)
+            standard = standard_names(layer)
         else:
             standard = tuple(f"{step.names[0]}_{i}" for i in range(count))
         keep = (2 if layer.get("merge_mode", "concat") is None else 1) if layer.cls == "Bidirectional" \
@@ -76,11 +79,12 @@ def _unpacking(program: Program, built: Built, data: Data) -> list[Finding]:
         found.append(Finding(Problem(
             "unpack_count", f"`{written}` on line {step.line} names {wanted} tensors, but the {layer_name(layer)} "
             f"returns {returned} (Python: {message}).{note}", f"{', '.join(names)} = ...", step.line),
-            lambda p, step_id=step_id, names=names: _regroup(p.update(step_id, f"it returns {len(names)} tensors"),
+            lambda p, step_id=step_id, names=names: regroup(p.update(step_id, f"it returns {len(names)} tensors"),
                                                              step_id, p.step(step_id).names, names)))
     return found
 
 
+@rule
 def _states_into_layer(program: Program, built: Built, data: Data) -> list[Finding]:
     found = []
     for step_id, message in built.failures.items():
@@ -90,42 +94,52 @@ def _states_into_layer(program: Program, built: Built, data: Data) -> list[Findi
         source = program.producer(step.inputs[0])
         if source.kind != "layer":
             continue
-        name, later = layer_name(source.layer), layer_name(step.layer)
         if source.layer.cls == "Bidirectional" and source.layer.has("merge_mode") and \
                 source.layer.get("merge_mode") is None and not source.layer.flag("return_state"):
-            found.append(Finding(Problem(
-                "merge_mode_none_into_layer", f"The {name} on line {source.line} has merge_mode=None, so it returns "
-                f"its two directions as two tensors, but the {later} on line {step.line} takes one tensor.",
-                f"a merge mode on the {name}: merge_mode='concat' (the default), 'sum', 'mul' or 'ave'", source.line),
-                _merge_directions(source.id)))
-            continue
-        if not source.layer.flag("return_state"):
-            continue
-        if program.style != "functional":
-            repair = _set_flag(source.id, "return_state", False, "no return_state: Sequential passes one tensor on")
-            fix = f"remove return_state=True from the {name} on line {source.line}; to get its states, use the " \
-                  "functional API"
-        else:
-            def repair(p: Program, step_id: int = step_id, ref: Ref = step.inputs[0]) -> Program:
-                return p.update(step_id, "the output only, not the states", inputs=((ref[0], 0),))
-            fix = "pass on only the first tensor it returns (the output), e.g. output, *states = ..."
-        found.append(Finding(Problem(
-            "states_into_layer", f"The {name} on line {source.line} has return_state=True, so it returns "
-            f"{built.counts.get(source.id, 'several')} tensors (its output, then its final states), but the {later} on "
-            f"line {step.line} takes one tensor.", fix, source.line), repair))
+            found.append(_two_directions(source, step))
+        elif source.layer.flag("return_state"):
+            found.append(_states_passed(program, built, source, step))
     return found
+
+
+def _two_directions(source: Step, step: Step) -> Finding:
+    """A Bidirectional with merge_mode=None (two tensors) into a layer that takes one."""
+    name = layer_name(source.layer)
+    return Finding(Problem(
+        "merge_mode_none_into_layer", f"The {name} on line {source.line} has merge_mode=None, so it returns "
+        f"its two directions as two tensors, but the {layer_name(step.layer)} on line {step.line} takes one tensor.",
+        f"a merge mode on the {name}: merge_mode='concat' (the default), 'sum', 'mul' or 'ave'", source.line),
+        _merge_directions(source.id))
+
+
+def _states_passed(program: Program, built: Built, source: Step, step: Step) -> Finding:
+    """A layer with return_state=True (its output and states) into a layer that takes one tensor."""
+    name = layer_name(source.layer)
+    if program.style != "functional":
+        repair = set_flag(source.id, "return_state", False, "no return_state: Sequential passes one tensor on")
+        fix = f"remove return_state=True from the {name} on line {source.line}; to get its states, use the " \
+              "functional API"
+    else:
+        def repair(p: Program, step_id: int = step.id, ref: Ref = step.inputs[0]) -> Program:
+            return p.update(step_id, "the output only, not the states", inputs=((ref[0], 0),))
+        fix = "pass on only the first tensor it returns (the output), e.g. output, *states = ..."
+    return Finding(Problem(
+        "states_into_layer", f"The {name} on line {source.line} has return_state=True, so it returns "
+        f"{built.counts.get(source.id, 'several')} tensors (its output, then its final states), but the "
+        f"{layer_name(step.layer)} on line {step.line} takes one tensor.", fix, source.line), repair)
 
 
 def _merge_directions(step_id: int) -> Callable[[Program], Program]:
     """merge_mode left out (concat): the Bidirectional returns one tensor, used wherever its two were."""
     def repair(p: Program) -> Program:
-        p = _change(step_id, lambda layer: layer.drop("merge_mode") if layer.cls == "Bidirectional" else layer,
+        p = change_layer(step_id, lambda layer: layer.drop("merge_mode") if layer.cls == "Bidirectional" else layer,
                     "merge_mode='concat' (the default) joins the two directions")(p)
         names = p.step(step_id).names
-        return _regroup(p, step_id, names, names[:1], joined=True) if p.step(step_id).unpacked else p
+        return regroup(p, step_id, names, names[:1], joined=True) if p.step(step_id).unpacked else p
     return repair
 
 
+@rule
 def _backwards_in_bidirectional(program: Program, built: Built, data: Data) -> list[Finding]:
     found = []
     for step_id, message in built.failures.items():
@@ -135,39 +149,46 @@ def _backwards_in_bidirectional(program: Program, built: Built, data: Data) -> l
                 "go_backwards_in_bidirectional", f"The {layer_name(step.layer)} on line {step.line} wraps a layer with "
                 "go_backwards=True, but Bidirectional makes the backward copy itself, so the layer it wraps must "
                 "read forwards.", "leave out go_backwards=True inside Bidirectional", step.line),
-                _set_flag(step_id, "go_backwards", False, "Bidirectional runs the backward copy itself")))
+                set_flag(step_id, "go_backwards", False, "Bidirectional runs the backward copy itself")))
     return found
 
 
+@rule
 def _needs_sequence(program: Program, built: Built, data: Data) -> list[Finding]:
     found = []
     for step_id in built.failures:
         step = program.step(step_id)
         if step.kind != "layer" or len(step.inputs) != 1:
             continue
-        shape = _ref_shape(built, step.inputs[0])
-        below, _ = _upstream(program, step.inputs[0])
-        if shape is None or len(shape) != 2 or below is None or below.layer.flag("return_sequences"):
-            continue
-        what = (f"the {layer_name(below.layer)} on line {below.line} below it hands on only its last output, "
-                f"{fmt(shape)}: without return_sequences=True a recurrent layer drops the time axis.")
-        fix = f"return_sequences=True on the {layer_name(below.layer)} on line {below.line}"
-        repair = _set_flag(below.id, "return_sequences", True, "return_sequences=True: the next layer reads a sequence")
-        if step.layer.recurrent:
-            found.append(Finding(Problem("inner_layer_needs_sequences", f"The {layer_name(step.layer)} on line "
-                                         f"{step.line} reads a sequence (batch, timesteps, features), but {what}",
-                                         fix, below.line), repair))
-        elif step.layer.cls == "TimeDistributed":
-            if data.y is not None and len(data.y) < 3:  # one prediction per sample: no time axis wanted
-                fix = f"use the layer inside TimeDistributed directly on line {step.line}"
-                repair = (lambda p, step_id=step_id: p.update(step_id, "one prediction per sample, no time axis",
-                                                              layer=p.step(step_id).layer.inner))
-            found.append(Finding(Problem("time_distributed_needs_sequence", f"TimeDistributed on line {step.line} "
-                                         f"applies its layer at every timestep, so it needs a sequence, but {what}",
-                                         fix, step.line), repair))
+        shape = ref_shape(built, step.inputs[0])
+        below, _ = upstream(program, step.inputs[0])
+        if shape is not None and len(shape) == 2 and below is not None and not below.layer.flag("return_sequences"):
+            found += _without_sequence(step, below, shape, data)
     return found
 
 
+def _without_sequence(step: Step, below: Step, shape: Shape, data: Data) -> list[Finding]:
+    """A recurrent layer or TimeDistributed given the last output of the recurrent layer below it."""
+    what = (f"the {layer_name(below.layer)} on line {below.line} below it hands on only its last output, "
+            f"{fmt(shape)}: without return_sequences=True a recurrent layer drops the time axis.")
+    fix = f"return_sequences=True on the {layer_name(below.layer)} on line {below.line}"
+    repair = set_flag(below.id, "return_sequences", True, "return_sequences=True: the next layer reads a sequence")
+    if step.layer.recurrent:
+        return [Finding(Problem("inner_layer_needs_sequences", f"The {layer_name(step.layer)} on line "
+                                f"{step.line} reads a sequence (batch, timesteps, features), but {what}",
+                                fix, below.line), repair)]
+    if step.layer.cls != "TimeDistributed":
+        return []
+    if data.y is not None and len(data.y) < 3:  # one prediction per sample: no time axis wanted
+        fix = f"use the layer inside TimeDistributed directly on line {step.line}"
+        repair = (lambda p, step_id=step.id: p.update(step_id, "one prediction per sample, no time axis",
+                                                      layer=p.step(step_id).layer.inner))
+    return [Finding(Problem("time_distributed_needs_sequence", f"TimeDistributed on line {step.line} "
+                            f"applies its layer at every timestep, so it needs a sequence, but {what}",
+                            fix, step.line), repair)]
+
+
+@rule
 def _needs_feature_axis(program: Program, built: Built, data: Data) -> list[Finding]:
     """A recurrent layer (or Conv1D) reading the model's input straight from a 2-D X: no feature axis."""
     if len(program.inputs) != 1 or len(data.x) != 2:
@@ -176,7 +197,7 @@ def _needs_feature_axis(program: Program, built: Built, data: Data) -> list[Find
     for step_id in built.failures:
         step = program.step(step_id)
         if step.kind != "layer" or not (step.layer.recurrent or step.layer.cls == "Conv1D") or len(step.inputs) != 1 \
-                or _source(program, step.inputs[0])[0].id != entry.id or len(entry.features_shape) != 1:
+                or source_step(program, step.inputs[0])[0].id != entry.id or len(entry.features_shape) != 1:
             continue
         kind, shape = entry.shape_arg
         wanted = (*data.x, 1)
@@ -203,7 +224,7 @@ def _refused_merge(program: Program, built: Built, step_id: int) -> tuple[Step, 
     step = program.step(step_id)
     if step.kind != "layer" or step.layer.cls not in MERGES or len(step.inputs) < 2:
         return None
-    shapes = [_ref_shape(built, ref) for ref in step.inputs]
+    shapes = [ref_shape(built, ref) for ref in step.inputs]
     concatenate = step.layer.cls == "Concatenate"
     if any(s is None for s in shapes) or _merged(shapes, concatenate) or \
             concatenate and step.layer.get("axis", -1) not in (-1, len(shapes[0]) - 1):
@@ -213,7 +234,7 @@ def _refused_merge(program: Program, built: Built, step_id: int) -> tuple[Step, 
 
 def _axes_repair(program: Program, step: Step, shapes: list[Shape], data: Data) -> tuple[str, str, Callable] | None:
     """Branches with and without a time axis: return_sequences flipped on the ones y disagrees with."""
-    below = [_upstream(program, ref)[0] for ref in step.inputs]
+    below = [upstream(program, ref)[0] for ref in step.inputs]
     if len({len(s) for s in shapes}) == 1 or not all(below):
         return None
     sequences = data.y is not None and len(data.y) >= 3  # y keeps the time axis
@@ -225,8 +246,8 @@ def _axes_repair(program: Program, step: Step, shapes: list[Shape], data: Data) 
 
     def repair(p: Program) -> Program:
         for b in change:
-            p = _set_flag(b.id, "return_sequences", True, "the same axes as the tensors it is joined with")(p) \
-                if sequences else _drop_time_axis(b.id)(p)
+            p = set_flag(b.id, "return_sequences", True, "the same axes as the tensors it is joined with")(p) \
+                if sequences else drop_time_axis(b.id)(p)
         return p
     return extra, fix, repair
 
@@ -235,7 +256,7 @@ def _width_repair(program: Program, step: Step, shapes: list[Shape]) -> tuple[st
     """Branches of different widths added (or multiplied...): every branch's last layer as wide as the first."""
     if step.layer.cls == "Concatenate" or len({len(s) for s in shapes}) != 1:
         return None
-    layers = [_dense(program.producer(ref)) or _sized(program.producer(ref)) for ref in step.inputs]
+    layers = [output_dense(program.producer(ref)) or sized_recurrent(program.producer(ref)) for ref in step.inputs]
     width = shapes[0][-1]
     if not all(layers) or not _merged([s[:-1] for s in shapes], False):
         return None
@@ -250,6 +271,7 @@ def _width_repair(program: Program, step: Step, shapes: list[Shape]) -> tuple[st
     return "", f"the same size on every branch ({width}), or keras.layers.concatenate to join different sizes", repair
 
 
+@rule
 def _merge_shapes(program: Program, built: Built, data: Data) -> list[Finding]:
     """A merge layer that Keras refused because the tensors it joins do not agree."""
     found = []

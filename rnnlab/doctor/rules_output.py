@@ -8,19 +8,20 @@ import dataclasses
 from dataclasses import dataclass
 
 from rnnlab.doctor.program import Layer, Program, Shape, Step
-from rnnlab.doctor.rule_kit import (Finding, _consequence, _dense, _drop_time_axis, _fits, _output_step, _same,
-                                    _set_flag, _upstream, loss_family)
+from rnnlab.doctor.rule_kit import (Finding, consequence, drop_time_axis, fits_shape, loss_family, output_dense,
+                                    output_step, rule, same_shape, set_flag, upstream)
 from rnnlab.doctor.trial import Built, Data
 from rnnlab.doctor.verdict import Problem, fmt
 from rnnlab.doctor.writing import layer_name
 
 
+@rule
 def _batch_in_input_shape(program: Program, built: Built, data: Data) -> list[Finding]:
     entry = program.inputs[0] if program.inputs else None
     if entry is None or entry.source == "x":
         return []
     kind, shape = entry.shape_arg
-    if kind != "shape" or len(shape) != len(data.x) or not _fits(shape[1:], data.x[1:]):
+    if kind != "shape" or len(shape) != len(data.x) or not fits_shape(shape[1:], data.x[1:]):
         return []
     sample = tuple(data.x[1:])
     return [Finding(Problem(
@@ -32,15 +33,16 @@ def _batch_in_input_shape(program: Program, built: Built, data: Data) -> list[Fi
                            layer=p.step(entry.id).layer.drop("shape").set("shape", sample)))]
 
 
+@rule
 def _input_vs_x(program: Program, built: Built, data: Data) -> list[Finding]:
     entry = program.inputs[0] if program.inputs else None
     if entry is None or entry.source == "x":
         return []
     kind, shape = entry.shape_arg
     sample, given = entry.features_shape, tuple(data.x[1:])
-    if _fits(sample, given) or kind == "shape" and len(shape) == len(data.x) and _fits(shape[1:], given):
+    if fits_shape(sample, given) or kind == "shape" and len(shape) == len(data.x) and fits_shape(shape[1:], given):
         return []
-    if _same(sample, given):  # one of them has a trailing axis of size 1 more
+    if same_shape(sample, given):  # one of them has a trailing axis of size 1 more
         if not built.trained:
             return []
         added = len(sample) > len(given)
@@ -57,17 +59,18 @@ def _input_vs_x(program: Program, built: Built, data: Data) -> list[Finding]:
         f"shape {fmt(given)}.{said}", f"keras.Input({kind}={fmt(new.get(kind))})", entry.line), repair)]
 
 
+@rule
 def _several_outputs(program: Program, built: Built, data: Data) -> list[Finding]:
     if data.y is None or not built.outputs or len(built.outputs) < 2 or not program.has_model:
         return []
-    last = _output_step(program)
+    last = output_step(program)
     if program.style != "functional" and last.layer is not None and last.layer.flag("return_state"):
         return [Finding(Problem(
             "return_state_in_sequential", f"The {layer_name(last.layer)} on line {last.line} has return_state=True, "
             f"so the model has {len(built.outputs)} outputs (its output, then its final states), but there is one y."
             + (f" Keras says: {built.error}" if built.error_phase == "train" else ""),
             "remove return_state=True; to get the states, use the functional API", last.line),
-            _set_flag(last.id, "return_state", False, "one output for one y"))]
+            set_flag(last.id, "return_state", False, "one output for one y"))]
     first = program.output_refs()[0]
     return [Finding(Problem(
         "several_outputs", f"The model has {len(built.outputs)} outputs but there is one y {fmt(data.y)}.",
@@ -97,24 +100,24 @@ class _Compared:
 
     @property
     def said(self) -> str:
-        return _consequence(self.built, self.loss)
+        return consequence(self.built, self.loss)
 
     @property
     def head(self) -> str:
         return f"The model's output is {fmt(self.out)} and y is {fmt(self.target)}."
 
     def below(self) -> Step | None:
-        return _upstream(self.program, self.program.output_refs()[0])[0]
+        return upstream(self.program, self.program.output_refs()[0])[0]
 
 
 def _one_unit_under_classes(c: _Compared) -> list[Finding] | None:
     if c.family in ("categorical", "sparse") and c.out[-1] == 1 and (c.family == "sparse" or c.target[-1] == 1):
-        return [_one_unit(c.program, _output_step(c.program), c.out, c.loss)]
+        return [_one_unit(c.program, output_step(c.program), c.out, c.loss)]
     return None
 
 
 def _one_hot_under_sparse(c: _Compared) -> list[Finding] | None:
-    if c.family != "sparse" or c.target[-1] <= 1 or not _fits(tuple(c.out[1:]), c.t):
+    if c.family != "sparse" or c.target[-1] <= 1 or not fits_shape(tuple(c.out[1:]), c.t):
         return None
     return [Finding(Problem(
         "one_hot_labels_with_sparse", f"The model's output is {fmt(c.out)} and y is {fmt(c.target)}: one column per "
@@ -124,11 +127,11 @@ def _one_hot_under_sparse(c: _Compared) -> list[Finding] | None:
 
 
 def _agrees(c: _Compared) -> list[Finding] | None:
-    return [] if _same(c.o, c.t) else None
+    return [] if same_shape(c.o, c.t) else None
 
 
 def _extra_time_axis(c: _Compared) -> list[Finding] | None:
-    if len(c.o) < 2 or not _same(c.o[1:], c.t):
+    if len(c.o) < 2 or not same_shape(c.o[1:], c.t):
         return None
     below = c.below()
     if below is None or not below.layer.flag("return_sequences"):
@@ -140,11 +143,11 @@ def _extra_time_axis(c: _Compared) -> list[Finding] | None:
         f"the {name} returns its whole sequence (return_sequences=True) and the layers after it work on every "
         f"timestep. y is {fmt(c.target)}: one value per sample.{c.said}",
         f"remove return_sequences=True from the {name}: it then hands on only its last output", below.line),
-        _drop_time_axis(below.id))]
+        drop_time_axis(below.id))]
 
 
 def _missing_time_axis(c: _Compared) -> list[Finding] | None:
-    if not c.t or not _same(c.o, c.t[1:]):
+    if not c.t or not same_shape(c.o, c.t[1:]):
         return None
     below = c.below()
     timesteps = c.program.inputs[0].features_shape[0] if c.program.inputs else None
@@ -156,11 +159,11 @@ def _missing_time_axis(c: _Compared) -> list[Finding] | None:
         "target_is_a_sequence", f"y is {fmt(c.target)}: one value per timestep, but the output is {fmt(c.out)}, "
         f"because the {name} hands on only its last output.{c.said}", f"return_sequences=True on the {name}",
         below.line),
-        _set_flag(below.id, "return_sequences", True, "return_sequences=True: one prediction per timestep"))]
+        set_flag(below.id, "return_sequences", True, "return_sequences=True: one prediction per timestep"))]
 
 
 def _last_axis(c: _Compared) -> list[Finding] | None:
-    if len(c.o) != len(c.t) or not _fits(c.o[:-1], c.t[:-1]) or c.family == "sparse":
+    if len(c.o) != len(c.t) or not fits_shape(c.o[:-1], c.t[:-1]) or c.family == "sparse":
         return None
     if c.family == "categorical" and c.t[-1] == 1:
         return [Finding(Problem(
@@ -168,7 +171,7 @@ def _last_axis(c: _Compared) -> list[Finding] | None:
             "categorical_crossentropy expects one-hot rows, one column per class.",
             "loss='sparse_categorical_crossentropy' (it takes class numbers)", c.program.loss_line),
             lambda p: dataclasses.replace(p, loss="sparse_categorical_crossentropy"))]
-    return [_units(c.program, _output_step(c.program), c.out, c.target, c.said)]
+    return [_units(c.program, output_step(c.program), c.out, c.target, c.said)]
 
 
 def _unrelated(c: _Compared) -> list[Finding]:
@@ -181,8 +184,11 @@ _COMPARISONS = (_one_unit_under_classes, _one_hot_under_sparse, _agrees, _extra_
                 _last_axis, _unrelated)
 
 
+@rule
 def _output_vs_y(program: Program, built: Built, data: Data) -> list[Finding]:
-    if data.y is None or not built.outputs or len(built.outputs) != 1 or not program.has_model:
+    """The model's one output against y under the loss (nothing when Keras gave no shape for it)."""
+    if data.y is None or not built.outputs or len(built.outputs) != 1 or not built.outputs[0] or \
+            not program.has_model:
         return []
     compared = _Compared(program, built, built.outputs[0], tuple(data.y), program.loss, loss_family(program.loss))
     return next(found for found in (compare(compared) for compare in _COMPARISONS) if found is not None)
@@ -197,7 +203,7 @@ def output_matches(program: Program, built: Built, data: Data) -> bool | None:
 
 def _units(program: Program, last: Step, out: Shape, target: Shape, said: str) -> Finding:
     wanted = target[-1]
-    dense = _dense(last)
+    dense = output_dense(last)
     problem = Problem("units_vs_target", f"The model's output is {fmt(out)}: its last axis has {out[-1]}, but y's "
                       f"{fmt(target)} has {wanted}.{said}", "", last.line)
     if dense:
@@ -219,7 +225,7 @@ def _units(program: Program, last: Step, out: Shape, target: Shape, said: str) -
 
 
 def _one_unit(program: Program, last: Step, out: Shape, loss: str) -> Finding:
-    dense = _dense(last)
+    dense = output_dense(last)
     problem = Problem(
         "one_unit_categorical", f"The output {fmt(out)} has one unit and the loss is {loss}: a softmax over one unit "
         "is always 1, so the loss cannot change and nothing is learnt (Keras only warns). One unit suits two classes "

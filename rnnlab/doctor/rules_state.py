@@ -11,7 +11,7 @@ import keras
 
 from rnnlab.doctor.catalogue import MERGES
 from rnnlab.doctor.program import Program, Ref, Step
-from rnnlab.doctor.rule_kit import Finding, _divisor, _upstream
+from rnnlab.doctor.rule_kit import Finding, divisor, rule, upstream
 from rnnlab.doctor.trial import Built, Data
 from rnnlab.doctor.verdict import Problem, fmt
 from rnnlab.doctor.writing import layer_name
@@ -31,7 +31,7 @@ def _set_batch(entry_id: int, size: int, comment: str) -> Callable[[Program], Pr
 def _open_batch(program: Program, built: Built, samples: int, first: Step) -> list[Finding]:
     entry, batch = program.inputs[0], program.inputs[0].fixed_batch
     fit = program.fit_batch if isinstance(program.fit_batch, int) and program.fit_batch > 0 else None
-    size = fit if fit and samples % fit == 0 else _divisor(samples, fit or 32)
+    size = fit if fit and samples % fit == 0 else divisor(samples, fit or 32)
     return [Finding(Problem(
         "stateful_needs_batch_size", f"The {layer_name(first.layer)} on line {first.line} is stateful: it keeps one "
         "state per row of the batch, so the batch size must be fixed when the model is built, and this input "
@@ -54,7 +54,7 @@ def _fit_batch(program: Program, batch: int, samples: int) -> list[Finding]:
 def _divides(program: Program, built: Built, batch: int, samples: int, first: Step) -> list[Finding]:
     if not samples % batch:
         return []
-    size = _divisor(samples, batch)
+    size = divisor(samples, batch)
     keras_says = f"Keras stops at that batch: {built.error}" if built.error_phase == "train" else \
         "Keras 3 trains on it without an error, so states and samples fall out of step."
     return [Finding(Problem(
@@ -75,6 +75,7 @@ def _shuffled(program: Program) -> list[Finding]:
         "warning"), lambda p: dataclasses.replace(p, fit_shuffle=False))]
 
 
+@rule
 def _stateful(program: Program, built: Built, data: Data) -> list[Finding]:
     """A stateful layer: its batch size fixed, fit's the same, dividing the samples, and fit not shuffling."""
     stateful = [s for s in program.steps if s.kind == "layer" and s.layer.recurrent and s.layer.flag("stateful")]
@@ -87,36 +88,48 @@ def _stateful(program: Program, built: Built, data: Data) -> list[Finding]:
         _shuffled(program)
 
 
+@rule
 def _go_backwards(program: Program, built: Built, data: Data) -> list[Finding]:
     found = []
     for step in program.steps:
         if step.kind != "layer" or step.layer.cls not in MERGES or len(step.inputs) < 2:
             continue
         for i, ref in enumerate(step.inputs):
-            below, flipped = _upstream(program, ref)
-            if below is None or below.layer.cls == "Bidirectional" or flipped or \
-                    not (below.layer.flag("go_backwards") and below.layer.flag("return_sequences")):
-                continue
-            name = layer_name(below.layer)
-
-            def repair(p: Program, merge: Step = step, i: int = i, ref: Ref = ref) -> Program:
-                new_id = p.next_id
-                base = p.producer(ref).names[ref[1] or 0] if p.producer(ref).names else "backward"
-                flip = Step(new_id, "flip", merge.line, inputs=(ref,), names=(f"{base}_flipped",),
-                            comment="back in time order")
-                p = p.insert_after(ref[0], flip)
-                inputs = tuple((new_id, None) if j == i else r for j, r in enumerate(p.step(merge.id).inputs))
-                return p.update(merge.id, inputs=inputs)
-
-            found.append(Finding(Problem(
-                "go_backwards_not_flipped", f"The {name} on line {below.line} has go_backwards=True: it reads the "
-                "sequence from the last step to the first and returns its outputs in that reversed order (its output "
-                f"step t belongs to input step T-1-t). The {step.layer.cls} on line {step.line} merges it step by step "
-                "with another sequence, so step t meets step T-1-t.",
-                "flip it back first: keras.ops.flip(x, axis=1) (Bidirectional does this itself)", step.line), repair))
+            below = _read_backwards(program, ref)
+            if below is not None:
+                found.append(_merged_backwards(step, i, ref, below))
     return found
 
 
+def _read_backwards(program: Program, ref: Ref) -> Step | None:
+    """The recurrent layer (not Bidirectional) a sequence comes from when it reads backwards and nothing turns its
+    outputs round."""
+    below, flipped = upstream(program, ref)
+    if below is None or below.layer.cls == "Bidirectional" or flipped:
+        return None
+    return below if below.layer.flag("go_backwards") and below.layer.flag("return_sequences") else None
+
+
+def _merged_backwards(merge: Step, i: int, ref: Ref, below: Step) -> Finding:
+    """A merge's i-th input read backwards: flipped back before the merge."""
+    def repair(p: Program) -> Program:
+        new_id = p.next_id
+        base = p.producer(ref).names[ref[1] or 0] if p.producer(ref).names else "backward"
+        flip = Step(new_id, "flip", merge.line, inputs=(ref,), names=(f"{base}_flipped",),
+                    comment="back in time order")
+        p = p.insert_after(ref[0], flip)
+        inputs = tuple((new_id, None) if j == i else r for j, r in enumerate(p.step(merge.id).inputs))
+        return p.update(merge.id, inputs=inputs)
+
+    return Finding(Problem(
+        "go_backwards_not_flipped", f"The {layer_name(below.layer)} on line {below.line} has go_backwards=True: it "
+        "reads the sequence from the last step to the first and returns its outputs in that reversed order (its "
+        f"output step t belongs to input step T-1-t). The {merge.layer.cls} on line {merge.line} merges it step by "
+        "step with another sequence, so step t meets step T-1-t.",
+        "flip it back first: keras.ops.flip(x, axis=1) (Bidirectional does this itself)", merge.line), repair)
+
+
+@rule
 def _reset_states(program: Program, built: Built, data: Data) -> list[Finding]:
     found = []
     for line, method in program.resets:

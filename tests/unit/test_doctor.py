@@ -18,7 +18,7 @@ from rnnlab import doctor
 from rnnlab.doctor import catalogue, examples
 from rnnlab.doctor.reading import MAX_CODE_CHARS, MAX_DIM, MAX_LAYERS, DoctorInputError
 from rnnlab.doctor.report import text
-from rnnlab.doctor.trial import _unpack_error
+from rnnlab.doctor.trial import unpack_error
 from tests.conftest import ROOT
 from tests.helpers import cli, run_fixed
 
@@ -186,7 +186,7 @@ def test_unpack_errors_are_pythons_own():
             expected = None
         except ValueError as err:
             expected = str(err)
-        assert _unpack_error(values, count) == expected
+        assert unpack_error(values, count) == expected
 
 
 # --- the doctor's own cases ------------------------------------------------------------------------

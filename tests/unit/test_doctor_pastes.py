@@ -90,6 +90,25 @@ def test_keras1_output_dim_init_and_lr_still_get_the_shape_diagnosis():
     assert d.verification.verified and d.fixed_output_shape == [1]
 
 
+MERGED_SEQUENTIALS = ("left = Sequential()\nleft.add(LSTM(16, input_shape=(10, 8)))\nright = Sequential()\n"
+                      "right.add(LSTM(16, input_shape=(10, 8), go_backwards=True))\nmodel = Sequential()\n"
+                      "model.add(Merge([left, right], mode='concat'))\nmodel.add(Dense(1))\n"
+                      "model.compile(loss='mse', optimizer='adam')")
+
+
+def test_keras1_merge_of_sequentials_is_read_as_two_branches_joined_by_concatenate():
+    d = diagnose(MERGED_SEQUENTIALS, x="32,10,8")
+    said = problem(d, "keras1_merge")
+    assert said.line == 9 and "keras.layers.concatenate" in said.message
+    assert keras_says(lambda: keras.layers.Merge) in said.message
+    assert not d.unread_model and d.verdict == "problem"
+    # each branch from its own input; the concatenated last outputs (16 + 16) then Dense(1)
+    assert next(r for r in d.layer_shapes if r.line == 9).shapes == ((None, 32),)
+    assert d.output_shapes == ((None, 1),)
+    assert d.verification.verified and d.fixed_output_shape == [1]
+    assert "keras.layers.concatenate([" in d.fixed_code and "Merge" not in d.fixed_code
+
+
 # --- plain expressions where a value goes -----------------------------------------------------------------
 
 def test_plain_expressions_are_evaluated_from_the_ast():
@@ -167,6 +186,32 @@ def test_unread_lines_and_keras_error_still_get_a_fix_on_the_part_read():
     assert any("part of the model the doctor read" in n for n in d.notes)
 
 
+# --- Lambda layers ----------------------------------------------------------------------------------------
+
+def test_a_lambda_taking_the_last_step_is_read_in_a_sequential_model():
+    d = diagnose("model = Sequential([Input((10, 3)), LSTM(8, return_sequences=True), "
+                 "Lambda(lambda x: x[:, -1, :]), Dense(1)])\nmodel.compile(loss='mse', optimizer='adam')")
+    assert not d.not_read and d.verdict == "ok"
+    assert d.output_shapes == ((None, 1),)
+
+
+@pytest.mark.parametrize("applied", [
+    "last = Lambda(lambda t: t[:, -1])(h)",
+    "def last_step(x):\n    return x[:, -1, :]\nlast = Lambda(last_step)(h)",
+])
+def test_a_lambda_applied_to_a_tensor_is_read_through_its_function(applied):
+    d = diagnose(f"inp = Input((10, 3))\nh = LSTM(8, return_sequences=True)(inp)\n{applied}\n"
+                 "model = Model(inp, Dense(2)(last))\nmodel.compile(loss='mse', optimizer='adam')", y="32,2")
+    assert not d.not_read and d.verdict == "ok" and d.output_shapes == ((None, 2),)
+
+
+def test_a_lambda_the_doctor_cannot_read_is_unsure_naming_its_line_and_body():
+    d = diagnose("model = Sequential()\nmodel.add(LSTM(16, input_shape=(10, 3), return_sequences=True))\n"
+                 "model.add(Lambda(lambda x: K.mean(x, axis=1)))\nmodel.add(Dense(1))")
+    named = d.unread_model[-1]
+    assert d.verdict == "unsure" and named.line == 6 and named.reason.startswith("Lambda: `K.mean(x, axis=1)`")
+
+
 # --- any layer of keras.layers ----------------------------------------------------------------------------
 
 def test_any_keras_layer_before_and_after_the_recurrent_part_is_built_by_keras():
@@ -189,3 +234,52 @@ def test_any_keras_layer_before_and_after_the_recurrent_part_is_built_by_keras()
 def test_a_custom_layer_under_a_star_import_is_left_unread_not_blamed_on_keras():
     d = diagnose("model = Sequential([Input((10, 3)), LSTM(8, return_sequences=True), MyAttention(8), Dense(1)])")
     assert [n.line for n in d.not_read] == [4] and not d.keras_error
+
+
+def test_a_keras_layer_under_a_star_import_is_built_by_keras():
+    d = diagnose("model = Sequential([Input((10, 3)), GaussianNoise(0.1), LSTM(8), Dense(1)])\n"
+                 "model.compile(loss='mse', optimizer='adam')")
+    assert not d.not_read and d.verdict == "ok"
+    assert [r.shapes[0] for r in d.layer_shapes[1:]] == [(None, 10, 3), (None, 8), (None, 1)]
+
+
+@pytest.mark.parametrize("y", ["32,10", "32,10,1"])
+@pytest.mark.parametrize("head", ["Dense(1)", "TimeDistributed(Dense(1))", "Dense(1, activation='softmax')"])
+def test_a_per_step_classifier_with_one_unit_and_sparse_labels_is_explained(y, head):
+    d = diagnose(f"model = Sequential()\nmodel.add(LSTM(8, input_shape=(10, 8), return_sequences=True))\n"
+                 f"model.add({head})\nmodel.compile(loss='sparse_categorical_crossentropy', optimizer='adam')",
+                 x="32,10,8", y=y)
+    assert d.verdict == "problem" and "one_unit_categorical" in kinds(d)
+    assert not [n for n in d.not_read if "doctor itself" in n.reason]
+
+
+# --- sizes, old names and shapes Keras does not give ------------------------------------------------------
+
+def test_sizes_taken_from_a_list_are_read():
+    d = diagnose("sizes = [3, 16, 1]\nmodel = Sequential([Input((10, sizes[0])), LSTM(sizes[1]), Dense(sizes[-1])])\n"
+                 "model.compile(loss='mse', optimizer='adam')")
+    assert not d.not_read and d.verdict == "ok" and d.output_shapes == ((None, 1),)
+
+
+def test_keras1_convolution1d_input_dim_is_the_features_of_each_step():
+    d = diagnose("model = Sequential()\nmodel.add(Convolution1D(input_dim=3, nb_filter=4, filter_length=3, "
+                 "border_mode='same'))\nmodel.add(LSTM(8))\nmodel.add(Dense(1))", x="32,10,3")
+    assert d.layer_shapes[0].shapes == ((None, 10, 3),)
+    assert d.verification.verified and d.fixed_output_shape == [1]
+
+
+def test_a_model_that_pools_time_is_tried_at_sizes_that_keep_it_equal_to_y():
+    # shrunk for the trial, 200 steps pooled to 100 would no longer meet y's 100
+    d = diagnose("model = Sequential([Input((200, 5)), Conv1D(5, 3, padding='same'), MaxPooling1D(2), "
+                 "TimeDistributed(Dense(5))])\nmodel.compile(loss='mse', optimizer='adam')",
+                 x="128,200,5", y="128,100,5")
+    assert d.verdict == "ok" and not d.keras_error
+
+
+def test_a_layer_keras_refuses_to_build_inside_time_distributed_is_explained_not_a_failure_of_the_doctor():
+    d = diagnose("model = Sequential()\nmodel.add(TimeDistributed(Convolution2D(8, 3, 3, border_mode='valid'), "
+                 "input_shape=[4, 1, 56, 14]))\nmodel.add(TimeDistributed(Flatten()))\nmodel.add(LSTM(5))\n"
+                 "model.add(Dense(10))\nmodel.add(Activation('softmax'))\n"
+                 "model.compile(loss='categorical_crossentropy', optimizer='adam')", x="64,4,1,56,14", y="64,10")
+    assert d.verdict == "problem" and "keras1_argument" in kinds(d)
+    assert not [n for n in d.not_read if "doctor itself" in n.reason]
