@@ -197,11 +197,20 @@ def _numbers(text: str) -> set[int]:
     return {int(n.replace(",", "")) for n in SIZES.findall(text) if n.replace(",", "").isdigit()}
 
 
+def _miscounted(kind: str, typed_text: str, right: Any) -> bool:
+    """Shapes or names typed in another number than Keras returns: their hint is about the count."""
+    if kind not in ("shapes", "names"):
+        return False
+    given = typed(kind, typed_text, right, None) if kind == "names" else grading.read_shapes(typed_text)
+    return not isinstance(given, str) and len(given) != len(right)
+
+
 def implied(kind: str, hint: str, typed_text: str, right: Any) -> str:
     """Why a hint shown without the answer (classroom Reveal, a live class) gives the right answer away, '' when
     it does not: it writes the right answer, or a number of the right answer the learner did not type (a size,
     a count, a parameter count), or, for a count, any number or word of quantity, or, for names, any word of
-    order. The learner's own answer, echoed, is left out first."""
+    order (the same for shapes or names typed in another number: their hint is about the count). The learner's
+    own answer, echoed, is left out first."""
     text = re.sub(r"\bnot \d+:", " ", hint.replace(typed_text.strip(), " "))  # "not 2:" echoes a count typed
     right_text = written(kind, right)
     if right_text and re.search(rf"(?<![\w,.]){re.escape(right_text)}(?![\w,]|\.\d)", text):
@@ -213,7 +222,7 @@ def implied(kind: str, hint: str, typed_text: str, right: Any) -> str:
         extra = sorted((_numbers(text) & wanted) - typed_numbers)
         if extra:
             return f"it names {extra[0]}, a number of the right answer the learner did not type"
-    if kind == "count" and (NUMBER_WORDS.search(text) or _numbers(text)):
+    if (kind == "count" or _miscounted(kind, typed_text, right)) and (NUMBER_WORDS.search(text) or _numbers(text)):
         return f"it says how many: {(NUMBER_WORDS.search(text) or SIZES.search(text))[0]!r}"
     if kind == "params" and re.search(r"\b(twice|double|half)\b|: \+|units more\b", text, re.I):
         return "it says by how much the count differs"

@@ -540,4 +540,4 @@ def test_a_bidirectional_grus_states_in_the_wrong_order_are_told_the_directions_
     assert questions.expected("names", query) == ["output", "forward_h", "backward_h"]
     for tell in (True, False):
         right, why = questions.grade("names", "output, backward_h, forward_h", query, tell=tell)
-        assert not right and "directions" in why or "direction's" in why
+        assert not right and ("directions" in why or "direction's" in why)
