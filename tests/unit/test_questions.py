@@ -541,3 +541,19 @@ def test_a_bidirectional_grus_states_in_the_wrong_order_are_told_the_directions_
     for tell in (True, False):
         right, why = questions.grade("names", "output, backward_h, forward_h", query, tell=tell)
         assert not right and ("directions" in why or "direction's" in why)
+
+
+def test_padding_lesson_says_cudnn_takes_only_right_padded_masks_as_keras_checks_them():
+    import importlib
+
+    import keras
+
+    tf_rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")
+    sequences = [[1, 2, 3], [4, 5], [6, 7, 8, 9, 10]]
+    pre, post = (keras.utils.pad_sequences(sequences, padding=p) != 0 for p in ("pre", "post"))
+    assert (keras.utils.pad_sequences(sequences) != 0).tolist() == pre.tolist()  # pre-padding is the default
+    assert not bool(tf_rnn._is_sequence_right_padded(pre)) and bool(tf_rnn._is_sequence_right_padded(post))
+    quoted = "inputs, if use masking, are strictly right-padded"
+    assert quoted in " ".join(keras.layers.LSTM.__doc__.split()).lower()
+    text = " ".join(lessons.render(lessons.find("padding-and-masking")).split())
+    assert quoted in text and "the default of `pad_sequences`" in text and 'padding="post"' in text
