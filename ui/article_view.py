@@ -184,8 +184,9 @@ def show(example: Example) -> None:
     """One example, from the article's code to the links."""
     st.html(WRAPPED_LINE_NUMBERS)
     st.header(f"{example.number}. {example.shown_title}")
-    headed = f", headed “{example.title.rstrip('.')}” there (checked below)" if example.heading else ""
-    st.caption(f"Example {example.number} of the article “{example.article}”{headed}, quoted where it is checked.")
+    headed = f", where it is headed “{example.title.rstrip('.')}” (checked below)" if example.heading else ""
+    st.caption(f"Example {example.number} of the article “{example.article}”{headed}; the article is quoted where "
+               "it is checked.")
     evidence = get_evidence(example)
     if evidence is None:
         return

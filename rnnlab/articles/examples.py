@@ -104,7 +104,7 @@ SHAPE_EXAMPLES = (
         "shape-2", SHAPE, 2, "Sequence-to-sequence prediction (many to many).", code.SHAPE_2, None,
         code.SHAPE_2_CORRECTED, ("(32, 10, 1)",),
         (Claim("Sequence-to-sequence prediction (many to many).", MISLEADING, "aligned_steps",
-               "The article's heading: this model is aligned many-to-many, like a tagger: exactly one prediction "
+               "This model is aligned many-to-many, like a tagger: exactly one prediction "
                "at each input step, prediction t read from steps 0..t. Sequence-to-sequence usually names an "
                "encoder–decoder, whose output sequence may have another length than its input."),
          Claim("This is crucial for tasks like time series forecasting where we aim to predict future values based "
