@@ -96,7 +96,7 @@ def _follow(units: int, x: np.ndarray, after: str) -> tuple[str, float]:
                                   layers[after](), *head])
     except Exception as err:
         return first_sentence(error_text(err)), float("nan")
-    model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer="adam", loss="mse", run_eagerly=True)  # one small batch: no graph to trace
     y = np.random.RandomState(1).rand(len(x), 1)
     return "", float(model.fit(x, y, epochs=1, verbose=0).history["loss"][-1])
 
