@@ -82,7 +82,8 @@ def test_check_lessons_command_passes_on_the_shipped_lessons():
     proc = subprocess.run([sys.executable, "-m", "rnnlab", "check-lessons"], capture_output=True, text=True,
                           timeout=900, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
-    assert proc.stdout.count(": ok") == len(ALL)
+    assert proc.stdout.count(": ok") == len(ALL) + 1  # every lesson, then the live class's questions
+    assert "live class questions: ok" in proc.stdout
 
 
 @pytest.mark.parametrize("lesson", ALL, ids=lambda lesson: lesson.slug)
