@@ -77,7 +77,11 @@ def _check_lessons() -> int:
         problems = lessons.check(lesson)
         failed += bool(problems)
         print(f"{lesson.slug}: " + ("ok" if not problems else "\n  ".join(["disagrees:", *problems])))
-    return 1 if failed else 0
+    from rnnlab.live import typical
+
+    problems = typical.example_problems()  # a class's playground questions: their typical wrong answers' hints
+    print("live class questions: " + ("ok" if not problems else "\n  ".join(["disagree:", *problems])))
+    return 1 if failed or problems else 0
 
 
 def _doctor(args: argparse.Namespace) -> int:

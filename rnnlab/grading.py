@@ -234,33 +234,45 @@ def _state_count(config: Config) -> int:
     return (2 if config.layer == "lstm" else 1) * config.directions if config.return_state else 0
 
 
-# (applies(given, right, config), rule): the first that applies names what a wrong count of tensors broke
+# (applies(given, right, config), rule, the rule asked without a quantity): the first that applies names what a
+# wrong count of tensors broke; before the answer is shown (hidden mode) the second form asks what decides it
 COUNT_RULES = (
     (lambda g, r, c: not c.return_state and g > r and c.head != "none",
-     "return_state is off, so no states come back: the layer's output, then the head's prediction"),
-    (lambda g, r, c: not c.return_state and g > r, "return_state is off, so no states come back: only the output"),
+     "return_state is off, so no states come back: the layer's output, then the head's prediction",
+     "look at return_state here, and at what the head hands back"),
+    (lambda g, r, c: not c.return_state and g > r, "return_state is off, so no states come back: only the output",
+     "look at return_state here: what does it decide?"),
     (lambda g, r, c: c.head != "none" and g == r - 1,
-     "the model hands back the layer's output and, after it, the head's prediction"),
+     "the model hands back the layer's output and, after it, the head's prediction",
+     "look at what the model hands back: is the layer's output among it?"),
     (lambda g, r, c: c.bidirectional and c.merge_mode == "none" and g == r - 1,
-     "merge_mode=None returns the forward and the backward outputs as two tensors, not one"),
+     "merge_mode=None returns the forward and the backward outputs as two tensors, not one",
+     "look at merge_mode: what does merge_mode=None do with the directions' outputs?"),
     (lambda g, r, c: c.bidirectional and c.return_state and g == r - _state_count(c) // 2,
-     "each direction returns its own states: Bidirectional never merges them"),
+     "each direction returns its own states: Bidirectional never merges them",
+     "look at the states of a Bidirectional layer: are they merged like its output?"),
     (lambda g, r, c: c.return_state and c.layer == "lstm" and g == r - c.directions,
-     "an LSTM has two states, h and c, and return_state returns both"),
+     "an LSTM has two states, h and c, and return_state returns both",
+     "look at the states an LSTM keeps, and which of them return_state returns"),
     (lambda g, r, c: c.return_state and c.layer != "lstm" and g == r + c.directions,
-     "a GRU or a SimpleRNN has one state, h: there is no cell state c"),
-    (lambda g, r, c: c.return_state and g < r, "return_state adds the final states after the output"),
+     "a GRU or a SimpleRNN has one state, h: there is no cell state c",
+     "look at the states this kind of layer keeps: does it have a cell state?"),
+    (lambda g, r, c: c.return_state and g < r, "return_state adds the final states after the output",
+     "look at what return_state adds to the output"),
 )
+COUNT_ANY = ("count the output, then (with return_state) the final states, then any head's prediction",
+             "count what the layer hands back: its output, what return_state adds, and any head's prediction")
 
 
-def _count_rule(given: int, right: int, config: Config) -> str:
-    return next((rule for applies, rule in COUNT_RULES if applies(given, right, config)),
-                "count the output, then (with return_state) the final states, then any head's prediction")
+def _count_rule(given: int, right: int, config: Config, tell: bool = True) -> str:
+    found = next(((rule, hidden) for applies, rule, hidden in COUNT_RULES if applies(given, right, config)),
+                 COUNT_ANY)
+    return found[0] if tell else found[1]
 
 
 def why_count(given: int, right: int, config: Config, tell: bool) -> str:
-    """The rule a wrong number of tensors broke."""
-    rule = _count_rule(given, right, config)
+    """The rule a wrong number of tensors broke (without telling: what decides it, never how many)."""
+    rule = _count_rule(given, right, config, tell)
     if tell:
         return f"Keras returns {right} tensor{'s' * (right != 1)} here, not {given}: {rule}."
     return f"Keras returns a different number of tensors here, not {given}: {rule}."
@@ -332,20 +344,40 @@ def why_shapes(given: list[tuple], right: list[tuple], config: Config, tell: boo
     return f"Tensor {k + 1}{f' ({name})' if name else ''}: Keras returns {right[k] if tell else 'another shape'}, not {given[k]}: {rule}."
 
 
+# what a wrong order is asked before the answer is shown: what decides the order, never the order itself
+ORDER_HIDDEN = {
+    "no_c": "Look at the states this kind of layer keeps: does it have a cell state?",
+    "other": "Those are not the tensors this layer returns.",
+    "output": "Same names, another order: where does Keras put the layer's output among what it returns?",
+    "h_c": "Same names, another order: which state does the LSTM cell hand out as its output, h or c, and where "
+           "does Keras put that one?",
+    "directions": "Same names, another order: how does Keras order the two directions' states?",
+}
+
+
 def why_order(given: list[str], right: list[str], tell: bool) -> str:
-    """The rule a wrong order (or wrong names) broke."""
-    order = f" Keras's order: {', '.join(right)}." if tell else ""
+    """The rule a wrong order (or wrong names) broke; without telling, what decides the order."""
+    if not tell:
+        return ORDER_HIDDEN[_order_mistake(given, right)]
+    order = f" Keras's order: {', '.join(right)}."
+    told = {"no_c": "A GRU or a SimpleRNN keeps one state, h: there is no cell state c.",
+            "other": "Those are not the tensors this layer returns.",
+            "output": "The output comes first; the final states follow it.",
+            "h_c": ("Same shapes, wrong order: Keras returns h before c (the LSTM cell ends with "
+                    "`return h, [h, c]`), so state_h comes before state_c."),
+            "directions": "The forward direction's states come before the backward direction's."}
+    return told[_order_mistake(given, right)] + order
+
+
+def _order_mistake(given: list[str], right: list[str]) -> str:
+    """Which rule a wrong list of names broke: a key of ORDER_HIDDEN."""
     if sorted(given) != sorted(right):
-        if "state_c" in given and "state_c" not in right:
-            return "A GRU or a SimpleRNN keeps one state, h: there is no cell state c." + order
-        return "Those are not the tensors this layer returns." + order
+        return "no_c" if "state_c" in given and "state_c" not in right else "other"
     if given[0] != right[0]:
-        return "The output comes first; the final states follow it." + order
-    for h, c in (("state_h", "state_c"), ("forward_h", "forward_c"), ("backward_h", "backward_c")):
-        if h in given and given.index(c) < given.index(h):
-            return ("Same shapes, wrong order: Keras returns h before c (the LSTM cell ends with "
-                    "`return h, [h, c]`), so state_h comes before state_c." + order)
-    return "The forward direction's states come before the backward direction's." + order
+        return "output"
+    pairs = (("state_h", "state_c"), ("forward_h", "forward_c"), ("backward_h", "backward_c"))
+    return "h_c" if any(h in given and c in given and given.index(c) < given.index(h) for h, c in pairs) \
+        else "directions"
 
 
 # (applies(the names the learner grouped, the right groups, config), rule) for a wrong answer about equal tensors
@@ -374,7 +406,7 @@ def why_equal(given: tuple, right: tuple, config: Config, tell: bool) -> str:
     rule = next((rule for applies, rule in EQUAL_RULES if applies(said, given, right, config)),
                 "Those tensors hold different numbers in Keras's run.")
     if not tell and rule == EQUAL_RULES[-1][1]:
-        rule = "Some two of the tensors returned hold the same numbers: what is the output without return_sequences?"
+        rule = "Some of the tensors returned hold the same numbers: ask what each of them is, and at which step."
     return rule + (f" Keras's run: {'; '.join(' = '.join(g) for g in right) or 'none'}." if tell else "")
 
 
@@ -422,10 +454,12 @@ def _params_rule(given: int, right: int, config: Config) -> str | None:
 
 
 def why_params(given: int, right: int, config: Config, tell: bool) -> str:
-    """The rule a wrong parameter count broke."""
+    """The rule a wrong parameter count broke; without telling, the rule without by how much the count is off
+    (the part before its colon)."""
     rule = _params_rule(given, right, config) or (
         "each recurrent layer holds blocks × (inputs × units + units × units + units), where inputs is the "
         "features for the first layer and the layer below's width for the next")
+    rule = rule if tell else rule.split(":")[0]
     return rule[0].upper() + rule[1:] + "." + (f" count_params() says {right:,}." if tell else "")
 
 

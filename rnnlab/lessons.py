@@ -50,6 +50,7 @@ class Wrong:
 
     answer: str
     rule: str
+    hidden: str = ""  # the rule as said before the answer is shown, where the rule itself names a number of it
 
 
 @dataclass(frozen=True)
@@ -262,10 +263,16 @@ def _snippet_answer(lesson: Lesson, question: Question) -> Any:
     return kinds.read_answer(question.kind, _snippet(match[2], lesson.slug))
 
 
+def right_value(lesson: Lesson, question: Question) -> Any:
+    """The question's right answer as its kind reads it (shapes, a number, names, groups, a choice's key)."""
+    snippet = _snippet_answer(lesson, question)
+    return snippet if snippet is not None else kinds.expected(question.kind, answer_query(lesson, question))
+
+
 def grade_question(lesson: Lesson, question: Question, text: str, tell: bool = True) -> tuple[bool, str]:
     """A learner's answer to one of the lesson's questions -> (right, why), graded against the installed Keras
     (or the lesson's snippet that the question's answer names)."""
-    typical = tuple((wrong.answer, wrong.rule) for wrong in question.wrong)
+    typical = tuple((wrong.answer, wrong.rule, wrong.hidden or wrong.rule) for wrong in question.wrong)
     return kinds.grade(question.kind, text, answer_query(lesson, question), tell, _snippet_answer(lesson, question),
                        typical)
 
@@ -380,6 +387,10 @@ def typical_problems(lesson: Lesson, question: Question, written: str) -> list[s
             problems.append(f"the hint for {wrong.answer!r} names another rule: {why!r} (its rule: {wrong.rule!r})")
         elif stands_in(written, hidden.replace(_echo(question, wrong.answer), "")):
             problems.append(f"the hint for {wrong.answer!r} names the right answer without telling: {hidden!r}")
+        elif leak := kinds.implied(question.kind, hidden.replace(_echo(question, wrong.answer), " "), wrong.answer,
+                                   right_value(lesson, question)):
+            problems.append(f"the hint for {wrong.answer!r} gives the right answer away without telling ({leak}): "
+                            f"{hidden!r}")
     return problems
 
 

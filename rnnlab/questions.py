@@ -18,6 +18,7 @@ The right answer comes from a live run of the question's query (or from a lesson
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -86,11 +87,11 @@ def written(kind: str, value: Any) -> str:
 
 
 def grade(kind: str, text: str, query: str, tell: bool = True, answer: Any = None,
-          typical: tuple[tuple[str, str], ...] = ()) -> tuple[bool, str]:
+          typical: tuple[tuple[str, str, str], ...] = ()) -> tuple[bool, str]:
     """A learner's answer to a question of this kind about `query` -> (right, why). `answer` overrides the
     answer from a live run (a lesson snippet's printed value): the preset's rules are about another model then,
-    so a wrong answer is told the rule of the matching typical wrong answer in `typical` ((answer, rule)
-    pairs, the question's own), or a neutral hint. With tell=False a wrong answer is told the rule it broke but
+    so a wrong answer is told the rule of the matching typical wrong answer in `typical` ((answer, rule, the
+    rule said without telling) triples, the question's own), or a neutral hint. With tell=False a wrong answer is told the rule it broke but
     not the right answer."""
     if kind not in KINDS:
         raise KeyError(f"no question kind {kind!r}")
@@ -107,7 +108,7 @@ def grade(kind: str, text: str, query: str, tell: bool = True, answer: Any = Non
         return True, _right(kind, right)
     if answer is None:
         return False, WHY[kind](given, right, config, tell)
-    return False, _snippet_why(kind, given, right, _typical_rule(kind, given, right, config, typical), tell)
+    return False, _snippet_why(kind, given, right, _typical_rule(kind, given, right, config, typical, tell), tell)
 
 
 def _unreadable(kind: str, given: Any) -> str:
@@ -119,10 +120,12 @@ def _unreadable(kind: str, given: Any) -> str:
     return ""
 
 
-def _typical_rule(kind: str, given: Any, right: Any, config: Config,
-                  typical: tuple[tuple[str, str], ...]) -> str | None:
-    """The rule of the question's typical wrong answer that reads as `given` (None if none does)."""
-    return next((rule for wrong, rule in typical if typed(kind, wrong, right, config) == given), None)
+def _typical_rule(kind: str, given: Any, right: Any, config: Config, typical: tuple[tuple[str, str, str], ...],
+                  tell: bool) -> str | None:
+    """The rule of the question's typical wrong answer that reads as `given` (its form that does not give the answer
+    away, when not telling; None if none reads so)."""
+    return next((rule if tell else hidden for wrong, rule, hidden in typical
+                 if typed(kind, wrong, right, config) == given), None)
 
 
 def typed(kind: str, text: str, right: Any, config: Config) -> Any:
@@ -194,3 +197,49 @@ def read_answer(kind: str, text: str) -> Any:
         return grading.read_number(text)
     return text.strip()
 
+
+
+# --- hidden-answer mode: a hint names the rule, never the right value, and never a quantity that gives it --------
+
+NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|twice|double|half|both|single|"
+                          r"only|pair|more|fewer|less|extra)\b", re.I)
+ORDER_WORDS = re.compile(r"\b(before|after|first|last|follows?|then)\b", re.I)
+SIZES = re.compile(r"(?<![\w.])\d[\d,]*(?![\w])")
+
+
+def _numbers(text: str) -> set[int]:
+    return {int(n.replace(",", "")) for n in SIZES.findall(text) if n.replace(",", "").isdigit()}
+
+
+def _miscounted(kind: str, typed_text: str, right: Any) -> bool:
+    """Shapes or names typed in another number than Keras returns: their hint is about the count."""
+    if kind not in ("shapes", "names"):
+        return False
+    given = typed(kind, typed_text, right, None) if kind == "names" else grading.read_shapes(typed_text)
+    return not isinstance(given, str) and len(given) != len(right)
+
+
+def implied(kind: str, hint: str, typed_text: str, right: Any) -> str:
+    """Why a hint shown without the answer (classroom Reveal, a live class) gives the right answer away, '' when
+    it does not: it writes the right answer, or a number of the right answer the learner did not type (a size,
+    a count, a parameter count), or, for a count, any number or word of quantity, or, for names, any word of
+    order (the same for shapes or names typed in another number: their hint is about the count). The learner's
+    own answer, echoed, is left out first."""
+    text = re.sub(r"\bnot \d+:", " ", hint.replace(typed_text.strip(), " "))  # "not 2:" echoes a count typed
+    right_text = written(kind, right)
+    if right_text and re.search(rf"(?<![\w,.]){re.escape(right_text)}(?![\w,]|\.\d)", text):
+        return f"it writes the right answer {right_text!r}"
+    if kind in ("x", "shapes", "count", "params"):
+        wanted = {right} if isinstance(right, int) else {n for shape in right for n in shape if n is not None}
+        given = read_answer(kind, typed_text)
+        typed_numbers = _numbers(typed_text) | ({given} if isinstance(given, int) else set())
+        extra = sorted((_numbers(text) & wanted) - typed_numbers)
+        if extra:
+            return f"it names {extra[0]}, a number of the right answer the learner did not type"
+    if (kind == "count" or _miscounted(kind, typed_text, right)) and (NUMBER_WORDS.search(text) or _numbers(text)):
+        return f"it says how many: {(NUMBER_WORDS.search(text) or SIZES.search(text))[0]!r}"
+    if kind == "params" and re.search(r"\b(twice|double|half)\b|: \+|units more\b", text, re.I):
+        return "it says by how much the count differs"
+    if kind == "names" and ORDER_WORDS.search(text):
+        return f"it says the order: {ORDER_WORDS.search(text)[0]!r}"
+    return ""

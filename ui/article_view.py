@@ -20,9 +20,9 @@ from rnnlab.own_code import Attempt
 EVIDENCE_S = 90.0  # an example whose evidence takes longer is stopped (its worker is replaced)
 BADGES = {WRONG: ":red-badge[Wrong]", MISLEADING: ":orange-badge[Misleading]",
           OUTDATED: ":orange-badge[Out of date]", RIGHT: ":green-badge[Right]"}
-PAGES = {"playground": "pages/playground.py", "train": "pages/train.py"}
+PAGES = {"playground": "pages/playground.py", "train": "pages/train.py", "lesson": "pages/lessons.py"}
 ICONS = {"playground": ":material/science:", "train": ":material/model_training:",
-         "doctor": ":material/stethoscope:"}
+         "doctor": ":material/stethoscope:", "lesson": ":material/school:"}
 _IDS = [e.id for e in EXAMPLES]
 # Wrapped code draws its line numbers in its own light grey (2.5:1): the app's darker grey, as unwrapped code has.
 WRAPPED_LINE_NUMBERS = """<style>
@@ -32,7 +32,7 @@ WRAPPED_LINE_NUMBERS = """<style>
 
 def _label(example: Example) -> str:
     first = example.article == EXAMPLES[0].article
-    return f"Article {1 if first else 2}, example {example.number}: {example.title.rstrip('.')}"
+    return f"Article {1 if first else 2}, example {example.number}: {example.shown_title.rstrip('.')}"
 
 
 def choose() -> Example:
@@ -163,7 +163,7 @@ def _to_doctor(link: Link) -> None:
 
 
 def _links(example: Example) -> None:
-    st.subheader("Try it in the app")
+    st.subheader("Try it in the app, and read the lessons")
     for n, link in enumerate(example.links):
         if link.page == "doctor":
             if st.button(link.label, icon=ICONS["doctor"], key=f"article-doctor-{example.id}-{n}"):
@@ -183,8 +183,10 @@ def _next(example: Example) -> None:
 def show(example: Example) -> None:
     """One example, from the article's code to the links."""
     st.html(WRAPPED_LINE_NUMBERS)
-    st.header(f"{example.number}. {example.title}")
-    st.caption(f"Example {example.number} of the article “{example.article}”, quoted where it is checked.")
+    st.header(f"{example.number}. {example.shown_title}")
+    headed = f", where it is headed “{example.title.rstrip('.')}” (checked below)" if example.heading else ""
+    st.caption(f"Example {example.number} of the article “{example.article}”{headed}; the article is quoted where "
+               "it is checked.")
     evidence = get_evidence(example)
     if evidence is None:
         return

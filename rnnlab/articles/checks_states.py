@@ -2,7 +2,8 @@
 
 The article's run leaves `model` (its Sequential: LSTM(64, return_state=True) on (10, 3)), `X` (32, 10, 3)
 and the three arrays it unpacked. Which array is h and which is c is settled independently of Keras's
-names: the NumPy recurrence (rnnlab.trace) recomputes h_t and c_t from the layer's own weights.
+names: the NumPy recurrence (rnnlab.trace) recomputes h_t and c_t from the layer's own weights. The
+last two checks are about what may follow such a layer, and about h itself under activation='relu'.
 """
 
 from __future__ import annotations
@@ -79,41 +80,96 @@ def both_true_order(runs: Runs) -> Check:
     return Check(len(returned) == 3 and seq.shape[1] == x.shape[1] and _order_holds(values), facts, values)
 
 
-def _dense_after(units: int, shape: tuple[int, ...]) -> str:
+LIST_LAYERS = ("Concatenate", "Add", "Lambda")  # layers that take the list of three tensors
+
+
+def _follow(units: int, x: np.ndarray, after: str) -> tuple[str, float]:
+    """A Sequential of the article's LSTM, then the layer called `after` (then Dense(1) for a list layer),
+    fitted one epoch to one target per sample: (Keras's error, '' when it builds and fits; the loss)."""
     import keras
 
+    layers = {"Dense": lambda: keras.layers.Dense(1), "Concatenate": keras.layers.Concatenate,
+              "Add": keras.layers.Add, "Lambda": lambda: keras.layers.Lambda(lambda tensors: tensors[0])}
+    head = [keras.layers.Dense(1)] if after in LIST_LAYERS else []
     try:
-        keras.Sequential([keras.Input(shape), keras.layers.LSTM(units, return_state=True),
-                          keras.layers.Dense(1, name="dense")])
+        model = keras.Sequential([keras.Input(tuple(x.shape[1:])), keras.layers.LSTM(units, return_state=True),
+                                  layers[after](), *head])
     except Exception as err:
-        return first_sentence(error_text(err))
-    return ""
+        return first_sentence(error_text(err)), float("nan")
+    model.compile(optimizer="adam", loss="mse", run_eagerly=True)  # one small batch: no graph to trace
+    y = np.random.RandomState(1).rand(len(x), 1)
+    return "", float(model.fit(x, y, epochs=1, verbose=0).history["loss"][-1])
 
 
-def _fit_one_target(model: Any, x: np.ndarray) -> str:
-    model.compile(optimizer="adam", loss="mse")
-    try:
-        model.fit(x, np.random.RandomState(1).rand(len(x), 1), epochs=1, verbose=0)
-    except Exception as err:
-        return error_text(err)
-    return ""
-
-
-def sequential_dead_end(runs: Runs) -> Check:
-    """The article's Sequential returns three arrays from predict, but a Dense after its LSTM fails, and fit
-    with one y fails; the corrected (functional) code trains a head on the output."""
+def sequential_states(runs: Runs) -> Check:
+    """The article's Sequential returns three arrays; a single-input layer (Dense) cannot follow its LSTM, but a
+    layer that takes a list (Concatenate, Add, Lambda) can, and that model fits one y."""
     _, names = runs.working
-    model, x = names["model"], names["X"]
-    dense = _dense_after(model.layers[0].units, tuple(x.shape[1:]))
-    fit = _fit_one_target(model, x)
+    model, x = names["model"], np.asarray(names["X"], dtype="float32")
+    units = model.layers[0].units
+    dense, _ = _follow(units, x, "Dense")
+    fitted = {after: _follow(units, x, after) for after in LIST_LAYERS}
+    values = {f"{after}_loss": loss for after, (_, loss) in fitted.items()}
     corrected, _ = runs.corrected
-    facts = (f"A Dense layer after that LSTM in a Sequential: {dense or 'no error'}",
-             f"compile and fit with one y (shape ({len(x)}, 1)): {fit or 'no error'}",
-             "The corrected code (the functional API) unpacks the three tensors and trains a Dense head on "
-             "output." if corrected.ran else f"The corrected code failed: {corrected.error}")
-    holds = "expects 1 input(s), but it received 3" in dense and bool(fit) and corrected.ran
-    return Check(holds, facts)
+    fits = f"builds, and fits one y of shape ({len(x)}, 1): loss"
+    facts = (f"Dense(1) after that LSTM in a Sequential: {dense or 'no error'}",
+             *(f"{after} after it, then Dense(1): {error or f'{fits} {loss:.3g}'}"
+               for after, (error, loss) in fitted.items()),
+             "The corrected code (the functional API) unpacks the three tensors by name and trains a Dense head "
+             "on output alone." if corrected.ran else f"The corrected code failed: {corrected.error}")
+    holds = ("expects 1 input(s), but it received 3" in dense and corrected.ran
+             and all(not error and np.isfinite(loss) for error, loss in fitted.values()))
+    return Check(holds, facts, values)
+
+
+RELU_STEPS, RELU_INPUT = 200, 3.0  # a long sequence of one large input, weights of ones
+
+
+def _unit_lstm(activation: str) -> np.ndarray:
+    """h at every step of LSTM(1, activation) with kernels of ones, on RELU_STEPS steps of RELU_INPUT."""
+    import keras
+
+    layer = keras.layers.LSTM(1, activation=activation, return_sequences=True, kernel_initializer="ones",
+                              recurrent_initializer="ones")
+    return np.asarray(layer(np.full((1, RELU_STEPS, 1), RELU_INPUT, "float32")), dtype="float64")[0, :, 0]
+
+
+def _cudnn_accepts(activation: str) -> bool | None:
+    """Keras's own test of whether cuDNN can run an LSTM with this activation (None when Keras has none)."""
+    import importlib
+
+    import keras
+
+    layer = keras.layers.LSTM(1, activation=activation)
+    try:
+        tf_rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")
+        return bool(tf_rnn._do_lstm_arguments_support_cudnn(layer.cell.activation, layer.cell.recurrent_activation,
+                                                            layer.unroll, layer.cell.use_bias))
+    except (ImportError, AttributeError):
+        return None
+
+
+def relu_unbounded(runs: Runs) -> Check:
+    """activation='relu' in an LSTM: h has no bound (it overflows to inf on a long sequence) where tanh keeps
+    |h| below 1, and Keras's cuDNN kernel refuses it."""
+    relu, tanh = _unit_lstm("relu"), _unit_lstm("tanh")
+    finite = np.isfinite(relu)
+    overflow = int(np.argmin(finite)) + 1 if not finite.all() else 0
+    cudnn = {act: _cudnn_accepts(act) for act in ("tanh", "relu")}
+    values = {"relu_h_10": float(relu[9]), "relu_h_last": float(relu[-1]), "relu_inf_from_step": float(overflow),
+              "tanh_max_h": float(np.max(np.abs(tanh)))}
+    said = {True: "accepts", False: "refuses", None: "could not be asked about"}
+    facts = (f"LSTM(1, activation='relu') with kernels of ones, on {RELU_STEPS} steps of the input "
+             f"{RELU_INPUT:g}: h = {values['relu_h_10']:.6g} at step 10, and "
+             + (f"inf (float32 overflow) from step {overflow} on." if overflow else
+                f"{values['relu_h_last']:.6g} at step {RELU_STEPS}."),
+             f"The same layer with tanh (the default): max |h| over the {RELU_STEPS} steps = "
+             f"{values['tanh_max_h']:.4g}, since h = o × tanh(c) stays between -1 and 1.",
+             f"Keras's test of the arguments cuDNN supports {said[cudnn['tanh']]} activation='tanh' and "
+             f"{said[cudnn['relu']]} activation='relu': on a GPU, a relu LSTM runs Keras's slower generic loop.")
+    holds = bool(overflow) and values["tanh_max_h"] <= 1.0 and cudnn == {"tanh": True, "relu": False}
+    return Check(holds, facts, values)
 
 
 CHECKS = {"state_order": state_order, "both_true_order": both_true_order,
-          "sequential_dead_end": sequential_dead_end}
+          "sequential_states": sequential_states, "relu_unbounded": relu_unbounded}

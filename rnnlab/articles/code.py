@@ -233,7 +233,7 @@ features = 1
 
 model = keras.Sequential([
     keras.Input(shape=(timesteps, features)),
-    LSTM(units=64, activation='relu', return_sequences=True),
+    LSTM(units=64, return_sequences=True),  # tanh, the default: h stays in [-1, 1] and cuDNN can run it
     Dense(units=1),
 ])
 model.compile(optimizer='adam', loss='mse')
@@ -284,7 +284,7 @@ y = keras.utils.pad_sequences(labels, maxlen=max_len, padding='post', value=0).r
 model = keras.Sequential([
     keras.Input(shape=(max_len, 1)),
     Masking(mask_value=0.0),  # all-zero steps are skipped, and left out of the loss
-    LSTM(units=32, activation='relu', return_sequences=True),
+    LSTM(units=32, return_sequences=True),  # tanh, the default: h stays in [-1, 1] and cuDNN can run it
     Dense(units=1),
 ])
 model.compile(optimizer='adam', loss='mse')

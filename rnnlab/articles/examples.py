@@ -29,10 +29,10 @@ class Claim:
 
 @dataclass(frozen=True)
 class Link:
-    """Where to try the example in the app: the playground or the Train page with a query string, or the
-    shape doctor with its inputs (code, X shape, y shape, loss)."""
+    """Where to try the example in the app, or read about it: the playground, the Train page or a lesson with a
+    query string, or the shape doctor with its inputs (code, X shape, y shape, loss)."""
 
-    page: str  # "playground", "train" or "doctor"
+    page: str  # "playground", "train", "lesson" or "doctor"
     label: str
     query: str = ""
     doctor: tuple[str, str, str, str] = ("", "", "", "")
@@ -43,19 +43,36 @@ class Example:
     id: str
     article: str  # SHAPE or STEPS
     number: int  # the example's number in its article
-    title: str  # its heading there
+    title: str  # its heading there, verbatim
     code: str  # the article's code, verbatim
     fix: str | None  # the smallest change that makes it run; None when it runs as written
     corrected: str  # Keras 3 style (keras.Input), every correction applied
     says_prints: tuple[str, ...]  # what the article's comments say its print() calls show
     claims: tuple[Claim, ...]
     links: tuple[Link, ...]
+    heading: str = ""  # our own heading, where the article's title misleads (a claim then quotes the title)
+
+    @property
+    def shown_title(self) -> str:
+        """The heading the page shows: ours where the article's title misleads, else the article's."""
+        return self.heading or self.title
 
 
 def _warns(quote: str, in_code: bool = False) -> Claim:
     return Claim(quote, OUTDATED, "input_shape_warning", "Keras 3 warns when a layer is given input_shape=: "
                  "keras.Input(shape=...) as the model's first entry defines the same input without a warning.",
                  in_code)
+
+
+def _relu(quote: str) -> Claim:
+    return Claim(quote, MISLEADING, "relu_unbounded", "It runs, but relu takes away what bounds h: with tanh (the "
+                 "default) h = o × tanh(c) stays between -1 and 1, with relu each step can multiply h, up to "
+                 "overflow on a long sequence. And on a GPU Keras runs an LSTM on cuDNN only with tanh: relu falls "
+                 "back to the slower generic loop. Keep the default; the corrected code does.", in_code=True)
+
+
+def _lesson(slug: str, label: str) -> Link:
+    return Link("lesson", label, f"lesson={slug}")
 
 
 def _prints(quote: str) -> Claim:
@@ -79,12 +96,18 @@ SHAPE_EXAMPLES = (
          _warns("Note the input shape is clearly defined.")),
         (Link("playground", "This model in the playground", f"{_SEQ}&head=dense&head_units=1"),
          Link("doctor", "Shape doctor: this model with one target per sample",
-              doctor=(code.SHAPE_1, "32,10,3", "32,1", "mse"))),
+              doctor=(code.SHAPE_1, "32,10,3", "32,1", "mse")),
+         _lesson("return-sequences", "Lesson: return_sequences, the whole sequence or the last step"),
+         _lesson("a-head", "Lesson: a Dense head after the layer")),
     ),
     Example(
         "shape-2", SHAPE, 2, "Sequence-to-sequence prediction (many to many).", code.SHAPE_2, None,
         code.SHAPE_2_CORRECTED, ("(32, 10, 1)",),
-        (Claim("This is crucial for tasks like time series forecasting where we aim to predict future values based "
+        (Claim("Sequence-to-sequence prediction (many to many).", MISLEADING, "aligned_steps",
+               "This model is aligned many-to-many, like a tagger: exactly one prediction "
+               "at each input step, prediction t read from steps 0..t. Sequence-to-sequence usually names an "
+               "encoder–decoder, whose output sequence may have another length than its input."),
+         Claim("This is crucial for tasks like time series forecasting where we aim to predict future values based "
                "on past sequences.", MISLEADING, "aligned_steps",
                "The predictions are aligned with the input steps: prediction t is computed from steps 0..t and "
                "belongs to step t. They forecast nothing unless the targets are shifted."),
@@ -98,7 +121,11 @@ SHAPE_EXAMPLES = (
          Link("train", "Train it to forecast the next step (sine_next)",
               "units=64&timesteps=10&features=3&return_sequences=true&head=dense&head_units=1&task=sine_next"),
          Link("doctor", "Shape doctor: this model with one target per sample",
-              doctor=(code.SHAPE_2, "32,10,3", "32,1", "mse"))),
+              doctor=(code.SHAPE_2, "32,10,3", "32,1", "mse")),
+         _lesson("targets", "Lesson: targets, what y must look like for each model"),
+         _lesson("windowing-a-series", "Lesson: windowing a series, next-step and horizon targets"),
+         _lesson("encoder-decoder-inference", "Lesson: an encoder-decoder, a sequence of another length")),
+        "One prediction per input step (many to many, aligned).",
     ),
     Example(
         "shape-3", SHAPE, 3, "Accessing the hidden state.", code.SHAPE_3, None, code.SHAPE_3_CORRECTED,
@@ -118,14 +145,18 @@ SHAPE_EXAMPLES = (
                           "received a tuple containing the full sequence of hidden states plus the final hidden and "
                           "cell states.")),
          Claim("output, hidden_state, cell_state = model.predict(X) #Tuple unpacking the output.", MISLEADING,
-               "sequential_dead_end", "It runs, and in the right order, but a Sequential whose LSTM returns its "
-               "states is a dead end: no layer can follow it and it cannot be fitted to one y. Use the "
-               "functional API.", True),
+               "sequential_states", "It runs, and in the right order. What can follow such a layer in a "
+               "Sequential is limited: it hands on a list of three tensors, so no single-input layer (Dense, "
+               "Flatten, another LSTM) can come next, while a layer that takes a list (Concatenate, Add, a "
+               "Lambda) can, and that model fits one y. The functional API names each tensor, so a head can read "
+               "the output alone.", True),
          _warns("LSTM(units=64, input_shape=(10, 3), return_sequences=False, return_state=True)", True)),
         (Link("playground", "This layer in the playground", f"{_SEQ}&return_state=true"),
          Link("playground", "Both return_sequences and return_state",
               f"{_SEQ}&return_sequences=true&return_state=true"),
-         Link("doctor", "Shape doctor: this model", doctor=(code.SHAPE_3, "32,10,3", "", ""))),
+         Link("doctor", "Shape doctor: this model", doctor=(code.SHAPE_3, "32,10,3", "", "")),
+         _lesson("return-state", "Lesson: return_state, what comes back and in which order"),
+         _lesson("why-return-the-states", "Lesson: why return the states")),
     ),
 )
 
@@ -139,12 +170,15 @@ STEPS_EXAMPLES = (
                "input_shape= is neither essential nor current: a Sequential builds on its first call, and Keras 3 "
                "warns about input_shape= on a layer."),
          _warns("LSTM(units=64, activation='relu', return_sequences=True, input_shape=(timesteps, features)),", True),
+         _relu("LSTM(units=64, activation='relu', return_sequences=True, input_shape=(timesteps, features)),"),
          _prints("print(predictions.shape) # Output: (100, 10, 1) - 100 samples, 10 timesteps, 1 feature")),
         (Link("train", "Train this model on random targets, as the article does",
               "units=64&timesteps=10&features=1&activation=relu&return_sequences=true&head=dense&head_units=1"
               "&task=random&optimizer=adam&learning_rate=0.001&epochs=10&samples=100"),
          Link("playground", "This model in the playground",
-              "units=64&timesteps=10&features=1&activation=relu&return_sequences=true&head=dense&head_units=1")),
+              "units=64&timesteps=10&features=1&activation=relu&return_sequences=true&head=dense&head_units=1"),
+         _lesson("the-input", "Lesson: the input, (batch, timesteps, features)"),
+         _lesson("myths", "Lesson: myths, relu in an LSTM among them")),
     ),
     Example(
         "steps-2", STEPS, 2, "Multi-variate prediction per timestep.", code.STEP_2, code.STEP_2_FIX,
@@ -159,7 +193,9 @@ STEPS_EXAMPLES = (
               "units=128&timesteps=20&features=1&return_sequences=true&head=dense&head_units=3&task=multi"
               "&optimizer=rmsprop&learning_rate=0.001&epochs=20&samples=50"),
          Link("doctor", "Shape doctor: this model with one variable per timestep",
-              doctor=(code.STEP_2_FIX, "50,20,1", "50,20,1", "mse"))),
+              doctor=(code.STEP_2_FIX, "50,20,1", "50,20,1", "mse")),
+         _lesson("targets", "Lesson: targets, what y must look like for each model"),
+         _lesson("a-head", "Lesson: a Dense head after the layer")),
     ),
     Example(
         "steps-3", STEPS, 3, "Handling variable-length sequences.", code.STEP_3, None, code.STEP_3_CORRECTED,
@@ -172,11 +208,14 @@ STEPS_EXAMPLES = (
                "Not only during evaluation: the code trains without a mask, so the padded targets count in the "
                "loss it minimises. A mask (or sample_weight) leaves them out."),
          _warns("LSTM(units=32, activation='relu', return_sequences=True, input_shape=(max_len, 1)),", True),
+         _relu("LSTM(units=32, activation='relu', return_sequences=True, input_shape=(max_len, 1)),"),
          _prints("print(predictions.shape) # Output: (3, 5, 1) - 3 samples, max_length 5 timesteps, 1 feature")),
         (Link("playground", "These lengths, padded, in the playground", _PAD),
          Link("playground", "The same with a mask", f"{_PAD}&mask=true"),
          Link("train", "Train on padded data: the loss with and without the mask",
-              f"{_PAD}&task=random&optimizer=adam&learning_rate=0.001&epochs=10&samples=48")),
+              f"{_PAD}&task=random&optimizer=adam&learning_rate=0.001&epochs=10&samples=48"),
+         _lesson("padding-and-masking", "Lesson: padding and masking"),
+         _lesson("masks-through-layers", "Lesson: masks through other layers")),
     ),
 )
 

@@ -32,7 +32,7 @@ def text_of(at: AppTest) -> str:
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
 def test_each_example_shows_its_code_keras_outcome_and_every_claim_with_its_facts(example):
     at = open_articles(example.id)
-    assert at.header[0].value == f"{example.number}. {example.title}"
+    assert at.header[0].value == f"{example.number}. {example.shown_title}"
     codes = [c.value.strip() for c in at.code]
     assert example.code.strip() in codes and example.corrected.strip() in codes
     hit, evidence = playground().cached("article", example.id)  # what the page was given
@@ -55,7 +55,7 @@ def test_the_picker_moves_between_examples():
     at = open_articles()
     assert at.header[0].value.startswith("1. Single prediction")
     at.selectbox[0].select_index(5).run()
-    assert at.header[0].value == f"3. {BY_ID['steps-3'].title}"
+    assert at.header[0].value == f"3. {BY_ID['steps-3'].shown_title}"
     assert at.query_params["example"] == "steps-3"
 
 

@@ -32,7 +32,7 @@ def open_example(page: Page, server_url: str, example_id: str) -> None:
 def test_each_example_shows_its_code_keras_verdict_and_claims(page: Page, server_url: str, example):
     open_example(page, server_url, example.id)
     main = page.locator("[data-testid=stMain]")
-    expect(main.locator("h2").first).to_contain_text(example.title.rstrip("."))
+    expect(main.locator("h2").first).to_contain_text(example.shown_title.rstrip("."))
     expect(main).to_contain_text("runs as written" if example.fix is None else "does not run as written")
     expect(main).to_contain_text("What the article says, checked")
     expect(main.locator("[data-testid=stCode]").first).to_contain_text(example.code.splitlines()[-2].strip()[:40])
@@ -71,6 +71,6 @@ def test_next_leads_through_the_examples_in_turn(page: Page, server_url: str):
     page.get_by_role("link", name="Next: Article 1, example 2").click()
     wait_until_idle(page)
     main = page.locator("[data-testid=stMain]")
-    expect(main.locator("h2").first).to_contain_text(EXAMPLES[1].title.rstrip("."), timeout=SETTLE_MS)
+    expect(main.locator("h2").first).to_contain_text(EXAMPLES[1].shown_title.rstrip("."), timeout=SETTLE_MS)
     expect(main).to_contain_text("Corrected for Keras 3", timeout=SETTLE_MS)
     assert "example=shape-2" in page.url

@@ -13,7 +13,7 @@ import keras
 import numpy as np
 import pytest
 
-from rnnlab import articles, doctor
+from rnnlab import articles, doctor, lessons
 from rnnlab.articles.check_kit import EXACT, INPUT_SHAPE_WARNING, close
 from rnnlab.params import parse
 from rnnlab.trace import recurrence
@@ -118,18 +118,49 @@ def test_with_both_flags_the_order_is_sequence_state_h_state_c(evidence):
     assert "(32, 10, 64), (32, 64), (32, 64)" in check.facts[0]
 
 
-def test_a_sequential_lstm_with_state_runs_but_nothing_can_follow_it_and_fit_fails(evidence):
-    x = np.random.RandomState(0).rand(4, 5, 3)
+def test_a_sequential_lstm_with_state_takes_a_list_layer_after_it_but_no_single_input_layer(evidence):
+    x, y = np.random.RandomState(0).rand(4, 5, 3), np.random.RandomState(1).rand(4, 1)
     with pytest.raises(ValueError, match=r"expects 1 input\(s\), but it received 3"):
         keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4, return_state=True), keras.layers.Dense(1)])
-    model = keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4, return_state=True)])
-    assert len(model.predict(x, verbose=0)) == 3
-    model.compile(optimizer="adam", loss="mse")
-    with pytest.raises(KeyError) as fit_error:
-        model.fit(x, np.zeros((4, 1)), epochs=1, verbose=0)
-    facts = " ".join(evidence["shape-3"].checks["sequential_dead_end"].facts)
-    assert "expects 1 input(s), but it received 3 input tensors" in facts
-    assert str(fit_error.value) in facts
+    for follow in (keras.layers.Concatenate(), keras.layers.Add(), keras.layers.Lambda(lambda t: t[0])):
+        model = keras.Sequential([keras.Input((5, 3)), keras.layers.LSTM(4, return_state=True), follow,
+                                  keras.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        assert np.isfinite(model.fit(x, y, epochs=1, verbose=0).history["loss"][-1])
+    claim = next(c for c in articles.BY_ID["shape-3"].claims if c.check == "sequential_states")
+    assert "dead end" not in claim.correction and "no layer can follow" not in claim.correction
+    assert all(name in claim.correction for name in ("single-input", "Concatenate", "Add", "Lambda"))
+    check = evidence["shape-3"].checks["sequential_states"]
+    facts = " ".join(check.facts)
+    assert check.holds and "expects 1 input(s), but it received 3 input tensors" in facts
+    for name in ("Concatenate", "Add", "Lambda"):
+        assert f"{name} after it, then Dense(1): builds, and fits one y of shape (32, 1)" in facts
+        assert np.isfinite(check.values[f"{name}_loss"])
+
+
+def test_relu_in_the_articles_lstm_is_corrected_with_the_overflow_and_cudnn_measured(evidence):
+    ones = {"kernel_initializer": "ones", "recurrent_initializer": "ones", "return_sequences": True}
+    x = np.full((1, 200, 1), 3.0, "float32")
+    relu = np.asarray(keras.layers.LSTM(1, activation="relu", **ones)(x))[0, :, 0]
+    tanh = np.asarray(keras.layers.LSTM(1, **ones)(x))[0, :, 0]
+    assert np.isinf(relu[-1]) and np.all(np.abs(tanh) <= 1.0)
+    for example_id in ("steps-1", "steps-3"):
+        example, check = articles.BY_ID[example_id], evidence[example_id].checks["relu_unbounded"]
+        claim = next(c for c in example.claims if c.check == "relu_unbounded")
+        assert claim.verdict != articles.RIGHT and "activation='relu'" in claim.quote and "cuDNN" in claim.correction
+        assert check.holds and check.values["relu_h_10"] == pytest.approx(float(relu[9]), rel=1e-5)
+        assert check.values["tanh_max_h"] == pytest.approx(float(np.max(np.abs(tanh))), rel=1e-5)
+        assert check.values["relu_inf_from_step"] == 1 + int(np.argmax(np.isinf(relu)))
+        assert "refuses activation='relu'" in " ".join(check.facts)
+        assert "relu" not in example.corrected  # the corrected code keeps tanh, the default
+
+
+def test_the_aligned_tagger_is_not_headed_sequence_to_sequence_and_its_title_is_checked(evidence):
+    example = articles.BY_ID["shape-2"]
+    assert "sequence-to-sequence" not in example.shown_title.lower()
+    claim = next(c for c in example.claims if c.quote == example.title)
+    assert claim.verdict == articles.MISLEADING and evidence["shape-2"].checks[claim.check].holds
+    assert "encoder" in claim.correction
 
 
 def test_per_timestep_predictions_are_aligned_with_the_input_steps_not_future_ones(evidence):
@@ -207,11 +238,20 @@ def test_a_sequential_builds_without_any_input_shape(evidence):
 
 # --- the page's data ---------------------------------------------------------------------------------------------
 
+def test_every_example_links_to_lessons_that_exist():
+    for example in articles.EXAMPLES:
+        found = [link for link in example.links if link.page == "lesson"]
+        assert found, example.id
+        for link in found:
+            slug = dict(parse_qsl(link.query))["lesson"]
+            assert lessons.find(slug) is not None and lessons.find(slug).slug == slug, (example.id, slug)
+
+
 def test_every_link_opens_its_page_with_exactly_these_settings():
     train_names = set(train_settings.TRAIN)
     for example in articles.EXAMPLES:
         for link in example.links:
-            if link.page == "doctor":
+            if link.page in ("doctor", "lesson"):
                 continue
             pairs = dict(parse_qsl(link.query))
             model = {k: v for k, v in pairs.items() if k not in train_names}

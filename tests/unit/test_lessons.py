@@ -82,7 +82,8 @@ def test_check_lessons_command_passes_on_the_shipped_lessons():
     proc = subprocess.run([sys.executable, "-m", "rnnlab", "check-lessons"], capture_output=True, text=True,
                           timeout=900, cwd=ROOT)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
-    assert proc.stdout.count(": ok") == len(ALL)
+    assert proc.stdout.count(": ok") == len(ALL) + 1  # every lesson, then the live class's questions
+    assert "live class questions: ok" in proc.stdout
 
 
 @pytest.mark.parametrize("lesson", ALL, ids=lambda lesson: lesson.slug)
@@ -174,3 +175,15 @@ def test_every_typical_wrong_answer_gets_its_own_rule_and_hidden_mode_keeps_the_
     assert len(found) >= 25
     for lesson, question, wrong in found:
         assert lessons.typical_problems(lesson, question, lessons.right_answer(lesson, question)) == []
+
+
+def test_check_fails_when_a_snippet_questions_hint_names_a_number_of_the_answer_without_telling():
+    lesson = lessons.find("windowing-a-series")
+    spoken = [(n, q) for n, q in enumerate(lesson.questions) if any(w.hidden for w in q.wrong)]
+    assert spoken
+    n, question = spoken[0]
+    bare = lessons.Question(question.ask, question.query, question.explain, kind=question.kind,
+                            answer=question.answer, wrong=tuple(lessons.Wrong(w.answer, w.rule) for w in question.wrong))
+    problems = lessons.typical_problems(lesson, bare, lessons.right_answer(lesson, bare))
+    assert any("gives the right answer away without telling" in p for p in problems), problems
+    assert lessons.typical_problems(lesson, question, lessons.right_answer(lesson, question)) == []

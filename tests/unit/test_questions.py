@@ -476,3 +476,84 @@ def test_a_pytorch_learner_is_read_and_told_pytorchs_second_bias():
     right, why = graded("from-pytorch", 1, f"{two_biases:,}")
     assert not right and "one bias per block" in why
     assert graded("from-pytorch", 2, "out, h_n, c_n")[0]
+
+
+# the layers a class is shown most, with each flag either way: the hints without telling are swept over them
+SWEPT = [f"layer={layer}&units=8&timesteps=5&features=3&batch=4&return_sequences={seq}&return_state={state}{more}"
+         for layer in ("lstm", "gru") for seq in ("true", "false") for state in ("true", "false")
+         for more in ("", "&bidirectional=true")] + [f"{LSTM_STATE}&head=dense&head_units=2"]
+
+
+def _wrong_answers(kind: str, query: str, right) -> list[str]:
+    """Typical wrong answers of a kind: every other count, the same layer's shapes with the flags flipped, the
+    names reordered or cut, a count off by a plain layer's usual mistakes."""
+    if kind == "count":
+        return [str(n) for n in range(1, 8) if n != right]
+    if kind == "names":
+        return [", ".join(order) for order in (right[::-1], right[:1], right[:-1], [right[0], *right[1:][::-1]])
+                if list(order) != right]
+    if kind == "params":
+        return [str(n) for n in (right * 2, right // 2, right + 8 * 4, right + 8, right * 5) if n != right]
+    flipped = (lessons.combine(query, f"return_sequences={seq}&return_state={state}")
+               for seq in ("true", "false") for state in ("true", "false"))
+    return [questions.written("shapes", questions.expected("shapes", q)) for q in flipped] + [
+        questions.written("shapes", [s[1:] for s in right])]
+
+
+@pytest.mark.parametrize("kind", ["count", "names", "params", "shapes"])
+def test_no_hint_without_telling_says_how_many_the_order_or_a_number_of_the_answer(kind):
+    checked = 0
+    for query in SWEPT:
+        right = questions.expected(kind, query)
+        for wrong in _wrong_answers(kind, query, right):
+            ok, hidden = questions.grade(kind, wrong, query, tell=False)
+            if ok:
+                continue
+            checked += 1
+            assert questions.implied(kind, hidden, wrong, right) == "", (query, wrong, hidden)
+    assert checked >= 40
+
+
+def test_a_count_hint_without_telling_names_the_rule_but_no_quantity():
+    right, hidden = questions.grade("count", "2", LSTM_STATE, tell=False)
+    assert not right and "return_state" in hidden and "state" in hidden
+    assert not questions.NUMBER_WORDS.search(hidden.replace("not 2:", "")), hidden
+    assert "two states" in questions.grade("count", "2", LSTM_STATE)[1]  # told after the reveal
+
+
+@pytest.mark.parametrize("kind, hint, typed, right, found", [
+    ("count", "Not 2: an LSTM has two states, h and c, and return_state returns both.", "2", 3, "how many"),
+    ("names", "Keras returns h before c.", "output, state_c, state_h", ["output", "state_h", "state_c"], "order"),
+    ("shapes", "Not (32, 10, 16). Dense(5) replaces the last axis with its 5 units.", "(32, 10, 16)", [(32, 10, 5)],
+     "names 5"),
+    ("params", "Every block has a bias too: + blocks × units.", "1536", 1568, "by how much"),
+    ("shapes", "Not (32, 10, 16). Dense replaces the last axis with its own units.", "(32, 10, 16)", [(32, 10, 5)],
+     ""),
+])
+def test_implied_finds_a_hint_that_gives_the_answer_away(kind, hint, typed, right, found):
+    said = questions.implied(kind, hint, typed, right)
+    assert (found in said) if found else said == ""
+
+
+def test_a_bidirectional_grus_states_in_the_wrong_order_are_told_the_directions_rule():
+    query = "layer=gru&bidirectional=true&return_state=true"
+    assert questions.expected("names", query) == ["output", "forward_h", "backward_h"]
+    for tell in (True, False):
+        right, why = questions.grade("names", "output, backward_h, forward_h", query, tell=tell)
+        assert not right and ("directions" in why or "direction's" in why)
+
+
+def test_padding_lesson_says_cudnn_takes_only_right_padded_masks_as_keras_checks_them():
+    import importlib
+
+    import keras
+
+    tf_rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")
+    sequences = [[1, 2, 3], [4, 5], [6, 7, 8, 9, 10]]
+    pre, post = (keras.utils.pad_sequences(sequences, padding=p) != 0 for p in ("pre", "post"))
+    assert (keras.utils.pad_sequences(sequences) != 0).tolist() == pre.tolist()  # pre-padding is the default
+    assert not bool(tf_rnn._is_sequence_right_padded(pre)) and bool(tf_rnn._is_sequence_right_padded(post))
+    quoted = "inputs, if use masking, are strictly right-padded"
+    assert quoted in " ".join(keras.layers.LSTM.__doc__.split()).lower()
+    text = " ".join(lessons.render(lessons.find("padding-and-masking")).split())
+    assert quoted in text and "the default of `pad_sequences`" in text and 'padding="post"' in text
