@@ -63,12 +63,12 @@ def show() -> None:
     form = f"{_FORM}-{level}-{state[_START]}-{state[_NUMBER]}"  # a new question, a new box: nothing typed carries over
     st.caption(f"Question {state[_NUMBER] + 1}")
     st.code(question.code, language="python")
-    graded = answer(form, "Every shape returned, in order (the prediction last, if there is one)", question.query)
-    if graded and form not in state[_SCORED]:  # each question counts once in the score
+    found = answer(form, "Every shape returned, in order (the prediction last, if there is one)", question.query)
+    if found and form not in state[_SCORED]:  # each question counts once in the score: its first answer
         state[_SCORED].add(form)
-        state["quiz_score"] = [state["quiz_score"][0] + graded[0], state["quiz_score"][1] + 1]
-    if graded:  # this question's own verdict, never the one before it
-        verdict(graded)
+        state["quiz_score"] = [state["quiz_score"][0] + found.graded[0], state["quiz_score"][1] + 1]
+    if found:  # this question's own verdict, never the one before it
+        verdict(form, found)
     st.button("Next question", on_click=_next_question)
     right, asked = state["quiz_score"]
     st.metric("Score this visit", f"{right} / {asked}")
