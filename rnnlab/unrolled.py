@@ -23,7 +23,7 @@ import numpy as np
 
 from rnnlab import returned
 from rnnlab.colours import FADED, RDBU, line_style, tensor_colour
-from rnnlab.figures import Figure, _axis, _bound, _figure, _index_axis, _label
+from rnnlab.figures import Figure, base_figure, index_axis, panel_label, plain_axis, symmetric_bound
 from rnnlab.result import Run
 
 ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0, 1, 2, ..., T-2, T-1
@@ -525,7 +525,7 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     picture.inputs()
     picture.masked_note()
     picture.outputs()
-    bound = max(_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
+    bound = max(symmetric_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
     strips = picture.strips(bound)
     follow, titles = _follow(run, part, sample, units) if play else ([], [])  # without play: the charts below
     bounds = []
@@ -574,15 +574,15 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
     notes = list(picture.notes)
     for k, title in enumerate(titles):
         lower = max(top - geometry.panel_px / plot_px, 0.0)
-        layout[f"yaxis{k + 2}"] = _axis(None, domain=[lower, top], range=list(bounds[k]))
-        notes.append({**_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
+        layout[f"yaxis{k + 2}"] = plain_axis(None, domain=[lower, top], range=list(bounds[k]))
+        notes.append({**panel_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
                       "xanchor": "left", "font": {"size": 15}})
         top = lower - geometry.gap_px / plot_px
     if titles:
         x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
-        layout["xaxis2"] = _index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
+        layout["xaxis2"] = index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
     name = CLASS_NAMES[run.config.layer]
-    figure = _figure(data, f"The layer unrolled: {name} over {run.config.timesteps} timesteps, sample {picture.sample}",
+    figure = base_figure(data, f"The layer unrolled: {name} over {run.config.timesteps} timesteps, sample {picture.sample}",
                      plot_px + 270, subtitle="coloured: what Keras returns (name, shape); grey: computed and "
                      "thrown away; hover a cell for its numbers", margin={"l": 20, "r": 20, "t": 80, "b": 60},
                      annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
