@@ -9,6 +9,7 @@
   checkbox (whose real input is hidden) on its label.
 - Inline code in text never breaks across lines (a shape such as (32, 10, 1) stays whole at any width); a
   span too long for the screen scrolls inside itself.
+- Less room above the title than Streamlit leaves (6rem): the first screen reaches what Keras returns.
 - Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
   above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
 """
@@ -38,6 +39,7 @@ APP_CSS = f"""<style>
 [data-testid="stCaptionContainer"] code {{ color: #5c5c5c; }}
 [data-testid="stMarkdownContainer"] :not(pre) > code {{ white-space: nowrap; display: inline-block; max-width: 100%;
   overflow-x: auto; vertical-align: bottom; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
 label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
 </style>"""
