@@ -198,12 +198,12 @@ def test_a_fresh_server_never_lists_the_raw_page_files(browser, artifacts: Path)
         page.close()
 
 
-def axe_violations(page: Page) -> list[dict]:
+def axe_violations(page: Page, width: int = 1366) -> list[dict]:
     """axe-core (the copy bundled in the axe-playwright-python package: nothing is downloaded) on the whole
-    page, drawn in a tall viewport so that every element is on screen."""
+    page, drawn in a tall viewport (of that width) so that every element is on screen."""
     bottom = page.evaluate("""() => Math.ceil(document.querySelector('[data-testid=stMainBlockContainer]')
         .getBoundingClientRect().bottom)""")
-    page.set_viewport_size({"width": 1366, "height": min(max(bottom + 40, 768), TALL)})
+    page.set_viewport_size({"width": width, "height": min(max(bottom + 40, 768), TALL)})
     page.wait_for_timeout(600)  # charts redraw at the new size
     return Axe().run(page).response["violations"]
 
@@ -222,6 +222,18 @@ def test_axe_finds_no_serious_violation(page: Page, server_url: str, artifacts: 
     (artifacts / f"axe-{name}.json").write_text(json.dumps(violations, indent=1))
     blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]], v["nodes"][0]["failureSummary"])
                 for v in violations if v["impact"] in BLOCKING or v["id"] == "heading-order"]
+    assert not blocking, json.dumps(blocking, indent=1)
+
+
+def test_axe_finds_no_serious_violation_on_a_phone(page: Page, server_url: str, artifacts: Path):
+    """At phone width a code block too wide for the screen would scroll without taking focus."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server_url + "/?return_sequences=true&return_state=true")
+    settled(page)
+    violations = axe_violations(page, width=390)
+    (artifacts / "axe-playground-phone.json").write_text(json.dumps(violations, indent=1))
+    blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations
+                if v["impact"] in BLOCKING or v["id"] == "heading-order"]
     assert not blocking, json.dumps(blocking, indent=1)
 
 
