@@ -1,6 +1,5 @@
 """Playground: flip return_sequences and return_state, and see what the real Keras layer returns."""
 
-
 from ui import router
 
 router.ensure_routed()
