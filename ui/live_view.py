@@ -25,7 +25,7 @@ import segno
 import streamlit as st
 
 from rnnlab import lessons
-from rnnlab.classroom import is_local, playground_settings
+from rnnlab.classroom import playground_settings
 from rnnlab.learner_text import code as literal, escape, message, visible
 from rnnlab.live import question
 from rnnlab.live.chart import tally_figure, tally_text
@@ -239,10 +239,7 @@ def _join_panel(code: str, key: str | Device) -> None:
     folded away (never on the projected screen)."""
     left, right = st.columns([2, 1])
     with left:
-        base = class_address()
-        if is_local(base):
-            st.warning("The join link below opens only on this computer: type above the address your students "
-                       "use.", icon=":material/warning:")
+        base = class_address()  # which warns, once, when the address opens only on this computer
         address = _address(base, code)
         st.markdown(f"Students open {literal(address)} or scan the code, or open {literal(base + '/class')} and "
                     f"type **{code}**.")

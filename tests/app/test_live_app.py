@@ -511,3 +511,9 @@ def test_a_playground_question_can_be_posed_with_choices_and_a_student_chooses(s
     choices = [r for r in at.radio if r.label == "Your answer"]
     assert choices and list(choices[0].options) == list(posed.options)
     assert not at.exception
+
+
+def test_the_teachers_page_warns_once_that_a_localhost_link_opens_only_on_this_computer(session):
+    at = teacher_page(session)  # AppTest, like a teacher on the serving machine, is on localhost
+    warned = [w.value for w in at.warning if "only on this computer" in w.value]
+    assert len(warned) == 1, warned
