@@ -33,11 +33,17 @@ MAX_LINE_FEATURES = 8  # a patterned input with more features than this is drawn
 PATTERNED = ("sine", "steps")  # inputs with a shape in time worth seeing as lines
 SIGMOID_GATES = ("i", "f", "o", "z", "r")  # between 0 and 1; the candidates g and h~ take the layer's activation
 GATE_TITLES = {"i": "i (input gate)", "f": "f (forget gate)", "g": "g (candidate)", "o": "o (output gate)",
-               "z": "z (update gate)", "r": "r (reset gate)", "h~": "h~ (candidate)"}
+               "z": "z (update gate)", "r": "r (reset gate)", "h~": "h̃ (candidate)"}
 # Keras's kernel blocks, named as the gates are everywhere on the page; Keras's own name for the candidate's block
 # is different (LSTM: c, GRU: h), which the weights chart says.
 WEIGHT_BLOCKS = {"lstm": ("i", "f", "g", "o"), "gru": ("z", "r", "h~"), "simple_rnn": ("h",)}
 KERAS_BLOCK_NAMES = {"lstm": {"g": "c"}, "gru": {"h~": "h"}, "simple_rnn": {}}
+SHOWN_GATES = {"h~": "h̃"}  # the GRU's candidate: 'h~' in the trace, h with a tilde on the page
+
+
+def gate_name(gate: str) -> str:
+    """A gate as the page writes it: the GRU's candidate as h̃, every other as its letter."""
+    return SHOWN_GATES.get(gate, gate)
 
 
 def plain_axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -332,7 +338,7 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
         ticks = [0, 0.5, 1] if gate in SIGMOID_GATES else [scale["zmin"], 0, scale["zmax"]]
         colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "yanchor": "middle", "thickness": 14,
                     "tickvals": ticks, "tickformat": ".2~g"}
-        traces.append({**heatmap(values, "step", "unit", gate, y=units, xaxis=x_id, yaxis=y_id, colorbar=colorbar),
+        traces.append({**heatmap(values, "step", "unit", gate_name(gate), y=units, xaxis=x_id, yaxis=y_id, colorbar=colorbar),
                        **scale})
         last = k == len(gates)
         layout[axis_key("x", k)] = index_axis("step" if last else None, steps, anchor=y_id, showticklabels=last,
@@ -340,7 +346,7 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
         layout[axis_key("y", k)] = index_axis("unit", units.size, px // 20, domain=domain, autorange="reversed")
         labels.append({**panel_label(GATE_TITLES[gate], 0, domain[1]), "xanchor": "left", "yshift": 2})
     sigmoid = ", ".join(g for g in gates if g in SIGMOID_GATES)
-    candidate = next(g for g in gates if g not in SIGMOID_GATES)
+    candidate = gate_name(next(g for g in gates if g not in SIGMOID_GATES))
     return base_figure(traces, f"gates at every step ({part.label})", plot_height + 120,
                    subtitle=f"{sigmoid}: sigmoid, 0 (shut) to 1 (open); {candidate}: {run.config.activation}"
                    f"{note}", margin={"t": 76}, annotations=labels, **layout)
@@ -349,7 +355,7 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
 def step_vectors(part: Part, sample: int, step: int) -> dict[str, np.ndarray]:
     """Every vector of the update at one processing step: gates, previous and new states, each (units,)."""
     steps = part.trace
-    rows = {f"{g}_t": value[sample, step] for g, value in steps.gates.items()}
+    rows = {f"{gate_name(g)}_t": value[sample, step] for g, value in steps.gates.items()}
     for state in ("c", "h"):
         values = getattr(steps, state)
         if values is not None:
@@ -422,12 +428,12 @@ def weights_figure(run: Run, part: Part) -> Figure:
         shapes += [{"type": "line", "xref": x_id, "yref": f"{y_id} domain", "x0": b * shown - 0.5,
                     "x1": b * shown - 0.5, "y0": 0, "y1": 1, "line": {"color": "black", "width": 3}}
                    for b in range(1, len(blocks))]
-    labels += [{"text": f"<b>{gate}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0, "yref": "paper",
+    labels += [{"text": f"<b>{gate_name(gate)}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0, "yref": "paper",
                 "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
                for b, gate in enumerate(blocks) if len(blocks) > 1]
     notes = []
     if len(blocks) > 1:
-        notes.append(f"in Keras's gate order {' | '.join(blocks)}")
+        notes.append(f"in Keras's gate order {' | '.join(map(gate_name, blocks))}")
         notes += [f"{GATE_TITLES[ours]} is the block Keras calls {keras}"
                   for ours, keras in KERAS_BLOCK_NAMES[run.config.layer].items()]
     if shown < units:

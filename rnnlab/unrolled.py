@@ -24,14 +24,14 @@ import numpy as np
 
 from rnnlab import returned
 from rnnlab.colours import FADED, RDBU, STEP_COLOUR, STEP_TEXT, line_style, tensor_colour, tensor_dash
-from rnnlab.figures import Figure, base_figure, index_axis, panel_label, plain_axis, symmetric_bound
+from rnnlab.figures import Figure, base_figure, gate_name, index_axis, panel_label, plain_axis, symmetric_bound
 from rnnlab.result import Run
 
 ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0, 1, 2, ..., T-2, T-1
 STRIP = 4  # units drawn in each cell's strip
 HALF_W, HALF_H = 0.3, 0.3  # a cell's half width and half height, in the picture's units
 REACH = 0.7  # how far the final states' arrows reach past the first or last cell's centre
-ROW_PX = 70  # pixels per unit of height in the picture
+ROW_PX = 66  # pixels per unit of height in the picture
 CHAR_PX = 0.6  # a character's width, in font sizes: how far a label reaches past the cells
 CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
 SPEEDS = (0.5, 1, 2, 4)
@@ -178,7 +178,7 @@ def _name(piece: returned.Piece) -> str:
 
 def _held(piece: returned.Piece) -> str:
     """How a returned tensor holds a cell's h: 'output', or 'whole_seq[:, 9]' for one step of a sequence."""
-    return f"<b>{piece.name}</b>" + (f"[:, {piece.index[0]}]" if piece.index else "")
+    return f"<b>{piece.name}</b>" + (f"<br>[:, {piece.index[0]}]" if piece.index else "")  # narrow: on a phone
 
 
 class _Picture:
@@ -196,7 +196,7 @@ class _Picture:
         self.lit = {(p.part, p.step): p for p in self.pieces if not p.head and not p.name.endswith(("_h", "_c"))}
         self.mask = None if run.mask is None else run.mask[sample]
         self.height = self.top + 0.8
-        self.bottom = -0.95  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
+        self.bottom = -1.15  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
 
     def x_of(self, t: int) -> int:
         return position(self.T, t)
@@ -433,7 +433,7 @@ def _cell_text(run: Run, part: int, sample: int, step: int, t: int) -> str:
              f"squares, top down: h[0:{min(STRIP, h.size)}] = [{squares}]", f"h = {_vector(h)}"]
     if p.trace.c is not None:
         lines.append(f"c = {_vector(p.trace.c[sample, step])}")
-    lines += [f"{g} = {_vector(v[sample, step], 4)}" for g, v in p.trace.gates.items()]
+    lines += [f"{gate_name(g)} = {_vector(v[sample, step], 4)}" for g, v in p.trace.gates.items()]
     return "<br>".join(lines)
 
 
@@ -482,7 +482,8 @@ def _readout(run: Run, part: int, sample: int, unit: int, step: int, at: tuple[f
     if p.trace.c is not None:
         lines.append(f"c = {_vector(p.trace.c[sample, step], 4)}")
     if p.trace.gates:
-        lines.append(f"unit {unit}: " + " · ".join(f"{g} {v[sample, step, unit]:.2f}" for g, v in p.trace.gates.items()))
+        lines.append(f"unit {unit}: " + " · ".join(f"{gate_name(g)} {v[sample, step, unit]:.2f}"
+                                                  for g, v in p.trace.gates.items()))
     return {"type": "scatter", "x": [at[0]], "y": [at[1]], "mode": "text", "text": ["<br>".join(lines)],
             "textposition": "bottom right", "textfont": {"size": 14, "color": DARK}, "hoverinfo": "skip",
             "showlegend": False, "name": "now, in numbers", "cliponaxis": False}
@@ -510,7 +511,7 @@ def _menus(steps: int, step: int, below: float) -> list[dict[str, Any]]:
              {"label": "❚❚ pause", "method": "animate", "args": _go([None], 0)},
              {"label": "step ▶", "method": "animate", "args": _go([str(min(step + 1, steps - 1))], 0)}]
     plays = [{"label": f"▶ {s:g}×", "method": "animate", "args": _go(None, int(BASE_MS / s))} for s in SPEEDS]
-    return [{**row, "buttons": moves, "pad": {"t": 72, "b": 0}}, {**row, "buttons": plays, "pad": {"t": 112, "b": 0}}]
+    return [{**row, "buttons": moves, "pad": {"t": 86, "b": 0}}, {**row, "buttons": plays, "pad": {"t": 126, "b": 0}}]
 
 
 def _slider(steps: int, step: int, below: float) -> dict[str, Any]:
@@ -582,11 +583,11 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     bounds = [_panel_bounds(follow, k) for k in range(len(titles))]
     if play:
         picture.bottom -= 0.7  # the step's numbers, three lines
-    geometry = Geometry(int(ROW_PX * (picture.height - picture.bottom)), len(titles), 175 if play else 0,
+    geometry = Geometry(int(ROW_PX * (picture.height - picture.bottom)), len(titles), 190 if play else 0,
                         sides_px=_sides(picture))
     lines = _line_traces([n for n in picture.notes if "path" in n])
     picture.notes, texts = _text_traces([n for n in picture.notes if "path" not in n])
-    at = (-HALF_W - 0.1, -0.95)
+    at = (-HALF_W - 0.1, -1.15)
     moving = (lambda k: [_now(picture, k)] + ([_readout(run, part, sample, unit, k, at)] if play else [])
               + _marker(run, part, k, len(titles), bounds))
     data = lines + texts + strips + follow + moving(step)
@@ -641,7 +642,7 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
         x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
         layout["xaxis2"] = index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
     figure = base_figure(data, _figure_title(run, picture.sample), plot_px + (190 if titles else 24),
-                         subtitle="coloured: returned · grey: thrown away · hover a cell", margin={"l": left, "r": right, "t": 64,
+                         subtitle="coloured: returned · grey: thrown away · hover a cell", margin={"l": left, "r": right, "t": 52,
                                                                  "b": 60 if titles else 4},
                          annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
                          "yanchor": "top", "groupclick": "toggleitem"}, **layout)

@@ -187,7 +187,7 @@ def unrolled(run: Run, view: Any, corner: Any = st) -> None:
 
 def title_row(config: Any) -> Any:
     """The page's title, with room on its right (under it on a phone) for the picture's play switch."""
-    left, right = st.columns([5, 1], vertical_alignment="bottom")
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
     left.title(title(config))
     return right
 
@@ -261,6 +261,11 @@ def weights(run: Run, view: Any) -> None:
     part = run.parts[view.part]
     shapes = ", ".join(f"`{name}` {str(tuple(w.shape)).replace(' ', NBSP)}" for name, w in part.weights.items())
     st.markdown(f"{part.label}: {shapes}.")
+    if part.weights["bias"].ndim == 2:  # the GRU, with Keras's default reset_after=True
+        st.markdown(f"The bias has two rows: row 0 is added to x_t · W, row 1 to h_(t-1) · U. Keras's GRU keeps "
+                    f"them apart (`reset_after=True`) because the reset gate r multiplies the recurrent part "
+                    f"with its bias, after they are added; each row holds {part.weights['bias'].shape[1]:,} "
+                    "numbers, one per unit of each block z | r | h̃.")
     terms = explain.param_terms(run)
     st.markdown("\n".join(f"- {text}" for text, _ in terms)
                 + f"\n\nTotal {sum(c for _, c in terms):,}; Keras's `model.count_params()` says **{run.params:,}**.")

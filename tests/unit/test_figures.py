@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnlab import explain, figures
+from rnnlab import explain, figures, unrolled
 from rnnlab.params import parse
 from rnnlab.run import run
 
@@ -293,3 +293,12 @@ def test_an_enlarged_figure_is_the_same_chart_with_every_length_in_pixels_scaled
     assert big["data"][0]["colorbar"]["thickness"] == 1.5 * spec["data"][0]["colorbar"]["thickness"]
     assert big["data"][0]["z"] is spec["data"][0]["z"]  # the numbers are not copied
     assert spec["layout"]["height"] == layout["height"]  # the original is left as it was
+
+
+def test_the_grus_candidate_is_written_h_tilde_never_h_twiddle():
+    result = run(parse("layer=gru&units=4&return_state=true").config)
+    part = result.parts[0]
+    texts = [str(figures.weights_figure(result, part)), str(figures.gates_figure(result, part, 0)),
+             str(list(figures.step_vectors(part, 0, 1))), " ".join(explain.unit_update(result, part, 0, 1, 0)),
+             str(unrolled.unrolled_figure(result, 0, 0, (0,), 0, 1))]
+    assert not [t for t in texts if "h~" in t] and all("h̃" in t for t in texts)
