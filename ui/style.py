@@ -2,7 +2,8 @@
 
 - Code highlighting: Streamlit colours the tokens from its fixed palette (keywords #1c83e1, numbers
   #29b09d, comments #808495, ...), 2.5-3.6:1 on the code background; these are the same hues darkened to at
-  least 4.5:1 (WCAG AA) on it (#f7f7f6), on white and in a warning's tint.
+  least 4.5:1 (WCAG AA) on it (#f7f7f6), on white and in a warning's tint; a diff's added and removed lines
+  too (Streamlit draws them #21c354 and #ff4b4b, 2.3:1 and 3.2:1).
 - Captions: Streamlit fades them with opacity 0.6 (#767676 on white, 4.35:1 on inline code's background);
   a darker grey, opaque.
 - Keyboard focus: every control shows a clear outline when reached with the keyboard; a toggle, radio or
@@ -35,6 +36,8 @@ APP_CSS = f"""<style>
 [data-testid="stCode"] .token.variable {{ color: #136a8a; }}
 [data-testid="stCode"] .token.url {{ color: #6d3fc0; }}
 [data-testid="stCode"] .token.important, [data-testid="stCode"] .token.deleted {{ color: #a8283a; }}
+[data-testid="stCode"] code .token.inserted:is(.line, .prefix) {{ color: #0f6b2e; }}
+[data-testid="stCode"] code .token.deleted:is(.line, .prefix) {{ color: #a8283a; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5c5c5c; }}
 [data-testid="stCaptionContainer"] code {{ color: #5c5c5c; }}
 [data-testid="stMarkdownContainer"] :not(pre) > code {{ white-space: nowrap; display: inline-block; max-width: 100%;
