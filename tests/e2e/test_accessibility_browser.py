@@ -268,10 +268,10 @@ def test_every_chart_has_a_text_summary(page: Page, server_url: str):
             return {title: chart.layout.title.text, text: caption?.innerText ?? ''};
         })""")
     assert len(charts) == 16  # the unrolled layer, input and output each time, and each section's own chart
-    pictures = [c for c in charts if c["title"].startswith("The layer unrolled")]
+    pictures = [c for c in charts if c["title"].startswith("LSTM unrolled")]
     assert len(pictures) == 4
     for picture in pictures:  # the picture says in words what Keras returns, from which cells
-        assert picture["text"].startswith("Chart: The layer unrolled: LSTM over 5 timesteps, sample 0."), picture
+        assert picture["text"].startswith("Chart: LSTM unrolled over 5 timesteps, sample 0."), picture
         assert "Keras returns whole_seq (32, 5, 8): h of LSTM at 5 timesteps." in picture["text"], picture
     for chart in (c for c in charts if c not in pictures):
         assert chart["text"].startswith(f"Chart: {chart['title']}"), chart
