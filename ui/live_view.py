@@ -411,7 +411,7 @@ def _steer(code: str, key: str | Device, state: State) -> None:
 
 
 def _finish(code: str, key: str | Device) -> None:
-    st.subheader("Results and the end")
+    st.header("Results and the end")
     download, end = st.columns(2)
     with download:
         _download(code, key)
@@ -428,7 +428,7 @@ def _download(code: str, key: str | Device) -> None:
 
 
 def _follow(code: str, key: str, state: State) -> None:
-    st.subheader("The class's playground")
+    st.header("The class's playground")
     st.session_state.setdefault("follow_query", state.follow or "units=8&return_sequences=true")
     on = st.toggle("Every student's page shows this configuration, live", value=bool(state.follow),
                    key="follow_on")
