@@ -229,23 +229,30 @@ def returned_steps(run: Run, part: Part, sample: int) -> dict[str, dict[int, np.
     if part.layer != config.depth - 1:
         return kept  # a lower layer of the stack: it feeds the next layer, nothing of it is returned
     own = "backward" if part.backward else "forward"
-    last, units = config.timesteps - 1, config.units
+    last = config.timesteps - 1
     for tensor in run.returns:
-        name, value = tensor.name, tensor.value[sample]
-        if name in ("state_h", f"{own}_h", "state_c", f"{own}_c"):
-            kept[name[-1]][last] = value
+        value = tensor.value[sample]
+        if tensor.name in ("state_h", f"{own}_h", "state_c", f"{own}_c"):
+            kept[tensor.name[-1]][last] = value
             continue
-        if name in (f"{own}_output", f"{own}_seq") or (name in ("output", "whole_seq") and not config.bidirectional):
-            mine = value
-        elif name in ("output", "whole_seq") and config.merge_mode == "concat":
-            mine = value[..., units:] if part.backward else value[..., :units]
-        else:
-            continue  # merged by sum, mul or ave, or another part's tensor: not this part's h
+        mine = _own_output(config, part, own, tensor.name, value)
+        if mine is None:
+            continue
         if mine.ndim == 1:
             kept["h"][last] = mine
         else:  # Bidirectional puts the backward sequence back in input time order
             kept["h"].update(enumerate(mine[::-1] if part.backward else mine))
     return kept
+
+
+def _own_output(config: Any, part: Part, own: str, name: str, value: np.ndarray) -> np.ndarray | None:
+    """This part's h in a returned output or sequence: all of it, its half of a concatenation, or None (merged
+    by sum, mul or ave, or another part's tensor)."""
+    if name in (f"{own}_output", f"{own}_seq") or (name in ("output", "whole_seq") and not config.bidirectional):
+        return value
+    if name in ("output", "whole_seq") and config.merge_mode == "concat":
+        return value[..., config.units:] if part.backward else value[..., :config.units]
+    return None
 
 
 def _time_axis(run: Run, part: Part) -> tuple[np.ndarray, str]:
@@ -315,6 +322,24 @@ def _gate_scale(gate: str, values: np.ndarray) -> dict[str, Any]:
     return {"zmin": -bound, "zmax": bound, "colorscale": DIVERGING}
 
 
+def _gate_trace(gate: str, values: np.ndarray, units: np.ndarray, k: int, domain: list[float]) -> dict[str, Any]:
+    """The k-th gate's heatmap, its colour bar beside its own panel."""
+    scale = _gate_scale(gate, values)
+    ticks = [0, 0.5, 1] if gate in SIGMOID_GATES else [scale["zmin"], 0, scale["zmax"]]
+    colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "yanchor": "middle", "thickness": 14,
+                "tickvals": ticks, "tickformat": ".2~g"}
+    return {**heatmap(values, "step", "unit", gate_name(gate), y=units, xaxis=axis_id("x", k), yaxis=axis_id("y", k),
+                      colorbar=colorbar), **scale}
+
+
+def _gate_axes(k: int, last: bool, steps: int, units: int, px: int, domain: list[float]) -> dict[str, Any]:
+    """The k-th gate panel's axes: one step axis shared by all, labelled under the last panel only."""
+    shared = {"matches": "x"} if k > 1 else {}
+    return {axis_key("x", k): index_axis("step" if last else None, steps, anchor=axis_id("y", k),
+                                         showticklabels=last, **({} if last else {"ticks": ""}), **shared),
+            axis_key("y", k): index_axis("unit", units, px // 20, domain=domain, autorange="reversed")}
+
+
 def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
     """Each gate at every step, one (units x steps) heatmap per gate, stacked on one time axis; sigmoid gates on
     a 0..1 scale, the candidate on a scale about zero. None without gates."""
@@ -333,17 +358,8 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
         values = part.trace.gates[gate][sample][:, drawn].T
-        x_id, y_id = axis_id("x", k), axis_id("y", k)
-        scale = _gate_scale(gate, values)
-        ticks = [0, 0.5, 1] if gate in SIGMOID_GATES else [scale["zmin"], 0, scale["zmax"]]
-        colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "yanchor": "middle", "thickness": 14,
-                    "tickvals": ticks, "tickformat": ".2~g"}
-        traces.append({**heatmap(values, "step", "unit", gate_name(gate), y=units, xaxis=x_id, yaxis=y_id, colorbar=colorbar),
-                       **scale})
-        last = k == len(gates)
-        layout[axis_key("x", k)] = index_axis("step" if last else None, steps, anchor=y_id, showticklabels=last,
-                                                **({} if last else {"ticks": ""}), **({"matches": "x"} if k > 1 else {}))
-        layout[axis_key("y", k)] = index_axis("unit", units.size, px // 20, domain=domain, autorange="reversed")
+        traces.append(_gate_trace(gate, values, units, k, domain))
+        layout.update(_gate_axes(k, k == len(gates), steps, units.size, px, domain))
         labels.append({**panel_label(GATE_TITLES[gate], 0, domain[1]), "xanchor": "left", "yshift": 2})
     sigmoid = ", ".join(g for g in gates if g in SIGMOID_GATES)
     candidate = gate_name(next(g for g in gates if g not in SIGMOID_GATES))
@@ -414,29 +430,45 @@ def weights_figure(run: Run, part: Part) -> Figure:
     for k, ((name, matrix), px) in enumerate(zip(matrices.items(), pixels), start=1):
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
-        x_id, y_id = axis_id("x", k), axis_id("y", k)
-        bound = symmetric_bound(matrix)
-        colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "thickness": 14,
-                    **({"tickvals": [-bound, 0, bound], "tickformat": ".2~g"} if px < 150 else {})}
-        traces.append(heatmap(matrix, "column", "row", name, bound, xaxis=x_id, yaxis=y_id, colorbar=colorbar))
-        layout[axis_key("x", k)] = index_axis(None, matrix.shape[1], anchor=y_id, showgrid=False,
-                                                **({"matches": "x"} if k > 1 else {}))
-        layout[axis_key("y", k)] = index_axis(None, matrix.shape[0], domain=domain, autorange="reversed",
-                                                showgrid=False, **({} if matrix.shape[0] > 1 else {"visible": False}))
-        labels.append(panel_label(f"{name} {tuple(part.weights[name].shape)}", 0.5, domain[1]))
-        labels[-1]["yshift"] = 4
-        shapes += [{"type": "line", "xref": x_id, "yref": f"{y_id} domain", "x0": b * shown - 0.5,
-                    "x1": b * shown - 0.5, "y0": 0, "y1": 1, "line": {"color": "black", "width": 3}}
-                   for b in range(1, len(blocks))]
-    labels += [{"text": f"<b>{gate_name(gate)}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0, "yref": "paper",
-                "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
+        traces.append(_weight_trace(name, matrix, k, px, domain))
+        layout.update(_weight_axes(matrix, k, domain))
+        labels.append({**panel_label(f"{name} {tuple(part.weights[name].shape)}", 0.5, domain[1]), "yshift": 4})
+        shapes += [{"type": "line", "xref": axis_id("x", k), "yref": f"{axis_id('y', k)} domain",
+                    "x0": b * shown - 0.5, "x1": b * shown - 0.5, "y0": 0, "y1": 1,
+                    "line": {"color": "black", "width": 3}} for b in range(1, len(blocks))]
+    labels += [{"text": f"<b>{gate_name(gate)}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0,
+                "yref": "paper", "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
                for b, gate in enumerate(blocks) if len(blocks) > 1]
+    return base_figure(traces, f"weights of {part.label}", plot_height + 170,
+                       subtitle="; ".join(_weight_notes(run, blocks, shown)),
+                       margin={"l": 60, "r": 20, "t": 120, "b": 50}, annotations=labels, shapes=shapes, **layout)
+
+
+def _weight_trace(name: str, matrix: np.ndarray, k: int, px: int, domain: list[float]) -> dict[str, Any]:
+    """One weight matrix's heatmap, its colour bar beside its own panel (ticks written out when it is short)."""
+    bound = symmetric_bound(matrix)
+    colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "thickness": 14,
+                **({"tickvals": [-bound, 0, bound], "tickformat": ".2~g"} if px < 150 else {})}
+    return heatmap(matrix, "column", "row", name, bound, xaxis=axis_id("x", k), yaxis=axis_id("y", k),
+                   colorbar=colorbar)
+
+
+def _weight_axes(matrix: np.ndarray, k: int, domain: list[float]) -> dict[str, Any]:
+    """The k-th matrix's axes: columns shared by all matrices, rows down (a one-row bias without them)."""
+    shared = {"matches": "x"} if k > 1 else {}
+    rows = {} if matrix.shape[0] > 1 else {"visible": False}
+    return {axis_key("x", k): index_axis(None, matrix.shape[1], anchor=axis_id("y", k), showgrid=False, **shared),
+            axis_key("y", k): index_axis(None, matrix.shape[0], domain=domain, autorange="reversed",
+                                         showgrid=False, **rows)}
+
+
+def _weight_notes(run: Run, blocks: tuple[str, ...], shown: int) -> list[str]:
+    """The weights' subtitle: Keras's gate order, the blocks Keras names otherwise, how many units are drawn."""
     notes = []
     if len(blocks) > 1:
         notes.append(f"in Keras's gate order {' | '.join(map(gate_name, blocks))}")
         notes += [f"{GATE_TITLES[ours]} is the block Keras calls {keras}"
                   for ours, keras in KERAS_BLOCK_NAMES[run.config.layer].items()]
-    if shown < units:
-        notes.append(f"the first {shown} of {units} units of each block")
-    return base_figure(traces, f"weights of {part.label}", plot_height + 170, subtitle="; ".join(notes),
-                   margin={"l": 60, "r": 20, "t": 120, "b": 50}, annotations=labels, shapes=shapes, **layout)
+    if shown < run.config.units:
+        notes.append(f"the first {shown} of {run.config.units} units of each block")
+    return notes

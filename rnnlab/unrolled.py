@@ -3,10 +3,12 @@
 One cell per timestep (for long sequences the first three, an ellipsis, the last two), x_t entering below,
 h (and c) flowing along each row in reading order, h leaving above. One row per recurrent layer and
 direction, bottom-up. What Keras returned (rnnlab.returned.pieces: names and shapes from the Run's own
-tensors) is drawn in that tensor's colour and labelled with its name and shape; what is computed and thrown
-away is faded grey. Each cell holds a strip of its first units' h, coloured on the page's diverging scale.
+tensors) is drawn in that tensor's colour and dash and labelled with its name and shape; what is computed and
+thrown away is faded grey. Each cell holds a strip of its first units' h, coloured on the page's diverging
+scale (its colour bar at the picture's bottom right). The labels stand beside the cells, in margins sized in
+pixels from their own length, so that on a phone the cells take what is left and no label is cut.
 
-Under the picture, the chosen part's numbers at the current step (c, and the gates of one unit) and its h_t
+While playing, under the picture, the chosen part's numbers at the current step (c, and the gates of one unit) and its h_t
 for the units drawn over time, with a marker at the current step. Plotly frames (one per processing step)
 move the current step through all of it; play, pause, step back/forward, the speed and the slider all run
 in the browser. One figure, so that one set of controls moves everything without a server round trip; one
@@ -31,7 +33,7 @@ ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0
 STRIP = 4  # units drawn in each cell's strip
 HALF_W, HALF_H = 0.3, 0.3  # a cell's half width and half height, in the picture's units
 REACH = 0.7  # how far the final states' arrows reach past the first or last cell's centre
-ROW_PX = 60  # pixels per unit of height in the picture
+ROW_PX = 56  # pixels per unit of height in the picture
 CHAR_PX = 0.6  # a character's width, in font sizes: how far a label reaches past the cells
 CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
 SPEEDS = (0.5, 1, 2, 4)
@@ -104,7 +106,8 @@ HEADS = {(1, 0): "triangle-right", (-1, 0): "triangle-left", (0, 1): "triangle-u
 
 POSITIONS = {("right", "middle"): "middle left", ("left", "middle"): "middle right", ("center", "top"): "bottom center",
              ("center", "bottom"): "top center", ("center", "middle"): "middle center",
-             ("right", "bottom"): "top left", ("left", "bottom"): "top right"}
+             ("right", "bottom"): "top left", ("left", "bottom"): "top right",
+             ("right", "top"): "bottom left", ("left", "top"): "bottom right"}
 
 
 def _text_traces(notes: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -181,6 +184,21 @@ def _held(piece: returned.Piece) -> str:
     return f"<b>{piece.name}</b>" + (f"<br>[:, {piece.index[0]}]" if piece.index else "")  # narrow: on a phone
 
 
+@dataclass(frozen=True)
+class _Place:
+    """Where a final state's label goes: the arrow's tip x, the row's y, the state's offset, the side it reads."""
+
+    x: float
+    y: float
+    dy: float
+    anchor: str
+
+
+def _same(also: list[returned.Piece]) -> str:
+    """'= output': the other names holding a final state, one a line."""
+    return "<br>".join(f"= {_held(p)}" for p in also)
+
+
 class _Picture:
     """Collects the picture's shapes, annotations and traces for one Run and one sample."""
 
@@ -196,7 +214,7 @@ class _Picture:
         self.lit = {(p.part, p.step): p for p in self.pieces if not p.head and not p.name.endswith(("_h", "_c"))}
         self.mask = None if run.mask is None else run.mask[sample]
         self.height = self.top + 0.8
-        self.bottom = -1.15  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
+        self.bottom = -1.05  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
 
     def x_of(self, t: int) -> int:
         return position(self.T, t)
@@ -224,11 +242,16 @@ class _Picture:
             self.row_labels(row)
 
     def row_labels(self, row: Row) -> None:
-        """Where the row starts (its final states leave at the other end): its name above the first cell, and h
-        and c beside the lines they name, outside the cells, where no other label reaches."""
+        """Where the row starts (its final states leave at the other end): its name beside the first cell (over
+        it, reading backwards; under it, forwards: clear of the other direction's final states), and h and c
+        beside the lines they name, outside the cells, where no other label reaches."""
         backward = self.run.parts[row.part].reads_backwards
         x, anchor = (len(self.cols) - 1 + HALF_W, "left") if backward else (-HALF_W, "right")
-        self.notes.append(_text(x, row.y + HALF_H + 0.04, row.label, DARK, 14, xanchor=anchor, yanchor="bottom"))
+        if backward:
+            self.notes.append(_text(x, row.y + HALF_H + 0.04, row.label, DARK, 14, xanchor=anchor, yanchor="bottom"))
+        else:
+            self.notes.append(_text(x - 0.08, row.y - HALF_H - 0.04, row.label, DARK, 14, xanchor=anchor,
+                                    yanchor="top"))
         side = x + (0.11 if backward else -0.11)  # clear of the current step's box
         for state, dy in (("h", -0.12), ("c", 0.14))[:1 + (self.run.config.layer == "lstm")]:
             self.notes.append(_text(side, row.y + dy, state, "#555", 12, xanchor=anchor))
@@ -250,35 +273,52 @@ class _Picture:
         with its name and shape (and any other name holding it), or faded and 'not returned'."""
         end = 0 if backward else len(self.cols) - 1
         edge, reach = (end - HALF_W, end - REACH) if backward else (end + HALF_W, end + REACH)
-        anchor, out = ("right", -0.12) if backward else ("left", 0.12)
-        piece = next((p for p in self.pieces if p.part == row.part and p.state == state and p.index == ()
-                      and p.name.endswith(f"_{state}")), None)
+        out = -0.12 if backward else 0.12
+        piece = self.state_piece(row.part, state)
         also = self.also_holding(row.part, state)
-        shown = piece or (also[0] if also else None)
-        colour = tensor_colour(shown.name) if shown else FADED
+        shown = piece or next(iter(also), None)
+        look = (tensor_colour(shown.name), 3.0, tensor_dash(shown.name)) if shown else (FADED, 1.5, "solid")
         self.notes.append(_path([(edge, row.y + dy / 3), (edge + out, row.y + dy / 3), (edge + 2 * out, row.y + dy),
-                                 (reach, row.y + dy)], colour, 3 if shown else 1.5, head=True,
-                                dash=tensor_dash(shown.name) if shown else "solid"))
-        same = "<br>".join(f"= {_held(p)}" for p in also)
+                                 (reach, row.y + dy)], look[0], look[1], head=True, dash=look[2]))
+        place = _Place(reach, row.y, dy, "right" if backward else "left")
         if piece:
-            self.notes.append(_text(reach, row.y + dy, _name(piece), colour, 14, xanchor=anchor, returned=True))
-            if same:  # the same vector under its other name: output = state_h
-                self.notes.append(_text(reach, row.y + dy * 2.1, same, colour, 12, xanchor=anchor))
+            self.returned_state_label(place, piece, also)
         elif also:  # clear of the arrow's head, which the thin "not returned" label never meets
-            self.notes.append(_text(reach + out / 2, row.y + dy, f"{state}<sub>T</sub><br>{same}", colour, 13,
-                                    xanchor=anchor))
+            self.notes.append(_text(reach + out / 2, row.y + dy, f"{state}<sub>T</sub><br>{_same(also)}", look[0], 13,
+                                    xanchor=place.anchor))
         elif self.run.parts[row.part].layer == self.run.config.depth - 1:
             self.notes.append(_text(reach, row.y + dy, f"{state}<sub>T</sub><br>not returned", FADED, 12,
-                                    xanchor=anchor))
+                                    xanchor=place.anchor))
+
+    def state_piece(self, part: int, state: str) -> returned.Piece | None:
+        """The returned state (state_h, backward_c, ...) that holds this part's final h or c, if any."""
+        return next((p for p in self.pieces if p.part == part and p.state == state and p.index == ()
+                     and p.name.endswith(f"_{state}")), None)
+
+    def returned_state_label(self, place: _Place, piece: returned.Piece, also: list[returned.Piece]) -> None:
+        """A returned state's name and shape, and under it any other name holding the same vector (output =
+        state_h)."""
+        colour = tensor_colour(piece.name)
+        self.notes.append(_text(place.x, place.y + place.dy, _name(piece), colour, 14, xanchor=place.anchor,
+                                returned=True))
+        if also:
+            self.notes.append(_text(place.x, place.y + place.dy - 0.4, _same(also), colour, 12, xanchor=place.anchor,
+                                    yanchor="top"))  # under the name's two lines
 
     def also_holding(self, part: int, state: str) -> list[returned.Piece]:
         """The returned tensors (not the states) that hold this part's final h as it is: `output` without
         return_sequences, the last step of `whole_seq` with it (not a sum, product or mean of both directions)."""
-        last = self.T - 1
-        zeroed = self.run.config.bidirectional  # Bidirectional zeroes a sequence's masked steps
-        return [p for p in self.pieces if state == "h" and p.part == part and p.step == last and not p.head
-                and not p.name.endswith(("_h", "_c")) and p.merged in ("", "concat")
-                and not (zeroed and p.index and self.skipped(returned.column(self.run, part, last)))]
+        if state != "h":
+            return []
+        return [p for p in self.pieces if p.part == part and p.step == self.T - 1 and self.holds_as_it_is(p)]
+
+    def holds_as_it_is(self, piece: returned.Piece) -> bool:
+        """Whether a returned output (not a state, not the head's) holds its cell's h unchanged: not merged by
+        sum, product or mean, and not a masked step that Bidirectional zeroes."""
+        if piece.head or piece.name.endswith(("_h", "_c")) or piece.merged not in ("", "concat"):
+            return False
+        zeroed = self.run.config.bidirectional and piece.index
+        return not (zeroed and self.skipped(returned.column(self.run, piece.part, piece.step)))
 
     def inputs(self) -> None:
         """x_t below; each layer reads the one below (through the merge node of a Bidirectional one)."""
@@ -286,21 +326,28 @@ class _Picture:
             label = "⋯" if t is None else f"x<sub>{t}</sub>"
             self.notes.append(_text(x, 0.05, label, FADED if t is None or self.skipped(t) else DARK, 16,
                                     yanchor="top"))
-            below = 0.1
             for k, row in enumerate(self.rows):
                 layer = self.run.parts[row.part].layer
-                first = k == 0 or self.run.parts[self.rows[k - 1].part].layer != layer
-                if first:
-                    start = below if layer == 0 else self.merges.get(layer - 1, self.rows[k - 1].y + HALF_H)
-                    if layer and layer - 1 in self.merges:
-                        start += 0.12
-                    self.notes.append(_arrow(x, start, x, row.y - HALF_H, FADED, 1.5))
-                else:  # the backward row reads the same input, round the forward cell's right side
-                    side, below_fwd = x + HALF_W + 0.12, self.rows[k - 1].y - HALF_H - 0.1
-                    self.notes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
-                    self.notes.append(_arrow(side, row.y - 0.18, x + HALF_W, row.y - 0.18, FADED, 1.2))
+                if k == 0 or self.run.parts[self.rows[k - 1].part].layer != layer:
+                    self.reads_below(x, k, layer)
+                else:
+                    self.reads_beside(x, k)
                 if k + 1 == len(self.rows) or self.run.parts[self.rows[k + 1].part].layer != layer:
                     self.merge_node(x, t, layer, k)
+
+    def reads_below(self, x: int, k: int, layer: int) -> None:
+        """The first row of a layer reads x_t, or what the layer below hands on (its merge node, if any)."""
+        start = 0.1 if layer == 0 else self.merges.get(layer - 1, self.rows[k - 1].y + HALF_H)
+        if layer and layer - 1 in self.merges:
+            start += 0.12
+        self.notes.append(_arrow(x, start, x, self.rows[k].y - HALF_H, FADED, 1.5))
+
+    def reads_beside(self, x: int, k: int) -> None:
+        """The backward row reads the same input as the forward one, round the forward cell's right side."""
+        row = self.rows[k]
+        side, below_fwd = x + HALF_W + 0.12, self.rows[k - 1].y - HALF_H - 0.1
+        self.notes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
+        self.notes.append(_arrow(side, row.y - 0.18, x + HALF_W, row.y - 0.18, FADED, 1.2))
 
     def masked_note(self) -> None:
         """One note under the inputs the mask skips (their cells are dashed and grey)."""
@@ -315,39 +362,45 @@ class _Picture:
             return
         y = self.merges[layer]
         top = layer == self.run.config.depth - 1
-        timed = self.run.config.return_sequences or not top
-        piece = next((p for p in self.lit.values() if p.merged and p.index != ()
-                      and returned.column(self.run, p.part, p.step) == t), None) if top else None
-        lit = piece is not None
-        colour = tensor_colour(piece.name) if lit else FADED
+        piece = self.merged_piece(t) if top else None
+        colour, width = (tensor_colour(piece.name), 2.5) if piece else (FADED, 1.2)
         fwd, bwd = self.rows[k - 1], self.rows[k]
         side = x - HALF_W - 0.12  # the forward row's h goes up round the backward cell's left side
-        self.notes.append(_path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour,
-                                 1.2 + 1.3 * lit))
-        self.notes.append(_arrow(side, y, x - 0.1, y, colour, 1.2 + 1.3 * lit))
-        self.notes.append(_arrow(x, bwd.y + HALF_H, x, y - 0.12, colour, 1.2 + 1.3 * lit))
-        sign = MERGE_SIGNS.get(self.run.config.merge_mode, "")
-        if timed or not top:
-            self.notes.append(_text(x, y, sign, colour, 15, node=True))
+        self.notes.append(_path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour, width))
+        self.notes.append(_arrow(side, y, x - 0.1, y, colour, width))
+        self.notes.append(_arrow(x, bwd.y + HALF_H, x, y - 0.12, colour, width))
+        if self.run.config.return_sequences or not top:  # a node per timestep that is merged
+            self.notes.append(_text(x, y, MERGE_SIGNS.get(self.run.config.merge_mode, ""), colour, 15, node=True))
+
+    def merged_piece(self, t: int | None) -> returned.Piece | None:
+        """The returned sequence's vector merged at timestep t, if Keras returns it."""
+        return next((p for p in self.lit.values() if p.merged and p.index != ()
+                     and returned.column(self.run, p.part, p.step) == t), None)
 
     def outputs(self) -> None:
         """h leaving the top row at every timestep: strong where Keras returned it, labelled once per tensor."""
         top_rows = [r for r in self.rows if self.run.parts[r.part].layer == self.run.config.depth - 1]
         merged = self.run.config.depth - 1 in self.merges and self.run.config.return_sequences
+        leaving = top_rows[:1] if merged else top_rows  # a merged sequence leaves its merge node, once
         for x, t in enumerate(self.cols):
-            for row in top_rows:
-                if merged and row is not top_rows[0]:
-                    continue
-                piece = None if t is None else self.lit.get((row.part, self.step_at(row.part, t)))
-                if merged:
-                    start, shift = self.merges[self.run.config.depth - 1] + 0.14, 0.0
-                else:
-                    shift = 0.0 if len(top_rows) == 1 else (-0.12 if row is top_rows[0] else 0.12)
-                    start = row.y + HALF_H if row is top_rows[-1] else top_rows[-1].y + HALF_H
-                colour = tensor_colour(piece.name) if piece else FADED
-                self.notes.append(_arrow(x + shift, start, x + shift, self.top - 0.1, colour, 3 if piece else 1.5,
-                                         tensor_dash(piece.name) if piece else "solid"))
+            for row in leaving:
+                start, shift = self.output_start(row, top_rows, merged)
+                self.output_arrow(x + shift, start, None if t is None else (row.part, self.step_at(row.part, t)))
         self.labels()
+
+    def output_start(self, row: Row, top_rows: list[Row], merged: bool) -> tuple[float, float]:
+        """Where a row's h leaves upwards: the merge node, or the top of the cells (the two directions side by
+        side when not merged)."""
+        if merged:
+            return self.merges[self.run.config.depth - 1] + 0.14, 0.0
+        shift = 0.0 if len(top_rows) == 1 else (-0.12 if row is top_rows[0] else 0.12)
+        return top_rows[-1].y + HALF_H, shift
+
+    def output_arrow(self, x: float, start: float, cell: tuple[int, int] | None) -> None:
+        """One h going up to the returned tensors' labels: in its tensor's colour and dash if Keras returns it."""
+        piece = None if cell is None else self.lit.get(cell)
+        look = (tensor_colour(piece.name), 3.0, tensor_dash(piece.name)) if piece else (FADED, 1.5, "solid")
+        self.notes.append(_arrow(x, start, x, self.top - 0.1, *look))
 
     def labels(self) -> None:
         """One label per returned tensor over the timesteps it holds (a bracket when more than one), stacked
@@ -574,28 +627,48 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     the chosen part's c_t and gates of `unit` written out, its h_t over time, one frame per processing step and
     the controls that move all of it in the browser (they cost every change of a class exploring at once: sent
     only when asked for)."""
+    picture, strips = _drawn(run, sample)
+    follow, titles = _follow(run, part, sample, units) if play else ([], [])  # without play: the charts below
+    bounds = [_panel_bounds(follow, k) for k in range(len(titles))]
+    picture.bottom -= 0.7 * play  # the step's numbers, three lines
+    geometry = Geometry(int(ROW_PX * (picture.height - picture.bottom)), len(titles), 190 * play,
+                        sides_px=_sides(picture))
+    lines = _line_traces([n for n in picture.notes if "path" in n])
+    picture.notes, texts = _text_traces([n for n in picture.notes if "path" not in n])
+    moving = _Moving(picture, part, unit, len(titles), tuple(bounds), play)
+    data = lines + texts + strips + follow + moving.at(step)
+    first = len(data) - len(moving.at(step))
+    frames = [{"name": str(k), "traces": list(range(first, len(data))), "data": moving.at(k),
+               "layout": {"updatemenus": _menus(run.config.timesteps, k, geometry.below)}}
+              for k in range(run.config.timesteps)] if play else []
+    return _layout(run, picture, geometry, data, frames, titles, bounds, part, step)
+
+
+def _drawn(run: Run, sample: int) -> tuple[_Picture, list[dict]]:
+    """The picture of one sample, and its cells' strips of h on a scale symmetric about zero."""
     picture = _Picture(run, sample)
     for draw in (picture.cells, picture.flow, picture.inputs, picture.masked_note, picture.outputs):
         draw()
     bound = max(symmetric_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
-    strips = picture.strips(bound)
-    follow, titles = _follow(run, part, sample, units) if play else ([], [])  # without play: the charts below
-    bounds = [_panel_bounds(follow, k) for k in range(len(titles))]
-    if play:
-        picture.bottom -= 0.7  # the step's numbers, three lines
-    geometry = Geometry(int(ROW_PX * (picture.height - picture.bottom)), len(titles), 190 if play else 0,
-                        sides_px=_sides(picture))
-    lines = _line_traces([n for n in picture.notes if "path" in n])
-    picture.notes, texts = _text_traces([n for n in picture.notes if "path" not in n])
-    at = (-HALF_W - 0.1, -1.15)
-    moving = (lambda k: [_now(picture, k)] + ([_readout(run, part, sample, unit, k, at)] if play else [])
-              + _marker(run, part, k, len(titles), bounds))
-    data = lines + texts + strips + follow + moving(step)
-    first = len(data) - len(moving(step))
-    frames = [] if not play else [{"name": str(k), "traces": list(range(first, len(data))), "data": moving(k),
-                                   "layout": {"updatemenus": _menus(run.config.timesteps, k, geometry.below)}}
-                                  for k in range(run.config.timesteps)]
-    return _layout(run, picture, geometry, data, frames, titles, bounds, part, step)
+    return picture, picture.strips(bound)
+
+
+@dataclass(frozen=True)
+class _Moving:
+    """What moves with the step: the box round the working cells, the step's numbers (while playing) and the
+    marker in each panel under the picture."""
+
+    picture: _Picture
+    part: int
+    unit: int
+    panels: int
+    bounds: tuple[tuple[float, float], ...]
+    play: bool
+
+    def at(self, step: int) -> list[dict]:
+        run, sample = self.picture.run, self.picture.sample
+        numbers = [_readout(run, self.part, sample, self.unit, step, (-HALF_W - 0.1, -1.05))] if self.play else []
+        return [_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
 
 
 def _panel_bounds(follow: list[dict], k: int) -> tuple[float, float]:
@@ -623,6 +696,8 @@ def described(run: Run) -> str:
 
 def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], frames: list[dict],
             titles: list[str], bounds: list[tuple[float, float]], part: int, step: int) -> Figure:
+    """The figure: the picture on top, then (while playing) the controls and the panels; the colour bar at the
+    picture's bottom right."""
     plot_px, below = geometry.plot_px, geometry.below
     left, right = geometry.sides_px
     layout: dict[str, Any] = {
@@ -630,29 +705,36 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
                   "fixedrange": True},
         "xaxis": {"range": [-REACH - 0.08, len(picture.cols) - 1 + REACH + 0.08], "visible": False,
                   "fixedrange": True}}
-    top = below - geometry.controls_px / plot_px
     notes = list(picture.notes)
+    if titles:
+        _panels(run, geometry, titles, bounds, part, layout, notes)
+    figure = base_figure(data, _figure_title(run, picture.sample), plot_px + (190 if titles else 24),
+                         subtitle="coloured: returned · grey: thrown away · hover a cell",
+                         margin={"l": left, "r": right, "t": 44, "b": 60 if titles else 4},
+                         annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
+                         "yanchor": "top", "groupclick": "toggleitem"}, **layout)
+    for trace in data:  # the h scale: at the picture's bottom right, under the x_t labels
+        if "colorbar" in trace.get("marker", {}):
+            trace["marker"]["colorbar"].update(y=below)
+    figure["layout"]["meta"] = {"description": described(run)}
+    if frames:
+        figure["layout"].update(updatemenus=_menus(run.config.timesteps, step, below),
+                                sliders=[_slider(run.config.timesteps, step, below)])
+        figure["frames"] = frames
+    return figure
+
+
+def _panels(run: Run, geometry: Geometry, titles: list[str], bounds: list[tuple[float, float]], part: int,
+            layout: dict[str, Any], notes: list[dict]) -> None:
+    """The panels under the controls, one over another on the input's time axis: their axes into `layout`,
+    their titles into `notes`."""
+    plot_px = geometry.plot_px
+    top = geometry.below - geometry.controls_px / plot_px
     for k, title in enumerate(titles):
         lower = max(top - geometry.panel_px / plot_px, 0.0)
         layout[f"yaxis{k + 2}"] = plain_axis(None, domain=[lower, top], range=list(bounds[k]))
         notes.append({**panel_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
                       "xanchor": "left", "font": {"size": 15}})
         top = lower - geometry.gap_px / plot_px
-    if titles:
-        x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
-        layout["xaxis2"] = index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
-    figure = base_figure(data, _figure_title(run, picture.sample), plot_px + (190 if titles else 24),
-                         subtitle="coloured: returned · grey: thrown away · hover a cell", margin={"l": left, "r": right, "t": 52,
-                                                                 "b": 60 if titles else 4},
-                         annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
-                         "yanchor": "top", "groupclick": "toggleitem"}, **layout)
-    if frames:
-        figure["layout"].update(updatemenus=_menus(run.config.timesteps, step, below),
-                                sliders=[_slider(run.config.timesteps, step, below)])
-    for trace in data:  # the h scale: at the picture's bottom right, under the x_t labels
-        if "colorbar" in trace.get("marker", {}):
-            trace["marker"]["colorbar"].update(y=below)
-    figure["layout"]["meta"] = {"description": described(run)}
-    if frames:
-        figure["frames"] = frames
-    return figure
+    x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
+    layout["xaxis2"] = index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
