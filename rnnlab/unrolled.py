@@ -265,7 +265,7 @@ class _Picture:
                 x0, x1 = (x + 1 - HALF_W, x + HALF_W) if backward else (x + HALF_W, x + 1 - HALF_W)
                 for dy in (-0.12, 0.14)[:1 + has_c]:
                     self.notes.append(_arrow(x0, row.y + dy, x1, row.y + dy, FADED, 1.5))
-            for state, dy in (("h", -0.32), ("c", 0.32))[:1 + has_c]:
+            for state, dy in (("h", -0.36), ("c", 0.36))[:1 + has_c]:
                 self.final_state(row, backward, state, dy)
 
     def final_state(self, row: Row, backward: bool, state: str, dy: float) -> None:
