@@ -197,6 +197,8 @@ def picture(run: Run, view: Any) -> None:
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
               view.play, scheme=view.colours)
+    if view.play:
+        st.caption("Keyboard: Tab to the picture, then space plays or pauses, and ← → step back and forward.")
 
 
 SECTIONS = {"states": "h and c at every step", "gates": "the gates", "step": "one timestep up close",

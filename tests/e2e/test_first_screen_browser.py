@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.e2e.test_layout_browser import PHONE, SLACK, open_at
 
@@ -49,3 +49,25 @@ def test_on_a_phone_the_pictures_labels_are_whole_and_never_print_over_each_othe
             apart = (one["right"] <= other["left"] + SLACK or other["right"] <= one["left"] + SLACK
                      or one["bottom"] <= other["top"] + SLACK or other["bottom"] <= one["top"] + SLACK)
             assert apart, (one, other)
+
+
+ACTIVE_JS = "() => document.querySelector('.js-plotly-plot[tabindex=\"0\"]')._fullLayout.sliders[0].active"
+
+
+def test_the_picture_plays_from_the_keyboard_as_the_page_says(browser, server_url):
+    """Tab reaches the picture; the arrows step it, space plays and pauses it; the page says so."""
+    page = open_at(browser, server_url, "play=true", 1366, 768)
+    expect(page.locator("[data-testid=stMain]")).to_contain_text("space plays or pauses")
+    chart = page.locator(".js-plotly-plot[tabindex='0']")
+    expect(chart).to_have_count(1)
+    chart.focus()
+    assert page.evaluate("() => document.activeElement.classList.contains('js-plotly-plot')")
+    for key, wanted in (("ArrowRight", 1), ("ArrowRight", 2), ("ArrowLeft", 1)):
+        page.keyboard.press(key)
+        page.wait_for_function(f"() => ({ACTIVE_JS})() === {wanted}")
+    page.keyboard.press(" ")
+    page.wait_for_function(f"() => ({ACTIVE_JS})() >= 3")  # playing on its own
+    page.keyboard.press(" ")
+    paused = page.evaluate(ACTIVE_JS)
+    page.wait_for_timeout(1500)  # two steps' time at 1x
+    assert page.evaluate(ACTIVE_JS) == paused
