@@ -34,6 +34,7 @@ STRIP = 4  # units drawn in each cell's strip
 HALF_W, HALF_H = 0.3, 0.3  # a cell's half width and half height, in the picture's units
 REACH = 0.7  # how far the final states' arrows reach past the first or last cell's centre
 ROW_PX = 56  # pixels per unit of height in the picture
+LABEL_ROW = 0.85  # the height of a returned tensor's label (name over shape), in the picture's units
 CHAR_PX = 0.6  # a character's width, in font sizes: how far a label reaches past the cells
 CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
 SPEEDS = (0.5, 1, 2, 4)
@@ -214,7 +215,7 @@ class _Picture:
         self.lit = {(p.part, p.step): p for p in self.pieces if not p.head and not p.name.endswith(("_h", "_c"))}
         self.mask = None if run.mask is None else run.mask[sample]
         self.height = self.top + 0.8
-        self.bottom = -1.05  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
+        self.bottom = -1.2  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
 
     def x_of(self, t: int) -> int:
         return position(self.T, t)
@@ -411,8 +412,8 @@ class _Picture:
                 held.setdefault(p.name, []).append(self.x_of(returned.column(self.run, p.part, p.step)))
         firsts = [n for n in held if n != "prediction"]
         for k, name in enumerate(firsts):
-            self.label(name, held[name], self.top + 0.7 * k)
-        base = self.top + 0.7 * len(firsts)
+            self.label(name, held[name], self.top + LABEL_ROW * k)
+        base = self.top + LABEL_ROW * len(firsts)
         if "prediction" in held:
             self.head(held["prediction"], base)
             self.label("prediction", held["prediction"], base + 0.55)
@@ -433,7 +434,7 @@ class _Picture:
         """The Dense head's boxes (on the last output, or on every step), each fed by an arrow from the
         tensor it reads, whose label stands under them."""
         for x in sorted(set(xs)):
-            self.notes.append(_arrow(x, base - 0.08, x, base + 0.15, DARK, 1.5))
+            self.notes.append(_arrow(x, base - 0.02, x, base + 0.15, DARK, 1.5))
             self.shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x - 0.3, "x1": x + 0.3,
                                 "y0": base + 0.15, "y1": base + 0.45, "fillcolor": "white",
                                 "line": {"color": DARK, "width": 2}})
@@ -667,7 +668,7 @@ class _Moving:
 
     def at(self, step: int) -> list[dict]:
         run, sample = self.picture.run, self.picture.sample
-        numbers = [_readout(run, self.part, sample, self.unit, step, (-HALF_W - 0.1, -1.05))] if self.play else []
+        numbers = [_readout(run, self.part, sample, self.unit, step, (-HALF_W - 0.1, -1.2))] if self.play else []
         return [_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
 
 

@@ -187,7 +187,7 @@ def unrolled(run: Run, view: Any, corner: Any = st) -> None:
 
 def title_row(config: Any) -> Any:
     """The page's title, with room on its right (under it on a phone) for the picture's play switch."""
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
     left.title(title(config))
     return right
 
