@@ -466,10 +466,11 @@ class _Picture:
                         "hoverinfo": "skip", "showlegend": False,
                         "marker": {"symbol": "square", "size": 10, "color": values, "colorscale": RDBU,
                                    "cmin": -scale_bound, "cmax": scale_bound, "line": {"color": "#666", "width": 0.5},
-                                   "colorbar": {"title": {"text": "h", "side": "top"}, "orientation": "h",
+                                   "colorbar": {"orientation": "h",  # named in its first tick: a title above would meet x_T
                                                 "thickness": 10, "len": 160, "lenmode": "pixels", "x": 1.0, "xanchor": "right",
                                                 "y": 0.0, "yanchor": "bottom", "tickformat": ".2~g",
-                                                "tickvals": [-scale_bound, 0, scale_bound]}}}]
+                                                "tickvals": [-scale_bound, 0, scale_bound],
+                                                "ticktext": [f"h {-scale_bound:.2g}", "0", f"{scale_bound:.2g}"]}}}]
 
 
 def _vector(values: np.ndarray, most: int = 6) -> str:

@@ -121,9 +121,9 @@ def returns(run: Run, level: int = 2, hints: bool = True) -> None:
     (st.header if level == 2 else st.subheader)("What Keras returns")
     st.html(SHAPES_CSS)
     with st.container(key="shapes"):
+        st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
         stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
-        lines = ([f"# x: (batch, timesteps, features) = {run.x.shape}"] + stack + [unpack_line(config)]
-                 + ([head_line(config)] if config.head != "none" else []))
+        lines = stack + [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
         st.code("\n".join(lines), language="python", wrap_lines=True)
         rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
         st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
