@@ -8,8 +8,8 @@ thrown away is faded grey. Each cell holds a strip of its first units' h, colour
 scale (its colour bar at the picture's bottom right). The labels stand beside the cells, in margins sized in
 pixels from their own length, so that on a phone the cells take what is left and no label is cut.
 
-While playing, under the picture, the chosen part's numbers at the current step (c, and the gates of one unit) and its h_t
-for the units drawn over time, with a marker at the current step. Plotly frames (one per processing step)
+While playing, under the picture, the chosen part's numbers at the current step (c, and the gates of one unit) and
+its h_t for the units drawn over time, with a marker at the current step. Plotly frames (one per processing step)
 move the current step through all of it; play, pause, step back/forward, the speed and the slider all run
 in the browser. One figure, so that one set of controls moves everything without a server round trip; one
 panel under the picture, not three, because every subplot costs the browser time on every change.
@@ -34,6 +34,7 @@ STRIP = 4  # units drawn in each cell's strip
 HALF_W, HALF_H = 0.3, 0.3  # a cell's half width and half height, in the picture's units
 REACH = 0.7  # how far the final states' arrows reach past the first or last cell's centre
 ROW_PX = 56  # pixels per unit of height in the picture
+UNDER_LABELS = -1.2  # the picture's bottom under the x_t labels and the h colour bar (the step's numbers below)
 LABEL_ROW = 0.85  # the height of a returned tensor's label (name over shape), in the picture's units
 CHAR_PX = 0.6  # a character's width, in font sizes: how far a label reaches past the cells
 CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
@@ -91,7 +92,8 @@ def _row_label(config: Any, layer: int, backward: bool) -> str:
     return f"← {name}" if config.go_backwards else f"{name} →"
 
 
-def _arrow(x0: float, y0: float, x1: float, y1: float, colour: str, width: float, dash: str = "solid") -> dict[str, Any]:
+def _arrow(x0: float, y0: float, x1: float, y1: float, colour: str, width: float,
+           dash: str = "solid") -> dict[str, Any]:
     """A straight arrow from (x0, y0) to (x1, y1), in the picture's units (drawn by `_line_traces`)."""
     return _path([(x0, y0), (x1, y1)], colour, width, head=True, dash=dash)
 
@@ -215,7 +217,7 @@ class _Picture:
         self.lit = {(p.part, p.step): p for p in self.pieces if not p.head and not p.name.endswith(("_h", "_c"))}
         self.mask = None if run.mask is None else run.mask[sample]
         self.height = self.top + 0.8
-        self.bottom = -1.2  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
+        self.bottom = UNDER_LABELS  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
 
     def x_of(self, t: int) -> int:
         return position(self.T, t)
@@ -466,8 +468,9 @@ class _Picture:
                         "hoverinfo": "skip", "showlegend": False,
                         "marker": {"symbol": "square", "size": 10, "color": values, "colorscale": RDBU,
                                    "cmin": -scale_bound, "cmax": scale_bound, "line": {"color": "#666", "width": 0.5},
-                                   "colorbar": {"orientation": "h",  # named in its first tick: a title above would meet x_T
-                                                "thickness": 10, "len": 160, "lenmode": "pixels", "x": 1.0, "xanchor": "right",
+                                   # h is named in the first tick: a title over the bar would meet x_T
+                                   "colorbar": {"orientation": "h", "thickness": 10, "len": 160, "lenmode": "pixels",
+                                                "x": 1.0, "xanchor": "right",
                                                 "y": 0.0, "yanchor": "bottom", "tickformat": ".2~g",
                                                 "tickvals": [-scale_bound, 0, scale_bound],
                                                 "ticktext": [f"h {-scale_bound:.2g}", "0", f"{scale_bound:.2g}"]}}}]
@@ -508,7 +511,8 @@ def _now(picture: _Picture, step: int) -> dict[str, Any]:
         text += [f"t={t}", ""]
         places += ["top left" if backward else "top right"] * 2
     return {"type": "scatter", "x": xs + tx, "y": ys + ty, "mode": "lines+text", "name": "now",
-            "text": [""] * len(xs) + text, "textposition": ["top right"] * len(xs) + places, "textfont": {"size": 13, "color": STEP_TEXT},
+            "text": [""] * len(xs) + text, "textposition": ["top right"] * len(xs) + places,
+            "textfont": {"size": 13, "color": STEP_TEXT},
             "line": {"color": STEP_COLOUR, "width": 4}, "hoverinfo": "skip", "showlegend": False, "cliponaxis": False}
 
 
@@ -669,7 +673,8 @@ class _Moving:
 
     def at(self, step: int) -> list[dict]:
         run, sample = self.picture.run, self.picture.sample
-        numbers = [_readout(run, self.part, sample, self.unit, step, (-HALF_W - 0.1, -1.2))] if self.play else []
+        at = (-HALF_W - 0.1, UNDER_LABELS)
+        numbers = [_readout(run, self.part, sample, self.unit, step, at)] if self.play else []
         return [_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
 
 
@@ -715,9 +720,10 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
                          margin={"l": left, "r": right, "t": 44, "b": 60 if titles else 4},
                          annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
                          "yanchor": "top", "groupclick": "toggleitem"}, **layout)
-    for trace in data:  # the h scale: at the picture's bottom right, under the x_t labels
+    bar = below + (UNDER_LABELS - picture.bottom) / (picture.height - picture.bottom) * (1 - below)
+    for trace in data:  # the h scale: at the picture's bottom right, under the x_t labels (over the step's numbers)
         if "colorbar" in trace.get("marker", {}):
-            trace["marker"]["colorbar"].update(y=below)
+            trace["marker"]["colorbar"].update(y=bar)
     figure["layout"]["meta"] = {"description": described(run)}
     if frames:
         figure["layout"].update(updatemenus=_menus(run.config.timesteps, step, below),
