@@ -1,7 +1,5 @@
 """Playground: flip return_sequences and return_state, and see what the real Keras layer returns."""
 
-import streamlit as st
-
 from ui import router
 
 router.ensure_routed()
@@ -14,7 +12,7 @@ parsed = controls.load()
 controls.model_controls(parsed.config)
 controls.sync_url(parsed)
 
-st.title(panels.title(parsed.config))
+corner = panels.title_row(parsed.config)
 panels.notices(parsed.notices)
 run = get_run(parsed.config)
 if run.refusal:
@@ -22,7 +20,7 @@ if run.refusal:
 elif not classroom_view.answers_shown(query_string(parsed.config)):
     classroom_view.predict_first(parsed.config)
 else:
-    panels.unrolled(run, parsed.view)
+    panels.unrolled(run, parsed.view, corner)
     panels.returns(run)
     if run.padding_effect:
         panels.padding(run)

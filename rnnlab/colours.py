@@ -48,20 +48,34 @@ LINE_STYLES = (("solid", "circle"), ("dash", "square"), ("dot", "diamond"), ("da
                ("longdash", "x"), ("longdashdot", "star"), ("solid", "cross"), ("dash", "triangle-down"))
 FADED = "#9a9a9a"  # computed and thrown away
 
-# One colour per returned tensor name. Names that appear together (forward_h and backward_h) differ;
-# forward_h and state_h never appear together and share one.
+# One colour and one dash per returned tensor name. Names that appear together (up to six with Bidirectional,
+# merge_mode=None and return_state) stay apart from each other, from the grey of what is thrown away and from the
+# current step's orange box, under deuteranopia too (simulated: CIELAB distance >= 20; >= 15 under protanopia);
+# their dashes differ as well, so no name is told by colour alone. forward_h and state_h never appear together
+# and share one.
 TENSOR_COLOURS = {
-    "output": "#0072B2", "whole_seq": "#0072B2", "forward_output": "#0072B2", "forward_seq": "#0072B2",
-    "backward_output": "#7B3294", "backward_seq": "#7B3294",
-    "state_h": "#D55E00", "forward_h": "#D55E00", "backward_h": "#8C510A",
-    "state_c": "#007A5A", "forward_c": "#007A5A", "backward_c": "#5E6B00",
+    "output": "#332288", "whole_seq": "#332288", "forward_output": "#332288", "forward_seq": "#332288",
+    "backward_output": "#4422EE", "backward_seq": "#4422EE",
+    "state_h": "#882255", "forward_h": "#882255", "backward_h": "#A6761D",
+    "state_c": "#5A8AC6", "forward_c": "#5A8AC6", "backward_c": "#117733",
     "prediction": "#000000",
 }
+TENSOR_DASHES = {
+    "backward_output": "longdash", "backward_seq": "longdash",
+    "state_h": "dash", "forward_h": "dash", "backward_h": "dashdot",
+    "state_c": "dot", "forward_c": "dot", "backward_c": "longdashdot",
+}
+STEP_COLOUR, STEP_TEXT = "#E69F00", "#8a5a00"  # the box round the cells working at the current step
 
 
 def tensor_colour(name: str) -> str:
     """The colour of a returned tensor's name everywhere on the page."""
     return TENSOR_COLOURS.get(name, "#000000")
+
+
+def tensor_dash(name: str) -> str:
+    """The dash of a returned tensor's lines in the picture: a mark beside its colour."""
+    return TENSOR_DASHES.get(name, "solid")
 
 
 def line_style(k: int) -> dict[str, Any]:

@@ -287,12 +287,13 @@ class Engine:
         with self._changed:
             return self._idle - len(self._queue)
 
-    def ahead_of(self, future: Future[Any]) -> int:
-        """Visitors' tasks that will run before this one (0 when it runs or is done); the server's own (its warm-up,
-        a check) are not other requests."""
+    def ahead_of(self, future: Future[Any], asker: Owner | None = None) -> int:
+        """Other visitors' tasks that will run before this one (0 when it runs or is done); the server's own (its
+        warm-up, a check) and the asker's own tab's (the confirmation of its last change) are not other requests."""
+        mine = {asker.tab} if asker else set()
         with self._changed:
             task = next((t for t in self._queue if t.future is future), None)
-            return 0 if task is None else sum(t < task and bool(t.tabs) for t in self._queue)
+            return 0 if task is None else sum(t < task and bool(t.tabs - mine) for t in self._queue)
 
     # --- who waits for what ---
 

@@ -63,9 +63,10 @@ def unit_update(run: Run, part: Part, sample: int, step: int, unit: int) -> tupl
                 f"{gate['g']:.4f} = {c:.4f}",
                 f"h_t = o_t * {act}(c_t) = {gate['o']:.4f} * {act}({c:.4f}) = {h:.4f}")
     if run.config.layer == "gru":
-        return (f"h_t = z_t * h_(t-1) + (1 - z_t) * h~_t = {gate['z']:.4f} * {h_prev:.4f} + "
+        return (f"h_t = z_t * h_(t-1) + (1 - z_t) * h̃_t = {gate['z']:.4f} * {h_prev:.4f} + "
                 f"(1 - {gate['z']:.4f}) * {gate['h~']:.4f} = {h:.4f}",
-                f"(z_t: update gate, how much of h_(t-1) is kept; r_t = {gate['r']:.4f}: reset gate)")
+                f"(z_t: update gate, how much of h_(t-1) is kept; r_t = {gate['r']:.4f}: reset gate; h̃_t: the "
+                "candidate)")
     kernel, recurrent_kernel, bias = (part.weights[n] for n in ("kernel", "recurrent_kernel", "bias"))
     x_t = part.inputs[sample, time_read(run, part, step)]
     h_before = steps.h[sample, step - 1] if step > 0 else np.zeros_like(steps.h[sample, 0])

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from rnnlab.colours import GREENS, PALETTE, RDBU, line_style, tensor_colour
+from rnnlab.colours import GREENS, RDBU, line_style, tensor_colour
+from rnnlab.params import Config
 from rnnlab.result import Part, Run
 
 Figure = dict[str, Any]
@@ -33,24 +34,30 @@ MAX_LINE_FEATURES = 8  # a patterned input with more features than this is drawn
 PATTERNED = ("sine", "steps")  # inputs with a shape in time worth seeing as lines
 SIGMOID_GATES = ("i", "f", "o", "z", "r")  # between 0 and 1; the candidates g and h~ take the layer's activation
 GATE_TITLES = {"i": "i (input gate)", "f": "f (forget gate)", "g": "g (candidate)", "o": "o (output gate)",
-               "z": "z (update gate)", "r": "r (reset gate)", "h~": "h~ (candidate)"}
+               "z": "z (update gate)", "r": "r (reset gate)", "h~": "h̃ (candidate)"}
 # Keras's kernel blocks, named as the gates are everywhere on the page; Keras's own name for the candidate's block
 # is different (LSTM: c, GRU: h), which the weights chart says.
 WEIGHT_BLOCKS = {"lstm": ("i", "f", "g", "o"), "gru": ("z", "r", "h~"), "simple_rnn": ("h",)}
 KERAS_BLOCK_NAMES = {"lstm": {"g": "c"}, "gru": {"h~": "h"}, "simple_rnn": {}}
+SHOWN_GATES = {"h~": "h̃"}  # the GRU's candidate: 'h~' in the trace, h with a tilde on the page
 
 
-def _axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
+def gate_name(gate: str) -> str:
+    """A gate as the page writes it: the GRU's candidate as h̃, every other as its letter."""
+    return SHOWN_GATES.get(gate, gate)
+
+
+def plain_axis(title: str | None = None, **extra: Any) -> dict[str, Any]:
     axis = {"gridcolor": GRID, "zeroline": False, "automargin": True, **extra}
     if title:
         axis["title"] = {"text": title, "standoff": 10}
     return axis
 
 
-def _index_axis(title: str | None, count: int, most: int = 10, **extra: Any) -> dict[str, Any]:
+def index_axis(title: str | None, count: int, most: int = 10, **extra: Any) -> dict[str, Any]:
     """An axis of whole positions (timestep, unit, feature, row): ticks on integers only, at most about `most`."""
     step = next((d for d in (1, 2, 5, 10, 20, 50, 100, 200, 500) if count <= max(most, 2) * d), 1000)
-    return _axis(title, tickmode="linear", tick0=0, dtick=step, **extra)
+    return plain_axis(title, tickmode="linear", tick0=0, dtick=step, **extra)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -64,7 +71,7 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
-def _figure(traces: list[dict], title: str, height: int, subtitle: str = "", **layout: Any) -> Figure:
+def base_figure(traces: list[dict], title: str, height: int, subtitle: str = "", **layout: Any) -> Figure:
     """A figure with a title (and a smaller subtitle) wrapped to fit a phone. `height` and the top margin are
     those of a one-line title; every further line of title or subtitle adds its own room to both."""
     heading, note = _wrap(title, TITLE_CHARS), _wrap(subtitle, SUBTITLE_CHARS) if subtitle else []
@@ -87,8 +94,8 @@ def _figure(traces: list[dict], title: str, height: int, subtitle: str = "", **l
             "plot_bgcolor": "white",
             "margin": margin,
             "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
-            "xaxis": _axis(),
-            "yaxis": _axis(),
+            "xaxis": plain_axis(),
+            "yaxis": plain_axis(),
             **layout,
         },
     }
@@ -124,31 +131,31 @@ def enlarged(figure: Figure, factor: float) -> Figure:
             **({"frames": frames} if frames else {})}
 
 
-def _axis_id(letter: str, k: int) -> str:
+def axis_id(letter: str, k: int) -> str:
     """Plotly's name of the k-th x or y axis as traces refer to it: 'x', 'x2', 'x3', ..."""
     return letter if k == 1 else f"{letter}{k}"
 
 
-def _axis_key(letter: str, k: int) -> str:
+def axis_key(letter: str, k: int) -> str:
     """The layout key of the k-th axis: 'xaxis', 'xaxis2', ..."""
     return f"{letter}axis" if k == 1 else f"{letter}axis{k}"
 
 
-def _label(text: str, x: float, y: float) -> dict[str, Any]:
+def panel_label(text: str, x: float, y: float) -> dict[str, Any]:
     """A subplot title in paper coordinates."""
     return {"text": f"<b>{text}</b>", "x": x, "y": y, "xref": "paper", "yref": "paper",
             "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 16}}
 
 
-def _bound(values: np.ndarray) -> float:
+def symmetric_bound(values: np.ndarray) -> float:
     """The largest magnitude, for ranges symmetric about zero (1 when everything is zero)."""
     return float(np.max(np.abs(values), initial=0.0)) or 1.0
 
 
-def _heatmap(z: np.ndarray, x_name: str, y_name: str, name: str, bound: float | None = None,
+def heatmap(z: np.ndarray, x_name: str, y_name: str, name: str, bound: float | None = None,
              **extra: Any) -> dict[str, Any]:
     """z is (rows, columns) = (y, x); a colour range symmetric about zero (by default fitted to z)."""
-    bound = bound if bound is not None else _bound(z)
+    bound = bound if bound is not None else symmetric_bound(z)
     return {
         "type": "heatmap", "z": z, "zmin": -bound, "zmax": bound, "colorscale": DIVERGING, "name": name,
         "hovertemplate": f"{x_name} %{{x}}<br>{y_name} %{{y}}<br>{name} %{{z:.4f}}<extra></extra>",
@@ -158,16 +165,16 @@ def _heatmap(z: np.ndarray, x_name: str, y_name: str, name: str, bound: float | 
 
 def _gate_heatmap(z: np.ndarray, x_name: str, y_name: str, name: str, **extra: Any) -> dict[str, Any]:
     """A sigmoid gate's values on the 0..1 sequential scale: 0 shut (white), 1 wide open (dark)."""
-    return {**_heatmap(z, x_name, y_name, name, **extra), "zmin": 0.0, "zmax": 1.0, "colorscale": SEQUENTIAL}
+    return {**heatmap(z, x_name, y_name, name, **extra), "zmin": 0.0, "zmax": 1.0, "colorscale": SEQUENTIAL}
 
 
-def _domains(count: int, gap: float) -> list[list[float]]:
+def stacked_domains(count: int, gap: float) -> list[list[float]]:
     """Split [0, 1] into `count` equal ranges with `gap` between them."""
     size = (1.0 - gap * (count - 1)) / count
     return [[k * (size + gap), k * (size + gap) + size] for k in range(count)]
 
 
-def _window(units: int, focus: int = 0) -> tuple[slice, str]:
+def unit_window(units: int, focus: int = 0) -> tuple[slice, str]:
     """The units a heatmap draws (all, or MAX_DRAWN_UNITS around `focus`) and a note saying which."""
     if units <= MAX_DRAWN_UNITS:
         return slice(0, units), ""
@@ -189,12 +196,12 @@ def input_figure(run: Run, sample: int) -> Figure:
                   "marker": {"size": 8, "symbol": style["symbol"]},
                   "hovertemplate": f"feature {f}<br>t %{{x}}: %{{y:.4f}}<extra></extra>"}
                  for f, style in ((f, line_style(f)) for f in range(features))]
-        return _figure(lines, title, 360, margin={"b": 100}, legend={"orientation": "h", "yanchor": "top",
+        return base_figure(lines, title, 360, margin={"b": 100}, legend={"orientation": "h", "yanchor": "top",
                                                                      "y": -0.3, "x": 0},
-                       xaxis=_index_axis("timestep t", timesteps), yaxis=_axis("value"))
-    return _figure([_heatmap(x.T, "timestep", "feature", "x")], title, 320,
-                   xaxis=_index_axis("timestep t", timesteps),
-                   yaxis=_index_axis("feature", features, autorange="reversed"))
+                       xaxis=index_axis("timestep t", timesteps), yaxis=plain_axis("value"))
+    return base_figure([heatmap(x.T, "timestep", "feature", "x")], title, 320,
+                   xaxis=index_axis("timestep t", timesteps),
+                   yaxis=index_axis("feature", features, autorange="reversed"))
 
 
 def output_figure(run: Run, sample: int) -> Figure:
@@ -203,16 +210,16 @@ def output_figure(run: Run, sample: int) -> Figure:
     value = first.value[sample]
     title = f"{first.name}[{sample}]: ({', '.join(first.axes[1:])}) = {tuple(value.shape)}"
     if value.ndim == 2:
-        drawn, note = _window(value.shape[1])
-        heat = _heatmap(value[:, drawn].T, "timestep", "unit", first.name, y=np.arange(value.shape[1])[drawn])
-        return _figure([heat], title, 320, subtitle=note.strip(" ()"),
-                       xaxis=_index_axis("timestep t", value.shape[0]),
-                       yaxis=_index_axis("unit", min(value.shape[1], MAX_DRAWN_UNITS), autorange="reversed"))
+        drawn, note = unit_window(value.shape[1])
+        heat = heatmap(value[:, drawn].T, "timestep", "unit", first.name, y=np.arange(value.shape[1])[drawn])
+        return base_figure([heat], title, 320, subtitle=note.strip(" ()"),
+                       xaxis=index_axis("timestep t", value.shape[0]),
+                       yaxis=index_axis("unit", min(value.shape[1], MAX_DRAWN_UNITS), autorange="reversed"))
     bars = {"type": "bar", "x": np.arange(value.size), "y": value, "name": first.name,
             "marker": {"color": tensor_colour(first.name)}, "hovertemplate": "unit %{x}<br>%{y:.4f}<extra></extra>"}
-    bound = _bound(value) * 1.1
-    return _figure([bars], title, 320, xaxis=_index_axis("unit", value.size),
-                   yaxis=_axis("value", range=[-bound, bound]))
+    bound = symmetric_bound(value) * 1.1
+    return base_figure([bars], title, 320, xaxis=index_axis("unit", value.size),
+                   yaxis=plain_axis("value", range=[-bound, bound]))
 
 
 def returned_steps(run: Run, part: Part, sample: int) -> dict[str, dict[int, np.ndarray]]:
@@ -223,23 +230,30 @@ def returned_steps(run: Run, part: Part, sample: int) -> dict[str, dict[int, np.
     if part.layer != config.depth - 1:
         return kept  # a lower layer of the stack: it feeds the next layer, nothing of it is returned
     own = "backward" if part.backward else "forward"
-    last, units = config.timesteps - 1, config.units
+    last = config.timesteps - 1
     for tensor in run.returns:
-        name, value = tensor.name, tensor.value[sample]
-        if name in ("state_h", f"{own}_h", "state_c", f"{own}_c"):
-            kept[name[-1]][last] = value
+        value = tensor.value[sample]
+        if tensor.name in ("state_h", f"{own}_h", "state_c", f"{own}_c"):
+            kept[tensor.name[-1]][last] = value
             continue
-        if name in (f"{own}_output", f"{own}_seq") or (name in ("output", "whole_seq") and not config.bidirectional):
-            mine = value
-        elif name in ("output", "whole_seq") and config.merge_mode == "concat":
-            mine = value[..., units:] if part.backward else value[..., :units]
-        else:
-            continue  # merged by sum, mul or ave, or another part's tensor: not this part's h
+        mine = _own_output(config, part, own, tensor.name, value)
+        if mine is None:
+            continue
         if mine.ndim == 1:
             kept["h"][last] = mine
         else:  # Bidirectional puts the backward sequence back in input time order
             kept["h"].update(enumerate(mine[::-1] if part.backward else mine))
     return kept
+
+
+def _own_output(config: Config, part: Part, own: str, name: str, value: np.ndarray) -> np.ndarray | None:
+    """This part's h in a returned output or sequence: all of it, its half of a concatenation, or None (merged
+    by sum, mul or ave, or another part's tensor)."""
+    if name in (f"{own}_output", f"{own}_seq") or (name in ("output", "whole_seq") and not config.bidirectional):
+        return value
+    if name in ("output", "whole_seq") and config.merge_mode == "concat":
+        return value[..., config.units:] if part.backward else value[..., :config.units]
+    return None
 
 
 def _time_axis(run: Run, part: Part) -> tuple[np.ndarray, str]:
@@ -262,7 +276,7 @@ def states_figure(run: Run, part: Part, sample: int, units: Sequence[int]) -> Fi
     for row, state in enumerate(states, start=1):
         values = getattr(part.trace, state)[sample]
         steps = sorted(kept[state])
-        axes = {"xaxis": _axis_id("x", row), "yaxis": _axis_id("y", row)}
+        axes = {"xaxis": axis_id("x", row), "yaxis": axis_id("y", row)}
         for k, unit in enumerate(units):
             style = line_style(k)  # units differ by colour and by marker symbol
             color, symbol = style["color"], style["symbol"]
@@ -283,20 +297,20 @@ def states_figure(run: Run, part: Part, sample: int, units: Sequence[int]) -> Fi
                 })
     titles = {"h": "hidden state h_t", "c": "cell state c_t"}
     if len(states) == 1:
-        return _figure(traces, f"h_t at every timestep ({part.label})", 440, subtitle=RETURNED_OR_NOT,
+        return base_figure(traces, f"h_t at every timestep ({part.label})", 440, subtitle=RETURNED_OR_NOT,
                        margin={"l": 60, "r": 20, "t": 70, "b": 120},
                        legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0},
-                       xaxis=_index_axis(x_title, run.config.timesteps), yaxis=_axis("h_t"))
-    top, bottom = _domains(2, 0.12)[::-1]
-    return _figure(
+                       xaxis=index_axis(x_title, run.config.timesteps), yaxis=plain_axis("h_t"))
+    top, bottom = stacked_domains(2, 0.12)[::-1]
+    return base_figure(
         traces, f"h_t and c_t at every timestep ({part.label})", 620, subtitle=RETURNED_OR_NOT,
         margin={"l": 60, "r": 20, "t": 70, "b": 120},
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        xaxis=_index_axis(None, run.config.timesteps, anchor="y", matches="x2", showticklabels=False),
-        xaxis2=_index_axis(x_title, run.config.timesteps, anchor="y2"),
-        yaxis=_axis("h_t", domain=top),
-        yaxis2=_axis("c_t", domain=bottom),
-        annotations=[_label(titles["h"], 0.5, top[1]), _label(titles["c"], 0.5, bottom[1])],
+        xaxis=index_axis(None, run.config.timesteps, anchor="y", matches="x2", showticklabels=False),
+        xaxis2=index_axis(x_title, run.config.timesteps, anchor="y2"),
+        yaxis=plain_axis("h_t", domain=top),
+        yaxis2=plain_axis("c_t", domain=bottom),
+        annotations=[panel_label(titles["h"], 0.5, top[1]), panel_label(titles["c"], 0.5, bottom[1])],
     )
 
 
@@ -305,8 +319,26 @@ def _gate_scale(gate: str, values: np.ndarray) -> dict[str, Any]:
     activation) on the diverging one, symmetric about zero and at least -1..1."""
     if gate in SIGMOID_GATES:
         return {"zmin": 0.0, "zmax": 1.0, "colorscale": SEQUENTIAL}
-    bound = max(1.0, _bound(values))
+    bound = max(1.0, symmetric_bound(values))
     return {"zmin": -bound, "zmax": bound, "colorscale": DIVERGING}
+
+
+def _gate_trace(gate: str, values: np.ndarray, units: np.ndarray, k: int, domain: list[float]) -> dict[str, Any]:
+    """The k-th gate's heatmap, its colour bar beside its own panel."""
+    scale = _gate_scale(gate, values)
+    ticks = [0, 0.5, 1] if gate in SIGMOID_GATES else [scale["zmin"], 0, scale["zmax"]]
+    colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "yanchor": "middle", "thickness": 14,
+                "tickvals": ticks, "tickformat": ".2~g"}
+    return {**heatmap(values, "step", "unit", gate_name(gate), y=units, xaxis=axis_id("x", k), yaxis=axis_id("y", k),
+                      colorbar=colorbar), **scale}
+
+
+def _gate_axes(k: int, last: bool, steps: int, units: int, px: int, domain: list[float]) -> dict[str, Any]:
+    """The k-th gate panel's axes: one step axis shared by all, labelled under the last panel only."""
+    shared = {"matches": "x"} if k > 1 else {}
+    return {axis_key("x", k): index_axis("step" if last else None, steps, anchor=axis_id("y", k),
+                                         showticklabels=last, **({} if last else {"ticks": ""}), **shared),
+            axis_key("y", k): index_axis("unit", units, px // 20, domain=domain, autorange="reversed")}
 
 
 def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
@@ -315,7 +347,7 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
     gates = list(part.trace.gates)
     if not gates:
         return None
-    drawn, note = _window(run.config.units)
+    drawn, note = unit_window(run.config.units)
     units = np.arange(run.config.units)[drawn]
     steps = run.config.timesteps
     px = int(min(max(2.2 * units.size, 84), 130))  # plot height of each gate
@@ -327,21 +359,12 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
         values = part.trace.gates[gate][sample][:, drawn].T
-        x_id, y_id = _axis_id("x", k), _axis_id("y", k)
-        scale = _gate_scale(gate, values)
-        ticks = [0, 0.5, 1] if gate in SIGMOID_GATES else [scale["zmin"], 0, scale["zmax"]]
-        colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "yanchor": "middle", "thickness": 14,
-                    "tickvals": ticks, "tickformat": ".2~g"}
-        traces.append({**_heatmap(values, "step", "unit", gate, y=units, xaxis=x_id, yaxis=y_id, colorbar=colorbar),
-                       **scale})
-        last = k == len(gates)
-        layout[_axis_key("x", k)] = _index_axis("step" if last else None, steps, anchor=y_id, showticklabels=last,
-                                                **({} if last else {"ticks": ""}), **({"matches": "x"} if k > 1 else {}))
-        layout[_axis_key("y", k)] = _index_axis("unit", units.size, px // 20, domain=domain, autorange="reversed")
-        labels.append({**_label(GATE_TITLES[gate], 0, domain[1]), "xanchor": "left", "yshift": 2})
+        traces.append(_gate_trace(gate, values, units, k, domain))
+        layout.update(_gate_axes(k, k == len(gates), steps, units.size, px, domain))
+        labels.append({**panel_label(GATE_TITLES[gate], 0, domain[1]), "xanchor": "left", "yshift": 2})
     sigmoid = ", ".join(g for g in gates if g in SIGMOID_GATES)
-    candidate = next(g for g in gates if g not in SIGMOID_GATES)
-    return _figure(traces, f"gates at every step ({part.label})", plot_height + 120,
+    candidate = gate_name(next(g for g in gates if g not in SIGMOID_GATES))
+    return base_figure(traces, f"gates at every step ({part.label})", plot_height + 120,
                    subtitle=f"{sigmoid}: sigmoid, 0 (shut) to 1 (open); {candidate}: {run.config.activation}"
                    f"{note}", margin={"t": 76}, annotations=labels, **layout)
 
@@ -349,7 +372,7 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
 def step_vectors(part: Part, sample: int, step: int) -> dict[str, np.ndarray]:
     """Every vector of the update at one processing step: gates, previous and new states, each (units,)."""
     steps = part.trace
-    rows = {f"{g}_t": value[sample, step] for g, value in steps.gates.items()}
+    rows = {f"{gate_name(g)}_t": value[sample, step] for g, value in steps.gates.items()}
     for state in ("c", "h"):
         values = getattr(steps, state)
         if values is not None:
@@ -363,14 +386,14 @@ def step_figure(run: Run, part: Part, sample: int, step: int, unit: int) -> Figu
     candidate and the states on one scale about zero."""
     rows = step_vectors(part, sample, step)
     names = list(rows)
-    drawn, note = _window(run.config.units, unit)
+    drawn, note = unit_window(run.config.units, unit)
     z = np.stack(list(rows.values()))[:, drawn].astype(float)
     gated = np.array([name.removesuffix("_t") in SIGMOID_GATES for name in names])
     values = np.where(gated[:, None], np.nan, z)  # each trace leaves the other's rows empty
-    bound = max(1.0, _bound(values[~gated]))
+    bound = max(1.0, symmetric_bound(values[~gated]))
     x = np.arange(run.config.units)[drawn]
     scale = {"thickness": 14, "len": 0.42 if gated.any() else 1.0}
-    traces = [_heatmap(values, "unit", "vector", "value", bound, y=names, x=x, hoverongaps=False,
+    traces = [heatmap(values, "unit", "vector", "value", bound, y=names, x=x, hoverongaps=False,
                        colorbar={**scale, "y": 0.0, "yanchor": "bottom", "tickvals": [-bound, 0, bound],
                                  "tickformat": ".2~g"})]
     subtitle = f"the box marks unit {unit}{note}"
@@ -382,9 +405,9 @@ def step_figure(run: Run, part: Part, sample: int, step: int, unit: int) -> Figu
         subtitle += f"; the sigmoid gates {sigmoid} in green, from 0 to 1"
     marker = {"type": "rect", "x0": unit - 0.5, "x1": unit + 0.5, "y0": -0.5, "y1": len(rows) - 0.5,
               "line": {"color": "black", "width": 3}}
-    return _figure(traces, f"every vector at step {step} ({part.label}, sample {sample})",
-                   150 + 38 * len(rows), subtitle=subtitle, xaxis=_index_axis("unit", x.size),
-                   yaxis=_axis(autorange="reversed", type="category", categoryorder="array", categoryarray=names),
+    return base_figure(traces, f"every vector at step {step} ({part.label}, sample {sample})",
+                   150 + 38 * len(rows), subtitle=subtitle, xaxis=index_axis("unit", x.size),
+                   yaxis=plain_axis(autorange="reversed", type="category", categoryorder="array", categoryarray=names),
                    shapes=[marker])
 
 
@@ -408,29 +431,45 @@ def weights_figure(run: Run, part: Part) -> Figure:
     for k, ((name, matrix), px) in enumerate(zip(matrices.items(), pixels), start=1):
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
-        x_id, y_id = _axis_id("x", k), _axis_id("y", k)
-        bound = _bound(matrix)
-        colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "thickness": 14,
-                    **({"tickvals": [-bound, 0, bound], "tickformat": ".2~g"} if px < 150 else {})}
-        traces.append(_heatmap(matrix, "column", "row", name, bound, xaxis=x_id, yaxis=y_id, colorbar=colorbar))
-        layout[_axis_key("x", k)] = _index_axis(None, matrix.shape[1], anchor=y_id, showgrid=False,
-                                                **({"matches": "x"} if k > 1 else {}))
-        layout[_axis_key("y", k)] = _index_axis(None, matrix.shape[0], domain=domain, autorange="reversed",
-                                                showgrid=False, **({} if matrix.shape[0] > 1 else {"visible": False}))
-        labels.append(_label(f"{name} {tuple(part.weights[name].shape)}", 0.5, domain[1]))
-        labels[-1]["yshift"] = 4
-        shapes += [{"type": "line", "xref": x_id, "yref": f"{y_id} domain", "x0": b * shown - 0.5,
-                    "x1": b * shown - 0.5, "y0": 0, "y1": 1, "line": {"color": "black", "width": 3}}
-                   for b in range(1, len(blocks))]
-    labels += [{"text": f"<b>{gate}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0, "yref": "paper",
-                "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
+        traces.append(_weight_trace(name, matrix, k, px, domain))
+        layout.update(_weight_axes(matrix, k, domain))
+        labels.append({**panel_label(f"{name} {tuple(part.weights[name].shape)}", 0.5, domain[1]), "yshift": 4})
+        shapes += [{"type": "line", "xref": axis_id("x", k), "yref": f"{axis_id('y', k)} domain",
+                    "x0": b * shown - 0.5, "x1": b * shown - 0.5, "y0": 0, "y1": 1,
+                    "line": {"color": "black", "width": 3}} for b in range(1, len(blocks))]
+    labels += [{"text": f"<b>{gate_name(gate)}</b>", "x": (b + 0.5) * shown - 0.5, "xref": "x", "y": 1.0,
+                "yref": "paper", "yanchor": "bottom", "yshift": 30, "showarrow": False, "font": {"size": 20}}
                for b, gate in enumerate(blocks) if len(blocks) > 1]
+    return base_figure(traces, f"weights of {part.label}", plot_height + 170,
+                       subtitle="; ".join(_weight_notes(run, blocks, shown)),
+                       margin={"l": 60, "r": 20, "t": 120, "b": 50}, annotations=labels, shapes=shapes, **layout)
+
+
+def _weight_trace(name: str, matrix: np.ndarray, k: int, px: int, domain: list[float]) -> dict[str, Any]:
+    """One weight matrix's heatmap, its colour bar beside its own panel (ticks written out when it is short)."""
+    bound = symmetric_bound(matrix)
+    colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "thickness": 14,
+                **({"tickvals": [-bound, 0, bound], "tickformat": ".2~g"} if px < 150 else {})}
+    return heatmap(matrix, "column", "row", name, bound, xaxis=axis_id("x", k), yaxis=axis_id("y", k),
+                   colorbar=colorbar)
+
+
+def _weight_axes(matrix: np.ndarray, k: int, domain: list[float]) -> dict[str, Any]:
+    """The k-th matrix's axes: columns shared by all matrices, rows down (a one-row bias without them)."""
+    shared = {"matches": "x"} if k > 1 else {}
+    rows = {} if matrix.shape[0] > 1 else {"visible": False}
+    return {axis_key("x", k): index_axis(None, matrix.shape[1], anchor=axis_id("y", k), showgrid=False, **shared),
+            axis_key("y", k): index_axis(None, matrix.shape[0], domain=domain, autorange="reversed",
+                                         showgrid=False, **rows)}
+
+
+def _weight_notes(run: Run, blocks: tuple[str, ...], shown: int) -> list[str]:
+    """The weights' subtitle: Keras's gate order, the blocks Keras names otherwise, how many units are drawn."""
     notes = []
     if len(blocks) > 1:
-        notes.append(f"in Keras's gate order {' | '.join(blocks)}")
+        notes.append(f"in Keras's gate order {' | '.join(map(gate_name, blocks))}")
         notes += [f"{GATE_TITLES[ours]} is the block Keras calls {keras}"
                   for ours, keras in KERAS_BLOCK_NAMES[run.config.layer].items()]
-    if shown < units:
-        notes.append(f"the first {shown} of {units} units of each block")
-    return _figure(traces, f"weights of {part.label}", plot_height + 170, subtitle="; ".join(notes),
-                   margin={"l": 60, "r": 20, "t": 120, "b": 50}, annotations=labels, shapes=shapes, **layout)
+    if shown < run.config.units:
+        notes.append(f"the first {shown} of {run.config.units} units of each block")
+    return notes

@@ -336,12 +336,13 @@ def _last_axis_rule(g: int, e: int, name: str, config: Config) -> str:
 
 
 def why_shapes(given: list[tuple], right: list[tuple], config: Config, tell: bool) -> str:
-    """The rule the first wrong shape broke, naming the tensor."""
+    """The rule the first wrong shape broke, naming the tensor by its place (and, when telling, by its name: a
+    name such as whole_seq would say which flags are on)."""
     names = architecture.output_names(config)
     k = next(i for i, (g, e) in enumerate(zip(given, right)) if g != e)
     name = names[k] if len(names) == len(right) else ""
     rule = _shape_rule(given[k], right[k], name, config, tell)
-    return f"Tensor {k + 1}{f' ({name})' if name else ''}: Keras returns {right[k] if tell else 'another shape'}, not {given[k]}: {rule}."
+    return f"Tensor {k + 1}{f' ({name})' if name and tell else ''}: Keras returns {right[k] if tell else 'another shape'}, not {given[k]}: {rule}."
 
 
 # what a wrong order is asked before the answer is shown: what decides the order, never the order itself

@@ -298,8 +298,8 @@ def stands_in(answer: str, text: str) -> bool:
 
 
 def given_away(lesson: Lesson) -> list[str]:
-    """Questions whose answer stands above them. The page shows the lesson's text, then each question with,
-    once answered, its explanation: no shape of an answer may stand in the text or in a question asked, and
+    """Questions whose answer stands above them. The page shows the lesson's title and text, then each question
+    with, once answered, its explanation: no shape of an answer may stand in them or in a question asked, and
     no whole answer (as {{shapes}} writes it) in the explanation of a question before it: answers to questions
     in a row share shapes."""
     problems = []
@@ -307,7 +307,7 @@ def given_away(lesson: Lesson) -> list[str]:
     explained = ""
     for n, question in enumerate(lesson.questions, 1):
         answer = _answer_texts(lesson, question)
-        found = list(dict.fromkeys(shape for shape in answer if stands_in(shape, text)))
+        found = list(dict.fromkeys(shape for shape in answer if stands_in(shape, text) or shape in lesson.title))
         if not found and answer and stands_in(", ".join(answer), explained):
             found = answer
         if found:

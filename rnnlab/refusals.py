@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,8 +49,20 @@ RULES = (
 )
 
 
+# Keras names a layer nobody named by its kind and a counter of every layer the process has built ('lstm_12'):
+# the counter means nothing to a learner, whose code names no layer.
+COUNTED_NAME = re.compile(r"'([a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*)_\d+'")
+
+
+def plain_names(message: str) -> str:
+    """Keras's message with its layers' internal counters taken off: layer 'lstm_12' reads layer 'lstm'."""
+    return COUNTED_NAME.sub(r"'\1'", message)
+
+
 def explain(config: Config, message: str) -> Refusal:
-    """Keras's message for config -> a Refusal with the first rule that applies."""
+    """Keras's message for config (its layers named without Keras's counters) -> a Refusal with the first rule
+    that applies."""
+    message = plain_names(message)
     for rule in RULES:
         if rule.applies(config):
             return Refusal(message, rule.explanation, dict(rule.fix))

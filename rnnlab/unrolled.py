@@ -3,11 +3,13 @@
 One cell per timestep (for long sequences the first three, an ellipsis, the last two), x_t entering below,
 h (and c) flowing along each row in reading order, h leaving above. One row per recurrent layer and
 direction, bottom-up. What Keras returned (rnnlab.returned.pieces: names and shapes from the Run's own
-tensors) is drawn in that tensor's colour and labelled with its name and shape; what is computed and thrown
-away is faded grey. Each cell holds a strip of its first units' h, coloured on the page's diverging scale.
+tensors) is drawn in that tensor's colour and dash and labelled with its name and shape; what is computed and
+thrown away is faded grey. Each cell holds a strip of its first units' h, coloured on the page's diverging
+scale (its colour bar at the picture's bottom right). The labels stand beside the cells, in margins sized in
+pixels from their own length, so that on a phone the cells take what is left and no label is cut.
 
-Under the picture, the chosen part's numbers at the current step (c, and the gates of one unit) and its h_t
-for the units drawn over time, with a marker at the current step. Plotly frames (one per processing step)
+While playing, under the picture, the chosen part's numbers at the current step (c, and the gates of one unit) and
+its h_t for the units drawn over time, with a marker at the current step. Plotly frames (one per processing step)
 move the current step through all of it; play, pause, step back/forward, the speed and the slider all run
 in the browser. One figure, so that one set of controls moves everything without a server round trip; one
 panel under the picture, not three, because every subplot costs the browser time on every change.
@@ -15,6 +17,7 @@ panel under the picture, not three, because every subplot costs the browser time
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,15 +25,19 @@ from typing import Any
 import numpy as np
 
 from rnnlab import returned
-from rnnlab.colours import FADED, RDBU, line_style, tensor_colour
-from rnnlab.figures import Figure, _axis, _bound, _figure, _index_axis, _label
+from rnnlab.colours import FADED, RDBU, STEP_COLOUR, STEP_TEXT, line_style, tensor_colour, tensor_dash
+from rnnlab.figures import Figure, base_figure, gate_name, index_axis, panel_label, plain_axis, symmetric_bound
 from rnnlab.params import Config
 from rnnlab.result import Run
 
 ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0, 1, 2, ..., T-2, T-1
 STRIP = 4  # units drawn in each cell's strip
 HALF_W, HALF_H = 0.3, 0.3  # a cell's half width and half height, in the picture's units
-ROW_PX = 96  # pixels per unit of height in the picture
+REACH = 0.7  # how far the final states' arrows reach past the first or last cell's centre
+ROW_PX = 56  # pixels per unit of height in the picture
+UNDER_LABELS = -1.2  # the picture's bottom under the x_t labels and the h colour bar (the step's numbers below)
+LABEL_ROW = 0.85  # the height of a returned tensor's label (name over shape), in the picture's units
+CHAR_PX = 0.6  # a character's width, in font sizes: how far a label reaches past the cells
 CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
 SPEEDS = (0.5, 1, 2, 4)
 BASE_MS = 700  # one step at 1x
@@ -86,21 +93,25 @@ def _row_label(config: Config, layer: int, backward: bool) -> str:
     return f"← {name}" if config.go_backwards else f"{name} →"
 
 
-def _arrow(x0: float, y0: float, x1: float, y1: float, colour: str, width: float) -> dict[str, Any]:
+def _arrow(x0: float, y0: float, x1: float, y1: float, colour: str, width: float,
+           dash: str = "solid") -> dict[str, Any]:
     """A straight arrow from (x0, y0) to (x1, y1), in the picture's units (drawn by `_line_traces`)."""
-    return _path([(x0, y0), (x1, y1)], colour, width, head=True)
+    return _path([(x0, y0), (x1, y1)], colour, width, head=True, dash=dash)
 
 
-def _path(points: list[tuple[float, float]], colour: str, width: float = 1.2, head: bool = False) -> dict[str, Any]:
+def _path(points: list[tuple[float, float]], colour: str, width: float = 1.2, head: bool = False,
+          dash: str = "solid") -> dict[str, Any]:
     """A bent line through `points` (with an arrowhead at the end when `head`), drawn by `_line_traces`."""
-    return {"path": points, "colour": colour, "width": width, "head": head}
+    return {"path": points, "colour": colour, "width": width, "head": head, "dash": dash}
 
 
 HEADS = {(1, 0): "triangle-right", (-1, 0): "triangle-left", (0, 1): "triangle-up", (0, -1): "triangle-down"}
 
 
 POSITIONS = {("right", "middle"): "middle left", ("left", "middle"): "middle right", ("center", "top"): "bottom center",
-             ("center", "bottom"): "top center", ("center", "middle"): "middle center"}
+             ("center", "bottom"): "top center", ("center", "middle"): "middle center",
+             ("right", "bottom"): "top left", ("left", "bottom"): "top right",
+             ("right", "top"): "bottom left", ("left", "top"): "bottom right"}
 
 
 def _text_traces(notes: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -128,7 +139,7 @@ def _text_traces(notes: list[dict]) -> tuple[list[dict], list[dict]]:
     xs, ys, texts, colours_, sizes, places = plain
     traces = [{"type": "scatter", "x": xs, "y": ys, "text": texts, "mode": "text", "textposition": places,
                "textfont": {"size": sizes, "color": colours_}, "hoverinfo": "skip", "showlegend": False,
-               "name": "labels"}] if xs else []
+               "name": "labels", "cliponaxis": False}] if xs else []
     for (colour, size), (xs, ys, texts) in nodes.items():  # where Bidirectional joins its two directions
         traces.append({"type": "scatter", "x": xs, "y": ys, "text": texts, "mode": "markers+text",
                        "textposition": "middle center", "textfont": {"size": size, "color": colour},
@@ -141,10 +152,10 @@ def _text_traces(notes: list[dict]) -> tuple[list[dict], list[dict]]:
 def _line_traces(lines: list[dict]) -> list[dict]:
     """Every line of the picture as a few scatter traces (one per colour and width: far lighter for the
     browser than one annotation per arrow), and one trace of arrowheads pointing along each last segment."""
-    groups: dict[tuple[str, float], tuple[list, list]] = {}
+    groups: dict[tuple[str, float, str], tuple[list, list]] = {}
     heads: tuple[list, list, list, list, list] = ([], [], [], [], [])
     for line in lines:
-        xs, ys = groups.setdefault((line["colour"], line["width"]), ([], []))
+        xs, ys = groups.setdefault((line["colour"], line["width"], line["dash"]), ([], []))
         xs += [x for x, _ in line["path"]] + [None]
         ys += [y for _, y in line["path"]] + [None]
         if line["head"]:
@@ -153,9 +164,11 @@ def _line_traces(lines: list[dict]) -> list[dict]:
             for values, value in zip(heads, (xb, yb, HEADS[way], line["colour"], 5 + 2.5 * line["width"])):
                 values.append(value)
     traces = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip", "showlegend": False,
-               "name": "flow", "line": {"color": colour, "width": width}} for (colour, width), (xs, ys) in groups.items()]
+               "name": "flow", "line": {"color": colour, "width": width, "dash": dash}}
+              for (colour, width, dash), (xs, ys) in groups.items()]
     x, y, symbols, colours_, sizes = heads
     traces.append({"type": "scatter", "x": x, "y": y, "mode": "markers", "name": "arrowheads", "hoverinfo": "skip",
+                   "cliponaxis": False,
                    "showlegend": False, "marker": {"symbol": symbols, "color": colours_, "size": sizes}})
     return traces
 
@@ -172,7 +185,22 @@ def _name(piece: returned.Piece) -> str:
 
 def _held(piece: returned.Piece) -> str:
     """How a returned tensor holds a cell's h: 'output', or 'whole_seq[:, 9]' for one step of a sequence."""
-    return f"<b>{piece.name}</b>" + (f"[:, {piece.index[0]}]" if piece.index else "")
+    return f"<b>{piece.name}</b>" + (f"<br>[:, {piece.index[0]}]" if piece.index else "")  # narrow: on a phone
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a final state's label goes: the arrow's tip x, the row's y, the state's offset, the side it reads."""
+
+    x: float
+    y: float
+    dy: float
+    anchor: str
+
+
+def _same(also: list[returned.Piece]) -> str:
+    """'= output': the other names holding a final state, one a line."""
+    return "<br>".join(f"= {_held(p)}" for p in also)
 
 
 class _Picture:
@@ -190,7 +218,7 @@ class _Picture:
         self.lit = {(p.part, p.step): p for p in self.pieces if not p.head and not p.name.endswith(("_h", "_c"))}
         self.mask = None if run.mask is None else run.mask[sample]
         self.height = self.top + 0.8
-        self.colorbar_y = 0.5  # paper height just under the picture (set by the layout)
+        self.bottom = UNDER_LABELS  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
 
     def x_of(self, t: int) -> int:
         return position(self.T, t)
@@ -215,11 +243,22 @@ class _Picture:
                              "dash": "dot" if dashed else "solid"}})
                 if t is None:
                     self.notes.append(_text(x, row.y, "⋯", FADED, 22))
-            if self.run.parts[row.part].reads_backwards:  # its final states leave on the left: label on the right
-                self.notes.append(_text(len(self.cols) - 1 + HALF_W + 0.12, row.y, row.label, DARK, 14,
-                                        xanchor="left"))
-            else:
-                self.notes.append(_text(-HALF_W - 0.12, row.y, row.label, DARK, 14, xanchor="right"))
+            self.row_labels(row)
+
+    def row_labels(self, row: Row) -> None:
+        """Where the row starts (its final states leave at the other end): its name beside the first cell (over
+        it, reading backwards; under it, forwards: clear of the other direction's final states), and h and c
+        beside the lines they name, outside the cells, where no other label reaches."""
+        backward = self.run.parts[row.part].reads_backwards
+        x, anchor = (len(self.cols) - 1 + HALF_W, "left") if backward else (-HALF_W, "right")
+        if backward:
+            self.notes.append(_text(x, row.y + HALF_H + 0.04, row.label, DARK, 14, xanchor=anchor, yanchor="bottom"))
+        else:
+            self.notes.append(_text(x - 0.08, row.y - HALF_H - 0.04, row.label, DARK, 14, xanchor=anchor,
+                                    yanchor="top"))
+        side = x + (0.11 if backward else -0.11)  # clear of the current step's box
+        for state, dy in (("h", -0.12), ("c", 0.14))[:1 + (self.run.config.layer == "lstm")]:
+            self.notes.append(_text(side, row.y + dy, state, "#555", 12, xanchor=anchor))
 
     def flow(self) -> None:
         """h (and c) passed along each row in reading order, and the final states leaving its end."""
@@ -228,45 +267,62 @@ class _Picture:
             backward = self.run.parts[row.part].reads_backwards
             for x in range(len(self.cols) - 1):
                 x0, x1 = (x + 1 - HALF_W, x + HALF_W) if backward else (x + HALF_W, x + 1 - HALF_W)
-                for state, dy in (("h", -0.12), ("c", 0.14))[:1 + has_c]:
+                for dy in (-0.12, 0.14)[:1 + has_c]:
                     self.notes.append(_arrow(x0, row.y + dy, x1, row.y + dy, FADED, 1.5))
-                    if x == (len(self.cols) - 2 if backward else 0):
-                        self.notes.append(_text((x0 + x1) / 2, row.y + dy, state, "#555", 12,
-                                                yanchor="bottom" if dy > 0 else "top"))
-            self.final_states(row, backward, has_c)
+            for state, dy in (("h", -0.36), ("c", 0.36))[:1 + has_c]:
+                self.final_state(row, backward, state, dy)
 
-    def final_states(self, row: Row, backward: bool, has_c: bool) -> None:
+    def final_state(self, row: Row, backward: bool, state: str, dy: float) -> None:
+        """The row's final h or c leaving its end: in the colour and dash of the tensor that returns it, labelled
+        with its name and shape (and any other name holding it), or faded and 'not returned'."""
         end = 0 if backward else len(self.cols) - 1
-        edge, reach = (end - HALF_W, end - 0.7) if backward else (end + HALF_W, end + 0.7)
-        anchor = "right" if backward else "left"
-        for state, dy in (("h", -0.32), ("c", 0.32))[:1 + has_c]:
-            piece = next((p for p in self.pieces if p.part == row.part and p.state == state and p.index == ()
-                          and p.name.endswith(f"_{state}")), None)
-            also = self.also_holding(row.part, state)
-            shown = piece or (also[0] if also else None)
-            colour = tensor_colour(shown.name) if shown else FADED
-            out = (-1 if backward else 1) * 0.12
-            self.notes.append(_path([(edge, row.y + dy / 3), (edge + out, row.y + dy / 3), (edge + 2 * out, row.y + dy),
-                                     (reach, row.y + dy)], colour, 3 if shown else 1.5, head=True))
-            same = "<br>".join(f"= {_held(p)}" for p in also)
-            if piece:
-                self.notes.append(_text(reach, row.y + dy, _name(piece), colour, 14, xanchor=anchor, returned=True))
-                if same:  # the same vector under its other name: output = state_h
-                    self.notes.append(_text(reach, row.y + dy * 2.1, same, colour, 12, xanchor=anchor))
-            elif also:  # clear of the arrow's head, which the thin "not returned" label never meets
-                self.notes.append(_text(reach + out / 2, row.y + dy, f"{state}<sub>T</sub> {same}", colour, 13,
-                                        xanchor=anchor))
-            elif self.run.parts[row.part].layer == self.run.config.depth - 1:
-                self.notes.append(_text(reach, row.y + dy, f"{state}_T<br>not returned", FADED, 12, xanchor=anchor))
+        edge, reach = (end - HALF_W, end - REACH) if backward else (end + HALF_W, end + REACH)
+        out = -0.12 if backward else 0.12
+        piece = self.state_piece(row.part, state)
+        also = self.also_holding(row.part, state)
+        shown = piece or next(iter(also), None)
+        look = (tensor_colour(shown.name), 3.0, tensor_dash(shown.name)) if shown else (FADED, 1.5, "solid")
+        self.notes.append(_path([(edge, row.y + dy / 3), (edge + out, row.y + dy / 3), (edge + 2 * out, row.y + dy),
+                                 (reach, row.y + dy)], look[0], look[1], head=True, dash=look[2]))
+        place = _Place(reach, row.y, dy, "right" if backward else "left")
+        if piece:
+            self.returned_state_label(place, piece, also)
+        elif also:  # clear of the arrow's head, which the thin "not returned" label never meets
+            self.notes.append(_text(reach + out / 2, row.y + dy, f"{state}<sub>T</sub><br>{_same(also)}", look[0], 13,
+                                    xanchor=place.anchor))
+        elif self.run.parts[row.part].layer == self.run.config.depth - 1:
+            self.notes.append(_text(reach, row.y + dy, f"{state}<sub>T</sub><br>not returned", FADED, 12,
+                                    xanchor=place.anchor))
+
+    def state_piece(self, part: int, state: str) -> returned.Piece | None:
+        """The returned state (state_h, backward_c, ...) that holds this part's final h or c, if any."""
+        return next((p for p in self.pieces if p.part == part and p.state == state and p.index == ()
+                     and p.name.endswith(f"_{state}")), None)
+
+    def returned_state_label(self, place: _Place, piece: returned.Piece, also: list[returned.Piece]) -> None:
+        """A returned state's name and shape, and under it any other name holding the same vector (output =
+        state_h)."""
+        colour = tensor_colour(piece.name)
+        self.notes.append(_text(place.x, place.y + place.dy, _name(piece), colour, 14, xanchor=place.anchor,
+                                returned=True))
+        if also:
+            self.notes.append(_text(place.x, place.y + place.dy - 0.4, _same(also), colour, 12, xanchor=place.anchor,
+                                    yanchor="top"))  # under the name's two lines
 
     def also_holding(self, part: int, state: str) -> list[returned.Piece]:
         """The returned tensors (not the states) that hold this part's final h as it is: `output` without
         return_sequences, the last step of `whole_seq` with it (not a sum, product or mean of both directions)."""
-        last = self.T - 1
-        zeroed = self.run.config.bidirectional  # Bidirectional zeroes a sequence's masked steps
-        return [p for p in self.pieces if state == "h" and p.part == part and p.step == last and not p.head
-                and not p.name.endswith(("_h", "_c")) and p.merged in ("", "concat")
-                and not (zeroed and p.index and self.skipped(returned.column(self.run, part, last)))]
+        if state != "h":
+            return []
+        return [p for p in self.pieces if p.part == part and p.step == self.T - 1 and self.holds_as_it_is(p)]
+
+    def holds_as_it_is(self, piece: returned.Piece) -> bool:
+        """Whether a returned output (not a state, not the head's) holds its cell's h unchanged: not merged by
+        sum, product or mean, and not a masked step that Bidirectional zeroes."""
+        if piece.head or piece.name.endswith(("_h", "_c")) or piece.merged not in ("", "concat"):
+            return False
+        zeroed = self.run.config.bidirectional and piece.index
+        return not (zeroed and self.skipped(returned.column(self.run, piece.part, piece.step)))
 
     def inputs(self) -> None:
         """x_t below; each layer reads the one below (through the merge node of a Bidirectional one)."""
@@ -274,27 +330,34 @@ class _Picture:
             label = "⋯" if t is None else f"x<sub>{t}</sub>"
             self.notes.append(_text(x, 0.05, label, FADED if t is None or self.skipped(t) else DARK, 16,
                                     yanchor="top"))
-            below = 0.1
             for k, row in enumerate(self.rows):
                 layer = self.run.parts[row.part].layer
-                first = k == 0 or self.run.parts[self.rows[k - 1].part].layer != layer
-                if first:
-                    start = below if layer == 0 else self.merges.get(layer - 1, self.rows[k - 1].y + HALF_H)
-                    if layer and layer - 1 in self.merges:
-                        start += 0.12
-                    self.notes.append(_arrow(x, start, x, row.y - HALF_H, FADED, 1.5))
-                else:  # the backward row reads the same input, round the forward cell's right side
-                    side, below_fwd = x + HALF_W + 0.12, self.rows[k - 1].y - HALF_H - 0.1
-                    self.notes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
-                    self.notes.append(_arrow(side, row.y - 0.18, x + HALF_W, row.y - 0.18, FADED, 1.2))
+                if k == 0 or self.run.parts[self.rows[k - 1].part].layer != layer:
+                    self.reads_below(x, k, layer)
+                else:
+                    self.reads_beside(x, k)
                 if k + 1 == len(self.rows) or self.run.parts[self.rows[k + 1].part].layer != layer:
                     self.merge_node(x, t, layer, k)
+
+    def reads_below(self, x: int, k: int, layer: int) -> None:
+        """The first row of a layer reads x_t, or what the layer below hands on (its merge node, if any)."""
+        start = 0.1 if layer == 0 else self.merges.get(layer - 1, self.rows[k - 1].y + HALF_H)
+        if layer and layer - 1 in self.merges:
+            start += 0.12
+        self.notes.append(_arrow(x, start, x, self.rows[k].y - HALF_H, FADED, 1.5))
+
+    def reads_beside(self, x: int, k: int) -> None:
+        """The backward row reads the same input as the forward one, round the forward cell's right side."""
+        row = self.rows[k]
+        side, below_fwd = x + HALF_W + 0.12, self.rows[k - 1].y - HALF_H - 0.1
+        self.notes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
+        self.notes.append(_arrow(side, row.y - 0.18, x + HALF_W, row.y - 0.18, FADED, 1.2))
 
     def masked_note(self) -> None:
         """One note under the inputs the mask skips (their cells are dashed and grey)."""
         skipped = [x for x, t in enumerate(self.cols) if self.skipped(t)]
         if skipped:
-            self.notes.append(_text((min(skipped) + max(skipped)) / 2, -0.42, "masked: skipped", FADED, 13,
+            self.notes.append(_text((min(skipped) + max(skipped)) / 2, -0.24, "masked: skipped", FADED, 13,
                                     yanchor="top"))
 
     def merge_node(self, x: int, t: int | None, layer: int, k: int) -> None:
@@ -303,65 +366,82 @@ class _Picture:
             return
         y = self.merges[layer]
         top = layer == self.run.config.depth - 1
-        timed = self.run.config.return_sequences or not top
-        piece = next((p for p in self.lit.values() if p.merged and p.index != ()
-                      and returned.column(self.run, p.part, p.step) == t), None) if top else None
-        lit = piece is not None
-        colour = tensor_colour(piece.name) if lit else FADED
+        piece = self.merged_piece(t) if top else None
+        colour, width = (tensor_colour(piece.name), 2.5) if piece else (FADED, 1.2)
         fwd, bwd = self.rows[k - 1], self.rows[k]
         side = x - HALF_W - 0.12  # the forward row's h goes up round the backward cell's left side
-        self.notes.append(_path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour,
-                                 1.2 + 1.3 * lit))
-        self.notes.append(_arrow(side, y, x - 0.1, y, colour, 1.2 + 1.3 * lit))
-        self.notes.append(_arrow(x, bwd.y + HALF_H, x, y - 0.12, colour, 1.2 + 1.3 * lit))
-        sign = MERGE_SIGNS.get(self.run.config.merge_mode, "")
-        if timed or not top:
-            self.notes.append(_text(x, y, sign, colour, 15, node=True))
+        self.notes.append(_path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour, width))
+        self.notes.append(_arrow(side, y, x - 0.1, y, colour, width))
+        self.notes.append(_arrow(x, bwd.y + HALF_H, x, y - 0.12, colour, width))
+        if self.run.config.return_sequences or not top:  # a node per timestep that is merged
+            self.notes.append(_text(x, y, MERGE_SIGNS.get(self.run.config.merge_mode, ""), colour, 15, node=True))
+
+    def merged_piece(self, t: int | None) -> returned.Piece | None:
+        """The returned sequence's vector merged at timestep t, if Keras returns it."""
+        return next((p for p in self.lit.values() if p.merged and p.index != ()
+                     and returned.column(self.run, p.part, p.step) == t), None)
 
     def outputs(self) -> None:
         """h leaving the top row at every timestep: strong where Keras returned it, labelled once per tensor."""
         top_rows = [r for r in self.rows if self.run.parts[r.part].layer == self.run.config.depth - 1]
         merged = self.run.config.depth - 1 in self.merges and self.run.config.return_sequences
+        leaving = top_rows[:1] if merged else top_rows  # a merged sequence leaves its merge node, once
         for x, t in enumerate(self.cols):
-            for row in top_rows:
-                if merged and row is not top_rows[0]:
-                    continue
-                piece = None if t is None else self.lit.get((row.part, self.step_at(row.part, t)))
-                if merged:
-                    start, shift = self.merges[self.run.config.depth - 1] + 0.14, 0.0
-                else:
-                    shift = 0.0 if len(top_rows) == 1 else (-0.12 if row is top_rows[0] else 0.12)
-                    start = row.y + HALF_H if row is top_rows[-1] else top_rows[-1].y + HALF_H
-                colour = tensor_colour(piece.name) if piece else FADED
-                self.notes.append(_arrow(x + shift, start, x + shift, self.top - 0.1, colour, 3 if piece else 1.5))
+            for row in leaving:
+                start, shift = self.output_start(row, top_rows, merged)
+                self.output_arrow(x + shift, start, None if t is None else (row.part, self.step_at(row.part, t)))
         self.labels()
 
+    def output_start(self, row: Row, top_rows: list[Row], merged: bool) -> tuple[float, float]:
+        """Where a row's h leaves upwards: the merge node, or the top of the cells (the two directions side by
+        side when not merged)."""
+        if merged:
+            return self.merges[self.run.config.depth - 1] + 0.14, 0.0
+        shift = 0.0 if len(top_rows) == 1 else (-0.12 if row is top_rows[0] else 0.12)
+        return top_rows[-1].y + HALF_H, shift
+
+    def output_arrow(self, x: float, start: float, cell: tuple[int, int] | None) -> None:
+        """One h going up to the returned tensors' labels: in its tensor's colour and dash if Keras returns it."""
+        piece = None if cell is None else self.lit.get(cell)
+        look = (tensor_colour(piece.name), 3.0, tensor_dash(piece.name)) if piece else (FADED, 1.5, "solid")
+        self.notes.append(_arrow(x, start, x, self.top - 0.1, *look))
+
     def labels(self) -> None:
-        """One label per returned tensor over the timesteps it holds (a bracket when more than one); the head's
-        boxes (on the last output, or on every step) and its prediction above them."""
+        """One label per returned tensor over the timesteps it holds (a bracket when more than one), stacked
+        above the picture; a head's boxes above them, fed by arrows, and its prediction on top."""
         held: dict[str, list[int]] = {}
         for p in self.pieces:
             if not p.name.endswith(("_h", "_c")):
                 held.setdefault(p.name, []).append(self.x_of(returned.column(self.run, p.part, p.step)))
         firsts = [n for n in held if n != "prediction"]
-        for name, xs in held.items():
-            piece = next(p for p in self.pieces if p.name == name)
-            y = self.top + (0.7 * firsts.index(name) if name in firsts else 0.7 * len(firsts) + 0.4)
-            if piece.head:
-                for x in sorted(set(xs)):
-                    self.shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x - 0.3, "x1": x + 0.3,
-                                        "y0": y - 0.3, "y1": y - 0.02, "fillcolor": "white",
-                                        "line": {"color": DARK, "width": 2}})
-                self.notes.append(_text(-HALF_W - 0.12, y - 0.16, "Dense", DARK, 14, xanchor="right"))
-                y += 0.08
-            colour = tensor_colour(name)
-            low, high = min(xs), max(xs)
-            if high > low:
-                self.shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": low - 0.25, "x1": high + 0.25,
-                                    "y0": y, "y1": y, "line": {"color": colour, "width": 3}})
-            self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 18, yanchor="bottom",
-                                    returned=True))
-        self.height = self.top + 0.7 * len(firsts) + (0.95 if "prediction" in held else 0.0) + 0.05
+        for k, name in enumerate(firsts):
+            self.label(name, held[name], self.top + LABEL_ROW * k)
+        base = self.top + LABEL_ROW * len(firsts)
+        if "prediction" in held:
+            self.head(held["prediction"], base)
+            self.label("prediction", held["prediction"], base + 0.55)
+        self.height = base + (1.15 if "prediction" in held else 0.05)
+
+    def label(self, name: str, xs: list[int], y: float) -> None:
+        """A returned tensor's name and shape at height y, over a bracket when it holds several timesteps."""
+        piece = next(p for p in self.pieces if p.name == name)
+        colour = tensor_colour(name)
+        low, high = min(xs), max(xs)
+        if high > low:
+            self.shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": low - 0.25, "x1": high + 0.25,
+                                "y0": y, "y1": y, "line": {"color": colour, "width": 3, "dash": tensor_dash(name)}})
+        self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 18, yanchor="bottom",
+                                returned=True))
+
+    def head(self, xs: list[int], base: float) -> None:
+        """The Dense head's boxes (on the last output, or on every step), each fed by an arrow from the
+        tensor it reads, whose label stands under them."""
+        for x in sorted(set(xs)):
+            self.notes.append(_arrow(x, base - 0.02, x, base + 0.15, DARK, 1.5))
+            self.shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x - 0.3, "x1": x + 0.3,
+                                "y0": base + 0.15, "y1": base + 0.45, "fillcolor": "white",
+                                "line": {"color": DARK, "width": 2}})
+        self.notes.append(_text(-HALF_W - 0.12, base + 0.3, "Dense", DARK, 14, xanchor="right"))
 
     def strips(self, scale_bound: float) -> list[dict]:
         """Each cell's first STRIP units of h as coloured squares, stacked; hovering a cell gives the step's numbers
@@ -389,10 +469,12 @@ class _Picture:
                         "hoverinfo": "skip", "showlegend": False,
                         "marker": {"symbol": "square", "size": 10, "color": values, "colorscale": RDBU,
                                    "cmin": -scale_bound, "cmax": scale_bound, "line": {"color": "#666", "width": 0.5},
-                                   "colorbar": {"title": {"text": "h", "side": "top"}, "orientation": "h",
-                                                "thickness": 12, "len": 0.3, "x": 1.0, "xanchor": "right",
-                                                "y": self.colorbar_y, "yanchor": "top", "tickformat": ".2~g",
-                                                "tickvals": [-scale_bound, 0, scale_bound]}}}]
+                                   # h is named in the first tick: a title over the bar would meet x_T
+                                   "colorbar": {"orientation": "h", "thickness": 10, "len": 160, "lenmode": "pixels",
+                                                "x": 1.0, "xanchor": "right",
+                                                "y": 0.0, "yanchor": "bottom", "tickformat": ".2~g",
+                                                "tickvals": [-scale_bound, 0, scale_bound],
+                                                "ticktext": [f"h {-scale_bound:.2g}", "0", f"{scale_bound:.2g}"]}}}]
 
 
 def _vector(values: np.ndarray, most: int = 6) -> str:
@@ -410,13 +492,13 @@ def _cell_text(run: Run, part: int, sample: int, step: int, t: int) -> str:
              f"squares, top down: h[0:{min(STRIP, h.size)}] = [{squares}]", f"h = {_vector(h)}"]
     if p.trace.c is not None:
         lines.append(f"c = {_vector(p.trace.c[sample, step])}")
-    lines += [f"{g} = {_vector(v[sample, step], 4)}" for g, v in p.trace.gates.items()]
+    lines += [f"{gate_name(g)} = {_vector(v[sample, step], 4)}" for g, v in p.trace.gates.items()]
     return "<br>".join(lines)
 
 
 def _now(picture: _Picture, step: int) -> dict[str, Any]:
     """The outline around the cells working at processing step `step` (each row reads its own x_t)."""
-    xs, ys, tx, ty, text = [], [], [], [], []
+    xs, ys, tx, ty, text, places = [], [], [], [], [], []
     pad = 0.07
     for row in picture.rows:
         t = picture.T - 1 - step if picture.run.parts[row.part].reads_backwards else step
@@ -424,12 +506,15 @@ def _now(picture: _Picture, step: int) -> dict[str, Any]:
         left, right, low, high = x - HALF_W - pad, x + HALF_W + pad, row.y - HALF_H - pad, row.y + HALF_H + pad
         xs += [left, right, right, left, left, None]
         ys += [low, low, high, high, low, None]
-        tx += [right, None]  # the labels are points of their own, not joined by a line
+        backward = picture.run.parts[row.part].reads_backwards  # its name stands over its right end
+        tx += [left if backward else right, None]  # the labels are points of their own, not joined by a line
         ty += [high, None]
         text += [f"t={t}", ""]
+        places += ["top left" if backward else "top right"] * 2
     return {"type": "scatter", "x": xs + tx, "y": ys + ty, "mode": "lines+text", "name": "now",
-            "text": [""] * len(xs) + text, "textposition": "top right", "textfont": {"size": 13, "color": "#8a5a00"},
-            "line": {"color": "#E69F00", "width": 4}, "hoverinfo": "skip", "showlegend": False}
+            "text": [""] * len(xs) + text, "textposition": ["top right"] * len(xs) + places,
+            "textfont": {"size": 13, "color": STEP_TEXT},
+            "line": {"color": STEP_COLOUR, "width": 4}, "hoverinfo": "skip", "showlegend": False, "cliponaxis": False}
 
 
 def _follow(run: Run, part: int, sample: int, units: Sequence[int]) -> tuple[list[dict], list[str]]:
@@ -448,7 +533,7 @@ def _follow(run: Run, part: int, sample: int, units: Sequence[int]) -> tuple[lis
     return traces, ["h_t"]
 
 
-def _readout(run: Run, part: int, sample: int, unit: int, step: int) -> dict[str, Any]:
+def _readout(run: Run, part: int, sample: int, unit: int, step: int, at: tuple[float, float]) -> dict[str, Any]:
     """The chosen part's numbers at processing step `step`, written under the picture: c and the gates of one
     unit (h is drawn in the panel below), so they follow the play."""
     p = run.parts[part]
@@ -457,17 +542,18 @@ def _readout(run: Run, part: int, sample: int, unit: int, step: int) -> dict[str
     if p.trace.c is not None:
         lines.append(f"c = {_vector(p.trace.c[sample, step], 4)}")
     if p.trace.gates:
-        lines.append(f"unit {unit}: " + " · ".join(f"{g} {v[sample, step, unit]:.2f}" for g, v in p.trace.gates.items()))
-    return {"type": "scatter", "x": [-2.2], "y": [-0.9], "mode": "text", "text": ["<br>".join(lines)],
+        lines.append(f"unit {unit}: " + " · ".join(f"{gate_name(g)} {v[sample, step, unit]:.2f}"
+                                                  for g, v in p.trace.gates.items()))
+    return {"type": "scatter", "x": [at[0]], "y": [at[1]], "mode": "text", "text": ["<br>".join(lines)],
             "textposition": "bottom right", "textfont": {"size": 14, "color": DARK}, "hoverinfo": "skip",
-            "showlegend": False, "name": "now, in numbers"}
+            "showlegend": False, "name": "now, in numbers", "cliponaxis": False}
 
 
 def _marker(run: Run, part: int, step: int, panels: int, bounds: list[tuple[float, float]]) -> list[dict]:
     """The current step's vertical line in each panel under the picture."""
     t = run.config.timesteps - 1 - step if run.parts[part].reads_backwards else step
     return [{"type": "scatter", "x": [t, t], "y": list(bounds[k]), "mode": "lines", "xaxis": "x2",
-             "yaxis": f"y{k + 2}", "line": {"color": "#E69F00", "width": 3}, "hoverinfo": "skip",
+             "yaxis": f"y{k + 2}", "line": {"color": STEP_COLOUR, "width": 3}, "hoverinfo": "skip",
              "showlegend": False, "name": "now"} for k in range(panels)]
 
 
@@ -485,7 +571,7 @@ def _menus(steps: int, step: int, below: float) -> list[dict[str, Any]]:
              {"label": "❚❚ pause", "method": "animate", "args": _go([None], 0)},
              {"label": "step ▶", "method": "animate", "args": _go([str(min(step + 1, steps - 1))], 0)}]
     plays = [{"label": f"▶ {s:g}×", "method": "animate", "args": _go(None, int(BASE_MS / s))} for s in SPEEDS]
-    return [{**row, "buttons": moves, "pad": {"t": 72, "b": 0}}, {**row, "buttons": plays, "pad": {"t": 112, "b": 0}}]
+    return [{**row, "buttons": moves, "pad": {"t": 86, "b": 0}}, {**row, "buttons": plays, "pad": {"t": 126, "b": 0}}]
 
 
 def _slider(steps: int, step: int, below: float) -> dict[str, Any]:
@@ -496,13 +582,15 @@ def _slider(steps: int, step: int, below: float) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Geometry:
-    """Heights in pixels of the figure's plot area: the picture, the controls under it, the panels."""
+    """Heights in pixels of the figure's plot area: the picture, the controls under it (while playing), the
+    panels; and the room beside the cells that the labels reach into (left, right)."""
 
     picture_px: int
     panels: int
-    controls_px: int = 250  # slider, two rows of buttons, the h colour bar, the first panel's title
+    controls_px: int = 0  # while playing: the slider, two rows of buttons, the first panel's title
     panel_px: int = 130
     gap_px: int = 56
+    sides_px: tuple[int, int] = (60, 60)
 
     @property
     def plot_px(self) -> int:
@@ -514,40 +602,89 @@ class Geometry:
         return 1 - self.picture_px / self.plot_px
 
 
+def _reach_px(note: dict) -> float:
+    """How far a label reaches from its anchor, in pixels: its longest line."""
+    lines = [re.sub(r"<[^>]+>", "", line) for line in note["text"].split("<br>")]
+    return max(len(line) for line in lines) * note["font"]["size"] * CHAR_PX + 6
+
+
+def _sides(picture: _Picture) -> tuple[int, int]:
+    """The margins beside the cells, in pixels, that the labels anchored past the first and the last cell need
+    (the cells themselves take what is left of the width, on a phone too)."""
+    last = len(picture.cols) - 1
+    left = [_reach_px(n) + 8 for n in picture.notes if "text" in n and n["x"] < -HALF_W + 0.01
+            and n.get("xanchor") == "right"]
+    right = [_reach_px(n) + 8 for n in picture.notes if "text" in n and n["x"] > last + HALF_W - 0.01
+             and n.get("xanchor") == "left"]
+    return int(max(left, default=30)), int(max(right, default=30))
+
+
+def _figure_title(run: Run, sample: int) -> str:
+    """'LSTM unrolled over 10 timesteps, sample 0', naming the layer as the code builds it."""
+    config = run.config
+    name = CLASS_NAMES[config.layer]
+    name = f"Bidirectional({name})" if config.bidirectional else name
+    name = f"{config.depth} stacked {name} layers" if config.depth > 1 else name
+    return f"{name} unrolled over {config.timesteps} timesteps, sample {sample}"
+
+
 def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit: int, step: int,
                     play: bool = True) -> Figure:
-    """The unrolled layer for one sample (the picture) at `step`, with the chosen part's c_t and gates of `unit`
-    written out; with `play`, the part's h_t over time under it, one frame per processing step and the
-    controls that move all of it in the browser (they cost every change of a class exploring at once: sent
+    """The unrolled layer for one sample (the picture) at `step`, with its h colour bar under it; with `play`,
+    the chosen part's c_t and gates of `unit` written out, its h_t over time, one frame per processing step and
+    the controls that move all of it in the browser (they cost every change of a class exploring at once: sent
     only when asked for)."""
-    picture = _Picture(run, sample)
-    picture.cells()
-    picture.flow()
-    picture.inputs()
-    picture.masked_note()
-    picture.outputs()
-    bound = max(_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
-    strips = picture.strips(bound)
+    picture, strips = _drawn(run, sample)
     follow, titles = _follow(run, part, sample, units) if play else ([], [])  # without play: the charts below
-    bounds = []
-    for k in range(len(titles)):
-        values = np.concatenate([np.asarray(t["y"]) for t in follow if t["yaxis"] == f"y{k + 2}"])
-        low, high = float(values.min()), float(values.max())
-        pad = (high - low) * 0.08 or 0.1
-        bounds.append((low - pad, high + pad))
-    steps = run.config.timesteps
-    geometry = Geometry(int(ROW_PX * (picture.height + 1.4)), len(titles), 250 if play else 150)
+    bounds = [_panel_bounds(follow, k) for k in range(len(titles))]
+    picture.bottom -= 0.7 * play  # the step's numbers, three lines
+    geometry = Geometry(int(ROW_PX * (picture.height - picture.bottom)), len(titles), 190 * play,
+                        sides_px=_sides(picture))
     lines = _line_traces([n for n in picture.notes if "path" in n])
     picture.notes, texts = _text_traces([n for n in picture.notes if "path" not in n])
-    lines += texts
-    data = lines + strips + follow + [_now(picture, step), _readout(run, part, sample, unit, step)] + _marker(
-        run, part, step, len(titles), bounds)
-    first = len(lines) + len(strips) + len(follow)
-    frames = [] if not play else [{"name": str(k), "traces": list(range(first, len(data))),
-               "data": [_now(picture, k), _readout(run, part, sample, unit, k)] + _marker(run, part, k, len(titles),
-                                                                                       bounds),
-               "layout": {"updatemenus": _menus(steps, k, geometry.below)}} for k in range(steps)]
+    moving = _Moving(picture, part, unit, len(titles), tuple(bounds), play)
+    data = lines + texts + strips + follow + moving.at(step)
+    first = len(data) - len(moving.at(step))
+    frames = [{"name": str(k), "traces": list(range(first, len(data))), "data": moving.at(k),
+               "layout": {"updatemenus": _menus(run.config.timesteps, k, geometry.below)}}
+              for k in range(run.config.timesteps)] if play else []
     return _layout(run, picture, geometry, data, frames, titles, bounds, part, step)
+
+
+def _drawn(run: Run, sample: int) -> tuple[_Picture, list[dict]]:
+    """The picture of one sample, and its cells' strips of h on a scale symmetric about zero."""
+    picture = _Picture(run, sample)
+    for draw in (picture.cells, picture.flow, picture.inputs, picture.masked_note, picture.outputs):
+        draw()
+    bound = max(symmetric_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
+    return picture, picture.strips(bound)
+
+
+@dataclass(frozen=True)
+class _Moving:
+    """What moves with the step: the box round the working cells, the step's numbers (while playing) and the
+    marker in each panel under the picture."""
+
+    picture: _Picture
+    part: int
+    unit: int
+    panels: int
+    bounds: tuple[tuple[float, float], ...]
+    play: bool
+
+    def at(self, step: int) -> list[dict]:
+        run, sample = self.picture.run, self.picture.sample
+        at = (-HALF_W - 0.1, UNDER_LABELS)
+        numbers = [_readout(run, self.part, sample, self.unit, step, at)] if self.play else []
+        return [_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
+
+
+def _panel_bounds(follow: list[dict], k: int) -> tuple[float, float]:
+    """The y range of the k-th panel under the picture, a little wider than its values."""
+    values = np.concatenate([np.asarray(t["y"]) for t in follow if t["yaxis"] == f"y{k + 2}"])
+    low, high = float(values.min()), float(values.max())
+    pad = (high - low) * 0.08 or 0.1
+    return low - pad, high + pad
 
 
 def described(run: Run) -> str:
@@ -567,34 +704,46 @@ def described(run: Run) -> str:
 
 def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], frames: list[dict],
             titles: list[str], bounds: list[tuple[float, float]], part: int, step: int) -> Figure:
+    """The figure: the picture on top, then (while playing) the controls and the panels; the colour bar at the
+    picture's bottom right."""
     plot_px, below = geometry.plot_px, geometry.below
+    left, right = geometry.sides_px
     layout: dict[str, Any] = {
-        "yaxis": {"domain": [below, 1.0], "range": [-1.55, picture.height], "visible": False, "fixedrange": True},
-        "xaxis": {"range": [-2.3, len(picture.cols) - 1 + 2.6], "visible": False, "fixedrange": True}}
-    top = below - geometry.controls_px / plot_px
+        "yaxis": {"domain": [below, 1.0], "range": [picture.bottom, picture.height], "visible": False,
+                  "fixedrange": True},
+        "xaxis": {"range": [-REACH - 0.08, len(picture.cols) - 1 + REACH + 0.08], "visible": False,
+                  "fixedrange": True}}
     notes = list(picture.notes)
-    for k, title in enumerate(titles):
-        lower = max(top - geometry.panel_px / plot_px, 0.0)
-        layout[f"yaxis{k + 2}"] = _axis(None, domain=[lower, top], range=list(bounds[k]))
-        notes.append({**_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
-                      "xanchor": "left", "font": {"size": 15}})
-        top = lower - geometry.gap_px / plot_px
     if titles:
-        x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
-        layout["xaxis2"] = _index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")
-    name = CLASS_NAMES[run.config.layer]
-    figure = _figure(data, f"The layer unrolled: {name} over {run.config.timesteps} timesteps, sample {picture.sample}",
-                     plot_px + 270, subtitle="coloured: what Keras returns (name, shape); grey: computed and "
-                     "thrown away; hover a cell for its numbers", margin={"l": 20, "r": 20, "t": 80, "b": 60},
-                     annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
-                     "yanchor": "top", "groupclick": "toggleitem"}, **layout)
+        _panels(run, geometry, titles, bounds, part, layout, notes)
+    figure = base_figure(data, _figure_title(run, picture.sample), plot_px + (190 if titles else 24),
+                         subtitle="coloured: returned · grey: thrown away · hover a cell",
+                         margin={"l": left, "r": right, "t": 44, "b": 60 if titles else 4},
+                         annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
+                         "yanchor": "top", "groupclick": "toggleitem"}, **layout)
+    bar = below + (UNDER_LABELS - picture.bottom) / (picture.height - picture.bottom) * (1 - below)
+    for trace in data:  # the h scale: at the picture's bottom right, under the x_t labels (over the step's numbers)
+        if "colorbar" in trace.get("marker", {}):
+            trace["marker"]["colorbar"].update(y=bar)
+    figure["layout"]["meta"] = {"description": described(run)}
     if frames:
         figure["layout"].update(updatemenus=_menus(run.config.timesteps, step, below),
                                 sliders=[_slider(run.config.timesteps, step, below)])
-    for trace in data:  # the h scale sits under the buttons
-        if "colorbar" in trace.get("marker", {}):
-            trace["marker"]["colorbar"].update(y=below - 156 / plot_px, x=0.0, xanchor="left")
-    figure["layout"]["meta"] = {"description": described(run)}
-    if frames:
         figure["frames"] = frames
     return figure
+
+
+def _panels(run: Run, geometry: Geometry, titles: list[str], bounds: list[tuple[float, float]], part: int,
+            layout: dict[str, Any], notes: list[dict]) -> None:
+    """The panels under the controls, one over another on the input's time axis: their axes into `layout`,
+    their titles into `notes`."""
+    plot_px = geometry.plot_px
+    top = geometry.below - geometry.controls_px / plot_px
+    for k, title in enumerate(titles):
+        lower = max(top - geometry.panel_px / plot_px, 0.0)
+        layout[f"yaxis{k + 2}"] = plain_axis(None, domain=[lower, top], range=list(bounds[k]))
+        notes.append({**panel_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
+                      "xanchor": "left", "font": {"size": 15}})
+        top = lower - geometry.gap_px / plot_px
+    x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
+    layout["xaxis2"] = index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")

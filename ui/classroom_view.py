@@ -42,6 +42,11 @@ def _reveal(key: str) -> None:
     st.session_state[_REVEALED] = {*st.session_state.get(_REVEALED, ()), key}
 
 
+def revealed(key: str) -> bool:
+    """Whether this visitor has pressed "Reveal the answers" for `key`."""
+    return key in st.session_state.get(_REVEALED, ())
+
+
 def reveal_button(key: str) -> None:
     st.button("Reveal the answers", key=f"reveal-{key}", type="primary", icon=":material/visibility:",
               on_click=_reveal, args=(key,))
@@ -55,9 +60,10 @@ def predict_first(config) -> None:
     st.markdown("What does this return? Type the shape of every returned tensor, in order (the prediction "
                 "last, if there is a head).")
     st.code(quiz.question_code(config), language="python")
-    graded = answer(f"predict-{key}", "Every shape returned, in order", key, tell=False)
-    if graded:
-        verdict(graded)
+    form = f"predict-{key}"
+    found = answer(form, "Every shape returned, in order", key, tell=False)
+    if found:
+        verdict(form, found)
     reveal_button(key)
 
 

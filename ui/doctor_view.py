@@ -188,7 +188,18 @@ def _table(diagnosis) -> None:
     rows = "\n".join(f"| {r.line or ''} | {literal(r.layer, in_table=True)} | `{shapes_text(r.shapes)}` | "
                      f"{message(r.note, in_table=True)} |"
                      for r in diagnosis.layer_shapes)
-    st.markdown(f"| line | layer | output shape | note |\n|---|---|---|---|\n{rows}")
+    st.html(LAYERS_CSS)
+    with st.container(key="layers"):
+        st.markdown(f"| line | layer | output shape | note |\n|---|---|---|---|\n{rows}")
+
+
+# The layer table fits a phone: a layer's code and the note wrap (a shape stays whole), so the page never
+# scrolls sideways.
+LAYERS_CSS = """<style>
+.st-key-layers td:nth-child(2) code { white-space: normal; overflow-wrap: anywhere; display: inline; }
+.st-key-layers td:nth-child(4) { overflow-wrap: anywhere; }
+@media (max-width: 640px) { .st-key-layers :is(th, td) { padding: 0.3rem 0.4rem; } }
+</style>"""
 
 
 def _fixed(diagnosis) -> None:

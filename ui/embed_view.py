@@ -36,7 +36,7 @@ def builder(base: str) -> None:
                               key="embed_height")
     src = embed.address(base, settings, Classroom(hide, lock, reveal))
     title = f"RNN Lab playground: {panels.title(parse(settings).config)}"
-    st.subheader("The snippet")
+    st.header("The snippet")  # under the page title: the next level
     st.code(embed.snippet(src, height, title), language="html", wrap_lines=True)
     st.link_button("Open what the frame shows", src, icon=":material/open_in_new:")
     st.caption(NOTE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import wait
+from functools import partial
 from urllib.parse import parse_qsl
 
 import streamlit as st
@@ -11,7 +12,7 @@ from rnnlab import figures, lessons, snippets
 from rnnlab.engine import WorkerLost
 from rnnlab.params import parse
 from ui import classroom_view, panels
-from ui.answers import EXAMPLE, verdict
+from ui import answers
 from ui.controls import classroom
 from ui.runs import get_run, playground
 
@@ -54,12 +55,12 @@ def show(lesson: lessons.Lesson) -> None:
         panels.run_chart("lesson-input", figures.input_figure, run, 0)
     with right:  # the questions come before anything that answers them
         questions(lesson, tell=shown)
-    if shown:
+    if shown and (all_settled(lesson, shown) or classroom_view.revealed(lesson.slug)):
         left, _ = st.columns(2)
         with left:
             panels.run_chart("lesson-output", figures.output_figure, run, 0)
         panels.returns(run, level=3)  # under the lesson's own heading
-    else:
+    else:  # what Keras returns answers the questions: it waits for them, or for the button
         classroom_view.reveal_button(lesson.slug)
 
 
@@ -72,37 +73,46 @@ def run_snippets(lesson: lessons.Lesson) -> None:
             wait(futures)
 
 
+def _key(lesson: lessons.Lesson, k: int) -> str:
+    return f"question-{lesson.slug}-{k}"
+
+
 def questions(lesson: lessons.Lesson, tell: bool = True) -> None:
     """The lesson's questions, each graded against the live Keras model (tell=False: without the answer)."""
     st.subheader("Check your understanding")
     for k, question in enumerate(lesson.questions):
-        graded = ask(f"question-{lesson.slug}-{k}", lesson, question, tell)
-        if graded:  # each question keeps its verdict, and then its explanation, while the others are checked
-            verdict(graded)
-            if question.explain and tell:  # kept for Reveal: the explanation waits too
+        key, asked = _key(lesson, k), (lesson.slug, question, tell)
+        ask(key, asked, lesson, question, tell)
+        found = answers.kept(key, asked)
+        if found:  # each question keeps its verdict, and then its explanation, while the others are checked
+            answers.verdict(key, found)
+            if question.explain and tell and answers.settled(key, asked):  # the explanation holds the answer
                 st.markdown(lessons.render(lesson, text=question.explain))
 
 
-def ask(key: str, lesson: lessons.Lesson, question: lessons.Question, tell: bool) -> tuple[bool, str] | None:
-    """One question's form: a box to type in, or the choices; once checked, (right, why), kept for this key
-    while the question is the same."""
-    asked = (lesson.slug, question, tell)
-    verdicts = st.session_state.setdefault(_VERDICTS, {})  # form key -> (what was asked, its verdict)
+def all_settled(lesson: lessons.Lesson, tell: bool) -> bool:
+    """Whether every question is answered right or has had its answer shown."""
+    return all(answers.settled(_key(lesson, k), (lesson.slug, q, tell)) for k, q in enumerate(lesson.questions))
+
+
+def ask(key: str, asked: tuple, lesson: lessons.Lesson, question: lessons.Question, tell: bool) -> None:
+    """One question's form: a box to type in, or the choices; once checked, its verdict kept for this key while
+    the question is the same."""
     with st.form(key):
         if question.choices:
             typed = st.radio(question.ask, list(question.choices), index=None,
                              format_func=question.choices.get) or ""
         else:
-            typed = st.text_input(question.ask, placeholder=PLACEHOLDERS.get(question.kind, EXAMPLE))
+            typed = st.text_input(question.ask, placeholder=PLACEHOLDERS.get(question.kind,
+                                                                             answers.SHAPES_PLACEHOLDER))
         if st.form_submit_button("Check") and typed.strip():
             try:
-                verdicts[key] = (asked, lessons.grade_question(lesson, question, typed, tell))
+                answers.keep(key, asked, partial(lessons.grade_question, lesson, question, typed), tell)
             except WorkerLost:
-                verdicts[key] = (asked, (False, "Keras could not check this just now: press Check again."))
-    kept = verdicts.get(key)
-    return kept[1] if kept and kept[0] == asked else None
+                answers.keep(key, asked, lambda _: (False, "Keras could not check this just now: press Check again."),
+                             False)
 
 
-_VERDICTS = "_lesson_verdicts"
-PLACEHOLDERS = {"x": "e.g. (8, 20, 5)", "names": "e.g. output, state_h", "count": "a number, e.g. 2",
-                "equal": "e.g. output = state_h, or none", "params": "a number, e.g. 1,234"}
+# What each kind of answer looks like, without a number of tensors, a name or a value that could answer it
+PLACEHOLDERS = {"x": "a shape, in brackets", "names": "names, in order, separated by commas", "count": "a number",
+                "equal": "which are equal (a = b), or none", "params": "a number"}

@@ -25,7 +25,7 @@ import segno
 import streamlit as st
 
 from rnnlab import lessons
-from rnnlab.classroom import is_local, playground_settings
+from rnnlab.classroom import playground_settings
 from rnnlab.learner_text import code as literal, escape, message, visible
 from rnnlab.live import question
 from rnnlab.live.chart import tally_figure, tally_text
@@ -239,10 +239,7 @@ def _join_panel(code: str, key: str | Device) -> None:
     folded away (never on the projected screen)."""
     left, right = st.columns([2, 1])
     with left:
-        base = class_address()
-        if is_local(base):
-            st.warning("The join link below opens only on this computer: type above the address your students "
-                       "use.", icon=":material/warning:")
+        base = class_address()  # which warns, once, when the address opens only on this computer
         address = _address(base, code)
         st.markdown(f"Students open {literal(address)} or scan the code, or open {literal(base + '/class')} and "
                     f"type **{code}**.")
@@ -434,7 +431,7 @@ def _projector(code: str, key: str | Device, state: State) -> None:
 
 
 def _finish(code: str, key: str | Device) -> None:
-    st.subheader("Results and the end")
+    st.header("Results and the end")
     download, end = st.columns(2)
     with download:
         _download(code, key)
@@ -451,7 +448,7 @@ def _download(code: str, key: str | Device) -> None:
 
 
 def _follow(code: str, key: str, state: State) -> None:
-    st.subheader("The class's playground")
+    st.header("The class's playground")
     st.session_state.setdefault("follow_query", state.follow or "units=8&return_sequences=true")
     on = st.toggle("Every student's page shows this configuration, live", value=bool(state.follow),
                    key="follow_on")

@@ -125,7 +125,7 @@ def returns(run: Run, level: int = 2, hints: bool = True) -> None:
         st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
         stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
         lines = stack + [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
-        st.code("\n".join(lines), language="python")
+        st.code("\n".join(lines), language="python", wrap_lines=True)
         rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
         st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
     count = len(explain.returns_table(run)) - (config.head != "none")
@@ -175,13 +175,22 @@ def notes(run: Run) -> None:
                    "grow without limit on long sequences).", icon=":material/warning:")
 
 
-def unrolled(run: Run, view: Any) -> None:
+def unrolled(run: Run, view: Any, corner: Any = st) -> None:
     """The layer unrolled over time, what Keras returns lit in its colours; play moves the timestep in the
-    browser (Plotly frames), with the chosen part's h_t, c_t and gates following under it."""
+    browser (Plotly frames), with the chosen part's h_t, c_t and gates following under it. The play switch goes
+    in `corner` (beside the page's title), the colour scale in the sidebar: the picture and the table of what
+    Keras returns come first."""
+    widget(PARAMS["play"], container=corner)
+    widget(PARAMS["colours"], shown={name: scheme.label for name, scheme in colours.SCHEMES.items()},
+           container=st.sidebar)
     picture(run, view)
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    widget(PARAMS["colours"], shown={name: scheme.label for name, scheme in colours.SCHEMES.items()}, container=left)
-    widget(PARAMS["play"], container=right)
+
+
+def title_row(config: Config) -> Any:
+    """The page's title, with room on its right (under it on a phone) for the picture's play switch."""
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    left.title(title(config))
+    return right
 
 
 def picture(run: Run, view: Any) -> None:
@@ -189,6 +198,8 @@ def picture(run: Run, view: Any) -> None:
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
               view.play, scheme=view.colours)
+    if view.play:
+        st.caption("Keyboard: Tab to the picture, then space plays or pauses, and ← → step back and forward.")
 
 
 SECTIONS = {"states": "h and c at every step", "gates": "the gates", "step": "one timestep up close",
@@ -253,6 +264,11 @@ def weights(run: Run, view: Any) -> None:
     part = run.parts[view.part]
     shapes = ", ".join(f"`{name}` {str(tuple(w.shape)).replace(' ', NBSP)}" for name, w in part.weights.items())
     st.markdown(f"{part.label}: {shapes}.")
+    if part.weights["bias"].ndim == 2:  # the GRU, with Keras's default reset_after=True
+        st.markdown(f"The bias has two rows: row 0 is added to x_t · W, row 1 to h_(t-1) · U. Keras's GRU keeps "
+                    f"them apart (`reset_after=True`) because the reset gate r multiplies the recurrent part "
+                    f"with its bias, after they are added; each row holds {part.weights['bias'].shape[1]:,} "
+                    "numbers, one per unit of each block z | r | h̃.")
     terms = explain.param_terms(run)
     st.markdown("\n".join(f"- {text}" for text, _ in terms)
                 + f"\n\nTotal {sum(c for _, c in terms):,}; Keras's `model.count_params()` says **{run.params:,}**.")
@@ -290,4 +306,5 @@ def code(run: Run) -> None:
     """Runnable code that rebuilds exactly this model and data and prints the same shapes."""
     st.header("The same in code")
     st.caption("Runs as printed, with the same data and weights as on this page.")
-    st.code(code_for(run.config, {t.name: t.shape for t in run.returns}, run.params), language="python")
+    st.code(code_for(run.config, {t.name: t.shape for t in run.returns}, run.params), language="python",
+            wrap_lines=True)  # wrapped on a phone: a block that scrolled sideways could not be reached by keyboard

@@ -48,10 +48,10 @@ def show() -> None:
     form = f"{_FORM}-{level}-{state[_START]}-{state[_NUMBER]}"  # a new question, a new box: nothing typed carries over
     st.caption(f"Question {state[_NUMBER] + 1}")
     st.code(question.code, language="python")
-    graded = answer(form, "Every shape returned, in order (the prediction last, if there is one)", question.query)
-    if graded:  # this question's own verdict, never the one before it
-        _score(form, graded[0])
-        verdict(graded)
+    found = answer(form, "Every shape returned, in order (the prediction last, if there is one)", question.query)
+    if found:  # this question's own verdict, never the one before it; its first answer counts in the score
+        _score(form, found.graded[0])
+        verdict(form, found)
     st.button("Next question", on_click=_next_question)
     right, asked = state["quiz_score"]
     st.metric("Score this visit", f"{right} / {asked}")

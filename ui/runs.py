@@ -44,7 +44,7 @@ def _wait(future: Future, what: str, asker: engine.Owner) -> object:
             try:
                 return future.result(timeout=POLL_S)
             except Pending:
-                ahead = int(playground().ahead_of(future))
+                ahead = int(playground().ahead_of(future, asker))
                 note = note or st.empty()
                 if ahead:
                     note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours.", icon="⏳")

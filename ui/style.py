@@ -2,13 +2,15 @@
 
 - Code highlighting: Streamlit colours the tokens from its fixed palette (keywords #1c83e1, numbers
   #29b09d, comments #808495, ...), 2.5-3.6:1 on the code background; these are the same hues darkened to at
-  least 4.5:1 (WCAG AA) on it (#f7f7f6), on white and in a warning's tint.
+  least 4.5:1 (WCAG AA) on it (#f7f7f6), on white and in a warning's tint; a diff's added and removed lines
+  too (Streamlit draws them #21c354 and #ff4b4b, 2.3:1 and 3.2:1).
 - Captions: Streamlit fades them with opacity 0.6 (#767676 on white, 4.35:1 on inline code's background);
   a darker grey, opaque.
 - Keyboard focus: every control shows a clear outline when reached with the keyboard; a toggle, radio or
   checkbox (whose real input is hidden) on its label.
 - Inline code in text never breaks across lines (a shape such as (32, 10, 1) stays whole at any width); a
   span too long for the screen scrolls inside itself.
+- Less room above the title than Streamlit leaves (6rem): the first screen reaches what Keras returns.
 - Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
   above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
 """
@@ -34,10 +36,13 @@ APP_CSS = f"""<style>
 [data-testid="stCode"] .token.variable {{ color: #136a8a; }}
 [data-testid="stCode"] .token.url {{ color: #6d3fc0; }}
 [data-testid="stCode"] .token.important, [data-testid="stCode"] .token.deleted {{ color: #a8283a; }}
+[data-testid="stCode"] code .token.inserted:is(.line, .prefix) {{ color: #0f6b2e; }}
+[data-testid="stCode"] code .token.deleted:is(.line, .prefix) {{ color: #a8283a; }}
 [data-testid="stCaptionContainer"] {{ opacity: 1; color: #5c5c5c; }}
 [data-testid="stCaptionContainer"] code {{ color: #5c5c5c; }}
 [data-testid="stMarkdownContainer"] :not(pre) > code {{ white-space: nowrap; display: inline-block; max-width: 100%;
   overflow-x: auto; vertical-align: bottom; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
 label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
 </style>"""

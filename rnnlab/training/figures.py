@@ -8,8 +8,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from rnnlab.figures import PALETTE, Figure, _axis, _axis_id, _axis_key, _bound, _domains, _figure, _heatmap, \
-    _label, _window
+from rnnlab.colours import PALETTE
+from rnnlab.figures import (Figure, axis_id, axis_key, base_figure, heatmap, panel_label, plain_axis, stacked_domains,
+                            symmetric_bound, unit_window)
 from rnnlab.training.plan import Glimpse, Result
 from rnnlab.training.tasks import TASKS
 
@@ -34,10 +35,10 @@ def loss_figure(loss: Sequence[float], val_loss: Sequence[float], epochs: int,
     shown = [v for v in (*loss, *val_loss, *([baseline] if baseline else [])) if np.isfinite(v) and v > 0]
     ends = {} if shown else {"range": [-3, 0]}  # log10 of the axis ends, before the first epoch
     ticks = _log_ticks(min(shown, default=1e-3), max(shown, default=1.0))
-    return _figure(traces, "loss after every epoch", 380,
-                   xaxis=_axis("epoch", range=[0.5, epochs + 0.5], dtick=next(d for d in (1, 2, 5, 10)
+    return base_figure(traces, "loss after every epoch", 380,
+                   xaxis=plain_axis("epoch", range=[0.5, epochs + 0.5], dtick=next(d for d in (1, 2, 5, 10)
                                                                                if epochs <= 8 * d)),
-                   yaxis=_axis("MSE (log scale)", type="log", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks],
+                   yaxis=plain_axis("MSE (log scale)", type="log", tickvals=ticks, ticktext=[f"{v:g}" for v in ticks],
                                **ends),
                    margin={"l": 70, "r": 20, "t": 60, "b": 110},
                    legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0})
@@ -65,11 +66,11 @@ def predictions_figure(result: Result | Glimpse, sample: int) -> Figure:
     real = result.real[sample]
     steps = np.arange(real.size)
     per_step = result.y_val.ndim == 3
-    rows = _domains(task.width, 0.1)[::-1]
+    rows = stacked_domains(task.width, 0.1)[::-1]
     now = f"after epoch {result.epoch + 1}" if isinstance(result, Glimpse) else "after training"
     traces, layout, labels = [], {}, []
     for k, (name, domain) in enumerate(zip(task.targets, rows), start=1):
-        axes = {"xaxis": _axis_id("x", k), "yaxis": _axis_id("y", k)}
+        axes = {"xaxis": axis_id("x", k), "yaxis": axis_id("y", k)}
         first = k == 1
         traces.append({"type": "scatter", "x": steps[real], "y": result.x_val[sample, real, 0], "mode": "lines",
                        "name": "input x[t, 0]", "line": {"color": INPUT, "width": 1.5}, "opacity": 0.45,
@@ -90,12 +91,12 @@ def predictions_figure(result: Result | Glimpse, sample: int) -> Figure:
                                                      "symbol": "circle" if label == "target y" else "x"},
                            "showlegend": first, "legendgroup": label, **axes,
                            "hovertemplate": f"t %{{x}}<br>{label} %{{y:.3f}}<extra></extra>"})
-        layout[_axis_key("x", k)] = _axis("timestep t" if k == task.width else None, anchor=_axis_id("y", k),
+        layout[axis_key("x", k)] = plain_axis("timestep t" if k == task.width else None, anchor=axis_id("y", k),
                                           range=[-0.5, real.size - 0.5], **({} if k == 1 else {"matches": "x"}))
-        layout[_axis_key("y", k)] = _axis(None, domain=domain, anchor=_axis_id("x", k))
-        labels.append(_label(f"target: {name}", 0.5, domain[1]))
+        layout[axis_key("y", k)] = plain_axis(None, domain=domain, anchor=axis_id("x", k))
+        labels.append(panel_label(f"target: {name}", 0.5, domain[1]))
     what = "at every timestep" if per_step else "one per sequence, at its last real timestep"
-    return _figure(traces, f"validation sample {sample}: targets and predictions ({what})",
+    return base_figure(traces, f"validation sample {sample}: targets and predictions ({what})",
                    150 + 190 * task.width, annotations=labels, margin={"l": 60, "r": 20, "t": 90, "b": 90},
                    legend={"orientation": "h", "yanchor": "top", "y": -0.08 if task.width > 1 else -0.2, "x": 0},
                    **layout)
@@ -105,16 +106,16 @@ def states_figure(result: Result, sample: int) -> Figure:
     """h_t of the last recurrent layer at every timestep for one sample, before and after training,
     side by side on one colour scale."""
     before, after = result.states_before[sample], result.states_after[sample]
-    drawn, note = _window(before.shape[1])
-    bound = max(_bound(before[:, drawn]), _bound(after[:, drawn]))
+    drawn, note = unit_window(before.shape[1])
+    bound = max(symmetric_bound(before[:, drawn]), symmetric_bound(after[:, drawn]))
     traces, layout, labels = [], {}, []
     units = np.arange(before.shape[1])[drawn]
-    columns = _domains(2, 0.06)
+    columns = stacked_domains(2, 0.06)
     for k, (title, values) in enumerate((("before training", before), ("after training", after)), start=1):
         domain = columns[k - 1]
-        traces.append(_heatmap(values[:, drawn].T, "timestep", "unit", f"h_t {title}", bound, y=units,
-                               xaxis=_axis_id("x", k), yaxis="y", showscale=k == 2))
-        layout[_axis_key("x", k)] = _axis("timestep t", domain=domain, anchor="y")
-        labels.append(_label(title, sum(domain) / 2, 1.0))
-    return _figure(traces, f"h_t at every timestep, validation sample {sample}{note}", 380,
-                   yaxis=_axis("unit", autorange="reversed"), annotations=labels, **layout)
+        traces.append(heatmap(values[:, drawn].T, "timestep", "unit", f"h_t {title}", bound, y=units,
+                               xaxis=axis_id("x", k), yaxis="y", showscale=k == 2))
+        layout[axis_key("x", k)] = plain_axis("timestep t", domain=domain, anchor="y")
+        labels.append(panel_label(title, sum(domain) / 2, 1.0))
+    return base_figure(traces, f"h_t at every timestep, validation sample {sample}{note}", 380,
+                   yaxis=plain_axis("unit", autorange="reversed"), annotations=labels, **layout)

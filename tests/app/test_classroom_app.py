@@ -114,3 +114,9 @@ def test_an_address_that_is_not_plain_http_is_refused_without_being_shown(typed)
     shown = "\n".join(str(e.value) for e in (*at.markdown, *at.error, *at.warning, *at.caption, *at.code))
     assert typed[:20] not in shown  # never quoted back, never rendered
     assert at.tabs[1].code[-1].value.startswith("http://localhost")  # the link keeps the page's own address
+
+
+def test_the_embed_tab_goes_down_one_heading_level_at_a_time():
+    """The page's title is h1: the tab's own heading is h2, not h3."""
+    at = open_builder()
+    assert at.tabs[2].header and not at.tabs[2].subheader

@@ -33,6 +33,30 @@ def test_a_question_is_graded_against_keras():
     assert at.error and "timesteps axis" in at.error[0].value
 
 
+def test_a_wrong_answer_gets_a_second_try_before_the_right_answer_is_shown():
+    """The first wrong answer is told its rule, not the right shapes; "Show the answer" tells them."""
+    lesson = two_question_lesson()
+    at = open_lesson(lesson)
+    right = str(lessons.expected(lessons.answer_query(lesson, lesson.questions[0]), "returns")[0])
+    at.text_input[0].input("(32, 64)")
+    at.button[0].click().run()
+    assert at.error and right not in at.error[0].value.replace("\\", ""), at.error[0].value
+    explained = "\n".join(m.value for m in at.markdown)
+    assert lessons.render(lesson, text=lesson.questions[0].explain) not in explained, "the explanation waits"
+    show = next(b for b in at.button if b.label == "Show the answer")
+    show.click().run()
+    assert at.error and right in at.error[0].value.replace("\\", ""), at.error[0].value
+    assert not [b for b in at.button if b.label == "Show the answer"]
+
+
+def test_placeholders_give_neither_a_shape_nor_a_name():
+    for slug in ("return-state", "return-sequences", "the-input", "units"):
+        at = open_lesson(lessons.find(slug))
+        for box in at.text_input:
+            assert not any(ch.isdigit() for ch in box.placeholder) and "state_h" not in box.placeholder, \
+                (slug, box.placeholder)
+
+
 def two_question_lesson() -> lessons.Lesson:
     return lessons.find("return-sequences")
 
@@ -57,14 +81,17 @@ def test_each_question_keeps_its_verdict_and_explanation_when_another_is_checked
     assert len(at.success) == 1 and len(at.error) == 1, "the first verdict is still there"
     explained = "\n".join(m.value for m in at.markdown)
     assert lessons.render(lesson, text=lesson.questions[0].explain) in explained
-    assert lessons.render(lesson, text=lesson.questions[1].explain) in explained
+    assert lessons.render(lesson, text=lesson.questions[1].explain) not in explained, "it waits for a second try"
     at.text_input[1].input(", ".join(map(str, second)))
     at.button[1].click().run()
     assert len(at.success) == 2 and not at.error
+    explained = "\n".join(m.value for m in at.markdown)
+    assert lessons.render(lesson, text=lesson.questions[1].explain) in explained
 
 
 def test_the_answers_come_after_the_questions_on_the_page():
-    """Nothing shown above a question (text, charts' titles, the table of what Keras returns) holds its answer."""
+    """Nothing shown above a question (text, charts' titles) holds its answer; the table of what Keras returns
+    waits under the questions until each is answered right (or the answers are asked for)."""
     lesson = two_question_lesson()
     at = open_lesson(lesson)
     order = [e for e in at.main if e.type in ("markdown", "text_input", "code")]
@@ -72,8 +99,14 @@ def test_the_answers_come_after_the_questions_on_the_page():
     above = "\n".join(str(e.value) for e in order[:first_question] if e.type != "text_input")
     answers = [str(s) for q in lesson.questions for s in lessons.expected(lessons.answer_query(lesson, q), q.of)]
     assert not [a for a in answers if a in above], above
+    assert not [m for m in at.markdown if m.value.startswith("| returned |")], "the table answers the questions"
+    for k, question in enumerate(lesson.questions):
+        right = lessons.expected(lessons.answer_query(lesson, question), question.of)
+        at.text_input[k].input(", ".join(map(str, right)))
+        at.button[k].click().run()
+    order = [e for e in at.main if e.type in ("markdown", "text_input", "code")]
     table = next(i for i, e in enumerate(order) if str(e.value).startswith("| returned |"))
-    assert table > first_question
+    assert table > max(i for i, e in enumerate(order) if e.type == "text_input")
 
 
 def test_a_former_lesson_link_opens_the_lesson():

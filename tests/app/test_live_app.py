@@ -502,3 +502,16 @@ def test_a_playground_question_can_be_posed_with_choices_and_a_student_chooses(s
     choices = [r for r in at.radio if r.label == "Your answer"]
     assert choices and list(choices[0].options) == list(posed.options)
     assert not at.exception
+
+
+def test_the_teachers_page_warns_once_that_a_localhost_link_opens_only_on_this_computer(session):
+    at = teacher_page(session)  # AppTest, like a teacher on the serving machine, is on localhost
+    warned = [w.value for w in at.warning if "only on this computer" in w.value]
+    assert len(warned) == 1, warned
+
+
+
+def test_the_teachers_page_goes_down_one_heading_level_at_a_time(session):
+    """Under the page's title (h1) come sections (h2), never a level skipped."""
+    at = teacher_page(session)
+    assert at.title and at.header and not at.subheader, [h.value for h in at.subheader]

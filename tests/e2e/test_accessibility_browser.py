@@ -196,12 +196,12 @@ def test_a_fresh_server_never_lists_the_raw_page_files(browser, artifacts: Path)
         page.close()
 
 
-def axe_violations(page: Page) -> list[dict]:
+def axe_violations(page: Page, width: int = 1366) -> list[dict]:
     """axe-core (the copy bundled in the axe-playwright-python package: nothing is downloaded) on the whole
-    page, drawn in a tall viewport so that every element is on screen."""
+    page, drawn in a tall viewport (of that width) so that every element is on screen."""
     bottom = page.evaluate("""() => Math.ceil(document.querySelector('[data-testid=stMainBlockContainer]')
         .getBoundingClientRect().bottom)""")
-    resized(page, 1366, min(max(bottom + 40, 768), TALL))
+    resized(page, width, min(max(bottom + 40, 768), TALL))
     return Axe().run(page).response["violations"]
 
 
@@ -219,6 +219,18 @@ def test_axe_finds_no_serious_violation(page: Page, server_url: str, artifacts: 
     (artifacts / f"axe-{name}.json").write_text(json.dumps(violations, indent=1))
     blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]], v["nodes"][0]["failureSummary"])
                 for v in violations if v["impact"] in BLOCKING or v["id"] == "heading-order"]
+    assert not blocking, json.dumps(blocking, indent=1)
+
+
+def test_axe_finds_no_serious_violation_on_a_phone(page: Page, server_url: str, artifacts: Path):
+    """At phone width a code block too wide for the screen would scroll without taking focus."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server_url + "/?return_sequences=true&return_state=true")
+    settled(page)
+    violations = axe_violations(page, width=390)
+    (artifacts / "axe-playground-phone.json").write_text(json.dumps(violations, indent=1))
+    blocking = [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]]) for v in violations
+                if v["impact"] in BLOCKING or v["id"] == "heading-order"]
     assert not blocking, json.dumps(blocking, indent=1)
 
 
@@ -253,10 +265,10 @@ def test_every_chart_has_a_text_summary(page: Page, server_url: str):
             return {title: chart.layout.title.text, text: caption?.innerText ?? ''};
         })""")
     assert len(charts) == 16  # the unrolled layer, input and output each time, and each section's own chart
-    pictures = [c for c in charts if c["title"].startswith("The layer unrolled")]
+    pictures = [c for c in charts if c["title"].startswith("LSTM unrolled")]
     assert len(pictures) == 4
     for picture in pictures:  # the picture says in words what Keras returns, from which cells
-        assert picture["text"].startswith("Chart: The layer unrolled: LSTM over 5 timesteps, sample 0."), picture
+        assert picture["text"].startswith("Chart: LSTM unrolled over 5 timesteps, sample 0."), picture
         assert "Keras returns whole_seq (32, 5, 8): h of LSTM at 5 timesteps." in picture["text"], picture
     for chart in (c for c in charts if c not in pictures):
         assert chart["text"].startswith(f"Chart: {chart['title']}"), chart

@@ -45,6 +45,26 @@ def test_pasting_example_1_shows_the_problem_and_the_verified_fix(page: Page, se
     page.screenshot(path=artifacts / "doctor-example-1.png")
 
 
+def test_on_a_phone_the_layer_table_fits_and_the_page_never_scrolls_sideways(browser, server_url: str, settle):
+    example = all_examples()[0]
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{server_url}/doctor")
+    wait_until_idle(page)
+    code = page.get_by_role("textbox", name="Your Keras model code (read, never run)")
+    code.fill(example.code)
+    page.get_by_role("textbox", name="X shape", exact=True).fill(example.x_shape)
+    page.get_by_role("textbox", name="y shape (optional)").fill(example.y_shape)
+    page.get_by_role("button", name="Diagnose").click()
+    settle(page)
+    table = page.locator("[data-testid=stMain] table").first
+    expect(table).to_contain_text("(None, 45, 1)")
+    box = table.bounding_box()
+    assert box and box["x"] + box["width"] <= 390, box
+    main = page.locator("[data-testid=stMain]").evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert main[0] <= main[1], main
+    page.context.close()
+
+
 def test_assembling_a_model_with_controls_diagnoses_the_code_it_shows(page: Page, server_url: str, settle, artifacts):
     page.goto(f"{server_url}/doctor")
     wait_until_idle(page)

@@ -15,7 +15,7 @@ from tests.e2e.test_playground_browser import assert_no_exception, flip
 pytestmark = pytest.mark.browser
 
 SIZES = {"laptop": (1366, 768), "projector": (1920, 1080), "phone": (390, 844)}
-PICTURE = "[...document.querySelectorAll('.js-plotly-plot')].find(e => e.layout.title.text.startsWith('The layer unrolled'))"
+PICTURE = "[...document.querySelectorAll('.js-plotly-plot')].find(e => e.layout.title.text.includes(' unrolled over '))"
 # The picture's labels of returned tensors (name, shape, colour), and where play stands.
 LABELS_JS = f"""() => {PICTURE}.layout.annotations.map(a => a.text.match(/^<b>([a-z_]+)<\\/b><br>(\\(.*\\))$/) ? 
     [a.text.replace(/<[^>]+>/g, ' ').trim().replace(/\\s+/g, ' '), a.font.color] : null).filter(Boolean)"""

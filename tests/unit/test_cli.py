@@ -1,6 +1,7 @@
 """python -m rnnlab describe: one JSON object for a query string; bad input exits 2 without a traceback."""
 
 import json
+import re
 
 import keras
 import pytest
@@ -87,3 +88,14 @@ def test_doctor_is_unsure_of_a_loop_that_makes_more_layers_than_it_reads():
     assert result["verdict"] == "unsure"
     (unread,) = result["not_understood"]
     assert unread["line"] == 4 and unread["model"] and "read once" in unread["reason"]
+
+
+def test_a_refusal_names_keras_layers_without_their_internal_counters():
+    """A long-running server has built lstm_12 by now: the learner's code names no such layer."""
+    from rnnlab import refusals
+    from rnnlab.params import parse
+
+    said = refusals.explain(parse("units=8").config, "Input 0 of layer 'lstm_12' is incompatible; 'simple_rnn_3'")
+    assert said.message == "Input 0 of layer 'lstm' is incompatible; 'simple_rnn'"
+    result = rnnlab.describe("units=8&depth=2&inner_return_sequences=false")
+    assert not re.search(r"'[a-z_]+_\d+'", result["refusal"]["message"]), result["refusal"]["message"]

@@ -4,7 +4,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from rnnlab import explain, figures
+from rnnlab import explain, figures, unrolled
 from rnnlab.params import parse
 from rnnlab.run import run
 
@@ -94,7 +94,7 @@ def test_states_chart_draws_solid_exactly_what_keras_returns(query, h_steps, c_s
 def test_gates_chart_has_the_gates_in_keras_order(layer, gates):
     result = run(parse(f"units=3&layer={layer}").config)
     spec = figures.gates_figure(result, result.parts[0], 0)
-    assert [t["name"] for t in spec["data"]] == gates
+    assert [t["name"] for t in spec["data"]] == [figures.gate_name(g) for g in gates]
     np.testing.assert_array_equal(spec["data"][1]["z"], result.trace.gates[gates[1]][0].T)
 
 
@@ -210,6 +210,7 @@ def test_sigmoid_gates_are_drawn_from_zero_to_one_and_the_candidate_about_zero(l
     result = run(parse(f"layer={layer}&units=5").config)
     spec = figures.gates_figure(result, result.parts[0], 0)
     traces = {t["name"]: t for t in spec["data"]}
+    candidate = figures.gate_name(candidate)  # the page writes the GRU's h~ as h̃
     for gate in sigmoid:
         assert (traces[gate]["zmin"], traces[gate]["zmax"]) == (0.0, 1.0)
         assert traces[gate]["colorscale"] == figures.SEQUENTIAL
@@ -217,7 +218,8 @@ def test_sigmoid_gates_are_drawn_from_zero_to_one_and_the_candidate_about_zero(l
     assert (traces[candidate]["zmin"], traces[candidate]["zmax"]) == (-1.0, 1.0)
     assert traces[candidate]["colorscale"] == figures.DIVERGING
     titles = [a["text"] for a in spec["layout"]["annotations"]]
-    assert f"<b>{figures.GATE_TITLES[candidate]}</b>" in titles and "candidate" in figures.GATE_TITLES[candidate]
+    title = next(t for g, t in figures.GATE_TITLES.items() if figures.gate_name(g) == candidate)
+    assert f"<b>{title}</b>" in titles and "candidate" in title
 
 
 def test_a_relu_candidate_keeps_its_values_on_a_scale_about_zero():
@@ -256,8 +258,8 @@ def test_the_candidate_is_g_in_the_weights_as_in_the_gates_and_the_update():
     gru = run(parse("units=3&layer=gru").config)
     gru_spec = figures.weights_figure(gru, gru.parts[0])
     assert [a["text"] for a in gru_spec["layout"]["annotations"] if a.get("xref") == "x"] == [
-        "<b>z</b>", "<b>r</b>", "<b>h~</b>"]
-    assert "h~ (candidate) is the block Keras calls h" in heading(gru_spec)
+        "<b>z</b>", "<b>r</b>", "<b>h̃</b>"]
+    assert "h̃ (candidate) is the block Keras calls h" in heading(gru_spec)
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -293,3 +295,12 @@ def test_an_enlarged_figure_is_the_same_chart_with_every_length_in_pixels_scaled
     assert big["data"][0]["colorbar"]["thickness"] == 1.5 * spec["data"][0]["colorbar"]["thickness"]
     assert big["data"][0]["z"] is spec["data"][0]["z"]  # the numbers are not copied
     assert spec["layout"]["height"] == layout["height"]  # the original is left as it was
+
+
+def test_the_grus_candidate_is_written_h_tilde_never_h_twiddle():
+    result = run(parse("layer=gru&units=4&return_state=true").config)
+    part = result.parts[0]
+    texts = [str(figures.weights_figure(result, part)), str(figures.gates_figure(result, part, 0)),
+             str(list(figures.step_vectors(part, 0, 1))), " ".join(explain.unit_update(result, part, 0, 1, 0)),
+             str(unrolled.unrolled_figure(result, 0, 0, (0,), 0, 1))]
+    assert not [t for t in texts if "h~" in t] and all("h̃" in t for t in texts)

@@ -44,9 +44,8 @@ SAME_TEXT = {"str", "repr"}
 OURS = {
     # checked settings, and what our code computes from them
     "*:config.*": "a Config: every field checked against its parameter's bounds or choices (rnnlab.params)",
-    "*:parsed.config.*": "a checked Config (rnnlab.params.parse)",
     "*:run.*": "a Keras run of a checked Config: shapes, names, numbers and Keras's words about our own model",
-    "*:panels.title": "the playground's title, from a checked Config",
+    "panels:title": "the playground's title, from a checked Config",
     "*:lost": "WorkerLost: our sentence about a worker that ended or a queue that was full",
     "*:notice.outcome": "a Notice's outcome is ours ('ignored', 'using 64'); its problem quotes the input",
     "*:n.outcome": "a Notice's outcome (see notice.outcome)",

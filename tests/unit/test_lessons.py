@@ -113,6 +113,14 @@ def test_check_catches_an_answer_given_away_above_its_question(body, explains, f
     assert any(found in p for p in problems) if found else problems == []
 
 
+def test_check_catches_an_answer_given_away_in_the_title():
+    question = lessons.Question("Name what it returns, in order.", "return_state=true", "x", kind="names",
+                                answer="{{names}}")
+    lesson = lessons.Lesson("t", "return_state: output, state_h, state_c, in that order", 1, "units=4", "Read.",
+                            (question,))
+    assert any("question 1's answer output, state_h, state_c" in p for p in lessons.given_away(lesson))
+
+
 def test_explanations_are_checked_like_the_text():
     bad = lessons.Lesson("t", "t", 1, "units=4", "text", (lessons.Question("q", "", "It is (32, 4).",
                                                                           answer="{{shapes}}"),))

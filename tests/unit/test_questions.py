@@ -309,6 +309,13 @@ def test_a_padded_step_question_without_telling_never_names_the_right_value(numb
         assert not ok and not any(word in rule.lower() for word in ("zero", "forward", "new value", "carr")), why
 
 
+def test_a_wrong_shape_without_telling_never_names_the_tensor_keras_returns():
+    """Before a Reveal, 'Tensor 1 (whole_seq)' would say that return_sequences is on."""
+    right, why = questions.grade("shapes", "(32, 64), (32, 64), (32, 64)", BOTH, tell=False)
+    assert not right and why.startswith("Tensor 1:") and "whole_seq" not in why, why
+    assert "whole_seq" in questions.grade("shapes", "(32, 64), (32, 64), (32, 64)", BOTH, tell=True)[1]
+
+
 def test_will_keras_build_it_without_telling_does_not_say_it_builds():
     right, why = questions.grade("builds", "needs_sequence", "depth=2", tell=False)
     assert not right and "builds" not in why.lower()

@@ -171,7 +171,58 @@ def test_the_final_h_is_drawn_as_returned_exactly_when_keras_returns_it(query):
     texts += [str(text) for trace in spec["data"] if "text" in trace.get("mode", "") for text in trace["text"]]
     top = [part for part in result.parts if part.layer == result.config.depth - 1]
     not_returned = [part for part in top if not _holds(result, part.trace.h[0, -1])]
-    assert sum(text == "h_T<br>not returned" for text in texts) == len(not_returned), texts
+    assert sum(text == "h<sub>T</sub><br>not returned" for text in texts) == len(not_returned), texts
     if not result.config.return_state and not result.config.bidirectional:
         said = "output" if not result.config.return_sequences else "whole_seq"
-        assert any(text.startswith("h<sub>T</sub> = ") and said in text for text in texts)  # under both its names
+        assert any(text.startswith("h<sub>T</sub><br>= ") and said in text for text in texts)  # under both its names
+
+
+# Machado, Oliveira & Fernandes (2009), full deuteranopia and protanopia, on linear RGB
+DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                         [-0.011820, 0.042940, 0.968881]])
+PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                       [-0.003882, -0.048116, 1.051998]])
+TOGETHER = [("output", "state_h", "state_c", "prediction"),
+            ("forward_output", "backward_output", "forward_h", "forward_c", "backward_h", "backward_c")]
+
+
+def _lab(hex_colour: str, seen: np.ndarray) -> np.ndarray:
+    """CIELAB of a colour as a viewer with that vision sees it."""
+    srgb = np.array([int(hex_colour[k:k + 2], 16) / 255 for k in (1, 3, 5)])
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ np.clip(
+        seen @ linear, 0, 1) / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+@pytest.mark.parametrize("seen, least", [(np.eye(3), 20), (DEUTERANOPIA, 20), (PROTANOPIA, 15)],
+                         ids=["normal", "deuteranopia", "protanopia"])
+def test_returned_tensors_keep_colours_apart_under_colour_blindness_and_differ_by_dash_too(seen, least):
+    """state_c never looks like the grey of what is thrown away, backward_h like backward_c, forward_h like the
+    current step's box; and no two names shown together share a dash."""
+    for names in TOGETHER:
+        others = [(n, colours.tensor_colour(n)) for n in names] + [("thrown away", colours.FADED),
+                                                                 ("the step's box", colours.STEP_COLOUR)]
+        for k, (one, a) in enumerate(others):
+            for other, b in others[k + 1:]:
+                distance = float(np.linalg.norm(_lab(a, seen) - _lab(b, seen)))
+                assert distance >= least, (one, other, round(distance, 1))
+        dashes = [colours.tensor_dash(n) for n in names if n != "prediction"]
+        assert len(set(dashes)) == len(dashes), dict(zip(names, dashes))
+
+
+def test_the_pictures_title_names_the_layer_as_built():
+    result = run(parse("bidirectional=true").config)
+    assert picture(result)["layout"]["title"]["text"].startswith("Bidirectional(LSTM) unrolled")
+    assert picture(run(parse("layer=gru").config))["layout"]["title"]["text"].startswith("GRU unrolled")
+
+
+@pytest.mark.parametrize("query", ["head=dense", "head=time_distributed&return_sequences=true"])
+def test_every_head_box_is_fed_by_an_arrow_from_the_tensor_it_reads(query):
+    result = run(parse(query).config)
+    spec = picture(result)
+    boxes = [s for s in spec["layout"]["shapes"] if s["type"] == "rect" and s["y0"] > 1.5]
+    heads = next(t for t in spec["data"] if t.get("name") == "arrowheads")
+    tips = set(zip(heads["x"], heads["y"]))
+    assert boxes and all(((b["x0"] + b["x1"]) / 2, b["y0"]) in tips for b in boxes), (boxes, tips)

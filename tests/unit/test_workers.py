@@ -334,6 +334,18 @@ def test_killed_doctor_workers_are_replaced_and_no_paste_is_blamed(doctor_lane):
     assert following.result(timeout=180).layer_shapes
 
 
+def test_a_tabs_own_tasks_are_not_other_requests_ahead_of_it(workers):
+    """A server busy only with this tab: its own newer confirmation (they run newest first) is not '1 other
+    request ahead of yours'; for another tab it is."""
+    blocker = workers.submit("run", parse(f"{HEAVY}&seed=40").config)
+    _running(blocker)
+    older = workers.submit("run", parse("units=41&seed=40").config, owner=A, priority=engine.CONFIRM)
+    newer = workers.submit("run", parse("units=42&seed=40").config, owner=A, priority=engine.CONFIRM)
+    assert workers.ahead_of(older, A) == 0 and workers.ahead_of(older, B) == 1
+    for future in (older, newer):
+        assert future.result(timeout=180).returns
+
+
 def test_the_servers_own_tasks_are_not_other_visitors_requests(workers):
     blocker = workers.submit("run", parse(f"{HEAVY}&seed=30").config)
     _running(blocker)

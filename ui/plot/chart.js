@@ -37,6 +37,46 @@ function holder(parentElement) {
   return chart;
 }
 
+// A chart with frames (the unrolled layer, playing) is reached with Tab and played from the keyboard: space
+// plays or pauses, the arrow keys step back and forward. Plotly's own buttons and slider take no focus.
+const STEP_MS = 700;
+
+function step(chart) {
+  return chart._fullLayout.sliders?.[0]?.active ?? 0;
+}
+
+function keys(chart, Plotly, frames) {
+  chart.rnnlabFrames = frames;
+  if (!frames) {
+    chart.removeAttribute("tabindex");
+    return;
+  }
+  chart.tabIndex = 0;
+  chart.setAttribute("role", "application");
+  chart.setAttribute("aria-label", "The layer unrolled: space plays or pauses, the left and right arrows step");
+  if (chart.rnnlabKeys) return;
+  chart.rnnlabKeys = true;
+  chart.on?.("plotly_animated", () => (chart.rnnlabPlaying = false));
+  chart.addEventListener("keydown", (event) => {
+    const last = chart.rnnlabFrames - 1;
+    if (!chart.rnnlabFrames) return;
+    const go = (names, duration) =>
+      Plotly.animate(chart, names, { frame: { duration, redraw: true }, transition: { duration: 0 },
+                                     mode: "immediate", fromcurrent: true });
+    if (event.key === " ") {
+      chart.rnnlabPlaying = !chart.rnnlabPlaying;
+      go(chart.rnnlabPlaying ? null : [null], STEP_MS);
+    } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
+      chart.rnnlabPlaying = false;
+      const next = Math.min(Math.max(step(chart) + (event.key === "ArrowRight" ? 1 : -1), 0), last);
+      go([String(next)], 0);
+    } else {
+      return;
+    }
+    event.preventDefault(); // no page scroll
+  });
+}
+
 export default function ({ data, parentElement }) {
   const text = new TextDecoder().decode(data);
   const chart = holder(parentElement);
@@ -48,6 +88,7 @@ export default function ({ data, parentElement }) {
     .then(async (Plotly) => {
       if (chart.rnnlabText !== text) return; // a newer figure came while plotly.js loaded
       await Plotly.react(chart, { data: figure.data, layout: figure.layout, frames: figure.frames || [], config });
+      keys(chart, Plotly, (figure.frames || []).length);
       if (chart.rnnlabText === text) delete chart.dataset.drawing;
     })
     .catch((error) => {
