@@ -139,8 +139,10 @@ def _draw_choice(setting: Setting, box: Any, label: str, common: dict[str, Any],
         box.select_slider(label, sorted({*setting.offered, st.session_state[common["key"]]}), **common)
     elif shown:
         box.radio(label, setting.choices, format_func=shown.__getitem__, horizontal=True, **common)
+    elif labels:
+        box.selectbox(label, setting.choices, format_func=labels.__getitem__, **common)
     else:
-        box.selectbox(label, setting.choices, **({"format_func": labels.__getitem__} if labels else {}), **common)
+        box.selectbox(label, setting.choices, **common)
 
 
 def _draw_number(setting: Setting, box: Any, label: str, common: dict[str, Any], low: int, high: int,
