@@ -675,8 +675,7 @@ def loaded(names: tuple[str, ...]) -> dict[str, Any]:
 # --- the one engine of this process ---
 
 _ENGINE: Engine | None = None
-_DOCTOR: Engine | None = None
-_TRAINING: Engine | None = None
+_LANES: dict[Lane, Engine] = {}  # the doctor's and training's engines, once started
 _CLOSED = False  # the server is stopping: no engine starts any more
 _STARTING = threading.Lock()
 
@@ -704,29 +703,34 @@ def start(workers: int | None = None) -> Engine:
         return _ENGINE
 
 
+def _lane(lane: Lane) -> Engine:
+    """The engine of this lane, started on the first call."""
+    with _STARTING:
+        if lane not in _LANES:
+            _LANES[lane] = Engine(lane=lane)
+        return _LANES[lane]
+
+
 def doctor() -> Engine:
     """The shape doctor's engine (lane DOCTOR), started on the first call."""
-    global _DOCTOR
-    with _STARTING:
-        if _DOCTOR is None:
-            _DOCTOR = Engine(lane=DOCTOR)
-        return _DOCTOR
+    return _lane(DOCTOR)
 
 
 def training() -> Engine:
     """Training's engine (lane TRAINING), started on the first call."""
-    global _TRAINING
-    with _STARTING:
-        if _TRAINING is None:
-            _TRAINING = Engine(lane=TRAINING)
-        return _TRAINING
+    return _lane(TRAINING)
+
+
+def started_lanes() -> tuple[Lane, ...]:
+    """The lanes besides the playground's whose engine has started (the doctor's, training's)."""
+    return tuple(_LANES)
 
 
 def close() -> None:
     """Stop every engine's workers (the server is stopping)."""
     global _CLOSED
     _CLOSED = True
-    for running_engine in (_ENGINE, _DOCTOR, _TRAINING):
+    for running_engine in (_ENGINE, *_LANES.values()):
         if running_engine is not None:
             running_engine.close()
 

@@ -9,7 +9,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 
 
 from rnnlab import architecture
@@ -17,6 +17,7 @@ from rnnlab.doctor.catalogue import PER_STEP
 from rnnlab.doctor.program import Layer, Program, Ref, Shape, Step
 from rnnlab.doctor.trial import Built, Data, ref_shapes
 from rnnlab.doctor.verdict import Problem
+from rnnlab.params import Config
 
 
 CONFIG_NAMES = {"LSTM": "lstm", "GRU": "gru", "SimpleRNN": "simple_rnn"}
@@ -182,7 +183,7 @@ def standard_names(layer: Layer) -> tuple[str, ...]:
     """What the app calls the tensors a recurrent layer returns, in Keras's order."""
     core = layer.core
     merge = layer.get("merge_mode", "concat") if layer.cls == "Bidirectional" else "concat"
-    config = SimpleNamespace(layer=CONFIG_NAMES.get(core.cls, "lstm"), return_sequences=core.flag("return_sequences"),
-                             return_state=core.flag("return_state"), bidirectional=layer.cls == "Bidirectional",
-                             merge_mode="none" if merge is None else merge)
+    config = Config(layer=CONFIG_NAMES.get(core.cls, "lstm"), return_sequences=core.flag("return_sequences"),
+                    return_state=core.flag("return_state"), bidirectional=layer.cls == "Bidirectional",
+                    merge_mode="none" if merge is None else merge)
     return architecture.returned_names(config)
