@@ -12,7 +12,7 @@ import pytest
 
 import rnnlab.doctor.rules_output
 from rnnlab import doctor
-from tests.conftest import run_cli
+from tests.helpers import cli
 
 HEAD = "from keras.models import Sequential, Model\nfrom keras.layers import *\nimport keras\n"
 
@@ -163,8 +163,8 @@ def test_the_command_line_prints_json_when_the_doctor_itself_fails(monkeypatch, 
     break_the_one_unit_rule(monkeypatch)
     path = tmp_path / "model.py"
     path.write_text(HEAD + PER_STEP_ONE_UNIT)
-    status, printed, said = run_cli(["doctor", "--x-shape", "32,10,3", "--y-shape", "32,10", "--code-file",
-                                     str(path), "--json"])
+    done = cli("doctor", "--x-shape", "32,10,3", "--y-shape", "32,10", "--code-file", str(path), "--json", here=True)
+    printed, said = done.stdout, done.stderr
     assert "Traceback" not in said
     assert json.loads(printed)["verdict"] == "unsure"
 

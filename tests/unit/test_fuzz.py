@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from rnnlab import classroom
 from rnnlab.params import PARAMS, parse, query_string, resolve, values
-from tests.conftest import run_cli
+from tests.helpers import cli
 
 EXAMPLES = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NUMBERS = st.one_of(st.integers(), st.integers(-10, 600), st.floats(allow_nan=True, allow_infinity=True),
@@ -97,6 +97,7 @@ def test_any_command_line_exits_cleanly_with_a_message(argv):
     argv = [arg for arg in argv if arg not in ("check-lessons", "--help", "-h")]  # slow / prints usage only
     if argv[:1] == ["describe"] and (len(argv) < 2 or not parse(argv[1]).notices):
         argv = ["describe", "units=-1"]  # a valid query would build a model: the engine tests cover those
-    code, printed, said = run_cli(argv)
+    done = cli(*argv, here=True)
+    code, printed, said = done.returncode, done.stdout, done.stderr
     assert code == 2, (argv, printed, said)
     assert "Traceback" not in said and said.strip()
