@@ -120,7 +120,7 @@ def test_play_moves_the_timestep_in_the_browser_without_the_server(open_app, pag
 
 def test_the_colour_choice_survives_a_reload_by_link(open_app, settle, page: Page):
     open_app("return_sequences=true")
-    page.locator("[data-testid=stMain] .st-key-colours").get_by_text("cividis").click()
+    page.locator(".st-key-colours").get_by_text("cividis").click()
     wait_for_query(page, "colours", "cividis")
     settle(page)
     scale = f"() => {PICTURE}.data.find(t => t.name === 'h in each cell').marker.colorscale.map(s => s[1])"
