@@ -136,15 +136,14 @@ def _unit_lstm(activation: str) -> np.ndarray:
 
 def _cudnn_accepts(activation: str) -> bool | None:
     """Keras's own test of whether cuDNN can run an LSTM with this activation (None when Keras has none)."""
-    import importlib
-
     import keras
 
     layer = keras.layers.LSTM(1, activation=activation)
     try:
-        tf_rnn = importlib.import_module("keras.src.backend.tensorflow.rnn")
-        return bool(tf_rnn._do_lstm_arguments_support_cudnn(layer.cell.activation, layer.cell.recurrent_activation,
-                                                            layer.unroll, layer.cell.use_bias))
+        from keras.src.backend.tensorflow.rnn import _do_lstm_arguments_support_cudnn as supports_cudnn
+
+        return bool(supports_cudnn(layer.cell.activation, layer.cell.recurrent_activation, layer.unroll,
+                                   layer.cell.use_bias))
     except (ImportError, AttributeError):
         return None
 
