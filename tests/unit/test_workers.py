@@ -198,7 +198,7 @@ def test_one_browser_never_keeps_every_worker_busy(pair):
     mine = pair.submit("preview", parse("units=27&seed=10").config, owner=B)
     _running(mine, 5)
     assert mine.running() or mine.done()
-    assert not any(f.running() for f in hog[1:])
+    assert sum(f.running() for f in hog) <= pair.lane.share  # the hog's next may start once its first is done
     assert mine.result(timeout=60).returns
     for k, future in enumerate(hog):
         pair.release(future, engine.Owner(f"hog-{k}", "browser-hog"))
