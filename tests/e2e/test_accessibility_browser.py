@@ -259,6 +259,7 @@ def test_every_chart_has_a_text_summary(page: Page, server_url: str):
     for section in ("states", "gates", "step", "weights"):  # the page draws one section at a time
         page.goto(f"{server_url}/?return_sequences=true&units=8&timesteps=5&section={section}")
         settled(page)
+        page.wait_for_function("() => [...document.querySelectorAll('.rnnlab-chart')].every(c => c.layout)")
         charts += page.evaluate("""() => [...document.querySelectorAll('.rnnlab-chart')].map(chart => {
             const box = chart.closest('[data-testid=stElementContainer]');
             const caption = box.nextElementSibling?.querySelector('[data-testid=stCaptionContainer]');
