@@ -140,8 +140,12 @@ def _cudnn_accepts(activation: str) -> bool | None:
 
     layer = keras.layers.LSTM(1, activation=activation)
     try:
-        from keras.src.backend.tensorflow.rnn import _do_lstm_arguments_support_cudnn as supports_cudnn
+        import sys
 
+        import keras.src.backend.tensorflow.rnn  # noqa: F401  (the module: its package exports a function `rnn`)
+
+        module = sys.modules["keras.src.backend.tensorflow.rnn"]
+        supports_cudnn = getattr(module, "_do_lstm_arguments_support_cudnn")  # Keras's own test, no public name
         return bool(supports_cudnn(layer.cell.activation, layer.cell.recurrent_activation, layer.unroll,
                                    layer.cell.use_bias))
     except (ImportError, AttributeError):
