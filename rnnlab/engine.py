@@ -51,7 +51,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -612,6 +612,7 @@ def _serve(conn: Any, nice: int = NICE, memory_mb: int | None = None) -> None:
     ignored."""
     global _CHANNEL
     worker_setup(nice)
+    _ON_INLINE.yes = True  # this thread runs one task at a time: a task's own `compute` runs here too
     warm = True
     while True:
         try:
@@ -740,9 +741,27 @@ def running() -> Engine | None:
     return _ENGINE
 
 
+# Without an engine (the command line, the tests), tasks run here, one at a time on one long-lived thread:
+# Keras's global state (seeding, building, the shared models) is not thread-safe.
+_INLINE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inline-task")
+_ON_INLINE = threading.local()
+
+
+def _inline(function: str, *args: Any) -> Any:
+    """TASKS[function](*args) on the inline thread (a task that asks for another runs it there at once)."""
+    if getattr(_ON_INLINE, "yes", False):
+        return task(function)(*args)
+
+    def here() -> Any:
+        _ON_INLINE.yes = True
+        return task(function)(*args)
+
+    return _INLINE.submit(here).result()
+
+
 def compute(function: str, *args: Any) -> Any:
     """TASKS[function](*args): by this process's engine when it runs (the web server never imports Keras),
-    else here (the command line, the tests, a worker itself)."""
+    else in this process, one task at a time (the command line, the tests, a worker itself)."""
     if _ENGINE is None:
-        return task(function)(*args)
+        return _inline(function, *args)
     return _ENGINE.submit(function, *args).result()

@@ -9,7 +9,6 @@ code reproduces them and flipping a flag keeps the same numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -27,21 +26,7 @@ from rnnlab.params import Config
 EAGER_MAX_STEPS = 64
 MAX_TRACES = 8  # traced lengths kept per model
 
-# Every Keras build and call runs on this one long-lived thread. Keras/TF global state (seeding,
-# building) is not thread-safe, and Keras keeps per-thread state that is slow to set up: a web
-# server that runs each request on a fresh thread would pay that setup on every rerun.
-_KERAS_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keras")
 T = TypeVar("T")
-
-
-def on_keras_thread(function: Callable[..., T]) -> Callable[..., T]:
-    """Run `function` on the Keras thread and wait for its result (exceptions propagate)."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        return _KERAS_THREAD.submit(function, *args, **kwargs).result()
-
-    wrapper.__doc__, wrapper.__name__ = function.__doc__, function.__name__
-    return wrapper
 
 
 class KerasRefused(ValueError):
@@ -49,7 +34,7 @@ class KerasRefused(ValueError):
 
 
 def kept(cache: LRUCache, key: Hashable, make: Callable[[], T]) -> T:
-    """cache[key], made and kept first when it is missing (the caches here are used on the Keras thread only)."""
+    """cache[key], made and kept first when it is missing (the caches here are used by one task at a time)."""
     if key not in cache:
         cache[key] = make()
     return cache[key]
@@ -191,7 +176,6 @@ def _shared(config: Config) -> _Traced:
     return traced
 
 
-@on_keras_thread
 def prepare(config: Config) -> Prepared:
     """Keras's output shapes (symbolic; open batch and time axes filled in from config), parameter count
     and seeded weights, without calling the model (KerasRefused if Keras will not build it). One build at
@@ -205,7 +189,6 @@ def prepare(config: Config) -> Prepared:
     return Prepared(shapes, built.count_params(), *_layer_weights(built))
 
 
-@on_keras_thread
 def call(config: Config, x: np.ndarray) -> Called:
     """Run x (batch, timesteps, features) through the model for config (KerasRefused if Keras will not).
 
@@ -217,7 +200,6 @@ def call(config: Config, x: np.ndarray) -> Called:
     return Called(traced(x, steps), traced.model.count_params(), *_layer_weights(traced.model))
 
 
-@on_keras_thread
 def call_stateful(config: Config, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[Called, Called, Called]:
     """A stateful model of its own (never shared): chunk 1, then chunk 2 carrying the state, then chunk 2
     again after reset_state() on every recurrent layer."""

@@ -20,7 +20,6 @@ from rnnlab.doctor.trial import Built, Data, as_written, trial
 from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, RankedFix, Verification, fmt
 from rnnlab.doctor.writing import program_code, step_label
 from rnnlab.learner_text import quoted
-from rnnlab.model import on_keras_thread
 
 MAX_ROUNDS = 6
 # Findings about the model's output or its training: not claimed when lines that build the model were not read.
@@ -169,9 +168,8 @@ def _fix(state: _Rounds, translated: Program, found: list, data: Data, seconds: 
                       for r in results[1:]))
 
 
-@on_keras_thread
 def examine(program: Program, data: Data) -> Diagnosis:
-    """The whole diagnosis of a Program read from the learner's code (runs on the Keras thread)."""
+    """The whole diagnosis of a Program read from the learner's code."""
     start = time.perf_counter()
     _check_loss(data.loss)
     error, error_line, warned = as_written(program)

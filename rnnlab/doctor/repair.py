@@ -4,7 +4,7 @@ An edit is a function (Program, Shapes, Data) -> [Edit]: a few words on what it 
 things a learner would change by hand) and the edited Program. Edits are tried alone, then two at a time,
 smallest first; an edit whose output shape (Keras's compute_output_shape, no weights) cannot fit y is dropped
 before anything is built. What is proposed has been built at trial sizes, trained one step on zeros of the
-learner's shapes and, with a y, gives y's shape. Call on the Keras thread only.
+learner's shapes and, with a y, gives y's shape. Called by one task at a time.
 """
 
 from __future__ import annotations

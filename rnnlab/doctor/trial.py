@@ -3,7 +3,7 @@
 Sizes above LIMIT (units, timesteps, features, batch) are shrunk for the trial so that it stays cheap; the
 map keeps every rank and keeps equal sizes equal and different sizes different. The shapes reported are
 the learner's own: Keras's compute_output_shape at the real sizes, which needs no weights.
-Call these functions on the Keras thread only.
+These functions are called by one task at a time.
 """
 
 from __future__ import annotations

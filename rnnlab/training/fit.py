@@ -146,7 +146,7 @@ def _baseline(config: Config, data: Data, val: Data) -> float:
 
 def starting_point(config: Config, x: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
     """The playground's weights for config, in get_weights() order, and what they give for x: the
-    prediction and h_t at every step. Called on the Keras thread, which draws and caches them."""
+    prediction and h_t at every step. Called by the training task, which draws and caches them."""
     try:
         called = model.call(config, x)
         sequence = called if config.return_sequences else model.call(
