@@ -26,6 +26,10 @@
   (another tab every 1.5 s, new data each time) while a fresh visitor (a browser of its own) trains. The queue
   holds at most one training of theirs, and the fresh visitor's Train -> results stays within 10 s of the same
   on an idle server.
+- footprint: the whole server's memory (its process and every worker: PSS, shared pages counted once; RSS and
+  USS too) at rest after the first page, then while FOOTPRINT_CONFIGS distinct configurations, as many
+  diagnoses and FOOTPRINT_TRAININGS trainings go through it one after another (sampled every second), and
+  after QUIET_AFTER_S of quiet. Targets: at rest and after the quiet <= 1 GB PSS, never above 2 GB.
 Results: printed, and written to results/faults.json.
 """
 
@@ -52,7 +56,7 @@ from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import Visitor
 
 RESULTS = Path(__file__).resolve().parent / "results" / "faults.json"
-SCENARIOS = ("doctor", "memory", "flood", "kill", "stop", "hog", "recycle", "static", "tabs")
+SCENARIOS = ("doctor", "memory", "flood", "kill", "stop", "hog", "recycle", "static", "tabs", "footprint")
 # The probe's slowest paste: three such layers ran past 5 minutes in the server before the doctor had limits.
 WORST = ("model = keras.Sequential([keras.layers.Reshape((1024, 1024)), "
          "keras.layers.LSTM(1024, return_sequences=True), keras.layers.LSTM(1024, return_sequences=True), "
@@ -64,9 +68,11 @@ HOG, HOG_S = 200, 20.0
 HEAVY = "units={units}&timesteps=390&batch=10&depth=3&return_sequences=true&inner_return_sequences=true&seed={seed}"
 RECYCLE, QUIET_S = 500, 120
 STATIC_REQUESTS, TABS = 2000, 12
+FOOTPRINT_CONFIGS, FOOTPRINT_TRAININGS, QUIET_AFTER_S = 500, 20, 60.0
 TARGETS = {"doctor_slowdown_s": 0.5, "diagnosis_s": 10.0, "doctor_growth_mb": 500.0, "memory_growth_mb": 200.0,
            "flood_running_after_15_s": 0, "stop_s": 10.0, "static_cpu_s": 5.0, "static_slowdown_s": 0.1,
-           "tabs_fresh_slowdown_s": 10.0, "hog_slowdown_p95_s": 0.5, "recycle_back_within_mb": 150.0}
+           "tabs_fresh_slowdown_s": 10.0, "hog_slowdown_p95_s": 0.5, "recycle_back_within_mb": 150.0,
+           "footprint_rest_pss_mb": 1024.0, "footprint_peak_pss_mb": 2048.0}
 
 
 def _page(url: str, page: str, query: str = "", cookie: str = "") -> Visitor:
@@ -320,6 +326,54 @@ async def recycle_scenario(server: StreamlitServer, count: int = RECYCLE) -> dic
             "after_quiet": quiet, "worst_above_warm_mb": max(m["rss_mb"] for m in quiet.values()) - warm_rss}
 
 
+def _footprint(server: StreamlitServer) -> dict:
+    """The server process and all its workers: each one's memory, and their sums (MB)."""
+    each = {pid: _memory(pid) for pid in family(server.process.pid)}
+    each = {pid: m for pid, m in each.items() if m}
+    total = {name: sum(m[name] for m in each.values()) for name in ("rss_mb", "uss_mb", "pss_mb")}
+    return total | {"processes": len(each), "each": each}
+
+
+async def _sample(server: StreamlitServer, every_s: float, into: list[int], until: asyncio.Event) -> None:
+    while not until.is_set():
+        into.append(_footprint(server)["pss_mb"])
+        await asyncio.sleep(every_s)
+
+
+async def footprint_scenario(server: StreamlitServer, count: int = FOOTPRINT_CONFIGS,
+                             trainings: int = FOOTPRINT_TRAININGS) -> dict:
+    """Memory at rest after the first page, on the way through a class's worth of work, and after a quiet."""
+    async with _page(server.ws_url, "") as player:
+        await player.load()
+        await asyncio.sleep(10)  # the first page's confirmation and the workers' warm-up settle
+        rest = _footprint(server)
+        samples: list[int] = []
+        done = asyncio.Event()
+        sampler = asyncio.create_task(_sample(server, 1.0, samples, done))
+        rng = random.Random(5)
+        for k in range(count):
+            await player.load(_distinct(rng, k))
+    async with _page(server.ws_url, "doctor") as doctor:
+        await doctor.load()
+        for n in range(count):
+            code = (f"model = keras.Sequential([keras.layers.LSTM({1 + n % 97}, return_sequences=True), "
+                    f"keras.layers.Dense(1)])")
+            await _diagnose(doctor, code, f"16,{2 + n // 97},3", "16,1")
+    base = dict(parse_qsl(FIRST_VISIT))
+    for k in range(trainings):
+        async with _page(server.ws_url, "train", urlencode(base | {"seed": str(5000 + k)})) as visitor:
+            await visitor.load()
+            await _train_to_results(visitor)
+    busy = _footprint(server)
+    await asyncio.sleep(QUIET_AFTER_S)
+    done.set()
+    await sampler
+    quiet = _footprint(server)
+    return {"configurations": count, "diagnoses": count, "trainings": trainings, "at_rest": rest,
+            "after_the_work": busy, "after_quiet": quiet, "quiet_s": QUIET_AFTER_S, "peak_pss_mb": max(samples),
+            "pss_mb_every_30_s": samples[::30]}
+
+
 def _browser_cookie(server: StreamlitServer) -> str:
     """The cookie a browser is given on its first request (Streamlit's XSRF token), which all its tabs send."""
     with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=10) as reply:
@@ -438,7 +492,7 @@ async def tabs_scenario(server: StreamlitServer, tabs: int = TABS) -> dict:
 
 RUNNERS = {"doctor": doctor_scenario, "memory": memory_scenario, "flood": flood_scenario, "kill": kill_scenario,
            "stop": stop_scenario, "hog": hog_scenario, "recycle": recycle_scenario, "static": static_scenario,
-           "tabs": tabs_scenario}
+           "tabs": tabs_scenario, "footprint": footprint_scenario}
 
 
 def verdicts(results: dict) -> dict[str, bool]:
@@ -477,6 +531,12 @@ def verdicts(results: dict) -> dict[str, bool]:
         checks["tabs: a fresh visitor's training within 10 s of idle"] = \
             r["slowdown_s"] <= TARGETS["tabs_fresh_slowdown_s"]
         checks["tabs: one person's tabs never fill the queue"] = not r["told"].get("queue full")
+    if "footprint" in results:
+        r = results["footprint"]
+        checks["footprint: at rest <= 1 GB PSS"] = r["at_rest"]["pss_mb"] <= TARGETS["footprint_rest_pss_mb"]
+        checks["footprint: back under 1 GB PSS after a quiet minute"] = \
+            r["after_quiet"]["pss_mb"] <= TARGETS["footprint_rest_pss_mb"]
+        checks["footprint: never above 2 GB PSS"] = r["peak_pss_mb"] <= TARGETS["footprint_peak_pss_mb"]
     return checks
 
 

@@ -33,8 +33,11 @@ class StreamlitServer:
     """
 
     def __init__(self, port: int | None = None, extra_args: tuple[str, ...] = (),
-                 cwd: Path = ROOT, log_path: Path | None = None):
+                 cwd: Path = ROOT, log_path: Path | None = None, results: str | Path = "off"):
+        """results: the folder of Keras's results kept on disk (RNNLAB_RESULTS); "off" (a server that
+        remembers nothing from an earlier one, so that each measurement starts alike)."""
         self.port = port or free_port()
+        self.results = str(results)
         self.cwd = cwd
         self.extra_args = extra_args
         self.process: subprocess.Popen | None = None
@@ -56,7 +59,7 @@ class StreamlitServer:
     def start(self) -> StreamlitServer:
         cmd = [sys.executable, "-m", "ui.serve", "--server.port", str(self.port),
                "--server.address", "127.0.0.1", "--server.headless", "true", *self.extra_args]
-        env = {**os.environ, **SERVER_ENV}
+        env = {**os.environ, **SERVER_ENV, "RNNLAB_RESULTS": self.results}
         self.started_at = time.perf_counter()
         self.process = subprocess.Popen(cmd, cwd=self.cwd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)

@@ -59,6 +59,7 @@ from typing import Any
 import numpy as np
 from cachetools import LRUCache
 
+from rnnlab.shelf import Shelf
 from rnnlab.spawning import bare_main
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # one per core; RNNLAB_ENGINE_WORKERS (1-8) sets another number
@@ -169,23 +170,35 @@ def _key(function: str, args: Args) -> Key:
 
 class Results:
     """Computed results by task, least recently used out first once their sizes (size_of) pass `limit` bytes;
-    a result larger than the whole limit is not kept. Safe to share between threads."""
+    a result larger than the whole limit is not kept. With a shelf, Keras's own results are also kept on disk
+    and read back from it after a restart. Safe to share between threads."""
 
-    def __init__(self, limit: int):
+    def __init__(self, limit: int, shelf: Shelf | None = None):
         self.lru: LRUCache[Key, Any] = LRUCache(limit, getsizeof=size_of)
         self.lock = threading.Lock()
+        self.shelf = shelf
 
     def get(self, key: Key) -> tuple[bool, Any]:
         with self.lock:
-            if key not in self.lru:
-                return False, None
-            return True, self.lru[key]
+            if key in self.lru:
+                return True, self.lru[key]
+        if self.shelf is None:
+            return False, None
+        hit, value = self.shelf.get(key)
+        if hit:
+            self._remember(key, value)
+        return hit, value
 
     def drop(self, key: Key) -> None:
         with self.lock:
             self.lru.pop(key, None)
 
     def put(self, key: Key, value: Any) -> None:
+        self._remember(key, value)
+        if self.shelf is not None:
+            self.shelf.put(key, value)
+
+    def _remember(self, key: Key, value: Any) -> None:
         with self.lock:
             try:
                 self.lru[key] = value
@@ -196,10 +209,11 @@ class Results:
 class Engine:
     """Worker processes, the task queue and the result cache."""
 
-    def __init__(self, lane: Lane = Lane()):
-        """Starts the lane's workers now; each imports TensorFlow and runs the default configuration once."""
+    def __init__(self, lane: Lane = Lane(), shelf: Shelf | None = None):
+        """Starts the lane's workers now; each imports TensorFlow and runs the default configuration once. With
+        a shelf, Keras's own results are kept on disk too (rnnlab.shelf)."""
         self.lane = lane
-        self.cache = Results(lane.cache_bytes)
+        self.cache = Results(lane.cache_bytes, shelf)
         self._queue: list[_Task] = []  # waiting, in no order: the next is the least eligible one (_eligible)
         self._pending: dict[Key, _Task] = {}  # queued or running, by key
         self._latest: dict[str, _Task] = {}  # each tab's answer queued or running
@@ -691,15 +705,15 @@ def workers_wanted() -> int:
     return WORKERS
 
 
-def start(workers: int | None = None) -> Engine:
+def start(workers: int | None = None, shelf: Shelf | None = None) -> Engine:
     """The engine of this process, started on the first call: every worker warmed, and the default
-    configuration's run computed for the first visitor."""
+    configuration's run computed for the first visitor (or read from the shelf, when one is given)."""
     global _ENGINE
     with _STARTING:
         if _ENGINE is None:
             from rnnlab.params import parse
 
-            _ENGINE = Engine(Lane(workers=workers or workers_wanted()))
+            _ENGINE = Engine(Lane(workers=workers or workers_wanted()), shelf)
             _ENGINE.submit("run", parse("").config)
         return _ENGINE
 

@@ -1,7 +1,8 @@
 """Start the app: `python -m ui.serve [streamlit options]` (what `make run` does).
 
 The one place where the server process starts up: the engine's worker processes are started first, so
-that they import TensorFlow and warm up while the web server starts, then Streamlit serves app.py in
+that they import TensorFlow and warm up while the web server starts (Keras's results kept on disk by an
+earlier run answer at once meanwhile: rnnlab.shelf), then Streamlit serves app.py in
 this same process (pages find the running engine). When Streamlit stops, trainings still queued or
 running and the worker processes end at once. `streamlit run app.py` works too; the engine then starts
 with the first page shown.
@@ -18,10 +19,10 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 def main(args: list[str]) -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # NumPy's traces do not fight the workers for the cores
-    from rnnlab import engine
+    from rnnlab import engine, shelf
     from streamlit.web import cli
 
-    engine.start()
+    engine.start(shelf=shelf.from_environment())
     sys.argv = ["streamlit", "run", str(APP), *args]
     try:
         cli.main()
