@@ -21,6 +21,8 @@ COPY lessons lessons
 COPY examples examples
 
 USER lab
+# Keras's results kept across restarts (a volume here keeps them across containers too).
+ENV RNNLAB_RESULTS=/home/lab/.cache/rnnlab-results
 EXPOSE 8501
 # Several replicas must share one cookie secret: docker run -e STREAMLIT_SERVER_COOKIE_SECRET=... (see deploy/).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
