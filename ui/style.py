@@ -8,8 +8,9 @@
   a darker grey, opaque.
 - Keyboard focus: every control shows a clear outline when reached with the keyboard; a toggle, radio or
   checkbox (whose real input is hidden) on its label.
-- Inline code in text never breaks across lines (a shape such as (32, 10, 1) stays whole at any width); a
-  span too long for the screen scrolls inside itself.
+- Inline code in text never breaks across lines on a wide screen (a shape such as (32, 10, 1) stays whole); a
+  span too long for it scrolls inside itself. On a phone, code wraps instead, inline and in blocks: a region
+  that scrolls sideways would need to take the keyboard's focus, and is awkward under a thumb.
 - Less room above the title than Streamlit leaves (6rem): the first screen reaches what Keras returns.
 - Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
   above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
@@ -42,6 +43,12 @@ APP_CSS = f"""<style>
 [data-testid="stCaptionContainer"] code {{ color: #5c5c5c; }}
 [data-testid="stMarkdownContainer"] :not(pre) > code {{ white-space: nowrap; display: inline-block; max-width: 100%;
   overflow-x: auto; vertical-align: bottom; }}
+@media (max-width: 640px) {{
+  [data-testid="stMarkdownContainer"] :not(pre) > code {{ white-space: normal; overflow-wrap: anywhere;
+    display: inline; overflow-x: visible; }}
+  [data-testid="stCode"] pre, [data-testid="stCode"] pre code {{ white-space: pre-wrap !important;
+    overflow-wrap: anywhere; overflow-x: visible !important; }}
+}}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
 label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
