@@ -2,7 +2,8 @@
 
 A chart that follows carries `follow` beside its data and layout, sent once with it:
 `{"steps": T, "data": [{"trace": i, property: array with the processing step first, ...}, ...],
-"layout": {property path: array with the processing step first}}`. When the picture shows processing step k,
+"layout": {property path: array with the processing step first}}` (and, when its title changes with the step,
+the title that describes it whatever the step: ui.chart_text). When the picture shows processing step k,
 the browser (ui/plot/chart.js) applies index k of every array with one Plotly.update: no request to the
 server, and no number the server did not compute here from the Run's trace.
 """
@@ -19,12 +20,13 @@ from rnnlab.figures import Figure
 from rnnlab.result import Part, Run
 
 UPDATE_LINE_PX = 18  # one line of the written-out update under the step chart
-UPDATE_CHARS = 46  # a line of it, at most: it fits a phone
+UPDATE_CHARS = 38  # a line of it, at most: it fits a phone
 
 
-def followed(figure: Figure, steps: int, data: list[dict[str, Any]], layout: dict[str, Any]) -> Figure:
+def followed(figure: Figure, steps: int, data: list[dict[str, Any]], layout: dict[str, Any],
+             title: str = "") -> Figure:
     """The figure, told what changes at each of `steps` processing steps."""
-    figure["follow"] = {"steps": steps, "data": data, "layout": layout}
+    figure["follow"] = {"steps": steps, "data": data, "layout": layout, **({"title": title} if title else {})}
     return figure
 
 
@@ -53,6 +55,9 @@ def states_chart(run: Run, part: Part, sample: int, units: tuple[int, ...], step
             "hovertemplate": f"{state}_t at t %{{x}}: %{{y:.4f}}<extra></extra>"})
     line, layout = _now_line(position, step)
     figure["layout"]["shapes"] = [line]
+    for key in ("xaxis", "xaxis2"):  # the line's reach leaves the axis where the values end
+        if key in figure["layout"]:
+            figure["layout"][key]["range"] = [-0.5, run.config.timesteps - 0.5]
     return followed(figure, run.config.timesteps, data, layout)
 
 
@@ -82,7 +87,7 @@ def gates_chart(run: Run, part: Part, sample: int, unit: int, step: int) -> Figu
 
 def update_text(run: Run, part: Part, sample: int, step: int, unit: int) -> str:
     """One unit's update at one step, written out with its numbers (explain.unit_update), in lines that fit a
-    phone: each equation, then its numbers and its result under it."""
+    phone: each equation, then its numbers (a term a line) and its result under it."""
     lines = [f"unit {unit}, {figures.at_step(run, part, step)}:"]
     for line in explain.unit_update(run, part, sample, step, unit):
         if line.startswith("("):  # a note, not an equation
@@ -90,7 +95,9 @@ def update_text(run: Run, part: Part, sample: int, step: int, unit: int) -> str:
             continue
         first, *rest = line.split(" = ")
         lines.append(" = ".join([first, *rest[:1]]))
-        lines += [f"    = {value}" for value in rest[1:]]
+        for value in rest[1:]:
+            terms = value.split(" + ")
+            lines += [f"    = {terms[0]}"] + [f"    + {term}" for term in terms[1:]]
     return "<br>".join(lines)
 
 
@@ -111,7 +118,8 @@ def step_chart(run: Run, part: Part, sample: int, unit: int, step: int) -> Figur
     layout["margin"]["b"] += extra
     layout["annotations"] = [{"text": texts[step], "x": 0, "y": 0, "xref": "paper", "yref": "paper",
                               "xanchor": "left", "yanchor": "top", "yshift": -48, "align": "left",
-                              "showarrow": False, "font": {"size": 13, "family": "monospace"}}]
+                              "showarrow": False, "font": {"size": 12, "family": "monospace"}}]
     return followed(figure, run.config.timesteps, data, {
         "annotations[0].text": texts,
-        "title.text": [figures.wrapped_title(figures.step_title(run, part, sample, k)) for k in steps]})
+        "title.text": [figures.wrapped_title(figures.step_title(run, part, sample, k)) for k in steps]},
+        f"every vector at the picture's timestep t ({part.label}, sample {sample})")
