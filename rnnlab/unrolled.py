@@ -554,10 +554,12 @@ def _now(picture: _Picture, step: int) -> dict[str, Any]:
         xs += [left, right, right, left, left, None]
         ys += [low, low, high, high, low, None]
         backward = picture.run.parts[row.part].reads_backwards  # its name stands over its right end
-        tx += [left if backward else right, None]  # the labels are points of their own, not joined by a line
+        leaving = x == (0 if backward else len(picture.cols) - 1)  # where the final states' labels stand
+        inward = backward != leaving
+        tx += [left if inward else right, None]  # the labels are points of their own, not joined by a line
         ty += [high, None]
         text += [f"t={t}", ""]
-        places += ["top left" if backward else "top right"] * 2
+        places += ["top left" if inward else "top right"] * 2
     return {"type": "scatter", "x": xs + tx, "y": ys + ty, "mode": "lines+text", "name": "now",
             "text": [""] * len(xs) + text, "textposition": ["top right"] * len(xs) + places,
             "textfont": {"size": 13, "color": STEP_TEXT},
