@@ -9,7 +9,7 @@ here in NumPy) are drawn dotted and faded.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -60,7 +60,7 @@ def index_axis(title: str | None, count: int, most: int = 10, **extra: Any) -> d
     return plain_axis(title, tickmode="linear", tick0=0, dtick=step, **extra)
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` characters, broken at spaces (a longer word keeps a line of its own)."""
     lines: list[str] = []
     for word in text.split(" "):
@@ -74,11 +74,11 @@ def _wrap(text: str, width: int) -> list[str]:
 def base_figure(traces: list[dict], title: str, height: int, subtitle: str = "", **layout: Any) -> Figure:
     """A figure with a title (and a smaller subtitle) wrapped to fit a phone. `height` and the top margin are
     those of a one-line title; every further line of title or subtitle adds its own room to both."""
-    heading, note = _wrap(title, TITLE_CHARS), _wrap(subtitle, SUBTITLE_CHARS) if subtitle else []
+    heading, note = wrap(title, TITLE_CHARS), wrap(subtitle, SUBTITLE_CHARS) if subtitle else []
     extra = TITLE_LINE * (len(heading) - 1) + SUBTITLE_LINE * len(note)
     margin = {"l": 60, "r": 20, "t": 70, "b": 50, **layout.pop("margin", {})}
     margin["t"] += extra
-    title_layout = {"text": "<br>".join(heading), "x": 0, "xref": "container", "xanchor": "left",
+    title_layout = {"text": wrapped_title(title), "x": 0, "xref": "container", "xanchor": "left",
                     "y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12, "l": 4},
                     "font": {"size": TITLE_SIZE}}
     if note:
@@ -256,12 +256,22 @@ def _own_output(config: Config, part: Part, own: str, name: str, value: np.ndarr
     return None
 
 
-def _time_axis(run: Run, part: Part) -> tuple[np.ndarray, str]:
+TIME = "timestep t"  # the one name of the time axis, on every chart and control of the page
+BACKWARDS = f"{TIME} (read from the last to the first)"
+
+
+def time_axis(run: Run, part: Part) -> tuple[np.ndarray, str]:
     """x positions of a part's processing steps: the input timestep each step read."""
     steps = np.arange(run.config.timesteps)
     if part.reads_backwards:
-        return steps[::-1], "input timestep t read (this part reads from the last to the first)"
-    return steps, "timestep t"
+        return steps[::-1], BACKWARDS
+    return steps, TIME
+
+
+def at_step(run: Run, part: Part, step: int) -> str:
+    """'t=3', the input timestep a part's processing step read; a part reading backwards says its step too."""
+    t = run.config.timesteps - 1 - step if part.reads_backwards else step
+    return f"t={t}" + (f" (its step {step}, reading from the last)" if part.reads_backwards else "")
 
 
 RETURNED_OR_NOT = "solid = returned by Keras, dotted = thrown away"
@@ -270,7 +280,7 @@ RETURNED_OR_NOT = "solid = returned by Keras, dotted = thrown away"
 def states_figure(run: Run, part: Part, sample: int, units: Sequence[int]) -> Figure:
     """h_t (and c_t) at every step for the chosen units; solid where Keras returns the value."""
     kept = returned_steps(run, part, sample)
-    position, x_title = _time_axis(run, part)
+    position, x_title = time_axis(run, part)
     states = ("h", "c") if part.trace.c is not None else ("h",)
     traces = []
     for row, state in enumerate(states, start=1):
@@ -324,26 +334,27 @@ def _gate_scale(gate: str, values: np.ndarray) -> dict[str, Any]:
 
 
 def _gate_trace(gate: str, values: np.ndarray, units: np.ndarray, k: int, domain: list[float]) -> dict[str, Any]:
-    """The k-th gate's heatmap, its colour bar beside its own panel."""
+    """The k-th gate's heatmap (units x input timesteps), its colour bar beside its own panel."""
     scale = _gate_scale(gate, values)
     ticks = [0, 0.5, 1] if gate in SIGMOID_GATES else [scale["zmin"], 0, scale["zmax"]]
     colorbar = {"len": domain[1] - domain[0], "y": sum(domain) / 2, "yanchor": "middle", "thickness": 14,
                 "tickvals": ticks, "tickformat": ".2~g"}
-    return {**heatmap(values, "step", "unit", gate_name(gate), y=units, xaxis=axis_id("x", k), yaxis=axis_id("y", k),
+    return {**heatmap(values, "t", "unit", gate_name(gate), y=units, xaxis=axis_id("x", k), yaxis=axis_id("y", k),
                       colorbar=colorbar), **scale}
 
 
-def _gate_axes(k: int, last: bool, steps: int, units: int, px: int, domain: list[float]) -> dict[str, Any]:
-    """The k-th gate panel's axes: one step axis shared by all, labelled under the last panel only."""
+def _gate_axes(k: int, last: str, steps: int, units: int, px: int, domain: list[float]) -> dict[str, Any]:
+    """The k-th gate panel's axes: one time axis shared by all, titled `last` under the last panel only."""
     shared = {"matches": "x"} if k > 1 else {}
-    return {axis_key("x", k): index_axis("step" if last else None, steps, anchor=axis_id("y", k),
-                                         showticklabels=last, **({} if last else {"ticks": ""}), **shared),
+    return {axis_key("x", k): index_axis(last or None, steps, anchor=axis_id("y", k),
+                                         showticklabels=bool(last), **({} if last else {"ticks": ""}), **shared),
             axis_key("y", k): index_axis("unit", units, px // 20, domain=domain, autorange="reversed")}
 
 
 def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
-    """Each gate at every step, one (units x steps) heatmap per gate, stacked on one time axis; sigmoid gates on
-    a 0..1 scale, the candidate on a scale about zero. None without gates."""
+    """Each gate at every step, one (units x timesteps) heatmap per gate, stacked on one time axis (the input's
+    timestep t, a part reading backwards too); sigmoid gates on a 0..1 scale, the candidate on a scale about zero.
+    None without gates."""
     gates = list(part.trace.gates)
     if not gates:
         return None
@@ -355,12 +366,13 @@ def gates_figure(run: Run, part: Part, sample: int) -> Figure | None:
     plot_height = len(gates) * px + gap * (len(gates) - 1)
     traces, layout, labels = [], {}, []
     top = 1.0
+    order, x_title = time_axis(run, part)
     for k, gate in enumerate(gates, start=1):
         domain = [max(top - px / plot_height, 0.0), top]
         top = domain[0] - gap / plot_height
-        values = part.trace.gates[gate][sample][:, drawn].T
+        values = part.trace.gates[gate][sample][:, drawn].T[:, np.argsort(order)]  # columns in input time
         traces.append(_gate_trace(gate, values, units, k, domain))
-        layout.update(_gate_axes(k, k == len(gates), steps, units.size, px, domain))
+        layout.update(_gate_axes(k, x_title if k == len(gates) else "", steps, units.size, px, domain))
         labels.append({**panel_label(GATE_TITLES[gate], 0, domain[1]), "xanchor": "left", "yshift": 2})
     sigmoid = ", ".join(g for g in gates if g in SIGMOID_GATES)
     candidate = gate_name(next(g for g in gates if g not in SIGMOID_GATES))
@@ -381,34 +393,59 @@ def step_vectors(part: Part, sample: int, step: int) -> dict[str, np.ndarray]:
     return rows
 
 
+class StepGrids(NamedTuple):
+    """The vectors at one step as the step chart draws them: signed values (gate rows empty), the sigmoid gates
+    (other rows empty; None without them), the signed scale's bound."""
+
+    values: np.ndarray
+    gates: np.ndarray | None
+    bound: float
+
+
+def step_grids(run: Run, part: Part, sample: int, step: int, unit: int) -> StepGrids:
+    """The step chart's two grids at processing step `step`, over the units drawn around `unit`."""
+    rows = step_vectors(part, sample, step)
+    drawn, _ = unit_window(run.config.units, unit)
+    z = np.stack(list(rows.values()))[:, drawn].astype(float)
+    gated = np.array([name.removesuffix("_t") in SIGMOID_GATES for name in rows])
+    values = np.where(gated[:, None], np.nan, z)  # each trace leaves the other's rows empty
+    bound = max(1.0, symmetric_bound(values[~gated]))
+    return StepGrids(values, np.where(gated[:, None], z, np.nan) if gated.any() else None, bound)
+
+
 def step_figure(run: Run, part: Part, sample: int, step: int, unit: int) -> Figure:
     """The vectors at one step across units, with the chosen unit marked: sigmoid gates on the 0..1 scale, the
     candidate and the states on one scale about zero."""
-    rows = step_vectors(part, sample, step)
-    names = list(rows)
+    names = list(step_vectors(part, sample, step))
     drawn, note = unit_window(run.config.units, unit)
-    z = np.stack(list(rows.values()))[:, drawn].astype(float)
-    gated = np.array([name.removesuffix("_t") in SIGMOID_GATES for name in names])
-    values = np.where(gated[:, None], np.nan, z)  # each trace leaves the other's rows empty
-    bound = max(1.0, symmetric_bound(values[~gated]))
+    grids = step_grids(run, part, sample, step, unit)
     x = np.arange(run.config.units)[drawn]
-    scale = {"thickness": 14, "len": 0.42 if gated.any() else 1.0}
-    traces = [heatmap(values, "unit", "vector", "value", bound, y=names, x=x, hoverongaps=False,
-                       colorbar={**scale, "y": 0.0, "yanchor": "bottom", "tickvals": [-bound, 0, bound],
+    scale = {"thickness": 14, "len": 0.42 if grids.gates is not None else 1.0}
+    traces = [heatmap(grids.values, "unit", "vector", "value", grids.bound, y=names, x=x, hoverongaps=False,
+                       colorbar={**scale, "y": 0.0, "yanchor": "bottom", "tickvals": [-grids.bound, 0, grids.bound],
                                  "tickformat": ".2~g"})]
     subtitle = f"the box marks unit {unit}{note}"
-    if gated.any():
-        gates = np.where(gated[:, None], z, np.nan)
-        traces.append(_gate_heatmap(gates, "unit", "vector", "gate", y=names, x=x, hoverongaps=False,
+    if grids.gates is not None:
+        traces.append(_gate_heatmap(grids.gates, "unit", "vector", "gate", y=names, x=x, hoverongaps=False,
                                     colorbar={**scale, "y": 1.0, "yanchor": "top", "tickvals": [0, 0.5, 1]}))
-        sigmoid = ", ".join(n.removesuffix("_t") for n in np.array(names)[gated])
+        sigmoid = ", ".join(n.removesuffix("_t") for n in names if n.removesuffix("_t") in SIGMOID_GATES)
         subtitle += f"; the sigmoid gates {sigmoid} in green, from 0 to 1"
-    marker = {"type": "rect", "x0": unit - 0.5, "x1": unit + 0.5, "y0": -0.5, "y1": len(rows) - 0.5,
+    marker = {"type": "rect", "x0": unit - 0.5, "x1": unit + 0.5, "y0": -0.5, "y1": len(names) - 0.5,
               "line": {"color": "black", "width": 3}}
-    return base_figure(traces, f"every vector at step {step} ({part.label}, sample {sample})",
-                   150 + 38 * len(rows), subtitle=subtitle, xaxis=index_axis("unit", x.size),
+    return base_figure(traces, step_title(run, part, sample, step),
+                   150 + 38 * len(names), subtitle=subtitle, xaxis=index_axis("unit", x.size),
                    yaxis=plain_axis(autorange="reversed", type="category", categoryorder="array", categoryarray=names),
                    shapes=[marker])
+
+
+def step_title(run: Run, part: Part, sample: int, step: int) -> str:
+    """The step chart's title."""
+    return f"every vector at {at_step(run, part, step)} ({part.label}, sample {sample})"
+
+
+def wrapped_title(title: str) -> str:
+    """A title as base_figure sets it: wrapped to fit a phone."""
+    return "<br>".join(wrap(title, TITLE_CHARS))
 
 
 def weights_figure(run: Run, part: Part) -> Figure:

@@ -1,6 +1,7 @@
 """The layer unrolled over time, drawn from a live Run, with frames that play the timestep in the browser.
 
-One cell per timestep (for long sequences the first three, an ellipsis, the last two), x_t entering below,
+One cell per timestep (for long sequences the first three, the last two, and between two ellipses the current
+timestep: every step can be seen while playing), x_t entering below,
 h (and c) flowing along each row in reading order, h leaving above. One row per recurrent layer and
 direction, bottom-up. What Keras returned (rnnlab.returned.pieces: names and shapes from the Run's own
 tensors) is drawn in that tensor's colour and dash and labelled with its name and shape; what is computed and
@@ -11,8 +12,9 @@ pixels from their own length, so that on a phone the cells take what is left and
 While playing, under the picture, the chosen part's numbers at the current step (c, and the gates of one unit) and
 its h_t for the units drawn over time, with a marker at the current step. Plotly frames (one per processing step)
 move the current step through all of it; play, pause, step back/forward, the speed and the slider all run
-in the browser. One figure, so that one set of controls moves everything without a server round trip; one
-panel under the picture, not three, because every subplot costs the browser time on every change.
+in the browser, and the charts further down the page follow (rnnlab.timestep). One figure, so that one set of
+controls moves everything without a server round trip; one panel under the picture, not three, because every
+subplot costs the browser time on every change.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ import numpy as np
 
 from rnnlab import returned
 from rnnlab.colours import FADED, RDBU, STEP_COLOUR, STEP_TEXT, line_style, tensor_colour, tensor_dash
-from rnnlab.figures import Figure, base_figure, gate_name, index_axis, panel_label, plain_axis, symmetric_bound
+from rnnlab.figures import (BACKWARDS, TIME, Figure, base_figure, gate_name, index_axis, panel_label, plain_axis,
+                            symmetric_bound)
 from rnnlab.params import Config
 from rnnlab.result import Run
 
-ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0, 1, 2, ..., T-2, T-1
+ALL_COLUMNS = 8  # sequences up to this long are drawn in full; longer ones as 0, 1, 2, ..., t, ..., T-2, T-1
+MIDDLE = 4  # the column of the current timestep t (or the nearest one hidden) in a longer sequence
 STRIP = 4  # units drawn in each cell's strip
 HALF_W, HALF_H = 0.3, 0.3  # a cell's half width and half height, in the picture's units
 REACH = 0.7  # how far the final states' arrows reach past the first or last cell's centre
@@ -39,7 +43,7 @@ UNDER_LABELS = -1.2  # the picture's bottom under the x_t labels and the h colou
 LABEL_ROW = 0.85  # the height of a returned tensor's label (name over shape), in the picture's units
 CHAR_PX = 0.6  # a character's width, in font sizes: how far a label reaches past the cells
 CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
-SPEEDS = (0.5, 1, 2, 4)
+SPEEDS = (0.5, 1, 2, 4, 8)
 BASE_MS = 700  # one step at 1x
 DARK = "#222"
 MERGE_SIGNS = {"concat": "‖", "sum": "+", "mul": "×", "ave": "avg"}
@@ -55,18 +59,29 @@ class Row:
     label: str
 
 
-def columns(timesteps: int) -> list[int | None]:
-    """The timesteps drawn, left to right; None is the ellipsis."""
+def middle(timesteps: int, t: int) -> int:
+    """The timestep drawn in the middle column of a long sequence when t is current: t itself, unless it is
+    one of the first three or the last two, which have columns of their own."""
+    return min(max(t, 3), timesteps - 3)
+
+
+def columns(timesteps: int, centre: int = 3) -> list[int | None]:
+    """The timesteps drawn, left to right; None is an ellipsis. A long sequence: the first three, the middle
+    timestep `centre` between two ellipses, the last two."""
     if timesteps <= ALL_COLUMNS:
         return list(range(timesteps))
-    return [0, 1, 2, None, timesteps - 2, timesteps - 1]
+    return [0, 1, 2, None, middle(timesteps, centre), None, timesteps - 2, timesteps - 1]
 
 
-def position(timesteps: int, t: int) -> int:
-    """The column where input timestep t is drawn (the ellipsis for the hidden middle)."""
+def position(timesteps: int, t: int, centre: int = 3) -> int:
+    """The column where input timestep t is drawn while the middle column shows `centre` (an ellipsis when t is
+    hidden)."""
     if timesteps <= ALL_COLUMNS or t < 3:
         return t
-    return 3 if t < timesteps - 2 else 4 + t - (timesteps - 2)
+    if t >= timesteps - 2:
+        return MIDDLE + 2 + t - (timesteps - 2)
+    centre = middle(timesteps, centre)
+    return MIDDLE + (t > centre) - (t < centre)
 
 
 def _rows(run: Run) -> tuple[list[Row], dict[int, float], float]:
@@ -206,10 +221,13 @@ def _same(also: list[returned.Piece]) -> str:
 class _Picture:
     """Collects the picture's shapes, annotations and traces for one Run and one sample."""
 
-    def __init__(self, run: Run, sample: int):
-        self.run, self.sample = run, sample
+    def __init__(self, run: Run, sample: int, part: int = 0, step: int = 0):
+        self.run, self.sample, self.part = run, sample, part
         self.T = run.config.timesteps
-        self.cols = columns(self.T)
+        self.centre = middle(self.T, returned.column(run, part, step)) if self.T > ALL_COLUMNS else 0
+        self.moving = MIDDLE if self.T > ALL_COLUMNS else None  # its timestep follows the followed part's
+        self.cols = columns(self.T, self.centre)
+        self.bound = 1.0  # the h scale's bound (symmetric about zero)
         self.rows, self.merges, self.top = _rows(run)
         self.pieces = returned.pieces(run)
         self.shapes: list[dict] = []
@@ -221,7 +239,7 @@ class _Picture:
         self.bottom = UNDER_LABELS  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
 
     def x_of(self, t: int) -> int:
-        return position(self.T, t)
+        return position(self.T, t, self.centre)
 
     def step_at(self, part: int, t: int) -> int:
         """The processing step of a part that read input timestep t."""
@@ -230,15 +248,20 @@ class _Picture:
     def skipped(self, t: int | None) -> bool:
         return t is not None and self.mask is not None and not bool(self.mask[t])
 
+    def fixed(self, x: int) -> bool:
+        """Whether column x always shows the same timestep (not the middle column that follows the step)."""
+        return x != self.moving
+
     def cells(self) -> None:
         for row in self.rows:
             for x, t in enumerate(self.cols):
                 returned_here = t is not None and (row.part, self.step_at(row.part, t)) in self.lit
-                dashed = t is None or self.skipped(t)
+                skipped = self.skipped(t) and self.fixed(x)  # the middle column's is drawn with its timestep
+                dashed = t is None or skipped
                 self.shapes.append({
                     "type": "rect", "xref": "x", "yref": "y", "x0": x - HALF_W, "x1": x + HALF_W,
                     "y0": row.y - HALF_H, "y1": row.y + HALF_H, "layer": "below",
-                    "fillcolor": "#ececec" if self.skipped(t) else "white",
+                    "fillcolor": "#ececec" if skipped else "white",
                     "line": {"color": DARK if returned_here else FADED, "width": 2.5 if returned_here else 1.5,
                              "dash": "dot" if dashed else "solid"}})
                 if t is None:
@@ -328,8 +351,9 @@ class _Picture:
         """x_t below; each layer reads the one below (through the merge node of a Bidirectional one)."""
         for x, t in enumerate(self.cols):
             label = "⋯" if t is None else f"x<sub>{t}</sub>"
-            self.notes.append(_text(x, 0.05, label, FADED if t is None or self.skipped(t) else DARK, 16,
-                                    yanchor="top"))
+            if self.fixed(x):  # the middle column's label moves with the step
+                self.notes.append(_text(x, 0.05, label, FADED if t is None or self.skipped(t) else DARK, 16,
+                                        yanchor="top"))
             for k, row in enumerate(self.rows):
                 layer = self.run.parts[row.part].layer
                 if k == 0 or self.run.parts[self.rows[k - 1].part].layer != layer:
@@ -355,7 +379,7 @@ class _Picture:
 
     def masked_note(self) -> None:
         """One note under the inputs the mask skips (their cells are dashed and grey)."""
-        skipped = [x for x, t in enumerate(self.cols) if self.skipped(t)]
+        skipped = [x for x, t in enumerate(self.cols) if self.skipped(t) and self.fixed(x)]
         if skipped:
             self.notes.append(_text((min(skipped) + max(skipped)) / 2, -0.24, "masked: skipped", FADED, 13,
                                     yanchor="top"))
@@ -443,38 +467,58 @@ class _Picture:
                                 "line": {"color": DARK, "width": 2}})
         self.notes.append(_text(-HALF_W - 0.12, base + 0.3, "Dense", DARK, 14, xanchor="right"))
 
-    def strips(self, scale_bound: float) -> list[dict]:
-        """Each cell's first STRIP units of h as coloured squares, stacked; hovering a cell gives the step's numbers
-        (one hover point per cell, under its squares: the cell's text once, not once per square)."""
+    def squares(self, cells: list[tuple[int, Row, int]], where: str = "each cell") -> tuple[dict, dict]:
+        """The (x, row, t) cells' hover points (one per cell, under its squares: the cell's text once, not once
+        per square) and their first STRIP units of h as coloured squares, stacked."""
         xs, ys, values = [], [], []
         cell_x, cell_y, hover = [], [], []
         units = min(STRIP, self.run.config.units)
-        for row in self.rows:
-            part = self.run.parts[row.part]
-            for x, t in enumerate(self.cols):
-                if t is None:
-                    continue
-                k = self.step_at(row.part, t)
-                cell_x.append(x)
-                cell_y.append(row.y)
-                hover.append(_cell_text(self.run, row.part, self.sample, k, t))
-                for u in range(units):
-                    xs.append(x)
-                    ys.append(row.y + HALF_H * 0.72 * (1 - 2 * u / max(units - 1, 1)) if units > 1 else row.y)
-                    values.append(float(part.trace.h[self.sample, k, u]))
-        cells = {"type": "scatter", "x": cell_x, "y": cell_y, "mode": "markers", "name": "cell numbers",
-                 "hovertext": hover, "hoverinfo": "text", "showlegend": False,
-                 "marker": {"symbol": "square", "size": CELL_HOVER_PX, "opacity": 0}}
-        return [cells, {"type": "scatter", "x": xs, "y": ys, "mode": "markers", "name": "h in each cell",
+        for x, row, t in cells:
+            k = self.step_at(row.part, t)
+            cell_x.append(x)
+            cell_y.append(row.y)
+            hover.append(_cell_text(self.run, row.part, self.sample, k, t))
+            for u in range(units):
+                xs.append(x)
+                ys.append(row.y + HALF_H * 0.72 * (1 - 2 * u / max(units - 1, 1)) if units > 1 else row.y)
+                values.append(float(self.run.parts[row.part].trace.h[self.sample, k, u]))
+        hovers = {"type": "scatter", "x": cell_x, "y": cell_y, "mode": "markers", "name": f"numbers in {where}",
+                  "hovertext": hover, "hoverinfo": "text", "showlegend": False,
+                  "marker": {"symbol": "square", "size": CELL_HOVER_PX, "opacity": 0}}
+        return hovers, {"type": "scatter", "x": xs, "y": ys, "mode": "markers", "name": f"h in {where}",
                         "hoverinfo": "skip", "showlegend": False,
                         "marker": {"symbol": "square", "size": 10, "color": values, "colorscale": RDBU,
-                                   "cmin": -scale_bound, "cmax": scale_bound, "line": {"color": "#666", "width": 0.5},
-                                   # h is named in the first tick: a title over the bar would meet x_T
-                                   "colorbar": {"orientation": "h", "thickness": 10, "len": 160, "lenmode": "pixels",
-                                                "x": 1.0, "xanchor": "right",
-                                                "y": 0.0, "yanchor": "bottom", "tickformat": ".2~g",
-                                                "tickvals": [-scale_bound, 0, scale_bound],
-                                                "ticktext": [f"h {-scale_bound:.2g}", "0", f"{scale_bound:.2g}"]}}}]
+                                   "cmin": -self.bound, "cmax": self.bound, "line": {"color": "#666", "width": 0.5}}}
+
+    def strips(self) -> list[dict]:
+        """Each cell's strip of h, and the h scale's colour bar (the middle column's are drawn with its step)."""
+        hovers, squares = self.squares([(x, row, t) for row in self.rows for x, t in enumerate(self.cols)
+                                        if t is not None and self.fixed(x)])
+        # h is named in the first tick: a title over the bar would meet x_T
+        squares["marker"]["colorbar"] = {"orientation": "h", "thickness": 10, "len": 160, "lenmode": "pixels",
+                                         "x": 1.0, "xanchor": "right", "y": 0.0, "yanchor": "bottom",
+                                         "tickformat": ".2~g", "tickvals": [-self.bound, 0, self.bound],
+                                         "ticktext": [f"h {-self.bound:.2g}", "0", f"{self.bound:.2g}"]}
+        return [hovers, squares]
+
+    def middle_column(self, t: int) -> list[dict]:
+        """The middle column of a long sequence showing timestep t: a grey dotted box over each cell the mask
+        skips, the cells' h and numbers, and x_t under them (none for a short sequence)."""
+        if self.moving is None:
+            return []
+        x, xs, ys = self.moving, [], []
+        for row in self.rows if self.skipped(t) else ():
+            left, right, low, high = x - HALF_W, x + HALF_W, row.y - HALF_H, row.y + HALF_H
+            xs += [left, right, right, left, left, None]
+            ys += [low, low, high, high, low, None]
+        skipped = {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": "#ececec",
+                   "line": {"color": FADED, "width": 1.5, "dash": "dot"}, "hoverinfo": "skip", "showlegend": False,
+                   "name": "masked, in the middle column"}
+        hovers, squares = self.squares([(x, row, t) for row in self.rows], "the middle column")
+        label = {"type": "scatter", "x": [x], "y": [0.05], "mode": "text", "text": [f"x<sub>{t}</sub>"],
+                 "textposition": "bottom center", "hoverinfo": "skip", "showlegend": False, "name": "labels",
+                 "textfont": {"size": 16, "color": FADED if self.skipped(t) else DARK}, "cliponaxis": False}
+        return [skipped, hovers, squares, label]
 
 
 def _vector(values: np.ndarray, most: int = 6) -> str:
@@ -488,7 +532,8 @@ def _cell_text(run: Run, part: int, sample: int, step: int, t: int) -> str:
     p = run.parts[part]
     h = p.trace.h[sample, step]
     squares = ", ".join(f"{v:.4f}" for v in h[:STRIP])
-    lines = [f"<b>{p.label}</b>, step {step} reads x[{sample}, {t}]",
+    lines = [f"<b>{p.label}</b> at t={t}" + (f" (its step {step})" if p.reads_backwards else "")
+             + f" reads x[{sample}, {t}]",
              f"squares, top down: h[0:{min(STRIP, h.size)}] = [{squares}]", f"h = {_vector(h)}"]
     if p.trace.c is not None:
         lines.append(f"c = {_vector(p.trace.c[sample, step])}")
@@ -497,20 +542,24 @@ def _cell_text(run: Run, part: int, sample: int, step: int, t: int) -> str:
 
 
 def _now(picture: _Picture, step: int) -> dict[str, Any]:
-    """The outline around the cells working at processing step `step` (each row reads its own x_t)."""
+    """The outline around the cells working at processing step `step` (each row reads its own x_t), the middle
+    column of a long sequence showing the followed part's timestep."""
     xs, ys, tx, ty, text, places = [], [], [], [], [], []
     pad = 0.07
+    centre = returned.column(picture.run, picture.part, step)
     for row in picture.rows:
         t = picture.T - 1 - step if picture.run.parts[row.part].reads_backwards else step
-        x = picture.x_of(t)
+        x = position(picture.T, t, centre)
         left, right, low, high = x - HALF_W - pad, x + HALF_W + pad, row.y - HALF_H - pad, row.y + HALF_H + pad
         xs += [left, right, right, left, left, None]
         ys += [low, low, high, high, low, None]
         backward = picture.run.parts[row.part].reads_backwards  # its name stands over its right end
-        tx += [left if backward else right, None]  # the labels are points of their own, not joined by a line
+        leaving = x == (0 if backward else len(picture.cols) - 1)  # where the final states' labels stand
+        inward = backward != leaving
+        tx += [left if inward else right, None]  # the labels are points of their own, not joined by a line
         ty += [high, None]
         text += [f"t={t}", ""]
-        places += ["top left" if backward else "top right"] * 2
+        places += ["top left" if inward else "top right"] * 2
     return {"type": "scatter", "x": xs + tx, "y": ys + ty, "mode": "lines+text", "name": "now",
             "text": [""] * len(xs) + text, "textposition": ["top right"] * len(xs) + places,
             "textfont": {"size": 13, "color": STEP_TEXT},
@@ -538,7 +587,7 @@ def _readout(run: Run, part: int, sample: int, unit: int, step: int, at: tuple[f
     unit (h is drawn in the panel below), so they follow the play."""
     p = run.parts[part]
     t = run.config.timesteps - 1 - step if p.reads_backwards else step
-    lines = [f"<b>step {step}</b>: {p.label} reads x<sub>{t}</sub>"]
+    lines = [f"<b>t={t}</b>: {p.label} reads x<sub>{t}</sub>" + (f" (its step {step})" if p.reads_backwards else "")]
     if p.trace.c is not None:
         lines.append(f"c = {_vector(p.trace.c[sample, step], 4)}")
     if p.trace.gates:
@@ -574,10 +623,13 @@ def _menus(steps: int, step: int, below: float) -> list[dict[str, Any]]:
     return [{**row, "buttons": moves, "pad": {"t": 86, "b": 0}}, {**row, "buttons": plays, "pad": {"t": 126, "b": 0}}]
 
 
-def _slider(steps: int, step: int, below: float) -> dict[str, Any]:
+def _slider(run: Run, part: int, step: int, below: float) -> dict[str, Any]:
+    """The slider over the processing steps, each labelled with the timestep t the followed part reads then."""
+    steps = run.config.timesteps
     return {"active": step, "x": 0, "len": 1.0, "y": below, "yanchor": "top", "pad": {"t": 4, "b": 0},
-            "currentvalue": {"prefix": "processing step ", "font": {"size": 15}}, "font": {"size": 12},
-            "steps": [{"label": str(k), "method": "animate", "args": _go([str(k)], 0)} for k in range(steps)]}
+            "currentvalue": {"prefix": f"{TIME}=", "font": {"size": 15}}, "font": {"size": 12},
+            "steps": [{"label": str(returned.column(run, part, k)), "method": "animate", "args": _go([str(k)], 0)}
+                      for k in range(steps)]}
 
 
 @dataclass(frozen=True)
@@ -634,7 +686,7 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     the chosen part's c_t and gates of `unit` written out, its h_t over time, one frame per processing step and
     the controls that move all of it in the browser (they cost every change of a class exploring at once: sent
     only when asked for)."""
-    picture, strips = _drawn(run, sample)
+    picture, strips = _drawn(run, sample, part, step)
     follow, titles = _follow(run, part, sample, units) if play else ([], [])  # without play: the charts below
     bounds = [_panel_bounds(follow, k) for k in range(len(titles))]
     picture.bottom -= 0.7 * play  # the step's numbers, three lines
@@ -651,19 +703,20 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     return _layout(run, picture, geometry, data, frames, titles, bounds, part, step)
 
 
-def _drawn(run: Run, sample: int) -> tuple[_Picture, list[dict]]:
-    """The picture of one sample, and its cells' strips of h on a scale symmetric about zero."""
-    picture = _Picture(run, sample)
+def _drawn(run: Run, sample: int, part: int, step: int) -> tuple[_Picture, list[dict]]:
+    """The picture of one sample at `step` of the followed part, and its cells' strips of h on a scale symmetric
+    about zero."""
+    picture = _Picture(run, sample, part, step)
     for draw in (picture.cells, picture.flow, picture.inputs, picture.masked_note, picture.outputs):
         draw()
-    bound = max(symmetric_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
-    return picture, picture.strips(bound)
+    picture.bound = max(symmetric_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
+    return picture, picture.strips()
 
 
 @dataclass(frozen=True)
 class _Moving:
-    """What moves with the step: the box round the working cells, the step's numbers (while playing) and the
-    marker in each panel under the picture."""
+    """What moves with the step: the box round the working cells, the step's numbers (while playing), the marker
+    in each panel under the picture and the middle column of a long sequence."""
 
     picture: _Picture
     part: int
@@ -676,7 +729,9 @@ class _Moving:
         run, sample = self.picture.run, self.picture.sample
         at = (-HALF_W - 0.1, UNDER_LABELS)
         numbers = [_readout(run, self.part, sample, self.unit, step, at)] if self.play else []
-        return [_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
+        column = self.picture.middle_column(middle(self.picture.T, returned.column(run, self.part, step)))
+        return ([_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
+                + column)
 
 
 def _panel_bounds(follow: list[dict], k: int) -> tuple[float, float]:
@@ -728,7 +783,7 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
     figure["layout"]["meta"] = {"description": described(run)}
     if frames:
         figure["layout"].update(updatemenus=_menus(run.config.timesteps, step, below),
-                                sliders=[_slider(run.config.timesteps, step, below)])
+                                sliders=[_slider(run, part, step, below)])
         figure["frames"] = frames
     return figure
 
@@ -745,5 +800,5 @@ def _panels(run: Run, geometry: Geometry, titles: list[str], bounds: list[tuple[
         notes.append({**panel_label(f"{title} ({run.parts[part].label})" if k == 0 else title, 0, top),
                       "xanchor": "left", "font": {"size": 15}})
         top = lower - geometry.gap_px / plot_px
-    x_title = "input timestep t" + (" (read from the last)" if run.parts[part].reads_backwards else "")
+    x_title = BACKWARDS if run.parts[part].reads_backwards else TIME
     layout["xaxis2"] = index_axis(x_title, run.config.timesteps, anchor=f"y{len(titles) + 1}")

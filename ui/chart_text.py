@@ -60,7 +60,8 @@ def describe(figure: dict) -> str:
     """One or two sentences: "Chart: <title>. Heatmap whole_seq, 8 × 10 (unit by timestep t). Values from
     -0.31 to 0.45." Works on the figure dicts the builders return (arrays as lists or NumPy)."""
     layout = figure.get("layout") or {}
-    title = f"Chart: {_text(layout.get('title')) or 'untitled'}"
+    named = (figure.get("follow") or {}).get("title") or layout.get("title")  # one that follows the timestep
+    title = f"Chart: {_text(named) or 'untitled'}"
     meta = layout.get("meta")
     if isinstance(meta, dict) and meta.get("description"):  # a picture that says itself what it shows
         return f"{title}. {meta['description']}"

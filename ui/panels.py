@@ -11,7 +11,7 @@ import streamlit as st
 from cachetools import LRUCache
 from _plotly_utils.utils import convert_to_base64
 
-from rnnlab import colours, explain, figures, unrolled as unrolled_layer
+from rnnlab import colours, explain, figures, timestep, unrolled as unrolled_layer
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.learner_text import code as literal, escape
 from rnnlab.params import Config, PARAMS
@@ -199,10 +199,12 @@ def picture(run: Run, view: Any) -> None:
     run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
               view.play, scheme=view.colours)
     if view.play:
-        st.caption("Keyboard: Tab to the picture, then space plays or pauses, and ← → step back and forward.")
+        st.caption("Play, step and the slider move the timestep t of the whole page: the picture and the chart "
+                   "chosen under \"Inside the layer\". Keyboard: Tab to the picture, then space plays or pauses, "
+                   "and ← → step back and forward.")
 
 
-SECTIONS = {"states": "h and c at every step", "gates": "the gates", "step": "one timestep up close",
+SECTIONS = {"states": "h and c at every timestep", "gates": "the gates", "step": "one timestep up close",
             "weights": "the weights"}
 
 
@@ -227,7 +229,11 @@ def inside(run: Run, view: Any) -> None:
 def states(run: Run, view: Any) -> None:
     """h_t (and c_t) of the chosen part at every step, what Keras returns drawn solid."""
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
-    run_chart("states", figures.states_figure, run, run.parts[view.part], view.sample, shown, scheme=view.colours)
+    if view.play:  # following the picture's timestep
+        run_chart("states", timestep.states_chart, run, run.parts[view.part], view.sample, shown, view.step,
+                  scheme=view.colours)
+    else:
+        run_chart("states", figures.states_figure, run, run.parts[view.part], view.sample, shown, scheme=view.colours)
     st.caption("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
                "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
                "returns.")
@@ -235,13 +241,18 @@ def states(run: Run, view: Any) -> None:
 
 def gates(run: Run, view: Any) -> None:
     """The gates of the chosen part at every step."""
-    run_chart("gates", figures.gates_figure, run, run.parts[view.part], view.sample, scheme=view.colours)
+    if view.play:  # following the picture's timestep
+        run_chart("gates", timestep.gates_chart, run, run.parts[view.part], view.sample, view.unit, view.step,
+                  scheme=view.colours)
+    else:
+        run_chart("gates", figures.gates_figure, run, run.parts[view.part], view.sample, scheme=view.colours)
     st.caption("Recomputed in NumPy from the layer's own weights: Keras never returns the gates.")
 
 
 @st.fragment
 def one_step(run: Run) -> None:
-    """One step up close: every vector at that step, and one unit's update written out with its numbers.
+    """One step up close: every vector at that step, and one unit's update written out with its numbers; while
+    the picture plays, at the picture's timestep (the chart carries every step's numbers).
 
     A fragment: moving through the timesteps reruns only this block, not the page.
     """
@@ -250,13 +261,20 @@ def one_step(run: Run) -> None:
     view = parsed.view
     part = run.parts[view.part]
     left, right = st.columns(2)
-    widget(PARAMS["step"], high=run.config.timesteps - 1, container=left)
+    if view.play:
+        left.caption("The timestep t is the picture's: play, step, its slider or the keys.")
+    else:
+        widget(PARAMS["step"], high=run.config.timesteps - 1, container=left)
     widget(PARAMS["unit"], high=run.config.units - 1, container=right)
+    if view.play:
+        run_chart("step", timestep.step_chart, run, part, view.sample, view.unit, view.step, scheme=view.colours)
+        return
     run_chart("step", figures.step_figure, run, part, view.sample, view.step, view.unit, scheme=view.colours)
     read = explain.time_read(run, part, view.step)
     lines = explain.unit_update(run, part, view.sample, view.step, view.unit)
-    st.code(f"# {part.label}, unit {view.unit}, step {view.step} (reads x[{view.sample}, {read}])\n"
-            + "\n".join(lines), language="text", wrap_lines=True)  # wrapped, not cut, on a phone
+    st.code(f"# {part.label}, unit {view.unit}, t={read}" + (f" (its step {view.step})" if part.reads_backwards
+            else "") + f", reads x[{view.sample}, {read}]\n" + "\n".join(lines),
+            language="text", wrap_lines=True)  # wrapped, not cut, on a phone
 
 
 def weights(run: Run, view: Any) -> None:

@@ -105,7 +105,7 @@ def test_looking_elsewhere_does_not_change_the_model():
     at.slider(key="sample").set_value(5).run()
     at.slider(key="step").set_value(9).run()
     assert not at.exception and shapes_listed(at) == before
-    assert any("unit 0, step 9 (reads x[5, 9])" in c.value for c in at.code)
+    assert any("unit 0, t=9, reads x[5, 9]" in c.value for c in at.code)
 
 
 def test_the_chosen_sample_survives_a_smaller_batch_and_is_clamped_by_a_tiny_one():

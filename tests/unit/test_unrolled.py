@@ -60,7 +60,7 @@ def test_every_vector_of_a_returned_tensor_comes_from_one_cell(query):
 
 
 @pytest.mark.parametrize("query, strong", [
-    ("timesteps=5", 1), ("timesteps=5&return_sequences=1", 5), ("timesteps=12&return_sequences=1", 5),
+    ("timesteps=5", 1), ("timesteps=5&return_sequences=1", 5), ("timesteps=12&return_sequences=1", 6),
     ("timesteps=5&bidirectional=1", 2), ("timesteps=5&bidirectional=1&return_sequences=1", 5),
     ("timesteps=5&bidirectional=1&merge_mode=none&return_sequences=1", 10),
 ])
@@ -89,7 +89,7 @@ def test_the_picture_is_a_valid_animated_figure_with_one_frame_per_step(query):
     slider = spec["layout"]["sliders"][0]
     assert slider["active"] == min(3, result.config.timesteps - 1) and len(slider["steps"]) == len(frames)
     labels_ = [b["label"] for menu in spec["layout"]["updatemenus"] for b in menu["buttons"]]
-    assert labels_ == ["◀ step", "❚❚ pause", "step ▶", "▶ 0.5×", "▶ 1×", "▶ 2×", "▶ 4×"]
+    assert labels_ == ["◀ step", "❚❚ pause", "step ▶", "▶ 0.5×", "▶ 1×", "▶ 2×", "▶ 4×", "▶ 8×"]
     for k, frame in enumerate(frames):  # each frame sends the step buttons to its neighbours
         moves = frame["layout"]["updatemenus"][0]["buttons"]
         assert moves[0]["args"][0] == [str(max(k - 1, 0))] and moves[2]["args"][0] == [
@@ -101,12 +101,6 @@ def test_the_current_step_moves_in_opposite_directions_in_a_bidirectional_layer(
     spec = picture(result)
     now = spec["frames"][1]["data"][0]
     assert [t for t in now["text"] if t] == ["t=1", "t=3"]  # forward reads x_1 at step 1, backward x_3
-
-
-def test_long_sequences_show_the_first_steps_an_ellipsis_and_the_last_two():
-    assert unrolled.columns(6) == [0, 1, 2, 3, 4, 5]
-    assert unrolled.columns(50) == [0, 1, 2, None, 48, 49]
-    assert [unrolled.position(50, t) for t in (0, 2, 3, 30, 47, 48, 49)] == [0, 2, 3, 3, 3, 4, 5]
 
 
 def test_masked_steps_are_marked():

@@ -37,26 +37,100 @@ function holder(parentElement) {
   return chart;
 }
 
-// A chart with frames (the unrolled layer, playing) is reached with Tab and played from the keyboard: space
-// plays or pauses, the arrow keys step back and forward. Plotly's own buttons and slider take no focus.
+// The page's one timestep. The chart with frames (the unrolled layer, playing) leads: each frame it shows (from
+// its buttons, its slider or the keys) is told to the page as the processing step, and every chart that follows
+// (its figure carries `follow`: what changes at each step, sent once with it) shows that step. All of it in
+// the browser; a chart drawn later (another section chosen) starts at the step the page is at.
+const TIMESTEP = "rnnlab-timestep";
+
+function tell(step, steps) {
+  window.rnnlabTimestep = { step, steps };
+  window.dispatchEvent(new CustomEvent(TIMESTEP, { detail: window.rnnlabTimestep }));
+}
+
+// A NumPy array sent as base64 ({dtype, bdata, shape}), as a typed array; decoded once.
+const TYPES = { f8: Float64Array, f4: Float32Array, i1: Int8Array, u1: Uint8Array, i2: Int16Array,
+                u2: Uint16Array, i4: Int32Array, u4: Uint32Array };
+
+function decoded(spec) {
+  if (!spec.rnnlabArray) {
+    const bytes = Uint8Array.from(atob(spec.bdata), (c) => c.charCodeAt(0));
+    spec.rnnlabArray = new TYPES[spec.dtype](bytes.buffer);
+  }
+  return spec.rnnlabArray;
+}
+
+// Index k of an array whose first axis is the step: a value, a vector, or a grid (a list of rows).
+function pick(values, k) {
+  if (Array.isArray(values)) return values[k];
+  const flat = decoded(values);
+  const shape = String(values.shape ?? flat.length).split(",").map(Number);
+  const size = shape.slice(1).reduce((a, b) => a * b, 1);
+  const row = Array.from(flat.subarray(k * size, (k + 1) * size));
+  if (shape.length === 1) return row[0];
+  if (shape.length === 2) return row;
+  const width = shape[shape.length - 1];
+  return Array.from({ length: size / width }, (_, r) => row.slice(r * width, (r + 1) * width));
+}
+
+function show(chart, Plotly, k) {
+  const follow = chart.rnnlabFollow;
+  if (!follow || k === undefined || k >= follow.steps || chart.rnnlabShown === k) return;
+  if (chart.dataset.drawing) return; // drawn first, then shown at the page's step
+  chart.rnnlabShown = k;
+  const data = {};
+  for (const entry of follow.data) {
+    for (const [key, values] of Object.entries(entry)) {
+      if (key !== "trace") (data[key] ??= []).push(pick(values, k));
+    }
+  }
+  const layout = Object.fromEntries(Object.entries(follow.layout).map(([key, values]) => [key, pick(values, k)]));
+  Plotly.update(chart, data, layout, follow.data.length ? follow.data.map((entry) => entry.trace) : undefined);
+}
+
+function follows(chart, Plotly, follow) {
+  chart.rnnlabFollow = follow;
+  chart.rnnlabShown = undefined; // as drawn: the server's step
+  if (!follow) return;
+  if (!chart.rnnlabListening) {
+    chart.rnnlabListening = true;
+    const listen = (event) => {
+      if (!chart.isConnected) { // its section was closed
+        chart.rnnlabListening = false;
+        window.removeEventListener(TIMESTEP, listen);
+        return;
+      }
+      if (event.detail.steps === chart.rnnlabFollow?.steps) show(chart, Plotly, event.detail.step);
+    };
+    window.addEventListener(TIMESTEP, listen);
+  }
+  const now = window.rnnlabTimestep;
+  if (now && now.steps === follow.steps) show(chart, Plotly, now.step);
+}
+
+// The leader is reached with Tab and played from the keyboard: space plays or pauses, the arrow keys step back
+// and forward. Plotly's own buttons and slider take no focus.
 const STEP_MS = 700;
 
 function step(chart) {
   return chart._fullLayout.sliders?.[0]?.active ?? 0;
 }
 
-function keys(chart, Plotly, frames) {
+function leads(chart, Plotly, frames) {
   chart.rnnlabFrames = frames;
   if (!frames) {
     chart.removeAttribute("tabindex");
     return;
   }
+  tell(step(chart), frames); // as drawn: the server's step
   chart.tabIndex = 0;
   chart.setAttribute("role", "application");
-  chart.setAttribute("aria-label", "The layer unrolled: space plays or pauses, the left and right arrows step");
+  chart.setAttribute("aria-label",
+                     "The layer unrolled, and the whole page with it: space plays or pauses, the left and right arrows step");
   if (chart.rnnlabKeys) return;
   chart.rnnlabKeys = true;
   chart.on?.("plotly_animated", () => (chart.rnnlabPlaying = false));
+  chart.on?.("plotly_animatingframe", (event) => tell(Number(event.name), chart.rnnlabFrames));
   chart.addEventListener("keydown", (event) => {
     const last = chart.rnnlabFrames - 1;
     if (!chart.rnnlabFrames) return;
@@ -88,8 +162,10 @@ export default function ({ data, parentElement }) {
     .then(async (Plotly) => {
       if (chart.rnnlabText !== text) return; // a newer figure came while plotly.js loaded
       await Plotly.react(chart, { data: figure.data, layout: figure.layout, frames: figure.frames || [], config });
-      keys(chart, Plotly, (figure.frames || []).length);
-      if (chart.rnnlabText === text) delete chart.dataset.drawing;
+      if (chart.rnnlabText !== text) return; // a newer figure is on its way
+      delete chart.dataset.drawing;
+      leads(chart, Plotly, (figure.frames || []).length);
+      follows(chart, Plotly, figure.follow);
     })
     .catch((error) => {
       delete chart.dataset.drawing;
