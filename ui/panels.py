@@ -21,6 +21,7 @@ from ui import plot
 from ui.classroom_view import PRESENTER_ZOOM
 from ui.controls import apply, classroom, load, sync_url, widget
 from ui.runs import await_confirmation
+from ui.terms import prose
 from ui.chart_text import describe
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
@@ -122,19 +123,20 @@ def returns(run: Run, level: int = 2, hints: bool = True) -> None:
     (st.header if level == 2 else st.subheader)("What Keras returns")
     st.html(SHAPES_CSS)
     with st.container(key="shapes"):
-        st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
+        prose(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
         stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
         lines = stack + [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
         st.code("\n".join(lines), language="python", wrap_lines=True)
         rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
-        st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
+        prose(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
     count = len(explain.returns_table(run)) - (config.head != "none")
-    st.caption(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
-               "returns them" + (", then the head's prediction." if config.head != "none" else "."))
+    prose(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
+          "returns them" + (", then the head's prediction." if config.head != "none" else "."), caption=True)
     checks(run.checks)
     if hints and not config.return_state and not (classroom().hides("return_state")
                                                   or classroom().locks("return_state")):
-        st.caption("Turn on return_state to get the final states as well, and compare them with the output.")
+        prose("Turn on return_state to get the final states as well, and compare them with the output.",
+              caption=True)
     agreement(run)
     notes(run)
 
@@ -228,9 +230,9 @@ def states(run: Run, view: Any) -> None:
     """h_t (and c_t) of the chosen part at every step, what Keras returns drawn solid."""
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     run_chart("states", figures.states_figure, run, run.parts[view.part], view.sample, shown, scheme=view.colours)
-    st.caption("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
-               "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
-               "returns.")
+    prose("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
+          "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
+          "returns.", caption=True)
 
 
 def gates(run: Run, view: Any) -> None:
@@ -278,22 +280,23 @@ def weights(run: Run, view: Any) -> None:
 def padding(run: Run) -> None:
     """Padded sequences with and without a mask, against each sequence run unpadded."""
     st.header("Padding and masking")
-    st.markdown(f"Sequences of lengths {list(run.config.lengths)} are zero-padded ({run.config.padding}) to "
+    prose(f"Sequences of lengths {list(run.config.lengths)} are zero-padded ({run.config.padding}) to "
                 f"{run.config.timesteps} timesteps. Is the final output the same as running each sequence "
                 "unpadded? Measured with Keras, both ways:")
     for column, check in zip(st.columns(2), run.padding_effect):
         with column:
             checks((check,))
-    st.caption("With the mask, a padded step repeats the last real output and the final state is that of the "
+    prose("With the mask, a padded step repeats the last real output and the final state is that of the "
                "last real step. Without it, the zeros are read as real data" + (
                    " (pre-padding zeros leave an untrained layer's zero state unchanged, which is why they look "
-                   "harmless here; after training they do not)." if run.config.padding == "pre" else "."))
+                   "harmless here; after training they do not)." if run.config.padding == "pre" else "."),
+          caption=True)
 
 
 def stateful(run: Run) -> None:
     """Two consecutive chunks through a stateful layer, then reset_state()."""
     st.header("Stateful: the state carries over to the next batch")
-    st.markdown(f"The data is two consecutive chunks of {run.config.timesteps} timesteps. The second call starts "
+    prose(f"The data is two consecutive chunks of {run.config.timesteps} timesteps. The second call starts "
                 "from the states the first one left; `reset_state()` on each recurrent layer sets them back to "
                 "zeros. Keras 3 models have no `reset_states()`.")
     checks(run.stateful.checks)

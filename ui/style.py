@@ -11,6 +11,7 @@
 - Inline code in text never breaks across lines (a shape such as (32, 10, 1) stays whole at any width); a
   span too long for the screen scrolls inside itself.
 - Less room above the title than Streamlit leaves (6rem): the first screen reaches what Keras returns.
+- Terms explained where they stand (ui.terms): a dotted underline, and the definition on hover, focus or tap.
 - Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
   above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
 """
@@ -18,6 +19,8 @@
 from __future__ import annotations
 
 import streamlit as st
+
+from ui.terms import TERMS_CSS
 
 FOCUS = "#0054a3"  # 7:1 on white
 APP_CSS = f"""<style>
@@ -45,7 +48,7 @@ APP_CSS = f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
 label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
-</style>"""
+{TERMS_CSS}</style>"""
 
 
 EMBED_CSS = """<style>
