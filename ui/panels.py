@@ -11,7 +11,7 @@ import streamlit as st
 from cachetools import LRUCache
 from _plotly_utils.utils import convert_to_base64
 
-from rnnlab import colours, explain, figures, unrolled as unrolled_layer
+from rnnlab import colours, explain, figures, tour
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.learner_text import code as literal, escape
 from rnnlab.params import Config, PARAMS
@@ -177,15 +177,15 @@ def notes(run: Run) -> None:
                    "grow without limit on long sequences).", icon=":material/warning:")
 
 
-def unrolled(run: Run, view: Any, corner: Any = st) -> None:
+def unrolled(run: Run, view: Any, corner: Any = st, region: str = "") -> None:
     """The layer unrolled over time, what Keras returns lit in its colours; play moves the timestep in the
     browser (Plotly frames), with the chosen part's h_t, c_t and gates following under it. The play switch goes
     in `corner` (beside the page's title), the colour scale in the sidebar: the picture and the table of what
-    Keras returns come first."""
+    Keras returns come first. `region`: the part of the picture the tour's step outlines (rnnlab.tour)."""
     widget(PARAMS["play"], container=corner)
     widget(PARAMS["colours"], shown={name: scheme.label for name, scheme in colours.SCHEMES.items()},
            container=st.sidebar)
-    picture(run, view)
+    picture(run, view, region)
 
 
 def title_row(config: Config) -> Any:
@@ -195,10 +195,10 @@ def title_row(config: Config) -> Any:
     return right
 
 
-def picture(run: Run, view: Any) -> None:
-    """The unrolled layer alone, without its controls (colour scale, play)."""
+def picture(run: Run, view: Any, region: str = "") -> None:
+    """The unrolled layer alone, without its controls (colour scale, play); `region` outlined for the tour."""
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
-    run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
+    run_chart("unrolled", tour.tour_figure, run, region, view.sample, view.part, shown, view.unit, view.step,
               view.play, scheme=view.colours)
     if view.play:
         st.caption("Keyboard: Tab to the picture, then space plays or pauses, and ← → step back and forward.")

@@ -63,6 +63,7 @@ OURS = {
     "*:lesson.*": "a shipped lesson (title, text rendered with numbers from Keras)",
     "*:lessons.render": "a shipped lesson's Markdown with numbers filled in from Keras",
     "lesson_view:before.*": "the lesson before: shipped", "lesson_view:after.*": "the lesson after: shipped",
+    "tour_view:step.*": "a step of the tour, shipped (rnnlab.tour)", "tour_view:first.*": "the first lesson: shipped",
     "answers:ask": "the question a form asks, written by the page",
     "terms:text": "prose's text: checked where prose is called (an element, GLOSSED)",
     # the articles page shows the two articles' shipped examples and what this server measured running them
