@@ -1,9 +1,10 @@
 """One glossary: the words of a recurrent layer, each with a one-line definition, in Keras's own names.
 
 `gloss(markdown)` marks the first mention of each term in our own Markdown (never learner text: that stays a
-code span, see rnnlab.learner_text) so that the page shows its definition on hover, keyboard focus or a tap:
+code span, see rnnlab.learner_text) so that the page shows its definition on hover, keyboard focus or a tap
+(ui.terms draws it from the attribute, which screen readers read as the term's description):
 
-    <span class="rl-term" tabindex="0">units<span class="rl-def" role="tooltip">units: ...</span></span>
+    <span class="rl-term" tabindex="0" aria-description="units: ...">units</span>
 
 A term written as a code span (`return_state`) is marked around the span, which stays a code span. Text in
 other code spans, fenced code blocks, maths and link addresses is left as it is; a `<` of the prose is written
@@ -74,13 +75,8 @@ def term_at(name: str) -> Term:
 
 
 def _marked(term: Term, shown: str) -> str:
-    return (f'<span class="rl-term" tabindex="0">{shown}<span class="rl-def" role="tooltip">'
-            f"{_text(term.name)}: {_text(term.definition)}</span></span>")
-
-
-def _text(words: str) -> str:
-    """Our plain words inside the glossary's HTML, where Markdown is still read: its characters escaped."""
-    return re.sub(r"([_*\[\]`~$\\])", r"\\\1", html.escape(words))
+    described = html.escape(f"{term.name}: {term.definition}", quote=True)
+    return f'<span class="rl-term" tabindex="0" aria-description="{described}">{shown}</span>'
 
 
 def gloss(markdown: str) -> str:
@@ -89,8 +85,8 @@ def gloss(markdown: str) -> str:
     out: list[str] = []
 
     def words(text: str) -> str:
-        def mark(m: re.Match) -> str:
-            k = int(m.lastgroup[1:])
+        def mark(m: re.Match[str]) -> str:
+            k = _index(m)
             if k in done:
                 return m[0]
             done.add(k)
@@ -114,4 +110,9 @@ def gloss(markdown: str) -> str:
 def _whole(span: str) -> int | None:
     """The term a code span names exactly (`return_state`, `state_h`), None for any other code."""
     m = _PATTERN.fullmatch(span)
-    return int(m.lastgroup[1:]) if m else None
+    return _index(m) if m else None
+
+
+def _index(m: re.Match[str]) -> int:
+    """The index in TERMS of the term a match of _PATTERN found (its group is named t<index>)."""
+    return int(str(m.lastgroup)[1:])

@@ -37,8 +37,7 @@ def open_page(page: str = PLAYGROUND, query: Mapping[str, str | list[str]] | Non
     return at.run()
 
 
-GLOSSED = re.compile(r'<span class="rl-term" tabindex="0">(.*?)<span class="rl-def" role="tooltip">.*?</span></span>',
-                     re.S)
+GLOSSED = re.compile(r'<span class="rl-term" tabindex="0" aria-description="[^"]*">(.*?)</span>', re.S)
 
 
 def plain(markdown: str) -> str:

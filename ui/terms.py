@@ -11,18 +11,20 @@ import streamlit as st
 
 from rnnlab.glossary import gloss
 
-# The definition is in the page (read by a screen reader after the term), shown only while the term is hovered,
-# focused or tapped; fixed, so that no scrolling box around the term (a table) cuts it off.
+# The definition is the term's description (read by a screen reader with it), drawn while the term is hovered,
+# focused or tapped: under the term; in a table (whose box scrolls sideways on a phone and would cut it off) where
+# it stands, fixed; on a phone or a touch screen, across the foot of the screen.
 TERMS_CSS = """
-.rl-term { border-bottom: 1px dotted currentColor; cursor: help; }
-.rl-term .rl-def { display: none; position: fixed; z-index: 1000; margin-top: 1.7em; width: max-content;
-  max-width: min(26rem, 90vw); padding: 0.45rem 0.65rem; border-radius: 0.35rem; background: #1f2330; color: #fff;
-  font-size: 0.875rem; font-weight: 400; font-style: normal; line-height: 1.4; white-space: normal; text-align: left;
+.rl-term { border-bottom: 1px dotted currentColor; cursor: help; position: relative; }
+.rl-term:is(:hover, :focus)::after { content: attr(aria-description); position: absolute; left: 0; top: 100%;
+  z-index: 1000; width: max-content; max-width: min(26rem, 80vw); margin-top: 0.3rem; padding: 0.45rem 0.65rem;
+  border-radius: 0.35rem; background: #1f2330; color: #fff; font-size: 0.875rem; font-weight: 400;
+  font-style: normal; line-height: 1.4; white-space: normal; text-align: left; text-transform: none;
   box-shadow: 0 2px 8px rgba(0, 0, 0, 0.25); }
-.rl-term:is(:hover, :focus, :focus-within) .rl-def { display: block; }
+table .rl-term:is(:hover, :focus)::after { position: fixed; left: auto; top: auto; margin-top: 1.6rem; }
 @media (max-width: 640px), (hover: none) {
-  .rl-term .rl-def { left: 0.75rem; right: 0.75rem; bottom: 0.75rem; top: auto; margin: 0; max-width: none;
-    width: auto; }
+  .rl-term:is(:hover, :focus)::after { position: fixed; left: 0.75rem; right: 0.75rem; bottom: 0.75rem; top: auto;
+    width: auto; max-width: none; margin: 0; }
 }
 """
 
