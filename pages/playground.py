@@ -14,7 +14,7 @@ controls.sync_url(parsed)
 
 corner = panels.title_row(parsed.config)
 panels.notices(parsed.notices)
-tour_view.start(parsed)
+tour_view.start(parsed, corner)
 run = get_run(parsed.config)
 if run.refusal:
     panels.refusal(run)

@@ -4,6 +4,8 @@ step is a setting like any other (?tour=N), so a link opens the tour where it wa
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from rnnlab import lessons, tour
@@ -12,12 +14,14 @@ from ui.controls import apply, classroom
 from ui.terms import prose
 
 
-def start(parsed: Parsed) -> None:
-    """On the playground's first screen (nothing set, no tour, no classroom settings), the way into the tour."""
+def start(parsed: Parsed, corner: Any = st) -> None:
+    """On the playground's first screen (nothing set, no tour, no classroom settings), the way into the tour, in
+    `corner` (beside the title, where it takes no room from the picture)."""
     if to_query(parsed.config, parsed.view) or classroom().to_query() or st.context.is_embedded:
         return
-    st.button(f"Start here: a {len(tour.STEPS)}-step tour of the picture", icon=":material/explore:",
-              type="primary", on_click=apply, args=({"tour": "1"},), key="tour-start")
+    corner.button("Start here", icon=":material/explore:", type="primary", on_click=apply, args=({"tour": "1"},),
+                  key="tour-start", help=f"A {len(tour.STEPS)}-step tour of the picture, from x_t entering to what "
+                                         "Keras returns")
 
 
 def show(parsed: Parsed) -> str:
@@ -28,7 +32,7 @@ def show(parsed: Parsed) -> str:
         return ""
     last = number == len(tour.STEPS)
     with st.container(border=True, key="tour"):
-        st.subheader(f"Start here · step {number} of {len(tour.STEPS)}: {step.title}")
+        st.subheader(f"Start here · step {number:d} of {len(tour.STEPS)}: {step.title}")
         prose(step.text)
         back, flip, ahead = st.columns(3, vertical_alignment="center")
         if number > 1:

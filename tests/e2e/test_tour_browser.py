@@ -28,7 +28,7 @@ def test_the_tour_from_its_first_step_to_the_first_lesson(browser, server_url: s
     page.goto(f"{server_url}/")
     settle(page)
     main = page.locator("[data-testid=stMain]")
-    main.get_by_role("button", name="Start here").click()
+    main.get_by_role("button", name="Start here").click()  # beside the title, on the first screen
     settle(page)
     for number, step in enumerate(tour.STEPS, 1):
         box = page.locator(".st-key-tour")
