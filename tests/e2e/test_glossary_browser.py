@@ -67,7 +67,9 @@ def test_tapping_a_term_on_a_phone_shows_its_definition_across_the_foot_of_the_s
         marked.tap()
         shown = marked.evaluate(SHOWN_JS)
         assert shown["content"] == definition, shown
-        assert shown["position"] == "fixed" and shown["left"] == shown["right"] == shown["bottom"] == "12px", shown
+        # across the screen's foot, the same margin on three sides: whole on screen whatever the term's place
+        assert shown["position"] == "fixed" and shown["left"] == shown["right"] == shown["bottom"], shown
+        assert 0 < float(shown["left"].removesuffix("px")) < 20, shown
         page.screenshot(path=artifacts / f"glossary-{name}-phone.png")
     finally:
         context.close()
