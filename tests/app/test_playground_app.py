@@ -95,7 +95,7 @@ def test_too_large_a_batch_from_the_slider_is_lowered_with_a_notice():
 
 def test_new_random_data_moves_the_seed():
     at = open_app()
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "New random data").click().run()
     assert at.number_input(key="seed").value == 1 and not at.exception
 
 
