@@ -10,4 +10,5 @@ from rnnlab import lessons
 from ui import lesson_view
 
 st.title("Lessons")
-lesson_view.show(lesson_view.choose(lessons.all_lessons()))
+found = lessons.all_lessons()
+lesson_view.show(lesson_view.choose(found), found)

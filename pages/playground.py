@@ -4,7 +4,7 @@ from ui import router
 
 router.ensure_routed()
 
-from ui import classroom_view, controls, panels
+from ui import classroom_view, controls, panels, tour_view
 from rnnlab.params import query_string
 from ui.runs import get_run
 
@@ -14,13 +14,14 @@ controls.sync_url(parsed)
 
 corner = panels.title_row(parsed.config)
 panels.notices(parsed.notices)
+tour_view.start(parsed, corner)
 run = get_run(parsed.config)
 if run.refusal:
     panels.refusal(run)
 elif not classroom_view.answers_shown(query_string(parsed.config)):
     classroom_view.predict_first(parsed.config)
 else:
-    panels.unrolled(run, parsed.view, corner)
+    panels.unrolled(run, parsed.view, corner, tour_view.show(parsed))
     panels.returns(run)
     if run.padding_effect:
         panels.padding(run)

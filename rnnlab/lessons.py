@@ -118,6 +118,12 @@ def find(slug: str, found: list[Lesson] | None = None) -> Lesson | None:
     return next((ls for ls in found if slug == ls.slug), None) or next((ls for ls in found if slug in ls.former), None)
 
 
+def neighbours(lesson: Lesson, found: list[Lesson]) -> tuple[Lesson | None, Lesson | None]:
+    """The lessons before and after this one, in lesson order (None at either end)."""
+    k = found.index(lesson)
+    return (found[k - 1] if k else None), (found[k + 1] if k + 1 < len(found) else None)
+
+
 def combine(preset: str, change: str) -> str:
     """The preset with the change's parameters set on top (a change replaces the preset's value)."""
     pairs = dict(parse_qsl(preset, keep_blank_values=True))

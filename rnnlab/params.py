@@ -121,6 +121,8 @@ class View:
                            choices=("rdbu", "puor", "viridis", "cividis"), label="colour scale")
     play: bool = setting(False, "Play, step and speed controls under the unrolled layer: the timestep then moves in "
                          "the browser, with no request to the server per step.", label="play the timesteps")
+    tour: int = setting(0, "The step of the start-here tour shown above the picture (0: no tour; rnnlab.tour).",
+                        0, 5, label="tour step")
 
 
 def _lower(config: Config, notices: list[Notice], name: str, most: int, rule: str) -> Config:

@@ -1,10 +1,11 @@
-"""What many test files share: the app opened in Streamlit's AppTest, the command line, and the doctor's fixed
-code run as printed."""
+"""What many test files share: the app opened in Streamlit's AppTest, its text read as a learner reads it, the
+command line, and the doctor's fixed code run as printed."""
 
 from __future__ import annotations
 
 import contextlib
 import io
+import re
 import subprocess
 import sys
 import warnings
@@ -34,6 +35,14 @@ def open_page(page: str = PLAYGROUND, query: Mapping[str, str | list[str]] | Non
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
+
+
+GLOSSED = re.compile(r'<span class="rl-term" tabindex="0" aria-description="[^"]*">(.*?)</span>', re.S)
+
+
+def plain(markdown: str) -> str:
+    """Our Markdown as it reads with no term hovered: the glossary's definitions (rnnlab.glossary) left out."""
+    return GLOSSED.sub(r"\1", markdown)
 
 
 def cli(*args: str, stdin: str | None = None, here: bool = False) -> subprocess.CompletedProcess:

@@ -18,6 +18,7 @@ from rnnlab.doctor.titles import title
 from rnnlab.learner_text import code as literal, message, visible
 from ui.controls import GROUPS, widget
 from ui.runs import owner
+from ui.terms import prose
 
 NO_LOSS = "(none)"
 LOSSES = (NO_LOSS, "mse", "mae", "huber", "binary_crossentropy", "categorical_crossentropy",
@@ -178,13 +179,13 @@ def _problems(diagnosis) -> None:
             mark = ":red[:material/error:]" if problem.severity == "error" else ":orange[:material/warning:]"
             where = f" · line {problem.line}" if problem.line else ""
             st.markdown(f"{mark} **{n}. {message(title(problem.kind))}**{where}")
-            st.markdown(message(problem.message))
-            st.markdown(f"**Fix:** {message(problem.fix)}")
+            prose(message(problem.message))
+            prose(f"**Fix:** {message(problem.fix)}")
 
 
 def _table(diagnosis) -> None:
     st.header("What Keras builds, layer by layer")
-    st.caption("Output shapes at your sizes; None is the batch axis.")
+    prose("Output shapes at your sizes; None is the batch axis.", caption=True)
     rows = "\n".join(f"| {r.line or ''} | {literal(r.layer, in_table=True)} | `{shapes_text(r.shapes)}` | "
                      f"{message(r.note, in_table=True)} |"
                      for r in diagnosis.layer_shapes)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from concurrent.futures import wait
 from functools import partial
-from urllib.parse import parse_qsl
 
 import streamlit as st
 
 from rnnlab import figures, lessons, snippets
 from rnnlab.engine import WorkerLost
-from rnnlab.params import parse
+from rnnlab.params import parse, to_query
 from ui import classroom_view, panels
 from ui import answers
 from ui.controls import classroom
 from ui.runs import get_run, playground
+from ui.terms import prose
 
 
 def choose(found: list[lessons.Lesson]) -> lessons.Lesson:
@@ -31,14 +31,46 @@ def choose(found: list[lessons.Lesson]) -> lessons.Lesson:
     return lesson
 
 
-def show(lesson: lessons.Lesson) -> None:
-    """The lesson; under a classroom link that keeps answers for "Reveal", its shapes wait for the button.
-    A lesson taught with its own snippets (no preset) has no playground figures: its questions come after it."""
+def show(lesson: lessons.Lesson, found: list[lessons.Lesson]) -> None:
+    """The lesson between links to the one before and after it; under a classroom link that keeps answers for
+    "Reveal", its shapes wait for the button."""
+    walk(lesson, found, "top")
+    body(lesson)
+    walk(lesson, found, "bottom")
+
+
+def walk(lesson: lessons.Lesson, found: list[lessons.Lesson], where: str) -> None:
+    """Links to the previous and the next lesson (and, at the top, to the playground with this lesson's model),
+    keeping the classroom link's settings; none under a link that fixes the lesson."""
+    room = classroom()
+    before, after = lessons.neighbours(lesson, found)
+    left, middle, right = st.columns(3, vertical_alignment="center")
+    if not (room.hides("lesson") or room.locks("lesson")):
+        if before:
+            left.page_link("pages/lessons.py", label=f"Previous: {before.order}. {before.title}",
+                           icon=":material/arrow_back:", query_params={"lesson": before.slug} | room.to_query())
+        if after:
+            right.page_link("pages/lessons.py", label=f"Next: {after.order}. {after.title}",
+                            icon=":material/arrow_forward:", icon_position="right",
+                            query_params={"lesson": after.slug} | room.to_query())
+    if lesson.preset and where == "top":
+        middle.page_link("pages/playground.py", label="Open this in the playground",
+                         icon=":material/science:", query_params=playground_query(lesson) | room.to_query())
+
+
+def playground_query(lesson: lessons.Lesson) -> dict[str, str]:
+    """The playground's address for the lesson's model: its preset as the playground writes it."""
+    return to_query(parse(lesson.preset).config)
+
+
+def body(lesson: lessons.Lesson) -> None:
+    """The lesson itself. A lesson taught with its own snippets (no preset) has no playground figures: its
+    questions come after it."""
     shown = classroom_view.answers_shown(lesson.slug)
     st.header(lesson.title)
     run_snippets(lesson)
     try:
-        st.markdown(lessons.render(lesson, answers=shown))  # our own Markdown, with numbers from Keras
+        prose(lessons.render(lesson, answers=shown))  # our own Markdown, with numbers from Keras
     except (WorkerLost, KeyError, ValueError):  # a worker lost, or a snippet that fails (check-lessons forbids it)
         st.error("This lesson's numbers could not be computed just now. Reload the page to try again.")
         return
@@ -48,8 +80,6 @@ def show(lesson: lessons.Lesson) -> None:
             classroom_view.reveal_button(lesson.slug)
         return
     run = get_run(parse(lesson.preset).config)
-    st.page_link("pages/playground.py", label="Open this in the playground", icon=":material/science:",
-                 query_params=dict(parse_qsl(lesson.preset)) | classroom().to_query())
     left, right = st.columns(2)
     with left:
         panels.run_chart("lesson-input", figures.input_figure, run, 0)
@@ -87,7 +117,7 @@ def questions(lesson: lessons.Lesson, tell: bool = True) -> None:
         if found:  # each question keeps its verdict, and then its explanation, while the others are checked
             answers.verdict(key, found)
             if question.explain and tell and answers.settled(key, asked):  # the explanation holds the answer
-                st.markdown(lessons.render(lesson, text=question.explain))
+                prose(lessons.render(lesson, text=question.explain))
 
 
 def all_settled(lesson: lessons.Lesson, tell: bool) -> bool:

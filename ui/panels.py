@@ -11,7 +11,7 @@ import streamlit as st
 from cachetools import LRUCache
 from _plotly_utils.utils import convert_to_base64
 
-from rnnlab import colours, explain, figures, timestep, unrolled as unrolled_layer
+from rnnlab import colours, explain, figures, timestep, tour
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.learner_text import code as literal, escape
 from rnnlab.params import Config, PARAMS
@@ -21,6 +21,7 @@ from ui import plot
 from ui.classroom_view import PRESENTER_ZOOM
 from ui.controls import apply, classroom, load, sync_url, widget
 from ui.runs import await_confirmation
+from ui.terms import prose
 from ui.chart_text import describe
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
@@ -122,19 +123,20 @@ def returns(run: Run, level: int = 2, hints: bool = True) -> None:
     (st.header if level == 2 else st.subheader)("What Keras returns")
     st.html(SHAPES_CSS)
     with st.container(key="shapes"):
-        st.markdown(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
+        prose(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
         stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
         lines = stack + [unpack_line(config)] + ([head_line(config)] if config.head != "none" else [])
         st.code("\n".join(lines), language="python", wrap_lines=True)
         rows = "\n".join(f"| `{r.name}` | `{r.shape}` | {r.axes} | {r.meaning} |" for r in explain.returns_table(run))
-        st.markdown(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
+        prose(f"| returned | shape | axes | what it is |\n|---|---|---|---|\n{rows}")
     count = len(explain.returns_table(run)) - (config.head != "none")
-    st.caption(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
-               "returns them" + (", then the head's prediction." if config.head != "none" else "."))
+    prose(f"The layer returns {count} tensor{'s' * (count > 1)}, in the order Keras {run.keras_version} "
+          "returns them" + (", then the head's prediction." if config.head != "none" else "."), caption=True)
     checks(run.checks)
     if hints and not config.return_state and not (classroom().hides("return_state")
                                                   or classroom().locks("return_state")):
-        st.caption("Turn on return_state to get the final states as well, and compare them with the output.")
+        prose("Turn on return_state to get the final states as well, and compare them with the output.",
+              caption=True)
     agreement(run)
     notes(run)
 
@@ -175,15 +177,15 @@ def notes(run: Run) -> None:
                    "grow without limit on long sequences).", icon=":material/warning:")
 
 
-def unrolled(run: Run, view: Any, corner: Any = st) -> None:
+def unrolled(run: Run, view: Any, corner: Any = st, region: str = "") -> None:
     """The layer unrolled over time, what Keras returns lit in its colours; play moves the timestep in the
     browser (Plotly frames), with the chosen part's h_t, c_t and gates following under it. The play switch goes
     in `corner` (beside the page's title), the colour scale in the sidebar: the picture and the table of what
-    Keras returns come first."""
+    Keras returns come first. `region`: the part of the picture the tour's step outlines (rnnlab.tour)."""
     widget(PARAMS["play"], container=corner)
     widget(PARAMS["colours"], shown={name: scheme.label for name, scheme in colours.SCHEMES.items()},
            container=st.sidebar)
-    picture(run, view)
+    picture(run, view, region)
 
 
 def title_row(config: Config) -> Any:
@@ -193,10 +195,10 @@ def title_row(config: Config) -> Any:
     return right
 
 
-def picture(run: Run, view: Any) -> None:
-    """The unrolled layer alone, without its controls (colour scale, play)."""
+def picture(run: Run, view: Any, region: str = "") -> None:
+    """The unrolled layer alone, without its controls (colour scale, play); `region` outlined for the tour."""
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
-    run_chart("unrolled", unrolled_layer.unrolled_figure, run, view.sample, view.part, shown, view.unit, view.step,
+    run_chart("unrolled", tour.tour_figure, run, region, view.sample, view.part, shown, view.unit, view.step,
               view.play, scheme=view.colours)
     if view.play:
         st.caption("Play, step and the slider move the timestep t of the whole page: the picture and the chart "
@@ -234,9 +236,9 @@ def states(run: Run, view: Any) -> None:
                   scheme=view.colours)
     else:
         run_chart("states", figures.states_figure, run, run.parts[view.part], view.sample, shown, scheme=view.colours)
-    st.caption("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
-               "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
-               "returns.")
+    prose("Keras never returns the states of every step (only h_t, with return_sequences), nor the gates: "
+          "they are recomputed here in NumPy from the layer's own weights, and checked against what Keras "
+          "returns.", caption=True)
 
 
 def gates(run: Run, view: Any) -> None:
@@ -296,22 +298,23 @@ def weights(run: Run, view: Any) -> None:
 def padding(run: Run) -> None:
     """Padded sequences with and without a mask, against each sequence run unpadded."""
     st.header("Padding and masking")
-    st.markdown(f"Sequences of lengths {list(run.config.lengths)} are zero-padded ({run.config.padding}) to "
+    prose(f"Sequences of lengths {list(run.config.lengths)} are zero-padded ({run.config.padding}) to "
                 f"{run.config.timesteps} timesteps. Is the final output the same as running each sequence "
                 "unpadded? Measured with Keras, both ways:")
     for column, check in zip(st.columns(2), run.padding_effect):
         with column:
             checks((check,))
-    st.caption("With the mask, a padded step repeats the last real output and the final state is that of the "
+    prose("With the mask, a padded step repeats the last real output and the final state is that of the "
                "last real step. Without it, the zeros are read as real data" + (
                    " (pre-padding zeros leave an untrained layer's zero state unchanged, which is why they look "
-                   "harmless here; after training they do not)." if run.config.padding == "pre" else "."))
+                   "harmless here; after training they do not)." if run.config.padding == "pre" else "."),
+          caption=True)
 
 
 def stateful(run: Run) -> None:
     """Two consecutive chunks through a stateful layer, then reset_state()."""
     st.header("Stateful: the state carries over to the next batch")
-    st.markdown(f"The data is two consecutive chunks of {run.config.timesteps} timesteps. The second call starts "
+    prose(f"The data is two consecutive chunks of {run.config.timesteps} timesteps. The second call starts "
                 "from the states the first one left; `reset_state()` on each recurrent layer sets them back to "
                 "zeros. Keras 3 models have no `reset_states()`.")
     checks(run.stateful.checks)

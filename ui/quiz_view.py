@@ -14,6 +14,7 @@ import streamlit as st
 from rnnlab import quiz
 from rnnlab.learner_text import code, escape
 from ui.answers import answer, forget, verdict
+from ui.terms import prose
 
 _FORM = "quiz-answer"
 _START, _NUMBER = "quiz_start", "quiz_number"  # this visitor's quiz (its seed) and the question reached
@@ -46,6 +47,8 @@ def show() -> None:
     _keep_address(level)
     question = quiz.question(level, state[_START], state[_NUMBER])
     form = f"{_FORM}-{level}-{state[_START]}-{state[_NUMBER]}"  # a new question, a new box: nothing typed carries over
+    prose("Each question is a Keras layer with its own units, timesteps, features and batch, return_sequences "
+          "and return_state set either way: type the shape of every tensor it returns, in order.", caption=True)
     st.caption(f"Question {state[_NUMBER] + 1}")
     st.code(question.code, language="python")
     found = answer(form, "Every shape returned, in order (the prediction last, if there is one)", question.query)

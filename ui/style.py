@@ -12,6 +12,7 @@
   span too long for it scrolls inside itself. On a phone, code wraps instead, inline and in blocks: a region
   that scrolls sideways would need to take the keyboard's focus, and is awkward under a thumb.
 - Less room above the title than Streamlit leaves (6rem): the first screen reaches what Keras returns.
+- Terms explained where they stand (ui.terms): a dotted underline, and the definition on hover, focus or tap.
 - Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
   above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
 """
@@ -19,6 +20,8 @@
 from __future__ import annotations
 
 import streamlit as st
+
+from ui.terms import TERMS_CSS
 
 FOCUS = "#0054a3"  # 7:1 on white
 APP_CSS = f"""<style>
@@ -52,7 +55,7 @@ APP_CSS = f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
 label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
-</style>"""
+{TERMS_CSS}</style>"""
 
 
 EMBED_CSS = """<style>

@@ -31,6 +31,7 @@ from rnnlab.training import jobs, plan, settings as table, tasks
 from rnnlab.training.figures import loss_figure, predictions_figure, states_figure
 from rnnlab.training.settings import TRAIN, Settings
 from ui import controls, panels, visitor
+from ui.terms import prose
 
 POLL_S = 0.5  # how often a running training's progress is redrawn
 POLL_QUEUED_S = 2.0  # ... and a queued one's place in the queue
@@ -119,8 +120,8 @@ def settings_controls(config: Config) -> None:
     boxes = [box for _ in range(0, len(shown), 2) for box in st.columns(2)]  # two a row, no gap where one is hidden
     for name, box in zip(shown, boxes):
         controls.widget(TRAIN[name], key=_key(name), container=box)
-    st.caption(f"batch_size is `batch` in the sidebar ({config.batch}): the sequences each gradient step sees. "
-               "The data comes from the sidebar's `seed`.")
+    prose(f"batch_size is `batch` in the sidebar ({config.batch}): the sequences each gradient step sees. "
+          "The data comes from the sidebar's `seed`.", caption=True)
 
 
 def _shape(values: tuple[int, ...]) -> str:
@@ -132,17 +133,17 @@ def task_and_shapes(config: Config, settings: Settings) -> None:
     task = tasks.TASKS[settings.task]
     x_shape, y_shape = tasks.shapes(config, settings.task, settings.samples)
     per = "timestep" if config.return_sequences else "sequence"
-    st.markdown(f"**{task.name}**: {task.about} {task.why}" if task.learnable else f"**{task.name}**: {task.about}")
+    prose(f"**{task.name}**: {task.about} {task.why}" if task.learnable else f"**{task.name}**: {task.about}")
     if not task.learnable:
         st.warning(f"The model cannot learn this. {task.why}", icon=":material/casino:")
     predicted = plan.prediction_shape(config, settings.samples) if config.head != "none" else None
-    st.markdown(
+    prose(
         f"x {_shape(x_shape)} (samples, timesteps, features) · y {_shape(y_shape)} "
         f"({'samples, timesteps, targets' if config.return_sequences else 'samples, targets'}) · "
         + (f"the head predicts {_shape(predicted)}" if predicted else "no head yet"))
-    st.caption(f"With return_sequences={config.return_sequences}, there is one target per {per}"
-               + ("." if config.return_sequences else ": the one at the sequence's last real timestep. Turn "
-                  "return_sequences on in the sidebar for a target at every timestep."))
+    prose(f"With return_sequences={config.return_sequences}, there is one target per {per}"
+          + ("." if config.return_sequences else ": the one at the sequence's last real timestep. Turn "
+             "return_sequences on in the sidebar for a target at every timestep."), caption=True)
 
 
 def refused(refusal: Refusal, key: str = "train-fix") -> None:
@@ -310,9 +311,9 @@ def results() -> None:
     sample = st.slider("validation sample", 0, len(result.x_val) - 1, 0, key="train_sample")
     panels.chart(predictions_figure(result, sample), "train-predictions")
     panels.chart(states_figure(result, sample), "train-states")
-    st.caption("h_t is what the layer returns at every timestep (its whole sequence, asked for here whatever "
-               "return_sequences says). Before training it is the playground's layer, with the same weights; "
-               "after training its units carry what the task needs.")
+    prose("h_t is what the layer returns at every timestep (its whole sequence, asked for here whatever "
+          "return_sequences says). Before training it is the playground's layer, with the same weights; "
+          "after training its units carry what the task needs.", caption=True)
     if result.padding:
         _padding(result)
 

@@ -12,7 +12,7 @@ from rnnlab.doctor import assemble
 from rnnlab.doctor.examples import all_examples
 from rnnlab.learner_text import message
 from tests.conftest import ROOT
-from tests.helpers import open_page
+from tests.helpers import open_page, plain
 from ui import doctor_view
 from rnnlab import engine
 
@@ -36,8 +36,8 @@ def diagnose_on_page(at: AppTest, code: str | None = None, x: str | None = None,
 
 
 def page_text(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in (*at.markdown, *at.code, *at.caption, *at.error, *at.success,
-                                            *at.warning))
+    return plain("\n".join(str(e.value) for e in (*at.markdown, *at.code, *at.caption, *at.error, *at.success,
+                                                  *at.warning)))
 
 
 def test_the_page_opens_with_example_1_ready():

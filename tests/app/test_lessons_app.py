@@ -1,10 +1,13 @@
 """The lessons page in AppTest: text filled from Keras, questions graded against it."""
 
+from urllib.parse import parse_qsl
+
 from streamlit.testing.v1 import AppTest
 
 from rnnlab import lessons, questions
 from rnnlab.learner_text import message
-from tests.helpers import open_page
+from rnnlab.params import parse
+from tests.helpers import open_page, plain
 
 
 def open_lessons(slug: str | None = None) -> AppTest:
@@ -17,7 +20,46 @@ def test_every_lesson_renders_its_live_text_without_exception():
         at.selectbox[0].set_value(lesson).run()
         assert not at.exception, lesson.slug
         assert at.header[0].value == lesson.title
-        assert any(lessons.render(lesson)[:60] in m.value for m in at.markdown)
+        assert any(lessons.render(lesson)[:60] in plain(m.value) for m in at.markdown)
+
+
+def links(at: AppTest) -> dict[str, tuple[str, dict[str, str]]]:
+    """The page's links in its main area: label -> (page, query)."""
+    found = [e.proto for e in at.main.get("page_link")]
+    return {p.label: (p.page, dict(parse_qsl(p.query_string))) for p in found}
+
+
+def test_next_and_previous_walk_every_lesson_in_order_and_the_playground_link_opens_its_model():
+    """From the first lesson, Next leads through every lesson in lesson order to the last; each page's Previous
+    leads back to the one before; "Open this in the playground" holds a query that parses to the lesson's
+    model."""
+    found, walked = lessons.all_lessons(), []
+    at = open_lessons()
+    while True:
+        assert not at.exception
+        lesson = lessons.find(at.query_params["lesson"])
+        shown = links(at)
+        back = [query["lesson"] for label, (_, query) in shown.items() if label.startswith("Previous:")]
+        assert back == ([walked[-1].slug] if walked else []), lesson.slug
+        walked.append(lesson)
+        if lesson.preset:
+            page, query = shown["Open this in the playground"]
+            assert page in ("", "playground"), page  # the playground is the default page, at the site's root
+            parsed = parse("&".join(f"{k}={v}" for k, v in query.items()))
+            assert not parsed.notices and parsed.config == parse(lesson.preset).config, lesson.slug
+        ahead = [query["lesson"] for label, (_, query) in shown.items() if label.startswith("Next:")]
+        if not ahead:
+            break
+        at.query_params["lesson"] = ahead[0]
+        at.run()
+    assert [ls.slug for ls in walked] == [ls.slug for ls in found]
+
+
+def test_a_link_that_fixes_the_lesson_offers_no_walk_to_another():
+    for room in ({"hide": "lesson"}, {"lock": "lesson"}):
+        at = open_page("pages/lessons.py", {"lesson": two_question_lesson().slug} | room)
+        assert not at.exception
+        assert not [label for label in links(at) if label.startswith(("Next:", "Previous:"))], room
 
 
 def test_a_question_is_graded_against_keras():
@@ -41,7 +83,7 @@ def test_a_wrong_answer_gets_a_second_try_before_the_right_answer_is_shown():
     at.text_input[0].input("(32, 64)")
     at.button[0].click().run()
     assert at.error and right not in at.error[0].value.replace("\\", ""), at.error[0].value
-    explained = "\n".join(m.value for m in at.markdown)
+    explained = plain("\n".join(m.value for m in at.markdown))
     assert lessons.render(lesson, text=lesson.questions[0].explain) not in explained, "the explanation waits"
     show = next(b for b in at.button if b.label == "Show the answer")
     show.click().run()
@@ -79,13 +121,13 @@ def test_each_question_keeps_its_verdict_and_explanation_when_another_is_checked
     at.button[1].click().run()
     assert not at.exception
     assert len(at.success) == 1 and len(at.error) == 1, "the first verdict is still there"
-    explained = "\n".join(m.value for m in at.markdown)
+    explained = plain("\n".join(m.value for m in at.markdown))
     assert lessons.render(lesson, text=lesson.questions[0].explain) in explained
     assert lessons.render(lesson, text=lesson.questions[1].explain) not in explained, "it waits for a second try"
     at.text_input[1].input(", ".join(map(str, second)))
     at.button[1].click().run()
     assert len(at.success) == 2 and not at.error
-    explained = "\n".join(m.value for m in at.markdown)
+    explained = plain("\n".join(m.value for m in at.markdown))
     assert lessons.render(lesson, text=lesson.questions[1].explain) in explained
 
 

@@ -8,7 +8,7 @@ from rnnlab.training.settings import Settings
 from rnnlab.training.tasks import shapes
 from rnnlab.params import parse
 from tests.app.charts import charts
-from tests.helpers import open_page
+from tests.helpers import open_page, plain
 
 SMALL = {"units": "8", "timesteps": "6", "features": "1"}
 
@@ -19,8 +19,8 @@ def open_train(query: dict[str, str] | None = None) -> AppTest:
 
 
 def text(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in (*at.markdown, *at.caption, *at.error, *at.warning, *at.info,
-                                             *at.success, *at.code))
+    return plain("\n".join(str(e.value) for e in (*at.markdown, *at.caption, *at.error, *at.warning, *at.info,
+                                                   *at.success, *at.code)))
 
 
 def progress_texts(at: AppTest) -> list[str]:

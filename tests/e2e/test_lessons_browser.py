@@ -64,3 +64,22 @@ def test_a_question_answered_by_choosing_is_graded_in_the_browser(browser, serve
     expect(main.locator("[data-testid=stAlertContentError]")).to_contain_text(hint)
     assert "repeat" not in hint.lower()
     page.close()
+
+
+def test_next_and_previous_lead_to_the_neighbouring_lessons_in_the_browser(browser, server_url):
+    """Clicking Next at a lesson's foot opens the next lesson (its address too); Previous at its top comes back."""
+    first, second = lessons.all_lessons()[:2]
+    page = browser.new_page(viewport=SIZES["laptop"])
+    page.goto(f"{server_url}/lessons?lesson={first.slug}")
+    settle(page, charts=bool(first.preset))
+    main = page.locator("[data-testid=stMain]")
+    expect(main.get_by_role("link", name="Previous:")).to_have_count(0)  # the first lesson has none
+    main.get_by_role("link", name=f"Next: {second.order}. {second.title}").last.click()
+    settle(page, charts=bool(second.preset))
+    expect(main.locator("h2").first).to_contain_text(second.title)
+    assert f"lesson={second.slug}" in page.url
+    main.get_by_role("link", name=f"Previous: {first.order}. {first.title}").first.click()
+    settle(page, charts=bool(first.preset))
+    expect(main.locator("h2").first).to_contain_text(first.title)
+    assert f"lesson={first.slug}" in page.url
+    page.close()

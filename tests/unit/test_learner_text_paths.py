@@ -9,7 +9,9 @@ fields, `+`, `.format`, `.join`, a variable assigned in the same function) must 
 - ours: on OURS below, by its file and the dotted name it is reached by, with the reason it holds no learner
   text. `escape(...)` is for our own text: what it wraps must be ours too.
 
-Raw HTML (st.html, unsafe_allow_html=True) takes our constants only.
+Raw HTML (st.html, unsafe_allow_html=True) takes our constants only, or `gloss(...)` (rnnlab.glossary: our
+Markdown with its terms marked) of text checked like any element's. `prose(...)` (ui.terms, which shows glossed
+Markdown) is an element too: what it is given is checked.
 
 A new element that shows a value not on OURS fails here with its file, line and expression: wrap it, or, when
 it is ours, add it to OURS with its reason.
@@ -27,11 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted([*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")])
 WRAPPERS = {"code", "message", "chart", "visible"}  # rnnlab.learner_text's functions for learner text
 OURS_ONLY = {"escape"}  # learner_text's function for our own text: its argument is checked like any other
+GLOSSED = {"prose"}  # ui.terms's element for our own Markdown, its terms explained
 # Elements whose first argument is shown (Markdown for most), and the keywords shown of any element.
 ELEMENTS = {"markdown", "caption", "warning", "error", "info", "success", "write", "toast", "metric", "header",
             "title", "subheader", "code", "text", "expander", "popover", "text_input", "text_area", "number_input",
             "selectbox", "multiselect", "radio", "toggle", "checkbox", "button", "form_submit_button",
-            "segmented_control", "slider", "select_slider", "download_button", "link_button", "tabs", "spinner"}
+            "segmented_control", "slider", "select_slider", "download_button", "link_button", "tabs", "spinner",
+            *GLOSSED}
 KEYWORDS_ONLY = {"page_link", "image"}  # elements whose first argument is a page or a picture, not text
 SHOWN_KEYWORDS = {"label", "help", "body", "caption", "alt", "format_func"}
 METRIC_KEYWORDS = {"value", "delta"}
@@ -58,7 +62,10 @@ OURS = {
     "*:titles.get": "the titles of the doctor's shipped examples",
     "*:lesson.*": "a shipped lesson (title, text rendered with numbers from Keras)",
     "*:lessons.render": "a shipped lesson's Markdown with numbers filled in from Keras",
+    "lesson_view:before.*": "the lesson before: shipped", "lesson_view:after.*": "the lesson after: shipped",
+    "tour_view:step.*": "a step of the tour, shipped (rnnlab.tour)", "tour_view:first.*": "the first lesson: shipped",
     "answers:ask": "the question a form asks, written by the page",
+    "terms:text": "prose's text: checked where prose is called (an element, GLOSSED)",
     # the articles page shows the two articles' shipped examples and what this server measured running them
     "article_view:_label": "an example's number and title", "article_view:title": "our heading",
     "article_view:attempt.*": "the output of running a shipped example", "article_view:warning": "Keras's warning "
@@ -189,7 +196,9 @@ class Checker:
             local = self._assigned(node)
         if isinstance(node, ast.Call) and self._raw_html(node):
             for shown in node.args[:1]:  # HTML: our constants only, nothing a wrapper made for Markdown
-                if not (isinstance(shown, ast.Constant) or isinstance(shown, ast.Name) and shown.id.isupper()):
+                if self._glossed(shown):  # our Markdown with the glossary's markup: its text checked as Markdown
+                    self._check(shown.args[0], local)
+                elif not (isinstance(shown, ast.Constant) or isinstance(shown, ast.Name) and shown.id.isupper()):
                     self.problems.append(f"{self.path.relative_to(ROOT)}:{shown.lineno}: {ast.unparse(shown)}")
         elif isinstance(node, ast.Call):
             for shown in self._shown(node):
@@ -214,6 +223,11 @@ class Checker:
         return local
 
     @staticmethod
+    def _glossed(node: ast.AST) -> bool:
+        """gloss(text): rnnlab.glossary's marking of our Markdown."""
+        return isinstance(node, ast.Call) and len(node.args) == 1 and _dotted(node.func) in ("gloss", "glossary.gloss")
+
+    @staticmethod
     def _raw_html(call: ast.Call) -> bool:
         """st.html(...), or an element told unsafe_allow_html=True."""
         return (isinstance(call.func, ast.Attribute) and call.func.attr == "html"
@@ -221,6 +235,8 @@ class Checker:
                        for k in call.keywords))
 
     def _shown(self, call: ast.Call) -> list[ast.AST]:
+        if isinstance(call.func, ast.Name) and call.func.id in GLOSSED:
+            return call.args[:1]
         funcs = [call.func.body, call.func.orelse] if isinstance(call.func, ast.IfExp) else [call.func]
         if not all(isinstance(f, ast.Attribute) and f.attr in ELEMENTS | KEYWORDS_ONLY for f in funcs):
             return []
@@ -297,7 +313,8 @@ class Checker:
 def test_the_checker_finds_learner_text_shown_any_other_way(tmp_path):
     """The checker itself: it fails on a raw value (the class's answers in words, as the live class once showed
     them), on one passed through a variable or escape(), on anything but our constants in raw HTML, and not on
-    a wrapped one or a number."""
+    a wrapped one or a number; and on learner text given to prose or to gloss for raw HTML, but not on it
+    wrapped there."""
     page = ROOT / "ui" / "_probe_for_the_checker.py"
     source = '''
 from rnnlab.learner_text import code, escape
@@ -314,6 +331,11 @@ def show(answer, rounds, n):
     st.metric("answers", len(rounds))
     st.html(code(answer))
     st.markdown(STYLE, unsafe_allow_html=True)
+    prose(f"the {answer}")
+    terms.prose(code(answer))
+    st.markdown(gloss(f"said {answer}"), unsafe_allow_html=True)
+    st.caption(gloss(f"said {code(answer)}"), unsafe_allow_html=True)
+    st.html(gloss(code(answer)) + "")
 '''
     page.write_text(source)
     try:
@@ -321,7 +343,8 @@ def show(answer, rounds, n):
     finally:
         page.unlink()
     assert [f.split(": ", 1)[1] for f in found] == ["tally_text(rounds)", "answer", "answer", "answer", "answer",
-                                                     "answer", "code(answer)"], found
+                                                     "answer", "code(answer)", "answer", "answer",
+                                                     'gloss(code(answer)) + \'\''], found
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -1,0 +1,79 @@
+"""The start-here tour: its steps, their flips, and the outline each puts round the part of the picture it names."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from rnnlab import tour, unrolled
+from rnnlab.params import PARAMS, parse
+from rnnlab.run import run
+
+QUERY = "units=8&timesteps=5&features=3&batch=4"
+
+
+@cache
+def run_of(query: str):
+    return run(parse(query).strict().config)
+
+
+def figure_of(query: str, region: str = "") -> dict:
+    return tour.tour_figure(run_of(query), region, 0, 0, (0,), 0, 0, False)
+
+
+def inside(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    x0, x1, y0, y1 = box
+    return x0 <= x <= x1 and y0 <= y <= y1
+
+
+def test_the_tour_setting_reaches_every_step_and_each_flip_is_a_valid_setting():
+    assert PARAMS["tour"].high == len(tour.STEPS) and tour.step_at(0) is None
+    assert [tour.step_at(k) for k in range(1, len(tour.STEPS) + 1)] == list(tour.STEPS)
+    for step in tour.STEPS:
+        if step.flip:
+            parsed = parse("&".join(f"{k}={v}" for k, v in step.flip.items()))
+            assert not parsed.notices and step.flip_label, step.title
+    assert not tour.STEPS[-1].region and not tour.STEPS[-1].flip  # the hand-over: nothing left to flip
+
+
+def test_the_tour_flips_what_its_steps_name():
+    named = {step.region: step.flip for step in tour.STEPS}
+    assert named["outputs"] == {"return_sequences": "true"} and named["states"] == {"return_state": "true"}
+
+
+def test_each_outline_holds_the_part_its_step_names_and_no_other():
+    plain = figure_of(QUERY)
+    cells = [s for s in plain["layout"]["shapes"] if s["type"] == "rect" and s.get("layer") == "below"]
+    texts = next(t for t in plain["data"] if t.get("name") == "labels")
+    inputs = [(x, y) for x, y, text in zip(texts["x"], texts["y"], texts["text"]) if text.startswith("x<sub>")]
+    finals = [(x, y) for x, y, text in zip(texts["x"], texts["y"], texts["text"]) if "<sub>T</sub>" in text]
+    returned_labels = [(a["x"], a["y"]) for a in plain["layout"]["annotations"] if a["text"].startswith("<b>")]
+    assert len(inputs) == 5 and len(cells) == 5 and finals and returned_labels
+    box = {region: tour.region_bounds(plain, region) for region in ("inputs", "flow", "outputs", "states")}
+    centres = [((c["x0"] + c["x1"]) / 2, (c["y0"] + c["y1"]) / 2) for c in cells]
+    assert all(inside(box["inputs"], *p) for p in inputs) and not any(inside(box["inputs"], *c) for c in centres)
+    assert all(inside(box["flow"], *c) for c in centres) and not any(inside(box["flow"], *p) for p in inputs)
+    assert all(inside(box["outputs"], *p) for p in returned_labels)
+    assert not any(inside(box["outputs"], *c) for c in centres)
+    assert all(inside(box["states"], x, y) for x, y in finals)
+    assert not any(inside(box["states"], *c) for c in centres)
+
+
+@pytest.mark.parametrize("region", ["inputs", "flow", "outputs", "states"])
+def test_the_outline_is_added_to_the_picture_and_the_picture_is_left_as_it_was(region):
+    plain = unrolled.unrolled_figure(run_of(QUERY), 0, 0, (0,), 0, 0, False)
+    before = list(plain["layout"]["shapes"])
+    shown = tour.highlighted(plain, region)
+    added = [s for s in shown["layout"]["shapes"] if s.get("name", "").startswith("tour-")]
+    assert [s["name"] for s in added] == [f"tour-{region}"]
+    assert shown["layout"]["shapes"][:-1] == before == plain["layout"]["shapes"] and shown["data"] is plain["data"]
+    assert "tour-" not in str(figure_of(QUERY)["layout"]["shapes"])  # off the tour, no outline
+
+
+def test_reading_backwards_the_final_states_are_outlined_at_the_left():
+    query = QUERY + "&go_backwards=true"
+    figure = figure_of(query)
+    cells = [s for s in figure["layout"]["shapes"] if s["type"] == "rect" and s.get("layer") == "below"]
+    x0, x1, _, _ = tour.region_bounds(figure, "states", backwards=True)
+    assert x1 < min(c["x0"] for c in cells)
