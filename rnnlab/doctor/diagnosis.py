@@ -17,7 +17,8 @@ from rnnlab.doctor import repair, rules
 from rnnlab.doctor.program import NotRead, Program
 from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.doctor.trial import Built, Data, as_written, trial
-from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, RankedFix, Verification, fmt
+from rnnlab.doctor.verdict import Diagnosis, LayerShape, RankedFix, Verification, fmt
+from rnnlab.doctor.wording import said
 from rnnlab.doctor.writing import program_code, step_label
 from rnnlab.learner_text import quoted
 
@@ -135,9 +136,7 @@ def _notes(program: Program, translated: Program, first: Built, data: Data) -> t
 def _claimed(found: list, program: Program, first: Built, data: Data) -> list:
     """The findings the doctor stands by: those about the output or training only when the whole model was read."""
     if data.y is not None and data.y[0] != data.x[0]:
-        found = found + [rules.Finding(Problem(
-            "samples_differ", f"X has {data.x[0]} samples but y has {data.y[0]}: every sample needs its target.",
-            "give X and y the same first axis", None))]
+        found = found + [rules.Finding(said("samples_differ", None, x_samples=data.x[0], y_samples=data.y[0]))]
     if not any(n.model for n in program.not_read):
         return found
     return [f for f in found if f.problem.kind not in GUESSED

@@ -17,6 +17,7 @@ from rnnlab.doctor.catalogue import PER_STEP
 from rnnlab.doctor.program import Layer, Program, Ref, Shape, Step
 from rnnlab.doctor.trial import Built, Data, ref_shapes
 from rnnlab.doctor.verdict import Problem
+from rnnlab.doctor.wording import part
 from rnnlab.params import Config
 
 
@@ -120,13 +121,11 @@ def regroup(p: Program, step_id: int, old: tuple[str, ...], new: tuple[str, ...]
 
 
 def consequence(built: Built, loss: str | None) -> str:
+    """What Keras did with a model whose output and y disagree: trained on quietly, or stopped at training."""
     if built.trained:
-        spread = " (it broadcasts y against the output)" if loss_family(loss) == "elementwise" else ""
-        return f" Keras 3 does not complain: one training step ran with {loss or 'mse'}{spread}, so the model " \
-               "would learn the wrong thing."
-    if built.error_phase == "train":
-        return " Keras stops at the first training step (its message is shown)."
-    return ""
+        return part("trained_wrong", loss=loss or "mse",
+                    spread=part("broadcasts") if loss_family(loss) == "elementwise" else "")
+    return part("stops_training") if built.error_phase == "train" else ""
 
 
 def drop_time_axis(below_id: int) -> Callable[[Program], Program]:

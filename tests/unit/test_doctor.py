@@ -698,3 +698,21 @@ def test_a_loop_over_unknown_values_that_makes_layers_leaves_the_verdict_unsure(
     d = doctor.diagnose(code, "10,5,3", "10,5,1", "mse")
     assert d.verdict == "unsure" and [n.line for n in d.unread_model] == [2]
     assert "The loop on line 5 is read once." in d.notes  # a loop over epochs makes no layer: read once, no doubt
+
+
+def test_every_rule_speaks_through_the_wordings_table():
+    from rnnlab.doctor.wording import WORDINGS
+
+    for path in (ROOT / "rnnlab" / "doctor").glob("rules*.py"):
+        assert "Problem(" not in path.read_text(), path.name  # rules find facts; what is said lives in WORDINGS
+
+    def pattern(template: str) -> str:
+        return ".*".join(map(re.escape, re.split(r"\{\w+\}", template)))
+
+    said = {w.partition(":")[0]: [] for w in WORDINGS}
+    for wording, (message, fix) in WORDINGS.items():
+        said[wording.partition(":")[0]].append((pattern(message), pattern(fix)))
+    problems = [p for n in range(1, len(examples.all_examples()) + 1) for p in diagnosed(n).problems]
+    assert len({p.kind for p in problems}) > 5
+    for p in problems:
+        assert any(re.fullmatch(m, p.message, re.S) and re.fullmatch(f, p.fix, re.S) for m, f in said[p.kind]), p
