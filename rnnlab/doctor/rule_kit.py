@@ -158,15 +158,25 @@ def sized_recurrent(step: Step) -> tuple[Step, Layer] | None:
     return None
 
 
+def is_size(value: object) -> bool:
+    """A known axis size: a whole number, not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 def fits_shape(model: Shape, given: Shape) -> bool:
     return len(model) == len(given) and all(m is None or m == g for m, g in zip(model, given))
 
 
 def same_shape(output: Shape, target: Shape) -> bool:
-    """Shapes without the batch axis that agree, up to a trailing axis of size 1 (Keras adds or drops it)."""
+    """Shapes without the batch axis that agree, up to a trailing axis of size 1 (Keras adds or drops it). Where
+    it does, an open axis (None, timesteps) of the output does not stand for an axis of 1 in y: (None, 1) against
+    y's (1,) is one prediction per timestep against one value per sample."""
+    def fits_open(model: Shape, given: Shape) -> bool:
+        return len(model) == len(given) and all(m == g or m is None and g != 1 for m, g in zip(model, given))
+
     return fits_shape(output, target) \
-        or len(output) == len(target) + 1 and output[-1] == 1 and fits_shape(output[:-1], target) \
-        or len(target) == len(output) + 1 and target[-1] == 1 and fits_shape(output, target[:-1])
+        or len(output) == len(target) + 1 and output[-1] == 1 and fits_open(output[:-1], target) \
+        or len(target) == len(output) + 1 and target[-1] == 1 and fits_open(output, target[:-1])
 
 
 def output_step(program: Program) -> Step:

@@ -25,6 +25,8 @@ def translations(program: Program, data: Data) -> list[Finding]:
         elif step.kind == "input" and isinstance(step.layer.get("shape"), int):
             found.append(_bare_shape(step))
     found += [_legacy(item) for item in program.legacy]
+    found += [Finding(said("misspelt_name", line, written=written, meant=meant, line=line), lambda p: p)
+              for line, written, meant in program.misspelt]
     return found + _learning_rate(program)
 
 

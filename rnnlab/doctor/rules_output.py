@@ -168,6 +168,18 @@ def _output_vs_y(program: Program, built: Built, data: Data) -> list[Finding]:
     return next(found for found in (compare(compared) for compare in _COMPARISONS) if found is not None)
 
 
+@rule
+def _one_unit_without_y(program: Program, built: Built, data: Data) -> list[Finding]:
+    """One unit under a loss over classes, with no y to compare with: the softmax over it is always 1."""
+    if data.y is not None or not built.outputs or len(built.outputs) != 1 or not built.outputs[0] or \
+            not program.has_model:
+        return []
+    out = built.outputs[0]
+    if loss_family(program.loss) not in ("categorical", "sparse") or out[-1] != 1:
+        return []
+    return [_one_unit(program, output_step(program), out, program.loss)]
+
+
 def output_matches(program: Program, built: Built, data: Data) -> bool | None:
     """Whether the model's one output fits y under the loss (None: no y, or not one output)."""
     if data.y is None or not built.outputs or len(built.outputs) != 1:

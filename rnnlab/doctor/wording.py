@@ -67,6 +67,9 @@ WORDINGS: dict[str, tuple[str, str]] = {
     "misspelt_argument": (
         "The {cls} on line {line} has an argument Keras does not know: {typos} (a misspelling). Keras 3 refuses "
         "unknown arguments.", "{renames}"),
+    "misspelt_name": (
+        "`{written}` on line {line} is not defined, so Python stops there with a NameError; the doctor read it as "
+        "`{meant}`, the name defined above it (a misspelling?).", "write `{meant}` (or define `{written}`)"),
     "keras_error": (
         "Keras stops here, and the doctor has no simpler explanation than its own message: {error}",
         "read Keras's message: it names the layer and the shapes it received"),
