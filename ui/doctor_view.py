@@ -55,8 +55,18 @@ def _load(example: Example) -> None:
 
 
 def _on_example() -> None:
-    _load(next(e for e in all_examples() if e.slug == st.session_state["doctor_example"]))
-    st.session_state.pop("doctor_asked", None)
+    slug = st.session_state["doctor_example"]
+    if slug is not None:
+        _load(next(e for e in all_examples() if e.slug == slug))
+        st.session_state.pop("doctor_asked", None)
+
+
+def _picked(examples: list[Example]) -> None:
+    """The picker names an example only while its code is the code in the form (not after a paste)."""
+    state = st.session_state
+    shown = next((e for e in examples if e.slug == state.get("doctor_example")), None)
+    if shown is not None and shown.code != state["doctor_code"]:
+        state["doctor_example"] = None
 
 
 def _shapes() -> None:
@@ -76,8 +86,10 @@ def _pasted() -> tuple[str, str, str, str]:
     examples = all_examples()
     state = st.session_state
     titles = {e.slug: e.title for e in examples}
+    _picked(examples)
     st.selectbox("Load an example", list(titles), format_func=titles.get, key="doctor_example",
-                 on_change=_on_example, help="models learners really asked about", persist_state="session")
+                 on_change=_on_example, help="models learners really asked about", persist_state="session",
+                 placeholder="Your own code (pick an example to load it instead)")
     with st.form("doctor-form"):
         _shapes()
         st.text_area("Your Keras model code (read, never run)", key="doctor_code", height=260,
@@ -137,6 +149,7 @@ def inputs() -> tuple[str, str, str, str] | None:
     state = st.session_state
     if "doctor_code" not in state:
         _load(all_examples()[0])
+        state["doctor_example"] = all_examples()[0].slug
     mode = st.radio("The model", MODES, key="doctor_mode", horizontal=True, persist_state="session",
                     help="paste your own code, or assemble a model from the layers this app knows")
     current = _assembled() if mode == ASSEMBLE else _pasted()
@@ -214,6 +227,8 @@ def _fixed(diagnosis) -> None:
     if diagnosis.fix_what:
         st.markdown(f"**The smallest change that works:** {message(diagnosis.fix_what)}")
     st.code(visible(diagnosis.fixed_code), language="python")
+    for warned in check.warnings:
+        st.caption(message(f"Keras warns about the fixed code: {warned}"))
     if diagnosis.alternatives:
         with st.expander(f"Other changes that also work ({len(diagnosis.alternatives)})"):
             for other in diagnosis.alternatives:
@@ -227,13 +242,15 @@ def show_diagnosis(diagnosis) -> None:
         where = f" (line {diagnosis.keras_error_line})" if diagnosis.keras_error_line else ""
         st.markdown(f"**Keras's own error**{where}")
         st.code(visible(diagnosis.keras_error), language="text")
+    for warned in diagnosis.keras_warnings:
+        st.caption(message(f"Keras warns about your code: {warned}"))
     _table(diagnosis)
     _fixed(diagnosis)
     if diagnosis.not_read:
         st.header("Not understood (read, never run)")
         st.markdown("\n".join(f"- line {n.line}: {literal(n.code)}: {message(n.reason)}"
                               for n in diagnosis.not_read))
-    for note in (*diagnosis.notes, *(f"Keras warns: {w}" for w in diagnosis.keras_warnings)):
+    for note in diagnosis.notes:
         st.caption(message(note))
 
 

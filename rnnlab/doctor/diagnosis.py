@@ -14,10 +14,11 @@ import time
 import keras
 
 from rnnlab.doctor import repair, rules
-from rnnlab.doctor.program import NotRead, Program
+from rnnlab.doctor.program import ASSUMED_LOSS, NotRead, Program
 from rnnlab.doctor.reading import DoctorInputError
 from rnnlab.doctor.trial import Built, Data, as_written, trial
-from rnnlab.doctor.verdict import Diagnosis, LayerShape, Problem, RankedFix, Verification, fmt
+from rnnlab.doctor.verdict import Diagnosis, LayerShape, RankedFix, Verification, fmt
+from rnnlab.doctor.wording import said
 from rnnlab.doctor.writing import program_code, step_label
 from rnnlab.learner_text import quoted
 
@@ -52,7 +53,9 @@ def _verify(program: Program, built: Built, data: Data) -> Verification:
         said = "" if matches is None else f" {'matches' if matches else 'does not match'} y {fmt(data.y)}"
         parts.append(f"built: output{'s' if len(outputs) > 1 else ''} {shown}{said}")
     if built.trained:
-        parts.append(f"one training step ran, loss {built.loss_value:.4g}")
+        targets = "X and y" if data.y is not None else "X and the output"
+        parts.append(f"one training step ran on zeros shaped like {targets} (loss {built.loss_value:.4g}): it "
+                     "checks that Keras can train the model, not what the model learns")
     elif built.skipped:
         parts.append(built.skipped)
     if built.error:
@@ -60,10 +63,14 @@ def _verify(program: Program, built: Built, data: Data) -> Verification:
     if not parts:
         parts.append("not built: Keras did not reach the model's output")
     if built.shrunk:
-        sizes = ", ".join(f"{k} → {v}" for k, v in built.shrunk.items())
-        parts.append(f"trial sizes {sizes}")
+        parts.append(f"built and trained with smaller sizes to stay quick ({_sizes(built)}), every axis kept")
     return Verification(built.error_phase in ("", "train", "reset") and bool(outputs), outputs, matches,
-                        built.trained, built.loss_value, built.error, "; ".join(parts))
+                        built.trained, built.loss_value, built.error, "; ".join(parts), built.warnings)
+
+
+def _sizes(built: Built) -> str:
+    """The sizes a trial made smaller, e.g. '512 → 129'."""
+    return ", ".join(f"{k} → {v}" for k, v in built.shrunk.items())
 
 
 def _check_loss(loss: str | None) -> None:
@@ -124,20 +131,18 @@ def _notes(program: Program, translated: Program, first: Built, data: Data) -> t
         notes.append(f"{count} line{'s' * (count != 1)} of the code {'were' if count != 1 else 'was'} not "
                      "understood (listed): the diagnosis covers the rest.")
     if first.shrunk:
-        sizes = ", ".join(f"{k} → {v}" for k, v in first.shrunk.items())
-        notes.append(f"The trial run used smaller sizes ({sizes}), keeping every rank; the shapes listed are "
-                     "yours. Keras's messages name the trial sizes.")
+        notes.append(f"To answer within seconds, Keras built and trained the model with its largest sizes made "
+                     f"smaller ({_sizes(first)}) and every axis kept: a model's shapes follow the same rules at any "
+                     "size. The shapes listed are at your sizes; Keras's own messages name the smaller ones.")
     if data.y is not None and not translated.loss:
-        notes.append("No loss given: the training step used mse.")
+        notes.append(f"No loss given: the training step used {ASSUMED_LOSS}.")
     return tuple(notes)
 
 
 def _claimed(found: list, program: Program, first: Built, data: Data) -> list:
     """The findings the doctor stands by: those about the output or training only when the whole model was read."""
     if data.y is not None and data.y[0] != data.x[0]:
-        found = found + [rules.Finding(Problem(
-            "samples_differ", f"X has {data.x[0]} samples but y has {data.y[0]}: every sample needs its target.",
-            "give X and y the same first axis", None))]
+        found = found + [rules.Finding(said("samples_differ", None, x_samples=data.x[0], y_samples=data.y[0]))]
     if not any(n.model for n in program.not_read):
         return found
     return [f for f in found if f.problem.kind not in GUESSED
@@ -150,11 +155,18 @@ class _Fix:
     verification: Verification | None = None
     what: str = ""
     others: tuple[RankedFix, ...] = ()
+    searched: bool = False  # found by the search, not by the rules' own repairs
+
+
+def _repaired_what(found: list) -> str:
+    """The rules' repairs in plain words: each repaired finding's fix, once."""
+    return "; ".join(dict.fromkeys(f.problem.fix for f in found if f.repair is not None))
 
 
 def _fix(state: _Rounds, translated: Program, found: list, data: Data, seconds: float) -> _Fix:
     """The rules' repair when Keras verifies it; else the smallest edit the search finds."""
-    fix = _Fix(state.current, _verify(state.current, state.built, data)) if state.repaired else _Fix()
+    fix = _Fix(state.current, _verify(state.current, state.built, data), _repaired_what(state.found)) \
+        if state.repaired else _Fix()
     wrong = any(f.problem.severity == "error" for f in found)
     if not wrong or fix.verification and fix.verification.verified and state.built.trained:
         return fix
@@ -165,7 +177,7 @@ def _fix(state: _Rounds, translated: Program, found: list, data: Data, seconds: 
     best = results[0]
     return _Fix(best.program, _verify(best.program, best.built, data), best.what,
                 tuple(RankedFix(r.what, program_code(r.program), _verify(r.program, r.built, data))
-                      for r in results[1:]))
+                      for r in results[1:]), searched=True)
 
 
 def examine(program: Program, data: Data) -> Diagnosis:
@@ -185,7 +197,7 @@ def examine(program: Program, data: Data) -> Diagnosis:
     fix = _fix(state, translated, state.found if first.error and program.has_model else found, data,
                max(1.0, TOTAL_SECONDS - (time.perf_counter() - start)))
     notes = _notes(program, translated, first, data)
-    if fix.what:
+    if fix.searched:
         found = [_with_fix(f, fix.what) for f in found]
         if any(n.model for n in program.not_read):
             notes += ("The fix was found on the part of the model the doctor read: the lines it could not read "

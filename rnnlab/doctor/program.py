@@ -15,6 +15,7 @@ from rnnlab.doctor.catalogue import POSITIONAL, RECURRENT
 
 Shape = tuple  # a tensor's shape: ints, None for an unknown (batch) axis
 Ref = tuple  # (step id, index of the returned tensor or None for the whole result)
+ASSUMED_LOSS = "mse"  # the loss a trial trains with when neither the code nor the learner gives one
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class Program:
     model_var: str = "model"
     outputs: tuple[Ref, ...] = ()  # the model's outputs; none given: every result nothing else uses
     has_model: bool = True  # the code makes a model object (functional code may stop at the tensors)
-    loss: str | None = None
+    loss: str | None = None  # None: the code gives none, and the doctor trains with ASSUMED_LOSS
     loss_line: int | None = None
     optimizer: Any = "adam"  # a string or a Layer-like constructor (cls, kwargs) of keras.optimizers
     optimizer_line: int | None = None
@@ -170,6 +171,7 @@ class Program:
     not_read: tuple[NotRead, ...] = ()
     notes: tuple[str, ...] = ()
     legacy: tuple[Legacy, ...] = ()
+    misspelt: tuple[tuple[int, str, str], ...] = ()  # (line, name written, the defined name read in its place)
 
     def step(self, step_id: int) -> Step:
         return next(s for s in self.steps if s.id == step_id)

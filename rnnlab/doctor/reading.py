@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import difflib
 from typing import Any
 
 from rnnlab.doctor.catalogue import MERGES, OLD_MODULES, POSITIONAL
@@ -44,6 +45,7 @@ class Reader(ast.NodeVisitor):
         self.returned: Any = None
         self.called: set[str] = set()
         self.legacy: list[Legacy] = []  # Keras 1/2 calls read as the Keras 3 call they meant
+        self.misspelt: list[tuple[int, str, str]] = []  # names not defined, read as the defined name they are near
         self.keras_names: set[str] = set()  # names imported from keras.layers (or an old module of it)
 
     def generic_visit(self, node: ast.AST) -> Any:
@@ -274,7 +276,18 @@ class Reader(ast.NodeVisitor):
             return LearnerData("x")
         if Y_NAME.search(node.id):
             return LearnerData("y")
-        return Unknown(f"`{node.id}` is not defined in the code")
+        near = self.near_name(node)
+        return self.env[near] if near else Unknown(f"`{node.id}` is not defined in the code")
+
+    def near_name(self, node: ast.Name) -> str | None:
+        """The defined number or shape a name not defined is a misspelling of (recorded), or None."""
+        plain = [name for name, value in self.env.items() if is_int(value) or isinstance(value, tuple)
+                 and all(map(is_int, value))]
+        close = difflib.get_close_matches(node.id, plain, n=1, cutoff=0.8)
+        if not close:
+            return None
+        self.misspelt.append((node.lineno, node.id, close[0]))
+        return close[0]
 
     def visit_Tuple(self, node: ast.Tuple | ast.List) -> Any:
         items = [self.value(e) for e in node.elts]

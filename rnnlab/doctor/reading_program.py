@@ -49,7 +49,8 @@ def _compiled(reader: Reading) -> dict[str, Any]:
     return dict(loss=said.get("loss"), loss_line=said.get("loss_line"), optimizer=said.get("optimizer", "adam"),
                 optimizer_line=said.get("optimizer_line"), fit_batch=said.get("fit_batch"),
                 fit_line=said.get("fit_line"), fit_shuffle=said.get("fit_shuffle"), resets=tuple(reader.resets),
-                not_read=tuple(reader.not_read), legacy=tuple(reader.legacy), notes=tuple(reader.notes))
+                not_read=tuple(reader.not_read), legacy=tuple(reader.legacy), notes=tuple(reader.notes),
+                misspelt=tuple(dict.fromkeys(reader.misspelt)))
 
 
 def grafted(reader: Reading, model: ModelValue) -> bool:

@@ -166,6 +166,7 @@ class Reading(Protocol):
     compiled: dict[str, Any]  # what compile and fit said
     resets: list[tuple[int, str]]
     legacy: list[Legacy]
+    misspelt: list[tuple[int, str, str]]
     keras_names: set[str]
     called: set[str]
     depth: int  # functions of the code being read, one inside another

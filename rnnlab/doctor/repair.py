@@ -79,8 +79,14 @@ def fits(program: Program, shapes: Shapes, data: Data) -> bool | None:
 
 
 def works(program: Program, built: Built, data: Data) -> bool:
-    """Built, one training step ran, and the output fits y (when there is one)."""
-    return built.ok and built.trained and (data.y is None or rules.output_matches(program, built, data) is True)
+    """Built, one training step ran, and the output fits y (when there is one; without y, no one unit under a
+    loss over classes)."""
+    if not (built.ok and built.trained):
+        return False
+    if data.y is None:
+        return not (built.outputs and built.outputs[0] and built.outputs[0][-1] == 1
+                    and rule_kit.loss_family(program.loss) in ("categorical", "sparse"))
+    return rules.output_matches(program, built, data) is True
 
 
 # --- editing a Program ------------------------------------------------------------------------
@@ -350,10 +356,52 @@ def no_state_output(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
                        rule_kit.set_flag(step.id, "return_state", False, "one tensor on")(p))
 
 
+def image_rows(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
+    """An image (height, width, channels) read by a recurrent layer as a sequence: each row one timestep of
+    width * channels features, by a Reshape or by TimeDistributed(Flatten())."""
+    for step in p.steps:
+        if step.kind != "layer" or not step.layer.recurrent or len(step.inputs) != 1:
+            continue
+        entry = p.producer(step.inputs[0])
+        image = entry.features_shape if entry.kind == "input" else ()
+        if len(image) != 3 or not all(map(rule_kit.is_size, image)):
+            continue
+        rows, width, channels = image
+        name = f"{layer_name(step.layer)} on line {step.line}"
+        yield Edit(f"Reshape(({rows}, {width * channels})) before the {name}: each of the {rows} rows of the image "
+                   f"one timestep of {width} x {channels} features", 1,
+                   insert(p, step.inputs[0], [("Reshape", ((rows, width * channels),), ())], "rows as timesteps"))
+        flatten = Layer("Flatten", line=step.line)
+        yield Edit(f"TimeDistributed(Flatten()) before the {name}: each row of the image one timestep", 1,
+                   insert(p, step.inputs[0], [("TimeDistributed", (flatten,), ())], "rows as timesteps"))
+
+
+IMAGE_LAYERS = ("Conv2D", "Convolution2D", "MaxPooling2D", "AveragePooling2D", "MaxPool2D", "AveragePool2D")
+
+
+def channels_last(p: Program, shapes: Shapes, data: Data) -> Iterator[Edit]:
+    """Images given channels first (Theano's layout: a few channels, then height and width) to 2-D convolutions,
+    which read Keras 3's channels-last layout: the channels moved last by a Permute after the input."""
+    uses_images = any(layer.cls in IMAGE_LAYERS for s in p.steps if s.layer is not None
+                      for layer in rule_kit.wrapped_layers(s.layer))
+    if not uses_images or len(p.inputs) != 1:
+        return
+    entry = p.inputs[0]
+    image = entry.features_shape[-3:]
+    if len(image) != 3 or not all(map(rule_kit.is_size, image)) or not image[0] <= 4 < min(image[1:]):
+        return
+    lead = len(entry.features_shape) - 3  # a time axis before each image stays where it is
+    order = (*range(1, lead + 1), lead + 2, lead + 3, lead + 1)
+    yield Edit(f"Permute({order}) after the input: its {image[0]} channel{'s' * (image[0] != 1)} moved last, "
+               "where Keras 3's convolutions read them (channels last)", 1,
+               insert(p, (entry.id, None), [("Permute", (order,), ())], "channels last"))
+
+
 # Every edit the search tries, the likeliest first (ties in size keep this order).
 CATALOGUE: tuple[EditFn, ...] = (untuple, flip_last_sequences, dense_units, restore_head, time_distributed,
                                  widen_decoder, states_not_sequences, input_like_x, no_state_output,
-                                 flip_lower_sequences, pool_sequence, drop_shape_layer, repeat_steps, reshape_head)
+                                 flip_lower_sequences, pool_sequence, drop_shape_layer, repeat_steps, reshape_head,
+                                 image_rows, channels_last)
 
 
 def edits(p: Program, shapes: Shapes, data: Data) -> list[Edit]:
@@ -382,8 +430,17 @@ def _combined(base: Program, data: Data, deadline: float) -> Iterator[Edit]:
     yield from sorted(pairs, key=lambda e: e.size)
 
 
+def y_rank(program: Program, built: Built, data: Data) -> bool:
+    """Whether the output has as many axes as y (a sparse loss's class axis aside): Keras would add or drop a
+    trailing axis of 1 for a loss, but the shape a learner asked for is y's."""
+    if data.y is None or not built.outputs or rule_kit.loss_family(program.loss) == "sparse":
+        return True
+    return len(built.outputs[0]) == len(data.y)
+
+
 def search(bases: list[Program], data: Data, seconds: float = SEARCH_SECONDS) -> list[Found]:
-    """Fixes for the first base that has any, smallest first (at most MAX_FOUND), each built and trained."""
+    """Fixes for the first base that has any, smallest first (at most MAX_FOUND), each built and trained; those
+    with y's own number of axes before the others, and the search goes on past MAX_FOUND until one is found."""
     deadline = time.perf_counter() + seconds
     for base in bases:
         found: list[Found] = []
@@ -391,7 +448,8 @@ def search(bases: list[Program], data: Data, seconds: float = SEARCH_SECONDS) ->
         keep = static(base).outputs if data.y is None else None  # without y, a fix keeps the output's shape
         trials = 0
         for edit in _combined(base, data, deadline):
-            if time.perf_counter() > deadline or trials >= MAX_TRIALS or len(found) >= MAX_FOUND:
+            if time.perf_counter() > deadline or trials >= MAX_TRIALS or len(found) >= MAX_FOUND and \
+                    any(y_rank(f.program, f.built, data) for f in found):
                 break
             key = repr(edit.program)
             if key in seen or found and edit.size > found[0].size + 1:
@@ -405,5 +463,5 @@ def search(bases: list[Program], data: Data, seconds: float = SEARCH_SECONDS) ->
             if works(edit.program, built, data):
                 found.append(Found(edit.what, edit.size, edit.program, built))
         if found:
-            return found
+            return sorted(found, key=lambda f: not y_rank(f.program, f.built, data))[:MAX_FOUND]
     return []

@@ -30,6 +30,8 @@ def _head(d: Diagnosis) -> list[str]:
                   _wrap(f"Fix: {problem.fix}", "   "), ""]
     if d.keras_error:
         lines += [f"Keras's own error{_where(d.keras_error_line)}:", textwrap.indent(d.keras_error, "   "), ""]
+    if d.keras_warnings:
+        lines += [_wrap(f"Keras warns about your code: {w}", "") for w in d.keras_warnings] + [""]
     return lines
 
 
@@ -49,6 +51,7 @@ def _fixes(d: Diagnosis) -> list[str]:
         return []
     what = f"{d.fix_what}; " if d.fix_what else ""
     lines = ["", f"Fixed code ({what}{d.verification.summary}):", "", textwrap.indent(d.fixed_code.rstrip(), "   ")]
+    lines += [_wrap(f"Keras warns about the fixed code: {w}", "   ") for w in d.verification.warnings]
     return lines + [line for other in d.alternatives
                     for line in ("", f"Also works: {other.what} ({other.verification.summary})")]
 
@@ -58,9 +61,8 @@ def _rest(d: Diagnosis) -> list[str]:
     if d.not_read:
         lines += ["", "Not understood (read, never run):"]
         lines += [_wrap(f"line {n.line}: {n.code}: {n.reason}", "   ") for n in d.not_read]
-    if d.notes or d.keras_warnings:
+    if d.notes:
         lines += ["", "Notes:"] + [_wrap(note, "   ") for note in d.notes]
-        lines += [_wrap(f"Keras warns: {w}", "   ") for w in d.keras_warnings]
     return lines
 
 

@@ -17,6 +17,7 @@ from rnnlab.doctor.catalogue import PER_STEP
 from rnnlab.doctor.program import Layer, Program, Ref, Shape, Step
 from rnnlab.doctor.trial import Built, Data, ref_shapes
 from rnnlab.doctor.verdict import Problem
+from rnnlab.doctor.wording import part
 from rnnlab.params import Config
 
 
@@ -120,13 +121,11 @@ def regroup(p: Program, step_id: int, old: tuple[str, ...], new: tuple[str, ...]
 
 
 def consequence(built: Built, loss: str | None) -> str:
+    """What Keras did with a model whose output and y disagree: trained on quietly, or stopped at training."""
     if built.trained:
-        spread = " (it broadcasts y against the output)" if loss_family(loss) == "elementwise" else ""
-        return f" Keras 3 does not complain: one training step ran with {loss or 'mse'}{spread}, so the model " \
-               "would learn the wrong thing."
-    if built.error_phase == "train":
-        return " Keras stops at the first training step (its message is shown)."
-    return ""
+        return part("trained_wrong", loss=loss or "mse",
+                    spread=part("broadcasts") if loss_family(loss) == "elementwise" else "")
+    return part("stops_training") if built.error_phase == "train" else ""
 
 
 def drop_time_axis(below_id: int) -> Callable[[Program], Program]:
@@ -159,15 +158,25 @@ def sized_recurrent(step: Step) -> tuple[Step, Layer] | None:
     return None
 
 
+def is_size(value: object) -> bool:
+    """A known axis size: a whole number, not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
 def fits_shape(model: Shape, given: Shape) -> bool:
     return len(model) == len(given) and all(m is None or m == g for m, g in zip(model, given))
 
 
 def same_shape(output: Shape, target: Shape) -> bool:
-    """Shapes without the batch axis that agree, up to a trailing axis of size 1 (Keras adds or drops it)."""
+    """Shapes without the batch axis that agree, up to a trailing axis of size 1 (Keras adds or drops it). Where
+    it does, an open axis (None, timesteps) of the output does not stand for an axis of 1 in y: (None, 1) against
+    y's (1,) is one prediction per timestep against one value per sample."""
+    def fits_open(model: Shape, given: Shape) -> bool:
+        return len(model) == len(given) and all(m == g or m is None and g != 1 for m, g in zip(model, given))
+
     return fits_shape(output, target) \
-        or len(output) == len(target) + 1 and output[-1] == 1 and fits_shape(output[:-1], target) \
-        or len(target) == len(output) + 1 and target[-1] == 1 and fits_shape(output, target[:-1])
+        or len(output) == len(target) + 1 and output[-1] == 1 and fits_open(output[:-1], target) \
+        or len(target) == len(output) + 1 and target[-1] == 1 and fits_open(output, target[:-1])
 
 
 def output_step(program: Program) -> Step:

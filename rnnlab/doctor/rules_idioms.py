@@ -11,7 +11,7 @@ from rnnlab.doctor.catalogue import (INPUT_ARGUMENTS, KEEPS_NAME, MISSPELT, READ
 from rnnlab.doctor.program import Layer, Legacy, Program, Step
 from rnnlab.doctor.rule_kit import Finding, change_layer, wrapped_layers
 from rnnlab.doctor.trial import Data, refusal
-from rnnlab.doctor.wording import said
+from rnnlab.doctor.wording import part, said
 from rnnlab.doctor.writing import layer_name, value_code
 
 
@@ -25,6 +25,8 @@ def translations(program: Program, data: Data) -> list[Finding]:
         elif step.kind == "input" and isinstance(step.layer.get("shape"), int):
             found.append(_bare_shape(step))
     found += [_legacy(item) for item in program.legacy]
+    found += [Finding(said("misspelt_name", line, written=written, meant=meant, line=line), lambda p: p)
+              for line, written, meant in program.misspelt]
     return found + _learning_rate(program)
 
 
@@ -74,8 +76,7 @@ def _old_names(step: Step, layer: Layer) -> list[Finding]:
     if not old:
         return []
     says = ", ".join(f"{k}= is now {RENAMED[k]}=" if RENAMED[k] else f"{k}= is gone" for k in old)
-    extra = " Keras 3 layers take (batch, timesteps, features) only: transpose X to that order." \
-        if "time_major" in old else ""
+    extra = part("time_major") if "time_major" in old else ""
     renames = ", ".join(f"{RENAMED[k]}= instead of {k}=" if RENAMED[k] else f"leave out {k}=" for k in old)
     return [Finding(said("keras1_argument", layer.line, cls=layer.cls, line=layer.line, says=says, extra=extra,
                          renames=renames),

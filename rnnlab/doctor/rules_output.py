@@ -11,7 +11,8 @@ from rnnlab.doctor.program import Layer, Program, Shape, Step
 from rnnlab.doctor.rule_kit import (Finding, consequence, drop_time_axis, fits_shape, loss_family, output_dense,
                                     output_step, rule, same_shape, set_flag, upstream)
 from rnnlab.doctor.trial import Built, Data
-from rnnlab.doctor.verdict import Problem, fmt
+from rnnlab.doctor.verdict import fmt
+from rnnlab.doctor.wording import part, said
 from rnnlab.doctor.writing import layer_name
 
 
@@ -24,11 +25,9 @@ def _batch_in_input_shape(program: Program, built: Built, data: Data) -> list[Fi
     if kind != "shape" or len(shape) != len(data.x) or not fits_shape(shape[1:], data.x[1:]):
         return []
     sample = tuple(data.x[1:])
-    return [Finding(Problem(
-        "batch_in_input_shape", f"The input shape {fmt(shape)} (line {entry.line}) includes the batch axis. Keras "
-        f"adds the batch axis itself, so each sample is taken to be {fmt(shape)} and the input becomes "
-        f"{fmt((None, *shape))}, {len(shape) + 1} axes where the model needs {len(shape)}.",
-        f"give one sample's shape only: keras.Input(shape={fmt(sample)})", entry.line),
+    return [Finding(said(
+        "batch_in_input_shape", entry.line, shape=fmt(shape), line=entry.line, becomes=fmt((None, *shape)),
+        axes=len(shape) + 1, needs=len(shape), sample=fmt(sample)),
         lambda p: p.update(entry.id, "one sample's shape: Keras adds the batch axis",
                            layer=p.step(entry.id).layer.drop("shape").set("shape", sample)))]
 
@@ -46,17 +45,14 @@ def _input_vs_x(program: Program, built: Built, data: Data) -> list[Finding]:
         if not built.trained:
             return []
         added = len(sample) > len(given)
-        return [Finding(Problem(
-            "x_without_feature_axis" if added else "x_with_extra_axis", f"The input takes samples of shape "
-            f"{fmt(sample)}, X's are {fmt(given)}: Keras 3 {'adds' if added else 'drops'} the trailing axis of size 1 "
-            f"itself (a training step ran).", f"X.reshape({fmt((-1, *sample))}) makes it explicit", entry.line,
-            "warning"))]
-    said = " Keras 3 does not complain (a training step ran)." if built.trained else ""
+        return [Finding(said(
+            "x_without_feature_axis" if added else "x_with_extra_axis", entry.line, "warning", sample=fmt(sample),
+            given=fmt(given), reshaped=fmt((-1, *sample))))]
     new = entry.layer.drop("shape", "batch_shape").set(kind, (shape[0], *given) if kind == "batch_shape" else given)
     repair = (lambda p: p.update(entry.id, "X's sample shape", layer=new)) if len(sample) == len(given) else None
-    return [Finding(Problem(
-        "input_vs_x", f"The model's input takes samples of shape {fmt(sample)}, but X {fmt(data.x)} has samples of "
-        f"shape {fmt(given)}.{said}", f"keras.Input({kind}={fmt(new.get(kind))})", entry.line), repair)]
+    return [Finding(said(
+        "input_vs_x", entry.line, sample=fmt(sample), x=fmt(data.x), given=fmt(given),
+        quiet=part("trained_quietly") if built.trained else "", kind=kind, shape=fmt(new.get(kind))), repair)]
 
 
 @rule
@@ -65,16 +61,13 @@ def _several_outputs(program: Program, built: Built, data: Data) -> list[Finding
         return []
     last = output_step(program)
     if program.style != "functional" and last.layer is not None and last.layer.flag("return_state"):
-        return [Finding(Problem(
-            "return_state_in_sequential", f"The {layer_name(last.layer)} on line {last.line} has return_state=True, "
-            f"so the model has {len(built.outputs)} outputs (its output, then its final states), but there is one y."
-            + (f" Keras says: {built.error}" if built.error_phase == "train" else ""),
-            "remove return_state=True; to get the states, use the functional API", last.line),
+        return [Finding(said(
+            "return_state_in_sequential", last.line, name=layer_name(last.layer), line=last.line,
+            count=len(built.outputs),
+            keras_says=part("keras_says", error=built.error) if built.error_phase == "train" else ""),
             set_flag(last.id, "return_state", False, "one output for one y"))]
     first = program.output_refs()[0]
-    return [Finding(Problem(
-        "several_outputs", f"The model has {len(built.outputs)} outputs but there is one y {fmt(data.y)}.",
-        "make the model's output the one tensor y describes", None),
+    return [Finding(said("several_outputs", None, count=len(built.outputs), y=fmt(data.y)),
         lambda p: dataclasses.replace(p, outputs=(first,)))]
 
 
@@ -98,13 +91,10 @@ class _Compared:
     def t(self) -> Shape:
         return tuple(self.target[1:])
 
-    @property
-    def said(self) -> str:
-        return consequence(self.built, self.loss)
-
-    @property
-    def head(self) -> str:
-        return f"The model's output is {fmt(self.out)} and y is {fmt(self.target)}."
+    def facts(self, **more: object) -> dict[str, object]:
+        """What every wording comparing the output with y may name."""
+        return dict(out=fmt(self.out), target=fmt(self.target), loss=self.loss,
+                    consequence=consequence(self.built, self.loss), **more)
 
     def below(self) -> Step | None:
         return upstream(self.program, self.program.output_refs()[0])[0]
@@ -119,10 +109,7 @@ def _one_unit_under_classes(c: _Compared) -> list[Finding] | None:
 def _one_hot_under_sparse(c: _Compared) -> list[Finding] | None:
     if c.family != "sparse" or c.target[-1] <= 1 or not fits_shape(tuple(c.out[1:]), c.t):
         return None
-    return [Finding(Problem(
-        "one_hot_labels_with_sparse", f"The model's output is {fmt(c.out)} and y is {fmt(c.target)}: one column per "
-        f"class (one-hot rows), but {c.loss} expects one class number per sample.{c.said}",
-        "loss='categorical_crossentropy' (it takes one-hot rows)", c.program.loss_line),
+    return [Finding(said("one_hot_labels_with_sparse", c.program.loss_line, **c.facts()),
         lambda p: dataclasses.replace(p, loss="categorical_crossentropy"))]
 
 
@@ -135,14 +122,9 @@ def _extra_time_axis(c: _Compared) -> list[Finding] | None:
         return None
     below = c.below()
     if below is None or not below.layer.flag("return_sequences"):
-        return [Finding(Problem("output_vs_target", f"{c.head} The output has a time axis y does not have.{c.said}",
-                                "end the model with one prediction per sample", None))]
+        return [Finding(said("output_vs_target:extra_time_axis", None, **c.facts()))]
     name = f"{layer_name(below.layer)} on line {below.line}"
-    return [Finding(Problem(
-        "last_layer_returns_sequences", f"The model's output is {fmt(c.out)}: one prediction per timestep, because "
-        f"the {name} returns its whole sequence (return_sequences=True) and the layers after it work on every "
-        f"timestep. y is {fmt(c.target)}: one value per sample.{c.said}",
-        f"remove return_sequences=True from the {name}: it then hands on only its last output", below.line),
+    return [Finding(said("last_layer_returns_sequences", below.line, **c.facts(name=name)),
         drop_time_axis(below.id))]
 
 
@@ -152,13 +134,9 @@ def _missing_time_axis(c: _Compared) -> list[Finding] | None:
     below = c.below()
     timesteps = c.program.inputs[0].features_shape[0] if c.program.inputs else None
     if below is None or below.layer.flag("return_sequences") or c.t[0] != timesteps:
-        return [Finding(Problem("output_vs_target", f"{c.head} y has a time axis the output does not have.{c.said}",
-                                "make the model return a sequence as long as y's", None))]
+        return [Finding(said("output_vs_target:missing_time_axis", None, **c.facts()))]
     name = f"{layer_name(below.layer)} on line {below.line}"
-    return [Finding(Problem(
-        "target_is_a_sequence", f"y is {fmt(c.target)}: one value per timestep, but the output is {fmt(c.out)}, "
-        f"because the {name} hands on only its last output.{c.said}", f"return_sequences=True on the {name}",
-        below.line),
+    return [Finding(said("target_is_a_sequence", below.line, **c.facts(name=name)),
         set_flag(below.id, "return_sequences", True, "return_sequences=True: one prediction per timestep"))]
 
 
@@ -166,17 +144,13 @@ def _last_axis(c: _Compared) -> list[Finding] | None:
     if len(c.o) != len(c.t) or not fits_shape(c.o[:-1], c.t[:-1]) or c.family == "sparse":
         return None
     if c.family == "categorical" and c.t[-1] == 1:
-        return [Finding(Problem(
-            "integer_labels_with_categorical", f"{c.head} y holds one class number per sample, but "
-            "categorical_crossentropy expects one-hot rows, one column per class.",
-            "loss='sparse_categorical_crossentropy' (it takes class numbers)", c.program.loss_line),
+        return [Finding(said("integer_labels_with_categorical", c.program.loss_line, **c.facts()),
             lambda p: dataclasses.replace(p, loss="sparse_categorical_crossentropy"))]
-    return [_units(c.program, output_step(c.program), c.out, c.target, c.said)]
+    return [_units(c.program, output_step(c.program), c)]
 
 
 def _unrelated(c: _Compared) -> list[Finding]:
-    return [Finding(Problem("output_vs_target", f"{c.head} Their shapes do not correspond.{c.said}",
-                            "make the last layers produce y's shape", None))]
+    return [Finding(said("output_vs_target", None, **c.facts()))]
 
 
 # How the output can differ from y, tried in order; the first that applies explains it.
@@ -194,6 +168,18 @@ def _output_vs_y(program: Program, built: Built, data: Data) -> list[Finding]:
     return next(found for found in (compare(compared) for compare in _COMPARISONS) if found is not None)
 
 
+@rule
+def _one_unit_without_y(program: Program, built: Built, data: Data) -> list[Finding]:
+    """One unit under a loss over classes, with no y to compare with: the softmax over it is always 1."""
+    if data.y is not None or not built.outputs or len(built.outputs) != 1 or not built.outputs[0] or \
+            not program.has_model:
+        return []
+    out = built.outputs[0]
+    if loss_family(program.loss) not in ("categorical", "sparse") or out[-1] != 1:
+        return []
+    return [_one_unit(program, output_step(program), out, program.loss)]
+
+
 def output_matches(program: Program, built: Built, data: Data) -> bool | None:
     """Whether the model's one output fits y under the loss (None: no y, or not one output)."""
     if data.y is None or not built.outputs or len(built.outputs) != 1:
@@ -201,15 +187,14 @@ def output_matches(program: Program, built: Built, data: Data) -> bool | None:
     return not _output_vs_y(program, built, data)
 
 
-def _units(program: Program, last: Step, out: Shape, target: Shape, said: str) -> Finding:
-    wanted = target[-1]
+def _units(program: Program, last: Step, c: _Compared) -> Finding:
+    wanted = c.target[-1]
     dense = output_dense(last)
-    problem = Problem("units_vs_target", f"The model's output is {fmt(out)}: its last axis has {out[-1]}, but y's "
-                      f"{fmt(target)} has {wanted}.{said}", "", last.line)
+    facts = c.facts(units=c.out[-1], wanted=wanted)
     if dense:
         step, layer = dense
         new = layer.set("units", wanted)
-        return Finding(dataclasses.replace(problem, fix=f"{layer.cls}({wanted}) on line {step.line}"),
+        return Finding(said("units_vs_target:dense", last.line, cls=layer.cls, dense_line=step.line, **facts),
                        lambda p: p.update(step.id, "units like y", layer=new if step.layer is layer
                                           else step.layer.set("layer", new)))
     def add_dense(p: Program) -> Program:
@@ -221,18 +206,12 @@ def _units(program: Program, last: Step, out: Shape, target: Shape, said: str) -
         p = p.insert_after(end[0], step)
         return dataclasses.replace(p, outputs=((new_id, None),)) if p.outputs else p
 
-    return Finding(dataclasses.replace(problem, fix=f"add keras.layers.Dense({wanted}) at the end"), add_dense)
+    return Finding(said("units_vs_target:added", last.line, **facts), add_dense)
 
 
 def _one_unit(program: Program, last: Step, out: Shape, loss: str) -> Finding:
     dense = output_dense(last)
-    problem = Problem(
-        "one_unit_categorical", f"The output {fmt(out)} has one unit and the loss is {loss}: a softmax over one unit "
-        "is always 1, so the loss cannot change and nothing is learnt (Keras only warns). One unit suits two classes "
-        "with a sigmoid and binary_crossentropy; k classes need k units with a softmax.",
-        "two classes: activation='sigmoid' and loss='binary_crossentropy'; k classes: Dense(k, "
-        "activation='softmax') with one-hot y (categorical_crossentropy) or class numbers "
-        "(sparse_categorical_crossentropy)", program.loss_line or last.line)
+    problem = said("one_unit_categorical", program.loss_line or last.line, out=fmt(out), loss=loss)
 
     def repair(p: Program) -> Program:
         p = dataclasses.replace(p, loss="binary_crossentropy")

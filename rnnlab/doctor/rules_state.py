@@ -13,7 +13,8 @@ from rnnlab.doctor.catalogue import MERGES
 from rnnlab.doctor.program import Program, Ref, Step
 from rnnlab.doctor.rule_kit import Finding, divisor, rule, upstream
 from rnnlab.doctor.trial import Built, Data
-from rnnlab.doctor.verdict import Problem, fmt
+from rnnlab.doctor.verdict import fmt
+from rnnlab.doctor.wording import part, said
 from rnnlab.doctor.writing import layer_name
 from rnnlab.learner_text import quoted
 
@@ -32,22 +33,18 @@ def _open_batch(program: Program, built: Built, samples: int, first: Step) -> li
     entry, batch = program.inputs[0], program.inputs[0].fixed_batch
     fit = program.fit_batch if isinstance(program.fit_batch, int) and program.fit_batch > 0 else None
     size = fit if fit and samples % fit == 0 else divisor(samples, fit or 32)
-    return [Finding(Problem(
-        "stateful_needs_batch_size", f"The {layer_name(first.layer)} on line {first.line} is stateful: it keeps one "
-        "state per row of the batch, so the batch size must be fixed when the model is built, and this input "
-        + ("leaves it open." if batch is None else
-           f"fixes it at {quoted(repr(batch))}, which is no number of samples.")
-        + (f" Keras says: {built.error}" if built.error else ""),
-        f"keras.Input(batch_shape={fmt((size, *entry.features_shape))})", entry.line),
+    return [Finding(said(
+        "stateful_needs_batch_size:" + ("open" if batch is None else "fixed"), entry.line,
+        name=layer_name(first.layer), line=first.line, batch=quoted(repr(batch)),
+        keras_says=part("keras_says", error=built.error) if built.error else "",
+        batch_shape=fmt((size, *entry.features_shape))),
         _set_batch(entry.id, size, "stateful: a fixed batch size"))]
 
 
 def _fit_batch(program: Program, batch: int, samples: int) -> list[Finding]:
     if program.fit_batch is None or program.fit_batch == batch or samples % batch:
         return []
-    return [Finding(Problem(
-        "stateful_fit_batch", f"fit uses batch_size={program.fit_batch} but the stateful model is built for "
-        f"batches of {batch}.", f"fit(..., batch_size={batch})", program.fit_line),
+    return [Finding(said("stateful_fit_batch", program.fit_line, fit_batch=program.fit_batch, batch=batch),
         lambda p: dataclasses.replace(p, fit_batch=batch))]
 
 
@@ -55,24 +52,17 @@ def _divides(program: Program, built: Built, batch: int, samples: int, first: St
     if not samples % batch:
         return []
     size = divisor(samples, batch)
-    keras_says = f"Keras stops at that batch: {built.error}" if built.error_phase == "train" else \
-        "Keras 3 trains on it without an error, so states and samples fall out of step."
-    return [Finding(Problem(
-        "stateful_batch_does_not_divide", f"The {layer_name(first.layer)} on line {first.line} is stateful with batch "
-        f"size {batch}: it carries each row's state on to the same row of the next batch, so every batch must hold "
-        f"exactly {batch} samples. {samples} samples do not split into batches of {batch}: the last one holds "
-        f"{samples % batch}. " + keras_says,
-        f"a batch size that divides {samples}: {size}, in keras.Input(batch_shape=...) and in fit",
-        program.inputs[0].line), _set_batch(program.inputs[0].id, size, f"{size} divides the {samples} samples"))]
+    keras_says = part("stops_at_batch", error=built.error) if built.error_phase == "train" else \
+        part("trains_out_of_step")
+    return [Finding(said(
+        "stateful_batch_does_not_divide", program.inputs[0].line, name=layer_name(first.layer), line=first.line,
+        batch=batch, samples=samples, left=samples % batch, keras_says=keras_says, size=size), _set_batch(program.inputs[0].id, size, f"{size} divides the {samples} samples"))]
 
 
 def _shuffled(program: Program) -> list[Finding]:
     if program.fit_line is None or program.fit_shuffle is False:
         return []
-    return [Finding(Problem(
-        "stateful_shuffle", "fit shuffles the samples by default, so a stateful layer would carry its state "
-        "between samples that do not follow each other.", "fit(..., shuffle=False)", program.fit_line,
-        "warning"), lambda p: dataclasses.replace(p, fit_shuffle=False))]
+    return [Finding(said("stateful_shuffle", program.fit_line, "warning"), lambda p: dataclasses.replace(p, fit_shuffle=False))]
 
 
 @rule
@@ -121,12 +111,8 @@ def _merged_backwards(merge: Step, i: int, ref: Ref, below: Step) -> Finding:
         inputs = tuple((new_id, None) if j == i else r for j, r in enumerate(p.step(merge.id).inputs))
         return p.update(merge.id, inputs=inputs)
 
-    return Finding(Problem(
-        "go_backwards_not_flipped", f"The {layer_name(below.layer)} on line {below.line} has go_backwards=True: it "
-        "reads the sequence from the last step to the first and returns its outputs in that reversed order (its "
-        f"output step t belongs to input step T-1-t). The {merge.layer.cls} on line {merge.line} merges it step by "
-        "step with another sequence, so step t meets step T-1-t.",
-        "flip it back first: keras.ops.flip(x, axis=1) (Bidirectional does this itself)", merge.line), repair)
+    return Finding(said("go_backwards_not_flipped", merge.line, name=layer_name(below.layer), line=below.line,
+                        merge=merge.layer.cls, merge_line=merge.line), repair)
 
 
 @rule
@@ -135,10 +121,7 @@ def _reset_states(program: Program, built: Built, data: Data) -> list[Finding]:
     for line, method in program.resets:
         if hasattr(keras.Model, method):
             continue
-        said = f" Keras says: {built.error}" if built.error_phase == "reset" else ""
-        found.append(Finding(Problem(
-            "model_reset_states", f"Keras 3 models have no {method}(): only recurrent layers hold states, and each "
-            f"layer has reset_state().{said}", "reset each layer: for layer in model.layers: if hasattr(layer, "
-            "'reset_state'): layer.reset_state()", line),
+        keras_says = part("keras_says", error=built.error) if built.error_phase == "reset" else ""
+        found.append(Finding(said("model_reset_states", line, method=method, keras_says=keras_says),
             lambda p: dataclasses.replace(p, resets=(), reset_loop=True)))
     return found

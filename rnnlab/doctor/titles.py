@@ -22,6 +22,7 @@ TITLES: dict[str, str] = {
     "keras1_merge": "Keras 1's merge(mode=...)",
     "keras1_model_arguments": "Keras 1's Model(input=..., output=...)",
     "keras_error": "Keras stops with its own error",
+    "misspelt_name": "A name that is not defined (misspelt?)",
     "last_layer_returns_sequences": "The last layer returns a whole sequence",
     "layer_removed": "A layer Keras 3 no longer has",
     "merge_mode_none_into_layer": "Two separate outputs (merge_mode=None) go into one layer",

@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 from rnnlab.doctor.catalogue import OLD_MODULES, OPTIMIZERS, POSITIONAL, SIZES
-from rnnlab.doctor.program import Layer, Program, Ref, Shape
+from rnnlab.doctor.program import ASSUMED_LOSS, Layer, Program, Ref, Shape
 
 LIMIT = 128  # sizes above this are shrunk for the trial run (X of 3 axes)
 SAMPLE_BUDGET = 2 ** 18  # with 3 or more axes per sample, the limit keeps one trial sample about this small
@@ -460,7 +460,7 @@ def _train(program: Program, data: Data, shrunk: dict[int, int], results: dict[i
         return None, out | dict(error=clean(err), error_phase="build")
     batch = inputs[0].fixed_batch
     batch = shrunk.get(batch, batch) if isinstance(batch, int) else min(data.x[0], TRIAL_BATCH)
-    loss = program.loss or "mse"
+    loss = program.loss or ASSUMED_LOSS
     feeds = _feeds(program, data, shrunk, batch)
     try:
         y = _targets(model, feeds, data, shrunk, loss)

@@ -47,7 +47,8 @@ class Verification:
     trained: bool
     loss_value: float | None
     error: str | None
-    summary: str  # e.g. "built: output (None, 1) matches y (118, 1); one training step ran, loss 0.0"
+    summary: str  # e.g. "built: output (None, 1) matches y (118, 1); one training step ran on zeros ..."
+    warnings: tuple[str, ...] = ()  # what Keras warned about while building and training the fixed code
 
     @property
     def verified(self) -> bool:

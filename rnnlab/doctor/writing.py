@@ -12,7 +12,7 @@ from typing import Any
 
 from rnnlab.codegen import RESET
 from rnnlab.doctor.catalogue import OPTIMIZERS
-from rnnlab.doctor.program import Layer, Program, Ref, Step
+from rnnlab.doctor.program import ASSUMED_LOSS, Layer, Program, Ref, Step
 
 
 def value_code(value: Any) -> str:
@@ -147,10 +147,11 @@ def program_code(program: Program) -> str:
     """The whole program: import, the model, compile, then the training and reset lines it needs."""
     lines = ["import keras", ""]
     lines += _sequential(program) if program.style != "functional" else _functional(program)
-    if program.has_model and program.loss:
-        optimizer = value_code(program.optimizer)
-        lines.append(f"{program.model_var}.compile(optimizer={optimizer}, loss={program.loss!r})")
     if program.has_model:
+        optimizer = value_code(program.optimizer)
+        compiled = f"{program.model_var}.compile(optimizer={optimizer}, loss={(program.loss or ASSUMED_LOSS)!r})"
+        lines.append(compiled if program.loss else f"{compiled}  # no loss given: the doctor trained it with "
+                     f"{ASSUMED_LOSS}; choose yours")
         lines += _fit_comment(program)
     if program.reset_loop:
         lines += [""] + RESET.replace("model.layers", f"{program.model_var}.layers").splitlines()

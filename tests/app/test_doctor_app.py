@@ -229,3 +229,18 @@ def test_a_fix_found_by_search_is_named_and_its_alternatives_listed():
     assert f"**The smallest change that works:** {message(expected.fix_what)}" in text
     assert expected.fixed_code.rstrip("\n") in [c.value for c in at.code]
     assert at.success[0].value == f"Checked with Keras: {message(expected.verification.summary)}"
+
+
+def test_the_example_picker_names_no_example_once_other_code_is_diagnosed():
+    at = open_doctor()
+    assert at.selectbox(key="doctor_example").value == all_examples()[0].slug
+    at = diagnose_on_page(at, "model = Sequential([Input((30, 2)), LSTM(16), Dense(1)])", "64,30,2", "64,1")
+    assert at.selectbox(key="doctor_example").value is None
+    at.selectbox(key="doctor_example").select(all_examples()[1].slug).run()
+    assert at.text_area(key="doctor_code").value == all_examples()[1].code
+
+
+def test_a_warning_about_the_learners_code_is_not_shown_under_the_fixed_code():
+    at = diagnose_on_page(open_doctor())
+    warned = [c.value for c in at.caption if "input_shape" in c.value and "Keras warns" in c.value]
+    assert warned and all(w.startswith(message("Keras warns about your code: ")) for w in warned)

@@ -507,6 +507,30 @@ def test_cli_json_for_example_1():
     assert all(set(p) >= {"kind", "message", "line"} for p in result["problems"])
     assert result["layer_shapes"][-1]["output_shapes"] == [[None, 45, 1]]
     assert result["fixed_output_shape"] == [1] and "keras.Input(shape=(45, 2))" in result["fixed_code"]
+    assert result["fix"] == "; ".join(p["fix"] for p in result["problems"])  # the rules' repairs, named
+
+
+def test_a_fixed_code_always_says_what_changed():
+    for n in range(1, len(examples.all_examples()) + 1):
+        d = diagnosed(n)
+        assert not d.fixed_code or d.fix_what, n
+
+
+def test_the_check_of_a_fix_says_in_plain_words_what_ran():
+    summary = diagnosed(1).verification.summary
+    assert re.search(r"one training step ran on zeros shaped like X and y \(loss [-0-9.e]+\): it checks that "
+                     "Keras can train the model, not what the model learns", summary)
+    assert "with smaller sizes to stay quick (512 → 129), every axis kept" in summary
+    note = next(n for n in diagnosed(1).notes if "512 → " in n)
+    assert "with its largest sizes made smaller (512 → 129) and every axis kept" in note and "at your sizes" in note
+
+
+def test_keras_warnings_are_shown_with_the_code_they_are_about():
+    d = diagnosed(1)
+    assert any("input_shape" in w for w in d.keras_warnings) and d.verification.warnings == ()
+    report = text(d)
+    assert report.index("Keras warns about your code: ") < report.index("Fixed code (")
+    assert "Keras warns about the fixed code" not in report
 
 
 def test_cli_reads_code_from_stdin_and_prints_a_report():
@@ -698,3 +722,82 @@ def test_a_loop_over_unknown_values_that_makes_layers_leaves_the_verdict_unsure(
     d = doctor.diagnose(code, "10,5,3", "10,5,1", "mse")
     assert d.verdict == "unsure" and [n.line for n in d.unread_model] == [2]
     assert "The loop on line 5 is read once." in d.notes  # a loop over epochs makes no layer: read once, no doubt
+
+
+def test_every_rule_speaks_through_the_wordings_table():
+    from rnnlab.doctor.wording import WORDINGS
+
+    for path in (ROOT / "rnnlab" / "doctor").glob("rules*.py"):
+        assert "Problem(" not in path.read_text(), path.name  # rules find facts; what is said lives in WORDINGS
+
+    def pattern(template: str) -> str:
+        return ".*".join(map(re.escape, re.split(r"\{\w+\}", template)))
+
+    said = {w.partition(":")[0]: [] for w in WORDINGS}
+    for wording, (message, fix) in WORDINGS.items():
+        said[wording.partition(":")[0]].append((pattern(message), pattern(fix)))
+    problems = [p for n in range(1, len(examples.all_examples()) + 1) for p in diagnosed(n).problems]
+    assert len({p.kind for p in problems}) > 5
+    for p in problems:
+        assert any(re.fullmatch(m, p.message, re.S) and re.fullmatch(f, p.fix, re.S) for m, f in said[p.kind]), p
+
+
+# --- fixes that give y's own shape, and train as printed ------------------------------------------
+
+def trains_as_printed(d, x: tuple, y: tuple | None = None) -> keras.Model:
+    """The fixed code run as printed, one training step on zeros of X's (and y's) shapes at 2 samples."""
+    model = run_fixed(d.fixed_code)["model"]
+    xs = np.zeros((2, *x[1:]), "float32")
+    ys = np.zeros((2, *y[1:]) if y else model(xs).shape, "float32")
+    assert np.isfinite(np.ravel(model.train_on_batch(xs, ys))[0])
+    return model
+
+
+def test_open_timesteps_are_not_taken_for_y_axis_of_one():
+    code = "model = Sequential([Input((None, 3)), LSTM(4, return_sequences=True), Dense(1)])\n" \
+           "model.compile(loss='mse', optimizer='adam')"
+    d = doctor.diagnose(code, "8,5,3", "8,1", "mse")
+    assert d.verdict == "problem"  # (None, None, 1) against (8, 1): Keras broadcasts, one prediction per step
+    assert trains_as_printed(d, (8, 5, 3), (8, 1)).output_shape == (None, 1)
+
+
+def test_a_paste_without_compile_gets_a_fix_that_compiles_with_the_loss_the_doctor_assumed():
+    code = "model = Sequential()\nmodel.add(LSTM(10, input_shape=(None, 2)))\nmodel.add(Dense(1))"
+    d = doctor.diagnose(code, "4,7,2", "4,7", None)
+    assert "model.compile(optimizer='adam', loss='mse')  # no loss given: the doctor trained it with mse" \
+        in d.fixed_code
+    trains_as_printed(d, (4, 7, 2), (4, 7))
+
+
+def test_one_unit_under_categorical_crossentropy_is_found_without_y_and_never_proposed():
+    code = "model = Sequential([Input((5, 3)), LSTM(1)])\nmodel.compile(loss='categorical_crossentropy')"
+    d = doctor.diagnose(code, "8,5,3", "", None)
+    assert "one_unit_categorical" in kinds(d)
+    assert "loss='binary_crossentropy'" in d.fixed_code
+    trains_as_printed(d, (8, 5, 3))
+
+
+def test_an_image_given_to_an_lstm_is_read_row_by_row():
+    code = "model = Sequential()\nmodel.add(LSTM(16, input_shape=(28, 20, 3)))\nmodel.add(Dense(1))"
+    d = doctor.diagnose(code, "8,28,20,3", "8,1", "mse")
+    assert d.verdict == "problem" and d.verification.verified
+    assert "Reshape((28, 60))" in d.fixed_code or "TimeDistributed(keras.layers.Flatten())" in d.fixed_code
+    assert trains_as_printed(d, (8, 28, 20, 3), (8, 1)).output_shape == (None, 1)
+
+
+def test_channels_first_images_are_moved_to_channels_last_for_keras_3_convolutions():
+    code = "from keras.layers import Conv2D\nmodel = Sequential()\n" \
+           "model.add(TimeDistributed(Conv2D(8, (3, 3)), input_shape=(4, 1, 20, 12)))\n" \
+           "model.add(TimeDistributed(Flatten()))\nmodel.add(LSTM(5))\nmodel.add(Dense(10, activation='softmax'))"
+    d = doctor.diagnose(code, "6,4,1,20,12", "6,10", "categorical_crossentropy")
+    assert d.verdict == "problem" and "Permute((1, 3, 4, 2))" in d.fixed_code
+    assert trains_as_printed(d, (6, 4, 1, 20, 12), (6, 10)).output_shape == (None, 10)
+
+
+def test_a_misspelt_name_is_read_as_the_name_defined_above_it_with_a_warning():
+    code = "steps = 30\ninp = Input(shape=(step, 4))\nx = LSTM(8)(inp),\nout = Dense(2)(x)\nmodel = Model(inp, out)"
+    d = doctor.diagnose(code, "16,30,4", "16,2", "mse")
+    said = problem(d, "misspelt_name")
+    assert said.line == 2 and "`step`" in said.message and "`steps`" in said.fix
+    assert "trailing_comma_tuple" in kinds(d)
+    assert trains_as_printed(d, (16, 30, 4), (16, 2)).output_shape == (None, 2)

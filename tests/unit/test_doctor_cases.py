@@ -19,20 +19,10 @@ CASES = ROOT / "benchmarks" / "doctor_cases"
 PATHS = sorted(CASES.glob("*.py"))
 # What the doctor still gets wrong, by case and test: each is expected to fail, and passes the day it is mended
 # (then it fails here, strict, until it leaves this list). The benchmark counts them as misses.
-VERDICT_MISSES = {
-    "73_functional_conv_and_lstm_trailing_commas": "a misspelt name in Input(shape=) leaves the whole paste unread",
-}
+VERDICT_MISSES: dict[str, str] = {}
 FIX_MISSES = {
-    "59_keras1_merge_sum_time_distributed_one_value": "the fix keeps (None, None, 1) against y (1822, 1)",
-    "73_functional_conv_and_lstm_trailing_commas": "no fix for a paste it cannot read",
-    "76_eleven_outputs_for_one_target": "the fix gives (None, 1) where y is (1, 1, 1)",
-    "78_keras1_bidirectional_flatten_two_classes": "the fix as printed does not train to y's shape",
-    "80_embedding_then_lstm_with_input_shape": "the paste has no compile, and the printed fix adds none",
-    "81_keras1_mnist_rows_input_shape_with_sample_count": "the paste has no compile, and the printed fix adds none",
-    "83_keras1_time_distributed_conv2d_theano_layout": "the search tries no channels-first layout change",
-    "85_one_value_per_step_from_last_output": "the paste has no compile, and the printed fix adds none",
-    "87_lstm_on_rgba_spectrogram_images": "the search has no Reshape to three axes for an image",
-    "89_lstm_input_shape_none_on_2d_features": "the fix keeps LSTM(1) under categorical_crossentropy (a NaN step)",
+    "73_functional_conv_and_lstm_trailing_commas": "the lines after the trailing commas are not read: no verified fix",
+    "83_keras1_time_distributed_conv2d_theano_layout": "Keras 1's Convolution2D(n, rows, cols) is read as strides=cols",
 }
 
 
