@@ -353,12 +353,15 @@ async def footprint_scenario(server: StreamlitServer, count: int = FOOTPRINT_CON
         rng = random.Random(5)
         for k in range(count):
             await player.load(_distinct(rng, k))
+    print("footprint: at rest", rest["pss_mb"], "MB PSS; after the configurations", _footprint(server)["pss_mb"],
+          flush=True)
     async with _page(server.ws_url, "doctor") as doctor:
         await doctor.load()
         for n in range(count):
             code = (f"model = keras.Sequential([keras.layers.LSTM({1 + n % 97}, return_sequences=True), "
                     f"keras.layers.Dense(1)])")
             await _diagnose(doctor, code, f"16,{2 + n // 97},3", "16,1")
+    print("footprint: after the diagnoses", _footprint(server)["pss_mb"], "MB PSS", flush=True)
     base = dict(parse_qsl(FIRST_VISIT))
     for k in range(trainings):
         async with _page(server.ws_url, "train", urlencode(base | {"seed": str(5000 + k)})) as visitor:
