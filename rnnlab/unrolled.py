@@ -60,9 +60,10 @@ class Row:
 
 
 def middle(timesteps: int, t: int) -> int:
-    """The timestep drawn in the middle column of a long sequence when t is current: t itself, unless it is
-    one of the first three or the last two, which have columns of their own."""
-    return min(max(t, 3), timesteps - 3)
+    """The timestep drawn in the middle column of a long sequence when t is current: t itself when it has no
+    column of its own (the first three and the last two have), else the one halfway, so that each ellipsis
+    beside it stands for timesteps left out."""
+    return t if 3 <= t <= timesteps - 3 else timesteps // 2
 
 
 def columns(timesteps: int, centre: int = 3) -> list[int | None]:

@@ -143,6 +143,10 @@ def test_every_timestep_of_a_long_sequence_is_drawn_when_it_is_current(query):
 def test_long_sequences_show_the_first_steps_the_current_one_between_ellipses_and_the_last_two():
     assert unrolled.columns(6) == [0, 1, 2, 3, 4, 5]
     assert unrolled.columns(50, 30) == [0, 1, 2, None, 30, None, 48, 49]
-    assert unrolled.columns(50, 0) == unrolled.columns(50, 3) == [0, 1, 2, None, 3, None, 48, 49]
-    assert unrolled.columns(50, 49) == [0, 1, 2, None, 47, None, 48, 49]
+    assert unrolled.columns(50, 3) == [0, 1, 2, None, 3, None, 48, 49]
+    assert unrolled.columns(50, 0) == unrolled.columns(50, 49) == [0, 1, 2, None, 25, None, 48, 49]
+    for timesteps in range(9, 40):  # while t has a column of its own, each ellipsis leaves a timestep out
+        for t in (0, 1, 2, timesteps - 2, timesteps - 1):
+            shown = unrolled.columns(timesteps, t)
+            assert shown[2] + 1 < shown[4] < shown[6] - 1, (timesteps, t, shown)
     assert [unrolled.position(50, t, 30) for t in (0, 2, 3, 29, 30, 31, 47, 48, 49)] == [0, 2, 3, 3, 4, 5, 5, 6, 7]
