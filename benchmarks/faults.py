@@ -89,6 +89,7 @@ async def _diagnose(doctor: Visitor, code: str, x: str, y: str) -> tuple[float, 
     """One diagnosis through the doctor's form: (seconds to the page's answer, whether it ended in a message)."""
     for name, value in (("doctor_code", code), ("doctor_x", x), ("doctor_y", y)):
         doctor.values[doctor.widget(name).id] = value
+    doctor.values.pop(doctor.widget("doctor_example").id, None)  # the page names no example after a paste
     result = await doctor.click("Diagnose")
     return result.seconds, result.ok
 

@@ -55,9 +55,11 @@ def _load(example: Example) -> None:
 
 
 def _on_example() -> None:
+    """Load the example picked (a value that names no example, as a hand-made request may send, loads nothing)."""
     slug = st.session_state["doctor_example"]
-    if slug is not None:
-        _load(next(e for e in all_examples() if e.slug == slug))
+    example = next((e for e in all_examples() if e.slug == slug), None)
+    if example is not None:
+        _load(example)
         st.session_state.pop("doctor_asked", None)
 
 
