@@ -137,16 +137,19 @@ async def doctor_scenario(server: StreamlitServer, rounds: int = 6) -> dict:
             "growth_mb": max(sampler.rss_mb) - before}
 
 
+def _distinct_paste(n: int) -> tuple[str, str, str]:
+    """The n-th of a series of distinct pastes to diagnose: (code, X shape, y shape)."""
+    code = f"model = keras.Sequential([keras.layers.LSTM({1 + n % 97}, return_sequences=True), keras.layers.Dense(1)])"
+    return code, f"16,{2 + n // 97},3", "16,1"
+
+
 async def memory_scenario(server: StreamlitServer, count: int = DIAGNOSES) -> dict:
     sampler = ServerSampler([server.process.pid])
     rss, seconds = [], []
     async with _page(server.ws_url, "doctor") as doctor:
         await doctor.load()
         for n in range(count):
-            units, steps = 1 + n % 97, 2 + n // 97
-            code = (f"model = keras.Sequential([keras.layers.LSTM({units}, return_sequences=True), "
-                    f"keras.layers.Dense(1)])")
-            seconds.append((await _diagnose(doctor, code, f"16,{steps},3", "16,1"))[0])
+            seconds.append((await _diagnose(doctor, *_distinct_paste(n)))[0])
             rss.append(sampler.rss())
     return {"diagnoses": count, "rss_mb_after_warm_up": rss[WARM_UP - 1], "rss_mb_end": rss[-1],
             "rss_mb_max_after_warm_up": max(rss[WARM_UP:]), "growth_mb": max(rss[WARM_UP:]) - rss[WARM_UP - 1],
@@ -359,9 +362,7 @@ async def footprint_scenario(server: StreamlitServer, count: int = FOOTPRINT_CON
     async with _page(server.ws_url, "doctor") as doctor:
         await doctor.load()
         for n in range(count):
-            code = (f"model = keras.Sequential([keras.layers.LSTM({1 + n % 97}, return_sequences=True), "
-                    f"keras.layers.Dense(1)])")
-            await _diagnose(doctor, code, f"16,{2 + n // 97},3", "16,1")
+            await _diagnose(doctor, *_distinct_paste(n))
     print("footprint: after the diagnoses", _footprint(server)["pss_mb"], "MB PSS", flush=True)
     base = dict(parse_qsl(FIRST_VISIT))
     for k in range(trainings):
