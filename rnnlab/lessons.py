@@ -284,10 +284,15 @@ def grade_question(lesson: Lesson, question: Question, text: str, tell: bool = T
 
 
 def _answer_texts(lesson: Lesson, question: Question) -> list[str]:
-    """How the question's answer would read if it stood in the text (for the shape kinds, each shape)."""
+    """How the question's answer would read if it stood in the text (for the shape kinds, each shape; for names,
+    the whole list and, of a longer one, its first two names: "e.g. output, state_h, ..." begins the answer)."""
     if question.kind in ("x", "shapes") and not question.answer.strip().startswith("{{snippet"):
         return [str(s) for s in kinds.expected(question.kind, answer_query(lesson, question))]
-    if question.kind in ("names", "params") or question.answer.strip().startswith("{{snippet"):
+    if question.kind == "names" and not question.answer.strip().startswith("{{snippet"):
+        whole = right_answer(lesson, question)
+        names = whole.split(", ")
+        return [whole] + ([f"{names[0]}, {names[1]},"] if len(names) > 2 else [])
+    if question.kind == "params" or question.answer.strip().startswith("{{snippet"):
         return [right_answer(lesson, question)]
     return []
 

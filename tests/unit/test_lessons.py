@@ -121,6 +121,13 @@ def test_check_catches_an_answer_given_away_in_the_title():
     assert any("question 1's answer output, state_h, state_c" in p for p in lessons.given_away(lesson))
 
 
+def test_check_catches_a_names_answer_begun_in_its_question():
+    question = lessons.Question("Name the tensors it returns, in Keras's order (e.g. output, state_h, ...).",
+                                "return_state=true", "x", kind="names", answer="{{names}}")
+    lesson = lessons.Lesson("t", "t", 1, "units=4", "Read.", (question,))
+    assert any("question 1's answer output, state_h, stands above it" in p for p in lessons.given_away(lesson))
+
+
 def test_explanations_are_checked_like_the_text():
     bad = lessons.Lesson("t", "t", 1, "units=4", "text", (lessons.Question("q", "", "It is (32, 4).",
                                                                           answer="{{shapes}}"),))
