@@ -116,7 +116,7 @@ def read_groups(text: str, config: Config) -> tuple[tuple[str, ...], ...] | str:
         if isinstance(read, str):
             return read + " Or type none."
         if len(set(read)) < 2:
-            return "Name at least two tensors that are equal (e.g. output = state_h), or type none."
+            return "Name at least two tensors that are equal, with = between them (as in a = b), or type none."
         groups.append(tuple(sorted(set(read), key=_order(names))))
     return tuple(groups)
 

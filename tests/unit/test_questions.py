@@ -564,3 +564,11 @@ def test_padding_lesson_says_cudnn_takes_only_right_padded_masks_as_keras_checks
     assert quoted in " ".join(keras.layers.LSTM.__doc__.split()).lower()
     text = " ".join(lessons.render(lessons.find("padding-and-masking")).split())
     assert quoted in text and "the default of `pad_sequences`" in text and 'padding="post"' in text
+
+
+def test_a_malformed_equality_answer_is_told_the_format_not_the_answer():
+    """One name alone gets the format, never an example that is the right answer itself."""
+    right = questions.expected("equal", "return_state=true")
+    told = questions.typed("equal", "output", right, parse("return_state=true").config)
+    assert isinstance(told, str) and "=" in told
+    assert right and all(" = ".join(group) not in told for group in right)
