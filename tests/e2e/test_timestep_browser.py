@@ -118,7 +118,7 @@ def test_every_timestep_of_twenty_can_be_made_current_and_is_boxed_over_its_own_
 CONTROLS_JS = f"""() => {{ const el = {PICTURE};
     const box = e => {{ const r = e.getBoundingClientRect();
                         return {{left: r.left, right: r.right, top: r.top, bottom: r.bottom, text: e.textContent}}; }};
-    return {{buttons: [...el.querySelectorAll('.updatemenu-button')].map(box),
+    return {{chart: box(el), buttons: [...el.querySelectorAll('.updatemenu-button')].map(box),
              labels: [...el.querySelectorAll('.slider-label, .slider-current-value')].map(box),
              durations: el.layout.updatemenus[1].buttons.map(b => b.args[1].frame.duration)}}; }}"""
 
@@ -132,6 +132,7 @@ def test_the_speeds_go_from_half_to_eight_times_and_no_button_covers_the_sliders
     assert [b["text"] for b in drawn["buttons"]][-5:] == ["▶ 0.5×", "▶ 1×", "▶ 2×", "▶ 4×", "▶ 8×"]
     assert drawn["durations"] == [1400, 700, 350, 175, 87]
     for button in drawn["buttons"]:
+        assert drawn["chart"]["left"] <= button["left"] and button["right"] <= drawn["chart"]["right"], button
         for label in drawn["labels"]:
             apart = (button["right"] <= label["left"] or label["right"] <= button["left"]
                      or button["bottom"] <= label["top"] or label["bottom"] <= button["top"])
