@@ -40,6 +40,7 @@ Nothing starts at import: `ui/serve.py` starts the engines with the server (or t
 from __future__ import annotations
 
 import atexit
+import ctypes
 import dataclasses
 import importlib
 import itertools
@@ -72,6 +73,7 @@ MAX_RSS_MB = 2500
 IDLE_S = 20.0  # a worker idle this long is replaced if it has grown past its lane's growth_mb
 LIVENESS_S = 0.5  # how often an idle dispatcher checks that its worker is alive
 START_S = 120.0  # a worker that has not started (imported TensorFlow) by then is replaced
+M_ARENA_MAX, MALLOC_ARENAS = -8, 2  # glibc's mallopt: at most this many malloc arenas in a worker
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ class Lane:
     workers: int = WORKERS
     nice: int = NICE
     memory_mb: int | None = None  # a task may allocate this much above the warm worker's memory, no more
-    growth_mb: float | None = 800  # a worker grown this much above its warm size is replaced after its task
+    growth_mb: float | None = 300  # a worker grown this much above its warm size is replaced after its task
     idle_growth_mb: float = 150.0  # a worker idle for IDLE_S and grown this much is replaced
     cache_bytes: int = CACHE_BYTES
     retry: bool = True  # a task whose worker dies is given once more to a fresh worker
@@ -102,7 +104,7 @@ class Owner:
     browser: str
 
 
-LINGER_S = 600.0  # the doctor's and training's workers end after this long without a task
+LINGER_S = 45.0  # the doctor's and training's workers end after this long without a task
 DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20, linger_s=LINGER_S)
 TRAINING = Lane(workers=1, nice=10, cache_bytes=0, retry=False, linger_s=LINGER_S)
 RELAY_S = 0.1  # while a task that talks runs: how often its caller is asked whether to stop it
@@ -577,13 +579,34 @@ def _rss_mb() -> float:
 
 def worker_setup(nice: int) -> None:
     """The start of a worker process (the engine's, the training's): TensorFlow quiet, one BLAS thread for
-    NumPy, and a priority `nice` steps below the web server's."""
+    NumPy, few malloc arenas (TensorFlow's threads would each grow one), and a priority `nice` steps below the
+    web server's."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    if _LIBC is not None:
+        _LIBC.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
     try:
         os.nice(nice)
     except OSError:
         pass
+
+
+def _load_libc() -> Any:
+    """The C library, where it is glibc (its malloc can be told to keep fewer arenas and to hand memory back)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
+
+
+_LIBC = _load_libc()
+
+
+def trim() -> None:
+    """Hands the memory freed by the task just done back to the system (a few milliseconds)."""
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -650,6 +673,7 @@ def _serve(conn: Any, nice: int = NICE, memory_mb: int | None = None) -> None:
             conn.send(("done", False, RuntimeError(f"{type(err).__name__}: {err}"), _rss_mb()))
         if isinstance(reply[2], MemoryError):
             return
+        trim()  # after the reply: the caller does not wait for it
         if warm and memory_mb:
             _limit_memory(memory_mb)
         warm = False

@@ -40,8 +40,8 @@ def kept(cache: LRUCache, key: Hashable, make: Callable[[], T]) -> T:
     return cache[key]
 
 
-_MODELS: LRUCache = LRUCache(24)  # shared models by structure
-_WEIGHTS: LRUCache = LRUCache(48)  # seeded weights by structure and seed
+_MODELS: LRUCache = LRUCache(8)  # shared models by structure (a large one holds tens of MB with its traces)
+_WEIGHTS: LRUCache = LRUCache(16)  # seeded weights by structure and seed
 
 
 def _functional(config: Config, zeros: bool, any_length: bool = False) -> keras.Model:
