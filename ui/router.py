@@ -2,8 +2,8 @@
 
 The site's navigation is drawn here, as links in the sidebar: Streamlit's own sidebar navigation would list
 the raw file names of `pages/` on a fresh server until st.navigation has run once (config.toml turns it
-off). The page icon is a file of the app, sent inline: an icon from Material Symbols would make every
-browser fetch it from Google's font servers.
+off). The page icon is a file of the app, read once and sent inline as a data address: an icon from Material
+Symbols would make every browser fetch it from Google's font servers.
 
 A fresh server first asked for a page's own address (say /lessons) runs that page file directly,
 without app.py: Streamlit still treats a `pages/` folder as the old automatic navigation until
@@ -16,6 +16,7 @@ one page of the app, and the sidebar holds only that page's own controls.
 
 from __future__ import annotations
 
+import base64
 import threading
 from pathlib import Path
 
@@ -29,13 +30,14 @@ from ui.controls import classroom
 from ui.style import app_style
 
 _routing = threading.local()  # each script run has its own thread
-ICON = Path(__file__).parent / "assets" / "icon.svg"
+_SVG = (Path(__file__).parent / "assets" / "icon.svg").read_bytes()
+ICON = "data:image/svg+xml;base64," + base64.b64encode(_SVG).decode()  # read once, not at every page run
 
 
 def run() -> None:
     """Page settings and the list of pages; runs the page the address asks for."""
     presenting = classroom().present
-    st.set_page_config(page_title="RNN Lab: what a Keras recurrent layer returns", page_icon=str(ICON),
+    st.set_page_config(page_title="RNN Lab: what a Keras recurrent layer returns", page_icon=ICON,
                        layout="wide", initial_sidebar_state="collapsed" if presenting else "auto")
     app_style()
     presenter_style()
