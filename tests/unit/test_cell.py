@@ -119,3 +119,19 @@ def test_a_long_input_is_written_in_part_and_the_chosen_colours_reach_the_beads(
     recoloured = colours.recoloured(figure, "viridis")
     scales = [t["marker"]["colorscale"] for t in recoloured["data"] if t.get("customdata")]
     assert scales == [colours.SCHEMES["viridis"].sequential, colours.SCHEMES["viridis"].diverging]
+
+
+@pytest.mark.parametrize("query", ["bidirectional=true&depth=2&timesteps=4&units=3",
+                                   "layer=gru&activation=relu&go_backwards=true&timesteps=3&units=2",
+                                   "layer=simple_rnn&activation=linear&bidirectional=true&timesteps=3&units=2",
+                                   "activation=sigmoid&stateful=true&timesteps=3&units=2&batch=2"])
+def test_every_part_of_a_stack_draws_its_own_cell(query):
+    """Each layer and direction: its own x_t (the layer below's h above the first), its own trace."""
+    result = run(parse(query).config)
+    for part in result.parts:
+        chart = cell.cell_chart(result, part, 0, 1, 2)
+        go.Figure({key: value for key, value in chart.items() if key != "follow"})
+        assert part.label in chart["layout"]["title"]["text"].replace("<br>", " ")
+        assert written(chart)["h_t"] == f"{part.trace.h[0, 2, 1]:.3f}"
+        x = part.inputs[0, result.config.timesteps - 3 if part.reads_backwards else 2]
+        assert written(chart)["x_t"].startswith("= [" + ", ".join(f"{v:.3f}" for v in x[:3]))
