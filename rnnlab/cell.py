@@ -32,6 +32,7 @@ H_Y, GATE_Y, MID_Y, C_Y = 2.0, 3.6, 6.6, 8.2  # the bottom wire, the gates, the 
 FOOT = 0.5  # where x_t comes in, under the cell
 X_IN = 1.6  # x_t's wire
 BOX_W, BOX_H = 0.6, 0.42  # a gate's half width and half height
+BEAD_Y = GATE_Y + BOX_H + 0.35  # a gate's bead, just above it
 ENDS = (0.4, 14.5)  # the beads of the states coming in and going out
 BEAD_PX, NUMBER_PX = 13, 12  # a bead's size; the numbers' type size
 NAME_SHIFT, NUMBER_SHIFT = 26, 8  # pixels from a bead up to its name's and its number's bottom
@@ -71,10 +72,6 @@ def _before(values: np.ndarray) -> np.ndarray:
     return np.concatenate([np.zeros_like(values[:1]), values[:-1]])
 
 
-def _bead_y() -> float:
-    return GATE_Y + BOX_H + 0.35
-
-
 def _gate(drawing: Drawing, x: float, glyph: str) -> None:
     """A gate fed from the bottom wire."""
     drawing.boxes.append((x, GATE_Y, glyph))
@@ -99,14 +96,13 @@ def _lstm(part: Part, sample: int, unit: int, glyph: str) -> tuple[Drawing, list
     steps = part.trace
     h, c = steps.h[sample, :, unit], steps.c[sample, :, unit]
     gates = {name: value[sample, :, unit] for name, value in steps.gates.items()}
-    bead = _bead_y()
     return drawing, [
         Shown("c_(t-1)", "c<sub>t-1</sub>", ENDS[0], C_Y, _before(c)),
         Shown("h_(t-1)", "h<sub>t-1</sub>", ENDS[0], H_Y, _before(h)),
-        Shown("f_t", "f<sub>t</sub>", f, bead, gates["f"], gate=True),
-        Shown("i_t", "i<sub>t</sub>", i, bead, gates["i"], gate=True),
-        Shown("g_t", "g<sub>t</sub>", g, bead, gates["g"]),
-        Shown("o_t", "o<sub>t</sub>", o, bead, gates["o"], gate=True),
+        Shown("f_t", "f<sub>t</sub>", f, BEAD_Y, gates["f"], gate=True),
+        Shown("i_t", "i<sub>t</sub>", i, BEAD_Y, gates["i"], gate=True),
+        Shown("g_t", "g<sub>t</sub>", g, BEAD_Y, gates["g"]),
+        Shown("o_t", "o<sub>t</sub>", o, BEAD_Y, gates["o"], gate=True),
         Shown("c_t", "c<sub>t</sub>", ENDS[1], C_Y, c),
         Shown("h_t", "h<sub>t</sub>", ENDS[1], H_Y, h),
     ]
@@ -128,12 +124,11 @@ def _gru(part: Part, sample: int, unit: int, glyph: str) -> tuple[Drawing, list[
     steps = part.trace
     h = steps.h[sample, :, unit]
     gates = {name: value[sample, :, unit] for name, value in steps.gates.items()}
-    bead = _bead_y()
     return drawing, [
         Shown("h_(t-1)", "h<sub>t-1</sub>", ENDS[0], C_Y, _before(h)),
-        Shown("z_t", "z<sub>t</sub>", z, bead, gates["z"], gate=True),
-        Shown("r_t", "r<sub>t</sub>", r, bead, gates["r"], gate=True),
-        Shown("h̃_t", "h̃<sub>t</sub>", cand, bead, gates["h~"]),
+        Shown("z_t", "z<sub>t</sub>", z, BEAD_Y, gates["z"], gate=True),
+        Shown("r_t", "r<sub>t</sub>", r, BEAD_Y, gates["r"], gate=True),
+        Shown("h̃_t", "h̃<sub>t</sub>", cand, BEAD_Y, gates["h~"]),
         Shown("h_t", "h<sub>t</sub>", ENDS[1], C_Y, h),
     ]
 
@@ -230,7 +225,8 @@ def _described(run: Run, unit: int) -> str:
             "gru": "h_(t-1) runs along the top: the update gate z keeps part of it, the candidate h̃ (its recurrent "
                    "part reset by r) replaces the rest, giving h_t",
             "simple_rnn": "one activation of both gives h_t, which leaves at the bottom right"}[run.config.layer]
-    return f"One {KINDS[run.config.layer]} cell: x_t and h_(t-1) enter at the bottom left; {flow}. Unit {unit}'s numbers"
+    kind = KINDS[run.config.layer]
+    return f"One {kind} cell: x_t and h_(t-1) enter at the bottom left; {flow}. Unit {unit}'s numbers"
 
 
 @dataclass(frozen=True)
@@ -243,35 +239,46 @@ class _Cell:
     beads: dict[bool, int]  # the trace of the gates' beads (True) and of the signed values' (False)
 
 
-def _cell(run: Run, part: Part, sample: int, unit: int, step: int) -> _Cell:
-    config = run.config
-    glyph = GLYPHS.get(config.activation, config.activation)
-    drawing, shown = BUILDERS[config.layer](part, sample, unit, glyph)
-    bound = max(1.0, symmetric_bound(np.concatenate([s.values for s in shown if not s.gate])))
-    traces = [*_wires(drawing), _ops(drawing)]
-    beads = {}
-    for gate in (True, False):
-        if any(s.gate == gate for s in shown):
-            beads[gate] = len(traces)
-            traces.append(_beads(shown, gate, bound, step))
-    texts = {s.name: [number(v) for v in s.values] for s in shown} | {"x_t": inputs(run, part, sample)}
+def _notes(drawing: Drawing, shown: list[Shown], texts: dict[str, list[str]], step: int) -> list[dict[str, Any]]:
+    """The texts: first every number at `step` (in the order of `shown`, then x_t: the ones that follow the
+    timestep), then their names and the gates' glyphs."""
     notes = [_label(texts[s.name][step], s.x, s.y, NUMBER_SHIFT, s.name) for s in shown]
     notes.append(_label(texts["x_t"][step], X_IN, FOOT, 0, "x_t", xanchor="left", yanchor="top", xshift=14,
                         yshift=-2))
     notes += [_label(f"<b>{s.label}</b>", s.x, s.y, NAME_SHIFT) for s in shown]
     notes.append(_label("<b>x<sub>t</sub></b>", X_IN, FOOT, 0, xanchor="right", yanchor="top", xshift=8,
                         yshift=-2))
-    notes += [{"text": text, "x": x, "y": y, "xref": "x", "yref": "y", "showarrow": False,
-               "font": {"size": 14 if len(text) == 1 else 11, "color": DARK}} for x, y, text in drawing.boxes]
+    return notes + [{"text": text, "x": x, "y": y, "xref": "x", "yref": "y", "showarrow": False,
+                     "font": {"size": 14 if len(text) == 1 else 11, "color": DARK}} for x, y, text in drawing.boxes]
+
+
+def _shapes(drawing: Drawing, top: float) -> list[dict[str, Any]]:
+    """The cell's body, and a white box for each gate."""
+    body = {"type": "rect", "layer": "below", "x0": 1.0, "x1": 14.0, "y0": 1.2, "y1": top - 1.1,
+            "fillcolor": BODY, "line": {"color": "#bbbbbb", "width": 1}}
+    return [body] + [{"type": "rect", "x0": x - BOX_W, "x1": x + BOX_W, "y0": y - BOX_H, "y1": y + BOX_H,
+                      "fillcolor": "white", "line": {"color": DARK, "width": 2}} for x, y, _ in drawing.boxes]
+
+
+def _cell(run: Run, part: Part, sample: int, unit: int, step: int) -> _Cell:
+    """The cell at `step`, with what it needs to follow the timestep."""
+    config = run.config
+    glyph = GLYPHS.get(config.activation, config.activation)
+    drawing, shown = BUILDERS[config.layer](part, sample, unit, glyph)
+    bound = max(1.0, symmetric_bound(np.concatenate([s.values for s in shown if not s.gate])))
+    traces = [*_wires(drawing), _ops(drawing)]
+    beads: dict[bool, int] = {}
+    for gate in (True, False):
+        if any(s.gate == gate for s in shown):
+            beads[gate] = len(traces)
+            traces.append(_beads(shown, gate, bound, step))
+    texts = {s.name: [number(v) for v in s.values] for s in shown} | {"x_t": inputs(run, part, sample)}
     top = TOPS[config.layer]
-    shapes = [{"type": "rect", "layer": "below", "x0": 1.0, "x1": 14.0, "y0": 1.2, "y1": top - 1.1,
-               "fillcolor": BODY, "line": {"color": "#bbbbbb", "width": 1}}]
-    shapes += [{"type": "rect", "x0": x - BOX_W, "x1": x + BOX_W, "y0": y - BOX_H, "y1": y + BOX_H,
-                "fillcolor": "white", "line": {"color": DARK, "width": 2}} for x, y, _ in drawing.boxes]
     axis = {"visible": False, "fixedrange": True}
     figure = base_figure(
         traces, title(run, part, sample, unit, step), HEIGHTS[config.layer], subtitle=subtitle(run, unit),
-        margin={"l": 6, "r": 6, "t": 48, "b": 6}, showlegend=False, dragmode=False, annotations=notes, shapes=shapes,
+        margin={"l": 6, "r": 6, "t": 48, "b": 6}, showlegend=False, dragmode=False,
+        annotations=_notes(drawing, shown, texts, step), shapes=_shapes(drawing, top),
         xaxis={**axis, "range": [LEFT, RIGHT]}, yaxis={**axis, "range": [-0.8, top]})
     return _Cell(figure, shown, texts, beads)
 
