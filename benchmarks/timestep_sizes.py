@@ -8,7 +8,7 @@ import copy
 import orjson
 from _plotly_utils.utils import convert_to_base64
 
-from rnnlab import figures, timestep, unrolled
+from rnnlab import cell, figures, timestep, unrolled
 from rnnlab.params import parse
 from rnnlab.run import run
 from ui.plot import _plain
@@ -32,6 +32,7 @@ def main() -> None:
                        size(timestep.states_chart(result, part, 0, units, 0))),
             "gates": (size(figures.gates_figure(result, part, 0)), size(timestep.gates_chart(result, part, 0, 0, 0))),
             "step": (size(figures.step_figure(result, part, 0, 0, 0)), size(timestep.step_chart(result, part, 0, 0, 0))),
+            "cell": (size(cell.cell_figure(result, part, 0, 0, 0)), size(cell.cell_chart(result, part, 0, 0, 0))),
         })
 
 

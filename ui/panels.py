@@ -11,7 +11,7 @@ import streamlit as st
 from cachetools import LRUCache
 from _plotly_utils.utils import convert_to_base64
 
-from rnnlab import colours, explain, figures, timestep, tour
+from rnnlab import cell, colours, explain, figures, timestep, tour
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.learner_text import code as literal, escape
 from rnnlab.params import Config, PARAMS
@@ -80,8 +80,9 @@ def chart(figure: figures.Figure | None, name: str) -> None:
 def run_chart(name: str, build: Callable[..., figures.Figure | None], run: Run, *args: Any,
               scheme: str = colours.DEFAULT) -> None:
     """Show build(run, *args) in the colour scheme chosen, drawn once per Run, arguments and scheme: Runs are
-    cached and read-only, so a rerun that looks at the same thing again (most reruns) reuses the drawn figure."""
-    key = (name, id(run), tuple(a if isinstance(a, (int, str, tuple)) else id(a) for a in args), scheme)
+    cached and read-only, so a rerun that looks at the same thing again (most reruns) reuses the drawn figure
+    (by its builder too: a chart that follows the timestep and the same chart drawn still are not one)."""
+    key = (name, build, id(run), tuple(a if isinstance(a, (int, str, tuple)) else id(a) for a in args), scheme)
     with _DRAWN_LOCK:
         hit = _DRAWN.get(key)
     if hit is None or hit[0]() is not run:  # an id can be reused once its Run is gone
@@ -253,8 +254,9 @@ def gates(run: Run, view: Any) -> None:
 
 @st.fragment
 def one_step(run: Run) -> None:
-    """One step up close: every vector at that step, and one unit's update written out with its numbers; while
-    the picture plays, at the picture's timestep (the chart carries every step's numbers).
+    """One step up close: every vector at that step, and one unit's cell drawn with its gates beside its update
+    written out with its numbers; while the picture plays, at the picture's timestep (the charts carry every
+    step's numbers).
 
     A fragment: moving through the timesteps reruns only this block, not the page.
     """
@@ -270,13 +272,22 @@ def one_step(run: Run) -> None:
     widget(PARAMS["unit"], high=run.config.units - 1, container=right)
     if view.play:
         run_chart("step", timestep.step_chart, run, part, view.sample, view.unit, view.step, scheme=view.colours)
-        return
-    run_chart("step", figures.step_figure, run, part, view.sample, view.step, view.unit, scheme=view.colours)
-    read = explain.time_read(run, part, view.step)
-    lines = explain.unit_update(run, part, view.sample, view.step, view.unit)
-    st.code(f"# {part.label}, unit {view.unit}, t={read}" + (f" (its step {view.step})" if part.reads_backwards
-            else "") + f", reads x[{view.sample}, {read}]\n" + "\n".join(lines),
-            language="text", wrap_lines=True)  # wrapped, not cut, on a phone
+    else:
+        run_chart("step", figures.step_figure, run, part, view.sample, view.step, view.unit, scheme=view.colours)
+    drawn, update = st.columns([3, 2])
+    with drawn:  # the cell, following the picture's timestep while it plays
+        run_chart("cell", cell.cell_chart if view.play else cell.cell_figure, run, part, view.sample, view.unit,
+                  view.step, scheme=view.colours)
+    with update:
+        if view.play:
+            st.caption("The same unit's update is written out under the chart above, at the same timestep t.")
+        else:
+            read = explain.time_read(run, part, view.step)
+            lines = explain.unit_update(run, part, view.sample, view.step, view.unit)
+            st.code(f"# {part.label}, unit {view.unit}, t={read}" + (f" (its step {view.step})"
+                    if part.reads_backwards else "") + f", reads x[{view.sample}, {read}]\n" + "\n".join(lines),
+                    language="text", wrap_lines=True)  # wrapped, not cut, on a phone
+        prose(cell.key(run), caption=True)
 
 
 def weights(run: Run, view: Any) -> None:

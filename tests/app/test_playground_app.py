@@ -41,10 +41,21 @@ def test_defaults_render_without_exception():
 def test_only_the_chosen_section_is_drawn_and_the_choice_is_in_the_link(section):
     at = open_app({"section": section})
     assert not at.exception and not at.warning
-    assert [c.key for c in charts(at)] == ["chart-unrolled", "chart-input", "chart-output", f"chart-{section}"]
+    drawn = [f"chart-{section}"] + (["chart-cell"] if section == "step" else [])  # the step, and its cell beside
+    assert [c.key for c in charts(at)] == ["chart-unrolled", "chart-input", "chart-output", *drawn]
     assert at.radio(key="section").value == section
     at.radio(key="section").set_value("weights" if section != "weights" else "gates").run()
     assert at.query_params.get("section") in ("weights", "gates")
+
+
+def test_turning_play_on_makes_the_step_and_its_cell_follow_the_timestep():
+    """Drawn still first, the same charts drawn again to follow the picture carry every step's numbers."""
+    at = open_app({"section": "step"})
+    assert [("follow" in c.figure) for c in charts(at)][-2:] == [False, False]
+    at.toggle(key="play").set_value(True).run()
+    assert not at.exception
+    drawn = {c.key: c.figure for c in charts(at)}
+    assert "follow" in drawn["chart-step"] and "follow" in drawn["chart-cell"]
 
 
 def test_flipping_return_state_lists_three_tensors_and_the_checks():

@@ -207,7 +207,8 @@ def axe_violations(page: Page, width: int = 1366) -> list[dict]:
 
 ROUTES = {**{name: f"/{path}" for path, name in PAGES.items()},
           "playground-states": "/?return_sequences=true&return_state=true&lengths=10,7,4&mask=true",
-          "playground-reveal": "/?reveal=true&units=8"}
+          "playground-reveal": "/?reveal=true&units=8",
+          "playground-step": "/?section=step&play=true&layer=gru"}  # the step up close and its cell, following
 
 
 @pytest.mark.parametrize("width", (1366, 390), ids=("laptop", "phone"))
@@ -257,13 +258,16 @@ def test_every_chart_has_a_text_summary(page: Page, server_url: str):
             const caption = box.nextElementSibling?.querySelector('[data-testid=stCaptionContainer]');
             return {title: chart.layout.title.text, text: caption?.innerText ?? ''};
         })""")
-    assert len(charts) == 16  # the unrolled layer, input and output each time, and each section's own chart
+    assert len(charts) == 17  # the unrolled layer, input and output each time, each section's own chart, the cell
+    cells = [c for c in charts if c["title"].startswith("one cell at")]
+    assert len(cells) == 1 and cells[0]["text"].startswith(f"Chart: {cells[0]['title']}. One LSTM cell"), cells
+    assert re.search(r"h_t = -?[\d.]+; x_t = \[", cells[0]["text"]), cells  # its numbers, in words too
     pictures = [c for c in charts if c["title"].startswith("LSTM unrolled")]
     assert len(pictures) == 4
     for picture in pictures:  # the picture says in words what Keras returns, from which cells
         assert picture["text"].startswith("Chart: LSTM unrolled over 5 timesteps, sample 0."), picture
         assert "Keras returns whole_seq (32, 5, 8): h of LSTM at 5 timesteps." in picture["text"], picture
-    for chart in (c for c in charts if c not in pictures):
+    for chart in (c for c in charts if c not in pictures + cells):
         assert chart["text"].startswith(f"Chart: {chart['title']}"), chart
         assert re.search(r"Values from -?[\d.e+-]+ to -?[\d.e+-]+\.$", chart["text"]), chart
     assert any("Heatmap whole_seq, 8 × 5" in c["text"] for c in charts), charts

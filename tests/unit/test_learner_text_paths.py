@@ -114,6 +114,7 @@ OURS = {
     "panels:unpack_line": "Keras code written from a checked Config",
     "panels:head_line": "Keras code written from a checked Config",
     "panels:explain.*": "our explanation of a run, with its numbers", "panels:tuple": "a weight's shape",
+    "panels:cell.key": "how to read the cell drawn (rnnlab.cell), naming the run's checked activation",
     "panels:view.*": "the view's settings, checked like a Config", "panels:name": "a weight's name in Keras",
     # the quiz
     "quiz_view:state[]": "the quiz's question number", "quiz_view:right": "a score", "quiz_view:asked": "a score",
