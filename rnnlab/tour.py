@@ -20,6 +20,7 @@ OUTLINE = {"color": "#b35900", "width": 3, "dash": "dot"}  # 4.9:1 on white
 FILL = "rgba(230, 159, 0, 0.14)"
 PAD = 0.12  # the outline's room round what it holds, in the picture's units
 UNDER_INPUTS = -0.34  # under the x_t labels
+LABEL_ROOM = 0.38  # how far a final state's label (two lines) reaches past the row's cells
 
 
 class Step(NamedTuple):
@@ -96,18 +97,35 @@ def region_bounds(figure: Figure, region: str, backwards: bool = False, has_c: b
     if region == "outputs":
         return left, right, high + 0.03, y_high
     if region == "states":
-        top = high + 0.12 if has_c else max((s["y0"] + s["y1"]) / 2 for s in cells) + 0.03
-        return (x_low, left + PAD - 0.03, low - 0.12, top) if backwards else \
-            (right - PAD + 0.03, x_high, low - 0.12, top)
+        # round the labels of the final states, each its name over its shape beside its arrow (rnnlab.unrolled)
+        top = high + LABEL_ROOM if has_c else max((s["y0"] + s["y1"]) / 2 for s in cells) + 0.03
+        return (x_low, left + PAD - 0.03, low - LABEL_ROOM, top) if backwards else \
+            (right - PAD + 0.03, x_high, low - LABEL_ROOM, top)
     raise ValueError(f"no such part of the picture: {region}")
 
 
 def highlighted(figure: Figure, region: str, backwards: bool = False, has_c: bool = True) -> Figure:
-    """The figure with `region` outlined (a shape named tour-<region>); the figure itself is left as it was."""
+    """The figure with `region` outlined (a shape named tour-<region>); the figure itself is left as it was.
+
+    The final states' labels stand in the picture's side margin (sized in pixels, rnnlab.unrolled), out of the
+    axes' reach: their outline is drawn in two pieces, on the axes and across the margin, each open where they
+    meet."""
     x0, x1, y0, y1 = region_bounds(figure, region, backwards, has_c)
-    outline = {"type": "rect", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y0, "y1": y1, "layer": "above",
-               "line": OUTLINE, "fillcolor": FILL, "name": f"tour-{region}"}
-    return {**figure, "layout": {**figure["layout"], "shapes": [*figure["layout"]["shapes"], outline]}}
+    look = {"layer": "above", "line": OUTLINE, "fillcolor": FILL}
+    if region != "states":
+        added = [{"type": "rect", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y0, "y1": y1, **look,
+                  "name": f"tour-{region}"}]
+    else:
+        inner, outer = (x1, x0) if backwards else (x0, x1)
+        low, high = figure["layout"]["yaxis"]["range"]
+        f0, f1 = ((y - low) / (high - low) for y in (y0, y1))
+        reach = (4 - figure["layout"]["margin"]["l"]) if backwards else figure["layout"]["margin"]["r"] - 4
+        added = [{"type": "path", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y0, "y1": y1, **look,
+                  "path": f"M{outer},{y0} L{inner},{y0} L{inner},{y1} L{outer},{y1}", "name": "tour-states"},
+                 {"type": "path", "xref": "x domain", "yref": "y domain", "xsizemode": "pixel",
+                  "xanchor": 0 if backwards else 1, **look, "path": f"M0,{f0} L{reach},{f0} L{reach},{f1} L0,{f1}",
+                  "name": "margin of tour-states"}]
+    return {**figure, "layout": {**figure["layout"], "shapes": [*figure["layout"]["shapes"], *added]}}
 
 
 def tour_figure(run: Run, region: str, sample: int, part: int, units: Sequence[int], unit: int, step: int,

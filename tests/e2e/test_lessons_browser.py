@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -118,6 +120,7 @@ def test_a_lesson_opens_the_playground_beside_it_with_the_part_it_is_about_outli
     assert f"lesson={slug}" in page.url  # the lesson is still there, beside it
     expect(page.locator("[data-testid=stMain] h2").first).to_contain_text(lesson.title)
     playground.get_by_role("button", name="Hide the outline").click()
+    expect(playground).not_to_have_url(re.compile("focus="))  # the page has rerun without the outline
     settle(playground)
     assert playground.evaluate(OUTLINES_JS) == {"names": [], "drawn": False} and "focus=" not in playground.url
     context.close()

@@ -67,7 +67,9 @@ def test_the_outline_is_added_to_the_picture_and_the_picture_is_left_as_it_was(r
     shown = tour.highlighted(plain, region)
     added = [s for s in shown["layout"]["shapes"] if s.get("name", "").startswith("tour-")]
     assert [s["name"] for s in added] == [f"tour-{region}"]
-    assert shown["layout"]["shapes"][:-1] == before == plain["layout"]["shapes"] and shown["data"] is plain["data"]
+    pieces = 2 if region == "states" else 1  # the final states' outline reaches across the margin of their labels
+    assert shown["layout"]["shapes"][:-pieces] == before == plain["layout"]["shapes"]
+    assert shown["data"] is plain["data"] and len(shown["layout"]["shapes"]) == len(before) + pieces
     assert "tour-" not in str(figure_of(QUERY)["layout"]["shapes"])  # off the tour, no outline
 
 
@@ -111,3 +113,20 @@ def test_the_outline_of_the_final_states_holds_each_state_keras_returns_and_noth
     cells = [s for s in figure["layout"]["shapes"] if s["type"] == "rect" and s.get("layer") == "below"]
     top = max(c["y1"] for c in cells)
     assert (box[3] >= top) == (layer == "lstm")  # c leaves above the row's middle; h below it
+
+
+def test_the_final_states_outline_reaches_across_the_margin_where_their_labels_stand():
+    """The labels of the final states stand past the axes' end, in a margin sized in pixels: the outline's second
+    piece spans that margin, at the height of the first, and the two pieces are open where they meet."""
+    figure = figure_of(QUERY + "&return_state=true", "states")
+    on_axes, across = figure["layout"]["shapes"][-2:]
+    layout = figure["layout"]
+    assert on_axes["name"] == "tour-states" and across["xref"] == "x domain" and across["xanchor"] == 1
+    reach = layout["margin"]["r"] - 4
+    low, high = layout["yaxis"]["range"]
+    y0, y1 = ((y - low) / (high - low) for y in (on_axes["y0"], on_axes["y1"]))
+    assert across["path"] == f"M0,{y0} L{reach},{y0} L{reach},{y1} L0,{y1}" and reach > 40
+    x_end = layout["xaxis"]["range"][1]
+    assert on_axes["path"].startswith(f"M{x_end},") and on_axes["path"].count(f"L{x_end},") == 1  # open at the end
+    labels = [a for a in layout["annotations"] if a["text"].startswith("<b>state_")]
+    assert labels and all(a["xanchor"] == "left" and on_axes["x0"] < a["x"] <= x_end for a in labels)
