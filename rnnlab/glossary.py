@@ -9,6 +9,9 @@ code span, see rnnlab.learner_text) so that the page shows its definition on hov
 A term written as a code span (`return_state`) is marked around the span, which stays a code span. Text in
 other code spans, fenced code blocks, maths and link addresses is left as it is; a `<` of the prose is written
 `&lt;`, so the Markdown holds no HTML but the glossary's.
+
+Where no HTML may stand (a widget's help, which Streamlit shows as plain Markdown), `defined(text)` gives the text
+followed by the definitions of the terms it uses.
 """
 
 from __future__ import annotations
@@ -62,12 +65,16 @@ TERMS = (
          "into the prediction; on a sequence it acts at every timestep."),
 )
 
-_PATTERN = re.compile("|".join(f"(?P<t{k}>\\b(?:{t.forms})(?!\\w))" for k, t in enumerate(TERMS)))
+# A term's underscore may be written escaped (`return\\_state`), as our sentences shown through
+# rnnlab.learner_text.escape or message are
+_FORMS = [t.forms.replace("_", r"(?:\\)?_") for t in TERMS]
+_PATTERN = re.compile("|".join(f"(?P<t{k}>\\b(?:{forms})(?!\\w))" for k, forms in enumerate(_FORMS)))
 # What is left as it is: fenced code blocks, code spans, maths, link addresses, and raw HTML already present
-# (none in our prose; the Markdown escape `\<` included so it is not doubled).
+# (none in our prose; a Markdown escape such as `\<` included so it is not doubled, but for `\_`, which a term
+# may hold).
 _KEEP = re.compile(r"(?ms)^(?P<fence>```|~~~).*?^(?P=fence)[^\n]*$"
                    r"|(?P<ticks>(?<!`)`+)(?P<span>.+?)(?<!`)(?P=ticks)(?!`)"
-                   r"|\$[^$\n]+\$|\]\([^)\n]*\)|\\.")
+                   r"|\$[^$\n]+\$|\]\([^)\n]*\)|\\[^_]")
 
 
 def term_at(name: str) -> Term:
@@ -116,3 +123,17 @@ def _whole(span: str) -> int | None:
 def _index(m: re.Match[str]) -> int:
     """The index in TERMS of the term a match of _PATTERN found (its group is named t<index>)."""
     return int(str(m.lastgroup)[1:])
+
+
+def defined(text: str, own: str = "") -> str:
+    """Our Markdown followed by the definitions of the terms it uses, one a line (for a widget's help, where the
+    marks of `gloss` cannot stand); `own`: the setting the help is about, whose own term is left out."""
+    used = dict.fromkeys(_index(m) for m in _PATTERN.finditer(text))
+    shown = [TERMS[k] for k in used if TERMS[k].name != own]
+    lines = [f"- **{_escaped(t.name)}**: {_escaped(t.definition)}" for t in shown]
+    return "\n\n".join([text, "\n".join(lines)]) if lines else text
+
+
+def _escaped(text: str) -> str:
+    """Plain text for Markdown, its underscores shown as themselves."""
+    return text.replace("_", "\\_")

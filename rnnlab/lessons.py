@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from rnnlab import questions as kinds, snippets
-from rnnlab.params import Config, parse
+from rnnlab.params import PARAMS, Config, parse
 from rnnlab.settings import ConfigError
 
 LESSONS = Path(__file__).resolve().parent.parent / "lessons"
@@ -91,6 +91,7 @@ class Lesson:
     body: str  # Markdown with placeholders
     questions: tuple[Question, ...] = field(default_factory=tuple)
     former: tuple[str, ...] = ()  # slugs this lesson had before, so old links still open it
+    region: str = ""  # the part of the playground's picture the lesson is about (rnnlab.tour.REGIONS)
 
 
 def read(path: Path) -> Lesson:
@@ -103,7 +104,7 @@ def read(path: Path) -> Lesson:
         meta = tomllib.loads(parts[1])
         asked = tuple(Question(**q) for q in meta.get("questions", ()))
         return Lesson(path.stem, meta["title"], int(meta["order"]), meta.get("preset", ""), parts[2].strip(),
-                      asked, tuple(meta.get("former", ())))
+                      asked, tuple(meta.get("former", ())), meta.get("region", ""))
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as err:
         raise ValueError(f"{path.name}: front matter: {err}") from None
 
@@ -408,8 +409,13 @@ def typical_problems(lesson: Lesson, question: Question, written: str) -> list[s
 def check(lesson: Lesson) -> list[str]:
     """Problems with one lesson: a preset or query that is not valid, a snippet that fails, a placeholder that
     does not resolve, a shape typed by hand, a question whose grading disagrees with Keras, an answer given
-    away. Empty when the lesson agrees with the installed Keras."""
+    away, a preset without the part of the picture it is about. Empty when the lesson agrees with the installed
+    Keras."""
     problems = []
+    regions = PARAMS["focus"].choices[1:]  # the parts of the picture rnnlab.tour outlines ("none" first)
+    if lesson.preset and lesson.region not in regions:
+        problems.append(f"{lesson.slug}: region {lesson.region!r}: name the part of the picture the lesson is "
+                        f"about, one of {', '.join(regions)}")
     for query in _queries(lesson):
         try:
             parse(query).strict()

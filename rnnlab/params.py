@@ -123,6 +123,9 @@ class View:
                          "the browser, with no request to the server per step.", label="play the timesteps")
     tour: int = setting(0, "The step of the start-here tour shown above the picture (0: no tour; rnnlab.tour).",
                         0, 5, label="tour step")
+    focus: str = setting("none", "The part of the picture outlined, as a lesson opening the playground asks for "
+                         "(rnnlab.tour.REGIONS): x_t entering, the state moving along, the outputs or the final "
+                         "states.", choices=("none", "inputs", "flow", "outputs", "states"), label="outlined part")
 
 
 def _lower(config: Config, notices: list[Notice], name: str, most: int, rule: str) -> Config:

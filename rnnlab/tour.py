@@ -20,6 +20,7 @@ OUTLINE = {"color": "#b35900", "width": 3, "dash": "dot"}  # 4.9:1 on white
 FILL = "rgba(230, 159, 0, 0.14)"
 PAD = 0.12  # the outline's room round what it holds, in the picture's units
 UNDER_INPUTS = -0.34  # under the x_t labels
+LABEL_ROOM = 0.38  # how far a final state's label (two lines) reaches past the row's cells
 
 
 class Step(NamedTuple):
@@ -30,39 +31,60 @@ class Step(NamedTuple):
     flip_label: str = ""
 
 
-STEPS = (
-    Step("x_t enters from below",
-         "Each box is the same cell at another timestep: the layer reads the input x one timestep at a time, "
-         "x_0 first, each x_t entering its cell from below. **Predict:** with 4 timesteps, how many boxes will the "
-         "row have?", "inputs", {"timesteps": "4"}, "Set timesteps to 4"),
-    Step("h and c move right",
-         "Each cell hands its hidden state h and its cell state c to the next one, so the last cell has read the "
-         "whole sequence. **Predict:** which box's h does the layer return when nothing else is asked for? Then "
-         "play the timesteps and watch h and c change from cell to cell.", "flow", {"play": "true"},
-         "Play the timesteps"),
-    Step("What return_sequences adds",
-         "Above the cells, what leaves upwards: coloured is what Keras returns, grey is computed and thrown away. "
-         "**Predict:** with `return_sequences=True`, which cells light up, and what is the output's shape?",
-         "outputs", {"return_sequences": "true"}, "Turn on return_sequences"),
-    Step("What return_state adds",
-         "At the row's end, the final h and c leave to the right: grey until they are asked for. **Predict:** "
-         "with `return_state=True`, how many tensors does the layer return, and in which order?",
-         "states", {"return_state": "true"}, "Turn on return_state"),
-    Step("Over to the lessons",
-         "What is lit in the picture is exactly what Keras returns, its shape on its label. The lessons take "
-         "each idea in turn, with questions checked against Keras; the picture stays here to try things.",
-         "", {}),
-)
+# The parts of the picture a step or a lesson may outline, in the words the page uses for them
+REGIONS = {"inputs": "x_t entering each cell from below", "flow": "the state moving from cell to cell",
+           "outputs": "what leaves each cell upwards: the outputs", "states": "the final states leaving the row's end"}
+# What each layer hands from cell to cell, in Keras's names: an LSTM h and c, a GRU or SimpleRNN h alone (so that
+# return_state adds one state, state_h, not two)
+CARRIES = {"lstm": ("h", "c"), "gru": ("h",), "simple_rnn": ("h",)}
+KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
 
-def step_at(number: int) -> Step | None:
-    """The tour's step `number` (1 to len(STEPS)); None for 0, off the tour."""
-    return STEPS[number - 1] if 1 <= number <= len(STEPS) else None
+def steps(layer: str = "lstm") -> tuple[Step, ...]:
+    """The tour's steps in the words of `layer` (lstm, gru or simple_rnn): what it hands on and returns."""
+    lstm = CARRIES[layer] == ("h", "c")
+    carried = "h and c" if lstm else "h"
+    hands = ("its hidden state h and its cell state c" if lstm else
+             f"its hidden state h (a {KERAS_NAMES[layer]} keeps no cell state c: h is all it carries)")
+    leave = ("the final h and c leave to the right: grey until they are asked for" if lstm else
+             "the final h leaves to the right: grey until it is asked for")
+    return (
+        Step("x_t enters from below",
+             "Each box is the same cell at another timestep: the layer reads the input x one timestep at a time, "
+             "x_0 first, each x_t entering its cell from below. **Predict:** with 4 timesteps, how many boxes will "
+             "the row have?", "inputs", {"timesteps": "4"}, "Set timesteps to 4"),
+        Step(f"{carried} move{'' if lstm else 's'} right",
+             f"Each cell hands {hands} to the next one, so the last cell has read the whole sequence. "
+             "**Predict:** which box's h does the layer return when nothing else is asked for? Then play the "
+             f"timesteps and watch {carried} change from cell to cell.", "flow", {"play": "true"},
+             "Play the timesteps"),
+        Step("What return_sequences adds",
+             "Above the cells, what leaves upwards: coloured is what Keras returns, grey is computed and thrown "
+             "away. **Predict:** with `return_sequences=True`, which cells light up, and what is the output's "
+             "shape?", "outputs", {"return_sequences": "true"}, "Turn on return_sequences"),
+        Step("What return_state adds",
+             f"At the row's end, {leave}. **Predict:** with `return_state=True`, how many tensors does the layer "
+             "return, and in which order?", "states", {"return_state": "true"}, "Turn on return_state"),
+        Step("Over to the lessons",
+             "What is lit in the picture is exactly what Keras returns, its shape on its label. The lessons take "
+             "each idea in turn, with questions checked against Keras; the picture stays here to try things.",
+             "", {}),
+    )
 
 
-def region_bounds(figure: Figure, region: str, backwards: bool = False) -> tuple[float, float, float, float]:
+STEPS = steps()
+
+
+def step_at(number: int, layer: str = "lstm") -> Step | None:
+    """The tour's step `number` (1 to len(STEPS)) in the words of `layer`; None for 0, off the tour."""
+    return steps(layer)[number - 1] if 1 <= number <= len(STEPS) else None
+
+
+def region_bounds(figure: Figure, region: str, backwards: bool = False, has_c: bool = True
+                  ) -> tuple[float, float, float, float]:
     """(x0, x1, y0, y1) of a part of the unrolled picture, in its axes' units; `backwards`: the layer reads from
-    the last timestep, so its final states leave at the left."""
+    the last timestep, so its final states leave at the left; `has_c`: an LSTM's c leaves above each row's middle
+    (h below it), a GRU or a SimpleRNN has no c, so their final states hold the lower half alone."""
     layout = figure["layout"]
     cells = [s for s in layout["shapes"] if s["type"] == "rect" and s.get("layer") == "below"]
     left, right = min(s["x0"] for s in cells) - PAD, max(s["x1"] for s in cells) + PAD
@@ -75,17 +97,35 @@ def region_bounds(figure: Figure, region: str, backwards: bool = False) -> tuple
     if region == "outputs":
         return left, right, high + 0.03, y_high
     if region == "states":
-        return (x_low, left + PAD - 0.03, low - 0.12, high + 0.12) if backwards else \
-            (right - PAD + 0.03, x_high, low - 0.12, high + 0.12)
+        # round the labels of the final states, each its name over its shape beside its arrow (rnnlab.unrolled)
+        top = high + LABEL_ROOM if has_c else max((s["y0"] + s["y1"]) / 2 for s in cells) + 0.03
+        return (x_low, left + PAD - 0.03, low - LABEL_ROOM, top) if backwards else \
+            (right - PAD + 0.03, x_high, low - LABEL_ROOM, top)
     raise ValueError(f"no such part of the picture: {region}")
 
 
-def highlighted(figure: Figure, region: str, backwards: bool = False) -> Figure:
-    """The figure with `region` outlined (a shape named tour-<region>); the figure itself is left as it was."""
-    x0, x1, y0, y1 = region_bounds(figure, region, backwards)
-    outline = {"type": "rect", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y0, "y1": y1, "layer": "above",
-               "line": OUTLINE, "fillcolor": FILL, "name": f"tour-{region}"}
-    return {**figure, "layout": {**figure["layout"], "shapes": [*figure["layout"]["shapes"], outline]}}
+def highlighted(figure: Figure, region: str, backwards: bool = False, has_c: bool = True) -> Figure:
+    """The figure with `region` outlined (a shape named tour-<region>); the figure itself is left as it was.
+
+    The final states' labels stand in the picture's side margin (sized in pixels, rnnlab.unrolled), out of the
+    axes' reach: their outline is drawn in two pieces, on the axes and across the margin, each open where they
+    meet."""
+    x0, x1, y0, y1 = region_bounds(figure, region, backwards, has_c)
+    look = {"layer": "above", "line": OUTLINE, "fillcolor": FILL}
+    if region != "states":
+        added = [{"type": "rect", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y0, "y1": y1, **look,
+                  "name": f"tour-{region}"}]
+    else:
+        inner, outer = (x1, x0) if backwards else (x0, x1)
+        low, high = figure["layout"]["yaxis"]["range"]
+        f0, f1 = ((y - low) / (high - low) for y in (y0, y1))
+        reach = (4 - figure["layout"]["margin"]["l"]) if backwards else figure["layout"]["margin"]["r"] - 4
+        added = [{"type": "path", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": y0, "y1": y1, **look,
+                  "path": f"M{outer},{y0} L{inner},{y0} L{inner},{y1} L{outer},{y1}", "name": "tour-states"},
+                 {"type": "path", "xref": "x domain", "yref": "y domain", "xsizemode": "pixel",
+                  "xanchor": 0 if backwards else 1, **look, "path": f"M0,{f0} L{reach},{f0} L{reach},{f1} L0,{f1}",
+                  "name": "margin of tour-states"}]
+    return {**figure, "layout": {**figure["layout"], "shapes": [*figure["layout"]["shapes"], *added]}}
 
 
 def tour_figure(run: Run, region: str, sample: int, part: int, units: Sequence[int], unit: int, step: int,
@@ -93,4 +133,4 @@ def tour_figure(run: Run, region: str, sample: int, part: int, units: Sequence[i
     """The unrolled layer (rnnlab.unrolled.unrolled_figure) with the tour's region outlined."""
     figure = unrolled_figure(run, sample, part, units, unit, step, play)
     backwards = run.config.go_backwards and not run.config.bidirectional
-    return highlighted(figure, region, backwards) if region else figure
+    return highlighted(figure, region, backwards, "c" in CARRIES[run.config.layer]) if region else figure

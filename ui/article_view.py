@@ -16,6 +16,7 @@ from rnnlab.articles import (EXAMPLES, MISLEADING, OUTDATED, RIGHT, WRONG, Claim
                              example_evidence)
 from rnnlab.learner_text import code as literal, escape, message
 from rnnlab.own_code import Attempt
+from ui.terms import prose
 
 EVIDENCE_S = 90.0  # an example whose evidence takes longer is stopped (its worker is replaced)
 BADGES = {WRONG: ":red-badge[Wrong]", MISLEADING: ":orange-badge[Misleading]",
@@ -106,7 +107,7 @@ def _fix(example: Example, evidence: Evidence) -> None:
     if example.fix is None or evidence.fixed is None:
         return
     st.subheader("The smallest fix")
-    st.markdown(message(_correction_of(example, "name_error")))
+    prose(message(_correction_of(example, "name_error")))
     diff = difflib.unified_diff(example.code.splitlines(), example.fix.splitlines(), "as written", "fixed",
                                 lineterm="", n=1)
     st.code("\n".join(diff), language="diff", wrap_lines=True)
@@ -129,9 +130,9 @@ def _claim(claim: Claim, evidence: Evidence) -> None:
         lead, elsewhere = claim.elsewhere
         if elsewhere:
             st.markdown(f"{escape(lead)}: “{message(elsewhere)}”")
-        st.markdown(f"**What Keras does.** {message(claim.correction)}")
-        st.markdown(f"**Measured by this server on Keras {evidence.keras_version}:**\n\n"
-                    + "\n".join(f"- {escape(fact)}" for fact in check.facts))
+        prose(f"**What Keras does.** {message(claim.correction)}")
+        prose(f"**Measured by this server on Keras {evidence.keras_version}:**\n\n"
+              + "\n".join(f"- {escape(fact)}" for fact in check.facts))
         if not check.holds:
             st.warning("On the installed Keras this did not come out as the page says: the measurements above "
                        "are what Keras did.", icon=":material/warning:")

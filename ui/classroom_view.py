@@ -12,6 +12,7 @@ from rnnlab.learner_text import code as literal, escape
 from rnnlab.params import query_string
 from ui.answers import answer, verdict
 from ui.controls import classroom
+from ui.terms import prose
 
 _REVEALED = "_revealed"  # the lessons and configurations this visitor has revealed
 # Presenter view: the main area drawn 1.4 times larger, using the full width. Charts are the exception to the
@@ -57,8 +58,8 @@ def predict_first(config) -> None:
     and the button that shows everything."""
     key = query_string(config)
     st.header("Predict, then reveal")
-    st.markdown("What does this return? Type the shape of every returned tensor, in order (the prediction "
-                "last, if there is a head).")
+    prose("What does this return? Type the shape of every returned tensor, in order (the prediction last, if "
+          "there is a head).")
     st.code(quiz.question_code(config), language="python")
     form = f"predict-{key}"
     found = answer(form, "Every shape returned, in order", key, tell=False)

@@ -18,6 +18,7 @@ from typing import Any
 import streamlit as st
 
 from rnnlab.classroom import Classroom, split
+from rnnlab.glossary import defined
 from rnnlab.params import MODEL_PARAMS, PARAMS, Config, Parsed, parse, resolve, to_query, values
 from rnnlab.settings import Setting, is_on
 
@@ -113,7 +114,8 @@ def widget(setting: Setting, key: str | None = None, container: Any = st, low: i
         return
     locked = room.locks(setting.name)
     common: dict[str, Any] = dict(key=key or setting.name, on_change=None if key else _normalise,
-                                  help=setting.help + (" Fixed by this link." if locked else ""),
+                                  help=defined(setting.help + (" Fixed by this link." if locked else ""),
+                                               setting.name.lower()),
                                   disabled=disabled or locked)
     if persist:
         common["persist_state"] = "session"

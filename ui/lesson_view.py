@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import wait
 from functools import partial
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -53,14 +55,18 @@ def walk(lesson: lessons.Lesson, found: list[lessons.Lesson], where: str) -> Non
             right.page_link("pages/lessons.py", label=f"Next: {after.order}. {after.title}",
                             icon=":material/arrow_forward:", icon_position="right",
                             query_params={"lesson": after.slug} | room.to_query())
-    if lesson.preset and where == "top":
-        middle.page_link("pages/playground.py", label="Open this in the playground",
-                         icon=":material/science:", query_params=playground_query(lesson) | room.to_query())
+    if lesson.preset and where == "top":  # in a tab of its own, beside the lesson
+        middle.link_button("Open this in the playground", "./?" + urlencode(playground_query(lesson)
+                                                                            | room.to_query()),
+                           icon=":material/science:", help="In a new tab: the lesson's model, with the part of the "
+                           "picture the lesson is about outlined")
 
 
 def playground_query(lesson: lessons.Lesson) -> dict[str, str]:
-    """The playground's address for the lesson's model: its preset as the playground writes it."""
-    return to_query(parse(lesson.preset).config)
+    """The playground's address for the lesson's model: its preset as the playground writes it, and the part of
+    the picture the lesson is about outlined."""
+    parsed = parse(lesson.preset)
+    return to_query(parsed.config, dataclasses.replace(parsed.view, focus=lesson.region or "none"))
 
 
 def body(lesson: lessons.Lesson) -> None:

@@ -37,6 +37,7 @@ from rnnlab.params import parse, to_query
 from ui import panels, plot, visitor
 from ui.classroom_view import PRESENTER_CSS, class_address, opened_at
 from ui.runs import get_run
+from ui.terms import prose
 
 POLL_S = 2.0  # a student's page looks for a new question, a reveal or the teacher's configuration
 TALLY_S = 1.0  # the teacher's chart of answers is redrawn
@@ -325,7 +326,7 @@ def _pose(code: str, key: str, state: State) -> None:
 def _asked(state: State, second: str) -> None:
     """The question as the class reads it: its number (and `second` in the second vote), the ask, the code."""
     st.header(f"Question {state.asked}{second}")
-    st.markdown(state.question.ask)
+    prose(state.question.ask)
     st.code(question.code(state.question), language="python", wrap_lines=True)
 
 

@@ -21,7 +21,7 @@ from ui import plot
 from ui.classroom_view import PRESENTER_ZOOM
 from ui.controls import apply, classroom, load, sync_url, widget
 from ui.runs import await_confirmation
-from ui.terms import prose
+from ui.terms import note, prose
 from ui.chart_text import describe
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
@@ -162,15 +162,14 @@ def notes(run: Run) -> None:
     """What this configuration changes, in plain words, with the numbers that show it."""
     config = run.config
     if config.layer != "lstm":
-        st.info(f"{KERAS_NAMES[config.layer]} keeps one state, h: there is no cell state c, so return_state adds "
-                "only h (per direction).", icon=":material/info:")
+        note(f"{KERAS_NAMES[config.layer]} keeps one state, h: there is no cell state c, so return_state adds "
+             "only h (per direction).")
     if config.go_backwards:
-        st.info("go_backwards=True: the layer reads x from its last timestep to its first, and the sequence it "
-                "returns comes in that order: whole_seq[:, k] is the state after reading x[:, T-1-k].",
-                icon=":material/info:")
+        note("go_backwards=True: the layer reads x from its last timestep to its first, and the sequence it "
+             "returns comes in that order: `whole_seq[:, k]` is the state after reading `x[:, T-1-k]`.")
     if config.bidirectional and config.return_sequences:
-        st.info("With Bidirectional, the backward half of the sequence at the last timestep has read only the "
-                "last input; the backward copy's final state sits at timestep 0.", icon=":material/info:")
+        note("With Bidirectional, the backward half of the sequence at the last timestep has read only the "
+             "last input; the backward copy's final state sits at timestep 0.")
     if config.activation != "tanh":
         st.warning(f"activation={config.activation}: on a GPU, Keras's fast cuDNN kernel needs tanh, so this "
                    f"layer would run the slower generic loop. Largest |h_t| here: "
@@ -202,9 +201,9 @@ def picture(run: Run, view: Any, region: str = "") -> None:
     run_chart("unrolled", tour.tour_figure, run, region, view.sample, view.part, shown, view.unit, view.step,
               view.play, scheme=view.colours)
     if view.play:
-        st.caption("Play, step and the slider move the timestep t of the whole page: the picture and the chart "
-                   "chosen under \"Inside the layer\". Keyboard: Tab to the picture, then space plays or pauses, "
-                   "and ← → step back and forward.")
+        prose("Play, step and the slider move the timestep t of the whole page: the picture and the chart "
+              "chosen under \"Inside the layer\". Keyboard: Tab to the picture, then space plays or pauses, "
+              "and ← → step back and forward.", caption=True)
 
 
 SECTIONS = {"states": "h and c at every timestep", "gates": "the gates", "step": "one timestep up close",
@@ -266,7 +265,7 @@ def one_step(run: Run) -> None:
     part = run.parts[view.part]
     left, right = st.columns(2)
     if view.play:
-        left.caption("The timestep t is the picture's: play, step, its slider or the keys.")
+        prose("The timestep t is the picture's: play, step, its slider or the keys.", caption=True, container=left)
     else:
         widget(PARAMS["step"], high=run.config.timesteps - 1, container=left)
     widget(PARAMS["unit"], high=run.config.units - 1, container=right)
@@ -329,7 +328,7 @@ def stateful(run: Run) -> None:
                 "from the states the first one left; `reset_state()` on each recurrent layer sets them back to "
                 "zeros. Keras 3 models have no `reset_states()`.")
     checks(run.stateful.checks)
-    st.markdown(f"The carried state changes the second chunk's `{run.returns[0].name}` by max |difference| = "
+    prose(f"The carried state changes the second chunk's `{run.returns[0].name}` by max |difference| = "
                 f"`{run.stateful.carried_effect:.3g}` compared with a fresh start (how much depends on how long "
                 "the layer remembers).")
 

@@ -1,6 +1,7 @@
 """The playground's start-here tour on screen (rnnlab.tour): a button on the first screen, then one step at a
 time above the picture, with the step's flip, back and next, and at the end the way to the first lesson. The
-step is a setting like any other (?tour=N), so a link opens the tour where it was."""
+step is a setting like any other (?tour=N), so a link opens the tour where it was. Off the tour, the part of the
+picture a lesson opening the playground is about (?focus=...) is outlined the same way."""
 
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ def start(parsed: Parsed, corner: Any = st) -> None:
 
 
 def show(parsed: Parsed) -> str:
-    """The tour's current step above the picture; returns the part of the picture it outlines ("" for none)."""
+    """The tour's current step above the picture, in the words of the layer built; returns the part of the picture
+    it outlines, off the tour the part a lesson asked for (`focus`), "" for none."""
     number = parsed.view.tour
-    step = tour.step_at(number)
+    step = tour.step_at(number, parsed.config.layer)
     if step is None:
-        return ""
+        return focus(parsed)
     last = number == len(tour.STEPS)
     with st.container(border=True, key="tour"):
         st.subheader(f"Start here · step {number:d} of {len(tour.STEPS)}: {step.title}")
@@ -49,3 +51,16 @@ def show(parsed: Parsed) -> str:
             ahead.button("Next", icon=":material/arrow_forward:", icon_position="right", type="primary",
                          on_click=apply, args=({"tour": str(number + 1)},), key="tour-next")
     return step.region
+
+
+def focus(parsed: Parsed) -> str:
+    """The part of the picture a lesson asked to be outlined (?focus=...), said above the picture with a way to
+    take the outline off; returns it ("" for none)."""
+    region = parsed.view.focus
+    if region == "none":
+        return ""
+    said, off = st.columns([5, 1], vertical_alignment="center")
+    prose(f"Outlined in the picture: {tour.REGIONS[region]}, what the lesson you came from is about.", caption=True,
+          container=said)
+    off.button("Hide the outline", type="tertiary", on_click=apply, args=({"focus": "none"},), key="focus-off")
+    return region

@@ -283,12 +283,13 @@ def _padding(result: plan.Result) -> None:
     st.markdown("\n".join(lines))
     if result.keras_check:
         panels.checks((result.keras_check,))
-    st.caption(("With the Masking layer, Keras leaves padded timesteps out of the loss: the mask reaches the "
+    prose(("With the Masking layer, Keras leaves padded timesteps out of the loss: the mask reaches the "
                 "loss through the recurrent layer (return_sequences) and the head. " if per_step else "")
                + f"Sequences are padded '{config.padding}': "
                + ("the real timesteps come first, so the mask changes nothing before them; it changes what "
                   "the padded ones return and whether they count." if config.padding == "post" else
-                  "the zeros come first, so without the mask they run through the layer before the data."))
+                  "the zeros come first, so without the mask they run through the layer before the data."),
+          caption=True)
 
 
 @st.fragment

@@ -97,8 +97,9 @@ def predictions_figure(result: Result | Glimpse, sample: int) -> Figure:
         labels.append(panel_label(f"target: {name}", 0.5, domain[1]))
     what = "at every timestep" if per_step else "one per sequence, at its last real timestep"
     return base_figure(traces, f"validation sample {sample}: targets and predictions ({what})",
-                   150 + 190 * task.width, annotations=labels, margin={"l": 60, "r": 20, "t": 90, "b": 90},
-                   legend={"orientation": "h", "yanchor": "top", "y": -0.08 if task.width > 1 else -0.2, "x": 0},
+                   160 + 190 * task.width, annotations=labels, margin={"l": 60, "r": 20, "t": 90, "b": 100},
+                   # at the figure's foot, clear of the time axis's title whatever the panels' height
+                   legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0, "x": 0},
                    **layout)
 
 

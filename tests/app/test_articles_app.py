@@ -13,7 +13,7 @@ from rnnlab import engine
 from rnnlab.articles import BY_ID, EXAMPLES
 from rnnlab.learner_text import escape
 from tests.conftest import ROOT
-from tests.helpers import open_page
+from tests.helpers import open_page, plain
 from ui import article_view
 from ui.runs import playground
 
@@ -25,8 +25,8 @@ def open_articles(example_id: str | None = None) -> AppTest:
 
 
 def text_of(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in (*at.markdown, *at.code, *at.caption, *at.error, *at.success,
-                                            *at.warning))
+    return plain("\n".join(str(e.value) for e in (*at.markdown, *at.code, *at.caption, *at.error, *at.success,
+                                                  *at.warning)))
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])

@@ -12,6 +12,7 @@ from rnnlab.doctor import assemble
 from rnnlab.doctor.examples import all_examples
 from rnnlab.learner_text import message
 from tests.conftest import ROOT
+from rnnlab.glossary import defined
 from tests.helpers import open_page, plain
 from ui import doctor_view
 from rnnlab import engine
@@ -118,7 +119,7 @@ def test_assemble_mode_shows_a_widget_for_every_row_the_model_needs():
     assert set(shown) == {p.name for p in assemble.PARAMS}
     for param in assemble.PARAMS:
         widget = shown[param.name]
-        assert widget.label == param.name and widget.help == param.help
+        assert widget.label == param.name and widget.help == defined(param.help, param.name.lower())
         assert widget.disabled == (param.name in ("merge_mode", "inner_return_sequences", "head_units",
                                                   "head_activation", "batch"))
         if param.choices:

@@ -1,10 +1,10 @@
 """The lessons page in AppTest: text filled from Keras, questions graded against it."""
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from streamlit.testing.v1 import AppTest
 
-from rnnlab import lessons, questions
+from rnnlab import lessons, questions, tour
 from rnnlab.learner_text import message
 from rnnlab.params import parse
 from tests.helpers import open_page, plain
@@ -26,13 +26,15 @@ def test_every_lesson_renders_its_live_text_without_exception():
 def links(at: AppTest) -> dict[str, tuple[str, dict[str, str]]]:
     """The page's links in its main area: label -> (page, query)."""
     found = [e.proto for e in at.main.get("page_link")]
-    return {p.label: (p.page, dict(parse_qsl(p.query_string))) for p in found}
+    opened = [e.proto for e in at.main.get("link_button")]  # a link in a tab of its own: an address
+    return {p.label: (p.page, dict(parse_qsl(p.query_string))) for p in found} | {
+        p.label: (urlsplit(p.url).path, dict(parse_qsl(urlsplit(p.url).query))) for p in opened}
 
 
 def test_next_and_previous_walk_every_lesson_in_order_and_the_playground_link_opens_its_model():
     """From the first lesson, Next leads through every lesson in lesson order to the last; each page's Previous
     leads back to the one before; "Open this in the playground" holds a query that parses to the lesson's
-    model."""
+    model, with the part of the picture the lesson is about outlined."""
     found, walked = lessons.all_lessons(), []
     at = open_lessons()
     while True:
@@ -44,9 +46,10 @@ def test_next_and_previous_walk_every_lesson_in_order_and_the_playground_link_op
         walked.append(lesson)
         if lesson.preset:
             page, query = shown["Open this in the playground"]
-            assert page in ("", "playground"), page  # the playground is the default page, at the site's root
+            assert page == "./", page  # the playground is the default page, at the site's root
             parsed = parse("&".join(f"{k}={v}" for k, v in query.items()))
             assert not parsed.notices and parsed.config == parse(lesson.preset).config, lesson.slug
+            assert parsed.view.focus == lesson.region in tour.REGIONS, lesson.slug
         ahead = [query["lesson"] for label, (_, query) in shown.items() if label.startswith("Next:")]
         if not ahead:
             break

@@ -208,7 +208,8 @@ def axe_violations(page: Page, width: int = 1366) -> list[dict]:
 ROUTES = {**{name: f"/{path}" for path, name in PAGES.items()},
           "playground-states": "/?return_sequences=true&return_state=true&lengths=10,7,4&mask=true",
           "playground-reveal": "/?reveal=true&units=8",
-          "playground-step": "/?section=step&play=true&layer=gru"}  # the step up close and its cell, following
+          "playground-step": "/?section=step&play=true&layer=gru",  # the step up close and its cell, following
+          "playground-notes-outlined": "/?layer=gru&go_backwards=true&focus=states"}  # notes, a lesson's outline
 
 
 @pytest.mark.parametrize("width", (1366, 390), ids=("laptop", "phone"))

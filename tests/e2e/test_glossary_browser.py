@@ -19,6 +19,8 @@ PAGES = {
     "quiz": ("/quiz?quiz_seed=7", "return_sequences", None),
     "doctor": ("/doctor", "batch", "Diagnose"),
     "train": ("/train", "batch", None),
+    "articles": ("/articles?example=shape-3", "state_h", None),
+    "classroom link": ("/?reveal=true", "Dense head", None),  # the playground waiting for Reveal
 }
 
 
@@ -73,3 +75,20 @@ def test_tapping_a_term_on_a_phone_shows_its_definition_across_the_foot_of_the_s
         page.screenshot(path=artifacts / f"glossary-{name}-phone.png")
     finally:
         context.close()
+
+
+# The help of a widget (the tooltip of its "?" icon) as the page shows it
+HELP_JS = """() => document.querySelector('[data-testid=stTooltipContent]')?.innerText || ''"""
+
+
+def test_a_widgets_help_gives_the_definitions_of_the_terms_it_uses(page: Page, server_url: str):
+    """The sidebar's return_state switch: its help, then what state_h and state_c are, from the glossary."""
+    page.goto(server_url + "/")
+    settle(page)
+    switch = page.locator("[data-testid=stSidebar] .st-key-return_state")
+    switch.locator("[data-testid=stTooltipHoverTarget]").first.hover()
+    expect(page.locator("[data-testid=stTooltipContent]")).to_be_visible()
+    shown = page.evaluate(HELP_JS)
+    for name in ("state_h", "state_c"):
+        assert f"{name}: {term_at(name).definition}" in shown, shown
+    assert "return_state:" not in shown  # its own help is the definition already

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from benchmarks.server import StreamlitServer
-from rnnlab import lessons
+from rnnlab import lessons, tour
 from tests.e2e.conftest import settle
 
 pytestmark = pytest.mark.browser
@@ -24,10 +26,13 @@ def test_a_lesson_link_to_a_fresh_server_opens_the_lesson_in_the_app(browser, ar
         expect(nav).to_contain_text("Lessons")
         expect(page.locator("[data-testid=stMain] h2").first).to_contain_text(lesson.title)
         expect(page.locator("[data-testid=stMain] [data-testid=stForm]")).to_have_count(len(lesson.questions))
-        page.get_by_role("link", name="Open this in the playground").click()
-        settle(page)
-        expect(page.locator("[data-testid=stMain] h1").first).to_contain_text("What does a Keras LSTM return?")
-        page.screenshot(path=artifacts / "lesson-then-playground.png")
+        with page.context.expect_page() as opened:  # beside the lesson, in a tab of its own
+            page.get_by_role("link", name="Open this in the playground").click()
+        playground = opened.value
+        settle(playground)
+        expect(playground.locator("[data-testid=stMain] h1").first).to_contain_text("What does a Keras LSTM return?")
+        playground.screenshot(path=artifacts / "lesson-then-playground.png")
+        playground.close()
         page.close()
 
 
@@ -83,3 +88,39 @@ def test_next_and_previous_lead_to_the_neighbouring_lessons_in_the_browser(brows
     expect(main.locator("h2").first).to_contain_text(first.title)
     assert f"lesson={first.slug}" in page.url
     page.close()
+
+
+# The outlines drawn in the playground's picture, by name, and whether one is on screen in the outline's colour
+OUTLINES_JS = """() => {
+    const el = [...document.querySelectorAll('.js-plotly-plot')].find(e => e.layout.title.text.includes('unrolled'));
+    return {names: (el.layout.shapes || []).map(s => s.name || '').filter(n => n.startsWith('tour-')),
+            drawn: [...el.querySelectorAll('.shapelayer path')].some(p => p.style.stroke === 'rgb(179, 89, 0)')};
+}"""
+
+
+@pytest.mark.parametrize("slug", ["the-input", "return-sequences", "return-state"])
+def test_a_lesson_opens_the_playground_beside_it_with_the_part_it_is_about_outlined(browser, server_url, artifacts,
+                                                                                    slug):
+    """The lesson's link opens the playground in a tab of its own (the lesson stays open beside it) with the
+    lesson's model and, outlined in the picture, the part the lesson names; the outline can be taken off."""
+    lesson = lessons.find(slug)
+    context = browser.new_context(viewport=SIZES["laptop"])
+    page = context.new_page()
+    page.goto(f"{server_url}/lessons?lesson={slug}")
+    settle(page)
+    with context.expect_page() as opened:
+        page.locator("[data-testid=stMain]").get_by_role("link", name="Open this in the playground").click()
+    playground = opened.value
+    settle(playground)
+    assert f"focus={lesson.region}" in playground.url
+    assert playground.evaluate(OUTLINES_JS) == {"names": [f"tour-{lesson.region}"], "drawn": True}
+    expect(playground.locator("[data-testid=stMain]")).to_contain_text(f"Outlined in the picture: "
+                                                                       f"{tour.REGIONS[lesson.region]}")
+    playground.screenshot(path=artifacts / f"lesson-{slug}-outlined.png")
+    assert f"lesson={slug}" in page.url  # the lesson is still there, beside it
+    expect(page.locator("[data-testid=stMain] h2").first).to_contain_text(lesson.title)
+    playground.get_by_role("button", name="Hide the outline").click()
+    expect(playground).not_to_have_url(re.compile("focus="))  # the page has rerun without the outline
+    settle(playground)
+    assert playground.evaluate(OUTLINES_JS) == {"names": [], "drawn": False} and "focus=" not in playground.url
+    context.close()

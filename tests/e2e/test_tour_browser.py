@@ -57,3 +57,19 @@ def test_the_tour_from_its_first_step_to_the_first_lesson(browser, server_url: s
     settle(page, charts=bool(first.preset))
     expect(main.locator("h2").first).to_contain_text(first.title)
     page.context.close()
+
+
+@pytest.mark.parametrize("layer", ["gru", "simple_rnn"])
+def test_each_tour_step_speaks_of_the_layer_built_and_outlines_its_part(page: Page, server_url: str, artifacts,
+                                                                        layer: str):
+    """On a GRU or a SimpleRNN the tour speaks of h alone (no cell state c), each step outlining its part."""
+    for number, step in enumerate(tour.steps(layer), 1):
+        page.goto(f"{server_url}/?layer={layer}&tour={number}")
+        settle(page)
+        box = page.locator(".st-key-tour")
+        expect(box.get_by_role("heading")).to_contain_text(f"step {number} of {len(tour.STEPS)}: {step.title}")
+        expect(box).to_contain_text(step.text.replace("**", "").replace("`", "")[:90], use_inner_text=True)
+        assert "h and c" not in box.inner_text()
+        assert page.evaluate(OUTLINES_JS) == ({"names": [f"tour-{step.region}"], "drawn": True} if step.region
+                                              else {"names": [], "drawn": False}), number
+        page.screenshot(path=artifacts / f"tour-{layer}-{number}.png")

@@ -9,8 +9,9 @@ import re
 import keras
 import pytest
 
-from rnnlab.glossary import TERMS, gloss, term_at
-from rnnlab.learner_text import code
+from rnnlab.glossary import TERMS, defined, gloss, term_at
+from rnnlab.learner_text import code, escape, message
+from rnnlab.params import PARAMS
 
 MARK = re.compile(r'<span class="rl-term" tabindex="0" aria-description="([^"]*)">(.*?)</span>')
 
@@ -65,3 +66,27 @@ def test_a_definition_is_an_attribute_that_holds_no_markup():
     definition = MARK.fullmatch(gloss("c̃"))[1]
     assert html.unescape(definition) == f"candidate: {term_at('candidate').definition}"
     assert not set('<>"') & set(definition)  # a quote would end the attribute, brackets would be markup
+
+
+def test_our_escaped_sentences_have_their_terms_marked_and_their_escapes_kept():
+    """A sentence shown through escape or message (the articles' corrections, the Train page's notes) writes a
+    term's underscore escaped; it is marked all the same, and the escapes that are not in a term stay."""
+    out = gloss(escape("With return_sequences=True, whole_seq holds h_t < 5."))
+    assert marked(out) == [("return\\_sequences", "return_sequences"), ("whole\\_seq", "whole_seq_output")]
+    assert "=True" in out and "h\\_t" in out and "\\&lt;" not in out and "\\<" in out.replace("&lt;", "<")
+    assert marked(gloss(message("Keras returns `state_h` last"))) == [("`state_h`", "state_h")]
+
+
+def test_a_widgets_help_gets_the_definitions_of_the_terms_it_uses_but_its_own():
+    """Streamlit shows a widget's help as plain Markdown (no marks): the definitions follow it, one a line."""
+    for name in ("units", "return_state", "mask"):
+        shown = defined(PARAMS[name].help, name)
+        lines = shown.split("\n\n", 1)[1].splitlines() if "\n\n" in shown else []
+        named = [line.split("**")[1].replace("\\_", "_") for line in lines]
+        assert shown.startswith(PARAMS[name].help) and name not in named, (name, named)
+        for term in named:
+            assert f"- **{term.replace('_', chr(92) + '_')}**: {term_at(term).definition.replace('_', chr(92) + '_')}" \
+                in lines
+    assert [line.split("**")[1] for line in defined(PARAMS["return_state"].help, "return_state").splitlines()
+            if line.startswith("- ")] == ["state\\_h", "state\\_c"]
+    assert defined("No term here.") == "No term here."

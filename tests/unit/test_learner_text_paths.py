@@ -11,7 +11,7 @@ fields, `+`, `.format`, `.join`, a variable assigned in the same function) must 
 
 Raw HTML (st.html, unsafe_allow_html=True) takes our constants only, or `gloss(...)` (rnnlab.glossary: our
 Markdown with its terms marked) of text checked like any element's. `prose(...)` (ui.terms, which shows glossed
-Markdown) is an element too: what it is given is checked.
+Markdown) and `note(...)` are elements too: what they are given is checked.
 
 A new element that shows a value not on OURS fails here with its file, line and expression: wrap it, or, when
 it is ours, add it to OURS with its reason.
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted([*(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")])
 WRAPPERS = {"code", "message", "chart", "visible"}  # rnnlab.learner_text's functions for learner text
 OURS_ONLY = {"escape"}  # learner_text's function for our own text: its argument is checked like any other
-GLOSSED = {"prose"}  # ui.terms's element for our own Markdown, its terms explained
+GLOSSED = {"prose", "note"}  # ui.terms's elements for our own Markdown, its terms explained
 # Elements whose first argument is shown (Markdown for most), and the keywords shown of any element.
 ELEMENTS = {"markdown", "caption", "warning", "error", "info", "success", "write", "toast", "metric", "header",
             "title", "subheader", "code", "text", "expander", "popover", "text_input", "text_area", "number_input",
@@ -64,8 +64,10 @@ OURS = {
     "*:lessons.render": "a shipped lesson's Markdown with numbers filled in from Keras",
     "lesson_view:before.*": "the lesson before: shipped", "lesson_view:after.*": "the lesson after: shipped",
     "tour_view:step.*": "a step of the tour, shipped (rnnlab.tour)", "tour_view:first.*": "the first lesson: shipped",
+    "tour_view:tour.REGIONS[]": "the words for a part of the picture, shipped (rnnlab.tour)",
     "answers:ask": "the question a form asks, written by the page",
-    "terms:text": "prose's text: checked where prose is called (an element, GLOSSED)",
+    "terms:text": "prose's or note's text: checked where they are called (elements, GLOSSED)",
+    "terms:icon": "a note's icon, given by our code",
     # the articles page shows the two articles' shipped examples and what this server measured running them
     "article_view:_label": "an example's number and title", "article_view:title": "our heading",
     "article_view:attempt.*": "the output of running a shipped example", "article_view:warning": "Keras's warning "

@@ -1,12 +1,14 @@
 """Lessons agree with the installed Keras; their questions are graded against it."""
 
+import dataclasses
 import re
 import subprocess
 import sys
 
 import pytest
 
-from rnnlab import lessons, questions
+from rnnlab import lessons, questions, tour
+from rnnlab.params import PARAMS
 from tests.conftest import ROOT
 
 ALL = lessons.all_lessons()
@@ -202,3 +204,12 @@ def test_check_fails_when_a_snippet_questions_hint_names_a_number_of_the_answer_
     problems = lessons.typical_problems(lesson, bare, lessons.right_answer(lesson, bare))
     assert any("gives the right answer away without telling" in p for p in problems), problems
     assert lessons.typical_problems(lesson, question, lessons.right_answer(lesson, question)) == []
+
+
+def test_every_lesson_that_opens_the_playground_names_a_part_of_its_picture_and_check_catches_one_that_does_not():
+    assert PARAMS["focus"].choices == ("none", *tour.REGIONS)
+    opening = [lesson for lesson in ALL if lesson.preset]
+    assert opening and all(lesson.region in tour.REGIONS for lesson in opening)
+    assert {lessons.find("return-state").region, lessons.find("return-sequences").region} == {"states", "outputs"}
+    unnamed = dataclasses.replace(lessons.find("return-state"), region="")
+    assert any("region ''" in problem for problem in lessons.check(unnamed))
