@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from typing import NamedTuple
+
+from cachetools import LRUCache, cached
 
 
 class Term(NamedTuple):
@@ -86,6 +89,7 @@ def _marked(term: Term, shown: str) -> str:
     return f'<span class="rl-term" tabindex="0" aria-description="{described}">{shown}</span>'
 
 
+@cached(LRUCache(maxsize=2048), lock=threading.Lock())  # the same texts come back at every page run
 def gloss(markdown: str) -> str:
     """Our Markdown with the first mention of each term marked with its definition (see the module's doc)."""
     done: set[int] = set()
