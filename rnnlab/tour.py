@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from rnnlab.figures import Figure
+from rnnlab.params import Config
 from rnnlab.result import Run
 from rnnlab.unrolled import unrolled_figure
 
@@ -40,20 +41,22 @@ CARRIES = {"lstm": ("h", "c"), "gru": ("h",), "simple_rnn": ("h",)}
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 
 
-def steps(layer: str = "lstm") -> tuple[Step, ...]:
-    """The tour's steps in the words of `layer` (lstm, gru or simple_rnn): what it hands on and returns."""
+def steps(layer: str = "lstm", backwards: bool = False) -> tuple[Step, ...]:
+    """The tour's steps in the words of `layer` (lstm, gru or simple_rnn): what it hands on and returns, and which
+    way (`backwards`: a go_backwards layer, read from its last timestep, hands them leftwards)."""
     lstm = CARRIES[layer] == ("h", "c")
+    way = "left" if backwards else "right"
     carried = "h and c" if lstm else "h"
     hands = ("its hidden state h and its cell state c" if lstm else
              f"its hidden state h (a {KERAS_NAMES[layer]} keeps no cell state c: h is all it carries)")
-    leave = ("the final h and c leave to the right: grey until they are asked for" if lstm else
-             "the final h leaves to the right: grey until it is asked for")
+    leave = (f"the final h and c leave to the {way}: grey until they are asked for" if lstm else
+             f"the final h leaves to the {way}: grey until it is asked for")
     return (
         Step("x_t enters from below",
              "Each box is the same cell at another timestep: the layer reads the input x one timestep at a time, "
              "x_0 first, each x_t entering its cell from below. **Predict:** with 4 timesteps, how many boxes will "
              "the row have?", "inputs", {"timesteps": "4"}, "Set timesteps to 4"),
-        Step(f"{carried} move{'' if lstm else 's'} right",
+        Step(f"{carried} move{'' if lstm else 's'} {way}",
              f"Each cell hands {hands} to the next one, so the last cell has read the whole sequence. "
              "**Predict:** which box's h does the layer return when nothing else is asked for? Then play the "
              f"timesteps and watch {carried} change from cell to cell.", "flow", {"play": "true"},
@@ -75,9 +78,10 @@ def steps(layer: str = "lstm") -> tuple[Step, ...]:
 STEPS = steps()
 
 
-def step_at(number: int, layer: str = "lstm") -> Step | None:
-    """The tour's step `number` (1 to len(STEPS)) in the words of `layer`; None for 0, off the tour."""
-    return steps(layer)[number - 1] if 1 <= number <= len(STEPS) else None
+def step_at(number: int, layer: str = "lstm", backwards: bool = False) -> Step | None:
+    """The tour's step `number` (1 to len(STEPS)) in the words of `layer` and its direction; None for 0, off the
+    tour."""
+    return steps(layer, backwards)[number - 1] if 1 <= number <= len(STEPS) else None
 
 
 def region_bounds(figure: Figure, region: str, backwards: bool = False, has_c: bool = True
@@ -132,5 +136,10 @@ def tour_figure(run: Run, region: str, sample: int, part: int, units: Sequence[i
                 play: bool = True) -> Figure:
     """The unrolled layer (rnnlab.unrolled.unrolled_figure) with the tour's region outlined."""
     figure = unrolled_figure(run, sample, part, units, unit, step, play)
-    backwards = run.config.go_backwards and not run.config.bidirectional
-    return highlighted(figure, region, backwards, "c" in CARRIES[run.config.layer]) if region else figure
+    return highlighted(figure, region, leftwards(run.config), "c" in CARRIES[run.config.layer]) if region else figure
+
+
+def leftwards(config: Config) -> bool:
+    """Whether the picture's row runs right to left: a go_backwards layer on its own (a Bidirectional layer's
+    backward half is drawn beside its forward one, which runs rightwards)."""
+    return config.go_backwards and not config.bidirectional

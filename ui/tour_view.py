@@ -29,7 +29,7 @@ def show(parsed: Parsed) -> str:
     """The tour's current step above the picture, in the words of the layer built; returns the part of the picture
     it outlines, off the tour the part a lesson asked for (`focus`), "" for none."""
     number = parsed.view.tour
-    step = tour.step_at(number, parsed.config.layer)
+    step = tour.step_at(number, parsed.config.layer, tour.leftwards(parsed.config))
     if step is None:
         return focus(parsed)
     last = number == len(tour.STEPS)

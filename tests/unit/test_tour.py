@@ -81,6 +81,16 @@ def test_reading_backwards_the_final_states_are_outlined_at_the_left():
     assert x1 < min(c["x0"] for c in cells)
 
 
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_the_tours_words_say_which_way_the_states_go_as_the_picture_draws_them(bidirectional):
+    """A go_backwards layer's picture runs right to left, its final states at the left end, and the tour says so;
+    a Bidirectional layer's picture runs rightwards (its backward half beside the forward one)."""
+    config = parse(QUERY + f"&go_backwards=true&bidirectional={str(bidirectional).lower()}").strict().config
+    way = "right" if bidirectional else "left"
+    moving, leaving = tour.step_at(2, "lstm", tour.leftwards(config)), tour.step_at(4, "lstm", tour.leftwards(config))
+    assert moving.title == f"h and c move {way}" and f"leave to the {way}" in leaving.text
+
+
 @pytest.mark.parametrize("layer", ["lstm", "gru", "simple_rnn"])
 def test_the_tours_words_name_the_states_keras_returns_for_each_layer(layer):
     """What the steps say moves along the row and leaves its end is what the installed Keras returns as states
