@@ -1,7 +1,8 @@
 """The layer unrolled over time, drawn from a live Run, with frames that play the timestep in the browser.
 
 One cell per timestep (for long sequences the first three, the last two, and between two ellipses the current
-timestep: every step can be seen while playing), x_t entering below,
+timestep; for a long Bidirectional one the first two, the last two, and between ellipses the two timesteps its
+directions read at the current step: every step of every row can be seen while playing), x_t entering below,
 h (and c) flowing along each row in reading order, h leaving above. One row per recurrent layer and
 direction, bottom-up. What Keras returned (rnnlab.returned.pieces: names and shapes from the Run's own
 tensors) is drawn in that tensor's colour and dash and labelled with its name and shape; what is computed and
@@ -66,23 +67,41 @@ def middle(timesteps: int, t: int) -> int:
     return t if 3 <= t <= timesteps - 3 else timesteps // 2
 
 
-def columns(timesteps: int, centre: int = 3) -> list[int | None]:
-    """The timesteps drawn, left to right; None is an ellipsis. A long sequence: the first three, the middle
-    timestep `centre` between two ellipses, the last two."""
-    if timesteps <= ALL_COLUMNS:
+def pair(timesteps: int, t: int) -> tuple[int, int]:
+    """The two timesteps of a long Bidirectional sequence drawn in its two middle columns when the followed
+    direction reads t: t and T-1-t (what the other direction reads at the same step), in order, when neither has
+    a column of its own (the first two and the last two have); else two a third of the way in from each end."""
+    low = min(t, timesteps - 1 - t)
+    low = low if low >= 2 else timesteps // 3
+    return low, max(timesteps - 1 - low, low + 1)
+
+
+def columns(timesteps: int, centre: int = 3, both: bool = False) -> list[int | None]:
+    """The timesteps drawn, left to right, while the followed part reads `centre`; None is an ellipsis. A long
+    sequence: the first three, the middle timestep between two ellipses, the last two; a long Bidirectional one
+    (`both`): the first two, the timesteps both directions read between ellipses, the last two."""
+    if timesteps <= ALL_COLUMNS + both:
         return list(range(timesteps))
+    if both:
+        low, high = pair(timesteps, centre)
+        return [0, 1, None, low, None, high, None, timesteps - 2, timesteps - 1]
     return [0, 1, 2, None, middle(timesteps, centre), None, timesteps - 2, timesteps - 1]
 
 
-def position(timesteps: int, t: int, centre: int = 3) -> int:
-    """The column where input timestep t is drawn while the middle column shows `centre` (an ellipsis when t is
+def moving(timesteps: int, both: bool = False) -> tuple[int, ...]:
+    """The columns whose timestep follows the step (none in a sequence drawn in full)."""
+    if timesteps <= ALL_COLUMNS + both:
+        return ()
+    return (3, 5) if both else (MIDDLE,)
+
+
+def position(timesteps: int, t: int, centre: int = 3, both: bool = False) -> int:
+    """The column where input timestep t is drawn while the followed part reads `centre` (an ellipsis when t is
     hidden)."""
-    if timesteps <= ALL_COLUMNS or t < 3:
-        return t
-    if t >= timesteps - 2:
-        return MIDDLE + 2 + t - (timesteps - 2)
-    centre = middle(timesteps, centre)
-    return MIDDLE + (t > centre) - (t < centre)
+    shown = columns(timesteps, centre, both)
+    if t in shown:
+        return shown.index(t)
+    return max(x for x, s in enumerate(shown) if s is not None and s < t) + 1
 
 
 def _rows(run: Run) -> tuple[list[Row], dict[int, float], float]:
@@ -225,9 +244,10 @@ class _Picture:
     def __init__(self, run: Run, sample: int, part: int = 0, step: int = 0):
         self.run, self.sample, self.part = run, sample, part
         self.T = run.config.timesteps
-        self.centre = middle(self.T, returned.column(run, part, step)) if self.T > ALL_COLUMNS else 0
-        self.moving = MIDDLE if self.T > ALL_COLUMNS else None  # its timestep follows the followed part's
-        self.cols = columns(self.T, self.centre)
+        self.both = run.config.bidirectional  # two directions reading two timesteps at each step
+        self.centre = returned.column(run, part, step)  # the timestep the followed part reads
+        self.moving = moving(self.T, self.both)  # their timesteps follow the followed part's
+        self.cols = columns(self.T, self.centre, self.both)
         self.bound = 1.0  # the h scale's bound (symmetric about zero)
         self.rows, self.merges, self.top = _rows(run)
         self.pieces = returned.pieces(run)
@@ -240,7 +260,7 @@ class _Picture:
         self.bottom = UNDER_LABELS  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
 
     def x_of(self, t: int) -> int:
-        return position(self.T, t, self.centre)
+        return position(self.T, t, self.centre, self.both)
 
     def step_at(self, part: int, t: int) -> int:
         """The processing step of a part that read input timestep t."""
@@ -250,8 +270,8 @@ class _Picture:
         return t is not None and self.mask is not None and not bool(self.mask[t])
 
     def fixed(self, x: int) -> bool:
-        """Whether column x always shows the same timestep (not the middle column that follows the step)."""
-        return x != self.moving
+        """Whether column x always shows the same timestep (not a middle column that follows the step)."""
+        return x not in self.moving
 
     def cells(self) -> None:
         for row in self.rows:
@@ -502,23 +522,28 @@ class _Picture:
                                          "ticktext": [f"h {-self.bound:.2g}", "0", f"{self.bound:.2g}"]}
         return [hovers, squares]
 
-    def middle_column(self, t: int) -> list[dict]:
-        """The middle column of a long sequence showing timestep t: a grey dotted box over each cell the mask
-        skips, the cells' h and numbers, and x_t under them (none for a short sequence)."""
-        if self.moving is None:
+    def middle_columns(self, centre: int) -> list[dict]:
+        """The middle columns of a long sequence while the followed part reads `centre`, each showing its
+        timestep: a grey dotted box over each cell the mask skips, the cells' h and numbers, and x_t under them
+        (none for a short sequence)."""
+        if not self.moving:
             return []
-        x, xs, ys = self.moving, [], []
-        for row in self.rows if self.skipped(t) else ():
-            left, right, low, high = x - HALF_W, x + HALF_W, row.y - HALF_H, row.y + HALF_H
-            xs += [left, right, right, left, left, None]
-            ys += [low, low, high, high, low, None]
+        shown = columns(self.T, centre, self.both)
+        drawn = [(x, shown[x]) for x in self.moving]
+        xs, ys = [], []
+        for x, t in drawn:
+            for row in self.rows if self.skipped(t) else ():
+                left, right, low, high = x - HALF_W, x + HALF_W, row.y - HALF_H, row.y + HALF_H
+                xs += [left, right, right, left, left, None]
+                ys += [low, low, high, high, low, None]
         skipped = {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": "#ececec",
                    "line": {"color": FADED, "width": 1.5, "dash": "dot"}, "hoverinfo": "skip", "showlegend": False,
-                   "name": "masked, in the middle column"}
-        hovers, squares = self.squares([(x, row, t) for row in self.rows], "the middle column")
-        label = {"type": "scatter", "x": [x], "y": [0.05], "mode": "text", "text": [f"x<sub>{t}</sub>"],
-                 "textposition": "bottom center", "hoverinfo": "skip", "showlegend": False, "name": "labels",
-                 "textfont": {"size": 16, "color": FADED if self.skipped(t) else DARK}, "cliponaxis": False}
+                   "name": "masked, in the middle columns"}
+        hovers, squares = self.squares([(x, row, t) for x, t in drawn for row in self.rows], "the middle columns")
+        label = {"type": "scatter", "x": [x for x, _ in drawn], "y": [0.05] * len(drawn), "mode": "text",
+                 "text": [f"x<sub>{t}</sub>" for _, t in drawn], "textposition": "bottom center",
+                 "hoverinfo": "skip", "showlegend": False, "name": "labels", "cliponaxis": False,
+                 "textfont": {"size": 16, "color": [FADED if self.skipped(t) else DARK for _, t in drawn]}}
         return [skipped, hovers, squares, label]
 
 
@@ -550,7 +575,7 @@ def _now(picture: _Picture, step: int) -> dict[str, Any]:
     centre = returned.column(picture.run, picture.part, step)
     for row in picture.rows:
         t = picture.T - 1 - step if picture.run.parts[row.part].reads_backwards else step
-        x = position(picture.T, t, centre)
+        x = position(picture.T, t, centre, picture.both)
         left, right, low, high = x - HALF_W - pad, x + HALF_W + pad, row.y - HALF_H - pad, row.y + HALF_H + pad
         xs += [left, right, right, left, left, None]
         ys += [low, low, high, high, low, None]
@@ -718,7 +743,7 @@ def _drawn(run: Run, sample: int, part: int, step: int) -> tuple[_Picture, list[
 @dataclass(frozen=True)
 class _Moving:
     """What moves with the step: the box round the working cells, the step's numbers (while playing), the marker
-    in each panel under the picture and the middle column of a long sequence."""
+    in each panel under the picture and the middle columns of a long sequence."""
 
     picture: _Picture
     part: int
@@ -731,7 +756,7 @@ class _Moving:
         run, sample = self.picture.run, self.picture.sample
         at = (-HALF_W - 0.1, UNDER_LABELS)
         numbers = [_readout(run, self.part, sample, self.unit, step, at)] if self.play else []
-        column = self.picture.middle_column(middle(self.picture.T, returned.column(run, self.part, step)))
+        column = self.picture.middle_columns(returned.column(run, self.part, step))
         return ([_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
                 + column)
 
