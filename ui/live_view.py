@@ -34,7 +34,7 @@ from rnnlab.live.session import (SEEN_S, WARN_MINUTES, Classes, ClassError, Devi
                                  member_id, read_code)
 from rnnlab.live.store import SETTING, StoreUnavailable, open_store
 from rnnlab.params import parse, to_query
-from ui import panels, plot, visitor
+from ui import panels, plot, router, visitor
 from ui.classroom_view import PRESENTER_CSS, class_address, opened_at
 from ui.runs import get_run
 
@@ -190,7 +190,9 @@ def _join_box() -> None:
 # The teacher's view.
 
 def teacher(code: str, key: str | Device) -> None:
-    """The teacher's controls (on the teacher's own screen; the projector shows `view=project`)."""
+    """The teacher's controls (on the teacher's own screen; the projector shows `view=project`), under the
+    Classroom entry of the site's navigation, where the session was started."""
+    router.shown_under("Classroom")
     state = classes().state(code)
     st.title(f"Class session {code[:3]} {code[3:]}")
     if not state.live:
