@@ -42,6 +42,7 @@ REACH = 0.7  # how far the final states' arrows reach past the first or last cel
 ROW_PX = 56  # pixels per unit of height in the picture
 UNDER_LABELS = -1.2  # the picture's bottom under the x_t labels and the h colour bar (the step's numbers below)
 LABEL_ROW = 0.85  # the height of a returned tensor's label (name over shape), in the picture's units
+HEAD_TOP = 0.75  # the top of the Dense head's boxes over the returned tensors' labels (their arrows under them)
 CHAR_PX = 0.6  # a character's width, in font sizes: how far a label reaches past the cells
 CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
 SPEEDS = (0.5, 1, 2, 4, 8)
@@ -463,9 +464,9 @@ class _Picture:
             self.label(name, held[name], self.top + LABEL_ROW * k)
         base = self.top + LABEL_ROW * len(firsts)
         if "prediction" in held:
-            self.head(held["prediction"], base)
-            self.label("prediction", held["prediction"], base + 0.55)
-        self.height = base + (1.15 if "prediction" in held else 0.05)
+            self.head(held["prediction"], base, firsts[0])
+            self.label("prediction", held["prediction"], base + HEAD_TOP + 0.1)
+        self.height = base + (HEAD_TOP + 0.7 if "prediction" in held else 0.05)
 
     def label(self, name: str, xs: list[int], y: float) -> None:
         """A returned tensor's name and shape at height y, over a bracket when it holds several timesteps."""
@@ -478,15 +479,16 @@ class _Picture:
         self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 18, yanchor="bottom",
                                 returned=True))
 
-    def head(self, xs: list[int], base: float) -> None:
-        """The Dense head's boxes (on the last output, or on every step), each fed by an arrow from the
-        tensor it reads, whose label stands under them."""
+    def head(self, xs: list[int], base: float, reads: str) -> None:
+        """The Dense head's boxes (on the last output, or on every step), named inside, each fed by an arrow in
+        the colour and dash of the tensor it reads (`reads`), from over that tensor's label under them."""
         for x in sorted(set(xs)):
-            self.notes.append(_arrow(x, base - 0.02, x, base + 0.15, DARK, 1.5))
+            self.notes.append(_arrow(x, base - 0.04, x, base + HEAD_TOP - 0.3, tensor_colour(reads), 2.5,
+                                     tensor_dash(reads)))
             self.shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x - 0.3, "x1": x + 0.3,
-                                "y0": base + 0.15, "y1": base + 0.45, "fillcolor": "white",
-                                "line": {"color": DARK, "width": 2}})
-        self.notes.append(_text(-HALF_W - 0.12, base + 0.3, "Dense", DARK, 14, xanchor="right"))
+                                "y0": base + HEAD_TOP - 0.3, "y1": base + HEAD_TOP, "fillcolor": "white",
+                                "layer": "below", "line": {"color": DARK, "width": 2}})  # under its name
+            self.notes.append(_text(x, base + HEAD_TOP - 0.15, "Dense", DARK, 12))
 
     def squares(self, cells: list[tuple[int, Row, int]], where: str = "each cell") -> tuple[dict, dict]:
         """The (x, row, t) cells' hover points (one per cell, under its squares: the cell's text once, not once
@@ -638,9 +640,10 @@ def _go(frame: Any, duration: int) -> list:
 
 
 def _menus(steps: int, step: int, below: float) -> list[dict[str, Any]]:
-    """Two rows of buttons under the slider (paper height `below`: the picture's bottom): step back, pause,
+    """Two rows of buttons under the slider (paper height `below`: the picture's bottom), centred under the cells
+    (the margins beside them, as wide as their labels, take the rows' overhang on a phone): step back, pause,
     step forward (their targets set for `step`); play at each speed."""
-    row = {"type": "buttons", "direction": "right", "showactive": False, "x": 0, "xanchor": "left", "y": below,
+    row = {"type": "buttons", "direction": "right", "showactive": False, "x": 0.5, "xanchor": "center", "y": below,
            "yanchor": "top", "font": {"size": 14}, "bgcolor": "#f2f2f2", "bordercolor": "#999"}
     moves = [{"label": "◀ step", "method": "animate", "args": _go([str(max(step - 1, 0))], 0)},
              {"label": "❚❚ pause", "method": "animate", "args": _go([None], 0)},
