@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import contextmanager
+from typing import Literal
 from urllib.parse import urlencode
 
 import segno
@@ -255,11 +256,11 @@ def _join_panel(code: str, key: str | Device) -> None:
                 st.caption("Open it on another device to run the session from there too. This browser stays "
                            "the teacher's after a reload.")
     with right:
-        _qr(address)
+        _qr(address, "stretch")  # a third of the teacher's page: 360 px would reach past it on a laptop
 
 
-def _qr(address: str) -> None:
-    st.image(segno.make(address, error="m").svg_inline(scale=10, border=2), width=360,
+def _qr(address: str, width: int | Literal["stretch"] = 360) -> None:
+    st.image(segno.make(address, error="m").svg_inline(scale=10, border=2), width=width,
              caption="Scan to join", alt=f"QR code of the join link {visible(address)}")
 
 
