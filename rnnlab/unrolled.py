@@ -480,15 +480,15 @@ class _Picture:
                                 returned=True))
 
     def head(self, xs: list[int], base: float, reads: str) -> None:
-        """The Dense head's boxes (on the last output, or on every step), named inside, each fed by an arrow in
-        the colour and dash of the tensor it reads (`reads`), from over that tensor's label under them."""
+        """The Dense head's boxes (on the last output, or on every step), named beside the first, each fed by an
+        arrow in the colour and dash of the tensor it reads (`reads`), from over that tensor's label under them."""
         for x in sorted(set(xs)):
             self.notes.append(_arrow(x, base - 0.04, x, base + HEAD_TOP - 0.3, tensor_colour(reads), 2.5,
                                      tensor_dash(reads)))
             self.shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x - 0.3, "x1": x + 0.3,
                                 "y0": base + HEAD_TOP - 0.3, "y1": base + HEAD_TOP, "fillcolor": "white",
-                                "layer": "below", "line": {"color": DARK, "width": 2}})  # under its name
-            self.notes.append(_text(x, base + HEAD_TOP - 0.15, "Dense", DARK, 12))
+                                "line": {"color": DARK, "width": 2}})
+        self.notes.append(_text(min(xs) - 0.36, base + HEAD_TOP - 0.15, "Dense", DARK, 13, xanchor="right"))
 
     def squares(self, cells: list[tuple[int, Row, int]], where: str = "each cell") -> tuple[dict, dict]:
         """The (x, row, t) cells' hover points (one per cell, under its squares: the cell's text once, not once
