@@ -332,9 +332,10 @@ class _Picture:
         place = _Place(reach, row.y, dy, "right" if backward else "left")
         if piece:
             self.returned_state_label(place, piece, also)
-        elif also:  # clear of the arrow's head, which the thin "not returned" label never meets
-            self.notes.append(_text(reach + out / 2, row.y + dy, f"{state}<sub>T</sub><br>{_same(also)}", look[0], 13,
-                                    xanchor=place.anchor))
+        elif also:  # clear of the arrow's head, which the thin "not returned" label never meets; its top under
+            # the row's middle, so that three lines (h_T = whole_seq [:, 9]) stay clear of c_T's label above
+            self.notes.append(_text(reach + out / 2, row.y + dy + 0.3, f"{state}<sub>T</sub><br>{_same(also)}",
+                                    look[0], 13, xanchor=place.anchor, yanchor="top"))
         elif self.run.parts[row.part].layer == self.run.config.depth - 1:
             self.notes.append(_text(reach, row.y + dy, f"{state}<sub>T</sub><br>not returned", FADED, 12,
                                     xanchor=place.anchor))
