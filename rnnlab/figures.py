@@ -174,12 +174,12 @@ def stacked_domains(count: int, gap: float) -> list[list[float]]:
     return [[k * (size + gap), k * (size + gap) + size] for k in range(count)]
 
 
-def unit_window(units: int, focus: int = 0) -> tuple[slice, str]:
-    """The units a heatmap draws (all, or MAX_DRAWN_UNITS around `focus`) and a note saying which."""
-    if units <= MAX_DRAWN_UNITS:
+def unit_window(units: int, focus: int = 0, most: int = MAX_DRAWN_UNITS) -> tuple[slice, str]:
+    """The units a heatmap draws (all, or `most` around `focus`) and a note saying which."""
+    if units <= most:
         return slice(0, units), ""
-    start = max(0, min(focus - MAX_DRAWN_UNITS // 2, units - MAX_DRAWN_UNITS))
-    return slice(start, start + MAX_DRAWN_UNITS), f" (units {start}–{start + MAX_DRAWN_UNITS - 1} of {units})"
+    start = max(0, min(focus - most // 2, units - most))
+    return slice(start, start + most), f" (units {start}–{start + most - 1} of {units})"
 
 
 def input_figure(run: Run, sample: int) -> Figure:
@@ -402,10 +402,11 @@ class StepGrids(NamedTuple):
     bound: float
 
 
-def step_grids(run: Run, part: Part, sample: int, step: int, unit: int) -> StepGrids:
-    """The step chart's two grids at processing step `step`, over the units drawn around `unit`."""
+def step_grids(run: Run, part: Part, sample: int, step: int, unit: int, most: int = MAX_DRAWN_UNITS) -> StepGrids:
+    """The step chart's two grids at processing step `step`, over the units drawn around `unit` (at most
+    `most`)."""
     rows = step_vectors(part, sample, step)
-    drawn, _ = unit_window(run.config.units, unit)
+    drawn, _ = unit_window(run.config.units, unit, most)
     z = np.stack(list(rows.values()))[:, drawn].astype(float)
     gated = np.array([name.removesuffix("_t") in SIGMOID_GATES for name in rows])
     values = np.where(gated[:, None], np.nan, z)  # each trace leaves the other's rows empty
@@ -413,12 +414,12 @@ def step_grids(run: Run, part: Part, sample: int, step: int, unit: int) -> StepG
     return StepGrids(values, np.where(gated[:, None], z, np.nan) if gated.any() else None, bound)
 
 
-def step_figure(run: Run, part: Part, sample: int, step: int, unit: int) -> Figure:
-    """The vectors at one step across units, with the chosen unit marked: sigmoid gates on the 0..1 scale, the
-    candidate and the states on one scale about zero."""
+def step_figure(run: Run, part: Part, sample: int, step: int, unit: int, most: int = MAX_DRAWN_UNITS) -> Figure:
+    """The vectors at one step across units (at most `most`, around `unit`), with the chosen unit marked: sigmoid
+    gates on the 0..1 scale, the candidate and the states on one scale about zero."""
     names = list(step_vectors(part, sample, step))
-    drawn, note = unit_window(run.config.units, unit)
-    grids = step_grids(run, part, sample, step, unit)
+    drawn, note = unit_window(run.config.units, unit, most)
+    grids = step_grids(run, part, sample, step, unit, most)
     x = np.arange(run.config.units)[drawn]
     scale = {"thickness": 14, "len": 0.42 if grids.gates is not None else 1.0}
     traces = [heatmap(grids.values, "unit", "vector", "value", grids.bound, y=names, x=x, hoverongaps=False,

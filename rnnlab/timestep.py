@@ -21,6 +21,13 @@ from rnnlab.result import Part, Run
 
 UPDATE_LINE_PX = 18  # one line of the written-out update under the step chart
 UPDATE_CHARS = 38  # a line of it, at most: it fits a phone
+PLAY_CELLS = 16_384  # steps × units of the step chart's grids sent at once while it follows the play
+
+
+def play_units(timesteps: int) -> int:
+    """The units the step chart draws while it follows the play: as many as a still chart (MAX_DRAWN_UNITS), or
+    fewer for a long sequence, whose every step's grids are sent at once (32 at 500 timesteps)."""
+    return max(16, min(figures.MAX_DRAWN_UNITS, PLAY_CELLS // timesteps))
 
 
 def followed(figure: Figure, steps: int, data: list[dict[str, Any]], layout: dict[str, Any],
@@ -102,10 +109,12 @@ def update_text(run: Run, part: Part, sample: int, step: int, unit: int) -> str:
 
 
 def step_chart(run: Run, part: Part, sample: int, unit: int, step: int) -> Figure:
-    """Every vector at the current step, and `unit`'s update written out under them."""
-    figure = figures.step_figure(run, part, sample, step, unit)
+    """Every vector at the current step, over play_units(T) units around `unit` (the subtitle says which when
+    they are not all), and `unit`'s update written out under them."""
+    most = play_units(run.config.timesteps)
+    figure = figures.step_figure(run, part, sample, step, unit, most)
     steps = range(run.config.timesteps)
-    grids = [figures.step_grids(run, part, sample, k, unit) for k in steps]
+    grids = [figures.step_grids(run, part, sample, k, unit, most) for k in steps]
     bounds = np.array([g.bound for g in grids])
     # float32: the trace's own precision, half the bytes of every step's grids
     data = [{"trace": 0, "z": np.stack([g.values for g in grids]).astype(np.float32), "zmin": -bounds,

@@ -1,7 +1,8 @@
 """The layer unrolled over time, drawn from a live Run, with frames that play the timestep in the browser.
 
 One cell per timestep (for long sequences the first three, the last two, and between two ellipses the current
-timestep: every step can be seen while playing), x_t entering below,
+timestep; for a long Bidirectional one the first two, the last two, and between ellipses the two timesteps its
+directions read at the current step: every step of every row can be seen while playing), x_t entering below,
 h (and c) flowing along each row in reading order, h leaving above. One row per recurrent layer and
 direction, bottom-up. What Keras returned (rnnlab.returned.pieces: names and shapes from the Run's own
 tensors) is drawn in that tensor's colour and dash and labelled with its name and shape; what is computed and
@@ -41,6 +42,7 @@ REACH = 0.7  # how far the final states' arrows reach past the first or last cel
 ROW_PX = 56  # pixels per unit of height in the picture
 UNDER_LABELS = -1.2  # the picture's bottom under the x_t labels and the h colour bar (the step's numbers below)
 LABEL_ROW = 0.85  # the height of a returned tensor's label (name over shape), in the picture's units
+HEAD_TOP = 0.75  # the top of the Dense head's boxes over the returned tensors' labels (their arrows under them)
 CHAR_PX = 0.6  # a character's width, in font sizes: how far a label reaches past the cells
 CELL_HOVER_PX = 44  # the invisible square over each cell that gives its numbers on hover
 SPEEDS = (0.5, 1, 2, 4, 8)
@@ -66,23 +68,41 @@ def middle(timesteps: int, t: int) -> int:
     return t if 3 <= t <= timesteps - 3 else timesteps // 2
 
 
-def columns(timesteps: int, centre: int = 3) -> list[int | None]:
-    """The timesteps drawn, left to right; None is an ellipsis. A long sequence: the first three, the middle
-    timestep `centre` between two ellipses, the last two."""
-    if timesteps <= ALL_COLUMNS:
+def pair(timesteps: int, t: int) -> tuple[int, int]:
+    """The two timesteps of a long Bidirectional sequence drawn in its two middle columns when the followed
+    direction reads t: t and T-1-t (what the other direction reads at the same step), in order, when neither has
+    a column of its own (the first two and the last two have); else two a third of the way in from each end."""
+    low = min(t, timesteps - 1 - t)
+    low = low if low >= 2 else timesteps // 3
+    return low, max(timesteps - 1 - low, low + 1)
+
+
+def columns(timesteps: int, centre: int = 3, both: bool = False) -> list[int | None]:
+    """The timesteps drawn, left to right, while the followed part reads `centre`; None is an ellipsis. A long
+    sequence: the first three, the middle timestep between two ellipses, the last two; a long Bidirectional one
+    (`both`): the first two, the timesteps both directions read between ellipses, the last two."""
+    if timesteps <= ALL_COLUMNS + both:
         return list(range(timesteps))
+    if both:
+        low, high = pair(timesteps, centre)
+        return [0, 1, None, low, None, high, None, timesteps - 2, timesteps - 1]
     return [0, 1, 2, None, middle(timesteps, centre), None, timesteps - 2, timesteps - 1]
 
 
-def position(timesteps: int, t: int, centre: int = 3) -> int:
-    """The column where input timestep t is drawn while the middle column shows `centre` (an ellipsis when t is
+def moving(timesteps: int, both: bool = False) -> tuple[int, ...]:
+    """The columns whose timestep follows the step (none in a sequence drawn in full)."""
+    if timesteps <= ALL_COLUMNS + both:
+        return ()
+    return (3, 5) if both else (MIDDLE,)
+
+
+def position(timesteps: int, t: int, centre: int = 3, both: bool = False) -> int:
+    """The column where input timestep t is drawn while the followed part reads `centre` (an ellipsis when t is
     hidden)."""
-    if timesteps <= ALL_COLUMNS or t < 3:
-        return t
-    if t >= timesteps - 2:
-        return MIDDLE + 2 + t - (timesteps - 2)
-    centre = middle(timesteps, centre)
-    return MIDDLE + (t > centre) - (t < centre)
+    shown = columns(timesteps, centre, both)
+    if t in shown:
+        return shown.index(t)
+    return max(x for x, s in enumerate(shown) if s is not None and s < t) + 1
 
 
 def _rows(run: Run) -> tuple[list[Row], dict[int, float], float]:
@@ -225,9 +245,10 @@ class _Picture:
     def __init__(self, run: Run, sample: int, part: int = 0, step: int = 0):
         self.run, self.sample, self.part = run, sample, part
         self.T = run.config.timesteps
-        self.centre = middle(self.T, returned.column(run, part, step)) if self.T > ALL_COLUMNS else 0
-        self.moving = MIDDLE if self.T > ALL_COLUMNS else None  # its timestep follows the followed part's
-        self.cols = columns(self.T, self.centre)
+        self.both = run.config.bidirectional  # two directions reading two timesteps at each step
+        self.centre = returned.column(run, part, step)  # the timestep the followed part reads
+        self.moving = moving(self.T, self.both)  # their timesteps follow the followed part's
+        self.cols = columns(self.T, self.centre, self.both)
         self.bound = 1.0  # the h scale's bound (symmetric about zero)
         self.rows, self.merges, self.top = _rows(run)
         self.pieces = returned.pieces(run)
@@ -240,7 +261,7 @@ class _Picture:
         self.bottom = UNDER_LABELS  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
 
     def x_of(self, t: int) -> int:
-        return position(self.T, t, self.centre)
+        return position(self.T, t, self.centre, self.both)
 
     def step_at(self, part: int, t: int) -> int:
         """The processing step of a part that read input timestep t."""
@@ -250,8 +271,8 @@ class _Picture:
         return t is not None and self.mask is not None and not bool(self.mask[t])
 
     def fixed(self, x: int) -> bool:
-        """Whether column x always shows the same timestep (not the middle column that follows the step)."""
-        return x != self.moving
+        """Whether column x always shows the same timestep (not a middle column that follows the step)."""
+        return x not in self.moving
 
     def cells(self) -> None:
         for row in self.rows:
@@ -311,9 +332,10 @@ class _Picture:
         place = _Place(reach, row.y, dy, "right" if backward else "left")
         if piece:
             self.returned_state_label(place, piece, also)
-        elif also:  # clear of the arrow's head, which the thin "not returned" label never meets
-            self.notes.append(_text(reach + out / 2, row.y + dy, f"{state}<sub>T</sub><br>{_same(also)}", look[0], 13,
-                                    xanchor=place.anchor))
+        elif also:  # clear of the arrow's head, which the thin "not returned" label never meets; its top under
+            # the row's middle, so that three lines (h_T = whole_seq [:, 9]) stay clear of c_T's label above
+            self.notes.append(_text(reach + out / 2, row.y + dy + 0.3, f"{state}<sub>T</sub><br>{_same(also)}",
+                                    look[0], 13, xanchor=place.anchor, yanchor="top"))
         elif self.run.parts[row.part].layer == self.run.config.depth - 1:
             self.notes.append(_text(reach, row.y + dy, f"{state}<sub>T</sub><br>not returned", FADED, 12,
                                     xanchor=place.anchor))
@@ -443,9 +465,9 @@ class _Picture:
             self.label(name, held[name], self.top + LABEL_ROW * k)
         base = self.top + LABEL_ROW * len(firsts)
         if "prediction" in held:
-            self.head(held["prediction"], base)
-            self.label("prediction", held["prediction"], base + 0.55)
-        self.height = base + (1.15 if "prediction" in held else 0.05)
+            self.head(held["prediction"], base, firsts[0])
+            self.label("prediction", held["prediction"], base + HEAD_TOP + 0.1)
+        self.height = base + (HEAD_TOP + 0.7 if "prediction" in held else 0.05)
 
     def label(self, name: str, xs: list[int], y: float) -> None:
         """A returned tensor's name and shape at height y, over a bracket when it holds several timesteps."""
@@ -458,15 +480,16 @@ class _Picture:
         self.notes.append(_text((low + high) / 2, y + 0.03, _name(piece), colour, 18, yanchor="bottom",
                                 returned=True))
 
-    def head(self, xs: list[int], base: float) -> None:
-        """The Dense head's boxes (on the last output, or on every step), each fed by an arrow from the
-        tensor it reads, whose label stands under them."""
+    def head(self, xs: list[int], base: float, reads: str) -> None:
+        """The Dense head's boxes (on the last output, or on every step), named beside the first, each fed by an
+        arrow in the colour and dash of the tensor it reads (`reads`), from over that tensor's label under them."""
         for x in sorted(set(xs)):
-            self.notes.append(_arrow(x, base - 0.02, x, base + 0.15, DARK, 1.5))
+            self.notes.append(_arrow(x, base - 0.04, x, base + HEAD_TOP - 0.3, tensor_colour(reads), 2.5,
+                                     tensor_dash(reads)))
             self.shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": x - 0.3, "x1": x + 0.3,
-                                "y0": base + 0.15, "y1": base + 0.45, "fillcolor": "white",
+                                "y0": base + HEAD_TOP - 0.3, "y1": base + HEAD_TOP, "fillcolor": "white",
                                 "line": {"color": DARK, "width": 2}})
-        self.notes.append(_text(-HALF_W - 0.12, base + 0.3, "Dense", DARK, 14, xanchor="right"))
+        self.notes.append(_text(min(xs) - 0.36, base + HEAD_TOP - 0.15, "Dense", DARK, 13, xanchor="right"))
 
     def squares(self, cells: list[tuple[int, Row, int]], where: str = "each cell") -> tuple[dict, dict]:
         """The (x, row, t) cells' hover points (one per cell, under its squares: the cell's text once, not once
@@ -502,23 +525,28 @@ class _Picture:
                                          "ticktext": [f"h {-self.bound:.2g}", "0", f"{self.bound:.2g}"]}
         return [hovers, squares]
 
-    def middle_column(self, t: int) -> list[dict]:
-        """The middle column of a long sequence showing timestep t: a grey dotted box over each cell the mask
-        skips, the cells' h and numbers, and x_t under them (none for a short sequence)."""
-        if self.moving is None:
+    def middle_columns(self, centre: int) -> list[dict]:
+        """The middle columns of a long sequence while the followed part reads `centre`, each showing its
+        timestep: a grey dotted box over each cell the mask skips, the cells' h and numbers, and x_t under them
+        (none for a short sequence)."""
+        if not self.moving:
             return []
-        x, xs, ys = self.moving, [], []
-        for row in self.rows if self.skipped(t) else ():
-            left, right, low, high = x - HALF_W, x + HALF_W, row.y - HALF_H, row.y + HALF_H
-            xs += [left, right, right, left, left, None]
-            ys += [low, low, high, high, low, None]
+        shown = columns(self.T, centre, self.both)
+        drawn = [(x, shown[x]) for x in self.moving]
+        xs, ys = [], []
+        for x, t in drawn:
+            for row in self.rows if self.skipped(t) else ():
+                left, right, low, high = x - HALF_W, x + HALF_W, row.y - HALF_H, row.y + HALF_H
+                xs += [left, right, right, left, left, None]
+                ys += [low, low, high, high, low, None]
         skipped = {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "fill": "toself", "fillcolor": "#ececec",
                    "line": {"color": FADED, "width": 1.5, "dash": "dot"}, "hoverinfo": "skip", "showlegend": False,
-                   "name": "masked, in the middle column"}
-        hovers, squares = self.squares([(x, row, t) for row in self.rows], "the middle column")
-        label = {"type": "scatter", "x": [x], "y": [0.05], "mode": "text", "text": [f"x<sub>{t}</sub>"],
-                 "textposition": "bottom center", "hoverinfo": "skip", "showlegend": False, "name": "labels",
-                 "textfont": {"size": 16, "color": FADED if self.skipped(t) else DARK}, "cliponaxis": False}
+                   "name": "masked, in the middle columns"}
+        hovers, squares = self.squares([(x, row, t) for x, t in drawn for row in self.rows], "the middle columns")
+        label = {"type": "scatter", "x": [x for x, _ in drawn], "y": [0.05] * len(drawn), "mode": "text",
+                 "text": [f"x<sub>{t}</sub>" for _, t in drawn], "textposition": "bottom center",
+                 "hoverinfo": "skip", "showlegend": False, "name": "labels", "cliponaxis": False,
+                 "textfont": {"size": 16, "color": [FADED if self.skipped(t) else DARK for _, t in drawn]}}
         return [skipped, hovers, squares, label]
 
 
@@ -550,7 +578,7 @@ def _now(picture: _Picture, step: int) -> dict[str, Any]:
     centre = returned.column(picture.run, picture.part, step)
     for row in picture.rows:
         t = picture.T - 1 - step if picture.run.parts[row.part].reads_backwards else step
-        x = position(picture.T, t, centre)
+        x = position(picture.T, t, centre, picture.both)
         left, right, low, high = x - HALF_W - pad, x + HALF_W + pad, row.y - HALF_H - pad, row.y + HALF_H + pad
         xs += [left, right, right, left, left, None]
         ys += [low, low, high, high, low, None]
@@ -613,9 +641,10 @@ def _go(frame: Any, duration: int) -> list:
 
 
 def _menus(steps: int, step: int, below: float) -> list[dict[str, Any]]:
-    """Two rows of buttons under the slider (paper height `below`: the picture's bottom): step back, pause,
+    """Two rows of buttons under the slider (paper height `below`: the picture's bottom), centred under the cells
+    (the margins beside them, as wide as their labels, take the rows' overhang on a phone): step back, pause,
     step forward (their targets set for `step`); play at each speed."""
-    row = {"type": "buttons", "direction": "right", "showactive": False, "x": 0, "xanchor": "left", "y": below,
+    row = {"type": "buttons", "direction": "right", "showactive": False, "x": 0.5, "xanchor": "center", "y": below,
            "yanchor": "top", "font": {"size": 14}, "bgcolor": "#f2f2f2", "bordercolor": "#999"}
     moves = [{"label": "◀ step", "method": "animate", "args": _go([str(max(step - 1, 0))], 0)},
              {"label": "❚❚ pause", "method": "animate", "args": _go([None], 0)},
@@ -718,7 +747,7 @@ def _drawn(run: Run, sample: int, part: int, step: int) -> tuple[_Picture, list[
 @dataclass(frozen=True)
 class _Moving:
     """What moves with the step: the box round the working cells, the step's numbers (while playing), the marker
-    in each panel under the picture and the middle column of a long sequence."""
+    in each panel under the picture and the middle columns of a long sequence."""
 
     picture: _Picture
     part: int
@@ -731,7 +760,7 @@ class _Moving:
         run, sample = self.picture.run, self.picture.sample
         at = (-HALF_W - 0.1, UNDER_LABELS)
         numbers = [_readout(run, self.part, sample, self.unit, step, at)] if self.play else []
-        column = self.picture.middle_column(middle(self.picture.T, returned.column(run, self.part, step)))
+        column = self.picture.middle_columns(returned.column(run, self.part, step))
         return ([_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
                 + column)
 

@@ -67,7 +67,7 @@ def describe(figure: dict) -> str:
         return f"{title}. {meta['description']}"
     grids, lines = _grids_and_lines(figure)
     parts = [title, *([_grids(layout, grids)] if grids else []), *([_series(lines)] if lines else []),
-             _value_range(grids, lines)]
+             _value_range(grids, lines, figure.get("follow"))]
     return ". ".join(p.rstrip(".") for p in parts) + "."
 
 
@@ -79,7 +79,11 @@ def _grids_and_lines(figure: dict) -> tuple[list[dict], list[dict]]:
     return grids, lines
 
 
-def _value_range(grids: list[dict], lines: list[dict]) -> str:
-    """From the smallest value shown to the largest."""
-    values = np.concatenate([_numbers(t["z"]) for t in grids] + [_numbers(t["y"]) for t in lines] + [np.empty(0)])
-    return f"Values from {values.min():.3g} to {values.max():.3g}" if values.size else "No values yet"
+def _value_range(grids: list[dict], lines: list[dict], follow: dict | None = None) -> str:
+    """From the smallest value shown to the largest; for a chart that follows the page's timestep (its values
+    change in the browser), over every timestep, so that the words hold whichever step is shown."""
+    steps = [_numbers(entry[key]) for entry in (follow or {}).get("data", ()) for key in ("y", "z") if key in entry]
+    values = np.concatenate([_numbers(t["z"]) for t in grids] + [_numbers(t["y"]) for t in lines] + steps
+                            + [np.empty(0)])
+    over = " over every timestep" if follow else ""
+    return f"Values{over} from {values.min():.3g} to {values.max():.3g}" if values.size else "No values yet"

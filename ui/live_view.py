@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import contextmanager
+from typing import Literal
 from urllib.parse import urlencode
 
 import segno
@@ -34,7 +35,7 @@ from rnnlab.live.session import (SEEN_S, WARN_MINUTES, Classes, ClassError, Devi
                                  member_id, read_code)
 from rnnlab.live.store import SETTING, StoreUnavailable, open_store
 from rnnlab.params import parse, to_query
-from ui import panels, plot, visitor
+from ui import panels, plot, router, visitor
 from ui.classroom_view import PRESENTER_CSS, class_address, opened_at
 from ui.runs import get_run
 from ui.terms import prose
@@ -191,7 +192,9 @@ def _join_box() -> None:
 # The teacher's view.
 
 def teacher(code: str, key: str | Device) -> None:
-    """The teacher's controls (on the teacher's own screen; the projector shows `view=project`)."""
+    """The teacher's controls (on the teacher's own screen; the projector shows `view=project`), under the
+    Classroom entry of the site's navigation, where the session was started."""
+    router.shown_under("Classroom")
     state = classes().state(code)
     st.title(f"Class session {code[:3]} {code[3:]}")
     if not state.live:
@@ -254,11 +257,11 @@ def _join_panel(code: str, key: str | Device) -> None:
                 st.caption("Open it on another device to run the session from there too. This browser stays "
                            "the teacher's after a reload.")
     with right:
-        _qr(address)
+        _qr(address, "stretch")  # a third of the teacher's page: 360 px would reach past it on a laptop
 
 
-def _qr(address: str) -> None:
-    st.image(segno.make(address, error="m").svg_inline(scale=10, border=2), width=360,
+def _qr(address: str, width: int | Literal["stretch"] = 360) -> None:
+    st.image(segno.make(address, error="m").svg_inline(scale=10, border=2), width=width,
              caption="Scan to join", alt=f"QR code of the join link {visible(address)}")
 
 

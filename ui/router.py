@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import threading
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -30,6 +31,15 @@ from ui.controls import classroom
 from ui.style import app_style
 
 _routing = threading.local()  # each script run has its own thread
+SHOWN_UNDER = {"class"}  # pages that may stand under another entry (the teacher's class page: Classroom)
+# Streamlit highlights the link of the page that runs (its background and bold label): the same look, moved
+HERE = "rgba(169, 169, 162, 0.15)"  # the theme's darkenedBgMix15
+ENTRY_CSS = f"""<style>
+.st-key-site-nav-here [data-testid="stPageLink-NavLink"] {{ background-color: {HERE}; }}
+.st-key-site-nav-here [data-testid="stPageLink-NavLink"] p {{ font-weight: 600; }}
+.st-key-site-nav-not-here [data-testid="stPageLink-NavLink"] {{ background-color: transparent; }}
+.st-key-site-nav-not-here [data-testid="stPageLink-NavLink"] p {{ font-weight: 400; }}
+</style>"""
 _SVG = (Path(__file__).parent / "assets" / "icon.svg").read_bytes()
 ICON = "data:image/svg+xml;base64," + base64.b64encode(_SVG).decode()  # read once, not at every page run
 
@@ -52,17 +62,39 @@ def run() -> None:
         st.Page("pages/live_class.py", title="Join a class", icon=":material/groups:", url_path="class"),
     ]
     page = st.navigation(pages, position="hidden")
-    if not st.context.is_embedded:  # embed=true: Streamlit keeps it out of st.query_params, not out of context
-        with st.sidebar.container(key="site-nav"):
-            for each in pages:
-                st.page_link(each)
-    _routing.active = True
+    # embed=true: Streamlit keeps it out of st.query_params, not out of context
+    nav = None if st.context.is_embedded else st.sidebar.container(key="site-nav")
+    later = page.url_path in SHOWN_UNDER  # drawn once the page has said under which entry it stands
+    if nav is not None and not later:
+        _links(nav, pages, page, None)
+    _routing.active, _routing.entry = True, None
     try:
         page.run()
     except WorkerLost as lost:  # the worker computing this page's answer was lost: say so, offer a retry
         runs.unavailable(lost)
     finally:
         _routing.active = False
+        if nav is not None and later:
+            _links(nav, pages, page, _routing.entry)
+
+
+def _links(nav: Any, pages: list[Any], page: Any, entry: str | None) -> None:
+    """The site's links in the sidebar, the page's own highlighted by Streamlit; a page shown under another
+    entry (`entry`, its title) has that one highlighted instead, and its own not."""
+    with nav:
+        for each in pages:
+            if entry is None or each.title != entry and each is not page:
+                st.page_link(each)
+            else:
+                with st.container(key="site-nav-here" if each.title == entry else "site-nav-not-here"):
+                    st.page_link(each)
+    if entry is not None:
+        st.html(ENTRY_CSS)
+
+
+def shown_under(title: str) -> None:
+    """Said by a page that stands under another entry of the navigation (a live class's teacher: Classroom)."""
+    _routing.entry = title
 
 
 def ensure_routed() -> None:

@@ -4,6 +4,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import rnnlab
+from rnnlab.params import parse
+from rnnlab.run import run
 from tests.app.charts import charts
 from tests.helpers import open_page, plain
 
@@ -188,3 +190,15 @@ def test_the_unrolled_picture_comes_first_and_the_colour_choice_is_in_the_link()
     assert "#fee838" in first.spec and "#b2182b" not in first.spec  # cividis, not the default scale
     at.radio(key="colours").set_value("puor").run()
     assert at.query_params.get("colours") == "puor"
+
+
+def test_the_grus_two_bias_rows_are_explained_beside_its_weights():
+    """Keras's GRU (reset_after=True) has a bias of two rows where the LSTM has one: the weights section says
+    what each row is added to and how many numbers it holds, as the installed Keras builds it."""
+    at = open_app({"layer": "gru", "units": "5", "section": "weights"})
+    assert not at.exception
+    bias = run(parse("layer=gru&units=5").config).parts[0].weights["bias"]
+    assert bias.shape[0] == 2
+    text = page_text(at)
+    assert "The bias has two rows" in text and "reset_after=True" in text, text
+    assert f"each row holds {bias.shape[1]:,} numbers" in text

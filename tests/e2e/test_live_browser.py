@@ -339,3 +339,46 @@ def test_a_reload_keeps_the_teacher_and_one_browser_is_one_student(browser: Brow
     finally:
         for page in (teacher, phone, other):
             page.context.close()
+
+
+LAPTOP = {"width": 1366, "height": 768}
+# Each entry of the site's navigation in the sidebar: its label -> how it looks (background, label's weight)
+NAV_LOOKS_JS = """() => Object.fromEntries([...document.querySelectorAll(
+    '.st-key-site-nav [data-testid=stPageLink-NavLink]')].map(link => {
+        const label = link.querySelector('p') ?? link;
+        return [label.innerText.trim(), [getComputedStyle(link).backgroundColor, getComputedStyle(label).fontWeight]];
+    }))"""
+
+
+def nav_looks(page: Page) -> dict:
+    page.wait_for_function(f"() => Object.keys(({NAV_LOOKS_JS})()).length === 8")
+    return page.evaluate(NAV_LOOKS_JS)
+
+
+def test_the_teachers_class_page_highlights_classroom_in_the_navigation_and_a_students_join_a_class(browser,
+                                                                                                   server_url):
+    """The teacher's page is the live class page that students join on, but the teacher started it from Classroom:
+    the navigation highlights Classroom there, as Streamlit highlights the page that runs, and leaves "Join a
+    class" plain; a student of the same session sees "Join a class" highlighted."""
+    teacher, student = open_context(browser, LAPTOP), open_context(browser, LAPTOP)
+    try:
+        teacher.goto(f"{server_url}/classroom")
+        settle(teacher, charts=False)
+        own = nav_looks(teacher)  # Streamlit's own highlight, on the page that runs
+        here, plain = own["Classroom"], own["Join a class"]
+        assert here != plain and own["Playground"] == plain, own
+        code = start_session(teacher, server_url)
+        looks = nav_looks(teacher)
+        assert looks["Classroom"] == here and looks["Join a class"] == plain, looks
+        assert all(look == plain for name, look in looks.items() if name != "Classroom"), looks
+        teacher.reload()  # the teacher's browser, from then on
+        settle(teacher, charts=False)
+        expect(main(teacher).get_by_role("button", name="Pose it to the class")).to_be_visible()
+        assert nav_looks(teacher)["Classroom"] == here
+        student.goto(f"{server_url}/class?code={code}")
+        settle(student, charts=False)
+        looks = nav_looks(student)
+        assert looks["Join a class"] == here and looks["Classroom"] == plain, looks
+    finally:
+        for page in (teacher, student):
+            page.context.close()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from rnnlab import figures
+from rnnlab import figures, returned
 from rnnlab.params import parse
 from rnnlab.run import run
 from tests.e2e.conftest import COUNT_RUNS_JS
@@ -115,6 +115,34 @@ def test_every_timestep_of_twenty_can_be_made_current_and_is_boxed_over_its_own_
         page.keyboard.press("ArrowRight")
 
 
+ROWS_JS = f"""() => {{ const el = {PICTURE};
+    const now = el.data.find(t => t.name === 'now' && t.text);
+    const labels = el.data.filter(t => t.name === 'labels').flatMap(t => t.x.map((x, i) => [x, t.y[i], t.text[i]]))
+        .filter(([x, y, text]) => y === 0.05);
+    const rows = [];
+    for (let i = 0; i + 1 < now.x.length && now.x[i] !== null; i += 6) rows.push((now.x[i] + now.x[i + 1]) / 2);
+    return {{rows, text: now.text.filter(Boolean), labels}}; }}"""
+
+
+def test_both_directions_of_a_long_bidirectional_layer_are_boxed_over_their_own_timestep(browser, server_url):
+    """Forward reads k and backward T-1-k at step k: from the keyboard, every step shows both boxes, each over the
+    column labelled with the timestep its direction reads (none on an ellipsis)."""
+    query = "play=true&bidirectional=true&timesteps=20&return_sequences=true&units=4"
+    result = run(parse(query).config)
+    assert [p.reads_backwards for p in result.parts] == [False, True]
+    page = open_at(browser, server_url, query, 1366, 768)
+    page.locator(".js-plotly-plot[tabindex='0']").focus()
+    for k in range(20):
+        wait_active(page, k)
+        drawn = page.evaluate(ROWS_JS)
+        reads = [returned.column(result, part, k) for part in (0, 1)]  # the forward row (the bottom one) first
+        for centre, t in zip(drawn["rows"], reads):
+            under = [text for x, _, text in drawn["labels"] if abs(x - centre) < 1e-6]
+            assert under == [f"x<sub>{t}</sub>"], (k, t, drawn)
+        assert drawn["text"] == [f"t={t}" for t in reads], (k, drawn)
+        page.keyboard.press("ArrowRight")
+
+
 CONTROLS_JS = f"""() => {{ const el = {PICTURE};
     const box = e => {{ const r = e.getBoundingClientRect();
                         return {{left: r.left, right: r.right, top: r.top, bottom: r.bottom, text: e.textContent}}; }};
@@ -123,11 +151,15 @@ CONTROLS_JS = f"""() => {{ const el = {PICTURE};
              durations: el.layout.updatemenus[1].buttons.map(b => b.args[1].frame.duration)}}; }}"""
 
 
-@pytest.mark.parametrize("size, present", [("laptop", False), ("projector", False), ("projector", True),
-                                           ("phone", False)])
+@pytest.mark.parametrize("size, present, query", [("laptop", False, "timesteps=12"),
+                                                  ("projector", False, "timesteps=12"),
+                                                  ("projector", True, "timesteps=12"), ("phone", False, "timesteps=12"),
+                                                  ("phone", False, "bidirectional=true&timesteps=20")])
 def test_the_speeds_go_from_half_to_eight_times_and_no_button_covers_the_sliders_labels(browser, server_url, size,
-                                                                                        present):
-    page = open_at(browser, server_url, "play=true&timesteps=12" + "&present=true" * present, *SIZES[size])
+                                                                                        present, query):
+    """Every button inside the chart, clear of the slider's labels; on a phone too, where a Bidirectional
+    layer's labels on both sides leave the cells the narrowest room."""
+    page = open_at(browser, server_url, f"play=true&{query}" + "&present=true" * present, *SIZES[size])
     drawn = page.evaluate(CONTROLS_JS)
     assert [b["text"] for b in drawn["buttons"]][-5:] == ["▶ 0.5×", "▶ 1×", "▶ 2×", "▶ 4×", "▶ 8×"]
     assert drawn["durations"] == [1400, 700, 350, 175, 87]
@@ -138,5 +170,5 @@ def test_the_speeds_go_from_half_to_eight_times_and_no_button_covers_the_sliders
                      or button["bottom"] <= label["top"] or label["bottom"] <= button["top"])
             assert apart, (button, label)
     page.locator(".updatemenu-button").filter(has_text="▶ 8×").click()
-    wait_active(page, 11)
+    wait_active(page, parse(query).config.timesteps - 1)
     expect(page.locator("[data-testid=stMain]")).not_to_contain_text("processing step")

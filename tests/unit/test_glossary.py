@@ -90,3 +90,17 @@ def test_a_widgets_help_gets_the_definitions_of_the_terms_it_uses_but_its_own():
     assert [line.split("**")[1] for line in defined(PARAMS["return_state"].help, "return_state").splitlines()
             if line.startswith("- ")] == ["state\\_h", "state\\_c"]
     assert defined("No term here.") == "No term here."
+
+
+def test_the_states_are_explained_with_the_names_kerass_own_documentation_gives_them():
+    """A learner who read Keras's LSTM documentation (`whole_seq_output, final_memory_state, final_carry_state =
+    lstm(inputs)`) finds those names on the page: each name in the installed Keras's own unpacking line is in a
+    definition, and found as a term where it stands in our text."""
+    unpacked = re.search(r"(\w+), (\w+), (\w+) = lstm\(", keras.layers.LSTM.__doc__ or "")
+    assert unpacked, "the installed Keras's LSTM documentation unpacks no states"
+    names = [name.removeprefix("final_").replace("_", " ") if "state" in name else name for name in unpacked.groups()]
+    assert names == ["whole_seq_output", "memory state", "carry state"], names
+    definitions = " ".join(f"{t.name}: {t.definition}" for t in TERMS)
+    for name in names:
+        assert name in definitions, name
+        assert marked(gloss(f"Keras calls it the {name}.")), name

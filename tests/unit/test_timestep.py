@@ -10,6 +10,7 @@ import pytest
 from rnnlab import explain, figures, timestep, unrolled
 from rnnlab.params import parse
 from rnnlab.run import run
+from ui.chart_text import describe
 
 QUERIES = ["return_sequences=1&return_state=1&timesteps=12&units=5", "layer=gru&timesteps=6&units=3",
            "bidirectional=1&timesteps=10&units=4", "go_backwards=1&timesteps=9&units=3",
@@ -150,3 +151,55 @@ def test_long_sequences_show_the_first_steps_the_current_one_between_ellipses_an
             shown = unrolled.columns(timesteps, t)
             assert shown[2] + 1 < shown[4] < shown[6] - 1, (timesteps, t, shown)
     assert [unrolled.position(50, t, 30) for t in (0, 2, 3, 29, 30, 31, 47, 48, 49)] == [0, 2, 3, 3, 4, 5, 5, 6, 7]
+
+
+def test_a_chart_that_follows_the_timestep_is_described_in_words_that_hold_at_every_step():
+    """The words under the step chart (its caption) do not describe the step the server drew while the
+    picture's play moves the chart in the browser: the same words at every step, the range over every step."""
+    result = run(parse("timesteps=6&units=5").config)
+    part = result.parts[0]
+    said = {describe(timestep.step_chart(result, part, 0, 1, k)) for k in range(6)}
+    assert len(said) == 1, said
+    grids = [figures.step_grids(result, part, 0, k, 1) for k in range(6)]
+    every = np.concatenate([np.ravel(g.values) for g in grids] + [np.ravel(g.gates) for g in grids])
+    every = every[np.isfinite(every)].astype(np.float32)
+    assert f"Values over every timestep from {every.min():.3g} to {every.max():.3g}." in said.pop()
+    assert "over every timestep" not in describe(figures.step_figure(result, part, 0, 2, 1))  # the server's step
+
+
+def test_the_step_chart_while_playing_sends_a_window_of_units_and_says_which():
+    """Every step's grids go to the browser at once: for a long sequence they cover fewer units round the unit
+    looked at (at most 32 at the largest, 500 timesteps, where 128 units weighed 5.6 MB), and the chart says which;
+    a short one keeps every unit a still chart draws."""
+    assert timestep.play_units(500) <= 32 and timestep.play_units(10) == figures.MAX_DRAWN_UNITS
+    result = run(parse("timesteps=300&units=100").config)
+    part = result.parts[0]
+    spec = timestep.step_chart(result, part, 0, 90, 3)
+    most = timestep.play_units(300)
+    assert most < 100 and np.asarray(spec["follow"]["data"][0]["z"]).shape == (300, 8, most)
+    start = 100 - most  # the window reaches the last unit: 90 stands in it
+    assert f"(units {start}–99 of 100)" in str(spec["layout"]["title"])
+    expected = np.stack(list(figures.step_vectors(part, 0, 3).values()))[:, start:]
+    shown = np.asarray(spec["follow"]["data"][0]["z"])[3]
+    np.testing.assert_allclose(np.where(np.isnan(shown), np.asarray(spec["follow"]["data"][1]["z"])[3], shown),
+                               expected, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("query", ["bidirectional=1&timesteps=20&units=3", "bidirectional=1&timesteps=15&units=3",
+                                   "bidirectional=1&timesteps=12&units=3&depth=2&return_sequences=1"])
+@pytest.mark.parametrize("part", [0, 1])
+def test_both_directions_of_a_long_bidirectional_layer_are_boxed_over_their_own_timestep_at_every_step(query, part):
+    """Each direction reads its own timestep at a step (the backward one T-1-k): every row's box stands over the
+    column labelled with the timestep that row reads, never over an ellipsis, whichever direction is followed."""
+    result = run(parse(query).config)
+    spec = unrolled.unrolled_figure(result, 0, part, (0,), 0, 0)
+    fixed = _column_labels(spec["data"])
+    rows = unrolled._rows(result)[0]
+    for k, frame in enumerate(spec["frames"]):
+        labels = {**fixed, **_column_labels(frame["data"])}
+        now = next(trace for trace in frame["data"] if trace["name"] == "now" and trace.get("text"))
+        for r, row in enumerate(rows):
+            t = result.config.timesteps - 1 - k if result.parts[row.part].reads_backwards else k
+            left, right = now["x"][6 * r], now["x"][6 * r + 1]
+            assert labels[round((left + right) / 2, 6)] == f"x<sub>{t}</sub>", (k, row.label, labels)
+            assert f"t={t}" in now["text"]

@@ -218,5 +218,8 @@ def test_every_head_box_is_fed_by_an_arrow_from_the_tensor_it_reads(query):
     spec = picture(result)
     boxes = [s for s in spec["layout"]["shapes"] if s["type"] == "rect" and s["y0"] > 1.5]
     heads = next(t for t in spec["data"] if t.get("name") == "arrowheads")
-    tips = set(zip(heads["x"], heads["y"]))
+    tips = dict(zip(zip(heads["x"], heads["y"]), heads["marker"]["color"]))
     assert boxes and all(((b["x0"] + b["x1"]) / 2, b["y0"]) in tips for b in boxes), (boxes, tips)
+    reads = result.returns[0].name  # what the head reads: the layer's output, as Keras names it
+    assert reads != "prediction" and reads in ("output", "whole_seq")
+    assert {tips[((b["x0"] + b["x1"]) / 2, b["y0"])] for b in boxes} == {colours.tensor_colour(reads)}
