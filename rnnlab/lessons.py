@@ -406,16 +406,35 @@ def typical_problems(lesson: Lesson, question: Question, written: str) -> list[s
     return problems
 
 
+def _table_problems(lesson: Lesson) -> list[str]:
+    """A table whose header has an empty cell: a screen reader reads that column's cells without a name."""
+    lines = lesson.body.splitlines()
+    return [f"{lesson.slug}: the table headed {line.strip()!r} has a column without a name"
+            for line, below in zip(lines, lines[1:])
+            if re.fullmatch(r"\s*\|?[\s:|-]*-[\s:|-]*", below) and "|" in line
+            and any(not cell.strip() for cell in line.strip().strip("|").split("|"))]
+
+
 def check(lesson: Lesson) -> list[str]:
     """Problems with one lesson: a preset or query that is not valid, a snippet that fails, a placeholder that
     does not resolve, a shape typed by hand, a question whose grading disagrees with Keras, an answer given
-    away, a preset without the part of the picture it is about. Empty when the lesson agrees with the installed
-    Keras."""
-    problems = []
+    away, a preset without the part of the picture it is about, a table column without a name. Empty when the
+    lesson agrees with the installed Keras."""
+    return _table_problems(lesson) + _region_problems(lesson) + _content_problems(lesson)
+
+
+def _region_problems(lesson: Lesson) -> list[str]:
     regions = PARAMS["focus"].choices[1:]  # the parts of the picture rnnlab.tour outlines ("none" first)
     if lesson.preset and lesson.region not in regions:
-        problems.append(f"{lesson.slug}: region {lesson.region!r}: name the part of the picture the lesson is "
-                        f"about, one of {', '.join(regions)}")
+        return [f"{lesson.slug}: region {lesson.region!r}: name the part of the picture the lesson is about, one "
+                f"of {', '.join(regions)}"]
+    return []
+
+
+def _content_problems(lesson: Lesson) -> list[str]:
+    """The lesson's queries, snippets, placeholders and questions against the installed Keras, each kind only
+    once the kinds before it are right (a bad query makes every placeholder after it fail too)."""
+    problems = []
     for query in _queries(lesson):
         try:
             parse(query).strict()

@@ -58,6 +58,7 @@ def test_placeholders_are_filled_from_a_live_run():
     ("{{nonsense}}", "unknown placeholder"),
     ("{{check whole_seq[:, -1]}}", "not a placeholder"),
     ("{{snippet none.key}}", "no snippet 'none'"),
+    ("| | value |\n|---|---|\n| units | 4 |", "a column without a name"),
 ])
 def test_check_catches_what_disagrees(body, problem):
     lesson = lessons.Lesson("bad", "bad", 1, "units=4", body)
@@ -70,7 +71,7 @@ def test_check_fails_when_a_questions_graded_answer_disagrees_with_keras():
     lesson = lessons.Lesson("t", "t", 1, "units=4", "text", (asked,))
     assert any("grades Keras's own answer" in p for p in lessons.check(lesson))
     fixed = lessons.Lesson("t", "t", 1, "units=4", "text", (lessons.Question("What shape does x have?", kind="x",
-                                                                              answer="{{x}}"),))
+                                                                              answer="{{x}}"),), region="inputs")
     assert lessons.check(fixed) == []
     unanswered = lessons.Lesson("t", "t", 1, "units=4", "text", (lessons.Question("q"),))
     assert any("needs answer" in p for p in lessons.check(unanswered))
@@ -110,7 +111,7 @@ def test_no_answer_stands_above_its_question(lesson):
 def test_check_catches_an_answer_given_away_above_its_question(body, explains, found):
     questions_ = (lessons.Question("With return_sequences?", "return_sequences=true", explains[0], answer="{{shapes}}"),
                   lessons.Question("And without?", "", explains[-1] if len(explains) > 1 else "", answer="{{shapes}}"))
-    lesson = lessons.Lesson("t", "t", 1, "units=4", body, questions_[:len(explains)])
+    lesson = lessons.Lesson("t", "t", 1, "units=4", body, questions_[:len(explains)], region="outputs")
     problems = lessons.check(lesson)
     assert any(found in p for p in problems) if found else problems == []
 
@@ -171,7 +172,8 @@ def test_check_fails_when_a_typical_wrong_answers_hint_names_a_rule_that_does_no
     asked = lessons.Question("How many tensors?", kind="count", answer="{{count}}", wrong=(wrong,))
     plain = lessons.Lesson("t", "t", 1, "return_state=true&units=4", "text", (asked,))
     assert any("graded right" in p for p in lessons.check(plain))  # an LSTM does return 3
-    lesson = lessons.Lesson("t", "t", 1, "bidirectional=true&return_state=true&units=4", "text", (asked,))
+    lesson = lessons.Lesson("t", "t", 1, "bidirectional=true&return_state=true&units=4", "text", (asked,),
+                            region="states")
     assert lessons.check(lesson) == []
     wrongly = lessons.Question("How many tensors?", kind="count", answer="{{count}}",
                                wrong=[{"answer": "3", "rule": "an LSTM has two states"}])
