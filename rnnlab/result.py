@@ -64,6 +64,7 @@ class Stateful:
     x_second: np.ndarray
     checks: tuple[Check, ...]
     carried_effect: float  # max |difference| between chunk 2 with the carried state and after reset
+    traces: tuple[trace.Trace, ...] = ()  # chunk 2 step by step, one per part (Run.parts' order)
 
 
 @dataclass(frozen=True)

@@ -219,7 +219,7 @@ def _zeros_change_nothing(config: Config, x: np.ndarray, final: Callable[[Config
 
 
 def _stateful_checks(config: Config, second: tuple, after_reset: tuple, ends_whole: np.ndarray,
-                     starts_fresh: np.ndarray, x_second: np.ndarray) -> Stateful:
+                     starts_fresh: np.ndarray, x_second: np.ndarray, traces: tuple = ()) -> Stateful:
     name = architecture.output_names(config)[0]
     pick = (lambda a: a[:, -1]) if config.return_sequences else (lambda a: a)
     same = "==" if not config.bidirectional else "!="  # the backward direction reads each chunk on its own
@@ -230,7 +230,7 @@ def _stateful_checks(config: Config, second: tuple, after_reset: tuple, ends_who
               _diff(after_reset[0], starts_fresh), True),
     )
     return Stateful(_tensors(config, second), _tensors(config, after_reset), _frozen(x_second), checks,
-                    _diff(second[0], after_reset[0]))
+                    _diff(second[0], after_reset[0]), traces)
 
 
 def _whole(config: Config) -> Any:
@@ -247,18 +247,23 @@ def _stateful(config: Config, chunks: tuple[np.ndarray, np.ndarray]) -> tuple[mo
 
 
 def _second_chunk(config: Config, chunks: tuple[np.ndarray, np.ndarray], weights: model.Prepared | model.Called,
-                  first: list) -> tuple[np.ndarray, ...]:
-    """Chunk 2 traced from the final states the trace `first` of chunk 1 left, per layer and direction."""
+                  first: list) -> tuple[tuple[np.ndarray, ...], tuple[trace.Trace, ...]]:
+    """Chunk 2 traced from the final states the trace `first` of chunk 1 left, per layer and direction: what
+    it returns, and its step-by-step trace per part (in Run.parts' order)."""
     initial = [[(s.h[:, -1], None if s.c is None else s.c[:, -1]) for s in layer] for layer in first]
-    return _traced(config, chunks[1], weights, initial)[0]
+    arrays, traced = _traced(config, chunks[1], weights, initial)
+    steps = tuple(s for k in reversed(range(len(traced))) for s in traced[k])  # as _parts orders them
+    for array in (a for s in steps for a in (s.h, s.c, *s.gates.values()) if a is not None):
+        array.flags.writeable = False
+    return arrays, steps
 
 
 def _stateful_traced(config: Config, chunks: tuple[np.ndarray, np.ndarray], prepared: model.Prepared) -> Stateful:
     """The same as _stateful from the NumPy trace: chunk 2 starts from chunk 1's final states."""
-    second = _second_chunk(config, chunks, prepared, _traced(config, chunks[0], prepared)[1])
+    second, traces = _second_chunk(config, chunks, prepared, _traced(config, chunks[0], prepared)[1])
     after_reset, _ = _traced(config, chunks[1], prepared)
     ends_whole = _traced(_whole(config), np.concatenate(chunks, axis=1), prepared)[0][0]
-    return _stateful_checks(config, second, after_reset, ends_whole, after_reset[0], chunks[1])
+    return _stateful_checks(config, second, after_reset, ends_whole, after_reset[0], chunks[1], traces)
 
 
 def _refused(config: Config, x: np.ndarray, error: model.KerasRefused) -> Run:
@@ -306,8 +311,9 @@ def run(config: Config) -> Run:
     expected = _expected(config, traced[-1], mask, called.head)
     agreement = max(_diff(t.value, expected[t.name]) for t in returns)
     if stateful:
-        second = _second_chunk(config, chunks, called, traced)
+        second, traces = _second_chunk(config, chunks, called, traced)
         agreement = max(agreement, *(_diff(t.value, s) for t, s in zip(stateful.second, second)))
+        stateful = dataclasses.replace(stateful, traces=traces)
     return _run(config, x, mask, called, traced, inputs, returns, agreement,
                 padding_effect=padding_effect, stateful=stateful)
 

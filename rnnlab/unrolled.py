@@ -20,6 +20,7 @@ subplot costs the browser time on every change.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -259,6 +260,7 @@ class _Picture:
         self.mask = None if run.mask is None else run.mask[sample]
         self.height = self.top + 0.8
         self.bottom = UNDER_LABELS  # under the x_t labels: the h colour bar (and, while playing, the step's numbers)
+        self.under = UNDER_LABELS  # where the colour bar and the step's numbers stand (under a second call, if any)
 
     def x_of(self, t: int) -> int:
         return position(self.T, t, self.centre, self.both)
@@ -741,7 +743,89 @@ def _drawn(run: Run, sample: int, part: int, step: int) -> tuple[_Picture, list[
     for draw in (picture.cells, picture.flow, picture.inputs, picture.masked_note, picture.outputs):
         draw()
     picture.bound = max(symmetric_bound(np.stack([run.parts[r.part].trace.h[sample] for r in picture.rows])), 1e-6)
-    return picture, picture.strips()
+    second = _second_call(picture, step)  # a stateful layer's next call, on one scale with the first
+    return picture, picture.strips() + second
+
+
+SEPARATOR = -0.75  # the height of the dashed line between a stateful layer's two calls
+CALL_2 = "call 2: "
+
+
+def _second_call(picture: _Picture, step: int) -> list[dict]:
+    """A stateful layer's next call, under the first and drawn by the same rules from its own trace, after a
+    dashed line: each row's final h (and c) carried into its first cell. Adds its shapes and notes to `picture`
+    (and sets one h scale for both calls); returns its traces (its cells' strips, the middle columns of a long
+    sequence at `step`, the carried states)."""
+    run = picture.run
+    if run.stateful is None or not run.stateful.traces:
+        return []
+    second = _second_run(run)
+    drawn = _Picture(second, picture.sample, picture.part, step)
+    for draw in (drawn.cells, drawn.flow, drawn.inputs, drawn.masked_note, drawn.outputs):
+        draw()
+    drawn.bound = picture.bound = max(symmetric_bound(np.stack(
+        [p.trace.h[picture.sample] for p in (*run.parts, *second.parts)])), 1e-6)
+    shift = SEPARATOR - 0.35 - drawn.height
+    for note in drawn.notes:
+        if note.get("returned"):  # its returned tensors' names say which call returned them
+            note["text"] = note["text"].replace("<b>", f"<b>{CALL_2}", 1)
+    picture.notes += [_moved(n, shift) for n in drawn.notes]
+    picture.shapes += [_moved(s, shift) for s in drawn.shapes]
+    last = len(picture.cols) - 1
+    picture.shapes.append({"type": "line", "xref": "x", "yref": "y", "x0": -REACH, "x1": last + REACH,
+                           "y0": SEPARATOR, "y1": SEPARATOR, "line": {"color": DARK, "width": 1.5, "dash": "dash"}})
+    picture.notes.append(_text(last / 2, SEPARATOR + 0.04, "<b>next call: state carried</b>", DARK, 14,
+                               yanchor="bottom"))
+    picture.bottom = picture.under = UNDER_LABELS + shift
+    hovers, squares = drawn.strips()
+    squares["marker"].pop("colorbar")
+    traces = [hovers, squares] + drawn.middle_columns(drawn.centre)
+    for trace in traces:
+        trace["name"] = CALL_2 + trace["name"]
+    return [_moved(t, shift) for t in traces + _carried(picture, shift)]
+
+
+def _second_run(run: Run) -> Run:
+    """The second call as a Run of its own: its input, what Keras returned for it, its trace."""
+    stateful = run.stateful
+    parts = tuple(dataclasses.replace(p, label=CALL_2 + p.label, trace=t, inputs=stateful.x_second)
+                  for p, t in zip(run.parts, stateful.traces))
+    mask = None if run.mask is None else np.any(stateful.x_second != 0.0, axis=-1)
+    return dataclasses.replace(run, x=stateful.x_second, returns=stateful.second, parts=parts, mask=mask,
+                               stateful=None)
+
+
+def _carried(picture: _Picture, shift: float) -> list[dict]:
+    """Each row's final h (and c) of the first call, carried round into the first cell of the same row of the
+    second call (drawn `shift` lower): the traces named "state carried into call 2", in the second call's units."""
+    last = len(picture.cols) - 1
+    lines = []
+    states = ((-0.12, -0.12, 0.45, 0.66, 0.1), (0.12, 0.14, 0.58, 0.55, 0.2))
+    for row in picture.rows:
+        backward = picture.run.parts[row.part].reads_backwards
+        for leave, enter, out, into, below in states[:1 + (picture.run.config.layer == "lstm")]:
+            start, end = (0, last) if backward else (last, 0)
+            way = -1 if backward else 1
+            y1, y2, low = row.y + leave - shift, row.y + enter, SEPARATOR - below - shift
+            lines.append(_path([(start + way * HALF_W, y1), (start + way * out, y1), (start + way * out, low),
+                                (end - way * into, low), (end - way * into, y2), (end - way * HALF_W, y2)],
+                               DARK, 2.0, head=True))
+    traces = _line_traces(lines)
+    traces[0]["name"] = "state carried into call 2"  # then its arrowheads
+    return traces
+
+
+def _moved(item: dict, dy: float) -> dict:
+    """A note, line, shape or trace of the picture moved by dy (in the picture's units)."""
+    if "path" in item:
+        item["path"] = [(x, y + dy) for x, y in item["path"]]
+    elif "y0" in item:
+        item["y0"], item["y1"] = item["y0"] + dy, item["y1"] + dy
+    elif isinstance(item.get("y"), list):
+        item["y"] = [None if y is None else y + dy for y in item["y"]]
+    elif "y" in item:
+        item["y"] += dy
+    return item
 
 
 @dataclass(frozen=True)
@@ -758,7 +842,7 @@ class _Moving:
 
     def at(self, step: int) -> list[dict]:
         run, sample = self.picture.run, self.picture.sample
-        at = (-HALF_W - 0.1, UNDER_LABELS)
+        at = (-HALF_W - 0.1, self.picture.under)
         numbers = [_readout(run, self.part, sample, self.unit, step, at)] if self.play else []
         column = self.picture.middle_columns(returned.column(run, self.part, step))
         return ([_now(self.picture, step)] + numbers + _marker(run, self.part, step, self.panels, list(self.bounds))
@@ -785,7 +869,9 @@ def described(run: Run) -> str:
         steps = f"{len({p.index for p in pieces})} timesteps" if pieces[0].index else "the last step"
         said.append(f"{name} {pieces[0].shape}: {what + ' ' if what else ''}{pieces[0].state} of {' and '.join(parts)}"
                     f" at {steps}")
-    return f"Keras returns {'; '.join(said)}. Every other state is computed and thrown away."
+    then = (" Under it the next call of the stateful layer starts from these final states and returns the same names"
+            " for its own chunk." if run.stateful and run.stateful.traces else "")
+    return f"Keras returns {'; '.join(said)}. Every other state is computed and thrown away.{then}"
 
 
 def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], frames: list[dict],
@@ -807,7 +893,7 @@ def _layout(run: Run, picture: _Picture, geometry: Geometry, data: list[dict], f
                          margin={"l": left, "r": right, "t": 44, "b": 60 if titles else 4},
                          annotations=notes, shapes=picture.shapes, legend={"orientation": "h", "y": -0.08, "x": 0,
                          "yanchor": "top", "groupclick": "toggleitem"}, **layout)
-    bar = below + (UNDER_LABELS - picture.bottom) / (picture.height - picture.bottom) * (1 - below)
+    bar = below + (picture.under - picture.bottom) / (picture.height - picture.bottom) * (1 - below)
     for trace in data:  # the h scale: at the picture's bottom right, under the x_t labels (over the step's numbers)
         if "colorbar" in trace.get("marker", {}):
             trace["marker"]["colorbar"].update(y=bar)

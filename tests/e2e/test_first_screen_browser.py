@@ -38,7 +38,8 @@ def test_a_projector_shows_the_picture_and_its_colour_bar_on_one_screen(browser,
 
 
 @pytest.mark.parametrize("query", ["", "return_state=true", "bidirectional=true", "head=dense&head_units=2",
-                                   "return_sequences=true", "head=time_distributed&return_sequences=true&head_units=3"])
+                                   "return_sequences=true", "head=time_distributed&return_sequences=true&head_units=3",
+                                   "stateful=true&return_sequences=true&return_state=true"])
 def test_on_a_phone_the_pictures_labels_are_whole_and_never_print_over_each_other(browser, server_url, query):
     page = open_at(browser, server_url, query, *PHONE)
     drawn = picture(page)

@@ -132,3 +132,24 @@ def test_the_colour_choice_survives_a_reload_by_link(open_app, settle, page: Pag
     heatmaps = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
         .flatMap(el => el.data.filter(t => t.type === 'heatmap').map(t => t.colorscale.map(s => s[1])))""")
     assert heatmaps and all(h == [s[1] for s in colours.SCHEMES["cividis"].diverging] for h in heatmaps)
+
+
+CALLS_JS = f"""() => {{ const el = {PICTURE};
+    return {{second: el.layout.annotations.filter(a => a.text.startsWith('<b>call 2: '))
+                 .map(a => a.text.replace(/<[^>]+>/g, ' ').trim().replace(/\\s+/g, ' ')),
+             carried: el.data.filter(t => t.name === 'state carried into call 2').length,
+             cells: el.data.filter(t => t.name === 'call 2: h in each cell').length}}; }}"""
+
+
+def test_a_stateful_picture_shows_the_next_call_and_keeps_playing(open_app, page: Page):
+    query = "stateful=true&return_sequences=true&return_state=true&play=true"
+    page = open_app(query)
+    assert picture_labels(page) == expected_labels(query)  # the first call, as before
+    calls = page.evaluate(CALLS_JS)
+    assert sorted(calls["second"]) == sorted(f"call 2: {r['name']} {tuple(r['shape'])}"
+                                             for r in rnnlab.describe(query)["returns"])
+    assert calls["carried"] == 1 and calls["cells"] == 1
+    page.locator(".updatemenu-button").filter(has_text="▶ 8×").click()
+    page.wait_for_function(f"() => ({NOW_JS})().active === 9")
+    assert page.evaluate(CALLS_JS) == calls  # playing leaves the next call drawn
+    assert_no_exception(page)

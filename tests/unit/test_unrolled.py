@@ -223,3 +223,52 @@ def test_every_head_box_is_fed_by_an_arrow_from_the_tensor_it_reads(query):
     reads = result.returns[0].name  # what the head reads: the layer's output, as Keras names it
     assert reads != "prediction" and reads in ("output", "whole_seq")
     assert {tips[((b["x0"] + b["x1"]) / 2, b["y0"])] for b in boxes} == {colours.tensor_colour(reads)}
+
+
+def _floats(text: str, name: str) -> np.ndarray:
+    """The numbers of the line of a cell's hover that starts with `name`."""
+    line = next(line for line in text.split("<br>") if line.startswith(name))
+    return np.array([float(v) for v in re.findall(r"-?\d+\.\d+", line.split("=", 1)[1])])
+
+
+@pytest.mark.parametrize("query", ["stateful=1&return_sequences=1&return_state=1&timesteps=5",
+                                   "stateful=1&return_state=1", "stateful=1&layer=gru&return_sequences=1"])
+def test_a_stateful_picture_draws_the_second_call_fed_by_the_first_calls_final_states(query):
+    result = run(parse(query).config)
+    spec = picture(result)
+    traces = {t["name"]: t for t in spec["data"] if t.get("name")}
+    cols = unrolled.columns(result.config.timesteps)
+    cells = [s for s in spec["layout"]["shapes"] if s["type"] == "rect" and s["x1"] - s["x0"] < 1]
+    assert len(cells) == 2 * len(cols)  # both calls' cells
+    second = traces["call 2: numbers in each cell"]
+    first = traces["numbers in each cell"]
+    y1, y2 = first["y"][0], second["y"][0]
+    assert y2 < y1 - 1  # the second call under the first
+    # the final h (and c) of the first call's last cell feeds the second call's first cell
+    carried = traces["state carried into call 2"]
+    paths, path = [], []
+    for x, y in zip(carried["x"], carried["y"]):
+        if x is None:
+            paths.append(path)
+            path = []
+        else:
+            path.append((x, y))
+    last = len(cols) - 1 + unrolled.HALF_W
+    states = 2 if result.config.layer == "lstm" else 1
+    assert len(paths) == states
+    for path in paths:
+        assert path[0][0] == pytest.approx(last) and abs(path[0][1] - y1) < unrolled.HALF_H
+        assert path[-1][0] == pytest.approx(-unrolled.HALF_W) and abs(path[-1][1] - y2) < unrolled.HALF_H
+    # what the second call's cells hold is what Keras returned for it
+    keras = {t.name: t.value for t in result.stateful.second}
+    by_t = {int(re.search(r"at t=(\d+)", text).group(1)): text for text in second["hovertext"]}
+    final = by_t[result.config.timesteps - 1]
+    h_final = keras["state_h"] if "state_h" in keras else keras.get("output", keras["whole_seq"][:, -1])
+    assert np.allclose(_floats(final, "squares"), h_final[0, :unrolled.STRIP], atol=1e-4)
+    if "state_c" in keras:
+        assert np.allclose(_floats(final, "c ="), keras["state_c"][0, :6], atol=1e-3)
+    if "whole_seq" in keras:
+        for t, text in by_t.items():
+            assert np.allclose(_floats(text, "squares"), keras["whole_seq"][0, t, :unrolled.STRIP], atol=1e-4)
+    labels_ = [n["text"] for n in spec["layout"]["annotations"]]
+    assert {f"<b>call 2: {t.name}</b><br>{t.shape}" for t in result.stateful.second} <= set(labels_)
