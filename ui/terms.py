@@ -36,7 +36,8 @@ table .rl-term:is(:hover, :focus)::after { position: fixed; left: auto; top: aut
 
 def prose(text: str, caption: bool = False, container: Any = st) -> None:
     """Our Markdown (a caption with caption=True), its terms explained on hover or tap."""
-    (container.caption if caption else container.markdown)(gloss(text), unsafe_allow_html=True)
+    shown = container.caption if caption else container.markdown
+    shown(gloss(text), unsafe_allow_html=True)
 
 
 def note(text: str, icon: str = ":material/info:", container: Any = st) -> None:
