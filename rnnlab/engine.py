@@ -83,7 +83,7 @@ class Lane:
     workers: int = WORKERS
     nice: int = NICE
     memory_mb: int | None = None  # a task may allocate this much above the warm worker's memory, no more
-    growth_mb: float | None = 300  # a worker grown this much above its warm size is replaced after its task
+    growth_mb: float | None = 500  # a worker grown this much above its warm size is replaced after its task
     idle_growth_mb: float = 150.0  # a worker idle for IDLE_S and grown this much is replaced
     cache_bytes: int = CACHE_BYTES
     retry: bool = True  # a task whose worker dies is given once more to a fresh worker
