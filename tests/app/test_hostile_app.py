@@ -28,6 +28,8 @@ HOSTILE = [
     "hide=" + ",".join(["units"] * 40 + ["return_state", "show"]) + "&lock=" + ",".join(["-1"] * 40 + ["show"]),
     "quiz_seed=-1&level=expert",
     "quiz_seed=" + "9" * 400 + "&quiz_seed=abc",
+    "focus=<img src=x onerror=alert(1)>&tour=99&focus=states",
+    "focus=states&tour=-1&layer=gru&go_backwards=true&stateful=true&return_state=true&return_sequences=true&depth=3",
 ]
 PAGES = ["pages/playground.py", "pages/lessons.py", "pages/quiz.py", "pages/doctor.py", "pages/train.py",
          "pages/classroom.py"]
