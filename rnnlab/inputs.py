@@ -74,6 +74,12 @@ def lengths_of(batch: int, lengths: tuple[int, ...], timesteps: int) -> np.ndarr
     return np.resize(np.array(lengths or (timesteps,)), batch)
 
 
+def mask_of(x: np.ndarray, config: Config) -> np.ndarray | None:
+    """Which timesteps of x (batch, timesteps, features) Masking(mask_value=0.0) keeps, (batch, timesteps) bool;
+    None without a mask."""
+    return np.any(x != 0.0, axis=-1) if config.mask else None
+
+
 def make_data(config: Config) -> np.ndarray:
     """What the model is fed: (batch, timesteps, features); stateful: (batch, 2 * timesteps, features),
     two consecutive chunks. With `lengths`, each sequence is cut to its length and zero-padded back."""

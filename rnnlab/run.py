@@ -10,7 +10,7 @@ import keras
 import numpy as np
 
 from rnnlab import architecture, model, refusals, trace
-from rnnlab.inputs import lengths_of, make_data
+from rnnlab.inputs import lengths_of, make_data, mask_of
 from rnnlab.params import Config
 from rnnlab.result import TOLERANCE, Check, Part, Run, Stateful, Tensor
 
@@ -173,7 +173,7 @@ def _keras_final(config: Config, x: np.ndarray) -> np.ndarray:
 def _traced(config: Config, x: np.ndarray, weights: model.Prepared | model.Called, initial: list | None = None
             ) -> tuple[tuple[np.ndarray, ...], list]:
     """What the NumPy trace says Keras returns for x (in output_names order), and the trace itself."""
-    mask = np.any(x != 0.0, axis=-1) if config.mask else None
+    mask = mask_of(x, config)
     traced, _ = _trace_stack(config, x, mask, weights.recurrent, initial)
     expected = _expected(config, traced[-1], mask, weights.head)
     return tuple(expected[n] for n in architecture.output_names(config)), traced
@@ -275,7 +275,7 @@ def _inputs(config: Config) -> tuple[np.ndarray, np.ndarray | None, tuple[np.nda
     data = make_data(config)
     chunks = (data[:, :config.timesteps], data[:, config.timesteps:]) if config.stateful else None
     x = chunks[0] if chunks else data
-    return x, (np.any(x != 0.0, axis=-1) if config.mask else None), chunks
+    return x, mask_of(x, config), chunks
 
 
 def _run(config: Config, x: np.ndarray, mask: np.ndarray | None, called: model.Called | model.Prepared,

@@ -32,6 +32,7 @@ from rnnlab import returned
 from rnnlab.colours import FADED, RDBU, STEP_COLOUR, STEP_TEXT, line_style, tensor_colour, tensor_dash
 from rnnlab.figures import (BACKWARDS, TIME, Figure, base_figure, gate_name, index_axis, panel_label, plain_axis,
                             symmetric_bound)
+from rnnlab.inputs import mask_of
 from rnnlab.params import Config
 from rnnlab.result import Run
 
@@ -790,7 +791,7 @@ def _second_run(run: Run) -> Run:
     stateful = run.stateful
     parts = tuple(dataclasses.replace(p, label=CALL_2 + p.label, trace=t, inputs=stateful.x_second)
                   for p, t in zip(run.parts, stateful.traces))
-    mask = None if run.mask is None else np.any(stateful.x_second != 0.0, axis=-1)
+    mask = mask_of(stateful.x_second, run.config)
     return dataclasses.replace(run, x=stateful.x_second, returns=stateful.second, parts=parts, mask=mask,
                                stateful=None)
 
