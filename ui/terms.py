@@ -43,4 +43,4 @@ def prose(text: str, caption: bool = False, container: Any = st) -> None:
 def note(text: str, icon: str = ":material/info:", container: Any = st) -> None:
     """Our Markdown as an information note (st.info's look), its terms explained on hover or tap."""
     with container.container(key=f"rl-note-{zlib.crc32(text.encode()):08x}"):
-        st.markdown(gloss(f"{icon} {text}"), unsafe_allow_html=True)
+        prose(f"{icon} {text}")
