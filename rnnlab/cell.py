@@ -21,7 +21,7 @@ import numpy as np
 
 from rnnlab.colours import GREENS, RDBU, tensor_colour
 from rnnlab.explain import time_read
-from rnnlab.figures import Figure, at_step, base_figure, symmetric_bound, wrapped_title
+from rnnlab.figures import Figure, at_step, base_figure, line_traces, path, symmetric_bound, wrapped_title
 from rnnlab.result import Part, Run
 from rnnlab.timestep import followed
 
@@ -59,12 +59,12 @@ class Shown:
 class Drawing:
     """A cell's wires (points, colour, arrowhead at the end), its gates and its pointwise operations."""
 
-    wires: list[tuple[list[tuple[float, float]], str, bool]] = field(default_factory=list)
+    wires: list[dict[str, Any]] = field(default_factory=list)  # figures.path: points, colour, arrowhead
     boxes: list[tuple[float, float, str]] = field(default_factory=list)  # a layer with weights: x, y, glyph
     ops: list[tuple[float, float, str]] = field(default_factory=list)  # pointwise: x, y, sign
 
     def wire(self, colour: str, *points: tuple[float, float], head: bool = False) -> None:
-        self.wires.append((list(points), colour, head))
+        self.wires.append(path(list(points), colour, 4 if colour != WIRE else 2, head, head_size=12))
 
 
 def _before(values: np.ndarray) -> np.ndarray:
@@ -171,30 +171,6 @@ def _label(text: str, x: float, y: float, shift: int, name: str = "", **extra: A
     return {**note, "name": name} if name else note
 
 
-def _wires(drawing: Drawing) -> list[dict[str, Any]]:
-    """The wires as one line trace per colour, and their arrowheads as one trace of triangles."""
-    groups: dict[str, tuple[list, list]] = {}
-    heads: tuple[list, list, list, list] = ([], [], [], [])
-    for points, colour, head in drawing.wires:
-        xs, ys = groups.setdefault(colour, ([], []))
-        xs += [x for x, _ in points] + [None]
-        ys += [y for _, y in points] + [None]
-        if head:
-            (xa, ya), (xb, yb) = points[-2:]
-            symbol = ("triangle-right" if xb > xa else "triangle-left") if abs(xb - xa) >= abs(yb - ya) else (
-                "triangle-up" if yb > ya else "triangle-down")
-            for values, value in zip(heads, (xb, yb, symbol, colour)):
-                values.append(value)
-    traces = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "name": "wires", "hoverinfo": "skip",
-               "showlegend": False, "line": {"color": colour, "width": 4 if colour != WIRE else 2}}
-              for colour, (xs, ys) in groups.items()]
-    x, y, symbols, colours = heads
-    traces.append({"type": "scatter", "x": x, "y": y, "mode": "markers", "name": "arrowheads", "hoverinfo": "skip",
-                   "showlegend": False, "cliponaxis": False,
-                   "marker": {"symbol": symbols, "color": colours, "size": 12}})
-    return traces
-
-
 def _ops(drawing: Drawing) -> dict[str, Any]:
     """The pointwise operations: white circles with their sign."""
     x, y, signs = zip(*drawing.ops) if drawing.ops else ((), (), ())
@@ -266,7 +242,7 @@ def _cell(run: Run, part: Part, sample: int, unit: int, step: int) -> _Cell:
     glyph = GLYPHS.get(config.activation, config.activation)
     drawing, shown = BUILDERS[config.layer](part, sample, unit, glyph)
     bound = max(1.0, symmetric_bound(np.concatenate([s.values for s in shown if not s.gate])))
-    traces = [*_wires(drawing), _ops(drawing)]
+    traces = [*line_traces(drawing.wires, name="wires"), _ops(drawing)]
     beads: dict[bool, int] = {}
     for gate in (True, False):
         if any(s.gate == gate for s in shown):

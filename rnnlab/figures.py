@@ -511,3 +511,39 @@ def _weight_notes(run: Run, blocks: tuple[str, ...], shown: int) -> list[str]:
     if shown < run.config.units:
         notes.append(f"the first {shown} of {run.config.units} units of each block")
     return notes
+
+
+def path(points: list[tuple[float, float]], colour: str, width: float = 1.2, head: bool = False,
+         dash: str = "solid", head_size: float | None = None) -> dict[str, Any]:
+    """A bent line through `points` (with an arrowhead at the end when `head`, of `head_size`, by default in
+    proportion to the width), drawn by `line_traces`."""
+    return {"path": points, "colour": colour, "width": width, "head": head, "dash": dash,
+            "head_size": 5 + 2.5 * width if head_size is None else head_size}
+
+
+HEADS = {(1, 0): "triangle-right", (-1, 0): "triangle-left", (0, 1): "triangle-up", (0, -1): "triangle-down"}
+
+
+def line_traces(lines: list[dict], name: str = "flow") -> list[dict]:
+    """Every line of a drawing (`path`) as a few scatter traces named `name` (one per colour, width and dash: far
+    lighter for the browser than one annotation per arrow), and one trace of arrowheads pointing along each last
+    segment."""
+    groups: dict[tuple[str, float, str], tuple[list, list]] = {}
+    heads: tuple[list, list, list, list, list] = ([], [], [], [], [])
+    for line in lines:
+        xs, ys = groups.setdefault((line["colour"], line["width"], line["dash"]), ([], []))
+        xs += [x for x, _ in line["path"]] + [None]
+        ys += [y for _, y in line["path"]] + [None]
+        if line["head"]:
+            (xa, ya), (xb, yb) = line["path"][-2:]
+            way = (1 if xb > xa else -1, 0) if abs(xb - xa) >= abs(yb - ya) else (0, 1 if yb > ya else -1)
+            for values, value in zip(heads, (xb, yb, HEADS[way], line["colour"], line["head_size"])):
+                values.append(value)
+    traces = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip", "showlegend": False,
+               "name": name, "line": {"color": colour, "width": width, "dash": dash}}
+              for (colour, width, dash), (xs, ys) in groups.items()]
+    x, y, symbols, colours_, sizes = heads
+    traces.append({"type": "scatter", "x": x, "y": y, "mode": "markers", "name": "arrowheads", "hoverinfo": "skip",
+                   "cliponaxis": False,
+                   "showlegend": False, "marker": {"symbol": symbols, "color": colours_, "size": sizes}})
+    return traces

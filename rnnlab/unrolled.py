@@ -30,8 +30,8 @@ import numpy as np
 
 from rnnlab import returned
 from rnnlab.colours import FADED, RDBU, STEP_COLOUR, STEP_TEXT, line_style, tensor_colour, tensor_dash
-from rnnlab.figures import (BACKWARDS, TIME, Figure, base_figure, gate_name, index_axis, panel_label, plain_axis,
-                            symmetric_bound)
+from rnnlab.figures import (BACKWARDS, TIME, Figure, base_figure, gate_name, index_axis, line_traces, panel_label,
+                            path, plain_axis, symmetric_bound)
 from rnnlab.inputs import mask_of
 from rnnlab.params import Config
 from rnnlab.result import Run
@@ -133,17 +133,8 @@ def _row_label(config: Config, layer: int, backward: bool) -> str:
 
 def _arrow(x0: float, y0: float, x1: float, y1: float, colour: str, width: float,
            dash: str = "solid") -> dict[str, Any]:
-    """A straight arrow from (x0, y0) to (x1, y1), in the picture's units (drawn by `_line_traces`)."""
-    return _path([(x0, y0), (x1, y1)], colour, width, head=True, dash=dash)
-
-
-def _path(points: list[tuple[float, float]], colour: str, width: float = 1.2, head: bool = False,
-          dash: str = "solid") -> dict[str, Any]:
-    """A bent line through `points` (with an arrowhead at the end when `head`), drawn by `_line_traces`."""
-    return {"path": points, "colour": colour, "width": width, "head": head, "dash": dash}
-
-
-HEADS = {(1, 0): "triangle-right", (-1, 0): "triangle-left", (0, 1): "triangle-up", (0, -1): "triangle-down"}
+    """A straight arrow from (x0, y0) to (x1, y1), in the picture's units (drawn by `figures.line_traces`)."""
+    return path([(x0, y0), (x1, y1)], colour, width, head=True, dash=dash)
 
 
 POSITIONS = {("right", "middle"): "middle left", ("left", "middle"): "middle right", ("center", "top"): "bottom center",
@@ -185,30 +176,6 @@ def _text_traces(notes: list[dict]) -> tuple[list[dict], list[dict]]:
                        "marker": {"symbol": "square", "size": size + 9, "color": "white",
                                   "line": {"color": colour, "width": 1.5}}})
     return kept, traces
-
-
-def _line_traces(lines: list[dict]) -> list[dict]:
-    """Every line of the picture as a few scatter traces (one per colour and width: far lighter for the
-    browser than one annotation per arrow), and one trace of arrowheads pointing along each last segment."""
-    groups: dict[tuple[str, float, str], tuple[list, list]] = {}
-    heads: tuple[list, list, list, list, list] = ([], [], [], [], [])
-    for line in lines:
-        xs, ys = groups.setdefault((line["colour"], line["width"], line["dash"]), ([], []))
-        xs += [x for x, _ in line["path"]] + [None]
-        ys += [y for _, y in line["path"]] + [None]
-        if line["head"]:
-            (xa, ya), (xb, yb) = line["path"][-2:]
-            way = (1 if xb > xa else -1, 0) if abs(xb - xa) >= abs(yb - ya) else (0, 1 if yb > ya else -1)
-            for values, value in zip(heads, (xb, yb, HEADS[way], line["colour"], 5 + 2.5 * line["width"])):
-                values.append(value)
-    traces = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip", "showlegend": False,
-               "name": "flow", "line": {"color": colour, "width": width, "dash": dash}}
-              for (colour, width, dash), (xs, ys) in groups.items()]
-    x, y, symbols, colours_, sizes = heads
-    traces.append({"type": "scatter", "x": x, "y": y, "mode": "markers", "name": "arrowheads", "hoverinfo": "skip",
-                   "cliponaxis": False,
-                   "showlegend": False, "marker": {"symbol": symbols, "color": colours_, "size": sizes}})
-    return traces
 
 
 def _text(x: float, y: float, text: str, colour: str = DARK, size: int = 15, **extra: Any) -> dict[str, Any]:
@@ -330,7 +297,7 @@ class _Picture:
         also = self.also_holding(row.part, state)
         shown = piece or next(iter(also), None)
         look = (tensor_colour(shown.name), 3.0, tensor_dash(shown.name)) if shown else (FADED, 1.5, "solid")
-        self.notes.append(_path([(edge, row.y + dy / 3), (edge + out, row.y + dy / 3), (edge + 2 * out, row.y + dy),
+        self.notes.append(path([(edge, row.y + dy / 3), (edge + out, row.y + dy / 3), (edge + 2 * out, row.y + dy),
                                  (reach, row.y + dy)], look[0], look[1], head=True, dash=look[2]))
         place = _Place(reach, row.y, dy, "right" if backward else "left")
         if piece:
@@ -400,7 +367,7 @@ class _Picture:
         """The backward row reads the same input as the forward one, round the forward cell's right side."""
         row = self.rows[k]
         side, below_fwd = x + HALF_W + 0.12, self.rows[k - 1].y - HALF_H - 0.1
-        self.notes.append(_path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
+        self.notes.append(path([(x, below_fwd), (side, below_fwd), (side, row.y - 0.18)], FADED))
         self.notes.append(_arrow(side, row.y - 0.18, x + HALF_W, row.y - 0.18, FADED, 1.2))
 
     def masked_note(self) -> None:
@@ -420,7 +387,7 @@ class _Picture:
         colour, width = (tensor_colour(piece.name), 2.5) if piece else (FADED, 1.2)
         fwd, bwd = self.rows[k - 1], self.rows[k]
         side = x - HALF_W - 0.12  # the forward row's h goes up round the backward cell's left side
-        self.notes.append(_path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour, width))
+        self.notes.append(path([(x - HALF_W, fwd.y + 0.18), (side, fwd.y + 0.18), (side, y)], colour, width))
         self.notes.append(_arrow(side, y, x - 0.1, y, colour, width))
         self.notes.append(_arrow(x, bwd.y + HALF_H, x, y - 0.12, colour, width))
         if self.run.config.return_sequences or not top:  # a node per timestep that is merged
@@ -726,7 +693,7 @@ def unrolled_figure(run: Run, sample: int, part: int, units: Sequence[int], unit
     picture.bottom -= 0.7 * play  # the step's numbers, three lines
     geometry = Geometry(int(ROW_PX * (picture.height - picture.bottom)), len(titles), 190 * play,
                         sides_px=_sides(picture))
-    lines = _line_traces([n for n in picture.notes if "path" in n])
+    lines = line_traces([n for n in picture.notes if "path" in n])
     picture.notes, texts = _text_traces([n for n in picture.notes if "path" not in n])
     moving = _Moving(picture, part, unit, len(titles), tuple(bounds), play)
     data = lines + texts + strips + follow + moving.at(step)
@@ -808,10 +775,10 @@ def _carried(picture: _Picture, shift: float) -> list[dict]:
             start, end = (0, last) if backward else (last, 0)
             way = -1 if backward else 1
             y1, y2, low = row.y + leave - shift, row.y + enter, SEPARATOR - below - shift
-            lines.append(_path([(start + way * HALF_W, y1), (start + way * out, y1), (start + way * out, low),
+            lines.append(path([(start + way * HALF_W, y1), (start + way * out, y1), (start + way * out, low),
                                 (end - way * into, low), (end - way * into, y2), (end - way * HALF_W, y2)],
                                DARK, 2.0, head=True))
-    traces = _line_traces(lines)
+    traces = line_traces(lines)
     traces[0]["name"] = "state carried into call 2"  # then its arrowheads
     return traces
 
