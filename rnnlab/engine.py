@@ -1,9 +1,12 @@
 """Where Keras runs for the app: worker processes that answer tasks, and one result cache bounded in bytes.
 
 The web server's own process draws pages and never imports TensorFlow; every Keras build and call
-happens here, in `WORKERS` processes (one per core), started and warmed (TensorFlow imported, a
-default run done) once, by `start()`, before the first visitor. A task is one of TASKS, by name, with
-its arguments: `engine.submit("preview", config)`; the server never imports the modules behind them.
+happens here, in up to `WORKERS` processes (one per core). The playground's lane (PLAYGROUND) keeps one
+standing worker, started and warmed (TensorFlow imported, a default run done) by `start()` before the first
+visitor; the second is a spare, started when a task has waited NEED_S while the first was busy, and ended
+after LINGER_S without a task: at rest the server holds one TensorFlow, a class keeps two. A task is one of
+TASKS, by name, with its arguments: `engine.submit("preview", config)`; the server never imports the modules
+behind them.
 
 - Tasks wait in one queue ordered by priority: ANSWER (what a visitor waits for) before CONFIRM
   (Keras's own forward pass behind an answer already shown). Answers go first come first served;
@@ -30,8 +33,9 @@ The shape doctor has an engine of its own (`doctor()`, lane DOCTOR): two workers
 memory has a ceiling (an allocation past `memory_mb` above what a worker holds once warm fails) and which are
 replaced once they have grown `growth_mb`, so a pasted model, however large, never holds up a playground nor
 takes the server's memory; while one is replaced (a paste past its time), the other answers. It starts when
-the doctor's page first opens. The doctor's and training's workers are there by need: one idle for LINGER_S
-ends, and the next task starts a fresh one (a class that never opens the doctor never pays for it).
+the doctor's page first opens, with one worker; the second is a spare as in the playground's lane. The
+doctor's and training's workers are all there by need: one idle for LINGER_S ends, and the next task starts a
+fresh one (a class that never opens the doctor never pays for it).
 
 Without `start()` (the command line, the tests) nothing here runs: `compute` runs a task in the caller's process.
 Nothing starts at import: `ui/serve.py` starts the engines with the server (or the first page that needs one).
@@ -45,6 +49,7 @@ import dataclasses
 import importlib
 import itertools
 import logging
+import math
 import multiprocessing
 import os
 import resource
@@ -87,7 +92,8 @@ class Lane:
     idle_growth_mb: float = 150.0  # a worker idle for IDLE_S and grown this much is replaced
     cache_bytes: int = CACHE_BYTES
     retry: bool = True  # a task whose worker dies is given once more to a fresh worker
-    linger_s: float | None = None  # a worker idle this long ends, and the next task starts one (None: never)
+    standing: int | None = None  # workers kept however idle (None: all); the others are spares, started by need
+    linger_s: float | None = None  # a spare idle this long ends, and is started again by need (None: never)
 
     @property
     def share(self) -> int:
@@ -104,9 +110,12 @@ class Owner:
     browser: str
 
 
-LINGER_S = 45.0  # the doctor's and training's workers end after this long without a task
-DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20, linger_s=LINGER_S)
-TRAINING = Lane(workers=1, nice=10, cache_bytes=0, retry=False, linger_s=LINGER_S)
+LINGER_S = 45.0  # a spare worker ends after this long without a task
+NEED_S = 2.0  # a task that has waited this long for a busy worker starts a spare
+DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20, standing=0,
+              linger_s=LINGER_S)
+PLAYGROUND = Lane(standing=1, linger_s=LINGER_S)  # one worker at rest, a second while a class keeps it busy
+TRAINING = Lane(workers=1, nice=10, cache_bytes=0, retry=False, standing=0, linger_s=LINGER_S)
 RELAY_S = 0.1  # while a task that talks runs: how often its caller is asked whether to stop it
 STOP = "stop"  # sent to a worker whose task its caller wants stopped
 
@@ -152,6 +161,7 @@ class _Task:
     timeout: float | None = field(compare=False)
     future: Future[Any] = field(compare=False, default_factory=Future)
     tabs: set[str] = field(compare=False, default_factory=set)  # the tabs waiting for it
+    queued_at: float = field(compare=False, default_factory=time.monotonic)
     pinned: bool = field(compare=False, default=False)  # a caller with no Owner waits: never cancelled for a tab
     browser: str | None = field(compare=False, default=None)  # whose share of the workers it counts in
     talk: Talk | None = field(compare=False, default=None)
@@ -229,8 +239,12 @@ class Engine:
         self._closed = False
         self._idle = 0  # dispatchers waiting for a task
         self._recycling = False  # one worker at a time is replaced for having grown while idle
+        standing = lane.workers if lane.standing is None else lane.standing
+        self._starting = max(standing, 1)  # workers being started: these first ones now, then spares one at a time
+        self._came_up = 0.0  # when a worker last warmed up (0: none yet)
         for number in range(lane.workers):
-            threading.Thread(target=self._dispatch, name=f"engine-{number}", daemon=True).start()
+            threading.Thread(target=self._dispatch, args=(number >= standing, number < self._starting),
+                             name=f"engine-{number}", daemon=True).start()
 
     # --- the server's side ---
 
@@ -381,30 +395,65 @@ class Engine:
                 self._unlatch(task)
             return None
 
-    def _dispatch(self) -> None:
-        worker: _Worker | None = self._replace(None)
+    def _dispatch(self, spare: bool, first: bool) -> None:
+        """One worker's loop: a standing worker is started now and kept; a spare (none started now, unless it is
+        the lane's first) is started by need and ends once idle for the lane's linger_s."""
+        worker: _Worker | None = self._started() if first else None
         while not self._closed:
+            if worker is None:
+                worker = self._started() if self._needed() else None
+                continue
             task = self._next()
             if task is None:
-                if worker is not None:
-                    worker = self._look_after(worker)
+                worker = self._look_after(worker, spare)
                 continue
-            if worker is None or not worker.process.is_alive():  # gone while idle: its task goes to a fresh one
+            if not worker.process.is_alive():  # gone while idle: its task goes to a fresh one
                 worker = self._replace(worker)
             worker = self._compute(worker, task)
             worker.idle_since = time.monotonic()
             if worker.tired():
                 worker = self._replace(worker)
 
-    def _look_after(self, worker: _Worker) -> _Worker | None:
-        """While idle: a dead worker is replaced at once; one grown past its warm size after IDLE_S quiet; one idle
-        for the lane's linger_s ends (None: the next task starts a fresh one)."""
+    def _needed(self) -> bool:
+        """For a dispatcher without a worker: True (within LIVENESS_S) once a spare is needed; see _need_in."""
+        with self._changed:
+            until = time.monotonic() + LIVENESS_S
+            while not self._closed and time.monotonic() < until:
+                wait = self._need_in()
+                if wait <= 0:
+                    self._starting += 1
+                    return True
+                self._changed.wait(min(wait, until - time.monotonic()))
+            return False
+
+    def _need_in(self) -> float:
+        """Seconds until a spare is needed: at once when a task waits and the lane has no worker; else once a task
+        has waited NEED_S for the lane's busy workers, counted from when the last worker warmed up (never before
+        one has: a server's first seconds start one TensorFlow, not two); inf while nothing waits or a worker is
+        starting (one at a time)."""
+        task = None if self._starting else self._eligible()
+        if task is None or (self._workers and not self._came_up):
+            return math.inf
+        return 0.0 if not self._workers else max(task.queued_at, self._came_up) + NEED_S - time.monotonic()
+
+    def _started(self) -> _Worker:
+        """A worker started and warmed (the first ones, or a spare by need)."""
+        try:
+            return self._replace(None)
+        finally:
+            with self._changed:
+                self._starting -= 1
+                self._changed.notify_all()
+
+    def _look_after(self, worker: _Worker, spare: bool) -> _Worker | None:
+        """While idle: a dead worker is replaced at once; one grown past its warm size after IDLE_S quiet; a spare
+        idle for the lane's linger_s ends (None: it is started again by need)."""
         if self._closed or _EXITING.is_set():  # the interpreter ends its children as it exits: none is replaced
             return worker
         if not worker.process.is_alive():
             return self._replace(worker)
         quiet = time.monotonic() - worker.idle_since
-        if self.lane.linger_s is not None and quiet > self.lane.linger_s:
+        if spare and self.lane.linger_s is not None and quiet > self.lane.linger_s:
             self._retire(worker)
             return None
         grown = worker.ready and worker.rss_mb > worker.warm_mb + self.lane.idle_growth_mb
@@ -466,6 +515,7 @@ class Engine:
             self._workers.append(fresh)
         try:
             fresh.ask("warm", (), None)
+            self._came_up = time.monotonic()
         except Exception:  # it takes its tasks anyway; a worker that cannot start is replaced on its first one
             if not self._closed and not _EXITING.is_set():
                 _log.exception("engine: a worker did not warm up")
@@ -737,7 +787,7 @@ def start(workers: int | None = None, shelf: Shelf | None = None) -> Engine:
         if _ENGINE is None:
             from rnnlab.params import parse
 
-            _ENGINE = Engine(Lane(workers=workers or workers_wanted()), shelf)
+            _ENGINE = Engine(dataclasses.replace(PLAYGROUND, workers=workers or workers_wanted()), shelf)
             _ENGINE.submit("run", parse("").config)
         return _ENGINE
 

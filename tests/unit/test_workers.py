@@ -3,6 +3,7 @@ worker processes compute each task once, survive a lost worker and bound a task'
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import signal
@@ -21,6 +22,7 @@ from rnnlab.run import preview, run
 from tests.conftest import ROOT
 
 HEAVY = "units=256&timesteps=300&batch=64&depth=3&inner_return_sequences=true"  # seconds of a worker's time
+HEAVIER = "units=512&timesteps=390&batch=64&depth=3&inner_return_sequences=true"  # longer than TensorFlow's start
 # Every layer kind, both flags, every wrapper the answer-first path serves (padding and stateful go to run()).
 GRID = [f"layer={layer}&return_sequences={seq}&return_state={state}{extra}"
         for layer in ("lstm", "gru", "simple_rnn") for seq in ("false", "true") for state in ("false", "true")
@@ -219,8 +221,51 @@ def test_a_worker_grown_while_idle_is_replaced(monkeypatch):
         pool.close()
 
 
+def _until(condition, seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_a_server_starts_one_tensorflow_however_many_tasks_wait_for_its_warm_up():
+    """The playground's lane at start: the tasks queued while its first worker imports TensorFlow wait for it
+    (a second TensorFlow starting at the same time would only slow both); Keras's answers are the same."""
+    pool = engine.Engine(dataclasses.replace(engine.PLAYGROUND, cache_bytes=50_000))
+    try:
+        configs = [parse(f"units={units}&seed=22").config for units in (3, 4, 5)]
+        answers = [pool.submit("run", config) for config in configs]
+        for config, answer in zip(configs, answers):
+            for a, b in zip(answer.result(timeout=180).returns, run(config).returns, strict=True):
+                np.testing.assert_array_equal(a.value, b.value)
+        assert len(pool.pids()) == 1
+    finally:
+        pool.close()
+
+
+def test_a_spare_worker_starts_while_the_standing_one_is_busy_and_ends_when_idle():
+    """One worker at rest; a visitor who waits behind another's long task gets a second, which ends once idle."""
+    pool = engine.Engine(engine.Lane(workers=2, standing=1, linger_s=5.0, cache_bytes=50_000))
+    try:
+        _until(pool.warm)
+        standing = pool.pids()
+        assert len(standing) == 1
+        long = pool.submit("run", parse(f"{HEAVIER}&seed=23").config, owner=A)
+        _running(long)
+        config = parse("units=9&seed=23").config
+        mine = pool.submit("run", config, owner=B)
+        answer = mine.result(timeout=180)
+        assert len(pool.pids()) == 2  # it waited behind the long task: a spare started
+        for a, b in zip(answer.returns, run(config).returns, strict=True):
+            np.testing.assert_array_equal(a.value, b.value)
+        long.result(timeout=180)
+        _until(lambda: len(pool.pids()) == 1)
+        assert pool.pids() == standing and pool.stats["retired"] == 1
+    finally:
+        pool.close()
+
+
 def test_a_worker_idle_past_its_lanes_linger_ends_and_the_next_task_starts_one():
-    pool = engine.Engine(engine.Lane(workers=1, linger_s=1.0, cache_bytes=50_000))
+    pool = engine.Engine(engine.Lane(workers=1, standing=0, linger_s=1.0, cache_bytes=50_000))
     try:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline and not pool.warm():
