@@ -242,6 +242,7 @@ class Engine:
         standing = lane.workers if lane.standing is None else lane.standing
         self._starting = max(standing, 1)  # workers being started: these first ones now, then spares one at a time
         self._came_up = 0.0  # when a worker last warmed up (0: none yet)
+        self._present: LRUCache[str, float] = LRUCache(8)  # browsers on the lane's pages: when each last was
         for number in range(lane.workers):
             threading.Thread(target=self._dispatch, args=(number >= standing, number < self._starting),
                              name=f"engine-{number}", daemon=True).start()
@@ -283,6 +284,15 @@ class Engine:
             task = next((t for t in self._queue if t.future is future), None)
             if task is not None:
                 self._let_go(task, owner.tab)
+
+    def present(self, owner: Owner) -> None:
+        """This browser is on a page of the lane now (a page run, whether its answer is cached or not): while two
+        or more have been within the lane's linger_s, its spare is kept started."""
+        with self._changed:
+            company = self._company()
+            self._present[owner.browser] = time.monotonic()
+            if not company and self._company():
+                self._changed.notify_all()
 
     def cached(self, function: str, *args: Any) -> tuple[bool, Any]:
         """(True, result) when function(*args) has been computed and is still cached, else (False, None)."""
@@ -427,14 +437,23 @@ class Engine:
             return False
 
     def _need_in(self) -> float:
-        """Seconds until a spare is needed: at once when a task waits and the lane has no worker; else once a task
-        has waited NEED_S for the lane's busy workers, counted from when the last worker warmed up (never before
-        one has: a server's first seconds start one TensorFlow, not two); inf while nothing waits or a worker is
-        starting (one at a time)."""
-        task = None if self._starting else self._eligible()
-        if task is None or (self._workers and not self._came_up):
+        """Seconds until a spare is needed: at once when a task waits and the lane has no worker, or when two or
+        more browsers are on its pages; else once a task has waited NEED_S for the lane's busy workers, counted
+        from when the last worker warmed up. Never while a worker is starting (one at a time), nor before the
+        first has warmed up (a server's first seconds start one TensorFlow, not two)."""
+        if self._starting or (self._workers and not self._came_up):
+            return math.inf
+        if self._company():
+            return 0.0
+        task = self._eligible()
+        if task is None:
             return math.inf
         return 0.0 if not self._workers else max(task.queued_at, self._came_up) + NEED_S - time.monotonic()
+
+    def _company(self) -> bool:
+        """Two or more browsers have been on the lane's pages within its linger_s."""
+        since = time.monotonic() - (self.lane.linger_s or LINGER_S)
+        return sum(seen > since for seen in self._present.values()) >= 2
 
     def _started(self) -> _Worker:
         """A worker started and warmed (the first ones, or a spare by need)."""
@@ -447,15 +466,19 @@ class Engine:
 
     def _look_after(self, worker: _Worker, spare: bool) -> _Worker | None:
         """While idle: a dead worker is replaced at once; one grown past its warm size after IDLE_S quiet; a spare
-        idle for the lane's linger_s ends (None: it is started again by need)."""
+        idle for the lane's linger_s, with fewer than two browsers on the lane's pages, ends (None: it is started
+        again by need)."""
         if self._closed or _EXITING.is_set():  # the interpreter ends its children as it exits: none is replaced
             return worker
         if not worker.process.is_alive():
             return self._replace(worker)
         quiet = time.monotonic() - worker.idle_since
         if spare and self.lane.linger_s is not None and quiet > self.lane.linger_s:
-            self._retire(worker)
-            return None
+            with self._changed:
+                alone = not self._company()
+            if alone:
+                self._retire(worker)
+                return None
         grown = worker.ready and worker.rss_mb > worker.warm_mb + self.lane.idle_growth_mb
         if not grown or quiet < IDLE_S:
             return worker

@@ -68,11 +68,13 @@ def confirmed(config) -> Run | None:
 
 def get_run(config) -> Run:
     """Keras's Run for config if it is ready (or comes within CONFIRM_WAIT_S), else the answer from the
-    NumPy trace (`run.confirmed` False) with Keras's own pass queued."""
+    NumPy trace (`run.confirmed` False) with Keras's own pass queued. The engine is told who is here (two
+    browsers or more keep its second worker started)."""
+    asker = owner()
+    playground().present(asker)
     ready = confirmed(config)
     if ready is not None:
         return ready
-    asker = owner()
     answer = _wait(playground().submit(PREVIEW, config, owner=asker), "Building the Keras model", asker)
     if answer.confirmed:
         return answer

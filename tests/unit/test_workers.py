@@ -232,7 +232,7 @@ def test_a_server_starts_one_tensorflow_however_many_tasks_wait_for_its_warm_up(
     (a second TensorFlow starting at the same time would only slow both); Keras's answers are the same."""
     pool = engine.Engine(dataclasses.replace(engine.PLAYGROUND, cache_bytes=50_000))
     try:
-        configs = [parse(f"units={units}&seed=22").config for units in (3, 4, 5)]
+        configs = [parse(f"units={units}&timesteps=2&batch=2&seed=22").config for units in (3, 4)]
         answers = [pool.submit("run", config) for config in configs]
         for config, answer in zip(configs, answers):
             for a, b in zip(answer.result(timeout=180).returns, run(config).returns, strict=True):
@@ -260,6 +260,30 @@ def test_a_spare_worker_starts_while_the_standing_one_is_busy_and_ends_when_idle
         long.result(timeout=180)
         _until(lambda: len(pool.pids()) == 1)
         assert pool.pids() == standing and pool.stats["retired"] == 1
+    finally:
+        pool.close()
+
+
+def test_a_second_browser_on_the_playground_starts_the_spare_and_it_ends_once_both_have_gone():
+    """Two people on the playground keep two workers (one of them losing its worker never stops the other's
+    answers for TensorFlow's start); one alone, or nobody for linger_s, keeps one."""
+    pool = engine.Engine(engine.Lane(workers=2, standing=1, linger_s=5.0, cache_bytes=50_000))
+    try:
+        _until(pool.warm)
+        pool.present(A)
+        time.sleep(2 * engine.LIVENESS_S)
+        assert len(pool.pids()) == 1  # one browser: one worker
+        pool.present(B)
+        _until(lambda: len(pool.pids()) == 2 and all(w.ready for w in pool._workers))
+        assert len(pool.pids()) == 2
+        standing, spare = pool.pids()
+        os.kill(standing, signal.SIGKILL)
+        config = parse("units=8&seed=24").config
+        answer = pool.submit("run", config, owner=B).result(timeout=60)
+        for a, b in zip(answer.returns, run(config).returns, strict=True):
+            np.testing.assert_array_equal(a.value, b.value)
+        _until(lambda: len(pool.pids()) == 1, seconds=60)
+        assert spare not in pool.pids() and standing not in pool.pids() and pool.stats["retired"] == 1
     finally:
         pool.close()
 
