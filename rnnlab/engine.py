@@ -33,9 +33,9 @@ The shape doctor has an engine of its own (`doctor()`, lane DOCTOR): two workers
 memory has a ceiling (an allocation past `memory_mb` above what a worker holds once warm fails) and which are
 replaced once they have grown `growth_mb`, so a pasted model, however large, never holds up a playground nor
 takes the server's memory; while one is replaced (a paste past its time), the other answers. It starts when
-the doctor's page first opens, with one worker; the second is a spare as in the playground's lane. The
-doctor's and training's workers are all there by need: one idle for LINGER_S ends, and the next task starts a
-fresh one (a class that never opens the doctor never pays for it).
+the doctor's page first opens. The doctor's and training's workers are all there by need: one idle for LINGER_S
+ends, and the next task starts a fresh one, a second one as the playground's spare (a class that never opens
+the doctor never pays for it).
 
 Without `start()` (the command line, the tests) nothing here runs: `compute` runs a task in the caller's process.
 Nothing starts at import: `ui/serve.py` starts the engines with the server (or the first page that needs one).
@@ -93,6 +93,7 @@ class Lane:
     cache_bytes: int = CACHE_BYTES
     retry: bool = True  # a task whose worker dies is given once more to a fresh worker
     standing: int | None = None  # workers kept however idle (None: all); the others are spares, started by need
+    eager: int | None = None  # workers started with the engine, spares among them (None: the standing, at least one)
     linger_s: float | None = None  # a spare idle this long ends, and is started again by need (None: never)
 
     @property
@@ -112,7 +113,7 @@ class Owner:
 
 LINGER_S = 45.0  # a spare worker ends after this long without a task
 NEED_S = 2.0  # a task that has waited this long for a busy worker starts a spare
-DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20, standing=0,
+DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20, standing=0, eager=2,
               linger_s=LINGER_S)
 PLAYGROUND = Lane(standing=1, linger_s=LINGER_S)  # one worker at rest, a second while a class keeps it busy
 TRAINING = Lane(workers=1, nice=10, cache_bytes=0, retry=False, standing=0, linger_s=LINGER_S)
@@ -240,7 +241,7 @@ class Engine:
         self._idle = 0  # dispatchers waiting for a task
         self._recycling = False  # one worker at a time is replaced for having grown while idle
         standing = lane.workers if lane.standing is None else lane.standing
-        self._starting = max(standing, 1)  # workers being started: these first ones now, then spares one at a time
+        self._starting = max(standing, 1) if lane.eager is None else lane.eager  # now these, then one at a time
         self._came_up = 0.0  # when a worker last warmed up (0: none yet)
         self._present: LRUCache[str, float] = LRUCache(8)  # browsers on the lane's pages: when each last was
         for number in range(lane.workers):
