@@ -214,7 +214,17 @@ def inside(run: Run, view: Any) -> None:
         run_chart("input", figures.input_figure, run, view.sample, scheme=view.colours)
     with right:
         run_chart("output", figures.output_figure, run, view.sample, scheme=view.colours)
+    section(run)
+
+
+@st.fragment
+def section(run: Run) -> None:
+    """The section chosen and what it draws. A fragment: choosing another section reruns this block alone, not
+    the page (nothing else on it depends on the choice)."""
+    parsed = load()
+    sync_url(parsed)
     widget(PARAMS["section"], shown=SECTIONS)
+    view = parsed.view
     {"states": states, "gates": gates, "step": lambda r, v: one_step(r), "weights": weights}[view.section](run, view)
 
 

@@ -13,9 +13,10 @@ from playwright.sync_api import Locator, Page, WebSocket, expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 import rnnlab
+from rnnlab import figures
 from rnnlab.params import parse
 from rnnlab.run import run
-from tests.e2e.conftest import fetched, resized
+from tests.e2e.conftest import fetched, resized, settle as settle_page
 
 pytestmark = pytest.mark.browser
 
@@ -320,4 +321,28 @@ def test_a_change_reruns_the_playground_alone_and_keras_confirms_what_it_shows(o
     expect(links).to_have_count(count)  # the site's links, kept, neither lost nor drawn twice
     table = page.locator(".st-key-shapes [data-testid=stMarkdownContainer]:has(> table)").first
     assert table.evaluate("e => getComputedStyle(e).overflowX") == "auto"  # the table's own style still applies
+    assert_no_exception(page)
+
+
+def test_choosing_a_section_reruns_that_section_alone_and_draws_its_numbers(open_app, page: Page):
+    """The section chosen under "Inside the layer" reruns its own block (not the page the sidebar's controls
+    rerun), and draws the gates of the layer built, as the recomputation checked against Keras gives them."""
+    asked = reruns_asked(page)
+    open_app("section=states&units=6&timesteps=4")
+    flip(page, "return_state")
+    expect(page).to_have_url(re.compile(r"[?&]return_state=true(&|$)"))
+    settle_page(page)
+    page_run = asked[-1].fragment_id
+    page.locator("[data-testid=stMain]").get_by_text("the gates", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]section=gates(&|$)"))
+    gates = page.locator(".js-plotly-plot").filter(has_text="gates at every step")
+    expect(gates).to_have_count(1)
+    assert asked[-1].fragment_id and page_run and asked[-1].fragment_id != page_run
+    query = urlparse(page.url).query
+    config = parse(parse_qs(query)).config
+    shown = [c for c in page.evaluate(CHARTS_JS) if c["title"].startswith("gates at every step")]
+    keras_run = run(config)
+    z = figures.gates_figure(keras_run, keras_run.parts[0], 0)["data"][0]["z"]
+    assert shown[0]["shape"] == list(z.shape)
+    np.testing.assert_allclose(np.reshape(shown[0]["z"], -1), z.ravel(), atol=1e-5)
     assert_no_exception(page)
