@@ -111,7 +111,7 @@ def widget(setting: Setting, key: str | None = None, container: Any = st, low: i
     the choices of a setting drawn as a row of options, `labels` those of one drawn as a list; `persist`
     keeps the value while the visitor is on another page; `room`: the page's classroom settings, when the caller
     has read them already (reading the address is a command of its own)."""
-    room = room or classroom()
+    room = classroom() if room is None else room
     if room.hides(setting.name):
         return
     locked = room.locks(setting.name)
