@@ -129,6 +129,7 @@ def _index(m: re.Match[str]) -> int:
     return int(str(m.lastgroup)[1:])
 
 
+@cached(LRUCache(maxsize=512), lock=threading.Lock())  # every control's help, at every page run
 def defined(text: str, own: str = "") -> str:
     """Our Markdown followed by the definitions of the terms it uses, one a line (for a widget's help, where the
     marks of `gloss` cannot stand); `own`: the setting the help is about, whose own term is left out."""

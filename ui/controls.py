@@ -102,14 +102,16 @@ def sync_url(parsed: Parsed) -> None:
 
 def widget(setting: Setting, key: str | None = None, container: Any = st, low: int | None = None,
            high: int | None = None, names: list[str] | None = None, shown: Mapping[str, str] | None = None,
-           labels: Mapping[str, str] | None = None, disabled: bool = False, persist: bool = False) -> None:
+           labels: Mapping[str, str] | None = None, disabled: bool = False, persist: bool = False,
+           room: Classroom | None = None) -> None:
     """One widget for one setting, labelled with its name, unless this page's link hides it (greyed out when
     the link locks it). Without a `key` it is the playground's own, kept valid with the others on every change.
 
     Bounds may be narrowed (view settings); `names` label the indices of a whole-number setting; `shown` labels
     the choices of a setting drawn as a row of options, `labels` those of one drawn as a list; `persist`
-    keeps the value while the visitor is on another page."""
-    room = classroom()
+    keeps the value while the visitor is on another page; `room`: the page's classroom settings, when the caller
+    has read them already (reading the address is a command of its own)."""
+    room = classroom() if room is None else room
     if room.hides(setting.name):
         return
     locked = room.locks(setting.name)
@@ -179,13 +181,14 @@ def apply(changes: dict[str, str]) -> None:
 
 def model_controls(config: Config) -> None:
     """The sidebar: one widget per model parameter, grouped; those that do not matter now are greyed out."""
+    room = classroom()
     with st.sidebar:
         st.header("Keras arguments")
         for group, title in GROUPS.items():
             box = st.container() if group == "layer" else st.expander(title, expanded=False)
             for param in (p for p in MODEL_PARAMS if p.group == group):
-                widget(param, container=box, disabled=bool(param.needs) and not is_on(getattr(config, param.needs)))
-        room = classroom()
+                widget(param, container=box, disabled=bool(param.needs) and not is_on(getattr(config, param.needs)),
+                       room=room)
         if not (room.hides("seed") or room.locks("seed")):
             st.button("New random data", on_click=_next_seed, help="Draw new data and weights: seed + 1.",
                       width="stretch")

@@ -26,16 +26,6 @@ from ui.chart_text import describe
 
 DEFAULT_SHOWN = 4  # units drawn in the h_t / c_t chart when none are chosen
 KERAS_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
-# A shape such as (32, 10, 64) is never broken across lines, however narrow the screen; on a phone the table of
-# returned tensors is set tighter, and scrolls sideways if it is still too wide, rather than being cut off.
-SHAPES_CSS = """<style>
-.st-key-shapes [data-testid='stMarkdownContainer'] code { white-space: nowrap; }
-.st-key-shapes [data-testid='stMarkdownContainer']:has(> table) { overflow-x: auto; }
-@media (max-width: 640px) {
-  .st-key-shapes table { font-size: 0.9em; }
-  .st-key-shapes :is(th, td) { padding: 0.3rem 0.45rem; }
-}
-</style>"""
 NBSP = "\u00a0"  # the space inside a shape written in a sentence
 
 
@@ -50,6 +40,7 @@ class _Drawn(NamedTuple):
 
     figure: dict
     text: str  # the chart in words (ui.chart_text), for readers who cannot see it
+    sent: bytes  # the figure as the page receives it (ui.plot.wire), encoded once
 
 
 _DRAWN: LRUCache[tuple, tuple[weakref.ref, _Drawn | None]] = LRUCache(512)  # charts of cached Runs
@@ -61,14 +52,14 @@ def _wire(figure: figures.Figure | None) -> _Drawn | None:
         return None
     text = describe(figure)  # before the arrays become base64
     convert_to_base64(figure)  # the builders return fresh dicts: converted in place
-    return _Drawn(figure, text)
+    return _Drawn(figure, text, plot.wire(figure))
 
 
 def _show(drawn: _Drawn | None, name: str) -> None:
     if drawn is not None:
-        if classroom().present:  # charts are not zoomed with the presenter view's page: drawn larger instead
-            drawn = _Drawn(figures.enlarged(drawn.figure, PRESENTER_ZOOM), drawn.text)
-        plot.plotly_chart(drawn.figure, f"chart-{name}")
+        # charts are not zoomed with the presenter view's page: drawn larger instead
+        sent = plot.wire(figures.enlarged(drawn.figure, PRESENTER_ZOOM)) if classroom().present else drawn.sent
+        plot.plotly_chart(sent, f"chart-{name}")
         st.caption(escape(drawn.text))
 
 
@@ -122,7 +113,6 @@ def returns(run: Run, level: int = 2, hints: bool = True) -> None:
     control the page does not have."""
     config = run.config
     (st.header if level == 2 else st.subheader)("What Keras returns")
-    st.html(SHAPES_CSS)
     with st.container(key="shapes"):
         prose(f"Input `x`: (batch, timesteps, features) = `{run.x.shape}`")
         stack = [f"# {below_name(config)}: the sequence the layer below returns"] if config.depth > 1 else []
@@ -224,7 +214,17 @@ def inside(run: Run, view: Any) -> None:
         run_chart("input", figures.input_figure, run, view.sample, scheme=view.colours)
     with right:
         run_chart("output", figures.output_figure, run, view.sample, scheme=view.colours)
+    section(run)
+
+
+@st.fragment
+def section(run: Run) -> None:
+    """The section chosen and what it draws. A fragment: choosing another section reruns this block alone, not
+    the page (nothing else on it depends on the choice)."""
+    parsed = load()
+    sync_url(parsed)
     widget(PARAMS["section"], shown=SECTIONS)
+    view = parsed.view
     {"states": states, "gates": gates, "step": lambda r, v: one_step(r), "weights": weights}[view.section](run, view)
 
 

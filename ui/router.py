@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,19 @@ def _links(nav: Any, pages: list[Any], page: Any, entry: str | None) -> None:
                     st.page_link(each)
     if entry is not None:
         st.html(ENTRY_CSS)
+
+
+def own_reruns(body: Callable[[], None]) -> Callable[[], None]:
+    """A page's body as a fragment: a change of one of its own controls (those it draws in the sidebar too)
+    reruns the body alone, not the page settings, the app's CSS and the site's links, which it does not change.
+    A worker lost during such a rerun is said as on a whole run."""
+    @st.fragment
+    def page() -> None:
+        try:
+            body()
+        except WorkerLost as lost:
+            runs.unavailable(lost)
+    return page
 
 
 def shown_under(title: str) -> None:

@@ -12,6 +12,9 @@
   span too long for it scrolls inside itself. On a phone, code wraps instead, inline and in blocks: a region
   that scrolls sideways would need to take the keyboard's focus, and is awkward under a thumb.
 - Less room above the title than Streamlit leaves (6rem): the first screen reaches what Keras returns.
+- What Keras returns (ui.panels.returns, the container keyed "shapes"): a shape such as (32, 10, 64) is never
+  broken across lines, however narrow the screen; on a phone the table of returned tensors is set tighter, and
+  scrolls sideways if it is still too wide, rather than being cut off.
 - Terms explained where they stand (ui.terms): a dotted underline, and the definition on hover, focus or tap.
 - Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
   above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
@@ -51,6 +54,12 @@ APP_CSS = f"""<style>
     display: inline; overflow-x: visible; }}
   [data-testid="stCode"] pre, [data-testid="stCode"] pre code {{ white-space: pre-wrap !important;
     overflow-wrap: anywhere; overflow-x: visible !important; }}
+}}
+.st-key-shapes [data-testid='stMarkdownContainer'] code {{ white-space: nowrap; }}
+.st-key-shapes [data-testid='stMarkdownContainer']:has(> table) {{ overflow-x: auto; }}
+@media (max-width: 640px) {{
+  .st-key-shapes table {{ font-size: 0.9em; }}
+  .st-key-shapes :is(th, td) {{ padding: 0.3rem 0.45rem; }}
 }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}

@@ -9,12 +9,14 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocket, expect
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 import rnnlab
+from rnnlab import figures
 from rnnlab.params import parse
 from rnnlab.run import run
-from tests.e2e.conftest import fetched, resized
+from tests.e2e.conftest import fetched, resized, settle as settle_page
 
 pytestmark = pytest.mark.browser
 
@@ -279,3 +281,68 @@ def test_a_configuration_nobody_asked_for_is_confirmed_by_keras_on_the_page(open
         r"(agrees with Keras: max \|difference\| =|agree with these within max \|difference\| =)"))
     expect(confirmed.first).to_be_visible(timeout=30_000)
     assert returned_rows(page) == expected_rows("units=37&seed=91&return_state=true")
+
+
+def reruns_asked(page: Page) -> list:
+    """Every rerun the page's browser asks the server for from now on (ClientState), timed reruns left out."""
+    asked: list = []
+
+    def watch(socket: WebSocket) -> None:
+        def sent(payload: str | bytes) -> None:
+            if isinstance(payload, bytes):
+                msg = BackMsg.FromString(payload)
+                if msg.WhichOneof("type") == "rerun_script" and not msg.rerun_script.is_auto_rerun:
+                    asked.append(msg.rerun_script)
+        socket.on("framesent", sent)
+
+    page.on("websocket", watch)
+    return asked
+
+
+def test_a_change_reruns_the_playground_alone_and_keras_confirms_what_it_shows(open_app, page: Page):
+    """A sidebar control reruns the playground's own body (one fragment), not the site's links and the app's CSS
+    around it: those stay as drawn, and the new configuration's numbers are confirmed by Keras on the page."""
+    asked = reruns_asked(page)
+    open_app("units=29&seed=57&return_state=true")
+    links = page.locator("[data-testid=stSidebar] [data-testid=stPageLink-NavLink]")
+    count = links.count()
+    assert count >= 8
+    before = len(asked)
+    page.locator("[data-testid=stSidebar]").get_by_role("button", name="New random data").click()
+    expect(page).to_have_url(re.compile(r"[?&]seed=58(&|$)"))
+    confirmed = page.locator("[data-testid=stMain]").get_by_text(re.compile(
+        r"(agrees with Keras: max \|difference\| =|agree with these within max \|difference\| =)"))
+    expect(confirmed.first).to_be_visible(timeout=30_000)
+    query = urlparse(page.url).query
+    assert parse_qs(query)["seed"] == ["58"] and parse_qs(query)["units"] == ["29"]
+    assert returned_rows(page) == expected_rows(query)
+    change = asked[before]
+    assert change.fragment_id, "the change asked for the whole app's rerun"
+    expect(links).to_have_count(count)  # the site's links, kept, neither lost nor drawn twice
+    table = page.locator(".st-key-shapes [data-testid=stMarkdownContainer]:has(> table)").first
+    assert table.evaluate("e => getComputedStyle(e).overflowX") == "auto"  # the table's own style still applies
+    assert_no_exception(page)
+
+
+def test_choosing_a_section_reruns_that_section_alone_and_draws_its_numbers(open_app, page: Page):
+    """The section chosen under "Inside the layer" reruns its own block (not the page the sidebar's controls
+    rerun), and draws the gates of the layer built, as the recomputation checked against Keras gives them."""
+    asked = reruns_asked(page)
+    open_app("section=states&units=6&timesteps=4")
+    flip(page, "return_state")
+    expect(page).to_have_url(re.compile(r"[?&]return_state=true(&|$)"))
+    settle_page(page)
+    page_run = asked[-1].fragment_id
+    page.locator("[data-testid=stMain]").get_by_text("the gates", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]section=gates(&|$)"))
+    gates = page.locator(".js-plotly-plot").filter(has_text="gates at every step")
+    expect(gates).to_have_count(1)
+    assert asked[-1].fragment_id and page_run and asked[-1].fragment_id != page_run
+    query = urlparse(page.url).query
+    config = parse(parse_qs(query)).config
+    shown = [c for c in page.evaluate(CHARTS_JS) if c["title"].startswith("gates at every step")]
+    keras_run = run(config)
+    z = figures.gates_figure(keras_run, keras_run.parts[0], 0)["data"][0]["z"]
+    assert shown[0]["shape"] == list(z.shape)
+    np.testing.assert_allclose(np.reshape(shown[0]["z"], -1), z.ravel(), atol=1e-5)
+    assert_no_exception(page)

@@ -27,9 +27,13 @@ def _plain(value):
     raise TypeError(f"{type(value).__name__} cannot be sent in a chart")
 
 
-def plotly_chart(figure: dict, key: str) -> None:
-    """Draw a figure dict (Plotly's form: data, layout, optional frames) as the chart `key`, updated in place on
-    later reruns. The page's charts are all drawn here."""
+def wire(figure: dict) -> bytes:
+    """A figure dict as the chart component receives it: JSON bytes (the same for every page that shows it)."""
+    return orjson.dumps({"figure": figure, "config": CONFIG}, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+def plotly_chart(figure: dict | bytes, key: str) -> None:
+    """Draw a figure dict (Plotly's form: data, layout, optional frames), or its `wire` bytes, as the chart `key`,
+    updated in place on later reruns. The page's charts are all drawn here."""
     chart = st.components.v2.component("rnnlab_chart", js=JS, isolate_styles=False)
-    sent = orjson.dumps({"figure": figure, "config": CONFIG}, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY)
-    chart(key=key, data=sent)
+    chart(key=key, data=figure if isinstance(figure, bytes) else wire(figure))
