@@ -2,7 +2,8 @@
 
 The web server's own process draws pages and never imports TensorFlow; every Keras build and call
 happens here, in `WORKERS` processes (one per core), started and warmed (TensorFlow imported, a
-default run done) once, by `start()`, before the first visitor. A task is one of TASKS, by name, with
+default run done) once, by `start()`, before the first visitor; they warm one at a time, so that the first is
+ready sooner. A task is one of TASKS, by name, with
 its arguments: `engine.submit("preview", config)`; the server never imports the modules behind them.
 
 - Tasks wait in one queue ordered by priority: ANSWER (what a visitor waits for) before CONFIRM
@@ -229,6 +230,7 @@ class Engine:
         self._closed = False
         self._idle = 0  # dispatchers waiting for a task
         self._recycling = False  # one worker at a time is replaced for having grown while idle
+        self._warming = threading.Lock()  # one worker at a time warms up (_warm)
         for number in range(lane.workers):
             threading.Thread(target=self._dispatch, name=f"engine-{number}", daemon=True).start()
 
@@ -465,11 +467,20 @@ class Engine:
                 return fresh
             self._workers.append(fresh)
         try:
-            fresh.ask("warm", (), None)
+            self._warm(fresh)
         except Exception:  # it takes its tasks anyway; a worker that cannot start is replaced on its first one
             if not self._closed and not _EXITING.is_set():
                 _log.exception("engine: a worker did not warm up")
         return fresh
+
+    def _warm(self, worker: _Worker) -> None:
+        """The worker's first task, `warm`, one worker of this engine at a time: alone, the first imports
+        TensorFlow sooner than when every worker imports it at once on cores shared with the web server's start
+        and the first visitor's browser; the others follow it. When it ran is kept (`worker.warmed`)."""
+        with self._warming:
+            started = time.monotonic()
+            worker.ask("warm", (), None)
+            worker.warmed = (started, time.monotonic())
 
     def _finish(self, task: _Task, value: Any = None, error: BaseException | None = None) -> None:
         with self._changed:
@@ -499,6 +510,7 @@ class _Worker:
             self.process.start()
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
+        self.warmed: tuple[float, float] | None = None  # when its warm-up started and ended (time.monotonic)
         self.idle_since = time.monotonic()
         self.owed = 0  # replies still to come for tasks given up on (past their time): never another task's answer
 

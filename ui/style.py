@@ -53,6 +53,7 @@ APP_CSS = f"""<style>
     overflow-wrap: anywhere; overflow-x: visible !important; }}
 }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
+.st-key-plotly-preload {{ display: none; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
 label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
 {TERMS_CSS}</style>"""

@@ -184,7 +184,9 @@ def test_an_answer_is_cancelled_only_when_nobody_waits_for_it_any_more(workers):
 def pair():
     """An engine with two worker processes, as on the two-core server."""
     pool = engine.Engine(engine.Lane(workers=2, cache_bytes=50_000))
-    pool.submit("warm").result(timeout=180)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (len(pool._workers) == 2 and all(w.ready for w in pool._workers)):
+        time.sleep(0.1)  # both warm (they warm one after the other)
     yield pool
     pool.close()
 
@@ -355,3 +357,12 @@ def test_the_servers_own_tasks_are_not_other_visitors_requests(workers):
     assert workers.ahead_of(mine) == 1  # A's request; not the server's own
     for future in (own, theirs, mine):
         assert future.result(timeout=180).returns
+
+
+def test_the_workers_of_an_engine_warm_up_one_after_another(pair):
+    """Alone, the first worker imports TensorFlow sooner (a fresh server's first answer); the second follows."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not all(w.warmed for w in pair._workers):
+        time.sleep(0.2)
+    first, second = sorted(w.warmed for w in pair._workers)
+    assert first[1] <= second[0]
