@@ -508,6 +508,7 @@ class _Worker:
                                        daemon=True)
         with bare_main():  # a worker imports nothing of its caller's: under Streamlit, __main__ is the page running
             self.process.start()
+        lower_priority(self.process.pid, lane.nice)  # from its first step: its start-up yields to the server's too
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
         self.warmed: tuple[float, float] | None = None  # when its warm-up started and ended (time.monotonic)
@@ -597,9 +598,18 @@ def worker_setup(nice: int) -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if _LIBC is not None:
         _LIBC.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+    lower_priority(os.getpid(), nice)
+
+
+def lower_priority(pid: int, nice: int) -> None:
+    """Process `pid` (this one, or a worker just started by it) `nice` steps below the web server's priority;
+    never raised, and said twice it is the same."""
+    server = os.getpid() if pid != os.getpid() else os.getppid()
     try:
-        os.nice(nice)
-    except OSError:
+        wanted = min(19, os.getpriority(os.PRIO_PROCESS, server) + nice)
+        if os.getpriority(os.PRIO_PROCESS, pid) < wanted:
+            os.setpriority(os.PRIO_PROCESS, pid, wanted)
+    except OSError:  # gone already, or not ours to change
         pass
 
 

@@ -366,3 +366,18 @@ def test_the_workers_of_an_engine_warm_up_one_after_another(pair):
         time.sleep(0.2)
     first, second = sorted(w.warmed for w in pair._workers)
     assert first[1] <= second[0]
+
+
+def test_a_worker_runs_its_lanes_steps_below_the_server_from_its_start_and_not_twice_that(workers):
+    """Lowered by the server as it is started (its own start-up yields to the server's), and again by itself once
+    running: the same priority."""
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in workers.pids()] == [min(19, server + workers.lane.nice)]
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        engine.lower_priority(sleeper.pid, 5)
+        engine.lower_priority(sleeper.pid, 5)
+        assert os.getpriority(os.PRIO_PROCESS, sleeper.pid) == min(19, server + 5)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
