@@ -3,8 +3,8 @@
 The web server's own process draws pages and never imports TensorFlow; every Keras build and call
 happens here, in `WORKERS` processes (one per core), started and warmed (TensorFlow imported, a
 default run done) once, by `start()`, before the first visitor; they warm one at a time, so that the first is
-ready sooner. A task is one of TASKS, by name, with
-its arguments: `engine.submit("preview", config)`; the server never imports the modules behind them.
+ready sooner. A task is one of TASKS, by name, with its arguments: `engine.submit("preview", config)`; the
+server never imports the modules behind them.
 
 - Tasks wait in one queue ordered by priority: ANSWER (what a visitor waits for) before CONFIRM
   (Keras's own forward pass behind an answer already shown). Answers go first come first served;

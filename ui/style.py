@@ -13,6 +13,7 @@
   that scrolls sideways would need to take the keyboard's focus, and is awkward under a thumb.
 - Less room above the title than Streamlit leaves (6rem): the first screen reaches what Keras returns.
 - Terms explained where they stand (ui.terms): a dotted underline, and the definition on hover, focus or tap.
+- plotly.js's loader, drawn while a page waits for its answer (ui.plot.preload), takes no room and shows nothing.
 - Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
   above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
 """
