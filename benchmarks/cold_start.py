@@ -12,7 +12,7 @@ import time
 from benchmarks.report import Row, load_average, ms
 from benchmarks.server import StreamlitServer
 
-TARGETS_MS = {"first_paint": 4000, "rendered": 7000}
+TARGETS_MS = {"first_paint": 3000, "rendered": 5000}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]

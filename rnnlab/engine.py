@@ -3,10 +3,11 @@
 The web server's own process draws pages and never imports TensorFlow; every Keras build and call
 happens here, in up to `WORKERS` processes (one per core). The playground's lane (PLAYGROUND) keeps one
 standing worker, started and warmed (TensorFlow imported, a default run done) by `start()` before the first
-visitor; the second is a spare, started when a task has waited NEED_S while the first was busy, and ended
-after LINGER_S without a task: at rest the server holds one TensorFlow, a class keeps two. A task is one of
+visitor; the second is a spare, started while two or more browsers are on the playground or once a task has
+waited NEED_S for a busy worker, and ended after LINGER_S without a task once at most one browser is left: at
+rest the server holds one TensorFlow, a class keeps two. A task is one of
 TASKS, by name, with its arguments: `engine.submit("preview", config)`; the server never imports the modules
-behind them.
+behind them. Workers warm up one at a time, so that the first is ready sooner.
 
 - Tasks wait in one queue ordered by priority: ANSWER (what a visitor waits for) before CONFIRM
   (Keras's own forward pass behind an answer already shown). Answers go first come first served;
@@ -244,6 +245,7 @@ class Engine:
         self._starting = max(standing, 1) if lane.eager is None else lane.eager  # now these, then one at a time
         self._came_up = 0.0  # when a worker last warmed up (0: none yet)
         self._present: LRUCache[str, float] = LRUCache(8)  # browsers on the lane's pages: when each last was
+        self._warming = threading.Lock()  # one worker at a time warms up (_warm)
         for number in range(lane.workers):
             threading.Thread(target=self._dispatch, args=(number >= standing, number < self._starting),
                              name=f"engine-{number}", daemon=True).start()
@@ -538,12 +540,21 @@ class Engine:
                 return fresh
             self._workers.append(fresh)
         try:
-            fresh.ask("warm", (), None)
+            self._warm(fresh)
             self._came_up = time.monotonic()
         except Exception:  # it takes its tasks anyway; a worker that cannot start is replaced on its first one
             if not self._closed and not _EXITING.is_set():
                 _log.exception("engine: a worker did not warm up")
         return fresh
+
+    def _warm(self, worker: _Worker) -> None:
+        """The worker's first task, `warm`, one worker of this engine at a time: alone, the first imports
+        TensorFlow sooner than when every worker imports it at once on cores shared with the web server's start
+        and the first visitor's browser; the others follow it. When it ran is kept (`worker.warmed`)."""
+        with self._warming:
+            started = time.monotonic()
+            worker.ask("warm", (), None)
+            worker.warmed = (started, time.monotonic())
 
     def _finish(self, task: _Task, value: Any = None, error: BaseException | None = None) -> None:
         with self._changed:
@@ -571,8 +582,10 @@ class _Worker:
                                        daemon=True)
         with bare_main():  # a worker imports nothing of its caller's: under Streamlit, __main__ is the page running
             self.process.start()
+        lower_priority(self.process.pid, lane.nice)  # from its first step: its start-up yields to the server's too
         child.close()
         self.tasks, self.rss_mb, self.warm_mb, self.ready = 0, 0.0, 0.0, False
+        self.warmed: tuple[float, float] | None = None  # when its warm-up started and ended (time.monotonic)
         self.idle_since = time.monotonic()
         self.owed = 0  # replies still to come for tasks given up on (past their time): never another task's answer
 
@@ -659,9 +672,18 @@ def worker_setup(nice: int) -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if _LIBC is not None:
         _LIBC.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+    lower_priority(os.getpid(), nice)
+
+
+def lower_priority(pid: int, nice: int) -> None:
+    """Process `pid` (this one, or a worker just started by it) `nice` steps below the web server's priority;
+    never raised, and said twice it is the same."""
+    server = os.getpid() if pid != os.getpid() else os.getppid()
     try:
-        os.nice(nice)
-    except OSError:
+        wanted = min(19, os.getpriority(os.PRIO_PROCESS, server) + nice)
+        if os.getpriority(os.PRIO_PROCESS, pid) < wanted:
+            os.setpriority(os.PRIO_PROCESS, pid, wanted)
+    except OSError:  # gone already, or not ours to change
         pass
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 
 from rnnlab import engine
 from rnnlab.result import TOLERANCE, Run
-from ui import visitor
+from ui import plot, visitor
 
 PREVIEW, RUN = "preview", "run"
 CONFIRM_WAIT_S = 0.25  # how long an answer waits for Keras's pass when it runs at once (an idle server)
@@ -36,16 +36,20 @@ def owner() -> engine.Owner:
 
 
 def _wait(future: Future, what: str, asker: engine.Owner) -> object:
-    """The future's result; while it is queued, the page says how many requests are ahead of it. A page run
+    """The future's result; while it is queued, the page says how many requests are ahead of it, and the browser
+    begins to load plotly.js for the charts to come (on a fresh server, while TensorFlow loads). A page run
     that stops waiting (a newer change, a closed tab) lets the engine cancel the task if nobody else waits."""
-    note = None
+    note = loader = None
     try:
         while True:
             try:
                 return future.result(timeout=POLL_S)
             except Pending:
                 ahead = int(playground().ahead_of(future, asker))
-                note = note or st.empty()
+                if note is None:  # the browser loads plotly.js while the page waits, not after
+                    loader, note = st.empty(), st.empty()
+                    with loader:
+                        plot.preload()
                 if ahead:
                     note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours.", icon="⏳")
                 else:
@@ -54,8 +58,9 @@ def _wait(future: Future, what: str, asker: engine.Owner) -> object:
     finally:
         if not future.done():
             playground().release(future, asker)
-        elif note is not None:
+        elif note is not None and loader is not None:
             note.empty()
+            loader.empty()
 
 
 def confirmed(config) -> Run | None:

@@ -20,9 +20,9 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 def main(args: list[str]) -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # NumPy's traces do not fight the workers for the cores
     from rnnlab import engine, shelf
-    from streamlit.web import cli
 
-    engine.start(shelf=shelf.from_environment())
+    engine.start(shelf=shelf.from_environment())  # first: TensorFlow's import is the longest wait of a fresh server
+    from streamlit.web import cli
     sys.argv = ["streamlit", "run", str(APP), *args]
     try:
         cli.main()

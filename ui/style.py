@@ -16,6 +16,7 @@
   broken across lines, however narrow the screen; on a phone the table of returned tensors is set tighter, and
   scrolls sideways if it is still too wide, rather than being cut off.
 - Terms explained where they stand (ui.terms): a dotted underline, and the definition on hover, focus or tap.
+- plotly.js's loader, drawn while a page waits for its answer (ui.plot.preload), takes no room and shows nothing.
 - Embedded in a tutorial (`?embed=true`, rnnlab.embed): a compact page, with a smaller title and less room
   above it (still clear of the button that opens the sidebar, drawn at the top left of a narrow frame).
 """
@@ -62,6 +63,7 @@ APP_CSS = f"""<style>
   .st-key-shapes :is(th, td) {{ padding: 0.3rem 0.45rem; }}
 }}
 [data-testid="stMainBlockContainer"] {{ padding-top: 3.5rem; }}
+.st-key-plotly-preload {{ display: none; }}
 :focus-visible {{ outline: 2px solid {FOCUS} !important; outline-offset: 2px; }}
 label[data-focus-visible="true"] {{ outline: 2px solid {FOCUS}; outline-offset: 2px; border-radius: 0.25rem; }}
 {TERMS_CSS}</style>"""

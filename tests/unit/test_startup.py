@@ -32,3 +32,22 @@ def test_collecting_the_tests_starts_no_process():
                            "print('children', len(multiprocessing.active_children()))"],
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert "children 0" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+SERVER_START = """
+import asyncio, multiprocessing, sys, threading
+import app
+from ui import warm
+async def start():
+    async with warm.lifespan(app.app):
+        pass
+asyncio.run(start())
+[t.join(120) for t in threading.enumerate() if t.name == "first-page-imports"]
+print(all(name in sys.modules for name in warm.FIRST_PAGE), len(multiprocessing.active_children()))
+"""
+
+
+def test_the_server_imports_the_first_pages_modules_as_it_starts_and_starts_no_process():
+    done = subprocess.run([sys.executable, "-c", SERVER_START], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "0"]

@@ -186,7 +186,9 @@ def test_an_answer_is_cancelled_only_when_nobody_waits_for_it_any_more(workers):
 def pair():
     """An engine with two worker processes, as on the two-core server."""
     pool = engine.Engine(engine.Lane(workers=2, cache_bytes=50_000))
-    pool.submit("warm").result(timeout=180)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (len(pool._workers) == 2 and all(w.ready for w in pool._workers)):
+        time.sleep(0.1)  # both warm (they warm one after the other)
     yield pool
     pool.close()
 
@@ -424,3 +426,27 @@ def test_the_servers_own_tasks_are_not_other_visitors_requests(workers):
     assert workers.ahead_of(mine) == 1  # A's request; not the server's own
     for future in (own, theirs, mine):
         assert future.result(timeout=180).returns
+
+
+def test_the_workers_of_an_engine_warm_up_one_after_another(pair):
+    """Alone, the first worker imports TensorFlow sooner (a fresh server's first answer); the second follows."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not all(w.warmed for w in pair._workers):
+        time.sleep(0.2)
+    first, second = sorted(w.warmed for w in pair._workers)
+    assert first[1] <= second[0]
+
+
+def test_a_worker_runs_its_lanes_steps_below_the_server_from_its_start_and_not_twice_that(workers):
+    """Lowered by the server as it is started (its own start-up yields to the server's), and again by itself once
+    running: the same priority."""
+    server = os.getpriority(os.PRIO_PROCESS, 0)
+    assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in workers.pids()] == [min(19, server + workers.lane.nice)]
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        engine.lower_priority(sleeper.pid, 5)
+        engine.lower_priority(sleeper.pid, 5)
+        assert os.getpriority(os.PRIO_PROCESS, sleeper.pid) == min(19, server + 5)
+    finally:
+        sleeper.kill()
+        sleeper.wait()

@@ -152,6 +152,10 @@ function leads(chart, Plotly, frames) {
 }
 
 export default function ({ data, parentElement }) {
+  if (!data?.byteLength) { // no figure: plotly.js begins to load now, for the charts to come (ui.plot.preload)
+    plotly().catch(() => {});
+    return;
+  }
   const text = new TextDecoder().decode(data);
   const chart = holder(parentElement);
   if (chart.rnnlabText === text) return;

@@ -2,13 +2,15 @@
 
 The address changes only with the plotly package, so a browser keeps the file for a year without asking again
 (`Cache-Control: immutable`); a browser that asks anyway with its ETag gets 304 and no body. The file is gzipped
-once, when the server starts, never per request.
+once, beside the server's start (on a thread of its own, so that the server listens without waiting for it),
+never per request.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -48,17 +50,20 @@ class Script:
 
 
 def routes() -> list[Any]:
-    """The server's route for the file (Starlette), its gzipped copy made now."""
+    """The server's route for the file (Starlette), its gzipped copy begun now on a thread of its own: not on
+the first visitor's request, and not before the server listens. A request that comes before it is done waits
+for it off the server's event loop."""
+    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
 
     script = Script()
-    script.gzipped  # noqa: B018 - gzip at start, not on the first visitor's request
+    threading.Thread(target=lambda: script.gzipped, name="plotly-gzip", daemon=True).start()
 
     async def serve(request: Request) -> Response:
-        status, headers, body = script.answer(request.headers.get("if-none-match", ""),
-                                              request.headers.get("accept-encoding", ""))
+        status, headers, body = await run_in_threadpool(script.answer, request.headers.get("if-none-match", ""),
+                                                        request.headers.get("accept-encoding", ""))
         return Response(body, status_code=status, headers=headers)
 
     return [Route("/" + ADDRESS, serve, methods=["GET", "HEAD"])]

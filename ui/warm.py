@@ -1,0 +1,25 @@
+"""The web server's own warm-up: the modules the first page runs are imported on a thread of their own once the
+server starts (app.py's lifespan), while the first browser loads Streamlit's scripts, not in that page's first run.
+Importing them starts nothing (tests/unit/test_startup.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+
+FIRST_PAGE = ("ui.router", "ui.panels", "ui.controls", "ui.tour_view", "ui.classroom_view", "ui.runs")
+
+
+def import_first_page() -> None:
+    for name in FIRST_PAGE:
+        importlib.import_module(name)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """The server's start: the first page's modules are imported beside it."""
+    threading.Thread(target=import_first_page, name="first-page-imports", daemon=True).start()
+    yield None
