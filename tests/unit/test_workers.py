@@ -244,8 +244,9 @@ def test_a_server_starts_one_tensorflow_however_many_tasks_wait_for_its_warm_up(
         pool.close()
 
 
-def test_a_spare_worker_starts_while_the_standing_one_is_busy_and_ends_when_idle():
+def test_a_spare_worker_starts_while_the_standing_one_is_busy_and_ends_when_idle(monkeypatch):
     """One worker at rest; a visitor who waits behind another's long task gets a second, which ends once idle."""
+    monkeypatch.setattr(engine, "NEED_S", 0.3)  # the long task surely lasts longer
     pool = engine.Engine(engine.Lane(workers=2, standing=1, linger_s=5.0, cache_bytes=50_000))
     try:
         _until(pool.warm)
