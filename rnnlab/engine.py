@@ -469,22 +469,27 @@ class Engine:
 
     def _look_after(self, worker: _Worker, spare: bool) -> _Worker | None:
         """While idle: a dead worker is replaced at once; one grown past its warm size after IDLE_S quiet; a spare
-        idle for the lane's linger_s, with fewer than two browsers on the lane's pages, ends (None: it is started
-        again by need)."""
+        no longer needed (_unneeded) ends (None: it is started again by need)."""
         if self._closed or _EXITING.is_set():  # the interpreter ends its children as it exits: none is replaced
             return worker
         if not worker.process.is_alive():
             return self._replace(worker)
         quiet = time.monotonic() - worker.idle_since
-        if spare and self.lane.linger_s is not None and quiet > self.lane.linger_s:
-            with self._changed:
-                alone = not self._company()
-            if alone:
-                self._retire(worker)
-                return None
+        if spare and self._unneeded(quiet):
+            self._retire(worker)
+            return None
         grown = worker.ready and worker.rss_mb > worker.warm_mb + self.lane.idle_growth_mb
-        if not grown or quiet < IDLE_S:
-            return worker
+        return self._recycle(worker) if grown and quiet >= IDLE_S else worker
+
+    def _unneeded(self, quiet: float) -> bool:
+        """A spare idle this long may end: past the lane's linger_s, with fewer than two browsers on its pages."""
+        if self.lane.linger_s is None or quiet <= self.lane.linger_s:
+            return False
+        with self._changed:
+            return not self._company()
+
+    def _recycle(self, worker: _Worker) -> _Worker:
+        """A fresh worker for one grown while idle (one of the engine's at a time, so the others go on answering)."""
         with self._changed:
             if self._recycling:
                 return worker
