@@ -546,7 +546,6 @@ class Engine:
             self._workers.append(fresh)
         try:
             self._warm(fresh)
-            self._came_up = time.monotonic()
         except Exception:  # it takes its tasks anyway; a worker that cannot start is replaced on its first one
             if not self._closed and not _EXITING.is_set():
                 _log.exception("engine: a worker did not warm up")
@@ -555,11 +554,13 @@ class Engine:
     def _warm(self, worker: _Worker) -> None:
         """The worker's first task, `warm`, one worker of this engine at a time: alone, the first imports
         TensorFlow sooner than when every worker imports it at once on cores shared with the web server's start
-        and the first visitor's browser; the others follow it. When it ran is kept (`worker.warmed`)."""
+        and the first visitor's browser; the others follow it. When it ran is kept (`worker.warmed`), and when a
+        worker of the engine last came up (`_came_up`)."""
         with self._warming:
             started = time.monotonic()
             worker.ask("warm", (), None)
             worker.warmed = (started, time.monotonic())
+            self._came_up = worker.warmed[1]
 
     def _finish(self, task: _Task, value: Any = None, error: BaseException | None = None) -> None:
         with self._changed:
@@ -583,7 +584,7 @@ class _Worker:
     def __init__(self, context: Any, lane: Lane):
         self.conn, child = context.Pipe()
         self.lane = lane
-        self.process = context.Process(target=_serve, args=(child, lane.nice, lane.memory_mb), name="rnnlab-engine",
+        self.process = context.Process(target=_serve, args=(child, lane.memory_mb), name="rnnlab-engine",
                                        daemon=True)
         with bare_main():  # a worker imports nothing of its caller's: under Streamlit, __main__ is the page running
             self.process.start()
@@ -669,23 +670,20 @@ def _rss_mb() -> float:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def worker_setup(nice: int) -> None:
-    """The start of a worker process (the engine's, the training's): TensorFlow quiet, one BLAS thread for
-    NumPy, few malloc arenas (TensorFlow's threads would each grow one), and a priority `nice` steps below the
-    web server's."""
+def worker_setup() -> None:
+    """The start of a worker process: TensorFlow quiet, one BLAS thread for NumPy, few malloc arenas (TensorFlow's
+    threads would each grow one). Its priority was set by the server as it started it (lower_priority)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     if _LIBC is not None:
         _LIBC.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
-    lower_priority(os.getpid(), nice)
 
 
 def lower_priority(pid: int, nice: int) -> None:
-    """Process `pid` (this one, or a worker just started by it) `nice` steps below the web server's priority;
-    never raised, and said twice it is the same."""
-    server = os.getpid() if pid != os.getpid() else os.getppid()
+    """Process `pid`, just started by this one, `nice` steps below this one's priority; never raised, and said
+    twice it is the same."""
     try:
-        wanted = min(19, os.getpriority(os.PRIO_PROCESS, server) + nice)
+        wanted = min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + nice)
         if os.getpriority(os.PRIO_PROCESS, pid) < wanted:
             os.setpriority(os.PRIO_PROCESS, pid, wanted)
     except OSError:  # gone already, or not ours to change
@@ -743,13 +741,13 @@ def channel() -> Channel:
     return _CHANNEL
 
 
-def _serve(conn: Any, nice: int = NICE, memory_mb: int | None = None) -> None:
+def _serve(conn: Any, memory_mb: int | None = None) -> None:
     """A worker's life: take a task, send back ("done", ok, result or exception, memory in MB); end with the
     pipe, or after a task that ran out of memory (the caller replaces the worker). The first task warms the
     worker; memory_mb limits what every later one may allocate. A stop that came too late for its task is
     ignored."""
     global _CHANNEL
-    worker_setup(nice)
+    worker_setup()
     _ON_INLINE.yes = True  # this thread runs one task at a time: a task's own `compute` runs here too
     warm = True
     while True:

@@ -439,8 +439,8 @@ def test_the_workers_of_an_engine_warm_up_one_after_another(pair):
 
 
 def test_a_worker_runs_its_lanes_steps_below_the_server_from_its_start_and_not_twice_that(workers):
-    """Lowered by the server as it is started (its own start-up yields to the server's), and again by itself once
-    running: the same priority."""
+    """Lowered by the server as it is started (its own start-up yields to the server's); lowering it again
+    changes nothing."""
     server = os.getpriority(os.PRIO_PROCESS, 0)
     assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in workers.pids()] == [min(19, server + workers.lane.nice)]
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
