@@ -14,7 +14,7 @@ from _plotly_utils.utils import convert_to_base64
 from rnnlab import cell, colours, explain, figures, timestep, tour
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
 from rnnlab.learner_text import code as literal, escape
-from rnnlab.params import Config, PARAMS
+from rnnlab.params import Config, PARAMS, View
 from rnnlab.settings import Notice
 from rnnlab.result import TOLERANCE, Check, Run
 from ui import plot
@@ -167,7 +167,7 @@ def notes(run: Run) -> None:
                    "grow without limit on long sequences).", icon=":material/warning:")
 
 
-def unrolled(run: Run, view: Any, corner: Any = st, region: str = "") -> None:
+def unrolled(run: Run, view: View, corner: Any = st, region: str = "") -> None:
     """The layer unrolled over time, what Keras returns lit in its colours; play moves the timestep in the
     browser (Plotly frames), with the chosen part's h_t, c_t and gates following under it. The play switch goes
     in `corner` (beside the page's title), the colour scale in the sidebar: the picture and the table of what
@@ -185,7 +185,7 @@ def title_row(config: Config) -> Any:
     return right
 
 
-def picture(run: Run, view: Any, region: str = "") -> None:
+def picture(run: Run, view: View, region: str = "") -> None:
     """The unrolled layer alone, without its controls (colour scale, play); `region` outlined for the tour."""
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     run_chart("unrolled", tour.tour_figure, run, region, view.sample, view.part, shown, view.unit, view.step,
@@ -200,7 +200,7 @@ SECTIONS = {"states": "h and c at every timestep", "gates": "the gates", "step":
             "weights": "the weights"}
 
 
-def inside(run: Run, view: Any) -> None:
+def inside(run: Run, view: View) -> None:
     """Input and output for one sample, then the one section chosen (only that one is drawn: each is a
     chart or two that a class would otherwise compute and send on every change)."""
     st.header("Inside the layer, step by step")
@@ -228,7 +228,7 @@ def section(run: Run) -> None:
     {"states": states, "gates": gates, "step": lambda r, v: one_step(r), "weights": weights}[view.section](run, view)
 
 
-def states(run: Run, view: Any) -> None:
+def states(run: Run, view: View) -> None:
     """h_t (and c_t) of the chosen part at every step, what Keras returns drawn solid."""
     shown = view.show or tuple(range(min(DEFAULT_SHOWN, run.config.units)))
     if view.play:  # following the picture's timestep
@@ -241,7 +241,7 @@ def states(run: Run, view: Any) -> None:
           "returns.", caption=True)
 
 
-def gates(run: Run, view: Any) -> None:
+def gates(run: Run, view: View) -> None:
     """The gates of the chosen part at every step."""
     if view.play:  # following the picture's timestep
         run_chart("gates", timestep.gates_chart, run, run.parts[view.part], view.sample, view.unit, view.step,
@@ -289,7 +289,7 @@ def one_step(run: Run) -> None:
         prose(cell.key(run), caption=True)
 
 
-def weights(run: Run, view: Any) -> None:
+def weights(run: Run, view: View) -> None:
     """The chosen part's kernels and bias with their gate blocks, and the parameter count two ways."""
     part = run.parts[view.part]
     shapes = ", ".join(f"`{name}` {str(tuple(w.shape)).replace(' ', NBSP)}" for name, w in part.weights.items())

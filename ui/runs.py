@@ -39,17 +39,19 @@ def _wait(future: Future, what: str, asker: engine.Owner) -> object:
     """The future's result; while it is queued, the page says how many requests are ahead of it, and the browser
     begins to load plotly.js for the charts to come (on a fresh server, while TensorFlow loads). A page run
     that stops waiting (a newer change, a closed tab) lets the engine cancel the task if nobody else waits."""
-    note = loader = None
+    waiting = note = None
     try:
         while True:
             try:
                 return future.result(timeout=POLL_S)
             except Pending:
                 ahead = int(playground().ahead_of(future, asker))
-                if note is None:  # the browser loads plotly.js while the page waits, not after
-                    loader, note = st.empty(), st.empty()
-                    with loader:
+                if waiting is None:  # the browser loads plotly.js while the page waits, not after
+                    waiting = st.empty()
+                    with waiting.container():
                         plot.preload()
+                        note = st.empty()
+                assert note is not None
                 if ahead:
                     note.info(f"{what}: {ahead} other request{'s' * (ahead != 1)} ahead of yours.", icon="⏳")
                 else:
@@ -58,9 +60,8 @@ def _wait(future: Future, what: str, asker: engine.Owner) -> object:
     finally:
         if not future.done():
             playground().release(future, asker)
-        elif note is not None and loader is not None:
-            note.empty()
-            loader.empty()
+        elif waiting is not None:
+            waiting.empty()
 
 
 def confirmed(config) -> Run | None:

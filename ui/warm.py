@@ -10,11 +10,8 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 
-FIRST_PAGE = ("ui.router", "ui.panels", "ui.controls", "ui.tour_view", "ui.classroom_view", "ui.runs")
-
-
 def import_first_page() -> None:
-    """The playground's modules (pages/playground.py's imports: FIRST_PAGE), imported once."""
+    """The playground's modules (pages/playground.py's imports), imported once."""
     from ui import classroom_view, controls, panels, router, runs, tour_view  # noqa: F401
 
 
