@@ -184,24 +184,34 @@ async def flood_scenario(server: StreamlitServer, sessions: int = FLOOD) -> dict
             "fresh_visitor_train_to_results_s": round(fresh_s, 1), "server_rss_mb": round(sampler.rss())}
 
 
-def _cpu(pid: int) -> float:
+def _stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat's fields after the command's name (state first); [] once the process has gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / 100
+        return []
+
+
+def _cpu(pid: int) -> float:
+    fields = _stat(pid)
+    return (int(fields[11]) + int(fields[12])) / 100 if fields else 0.0
 
 
 def _nice(pid: int) -> int | None:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[16])
-    except (OSError, IndexError, ValueError):
-        return None
+    fields = _stat(pid)
+    return int(fields[16]) if fields else None
+
+
+def _parent(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
 
 
 def _workers(server: StreamlitServer, nice: int) -> set[int]:
-    """The server's worker processes at this priority (the engine's, the doctor's and the training's differ)."""
-    return {pid for pid in family(server.process.pid) if pid != server.process.pid and _nice(pid) == nice}
+    """The server's worker processes at this priority (the engine's, the doctor's and the training's differ):
+    forked from its fork server, so not the server's own children (the fork server, the resource tracker)."""
+    pids = family(server.process.pid)
+    return {pid for pid in pids if _parent(pid) not in (None, server.process.pid) and _nice(pid) == nice}
 
 
 def _busiest(pids: set[int], seconds: float = 0.3) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import random
 import statistics
 import sys
@@ -78,21 +79,28 @@ def _read(path: str) -> str:
 
 
 class ServerSampler:
-    """Resident memory (MB, summed over the processes) and CPU seconds of server processes and their worker
-    processes, from /proc."""
+    """Memory (MB, summed over the processes: resident, and proportional, where a page shared by n processes
+    counts 1/n in each) and CPU seconds of server processes and their worker processes, from /proc."""
 
     def __init__(self, pids: list[int], every: float = 0.5):
         self.pids, self.every = pids, every
         self.rss_mb: list[float] = []
+        self.pss_mb: list[float] = []
         self._task: asyncio.Task | None = None
 
-    def rss(self) -> float:
+    def _summed(self, path: str, field: str) -> float:
         total = 0
         for pid in (p for root in self.pids for p in family(root)):
-            for line in _read(f"/proc/{pid}/status").splitlines():
-                if line.startswith("VmRSS:"):
+            for line in _read(path.format(pid=pid)).splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1])
         return total / 1024
+
+    def rss(self) -> float:
+        return self._summed("/proc/{pid}/status", "VmRSS:")
+
+    def pss(self) -> float:
+        return self._summed("/proc/{pid}/smaps_rollup", "Pss:")
 
     def cpu_each(self) -> list[float]:
         """CPU seconds (user + system) of each server so far, with its workers (those that ended not counted)."""
@@ -112,6 +120,7 @@ class ServerSampler:
     async def _sample(self) -> None:
         while True:
             self.rss_mb.append(self.rss())
+            self.pss_mb.append(self.pss())
             await asyncio.sleep(self.every)
 
     def start(self) -> None:
@@ -124,6 +133,7 @@ class ServerSampler:
         except asyncio.CancelledError:
             pass
         self.rss_mb.append(self.rss())
+        self.pss_mb.append(self.pss())
 
 
 @dataclass
@@ -202,7 +212,7 @@ async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: in
             await first.load(query)
     sampler = ServerSampler(pids)
     await settled(sampler)
-    before_mb, cpu_before, started = sampler.rss(), sampler.cpu_each(), time.perf_counter()
+    before_mb, before_pss, cpu_before, started = sampler.rss(), sampler.pss(), sampler.cpu_each(), time.perf_counter()
     sampler.start()
 
     async def arrive(k: int) -> Outcome:
@@ -225,6 +235,8 @@ async def class_at_once(ws_url: str, pids: list[int], visitors: int, changes: in
         "server_cpu_share": round(cpu / wall, 2),
         "rss_before_mb": round(before_mb), "rss_peak_mb": round(max(sampler.rss_mb)),
         "rss_end_mb": round(sampler.rss_mb[-1]), "rss_growth_mb": round(max(sampler.rss_mb) - before_mb),
+        "pss_before_mb": round(before_pss), "pss_peak_mb": round(max(sampler.pss_mb)),
+        "pss_growth_mb": round(max(sampler.pss_mb) - before_pss),
     }
     for name, values in (("rerun", reruns), ("load", loads)):
         if values:
@@ -238,7 +250,9 @@ def verdicts(result: dict) -> dict[str, bool]:
             f"p95 <= {targets['p95']} ms": rerun.get("p95_ms", float("inf")) <= targets["p95"],
             "no failures": result["failures"] == 0,
             f"rss growth <= {RSS_GROWTH_TARGET_MB[result['scenario']]} MB":
-                result["rss_growth_mb"] <= RSS_GROWTH_TARGET_MB[result["scenario"]]}
+                result["rss_growth_mb"] <= RSS_GROWTH_TARGET_MB[result["scenario"]],
+            f"pss growth <= {RSS_GROWTH_TARGET_MB[result['scenario']]} MB":
+                result.get("pss_growth_mb", math.inf) <= RSS_GROWTH_TARGET_MB[result["scenario"]]}
 
 
 def report(result: dict) -> str:
@@ -248,7 +262,8 @@ def report(result: dict) -> str:
             f"rerun p50 {rerun.get('p50_ms')} ms, "
             f"p95 {rerun.get('p95_ms')} ms, p99 {rerun.get('p99_ms')} ms; page load p50 {load.get('p50_ms')} ms, "
             f"p95 {load.get('p95_ms')} ms; failures {result['failures']}; server RSS {result['rss_before_mb']} -> "
-            f"peak {result['rss_peak_mb']} MB (+{result['rss_growth_mb']}); server CPU {result['server_cpu_s']} s "
+            f"peak {result['rss_peak_mb']} MB (+{result['rss_growth_mb']}), PSS {result.get('pss_before_mb')} -> "
+            f"peak {result.get('pss_peak_mb')} MB (+{result.get('pss_growth_mb')}); server CPU {result['server_cpu_s']} s "
             f"over {result['wall_s']} s wall ({result['server_cpu_share']} cores)\n  {marks}")
 
 

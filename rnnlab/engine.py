@@ -1,11 +1,12 @@
 """Where Keras runs for the app: worker processes that answer tasks, and one result cache bounded in bytes.
 
 The web server's own process draws pages and never imports TensorFlow; every Keras build and call
-happens here, in up to `WORKERS` processes (one per core). The playground's lane (PLAYGROUND) keeps one
-standing worker, started and warmed (TensorFlow imported, a default run done) by `start()` before the first
-visitor; the second is a spare, started while two or more browsers are on the playground or once a task has
-waited NEED_S for a busy worker, and ended after LINGER_S without a task once at most one browser is left: at
-rest the server holds one TensorFlow, a class keeps two. A task is one of
+happens here, in up to `WORKERS` processes (one per core) per lane. Every worker of every lane is forked from one
+fork server that has imported TensorFlow once and never runs it (`rnnlab.spawning`): a worker starts in a
+fraction of a second and holds only what its own work adds. The playground's lane (PLAYGROUND) keeps one
+standing worker, started and warmed (a default run done) by `start()` before the first visitor; the second is a
+spare, started while two or more browsers are on the playground or once a task has waited NEED_S for a busy
+worker, and ended after LINGER_S without a task once at most one browser is left. A task is one of
 TASKS, by name, with its arguments: `engine.submit("preview", config)`; the server never imports the modules
 behind them. Workers warm up one at a time, so that the first is ready sooner.
 
@@ -67,7 +68,7 @@ import numpy as np
 from cachetools import LRUCache
 
 from rnnlab.shelf import Shelf
-from rnnlab.spawning import bare_main
+from rnnlab.spawning import bare_main, context
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # one per core; RNNLAB_ENGINE_WORKERS (1-8) sets another number
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
@@ -78,7 +79,7 @@ MAX_TASKS = 2000
 MAX_RSS_MB = 2500
 IDLE_S = 20.0  # a worker idle this long is replaced if it has grown past its lane's growth_mb
 LIVENESS_S = 0.5  # how often an idle dispatcher checks that its worker is alive
-START_S = 120.0  # a worker that has not started (imported TensorFlow) by then is replaced
+START_S = 120.0  # a worker that has not started (warmed up) by then is replaced
 M_ARENA_MAX, MALLOC_ARENAS = -8, 2  # glibc's mallopt: at most this many malloc arenas in a worker
 
 
@@ -224,7 +225,7 @@ class Engine:
     """Worker processes, the task queue and the result cache."""
 
     def __init__(self, lane: Lane = Lane(), shelf: Shelf | None = None):
-        """Starts the lane's workers now; each imports TensorFlow and runs the default configuration once. With
+        """Starts the lane's workers now; each runs the default configuration once. With
         a shelf, Keras's own results are kept on disk too (rnnlab.shelf)."""
         self.lane = lane
         self.cache = Results(lane.cache_bytes, shelf)
@@ -234,7 +235,7 @@ class Engine:
         self._running: Counter[str] = Counter()  # tasks running per browser
         self._changed = threading.Condition()
         self._order = itertools.count()
-        self._context = multiprocessing.get_context("spawn")  # never fork a process that runs TensorFlow
+        self._context = context(NICE)  # forked from a process that has imported TensorFlow and never ran it
         self.stats = {"tasks": 0, "replaced": 0, "dropped": 0, "superseded": 0, "retried": 0, "recycled": 0,
                       "retired": 0}
         self._workers: list[_Worker] = []
@@ -322,7 +323,7 @@ class Engine:
         return [w.process.pid for w in self._workers]
 
     def warm(self) -> bool:
-        """True once a worker has started (imported TensorFlow) and can take tasks."""
+        """True once a worker has started (warmed up) and can take tasks."""
         return any(worker.ready for worker in self._workers)
 
     def idle(self) -> int:
@@ -443,7 +444,7 @@ class Engine:
         """Seconds until a spare is needed: at once when a task waits and the lane has no worker, or when two or
         more browsers are on its pages; else once a task has waited NEED_S for the lane's busy workers, counted
         from when the last worker warmed up. Never while a worker is starting (one at a time), nor before the
-        first has warmed up (a server's first seconds start one TensorFlow, not two)."""
+        first has warmed up (a server's first seconds go to the first answer)."""
         if self._starting or (self._workers and not self._came_up):
             return math.inf
         if self._company():
@@ -552,9 +553,9 @@ class Engine:
         return fresh
 
     def _warm(self, worker: _Worker) -> None:
-        """The worker's first task, `warm`, one worker of this engine at a time: alone, the first imports
-        TensorFlow sooner than when every worker imports it at once on cores shared with the web server's start
-        and the first visitor's browser; the others follow it. When it ran is kept (`worker.warmed`), and when a
+        """The worker's first task, `warm`, one worker of this engine at a time: alone, the first is ready sooner
+        than when every worker starts TensorFlow's runtime at once on cores shared with the web server's start and
+        the first visitor's browser; the others follow it. When it ran is kept (`worker.warmed`), and when a
         worker of the engine last came up (`_came_up`)."""
         with self._warming:
             started = time.monotonic()
@@ -794,8 +795,8 @@ def size_of(value: Any) -> int:
 
 
 def warm() -> str:
-    """A worker's first task: import TensorFlow and Keras, and build the default configuration's model once
-    (Keras's first build sets up much of Keras)."""
+    """A worker's first task: build the default configuration's model once (TensorFlow's runtime starts, and
+    Keras's first build sets up much of Keras; imported already when the worker was forked)."""
     from rnnlab.params import parse
     from rnnlab.run import preview
 

@@ -1,4 +1,11 @@
-"""Starting a worker process that imports nothing of its caller's.
+"""Starting a worker process: forked from one fork server that has imported TensorFlow, and importing nothing of
+its caller's.
+
+Every worker of every engine is forked from one fork server (multiprocessing's "forkserver" start method), a
+process started by the web server that imports TensorFlow, Keras and the tasks' modules once (`rnnlab.zygote`)
+and runs nothing itself. A worker therefore starts warm in a fraction of a second, and shares those pages with
+the fork server and the other workers. TensorFlow is never forked once it runs: only the fork server is forked,
+and it never runs an operation.
 
 Python's "spawn" start method imports the parent's `__main__` again in the child (as `__mp_main__`), so that
 functions defined there can be found. Under Streamlit, `__main__` is the page script being run, app.py: a
@@ -9,13 +16,32 @@ of the function it runs.
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
 import sys
 import threading
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing import forkserver
+from typing import Any
 
 _LOCK = threading.Lock()
+ZYGOTE = "rnnlab.zygote"  # the module the fork server imports (never imported by name here)
+NICE_VARIABLE = "RNNLAB_ZYGOTE_NICE"  # rnnlab.zygote's: the priority steps it takes before importing TensorFlow
+
+
+@functools.cache
+def context(nice: int) -> Any:
+    """The multiprocessing context every worker is started with; its fork server is started now, `nice` steps
+    below this process's priority, and imports TensorFlow while this process goes on (a worker's start waits
+    for that import once)."""
+    forking = multiprocessing.get_context("forkserver")
+    forking.set_forkserver_preload([ZYGOTE])
+    os.environ[NICE_VARIABLE] = str(nice)  # read (and removed) by the fork server alone
+    forkserver.ensure_running()
+    return forking
 
 
 @contextmanager

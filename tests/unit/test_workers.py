@@ -451,3 +451,50 @@ def test_a_worker_runs_its_lanes_steps_below_the_server_from_its_start_and_not_t
     finally:
         sleeper.kill()
         sleeper.wait()
+
+
+def _status(pid: int) -> dict[str, str]:
+    with open(f"/proc/{pid}/status") as status:
+        return dict(line.rstrip("\n").split(":\t", 1) for line in status if ":\t" in line)
+
+
+def _memory_mb(pid: int) -> dict[str, float]:
+    """The process's resident, proportional and own (private) memory in MB, from /proc/<pid>/smaps_rollup."""
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        kb = {line.split()[0].rstrip(":"): int(line.split()[1]) for line in rollup if line.split()[-1] == "kB"}
+    return {"rss": kb["Rss"] / 1024, "pss": kb["Pss"] / 1024,
+            "own": (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024}
+
+
+def test_every_worker_is_forked_from_one_process_that_holds_tensorflow_for_them_all(workers):
+    """One fork server, below the server's priority, has TensorFlow's library loaded; each worker (of every
+    engine) is forked from it, shares its pages, and answers what Keras returns in this process."""
+    other = engine.Engine(engine.Lane(workers=1, nice=15))
+    try:
+        config = parse("units=9&seed=31&return_state=true").config
+        answers = [pool.submit("run", config).result(timeout=180) for pool in (workers, other)]
+        pids = workers.pids() + other.pids()
+        parents = {int(_status(pid)["PPid"]) for pid in pids}
+        assert len(parents) == 1 and os.getpid() not in parents
+        (zygote,) = parents
+        with open(f"/proc/{zygote}/maps") as maps:
+            assert "_pywrap_tensorflow_internal" in maps.read()
+        assert os.getpriority(os.PRIO_PROCESS, zygote) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + engine.NICE)
+        for pid in pids:
+            memory = _memory_mb(pid)
+            assert memory["own"] < memory["rss"] / 2, memory  # TensorFlow's pages are the fork server's, shared
+        for answer in answers:
+            for a, b in zip(answer.returns, run(config).returns, strict=True):
+                np.testing.assert_array_equal(a.value, b.value)
+    finally:
+        other.close()
+
+
+def test_what_the_fork_server_imports_starts_none_of_tensorflows_runtime():
+    """A fork copies only the thread that forks: TensorFlow's runtime (its thread pools) must start in each
+    worker, never in the fork server. Importing what the fork server imports initializes none of it."""
+    code = ("import rnnlab.zygote\n"
+            "from tensorflow.python.eager import context\n"
+            "print('initialized', context.context()._initialized, context.context()._context_handle is not None)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert "initialized False False" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]

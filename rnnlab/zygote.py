@@ -1,0 +1,33 @@
+"""What the engine's fork server imports once, before it forks any worker (`rnnlab.spawning.context`).
+
+TensorFlow, Keras and the modules behind the engine's tasks are imported here and nothing is run: TensorFlow's
+runtime and its threads start in each forked worker with its first task, never in the fork server. So a worker
+starts in a fraction of a second instead of importing TensorFlow again (3-5 s of CPU), and the workers share
+these pages instead of each holding a copy of its own.
+
+Only the fork server imports this module. Before TensorFlow's import begins it lowers its own priority by the
+steps the server put in NICE_VARIABLE (the server's start-up goes first; its workers inherit the priority).
+"""
+
+from __future__ import annotations
+
+import os
+
+from rnnlab.spawning import NICE_VARIABLE
+
+
+def _prepare() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow's import: its start-up notes are not shown
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy's: one BLAS thread, which a fork can copy
+    steps = os.environ.pop(NICE_VARIABLE, "")
+    if steps.isdigit():
+        os.nice(int(steps))
+    import keras  # noqa: F401  (and TensorFlow with it)
+
+    from rnnlab import engine
+
+    for name in engine.TASKS:
+        engine.task(name)  # its module imported
+
+
+_prepare()
