@@ -34,9 +34,9 @@ NICE_VARIABLE = "RNNLAB_ZYGOTE_NICE"  # rnnlab.zygote's: the priority steps it t
 
 @functools.cache
 def context(nice: int) -> Any:
-    """The multiprocessing context every worker is started with; its fork server is started now, `nice` steps
-    below this process's priority, and imports TensorFlow while this process goes on (a worker's start waits
-    for that import once)."""
+    """The multiprocessing context every worker is started with. The first call starts its fork server, `nice`
+    steps below this process's priority (one per process: later calls share it), which imports TensorFlow while
+    this process goes on; a worker's start waits for that import once."""
     forking = multiprocessing.get_context("forkserver")
     forking.set_forkserver_preload([ZYGOTE])
     os.environ[NICE_VARIABLE] = str(nice)  # read (and removed) by the fork server alone
