@@ -7,9 +7,10 @@ and runs nothing itself. A worker therefore starts warm in a fraction of a secon
 the fork server and the other workers. TensorFlow is never forked once it runs: only the fork server is forked,
 and it never runs an operation.
 
-Python's "spawn" start method imports the parent's `__main__` again in the child (as `__mp_main__`), so that
-functions defined there can be found. Under Streamlit, `__main__` is the page script being run, app.py: a
-worker started from a page would import the app, its pages and Streamlit, and start an engine of its own.
+Python's "spawn" and "forkserver" start methods import the parent's `__main__` again in the child (as
+`__mp_main__`), so that functions defined there can be found. Under Streamlit, `__main__` is the page script
+being run, app.py: a worker started from a page would import the app, its pages and Streamlit, and start an
+engine of its own.
 While a process starts inside `bare_main()`, `__main__` is an empty module: the child imports only the module
 of the function it runs.
 """
@@ -28,7 +29,7 @@ from multiprocessing import forkserver
 from typing import Any
 
 _LOCK = threading.Lock()
-ZYGOTE = "rnnlab.zygote"  # the module the fork server imports (never imported by name here)
+ZYGOTE = "rnnlab.zygote"  # the module the fork server imports (only the fork server imports it)
 NICE_VARIABLE = "RNNLAB_ZYGOTE_NICE"  # rnnlab.zygote's: the priority steps it takes before importing TensorFlow
 
 
