@@ -68,7 +68,7 @@ import numpy as np
 from cachetools import LRUCache
 
 from rnnlab.shelf import Shelf
-from rnnlab.spawning import bare_main, context
+from rnnlab.spawning import bare_main, context, quiet_environment
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # one per core; RNNLAB_ENGINE_WORKERS (1-8) sets another number
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
@@ -674,8 +674,7 @@ def _rss_mb() -> float:
 def worker_setup() -> None:
     """The start of a worker process: TensorFlow quiet, one BLAS thread for NumPy, few malloc arenas (TensorFlow's
     threads would each grow one). Its priority was set by the server as it started it (lower_priority)."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    quiet_environment()  # a forked worker has it from the fork server already
     if _LIBC is not None:
         _LIBC.mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 

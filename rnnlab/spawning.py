@@ -31,6 +31,13 @@ from typing import Any
 _LOCK = threading.Lock()
 ZYGOTE = "rnnlab.zygote"  # the module the fork server imports (only the fork server imports it)
 NICE_VARIABLE = "RNNLAB_ZYGOTE_NICE"  # rnnlab.zygote's: the priority steps it takes before importing TensorFlow
+WORKER_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "OPENBLAS_NUM_THREADS": "1"}  # TensorFlow quiet, one BLAS thread
+
+
+def quiet_environment() -> None:
+    """WORKER_ENVIRONMENT's defaults in this process: before NumPy and TensorFlow are imported, they take effect."""
+    for name, value in WORKER_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
 
 @functools.cache

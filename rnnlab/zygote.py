@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import os
 
-from rnnlab.spawning import NICE_VARIABLE
+from rnnlab.spawning import NICE_VARIABLE, quiet_environment
 
 
 def _prepare() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow's import: its start-up notes are not shown
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before NumPy's: one BLAS thread, which a fork can copy
+    quiet_environment()  # before NumPy's and TensorFlow's imports: one BLAS thread (a fork can copy it), no notes
     steps = os.environ.pop(NICE_VARIABLE, "")
     if steps.isdigit():
         os.nice(int(steps))

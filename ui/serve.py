@@ -10,7 +10,6 @@ with the first page shown.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -18,7 +17,9 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def main(args: list[str]) -> None:
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # NumPy's traces do not fight the workers for the cores
+    from rnnlab import spawning
+
+    spawning.quiet_environment()  # before NumPy's import: its traces do not fight the workers for the cores
     from rnnlab import engine, shelf
 
     engine.start(shelf=shelf.from_environment())  # first: TensorFlow's import is the longest wait of a fresh server
