@@ -229,6 +229,7 @@ async def kill_scenario(server: StreamlitServer) -> dict:
             _page(server.ws_url, "doctor") as doctor:
         for visitor in (victim, other, doctor):
             await visitor.load()
+        await victim.set(**{"group-structure": True})  # the stacks' controls are drawn while their group is open
         await _diagnose(doctor, "model = keras.Sequential([keras.layers.LSTM(4)])", "8,5,2", "8,4")
         from rnnlab.engine import DOCTOR, NICE
 
@@ -459,6 +460,7 @@ async def tabs_scenario(server: StreamlitServer, tabs: int = TABS) -> dict:
     async with _page(server.ws_url, "train", urlencode(base | {"seed": "77777"}),
                      _browser_cookie(server)) as alone:
         await alone.load()
+        await alone.set(**{"group-data": True})  # the seed is drawn while its group is open
         await _train_to_results(alone)  # the training process is warm
         await alone.set(seed=77778)
         idle = await _train_to_results(alone)
@@ -472,6 +474,7 @@ async def tabs_scenario(server: StreamlitServer, tabs: int = TABS) -> dict:
 
     for tab in pages:
         await tab.load()
+        await tab.set(**{"group-data": True})
         note((await tab.click("train-start")).text)
     stop, presses = asyncio.Event(), Counter()
 

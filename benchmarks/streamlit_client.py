@@ -18,6 +18,9 @@ Forms and timed fragments, as the browser sends them:
         "Your answer is in" in answered.text          # what the run drew (markdown, alerts, code, ...)
         for fragment_id in visitor.timers:            # st.fragment(run_every=...) -> {fragment id: seconds}
             await visitor.tick(fragment_id)           # the timed rerun a browser's timer sends
+
+An expander that tracks whether it is open (`on_change="rerun"`) is a widget too, opened by its key:
+`await visitor.set(**{"group-data": True})`.
 """
 
 from __future__ import annotations
@@ -100,6 +103,8 @@ class RunResult:
 def _value_of(widget: Widget) -> Any:
     """The value a freshly drawn widget holds: what the server set, else its default."""
     p = widget.proto
+    if widget.kind == "expandable":  # an expander that tracks whether it is open
+        return p.expanded
     if widget.kind in ("checkbox", "number_input", "text_input", "text_area"):
         return p.value if p.set_value else p.default
     if widget.kind == "slider":
@@ -118,7 +123,7 @@ def _state(widget: Widget, value: Any) -> WidgetState:
     ws = WidgetState(id=widget.id)
     if value is None:
         return ws
-    if widget.kind == "checkbox":
+    if widget.kind in ("checkbox", "expandable"):
         ws.bool_value = bool(value)
     elif widget.kind == "slider":
         ws.double_array_value.data[:] = [float(v) for v in (value if isinstance(value, (list, tuple)) else [value])]
@@ -334,6 +339,11 @@ class Visitor:
                 said = _text_of(name, element)
                 if said:
                     texts.append(said)
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+                block = msg.delta.add_block
+                if block.WhichOneof("type") == "expandable" and block.expandable.id:  # opened and closed by key
+                    drawn.append(Widget("expandable", block.expandable.id, block.expandable.label, block.expandable,
+                                        msg.delta.fragment_id))
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # a newer run replaces this one; wait for it

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import streamlit as st
 
@@ -24,6 +24,7 @@ from rnnlab.settings import Setting, is_on
 
 SYNCED = "_query_written"  # the query string as this page last wrote it
 _NOTICES = "_notices"
+Persist = Literal["page", "session"] | None  # how long a widget not drawn keeps its value (None: not at all)
 _SLIDER_SPAN = 1000  # wider integer ranges get a number box instead of a slider
 # That box holds floats shown as whole numbers (see `widget`), which Streamlit logs with a stack on every run.
 logging.getLogger("streamlit.elements.widgets.number_input").setLevel(logging.ERROR)
@@ -102,15 +103,15 @@ def sync_url(parsed: Parsed) -> None:
 
 def widget(setting: Setting, key: str | None = None, container: Any = st, low: int | None = None,
            high: int | None = None, names: list[str] | None = None, shown: Mapping[str, str] | None = None,
-           labels: Mapping[str, str] | None = None, disabled: bool = False, persist: bool = False,
+           labels: Mapping[str, str] | None = None, disabled: bool = False, persist: Persist = None,
            room: Classroom | None = None) -> None:
     """One widget for one setting, labelled with its name, unless this page's link hides it (greyed out when
     the link locks it). Without a `key` it is the playground's own, kept valid with the others on every change.
 
     Bounds may be narrowed (view settings); `names` label the indices of a whole-number setting; `shown` labels
-    the choices of a setting drawn as a row of options, `labels` those of one drawn as a list; `persist`
-    keeps the value while the visitor is on another page; `room`: the page's classroom settings, when the caller
-    has read them already (reading the address is a command of its own)."""
+    the choices of a setting drawn as a row of options, `labels` those of one drawn as a list; `persist` keeps
+    the value while the widget is not drawn, on this page ("page") or on any ("session"); `room`: the page's
+    classroom settings, when the caller has read them already (reading the address is a command of its own)."""
     room = classroom() if room is None else room
     if room.hides(setting.name):
         return
@@ -120,7 +121,7 @@ def widget(setting: Setting, key: str | None = None, container: Any = st, low: i
                                                setting.name.lower()),
                                   disabled=disabled or locked)
     if persist:
-        common["persist_state"] = "session"
+        common["persist_state"] = persist
     _draw(setting, container, setting.label or setting.name, common, low, high, names, shown, labels)
 
 
@@ -179,16 +180,25 @@ def apply(changes: dict[str, str]) -> None:
     _normalise()
 
 
+def group_key(group: str) -> str:
+    """The key of a group's expander in the session: True while it is open."""
+    return f"group-{group}"
+
+
 def model_controls(config: Config) -> None:
-    """The sidebar: one widget per model parameter, grouped; those that do not matter now are greyed out."""
+    """The sidebar: one widget per model parameter, grouped; those that do not matter now are greyed out.
+    A closed group's widgets are not drawn (every change of a control reruns the page with all it draws); they
+    keep their values meanwhile, and opening the group draws them."""
     room = classroom()
     with st.sidebar:
         st.header("Keras arguments")
         for group, title in GROUPS.items():
-            box = st.container() if group == "layer" else st.expander(title, expanded=False)
+            box = st.container() if group == "layer" else st.expander(title, key=group_key(group), on_change="rerun")
+            if group != "layer" and not box.open:
+                continue
             for param in (p for p in MODEL_PARAMS if p.group == group):
                 widget(param, container=box, disabled=bool(param.needs) and not is_on(getattr(config, param.needs)),
-                       room=room)
+                       persist="page", room=room)
         if not (room.hides("seed") or room.locks("seed")):
             st.button("New random data", on_click=_next_seed, help="Draw new data and weights: seed + 1.",
                       width="stretch")

@@ -141,7 +141,7 @@ def _assemble_group(box: Any, group: str, given: dict[str, object]) -> None:
     """One group of the assembly's widgets in its box."""
     box.markdown(f"**{ASSEMBLE_GROUPS[group]}**")
     for param in (p for p in assemble.PARAMS if p.group == group):
-        widget(param, key=_arg_key(param.name), container=box, persist=True,
+        widget(param, key=_arg_key(param.name), container=box, persist="session",
                disabled=not assemble.matters(param.name, given))
 
 

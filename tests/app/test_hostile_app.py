@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import open_page
+from tests.helpers import GROUPS_OPEN, open_page
 
 HOSTILE = [
     "units=99999999999999999999999999&timesteps=-5&batch=0",
@@ -69,7 +69,7 @@ def test_a_learners_text_in_a_notice_is_quoted_as_code_never_read_as_markdown():
 
 @pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
 def test_a_non_finite_seed_sent_by_a_client_falls_back_and_the_session_goes_on(number):
-    at = open_page()
+    at = open_page(state=GROUPS_OPEN)
     default = at.number_input(key="seed").value
     at.number_input(key="seed").set_value(number).run()
     assert not at.exception and at.number_input(key="seed").value == default

@@ -36,7 +36,7 @@ def test_gru_says_there_is_no_cell_state_and_draws_none():
 
 
 def test_a_refused_combination_shows_keras_message_and_the_fix_button_repairs_it():
-    at = open_app({"depth": "2", "inner_return_sequences": "false"})
+    at = open_app({"depth": "2", "inner_return_sequences": "false"}, groups_open=True)
     assert not at.exception
     assert "expected ndim=3, found ndim=2" in at.error[0].value
     fix = next(b for b in at.button if "inner_return_sequences=true" in b.label)
@@ -75,7 +75,7 @@ def test_relu_shows_the_consequences():
 
 
 def test_options_that_do_not_matter_are_greyed_out():
-    at = open_app()
+    at = open_app(groups_open=True)
     assert at.selectbox(key="merge_mode").disabled and at.slider(key="head_units").disabled
     at.toggle(key="bidirectional").set_value(True).run()
     assert not at.selectbox(key="merge_mode").disabled

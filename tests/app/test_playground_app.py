@@ -7,11 +7,13 @@ import rnnlab
 from rnnlab.params import parse
 from rnnlab.run import run
 from tests.app.charts import charts
-from tests.helpers import open_page, plain
+from tests.helpers import GROUPS_OPEN, open_page, plain
+from ui.controls import group_key
 
 
-def open_app(query: dict[str, str] | None = None) -> AppTest:
-    return open_page(query=query)
+def open_app(query: dict[str, str] | None = None, groups_open: bool = False) -> AppTest:
+    """The playground at `query`; groups_open: with the sidebar's groups opened (their controls drawn)."""
+    return open_page(query=query, state=GROUPS_OPEN if groups_open else None)
 
 
 def page_text(at: AppTest) -> str:
@@ -76,7 +78,7 @@ def test_flipping_return_state_lists_three_tensors_and_the_checks():
 def test_a_link_restores_the_controls():
     query = {"return_sequences": "true", "units": "8", "timesteps": "5", "input": "sine", "seed": "4",
              "sample": "2", "step": "3", "section": "step"}
-    at = open_app(query)
+    at = open_app(query, groups_open=True)
     assert not at.exception and not at.warning
     assert at.toggle(key="return_sequences").value is True
     assert (at.slider(key="units").value, at.slider(key="timesteps").value) == (8, 5)
@@ -106,8 +108,21 @@ def test_too_large_a_batch_from_the_slider_is_lowered_with_a_notice():
     assert "batch" in at.warning[0].value
 
 
+def test_a_closed_groups_controls_are_not_drawn_and_keep_the_links_values():
+    link = {"depth": "2", "seed": "5", "head": "dense"}
+    at = open_app(link)
+    drawn = {w.key for w in (*at.toggle, *at.slider, *at.selectbox, *at.number_input, *at.radio)}
+    assert drawn.isdisjoint(link) and {"units", "return_state"} <= drawn
+    at.toggle(key="return_state").set_value(True).run()  # a change of a control that is drawn
+    assert not at.exception and dict(at.query_params).items() >= link.items()
+    assert shapes_listed(at) == expected_shapes("depth=2&seed=5&head=dense&return_state=true")
+    at.session_state[group_key("data")] = True  # the learner opens the data group: its controls hold the link's values
+    at.run()
+    assert at.number_input(key="seed").value == 5 and "depth" not in {w.key for w in at.slider}
+
+
 def test_new_random_data_moves_the_seed():
-    at = open_app()
+    at = open_app(groups_open=True)
     next(b for b in at.button if b.label == "New random data").click().run()
     assert at.number_input(key="seed").value == 1 and not at.exception
 
