@@ -15,7 +15,7 @@ from concurrent.futures import CancelledError
 import numpy as np
 import pytest
 
-from rnnlab import engine
+from rnnlab import engine, spawning
 from rnnlab.params import parse
 from rnnlab.result import TOLERANCE
 from rnnlab.run import preview, run
@@ -488,6 +488,30 @@ def test_every_worker_is_forked_from_one_process_that_holds_tensorflow_for_them_
                 np.testing.assert_array_equal(a.value, b.value)
     finally:
         other.close()
+
+
+def _own_mb_around_a_collection(answers) -> None:
+    """In a worker: its own memory before and after a full garbage collection."""
+    import gc
+
+    before = _memory_mb(os.getpid())["own"]
+    gc.collect()
+    answers.put((before, _memory_mb(os.getpid())["own"]))
+
+
+def test_a_workers_garbage_collection_leaves_the_fork_servers_pages_shared():
+    """A full collection marks every object it scans: were the fork server's imported objects (tens of MB of
+    Python objects: TensorFlow's, Keras's) in its reach, each worker would copy every page of them."""
+    forking = spawning.context(engine.NICE)
+    answers = forking.Queue()
+    with spawning.bare_main():
+        worker = forking.Process(target=_own_mb_around_a_collection, args=(answers,))
+        worker.start()
+    try:
+        before, after = answers.get(timeout=300)
+    finally:
+        worker.join(timeout=60)
+    assert after - before < 10, (before, after)
 
 
 def test_what_the_fork_server_imports_starts_none_of_tensorflows_runtime():
