@@ -147,6 +147,14 @@ def _text_of(name: str, element: Any) -> str | None:
     return None
 
 
+def _expander(msg: ForwardMsg) -> Widget | None:
+    """An expander that tracks whether it is open (opened and closed by its key, as a widget), else None."""
+    block = msg.delta.add_block if msg.delta.WhichOneof("type") == "add_block" else None
+    if block is None or block.WhichOneof("type") != "expandable" or not block.expandable.id:
+        return None
+    return Widget("expandable", block.expandable.id, block.expandable.label, block.expandable, msg.delta.fragment_id)
+
+
 WIDGET_KINDS = ("checkbox", "slider", "number_input", "selectbox", "radio", "multiselect", "text_input", "text_area",
                 "button")
 
@@ -339,11 +347,8 @@ class Visitor:
                 said = _text_of(name, element)
                 if said:
                     texts.append(said)
-            elif kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
-                block = msg.delta.add_block
-                if block.WhichOneof("type") == "expandable" and block.expandable.id:  # opened and closed by key
-                    drawn.append(Widget("expandable", block.expandable.id, block.expandable.label, block.expandable,
-                                        msg.delta.fragment_id))
+            elif kind == "delta" and (expander := _expander(msg)):
+                drawn.append(expander)
             elif kind == "script_finished":
                 if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # a newer run replaces this one; wait for it

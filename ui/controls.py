@@ -194,11 +194,15 @@ def model_controls(config: Config) -> None:
         st.header("Keras arguments")
         for group, title in GROUPS.items():
             box = st.container() if group == "layer" else st.expander(title, key=group_key(group), on_change="rerun")
-            if group != "layer" and not box.open:
-                continue
-            for param in (p for p in MODEL_PARAMS if p.group == group):
-                widget(param, container=box, disabled=bool(param.needs) and not is_on(getattr(config, param.needs)),
-                       persist="page", room=room)
+            if group == "layer" or box.open:
+                _group(box, group, config, room)
         if not (room.hides("seed") or room.locks("seed")):
             st.button("New random data", on_click=_next_seed, help="Draw new data and weights: seed + 1.",
                       width="stretch")
+
+
+def _group(box: Any, group: str, config: Config, room: Classroom) -> None:
+    """The widgets of one group of parameters in its box; each kept while its group is closed."""
+    for param in (p for p in MODEL_PARAMS if p.group == group):
+        widget(param, container=box, disabled=bool(param.needs) and not is_on(getattr(config, param.needs)),
+               persist="page", room=room)
