@@ -306,6 +306,8 @@ def test_a_reload_keeps_the_teacher_and_one_browser_is_one_student(browser: Brow
         expect(main(teacher).get_by_role("textbox", name="Your answer")).to_have_count(0)
         commit(teacher, "Playground settings (a playground link or its query string)", QUESTION)
         main(teacher).get_by_role("button", name="Pose it to the class").click()
+        # the question is open before the reload (a reload sent before the click's rerun would undo the click)
+        expect(main(teacher).get_by_role("button", name="Reveal to everyone")).to_be_visible(timeout=POLL_MS)
         teacher.reload()  # again, with a question open
         settle(teacher, charts=False)
         expect(main(teacher).get_by_role("button", name="Reveal to everyone")).to_be_visible()
