@@ -9,7 +9,7 @@ import sys
 GROUPS = ("rerun", "options", "cold-start", "engine", "train")
 
 
-def _bounded(kind: type, low: float, high: float):
+def bounded(kind: type, low: float, high: float):
     """An argparse type: a number of the given kind within low..high, else a one-line error."""
     def convert(text: str):
         shown = repr(text if len(text) <= 20 else text[:20] + "...")
@@ -29,14 +29,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description="Speed benchmarks of the app (see benchmarks/README.md).")
     parser.add_argument("groups", nargs="*", metavar="group", help=f"any of {', '.join(GROUPS)} (default: all)")
-    parser.add_argument("--flips", type=_bounded(int, 2, 1000), default=30, help="return_state flips (default 30)")
-    parser.add_argument("--views", type=_bounded(int, 3, 1000), default=30, help="view changes (default 30)")
-    parser.add_argument("--pause", type=_bounded(float, 0, 10), default=0.25,
+    parser.add_argument("--flips", type=bounded(int, 2, 1000), default=30, help="return_state flips (default 30)")
+    parser.add_argument("--views", type=bounded(int, 3, 1000), default=30, help="view changes (default 30)")
+    parser.add_argument("--pause", type=bounded(float, 0, 10), default=0.25,
                         help="seconds between a visitor's interactions (default 0.25)")
-    parser.add_argument("--cold-repeats", type=_bounded(int, 1, 20), default=3, help="cold starts (default 3)")
-    parser.add_argument("--repeats", type=_bounded(int, 1, 200), default=10,
+    parser.add_argument("--cold-repeats", type=bounded(int, 1, 20), default=3, help="cold starts (default 3)")
+    parser.add_argument("--repeats", type=bounded(int, 1, 200), default=10,
                         help="describe vs naive repetitions (default 10)")
-    parser.add_argument("--largest-repeats", type=_bounded(int, 1, 20), default=3,
+    parser.add_argument("--largest-repeats", type=bounded(int, 1, 20), default=3,
                         help="uncached runs of each largest configuration (default 3)")
     parser.add_argument("--no-save", action="store_true", help="do not write results/latest.json")
     return parser

@@ -86,11 +86,11 @@ async def measure(url: str, visitors: int, clicks: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import _bounded
+    from benchmarks.__main__ import bounded
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.browsers", description=__doc__.split("\n")[0])
-    parser.add_argument("--visitors", type=_bounded(int, 1, 20), default=5)
-    parser.add_argument("--clicks", type=_bounded(int, 1, 100), default=6)
+    parser.add_argument("--visitors", type=bounded(int, 1, 20), default=5)
+    parser.add_argument("--clicks", type=bounded(int, 1, 100), default=6)
     args = parser.parse_args(argv)
     with StreamlitServer() as server:
         server.wait_healthy(timeout=120)

@@ -82,10 +82,10 @@ def _mean(samples: list[dict], key: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import _bounded
+    from benchmarks.__main__ import bounded
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.click_cost", description=__doc__.split("\n")[0])
-    parser.add_argument("--changes", type=_bounded(int, 3, 200), default=20)
+    parser.add_argument("--changes", type=bounded(int, 3, 200), default=20)
     parser.add_argument("--query", default="", help="the page's query string to start from")
     parser.add_argument("--json", action="store_true", help="print every sample as JSON")
     args = parser.parse_args(argv)

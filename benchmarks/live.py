@@ -786,15 +786,15 @@ def verdicts(results: dict) -> dict[str, bool]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from benchmarks.__main__ import _bounded
+    from benchmarks.__main__ import bounded
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.live", description=__doc__.split("\n")[0])
-    parser.add_argument("--students", type=_bounded(int, 1, 300), default=60, help="students in the class (60)")
-    parser.add_argument("--ramp", type=_bounded(float, 0, 120), default=10.0, help="seconds over which they join (10)")
-    parser.add_argument("--idle-students", type=_bounded(int, 1, 300), default=None,
+    parser.add_argument("--students", type=bounded(int, 1, 300), default=60, help="students in the class (60)")
+    parser.add_argument("--ramp", type=bounded(float, 0, 120), default=10.0, help="seconds over which they join (10)")
+    parser.add_argument("--idle-students", type=bounded(int, 1, 300), default=None,
                         help="idle: students with the page open (default: --students)")
-    parser.add_argument("--idle-seconds", type=_bounded(float, 5, 600), default=30.0, help="idle: seconds measured (30)")
-    parser.add_argument("--fault-students", type=_bounded(int, 2, 300), default=20, help="restart: students (20)")
+    parser.add_argument("--idle-seconds", type=bounded(float, 5, 600), default=30.0, help="idle: seconds measured (30)")
+    parser.add_argument("--fault-students", type=bounded(int, 2, 300), default=20, help="restart: students (20)")
     parser.add_argument("--only", nargs="+", choices=SCENARIOS, default=None,
                         help="scenarios to run (default: class and idle; restart and redis-down need Redis)")
     parser.add_argument("--store", choices=("memory", "redis"), default="memory",

@@ -268,18 +268,18 @@ def report(result: dict) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from benchmarks.__main__ import _bounded
+    from benchmarks.__main__ import bounded
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n")[0])
-    parser.add_argument("--visitors", type=_bounded(int, 1, 500), nargs="+", default=[60],
+    parser.add_argument("--visitors", type=bounded(int, 1, 500), nargs="+", default=[60],
                         help="visitors at once; several values run one after another (default 60)")
-    parser.add_argument("--changes", type=_bounded(int, 0, 1000), default=10, help="changes per visitor (10)")
-    parser.add_argument("--think", type=_bounded(float, 0, 60), default=5.0,
+    parser.add_argument("--changes", type=bounded(int, 0, 1000), default=10, help="changes per visitor (10)")
+    parser.add_argument("--think", type=bounded(float, 0, 60), default=5.0,
                         help="class: mean seconds between a visitor's changes (default 5; explore: 0.5-2 s)")
     parser.add_argument("--scenario", choices=("class", "explore"), default="class",
                         help="class: follow the teacher's steps, one change in three their own among the flags and the "
                              "view (default); explore: units at random 1-128 and return_state flips, 0.5-2 s apart")
-    parser.add_argument("--ramp", type=_bounded(float, 0, 600), default=10.0,
+    parser.add_argument("--ramp", type=bounded(float, 0, 600), default=10.0,
                         help="seconds over which the visitors arrive (default 10)")
     parser.add_argument("--url", help="an existing server's address (default: start one)")
     parser.add_argument("--pids", default="", help="with --url: comma-separated server process ids to sample")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from benchmarks.report import Row, load_average, ms, summary
-from benchmarks.rerun import FLIP_TARGET_MS, VIEW_TARGET_MS, VIEW_WIDGETS, _checked, flip_return_state
+from benchmarks.rerun import FLIP_TARGET_MS, VIEW_TARGET_MS, VIEW_WIDGETS, checked, flip_return_state
 from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import Visitor
 
@@ -25,13 +25,13 @@ OPTIONS = {
 async def _option(server: StreamlitServer, query: str, flips: int, views: int, pause: float) -> dict:
     """Open the link, flip return_state (first: a new structure), flip back and forth, move the view."""
     async with Visitor(server.ws_url) as visitor:
-        opened = _checked(await visitor.load(f"{query}&section=step"), f"open {query}")  # step, unit drawn
+        opened = checked(await visitor.load(f"{query}&section=step"), f"open {query}")  # step, unit drawn
         first, cached = await flip_return_state(visitor, flips, pause)
         looked = []
         for i in range(views):
             await asyncio.sleep(pause)
             name = VIEW_WIDGETS[i % len(VIEW_WIDGETS)]
-            looked.append(_checked(await visitor.set(**{name: 1 + i // len(VIEW_WIDGETS)}), name))
+            looked.append(checked(await visitor.set(**{name: 1 + i // len(VIEW_WIDGETS)}), name))
     return {"open_ms": ms(opened.seconds), "first_flip_ms": ms(first.seconds),
             "flips_cached": summary([r.seconds for r in cached]), "view_changes": summary([r.seconds for r in looked])}
 
@@ -55,4 +55,4 @@ def measure(flips: int = 10, views: int = 9, pause: float = 0.25) -> tuple[dict,
 async def _checked_load(server: StreamlitServer) -> None:
     """The first visitor of a fresh server imports TensorFlow: keep that out of the options' numbers."""
     async with Visitor(server.ws_url) as visitor:
-        _checked(await visitor.load(), "first page load")
+        checked(await visitor.load(), "first page load")

@@ -22,7 +22,7 @@ VIEW_WIDGETS = ("sample", "step", "unit")  # widget keys of what is looked at
 PROFILED_FLIPS, PROFILED_VIEWS = 10, 9
 
 
-def _checked(result: RunResult, what: str) -> RunResult:
+def checked(result: RunResult, what: str) -> RunResult:
     if not result.ok:
         raise RuntimeError(f"{what}: the script did not finish cleanly (status {result.status}): {result.errors}")
     return result
@@ -41,29 +41,29 @@ def _timings(results: list[RunResult]) -> dict:
 async def flip_return_state(visitor: Visitor, flips: int, pause: float) -> tuple[RunResult, list[RunResult]]:
     """Turn return_state on (the first time: a new model structure), then flip it back and forth."""
     await asyncio.sleep(pause)
-    first = _checked(await visitor.set(return_state=True), "first flip")
+    first = checked(await visitor.set(return_state=True), "first flip")
     runs = []
     for state in itertools.islice(itertools.cycle((False, True)), flips):
         await asyncio.sleep(pause)
-        runs.append(_checked(await visitor.set(return_state=state), "flip"))
+        runs.append(checked(await visitor.set(return_state=state), "flip"))
     return first, runs
 
 
 async def _scenario(server: StreamlitServer, flips: int, views: int, pause: float) -> dict:
     """First visitor (imports TF); then a visitor who loads, flips return_state, moves the view, flips return_sequences."""
     async with Visitor(server.ws_url) as first:
-        cold = _checked(await first.load(), "first page load")
+        cold = checked(await first.load(), "first page load")
     async with Visitor(server.ws_url) as visitor:
-        warm = _checked(await visitor.load("section=step"), "page load")  # where step and unit are drawn
+        warm = checked(await visitor.load("section=step"), "page load")  # where step and unit are drawn
         new_structure, flip_runs = await flip_return_state(visitor, flips, pause)
         view_runs: dict[str, list[RunResult]] = {name: [] for name in VIEW_WIDGETS}
         for i in range(views):
             name = VIEW_WIDGETS[i % len(VIEW_WIDGETS)]
             high = int(visitor.widget(name).proto.max)
             await asyncio.sleep(pause)
-            view_runs[name].append(_checked(await visitor.set(**{name: 1 + (i // len(VIEW_WIDGETS)) % high}), name))
+            view_runs[name].append(checked(await visitor.set(**{name: 1 + (i // len(VIEW_WIDGETS)) % high}), name))
         await asyncio.sleep(pause)
-        second_structure = _checked(await visitor.set(return_sequences=True), "first return_sequences flip")
+        second_structure = checked(await visitor.set(return_sequences=True), "first return_sequences flip")
     return {"cold": cold, "warm": warm, "new_structure": [new_structure, second_structure],
             "flips": flip_runs, "views": view_runs}
 
@@ -75,7 +75,7 @@ async def _largest_pages(server: StreamlitServer) -> dict[str, list[RunResult]]:
         runs = []
         for _ in range(2):
             async with Visitor(server.ws_url) as visitor:
-                runs.append(_checked(await visitor.load(query), f"page {label}"))
+                runs.append(checked(await visitor.load(query), f"page {label}"))
         pages[label] = runs
     return pages
 

@@ -56,12 +56,12 @@ async def soak(ws_url: str, pids: list[int], reruns: int, warmup: int, visitors:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import _bounded
+    from benchmarks.__main__ import bounded
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.soak", description=__doc__.split("\n")[0])
-    parser.add_argument("--reruns", type=_bounded(int, 10, 100_000), default=1000)
-    parser.add_argument("--warmup", type=_bounded(int, 1, 10_000), default=200)
-    parser.add_argument("--visitors", type=_bounded(int, 1, 50), default=4)
+    parser.add_argument("--reruns", type=bounded(int, 10, 100_000), default=1000)
+    parser.add_argument("--warmup", type=bounded(int, 1, 10_000), default=200)
+    parser.add_argument("--visitors", type=bounded(int, 1, 50), default=4)
     args = parser.parse_args(argv)
     if args.warmup >= args.reruns:
         parser.error("--warmup must be below --reruns")

@@ -11,7 +11,7 @@ from _plotly_utils.utils import convert_to_base64
 from rnnlab import cell, figures, timestep, unrolled
 from rnnlab.params import parse
 from rnnlab.run import run
-from ui.plot import _plain
+from ui.plot import plain_value
 
 QUERIES = ("play=true", "play=true&timesteps=100&units=64", "play=true&timesteps=500&units=128&batch=4")
 
@@ -19,7 +19,7 @@ QUERIES = ("play=true", "play=true&timesteps=100&units=64", "play=true&timesteps
 def size(figure: dict) -> int:
     figure = copy.deepcopy(figure)
     convert_to_base64(figure)
-    return len(orjson.dumps(figure, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY))
+    return len(orjson.dumps(figure, default=plain_value, option=orjson.OPT_SERIALIZE_NUMPY))
 
 
 def main() -> None:

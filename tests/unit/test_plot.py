@@ -8,13 +8,13 @@ import json
 import numpy as np
 import orjson
 
-from ui.plot import _plain
+from ui.plot import plain_value
 
 
 def test_arrays_orjson_cannot_write_itself_arrive_as_lists():
     figure = {"y": np.array(["forget", "input"]), "z": np.arange(6.0).reshape(2, 3)[:, ::2],
               "name": np.str_("h"), "zmax": np.float32(1.5)}
-    sent = json.loads(orjson.dumps(figure, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY))
+    sent = json.loads(orjson.dumps(figure, default=plain_value, option=orjson.OPT_SERIALIZE_NUMPY))
     assert sent == {"y": ["forget", "input"], "z": figure["z"].tolist(), "name": "h", "zmax": 1.5}
 
 

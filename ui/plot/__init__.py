@@ -20,7 +20,7 @@ PRELOAD = "plotly-preload"  # the hidden container of preload()
 CONFIG = {"displaylogo": False, "displayModeBar": False}  # no mode bar: on a phone it covers the chart's title
 
 
-def _plain(value):
+def plain_value(value):
     """What orjson cannot write itself (an array of strings, a non-contiguous array, a NumPy string) as a list
     or a Python value."""
     if hasattr(value, "tolist"):
@@ -41,7 +41,7 @@ def preload() -> None:
 
 def wire(figure: dict) -> bytes:
     """A figure dict as the chart component receives it: JSON bytes (the same for every page that shows it)."""
-    return orjson.dumps({"figure": figure, "config": CONFIG}, default=_plain, option=orjson.OPT_SERIALIZE_NUMPY)
+    return orjson.dumps({"figure": figure, "config": CONFIG}, default=plain_value, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def plotly_chart(figure: dict | bytes, key: str) -> None:
