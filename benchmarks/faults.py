@@ -54,6 +54,7 @@ from benchmarks.load import ServerSampler, family
 from benchmarks.report import machine, summary
 from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import Visitor
+from ui.controls import group_key
 
 RESULTS = Path(__file__).resolve().parent / "results" / "faults.json"
 SCENARIOS = ("doctor", "memory", "flood", "kill", "stop", "hog", "recycle", "static", "tabs", "footprint")
@@ -229,7 +230,7 @@ async def kill_scenario(server: StreamlitServer) -> dict:
             _page(server.ws_url, "doctor") as doctor:
         for visitor in (victim, other, doctor):
             await visitor.load()
-        await victim.set(**{"group-structure": True})  # the stacks' controls are drawn while their group is open
+        await victim.set(**{group_key("structure"): True})  # the stacks' controls are drawn while their group is open
         await _diagnose(doctor, "model = keras.Sequential([keras.layers.LSTM(4)])", "8,5,2", "8,4")
         from rnnlab.engine import DOCTOR, NICE
 
@@ -460,7 +461,7 @@ async def tabs_scenario(server: StreamlitServer, tabs: int = TABS) -> dict:
     async with _page(server.ws_url, "train", urlencode(base | {"seed": "77777"}),
                      _browser_cookie(server)) as alone:
         await alone.load()
-        await alone.set(**{"group-data": True})  # the seed is drawn while its group is open
+        await alone.set(**{group_key("data"): True})  # the seed is drawn while its group is open
         await _train_to_results(alone)  # the training process is warm
         await alone.set(seed=77778)
         idle = await _train_to_results(alone)
@@ -474,7 +475,7 @@ async def tabs_scenario(server: StreamlitServer, tabs: int = TABS) -> dict:
 
     for tab in pages:
         await tab.load()
-        await tab.set(**{"group-data": True})
+        await tab.set(**{group_key("data"): True})
         note((await tab.click("train-start")).text)
     stop, presses = asyncio.Event(), Counter()
 

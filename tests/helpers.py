@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from ui.controls import GROUPS, group_key
+from ui.controls import FOLDED, group_key
 
 PLAYGROUND = "pages/playground.py"
 # The sidebar's groups opened (a closed group's controls are not drawn): for tests that read or move them.
-GROUPS_OPEN = {group_key(group): True for group in GROUPS if group != "layer"}
+GROUPS_OPEN = {group_key(group): True for group in FOLDED}
 # A cold Keras build, or an article's example run as written, on a machine shared with other work.
 APP_TIMEOUT_S = 300
 CLI_TIMEOUT_S = 300

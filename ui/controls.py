@@ -30,6 +30,7 @@ _SLIDER_SPAN = 1000  # wider integer ranges get a number box instead of a slider
 logging.getLogger("streamlit.elements.widgets.number_input").setLevel(logging.ERROR)
 GROUPS = {"layer": "Layer", "structure": "Stacks, directions, activation", "head": "A head on top",
           "data": "Data: pattern, seed, padding, masking, stateful"}
+FOLDED = tuple(GROUPS)[1:]  # the sidebar's groups in an expander (closed at first), the first always shown
 
 
 def _widget_values() -> dict[str, Any]:
@@ -193,8 +194,9 @@ def model_controls(config: Config) -> None:
     with st.sidebar:
         st.header("Keras arguments")
         for group, title in GROUPS.items():
-            box = st.container() if group == "layer" else st.expander(title, key=group_key(group), on_change="rerun")
-            if group == "layer" or box.open:
+            if group not in FOLDED:
+                _group(st.container(), group, config, room)
+            elif (box := st.expander(title, key=group_key(group), on_change="rerun")).open:
                 _group(box, group, config, room)
         if not (room.hides("seed") or room.locks("seed")):
             st.button("New random data", on_click=_next_seed, help="Draw new data and weights: seed + 1.",
