@@ -52,3 +52,15 @@ def test_the_server_imports_the_first_pages_modules_as_it_starts_and_starts_no_p
     done = subprocess.run([sys.executable, "-c", SERVER_START], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["True", "0"]
+
+
+def test_the_web_server_takes_uvloop_for_its_event_loop():
+    """Streamlit's uvicorn takes uvloop when it is installed (its default loop, "auto"): every element a page run
+    sends wakes the loop, and uvloop does so without handing over the interpreter's lock (benchmarks/README.md)."""
+    from uvicorn.loops.auto import auto_loop_factory
+
+    loop = auto_loop_factory()()
+    try:
+        assert type(loop).__module__.split(".")[0] == "uvloop"
+    finally:
+        loop.close()
