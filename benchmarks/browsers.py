@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.args import bounded
 from benchmarks.cold_start import CHROMIUM, CHROMIUM_ARGS, RENDERED
 from benchmarks.load import percentile
 from benchmarks.report import ms, save
@@ -86,8 +87,6 @@ async def measure(url: str, visitors: int, clicks: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import bounded
-
     parser = argparse.ArgumentParser(prog="python -m benchmarks.browsers", description=__doc__.split("\n")[0])
     parser.add_argument("--visitors", type=bounded(int, 1, 20), default=5)
     parser.add_argument("--clicks", type=bounded(int, 1, 100), default=6)

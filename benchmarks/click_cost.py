@@ -26,6 +26,7 @@ import statistics
 import sys
 from pathlib import Path
 
+from benchmarks.args import bounded
 from benchmarks.load import ServerSampler, settled
 from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import Visitor
@@ -82,8 +83,6 @@ def _mean(samples: list[dict], key: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import bounded
-
     parser = argparse.ArgumentParser(prog="python -m benchmarks.click_cost", description=__doc__.split("\n")[0])
     parser.add_argument("--changes", type=bounded(int, 3, 200), default=20)
     parser.add_argument("--query", default="", help="the page's query string to start from")

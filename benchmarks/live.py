@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from benchmarks.args import bounded
 from benchmarks.load import ServerSampler, percentile, settled, ws_url_of
 from benchmarks.report import machine, ms
 from benchmarks.server import StreamlitServer
@@ -786,8 +787,6 @@ def verdicts(results: dict) -> dict[str, bool]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from benchmarks.__main__ import bounded
-
     parser = argparse.ArgumentParser(prog="python -m benchmarks.live", description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=bounded(int, 1, 300), default=60, help="students in the class (60)")
     parser.add_argument("--ramp", type=bounded(float, 0, 120), default=10.0, help="seconds over which they join (10)")

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks.args import bounded
 from benchmarks.report import ms
 from benchmarks.server import StreamlitServer
 from benchmarks.streamlit_client import RunResult, Visitor
@@ -268,8 +269,6 @@ def report(result: dict) -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from benchmarks.__main__ import bounded
-
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.split("\n")[0])
     parser.add_argument("--visitors", type=bounded(int, 1, 500), nargs="+", default=[60],
                         help="visitors at once; several values run one after another (default 60)")

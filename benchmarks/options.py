@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 
 from benchmarks.report import Row, load_average, ms, summary
-from benchmarks.rerun import FLIP_TARGET_MS, VIEW_TARGET_MS, VIEW_WIDGETS, checked, flip_return_state
+from benchmarks.rerun import FLIP_TARGET_MS, VIEW_TARGET_MS, VIEW_WIDGETS, flip_return_state
 from benchmarks.server import StreamlitServer
-from benchmarks.streamlit_client import Visitor
+from benchmarks.streamlit_client import Visitor, checked
 
 OPTIONS = {
     "GRU": "layer=gru",

@@ -14,18 +14,12 @@ import statistics
 from benchmarks.engine import CORNERS, LARGEST_TARGET_MS
 from benchmarks.report import Row, load_average, ms, summary
 from benchmarks.server import StreamlitServer
-from benchmarks.streamlit_client import RunResult, Visitor
+from benchmarks.streamlit_client import RunResult, Visitor, checked
 
 FLIP_TARGET_MS = 150
 VIEW_TARGET_MS = 80
 VIEW_WIDGETS = ("sample", "step", "unit")  # widget keys of what is looked at
 PROFILED_FLIPS, PROFILED_VIEWS = 10, 9
-
-
-def checked(result: RunResult, what: str) -> RunResult:
-    if not result.ok:
-        raise RuntimeError(f"{what}: the script did not finish cleanly (status {result.status}): {result.errors}")
-    return result
 
 
 def _timings(results: list[RunResult]) -> dict:

@@ -14,6 +14,7 @@ import asyncio
 import random
 import sys
 
+from benchmarks.args import bounded
 from benchmarks.load import CHANGES, ServerSampler
 from benchmarks.report import ms, save, summary
 from benchmarks.server import StreamlitServer
@@ -56,8 +57,6 @@ async def soak(ws_url: str, pids: list[int], reruns: int, warmup: int, visitors:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.__main__ import bounded
-
     parser = argparse.ArgumentParser(prog="python -m benchmarks.soak", description=__doc__.split("\n")[0])
     parser.add_argument("--reruns", type=bounded(int, 10, 100_000), default=1000)
     parser.add_argument("--warmup", type=bounded(int, 1, 10_000), default=200)

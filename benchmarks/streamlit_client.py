@@ -136,6 +136,13 @@ def _state(widget: Widget, value: Any) -> WidgetState:
     return ws
 
 
+def checked(result: RunResult, what: str) -> RunResult:
+    """The result, if its script finished cleanly; else RuntimeError saying what was asked."""
+    if not result.ok:
+        raise RuntimeError(f"{what}: the script did not finish cleanly (status {result.status}): {result.errors}")
+    return result
+
+
 def _text_of(name: str, element: Any) -> str | None:
     """The readable text of a drawn element (None for elements without any)."""
     if name in ("markdown", "alert", "heading", "text"):

@@ -23,19 +23,13 @@ from urllib.parse import parse_qsl, urlencode
 
 from benchmarks.report import Row, load_average, ms, summary
 from benchmarks.server import StreamlitServer
-from benchmarks.streamlit_client import RunResult, Visitor
+from benchmarks.streamlit_client import RunResult, Visitor, checked
 
 TARGET_S = 15.0  # the default training, from pressing Train to the results
 TRAIN_PAGE = "train"  # the page's address; Streamlit's page hash is derived from it
 RESULTS_WIDGET = "train_sample"  # drawn once the results are
 STOP_WIDGET = "train-stop"  # inside the live fragment while a training is queued or running
 SELECT_SLIDERS = ("train_learning_rate", "train_samples")
-
-
-def _checked(result: RunResult, what: str) -> RunResult:
-    if not result.ok:
-        raise RuntimeError(f"{what}: the script did not finish cleanly (status {result.status}): {result.errors}")
-    return result
 
 
 def engine() -> tuple[dict, list[Row]]:
@@ -95,12 +89,12 @@ def _train_visitor(server: StreamlitServer, query: str) -> Visitor:
 async def _train_to_results(visitor: Visitor, poll: float) -> tuple[float, list[RunResult]]:
     """Press Train, then rerun the progress fragment every `poll` seconds until the results are drawn."""
     began = time.perf_counter()
-    _checked(await visitor.click("train-start"), "pressing Train")
+    checked(await visitor.click("train-start"), "pressing Train")
     polls = []
     while RESULTS_WIDGET not in visitor.widgets:
         await asyncio.sleep(poll)
         fragment = visitor.widget(STOP_WIDGET).fragment_id if STOP_WIDGET in visitor.widgets else ""
-        polls.append(_checked(await visitor.rerun(fragment_id=fragment), "polling the progress"))
+        polls.append(checked(await visitor.rerun(fragment_id=fragment), "polling the progress"))
         if time.perf_counter() - began > 600:
             raise TimeoutError("no results after 600 s")
     return time.perf_counter() - began, polls
@@ -113,7 +107,7 @@ async def _flips(visitor: Visitor, until: asyncio.Event | None, count: int, paus
         if until is not None and until.is_set():
             break
         await asyncio.sleep(pause)
-        runs.append(_checked(await visitor.set(return_state=state), "flip"))
+        runs.append(checked(await visitor.set(return_state=state), "flip"))
     return runs
 
 
@@ -122,8 +116,8 @@ async def _page(server: StreamlitServer, poll: float, pause: float) -> dict:
 
     query = urlencode(dict(parse_qsl(FIRST_VISIT)) | {"seed": "11"})  # never trained in this server before
     async with Visitor(server.ws_url) as player, _train_visitor(server, query) as trainer:
-        _checked(await player.load(), "playground")  # the first visitor imports TensorFlow
-        _checked(await trainer.load(query), "train page")
+        checked(await player.load(), "playground")  # the first visitor imports TensorFlow
+        checked(await trainer.load(query), "train page")
         idle = await _flips(player, None, 20, pause)
         done = asyncio.Event()
 
@@ -146,7 +140,7 @@ async def _class(server: StreamlitServer, same: int, own: int, poll: float) -> d
     visitors = [_train_visitor(server, q) for q in queries]
     for visitor, query in zip(visitors, queries):
         await visitor.connect()
-        _checked(await visitor.load(query), "train page")
+        checked(await visitor.load(query), "train page")
     try:
         results = await asyncio.gather(*(_train_to_results(v, poll) for v in visitors))
     finally:
