@@ -26,6 +26,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks.args import bounded
+
 CASES = Path(__file__).resolve().parent / "doctor_cases"
 _HELD_OUT = re.compile(r"#\s*held out:\s*(\S+)")
 
@@ -190,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--repeats", type=int, choices=range(1, 11), default=1, metavar="N",
                         help="diagnose each case N times (1..10) and keep the median time (default 1)")
-    parser.add_argument("--from", dest="first", type=int, default=0, metavar="N",
+    parser.add_argument("--from", dest="first", type=bounded(int, 0, 1000), default=0, metavar="N",
                         help="only the cases numbered N and above (say 26: the cases added last)")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

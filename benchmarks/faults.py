@@ -50,6 +50,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+from benchmarks.args import bounded
 from benchmarks.load import ServerSampler, family
 from benchmarks.report import machine, summary
 from benchmarks.server import StreamlitServer
@@ -562,11 +563,11 @@ def verdicts(results: dict) -> dict[str, bool]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.faults", description=__doc__.split("\n")[0])
     parser.add_argument("scenarios", nargs="*", metavar="scenario", help=f"any of {', '.join(SCENARIOS)} (default: all)")
-    parser.add_argument("--diagnoses", type=int, default=DIAGNOSES, help=f"memory: diagnoses in a row ({DIAGNOSES})")
-    parser.add_argument("--sessions", type=int, default=FLOOD, help=f"flood: sessions that train and vanish ({FLOOD})")
+    parser.add_argument("--diagnoses", type=bounded(int, WARM_UP + 1, 5000), default=DIAGNOSES,
+                        help=f"memory: diagnoses in a row ({DIAGNOSES})")
+    parser.add_argument("--sessions", type=bounded(int, 1, 1000), default=FLOOD,
+                        help=f"flood: sessions that train and vanish ({FLOOD})")
     args = parser.parse_args(argv)
-    if not (WARM_UP < args.diagnoses <= 5000 and 1 <= args.sessions <= 1000):
-        parser.error(f"--diagnoses must be {WARM_UP + 1}..5000 and --sessions 1..1000")
     unknown = [name for name in args.scenarios if name not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario {unknown[0][:30]!r}; choose from {', '.join(SCENARIOS)}")

@@ -32,6 +32,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.args import bounded
 from benchmarks.live import QUERY, RIGHT, Redis, Teacher, warm
 from benchmarks.report import machine
 from benchmarks.server import StreamlitServer
@@ -201,15 +202,12 @@ def verdicts(results: dict) -> dict[str, bool]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.flood", description=__doc__.split("\n")[0])
     parser.add_argument("--store", choices=("memory", "redis"), default="memory")
-    parser.add_argument("--joins", type=int, default=300)
-    parser.add_argument("--starts", type=int, default=120)
-    parser.add_argument("--guesses", type=int, default=300)
+    parser.add_argument("--joins", type=bounded(int, 0, 2000), default=300)
+    parser.add_argument("--starts", type=bounded(int, 0, 2000), default=120)
+    parser.add_argument("--guesses", type=bounded(int, 0, 2000), default=300)
     args = parser.parse_args(argv)
-    if max(args.joins, args.starts, args.guesses) > 2000:
-        print("benchmarks.flood: at most 2000 of each", file=sys.stderr)
-        return 2
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     redis = Redis() if args.store == "redis" else None
     os.environ["RNNLAB_CLASS_STORE"] = redis.url if redis else "memory"
