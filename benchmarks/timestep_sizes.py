@@ -6,19 +6,18 @@ from __future__ import annotations
 import copy
 
 import orjson
-from _plotly_utils.utils import convert_to_base64
 
 from rnnlab import cell, figures, timestep, unrolled
 from rnnlab.params import parse
 from rnnlab.run import run
-from ui.plot import plain_value
+from ui.plot import plain_value, typed_arrays
 
 QUERIES = ("play=true", "play=true&timesteps=100&units=64", "play=true&timesteps=500&units=128&batch=4")
 
 
 def size(figure: dict) -> int:
     figure = copy.deepcopy(figure)
-    convert_to_base64(figure)
+    typed_arrays(figure)
     return len(orjson.dumps(figure, default=plain_value, option=orjson.OPT_SERIALIZE_NUMPY))
 
 

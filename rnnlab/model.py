@@ -81,13 +81,21 @@ def build(config: Config, zeros: bool = False, any_length: bool = False) -> kera
 
 
 def _seeded(config: Config) -> tuple[keras.Model, list[np.ndarray]]:
-    """A model of config's own, its weights drawn as the generated code draws them; the weights are kept."""
+    """A model for config, its weights drawn as the generated code draws them; the weights are kept. Its time
+    axis is open (the weights do not depend on it), so it is kept as the shared model of its layers when they
+    have none yet (never a stateful one: its batch is fixed): a new configuration costs one build, not two."""
     keras.utils.set_random_seed(config.seed)
-    seeded = build(config)
+    try:
+        seeded, shareable = build(config, any_length=not config.stateful), not config.stateful
+    except KerasRefused:  # refused again with the lengths in Keras's message that the learner's code has
+        keras.utils.set_random_seed(config.seed)
+        seeded, shareable = build(config), False
     weights = seeded.get_weights()
     for array in weights:
         array.flags.writeable = False
     _WEIGHTS[config.weight_key] = weights
+    if shareable and _structure(config) not in _MODELS:
+        _MODELS[_structure(config)] = _Traced(seeded)
     return seeded, weights
 
 

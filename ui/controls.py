@@ -164,8 +164,10 @@ def _draw_number(setting: Setting, box: Any, label: str, common: dict[str, Any],
     elif high - low > _SLIDER_SPAN:  # a float box shown as whole numbers: Streamlit's own checks turn a
         # non-finite number sent over the WebSocket into the default (an int box would fail on it)
         box.number_input(label, min_value=float(low), max_value=float(high), step=1.0, format="%d", **common)
-    elif high > low:
-        box.slider(label, min_value=low, max_value=high, **common)
+    elif high > low:  # given a value (the kept one wins): without one, Streamlit reads every session key
+        kept = st.session_state.get(common["key"])
+        box.slider(label, min_value=low, max_value=high, value=kept if isinstance(kept, int) and low <= kept <= high
+                   else low, **common)
 
 
 def _next_seed() -> None:

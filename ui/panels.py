@@ -9,7 +9,6 @@ from typing import Any, NamedTuple
 
 import streamlit as st
 from cachetools import LRUCache
-from _plotly_utils.utils import convert_to_base64
 
 from rnnlab import cell, colours, explain, figures, timestep, tour
 from rnnlab.codegen import below_name, code_for, head_line, unpack_line
@@ -51,7 +50,7 @@ def _wire(figure: figures.Figure | None) -> _Drawn | None:
     if figure is None:
         return None
     text = describe(figure)  # before the arrays become base64
-    convert_to_base64(figure)  # the builders return fresh dicts: converted in place
+    plot.typed_arrays(figure)  # the builders return fresh dicts: converted in place
     return _Drawn(figure, text, plot.wire(figure))
 
 

@@ -7,8 +7,10 @@ only what changed (benchmarks/README.md: click -> updated page). The figure trav
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
+import numpy as np
 import orjson
 import streamlit as st
 
@@ -26,6 +28,48 @@ def plain_value(value):
     if hasattr(value, "tolist"):
         return value.tolist()
     raise TypeError(f"{type(value).__name__} cannot be sent in a chart")
+
+
+# plotly.js's typed arrays: NumPy dtype -> its short name (plotly's own table)
+_TYPED = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4",
+          "float32": "f4", "float64": "f8"}
+_NARROWER = {"int64": ("int8", "int16", "int32"), "uint64": ("uint8", "uint16", "uint32")}
+_UNTYPED_KEYS = frozenset(("geojson", "layer", "layers", "range"))  # plotly leaves these as they are
+
+
+def typed_arrays(figure: dict | list | tuple) -> None:
+    """Every NumPy array a figure's dicts hold as plotly.js's typed array ({dtype, bdata[, shape]}: base64, not a
+    list of numbers), in place: what Plotly's own `convert_to_base64` makes of the arrays the builders use, at a
+    fraction of its cost (it asks of every value whether it is a data frame)."""
+    if isinstance(figure, dict):
+        for key, value in figure.items():
+            if key in _UNTYPED_KEYS:
+                continue
+            if isinstance(value, np.ndarray):
+                figure[key] = _typed(value)
+            elif isinstance(value, (dict, list, tuple)):
+                typed_arrays(value)
+    elif isinstance(figure, (list, tuple)):
+        for value in figure:
+            if isinstance(value, (dict, list, tuple)):
+                typed_arrays(value)
+
+
+def _typed(array: np.ndarray) -> np.ndarray | dict:
+    """One array as plotly.js's typed array; one that has none (text, empty, too wide an integer) as it is."""
+    if array.dtype.kind not in "uif" or array.size == 0:
+        return array
+    name = str(array.dtype)
+    if name in _NARROWER:  # 64-bit integers narrowed to the smallest that holds them, as plotly does
+        low, high = array.min(), array.max()
+        name = next((n for n in _NARROWER[name] if np.iinfo(n).min <= low and high <= np.iinfo(n).max), name)
+        if name not in _TYPED:
+            return array
+        array = array.astype(name)
+    spec = {"dtype": _TYPED[name], "bdata": base64.b64encode(np.ascontiguousarray(array)).decode("ascii")}
+    if array.ndim > 1:
+        spec["shape"] = str(array.shape)[1:-1]
+    return spec
 
 
 def _chart():
