@@ -5,14 +5,20 @@ Importing them starts nothing (tests/unit/test_startup.py)."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
 
 def import_first_page() -> None:
-    """The playground's modules (pages/playground.py's imports), imported once."""
+    """The playground's modules (pages/playground.py's imports), imported once; then everything the server holds
+    so far is put out of the garbage collector's reach (`gc.freeze`): it lives as long as the server, and a full
+    collection walked all of it (~0.1 s with every other thread held, 18 times while 120 visitors explored)."""
     from ui import classroom_view, controls, panels, router, runs, tour_view  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
 
 
 @contextlib.asynccontextmanager
