@@ -74,7 +74,7 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))  # one per core; RNNLAB_ENGINE_WOR
 ANSWER, CONFIRM = 0, 2  # priorities: lower goes first
 MAX_CONFIRMS = 64
 CACHE_BYTES = 128 * 2**20
-NICE = 5  # workers yield the cores to the web server's own reruns
+NICE = 10  # workers yield the cores to the web server's own reruns (at 5 a worker sharing its core took a quarter)
 MAX_TASKS = 2000
 MAX_RSS_MB = 2500
 IDLE_S = 20.0  # a worker idle this long is replaced if it has grown past its lane's growth_mb
@@ -118,7 +118,7 @@ NEED_S = 2.0  # a task that has waited this long for a busy worker starts a spar
 DOCTOR = Lane(workers=2, nice=15, memory_mb=450, growth_mb=150, cache_bytes=16 * 2**20, standing=0, eager=2,
               linger_s=LINGER_S)
 PLAYGROUND = Lane(standing=1, linger_s=LINGER_S)  # one worker at rest, a second while a class keeps it busy
-TRAINING = Lane(workers=1, nice=10, cache_bytes=0, retry=False, standing=0, linger_s=LINGER_S)
+TRAINING = Lane(workers=1, nice=15, cache_bytes=0, retry=False, standing=0, linger_s=LINGER_S)
 RELAY_S = 0.1  # while a task that talks runs: how often its caller is asked whether to stop it
 STOP = "stop"  # sent to a worker whose task its caller wants stopped
 
