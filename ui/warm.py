@@ -19,6 +19,7 @@ def import_first_page() -> None:
 
     gc.collect()
     gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
 
 
 @contextlib.asynccontextmanager
