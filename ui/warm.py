@@ -12,9 +12,10 @@ from typing import Any
 
 
 def import_first_page() -> None:
-    """The playground's modules (pages/playground.py's imports), imported once; then everything the server holds
-    so far is put out of the garbage collector's reach (`gc.freeze`): it lives as long as the server, and a full
-    collection walked all of it (~0.1 s with every other thread held, 18 times while 120 visitors explored)."""
+    """The playground's modules (pages/playground.py's imports), imported once. Then what the server holds so far
+    is put out of the garbage collector's reach (`gc.freeze`: it lives as long as the server, and a full
+    collection walked all of it, ~0.1 s with every other thread held, 18 times while 120 visitors explored), and
+    young objects are collected every 20,000 allocations, not 700 (with a class exploring, 700 came every 14 ms)."""
     from ui import classroom_view, controls, panels, router, runs, tour_view  # noqa: F401
 
     gc.collect()
