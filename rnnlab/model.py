@@ -80,16 +80,20 @@ def build(config: Config, zeros: bool = False, any_length: bool = False) -> kera
         raise KerasRefused(str(err)) from err
 
 
+def _drawn(config: Config, any_length: bool) -> keras.Model:
+    """config's model, its weights drawn from config's seed as the generated code draws them."""
+    keras.utils.set_random_seed(config.seed)
+    return build(config, any_length=any_length)
+
+
 def _seeded(config: Config) -> tuple[keras.Model, list[np.ndarray]]:
     """A model for config, its weights drawn as the generated code draws them; the weights are kept. Its time
     axis is open (the weights do not depend on it), so it is kept as the shared model of its layers when they
     have none yet (never a stateful one: its batch is fixed): a new configuration costs one build, not two."""
-    keras.utils.set_random_seed(config.seed)
     try:
-        seeded, shareable = build(config, any_length=not config.stateful), not config.stateful
+        seeded, shareable = _drawn(config, any_length=not config.stateful), not config.stateful
     except KerasRefused:  # refused again with the lengths in Keras's message that the learner's code has
-        keras.utils.set_random_seed(config.seed)
-        seeded, shareable = build(config), False
+        seeded, shareable = _drawn(config, any_length=False), False
     weights = seeded.get_weights()
     for array in weights:
         array.flags.writeable = False
@@ -187,11 +191,8 @@ def _shared(config: Config) -> _Traced:
 def prepare(config: Config) -> Prepared:
     """Keras's output shapes (symbolic; open batch and time axes filled in from config), parameter count
     and seeded weights, without calling the model (KerasRefused if Keras will not build it). One build at
-    most: the shared model when its layers have been seen, else a seeded model of config's own."""
-    shared = _MODELS.get(_structure(config))
-    if shared is not None:
-        shared.model.set_weights(_weights(config))
-    built = shared.model if shared is not None else _seeded(config)[0]
+    most: the shared model of its layers (the seeded model becomes it), or a stateful model of its own."""
+    built = _seeded(config)[0] if config.stateful else _shared(config).model
     sizes = {0: config.batch, 1: config.timesteps}
     shapes = tuple(tuple(sizes[i] if d is None else d for i, d in enumerate(t.shape)) for t in built.outputs)
     return Prepared(shapes, built.count_params(), *_layer_weights(built))

@@ -1,6 +1,7 @@
 """The web server's own warm-up: the modules the first page runs are imported on a thread of their own once the
-server starts (app.py's lifespan), while the first browser loads Streamlit's scripts, not in that page's first run.
-Importing them starts nothing (tests/unit/test_startup.py)."""
+server starts (app.py's lifespan), while the first browser loads Streamlit's scripts, not in that page's first run;
+then the garbage collector is set for a server that lives long. Importing them starts nothing
+(tests/unit/test_startup.py)."""
 
 from __future__ import annotations
 

@@ -37,22 +37,21 @@ _NARROWER = {"int64": ("int8", "int16", "int32"), "uint64": ("uint8", "uint16", 
 _UNTYPED_KEYS = frozenset(("geojson", "layer", "layers", "range"))  # plotly leaves these as they are
 
 
-def typed_arrays(figure: dict | list | tuple) -> None:
+def typed_arrays(figure: object) -> None:
     """Every NumPy array a figure's dicts hold as plotly.js's typed array ({dtype, bdata[, shape]}: base64, not a
-    list of numbers), in place: what Plotly's own `convert_to_base64` makes of the arrays the builders use, at a
-    fraction of its cost (it asks of every value whether it is a data frame)."""
+    list of numbers), in place; anything else is left as it is. What Plotly's own `convert_to_base64` makes of
+    the arrays the builders use, at a fraction of its cost (it asks of every value whether it is a data frame)."""
     if isinstance(figure, dict):
         for key, value in figure.items():
             if key in _UNTYPED_KEYS:
                 continue
             if isinstance(value, np.ndarray):
                 figure[key] = _typed(value)
-            elif isinstance(value, (dict, list, tuple)):
+            else:
                 typed_arrays(value)
-    elif isinstance(figure, (list, tuple)):
+    elif isinstance(figure, (list, tuple)):  # an array right inside a list stays as it is, as with Plotly
         for value in figure:
-            if isinstance(value, (dict, list, tuple)):
-                typed_arrays(value)
+            typed_arrays(value)
 
 
 def _typed(array: np.ndarray) -> np.ndarray | dict:
